@@ -1,0 +1,8 @@
+namespace Grid;
+
+/// <summary>The grid could not be reached, or could not run the operation (for example no silo is up); the operation may or may not have run.</summary>
+public sealed class GridUnavailableException : GridException
+{
+    /// <summary>Creates the exception.</summary>
+    public GridUnavailableException(string message, Exception? innerException = null) : base(message, innerException) { }
+}

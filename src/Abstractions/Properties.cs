@@ -1,0 +1,5 @@
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("Grid.Grains")]
+[assembly: InternalsVisibleTo("Grid.Client")]
+[assembly: InternalsVisibleTo("Grid.Cli")]

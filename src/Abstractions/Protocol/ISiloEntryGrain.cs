@@ -1,0 +1,32 @@
+namespace Grid.Protocol;
+
+/// <summary>
+/// The batch entry of one silo. Its key is <c>{silo address}#{shard}</c> and a placement director puts it on that silo.
+/// Clients send it batches of single operations; it runs each directly on the silo's own partition stores and falls back
+/// to partition grain calls for partitions that are not live on the silo.
+/// </summary>
+[Alias("grid.ISiloEntryGrain")]
+public interface ISiloEntryGrain : IGrainWithStringKey
+{
+    /// <summary>Runs a batch of operations (any keys, any partitions); results are in the order of <paramref name="ops"/>.</summary>
+    [Alias("Execute")]
+    Task<SiloBatchResult> Execute(GridOp[] ops);
+
+    /// <summary>The cluster's fixed settings, which a client checks at connect.</summary>
+    [Alias("GetClusterInfo")]
+    Task<GridClusterInfo> GetClusterInfo();
+
+    /// <summary>This silo's counters.</summary>
+    [Alias("GetStatistics")]
+    Task<GridSiloStatistics> GetStatistics();
+}
+
+/// <summary>Results of a silo batch, plus where partitions that were not on the silo actually live.</summary>
+[GenerateSerializer, Immutable, Alias("grid.SiloBatchResult")]
+public sealed record SiloBatchResult(
+    [property: Id(0)] GridResult[] Results,
+    [property: Id(1)] PartitionLocation[]? Moved);
+
+/// <summary>A partition and the silo that holds it.</summary>
+[GenerateSerializer, Immutable, Alias("grid.PartitionLocation")]
+public readonly record struct PartitionLocation([property: Id(0)] int Partition, [property: Id(1)] SiloAddress Silo);

@@ -1,0 +1,44 @@
+namespace Grid.Protocol;
+
+/// <summary>The operation a <see cref="GridOp"/> asks a partition to run. Wire contract: never renumber.</summary>
+public enum OpCode : byte
+{
+    /// <summary>Read a string value (a counter reads as its decimal text).</summary>
+    Get = 1,
+    /// <summary>Write a string value, with optional TTL, sliding window, condition and tags.</summary>
+    Set = 2,
+    /// <summary>Delete a key of any type.</summary>
+    Remove = 3,
+    /// <summary>Whether a key exists.</summary>
+    Exists = 4,
+    /// <summary>Give a key a time to live (Arg0 = milliseconds).</summary>
+    Expire = 5,
+    /// <summary>Remove a key's expiry.</summary>
+    Persist = 6,
+    /// <summary>A key's remaining time to live.</summary>
+    TimeToLive = 7,
+    /// <summary>Add Arg0 to a 64-bit counter.</summary>
+    Increment = 8,
+    /// <summary>Set a hash field.</summary>
+    HashSet = 10,
+    /// <summary>Read a hash field.</summary>
+    HashGet = 11,
+    /// <summary>Read all fields of a hash.</summary>
+    HashGetAll = 12,
+    /// <summary>Delete a hash field.</summary>
+    HashDelete = 13,
+    /// <summary>Add Arg0 to a counter held in a hash field.</summary>
+    HashIncrement = 14,
+    /// <summary>Number of fields of a hash.</summary>
+    HashLength = 15,
+    /// <summary>Push Values onto a list (left or right by flags).</summary>
+    ListPush = 20,
+    /// <summary>Pop up to Arg0 values from a list end.</summary>
+    ListPop = 21,
+    /// <summary>Read list elements Arg0..Arg1 (inclusive, negative counts from the end).</summary>
+    ListRange = 22,
+    /// <summary>Length of a list.</summary>
+    ListLength = 23,
+    /// <summary>The type of the value at a key.</summary>
+    Type = 30,
+}

@@ -1,0 +1,15 @@
+namespace Grid.Protocol;
+
+/// <summary>Modifiers of a <see cref="GridOp"/>. Wire contract: never renumber.</summary>
+[Flags]
+public enum OpFlags : byte
+{
+    /// <summary>No modifier.</summary>
+    None = 0,
+    /// <summary>Set only when the key does not exist.</summary>
+    IfNotExists = 1,
+    /// <summary>Set only when the key exists.</summary>
+    IfExists = 2,
+    /// <summary>List operations act on the left (head) end; otherwise the right (tail).</summary>
+    Left = 4,
+}

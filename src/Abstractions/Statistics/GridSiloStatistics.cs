@@ -1,0 +1,39 @@
+namespace Grid;
+
+/// <summary>A snapshot of one silo's cache counters.</summary>
+[GenerateSerializer, Immutable, Alias("grid.SiloStatistics")]
+public sealed record GridSiloStatistics
+{
+    /// <summary>The silo's address.</summary>
+    [Id(0)] public string Silo { get; init; } = "";
+
+    /// <summary>Partitions whose store is live on the silo.</summary>
+    [Id(1)] public int Partitions { get; init; }
+
+    /// <summary>Entries held.</summary>
+    [Id(2)] public long Entries { get; init; }
+
+    /// <summary>Bytes accounted against the memory budget.</summary>
+    [Id(3)] public long Bytes { get; init; }
+
+    /// <summary>The silo's memory budget (MaxMemoryBytes).</summary>
+    [Id(4)] public long BudgetBytes { get; init; }
+
+    /// <summary>Reads that found their key.</summary>
+    [Id(5)] public long Hits { get; init; }
+
+    /// <summary>Reads that did not.</summary>
+    [Id(6)] public long Misses { get; init; }
+
+    /// <summary>Entries removed to stay within the memory budget.</summary>
+    [Id(7)] public long Evictions { get; init; }
+
+    /// <summary>Entries removed because their time to live ran out.</summary>
+    [Id(8)] public long Expirations { get; init; }
+
+    /// <summary>Operations executed (reads and writes).</summary>
+    [Id(9)] public long Operations { get; init; }
+
+    /// <summary>The managed heap size of the silo process, in bytes.</summary>
+    [Id(10)] public long GcHeapBytes { get; init; }
+}

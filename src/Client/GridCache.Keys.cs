@@ -1,0 +1,238 @@
+using System.Runtime.InteropServices;
+using Grid.Protocol;
+
+namespace Grid.Client;
+
+public sealed partial class GridCache
+{
+    /// <summary>The clock absolute expirations are measured against.</summary>
+    internal TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <inheritdoc />
+    public async ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var op = new GridOp { Code = OpCode.Get, Key = EncodeKey(key) };
+        var result = Check(await ExecuteAsync(op, cancellationToken).ConfigureAwait(false), key);
+        return result.Status == ResultStatus.NotFound ? null : result.Value;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> SetAsync(string key, ReadOnlyMemory<byte> value, GridEntryOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var op = BuildSet(EncodeKey(key), value, options, allowCondition: true);
+        var result = Check(await ExecuteAsync(op, cancellationToken).ConfigureAwait(false), key);
+        return result.Status != ResultStatus.ConditionNotMet;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> RemoveAsync(string key, CancellationToken cancellationToken = default) =>
+        await NumberAsync(OpCode.Remove, key, cancellationToken).ConfigureAwait(false) == 1;
+
+    /// <inheritdoc />
+    public async ValueTask<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) =>
+        await NumberAsync(OpCode.Exists, key, cancellationToken).ConfigureAwait(false) == 1;
+
+    /// <inheritdoc />
+    public async ValueTask<bool> ExpireAsync(string key, TimeSpan timeToLive, CancellationToken cancellationToken = default)
+    {
+        var op = new GridOp { Code = OpCode.Expire, Key = EncodeKey(key), Arg0 = GridValidation.ToMilliseconds(timeToLive, _limits, nameof(timeToLive)) };
+        return Check(await ExecuteAsync(op, cancellationToken).ConfigureAwait(false), key).Number == 1;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> PersistAsync(string key, CancellationToken cancellationToken = default) =>
+        await NumberAsync(OpCode.Persist, key, cancellationToken).ConfigureAwait(false) == 1;
+
+    /// <inheritdoc />
+    public async ValueTask<GridTimeToLive> GetTimeToLiveAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var op = new GridOp { Code = OpCode.TimeToLive, Key = EncodeKey(key) };
+        var result = Check(await ExecuteAsync(op, cancellationToken).ConfigureAwait(false), key);
+        if (result.Status == ResultStatus.NotFound)
+        {
+            return GridTimeToLive.Missing;
+        }
+
+        return result.Number < 0 ? GridTimeToLive.NoExpiry : new GridTimeToLive(true, TimeSpan.FromMilliseconds(result.Number));
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<GridValueType> GetTypeAsync(string key, CancellationToken cancellationToken = default) =>
+        (GridValueType)await NumberAsync(OpCode.Type, key, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async ValueTask<long> IncrementAsync(string key, long delta = 1, CancellationToken cancellationToken = default)
+    {
+        var op = new GridOp { Code = OpCode.Increment, Key = EncodeKey(key), Arg0 = delta };
+        return Check(await ExecuteAsync(op, cancellationToken).ConfigureAwait(false), key).Number;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<long> DecrementAsync(string key, long delta = 1, CancellationToken cancellationToken = default)
+    {
+        if (delta == long.MinValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(delta), delta, "A decrement of long.MinValue cannot be negated; increment by long.MinValue instead.");
+        }
+
+        return IncrementAsync(key, -delta, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<byte[]?[]> GetManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        CheckCount(keys.Count, nameof(keys));
+        var ops = new GridOp[keys.Count];
+        for (int i = 0; i < ops.Length; i++)
+        {
+            ops[i] = new GridOp { Code = OpCode.Get, Key = EncodeKey(keys[i], $"{nameof(keys)}[{i}]") };
+        }
+
+        var results = await ExecuteManyAsync(ops, cancellationToken).ConfigureAwait(false);
+        var values = new byte[]?[results.Length];
+        for (int i = 0; i < results.Length; i++)
+        {
+            // As Redis MGET: a key holding another type reads as missing.
+            values[i] = results[i].Status switch
+            {
+                ResultStatus.Ok => results[i].Value,
+                ResultStatus.NotFound or ResultStatus.WrongType => null,
+                _ => Check(results[i], keys[i]).Value,
+            };
+        }
+
+        return values;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask SetManyAsync(IReadOnlyCollection<KeyValuePair<string, ReadOnlyMemory<byte>>> items, GridEntryOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        CheckCount(items.Count, nameof(items));
+        if (options is not null && options.When != SetCondition.Always)
+        {
+            throw new ArgumentException("SetManyAsync writes unconditionally; use SetAsync for conditional writes.", nameof(options));
+        }
+
+        var ops = new GridOp[items.Count];
+        var keys = new string[ops.Length];
+        int i = 0;
+        foreach (var (key, value) in items)
+        {
+            keys[i] = key;
+            ops[i] = BuildSet(EncodeKey(key, $"{nameof(items)}[{i}].Key"), value, options, allowCondition: false);
+            i++;
+        }
+
+        var results = await ExecuteManyAsync(ops, cancellationToken).ConfigureAwait(false);
+        for (i = 0; i < results.Length; i++)
+        {
+            Check(results[i], keys[i]);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<GridSiloStatistics>> GetSiloStatisticsAsync(CancellationToken cancellationToken = default)
+    {
+        if (!_connected)
+        {
+            await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await _router.RefreshAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        var silos = _router.Table.Silos;
+        var calls = new Task<GridSiloStatistics>[silos.Length];
+        for (int i = 0; i < silos.Length; i++)
+        {
+            calls[i] = silos[i].Entry.GetStatistics();
+        }
+
+        return await Task.WhenAll(calls).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<long> NumberAsync(OpCode code, string key, CancellationToken cancellationToken)
+    {
+        var op = new GridOp { Code = code, Key = EncodeKey(key) };
+        return Check(await ExecuteAsync(op, cancellationToken).ConfigureAwait(false), key).Number;
+    }
+
+    private byte[] EncodeKey(string key, string paramName = "key") => GridValidation.EncodeKey(key, _limits, paramName);
+
+    private void CheckCount(int count, string paramName)
+    {
+        if (count > _limits.MaxKeysPerCall)
+        {
+            throw new ArgumentException($"A call may carry at most {_limits.MaxKeysPerCall} keys (MaxKeysPerCall); this one has {count}.", paramName);
+        }
+    }
+
+    private GridOp BuildSet(byte[] key, ReadOnlyMemory<byte> value, GridEntryOptions? options, bool allowCondition)
+    {
+        var limits = _limits;
+        GridValidation.CheckValue(value.Length, limits);
+        var op = new GridOp { Code = OpCode.Set, Key = key, Value = AsArray(value) };
+        if (options is null)
+        {
+            return op;
+        }
+
+        if (options.TimeToLive is { } ttl)
+        {
+            if (options.AbsoluteExpiration is not null)
+            {
+                throw new ArgumentException("Set either TimeToLive or AbsoluteExpiration, not both.", nameof(options));
+            }
+
+            op.Arg0 = GridValidation.ToMilliseconds(ttl, limits, "options.TimeToLive");
+        }
+        else if (options.AbsoluteExpiration is { } at)
+        {
+            var remaining = at - TimeProvider.GetUtcNow();
+            if (remaining <= TimeSpan.Zero)
+            {
+                throw new ArgumentOutOfRangeException("options.AbsoluteExpiration", at, "The absolute expiration must be in the future.");
+            }
+
+            op.Arg0 = GridValidation.ToMilliseconds(remaining, limits, "options.AbsoluteExpiration");
+        }
+
+        if (options.SlidingExpiration is { } sliding)
+        {
+            op.Arg1 = GridValidation.ToMilliseconds(sliding, limits, "options.SlidingExpiration");
+        }
+
+        op.Flags = options.When switch
+        {
+            SetCondition.Always => OpFlags.None,
+            SetCondition.NotExists when allowCondition => OpFlags.IfNotExists,
+            SetCondition.Exists when allowCondition => OpFlags.IfExists,
+            _ => throw new ArgumentOutOfRangeException("options.When", options.When, "Unknown or unsupported SetCondition."),
+        };
+
+        if (options.Tags is { Count: > 0 } tags)
+        {
+            if (tags.Count > limits.MaxTagsPerEntry)
+            {
+                throw new ArgumentException($"An entry may carry at most {limits.MaxTagsPerEntry} tags (MaxTagsPerEntry); this one has {tags.Count}.", nameof(options));
+            }
+
+            var copy = new string[tags.Count];
+            for (int i = 0; i < copy.Length; i++)
+            {
+                GridValidation.CheckName(tags[i], limits, "tag", $"options.Tags[{i}]");
+                copy[i] = tags[i];
+            }
+
+            op.Tags = copy;
+        }
+
+        return op;
+    }
+
+    /// <summary>The value's array when it spans a whole array (no copy), else a copy.</summary>
+    private static byte[] AsArray(ReadOnlyMemory<byte> value) =>
+        MemoryMarshal.TryGetArray(value, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : value.ToArray();
+}

@@ -1,0 +1,26 @@
+using Grid.Protocol;
+
+namespace Grid.Client;
+
+public sealed partial class GridCache
+{
+    /// <summary>Turns an error status into the documented exception; returns the result otherwise.</summary>
+    private static GridResult Check(in GridResult result, string key)
+    {
+        switch (result.Status)
+        {
+            case ResultStatus.Ok or ResultStatus.NotFound or ResultStatus.ConditionNotMet:
+                return result;
+            case ResultStatus.WrongType or ResultStatus.NotInteger:
+                throw new GridWrongTypeException(key, $"Key '{Shorten(key)}': {result.Error}");
+            case ResultStatus.Overflow:
+                throw new GridOverflowException(key, $"Key '{Shorten(key)}': {result.Error}");
+            case ResultStatus.InvalidArgument:
+                throw new ArgumentException(result.Error);
+            default:
+                throw new GridException($"Key '{Shorten(key)}': the grid failed the operation: {result.Error ?? result.Status.ToString()}");
+        }
+    }
+
+    private static string Shorten(string key) => key.Length <= 64 ? key : string.Concat(key.AsSpan(0, 61), "...");
+}

@@ -1,0 +1,209 @@
+using System.Runtime.InteropServices;
+using Grid.Client.Routing;
+using Grid.Partitioning;
+using Grid.Protocol;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Grid.Client;
+
+/// <summary>
+/// The <see cref="IGridCache"/> implementation over an Orleans cluster client. Single operations from concurrent
+/// callers are coalesced per silo (<see cref="GridClientOptions.Batching"/>) and routed to the silo that holds their
+/// partition. Create it through <c>AddGridCache</c>, or with <see cref="ConnectAsync(IClusterClient, GridClientOptions?, IGridSerializer?, ILoggerFactory?, CancellationToken)"/>
+/// over a client you already have.
+/// </summary>
+public sealed partial class GridCache : IGridCache, IDisposable
+{
+    private readonly IClusterClient _client;
+    private readonly GridClientOptions _options;
+    private readonly PartitionRouter _router;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _connectGate = new(1, 1);
+    private GridLimits _limits;
+    private volatile bool _connected;
+
+    internal GridCache(IClusterClient client, GridClientOptions options, IGridSerializer serializer, ILogger logger)
+    {
+        _client = client;
+        _options = options;
+        _logger = logger;
+        _limits = options.Limits;
+        Serializer = serializer;
+        _router = new PartitionRouter(client, options, logger);
+    }
+
+    /// <inheritdoc />
+    public IGridSerializer Serializer { get; }
+
+    /// <summary>The limits in force: the cluster's once connected.</summary>
+    public GridLimits Limits => _limits;
+
+    /// <summary>Creates a cache over a connected cluster client and checks it against the cluster.</summary>
+    /// <param name="client">A started Orleans cluster client (or a silo's own).</param>
+    /// <param name="options">Client options; defaults when null.</param>
+    /// <param name="serializer">Serializer for typed calls; System.Text.Json when null.</param>
+    /// <param name="loggerFactory">Logging; none when null.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <exception cref="GridConfigurationException">The client's partition count differs from the cluster's.</exception>
+    public static async Task<GridCache> ConnectAsync(IClusterClient client, GridClientOptions? options = null, IGridSerializer? serializer = null, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        options ??= new GridClientOptions();
+        options.Validate();
+        var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<GridCache>();
+        var cache = new GridCache(client, options, serializer ?? new SystemTextJsonGridSerializer(), logger);
+        await cache.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        return cache;
+    }
+
+    /// <summary>
+    /// Reads the cluster's membership and settings; refuses a cluster whose partition count differs from this client's.
+    /// Called at host start by <c>AddGridCache</c>, and by the first operation if it was not.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    public async Task ConnectAsync(CancellationToken cancellationToken = default)
+    {
+        if (_connected)
+        {
+            return;
+        }
+
+        await _connectGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_connected)
+            {
+                return;
+            }
+
+            await _router.RefreshAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            var silos = _router.Table.Silos;
+            if (silos.Length == 0)
+            {
+                throw new GridUnavailableException("The cluster has no active silo.");
+            }
+
+            var info = await silos[0].Entry.GetClusterInfo().WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (info.PartitionCount != _options.PartitionCount)
+            {
+                throw new GridConfigurationException(
+                    $"This client is configured for {_options.PartitionCount} partitions but cluster '{info.ServiceId}/{info.ClusterId}' has {info.PartitionCount}; " +
+                    $"set GridClient:PartitionCount to {info.PartitionCount}. Keys would otherwise be routed to the wrong partitions.");
+            }
+
+            _limits = info.Limits;
+            _router.Start();
+            _connected = true;
+            LogConnected(_logger, info.ServiceId, info.ClusterId, silos.Length, info.PartitionCount);
+        }
+        finally
+        {
+            _connectGate.Release();
+        }
+    }
+
+    /// <summary>Stops the background routing refresh.</summary>
+    public void Dispose()
+    {
+        _router.Dispose();
+        _connectGate.Dispose();
+    }
+
+    /// <summary>Sends one operation and waits for its result.</summary>
+    private async ValueTask<GridResult> ExecuteAsync(GridOp op, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_connected)
+        {
+            await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        int partition = PartitionHasher.GetPartition(op.Key, _options.PartitionCount);
+        Task<GridResult> task;
+        if (_options.Batching)
+        {
+            var pending = new PendingOp(op, partition);
+            ChannelFor(partition).Enqueue(pending);
+            task = pending.Task;
+        }
+        else
+        {
+            task = ExecuteDirectAsync(op, partition);
+        }
+
+        return cancellationToken.CanBeCanceled
+            ? await task.WaitAsync(cancellationToken).ConfigureAwait(false)
+            : await task.ConfigureAwait(false);
+    }
+
+    /// <summary>Sends many operations (grouped per silo) and waits for all results, in order.</summary>
+    private async ValueTask<GridResult[]> ExecuteManyAsync(GridOp[] ops, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_connected)
+        {
+            await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var tasks = new Task<GridResult>[ops.Length];
+        if (_options.Batching)
+        {
+            var perSilo = new Dictionary<SiloChannel, List<PendingOp>>();
+            for (int i = 0; i < ops.Length; i++)
+            {
+                int partition = PartitionHasher.GetPartition(ops[i].Key, _options.PartitionCount);
+                var pending = new PendingOp(ops[i], partition);
+                tasks[i] = pending.Task;
+                var channel = ChannelFor(partition);
+                ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(perSilo, channel, out _);
+                (list ??= []).Add(pending);
+            }
+
+            foreach (var (channel, pending) in perSilo)
+            {
+                channel.EnqueueRange(pending);
+            }
+        }
+        else
+        {
+            for (int i = 0; i < ops.Length; i++)
+            {
+                tasks[i] = ExecuteDirectAsync(ops[i], PartitionHasher.GetPartition(ops[i].Key, _options.PartitionCount));
+            }
+        }
+
+        var all = Task.WhenAll(tasks);
+        return cancellationToken.CanBeCanceled
+            ? await all.WaitAsync(cancellationToken).ConfigureAwait(false)
+            : await all.ConfigureAwait(false);
+    }
+
+    private SiloChannel ChannelFor(int partition)
+    {
+        var byPartition = _router.Table.ByPartition;
+        if (byPartition.Length == 0)
+        {
+            _router.TriggerRefresh();
+            throw new GridUnavailableException("No active silo is known; the client is refreshing the cluster membership.");
+        }
+
+        return byPartition[partition];
+    }
+
+    private async Task<GridResult> ExecuteDirectAsync(GridOp op, int partition)
+    {
+        try
+        {
+            var answer = await _client.GetGrain<IPartitionGrain>(partition).Execute([op]).ConfigureAwait(false);
+            return answer.Results[0];
+        }
+        catch (Exception ex) when (ex is not GridException)
+        {
+            throw new GridUnavailableException($"The call to partition {partition} failed: {ex.Message}", ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Grid client connected to {ServiceId}/{ClusterId}: {SiloCount} silo(s), {PartitionCount} partitions")]
+    private static partial void LogConnected(ILogger logger, string serviceId, string clusterId, int siloCount, int partitionCount);
+}

@@ -1,0 +1,116 @@
+using Grid.Partitioning;
+
+namespace Grid.Client;
+
+/// <summary>Settings of a Grid client, bound from configuration section <c>GridClient</c> (unknown keys fail start-up).</summary>
+public sealed class GridClientOptions
+{
+    /// <summary>The configuration section these options bind from.</summary>
+    public const string SectionName = "GridClient";
+
+    /// <summary>The cluster's partition count; a client whose count differs from the cluster's is refused at connect. Default 1024.</summary>
+    public int PartitionCount { get; set; } = PartitionHasher.DefaultPartitionCount;
+
+    /// <summary>How to find the cluster.</summary>
+    public GridClientClusteringOptions Clustering { get; set; } = new();
+
+    /// <summary>
+    /// Coalesce concurrent single operations into one call per silo (natural batching, no timers). Default true.
+    /// False sends one partition grain call per operation (slower; kept for comparison and diagnosis).
+    /// </summary>
+    public bool Batching { get; set; } = true;
+
+    /// <summary>Most operations in one batch call. Default 256.</summary>
+    public int MaxBatchSize { get; set; } = 256;
+
+    /// <summary>Batch calls in flight per silo before new operations queue for the next batch. Default 2.</summary>
+    public int MaxBatchesInFlight { get; set; } = 2;
+
+    /// <summary>How often the client re-reads cluster membership to route partitions. Default 10 s.</summary>
+    public TimeSpan RoutingRefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long the first connection is retried (with exponential backoff) before start-up fails. Default 30 s.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long an operation waits for the grid's answer. Default 30 s.</summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Limits checked before the cluster's own limits are known (they replace these at connect).</summary>
+    public GridLimits Limits { get; set; } = new();
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        if (PartitionCount is < 1 or > PartitionHasher.MaxPartitionCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(PartitionCount), PartitionCount, $"GridClient:PartitionCount must be between 1 and {PartitionHasher.MaxPartitionCount}.");
+        }
+
+        if (MaxBatchSize is < 1 or > 65_536)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxBatchSize), MaxBatchSize, "GridClient:MaxBatchSize must be between 1 and 65536.");
+        }
+
+        if (MaxBatchesInFlight is < 1 or > 1024)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxBatchesInFlight), MaxBatchesInFlight, "GridClient:MaxBatchesInFlight must be between 1 and 1024.");
+        }
+
+        CheckPositive(RoutingRefreshInterval, nameof(RoutingRefreshInterval));
+        CheckPositive(ConnectTimeout, nameof(ConnectTimeout));
+        CheckPositive(ResponseTimeout, nameof(ResponseTimeout));
+        ArgumentNullException.ThrowIfNull(Limits, nameof(Limits));
+        Limits.Validate();
+        ArgumentNullException.ThrowIfNull(Clustering, nameof(Clustering));
+        Clustering.Validate();
+    }
+
+    private static void CheckPositive(TimeSpan value, string name)
+    {
+        if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(1))
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"GridClient:{name} must be positive and at most one day.");
+        }
+    }
+}
+
+/// <summary>How a client finds its cluster (section <c>GridClient:Clustering</c>).</summary>
+public sealed class GridClientClusteringOptions
+{
+    /// <summary>StackExchange.Redis configuration string of the cluster's membership store; empty to use <see cref="Gateways"/>.</summary>
+    public string? Redis { get; set; }
+
+    /// <summary>Gateway endpoints (<c>host:port</c>) when there is no Redis membership. Default <c>127.0.0.1:30000</c>, the embedded silo.</summary>
+    public List<string>? Gateways { get; set; }
+
+    /// <summary>The cluster id (must match the silos'). Default "grid".</summary>
+    public string ClusterId { get; set; } = "grid";
+
+    /// <summary>The service id (must match the silos'). Default "grid".</summary>
+    public string ServiceId { get; set; } = "grid";
+
+    /// <summary>The gateways to use: <see cref="Gateways"/>, or the local default.</summary>
+    public IReadOnlyList<string> EffectiveGateways => Gateways is { Count: > 0 } list ? list : ["127.0.0.1:30000"];
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ClusterId))
+        {
+            throw new ArgumentException("GridClient:Clustering:ClusterId must not be empty.", nameof(ClusterId));
+        }
+
+        if (string.IsNullOrWhiteSpace(ServiceId))
+        {
+            throw new ArgumentException("GridClient:Clustering:ServiceId must not be empty.", nameof(ServiceId));
+        }
+
+        if (string.IsNullOrWhiteSpace(Redis))
+        {
+            foreach (var gateway in EffectiveGateways)
+            {
+                _ = GatewayEndpoint.Parse(gateway);
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+namespace Grid.Client;
+
+/// <summary>How an entry is written: expiry, condition and tags. Immutable; share instances freely.</summary>
+public sealed record GridEntryOptions
+{
+    /// <summary>Options with no expiry, no condition and no tags.</summary>
+    public static GridEntryOptions Default { get; } = new();
+
+    /// <summary>The entry expires this long after the write (positive, at most the cluster's MaxTimeToLive).</summary>
+    public TimeSpan? TimeToLive { get; init; }
+
+    /// <summary>The entry expires at this instant (must be in the future). Mutually exclusive with <see cref="TimeToLive"/>.</summary>
+    public DateTimeOffset? AbsoluteExpiration { get; init; }
+
+    /// <summary>The entry expires when not read for this long; each read pushes its deadline back (never past an absolute expiry).</summary>
+    public TimeSpan? SlidingExpiration { get; init; }
+
+    /// <summary>When the write happens. Default <see cref="SetCondition.Always"/>.</summary>
+    public SetCondition When { get; init; } = SetCondition.Always;
+
+    /// <summary>Tags attached to the entry (for invalidation by tag).</summary>
+    public IReadOnlyList<string>? Tags { get; init; }
+
+    /// <summary>Options with a time to live.</summary>
+    public static GridEntryOptions WithTimeToLive(TimeSpan timeToLive) => new() { TimeToLive = timeToLive };
+
+    /// <summary>Options with a sliding expiration.</summary>
+    public static GridEntryOptions WithSlidingExpiration(TimeSpan window) => new() { SlidingExpiration = window };
+}
+
+/// <summary>When a set writes.</summary>
+public enum SetCondition
+{
+    /// <summary>Always (create or overwrite).</summary>
+    Always = 0,
+
+    /// <summary>Only when the key does not exist (Redis <c>NX</c>).</summary>
+    NotExists = 1,
+
+    /// <summary>Only when the key exists (Redis <c>XX</c>).</summary>
+    Exists = 2,
+}

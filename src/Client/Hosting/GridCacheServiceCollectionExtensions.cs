@@ -1,0 +1,80 @@
+using Grid.Client;
+using Grid.Client.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the Grid client.</summary>
+public static class GridCacheServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="IGridCache"/> (and the Orleans client it runs on) configured from section <c>GridClient</c>
+    /// (bound strictly: an unknown key fails) and then <paramref name="configure"/>. The client connects when the host
+    /// starts, retrying with exponential backoff for <see cref="GridClientOptions.ConnectTimeout"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddGridCache(this IHostApplicationBuilder builder, Action<GridClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = new GridClientOptions();
+        builder.Configuration.GetSection(GridClientOptions.SectionName).Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
+        configure?.Invoke(options);
+        builder.Services.AddGridCache(options);
+        return builder;
+    }
+
+    /// <summary>Adds <see cref="IGridCache"/> configured by <paramref name="configure"/> (defaults: the embedded silo on 127.0.0.1:30000).</summary>
+    public static IServiceCollection AddGridCache(this IServiceCollection services, Action<GridClientOptions>? configure = null)
+    {
+        var options = new GridClientOptions();
+        configure?.Invoke(options);
+        return services.AddGridCache(options);
+    }
+
+    private static IServiceCollection AddGridCache(this IServiceCollection services, GridClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        options.Validate();
+        services.AddSingleton(Options.Options.Create(options));
+        services.TryAddSingleton<IGridSerializer, SystemTextJsonGridSerializer>();
+        services.AddOrleansClient(client =>
+        {
+            var clustering = options.Clustering;
+            if (string.IsNullOrWhiteSpace(clustering.Redis))
+            {
+                var gateways = new List<System.Net.IPEndPoint>();
+                foreach (var gateway in clustering.EffectiveGateways)
+                {
+                    gateways.Add(GatewayEndpoint.Parse(gateway));
+                }
+
+                client.UseStaticClustering(gateways.ToArray());
+            }
+            else
+            {
+                client.UseRedisClustering(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(clustering.Redis));
+            }
+
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = clustering.ClusterId;
+                o.ServiceId = clustering.ServiceId;
+            });
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
+            client.Services.AddSingleton<IClientConnectionRetryFilter>(sp =>
+                new BackoffConnectionRetryFilter(options.ConnectTimeout, sp.GetRequiredService<ILogger<BackoffConnectionRetryFilter>>()));
+        });
+
+        services.AddSingleton(sp => new GridCache(
+            sp.GetRequiredService<IClusterClient>(),
+            options,
+            sp.GetRequiredService<IGridSerializer>(),
+            sp.GetRequiredService<ILogger<GridCache>>()));
+        services.AddSingleton<IGridCache>(sp => sp.GetRequiredService<GridCache>());
+        services.AddHostedService<GridCacheConnector>();
+        return services;
+    }
+}

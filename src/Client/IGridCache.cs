@@ -1,0 +1,157 @@
+namespace Grid.Client;
+
+/// <summary>
+/// The Grid cache. Every operation is atomic for its key. Keys are non-empty strings (at most the cluster's
+/// MaxKeyBytes in UTF-8); values are bytes (typed overloads in <see cref="GridCacheTypedExtensions"/> go through
+/// <see cref="Serializer"/>). Bad input throws an <see cref="ArgumentException"/> and stores nothing; an operation on a
+/// key of another type throws <see cref="GridWrongTypeException"/> and changes nothing; an unreachable grid throws
+/// <see cref="GridUnavailableException"/>. A cancelled token stops the caller's wait; an operation already sent may
+/// still complete on the grid.
+/// </summary>
+public interface IGridCache
+{
+    /// <summary>The serializer typed overloads use.</summary>
+    IGridSerializer Serializer { get; }
+
+    /// <summary>Reads a value; null when the key does not exist. A counter reads as its decimal text.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes a value. Returns false when <see cref="GridEntryOptions.When"/> prevented the write.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value (at most the cluster's MaxValueBytes).</param>
+    /// <param name="options">Expiry, condition and tags; none by default.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    ValueTask<bool> SetAsync(string key, ReadOnlyMemory<byte> value, GridEntryOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a key of any type. Returns whether it existed.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    ValueTask<bool> RemoveAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Whether a key exists (and has not expired).</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    ValueTask<bool> ExistsAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes a key expire after <paramref name="timeToLive"/> (replacing any sliding expiration). Returns false when the key does not exist.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="timeToLive">Positive, at most the cluster's MaxTimeToLive.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    ValueTask<bool> ExpireAsync(string key, TimeSpan timeToLive, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a key's expiry. Returns false when the key does not exist or had none.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    ValueTask<bool> PersistAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>The remaining time to live of a key.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    ValueTask<GridTimeToLive> GetTimeToLiveAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>The type of value held at a key (<see cref="GridValueType.None"/> when missing).</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    ValueTask<GridValueType> GetTypeAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads many keys at once (one call per silo, in parallel); missing keys give null, in the order of <paramref name="keys"/>.</summary>
+    /// <param name="keys">The keys (at most the cluster's MaxKeysPerCall).</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    ValueTask<byte[]?[]> GetManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes many entries at once (one call per silo, in parallel), each atomically; all are checked before any is sent.</summary>
+    /// <param name="items">Keys and values (at most the cluster's MaxKeysPerCall).</param>
+    /// <param name="options">Expiry and tags for every entry; a condition is not allowed here.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    ValueTask SetManyAsync(IReadOnlyCollection<KeyValuePair<string, ReadOnlyMemory<byte>>> items, GridEntryOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds <paramref name="delta"/> to a 64-bit counter (created at 0 when missing) and returns the new value.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="delta">The amount (may be negative).</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <exception cref="GridOverflowException">The result would not fit in 64 bits; the counter is unchanged.</exception>
+    /// <exception cref="GridWrongTypeException">The key holds something other than an integer.</exception>
+    ValueTask<long> IncrementAsync(string key, long delta = 1, CancellationToken cancellationToken = default);
+
+    /// <summary>Subtracts <paramref name="delta"/> from a 64-bit counter (created at 0 when missing) and returns the new value.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="delta">The amount (not <see cref="long.MinValue"/>).</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    ValueTask<long> DecrementAsync(string key, long delta = 1, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets a hash field (creating the hash). Returns true when the field is new.</summary>
+    /// <param name="key">The hash's key.</param>
+    /// <param name="field">The field name.</param>
+    /// <param name="value">The field's value.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    ValueTask<bool> HashSetAsync(string key, string field, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a hash field; null when the hash or the field does not exist.</summary>
+    /// <param name="key">The hash's key.</param>
+    /// <param name="field">The field name.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    ValueTask<byte[]?> HashGetAsync(string key, string field, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads every field of a hash (empty when it does not exist).</summary>
+    /// <param name="key">The hash's key.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    ValueTask<IReadOnlyDictionary<string, byte[]>> HashGetAllAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a hash field (the hash goes when its last field does). Returns whether the field existed.</summary>
+    /// <param name="key">The hash's key.</param>
+    /// <param name="field">The field name.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    ValueTask<bool> HashDeleteAsync(string key, string field, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds <paramref name="delta"/> to an integer hash field (created at 0) and returns the new value.</summary>
+    /// <param name="key">The hash's key.</param>
+    /// <param name="field">The field name.</param>
+    /// <param name="delta">The amount (may be negative).</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    ValueTask<long> HashIncrementAsync(string key, string field, long delta = 1, CancellationToken cancellationToken = default);
+
+    /// <summary>Number of fields of a hash (0 when it does not exist).</summary>
+    /// <param name="key">The hash's key.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    ValueTask<long> HashLengthAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Pushes values onto the head of a list (creating it), in order, so the last one ends up first. Returns the new length.</summary>
+    /// <param name="key">The list's key.</param>
+    /// <param name="values">One or more values.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    ValueTask<long> ListLeftPushAsync(string key, IReadOnlyList<ReadOnlyMemory<byte>> values, CancellationToken cancellationToken = default);
+
+    /// <summary>Appends values to the tail of a list (creating it). Returns the new length.</summary>
+    /// <param name="key">The list's key.</param>
+    /// <param name="values">One or more values.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    ValueTask<long> ListRightPushAsync(string key, IReadOnlyList<ReadOnlyMemory<byte>> values, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes and returns the head of a list; null when the list does not exist. The list goes with its last element.</summary>
+    /// <param name="key">The list's key.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    ValueTask<byte[]?> ListLeftPopAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes and returns the tail of a list; null when the list does not exist.</summary>
+    /// <param name="key">The list's key.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    ValueTask<byte[]?> ListRightPopAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Elements <paramref name="start"/> through <paramref name="stop"/> (inclusive; negative indexes count from the end, -1 is the last).</summary>
+    /// <param name="key">The list's key.</param>
+    /// <param name="start">First index.</param>
+    /// <param name="stop">Last index.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    ValueTask<byte[][]> ListRangeAsync(string key, long start = 0, long stop = -1, CancellationToken cancellationToken = default);
+
+    /// <summary>Length of a list (0 when it does not exist).</summary>
+    /// <param name="key">The list's key.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    ValueTask<long> ListLengthAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Counters of every active silo.</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    ValueTask<IReadOnlyList<GridSiloStatistics>> GetSiloStatisticsAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,150 @@
+using Grid.Protocol;
+using Orleans.Runtime;
+
+namespace Grid.Client.Routing;
+
+/// <summary>
+/// Natural batching toward one silo: an operation goes out at once when fewer than <c>maxInFlight</c> batch calls are
+/// under way; otherwise it queues, and when a call returns everything queued leaves together as the next call. No
+/// timers, so a lone operation never waits and a busy client sends few, full messages.
+/// </summary>
+internal sealed class SiloChannel
+{
+    private readonly Lock _gate = new();
+    private readonly Queue<PendingOp> _queue = new();
+    private readonly ISiloEntryGrain _entry;
+    private readonly IBatchListener _listener;
+    private readonly int _maxBatch;
+    private readonly int _maxInFlight;
+    private int _inFlight;
+
+    public SiloChannel(SiloAddress silo, ISiloEntryGrain entry, IBatchListener listener, int maxBatch, int maxInFlight)
+    {
+        Silo = silo;
+        _entry = entry;
+        _listener = listener;
+        _maxBatch = maxBatch;
+        _maxInFlight = maxInFlight;
+    }
+
+    public SiloAddress Silo { get; }
+
+    public ISiloEntryGrain Entry => _entry;
+
+    public void Enqueue(PendingOp op)
+    {
+        PendingOp[]? batch = null;
+        lock (_gate)
+        {
+            _queue.Enqueue(op);
+            if (_inFlight < _maxInFlight)
+            {
+                _inFlight++;
+                batch = DrainLocked();
+            }
+        }
+
+        if (batch is not null)
+        {
+            _ = RunAsync(batch);
+        }
+    }
+
+    public void EnqueueRange(List<PendingOp> ops)
+    {
+        PendingOp[]? batch = null;
+        lock (_gate)
+        {
+            foreach (var op in ops)
+            {
+                _queue.Enqueue(op);
+            }
+
+            if (_inFlight < _maxInFlight)
+            {
+                _inFlight++;
+                batch = DrainLocked();
+            }
+        }
+
+        if (batch is not null)
+        {
+            _ = RunAsync(batch);
+        }
+    }
+
+    private PendingOp[] DrainLocked()
+    {
+        var batch = new PendingOp[Math.Min(_queue.Count, _maxBatch)];
+        for (int i = 0; i < batch.Length; i++)
+        {
+            batch[i] = _queue.Dequeue();
+        }
+
+        return batch;
+    }
+
+    private async Task RunAsync(PendingOp[] batch)
+    {
+        while (true)
+        {
+            await SendAsync(batch).ConfigureAwait(false);
+            lock (_gate)
+            {
+                if (_queue.Count == 0)
+                {
+                    _inFlight--;
+                    return;
+                }
+
+                batch = DrainLocked();
+            }
+        }
+    }
+
+    private async Task SendAsync(PendingOp[] batch)
+    {
+        var ops = new GridOp[batch.Length];
+        for (int i = 0; i < batch.Length; i++)
+        {
+            ops[i] = batch[i].Op;
+        }
+
+        SiloBatchResult answer;
+        try
+        {
+            answer = await _entry.Execute(ops).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            var error = _listener.OnBatchFailed(this, ex);
+            foreach (var pending in batch)
+            {
+                pending.TrySetException(error);
+            }
+
+            return;
+        }
+
+        if (answer.Moved is { Length: > 0 } moved)
+        {
+            _listener.OnPartitionsMoved(moved);
+        }
+
+        var results = answer.Results;
+        for (int i = 0; i < batch.Length; i++)
+        {
+            batch[i].TrySetResult(results[i]);
+        }
+    }
+}
+
+/// <summary>What a channel reports to its router.</summary>
+internal interface IBatchListener
+{
+    /// <summary>A batch call failed; returns the exception to give its callers.</summary>
+    Exception OnBatchFailed(SiloChannel channel, Exception error);
+
+    /// <summary>The silo told where partitions it does not hold live.</summary>
+    void OnPartitionsMoved(PartitionLocation[] moved);
+}

@@ -1,0 +1,71 @@
+namespace Grid.Grains.Hosting;
+
+/// <summary>How a silo finds its cluster and where it listens (section <c>Grid:Clustering</c>).</summary>
+public sealed class GridClusteringOptions
+{
+    /// <summary>
+    /// StackExchange.Redis configuration string of the membership store (for example <c>redis:6379,password=...</c>).
+    /// Empty: localhost clustering, a single-machine development cluster with no dependency.
+    /// </summary>
+    public string? Redis { get; set; }
+
+    /// <summary>Orleans cluster id; silos and clients of one cluster share it. Default "grid".</summary>
+    public string ClusterId { get; set; } = "grid";
+
+    /// <summary>Orleans service id; stable across deployments of the same service. Default "grid".</summary>
+    public string ServiceId { get; set; } = "grid";
+
+    /// <summary>Silo-to-silo port. Default 11111.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Client gateway port. Default 30000.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>
+    /// Localhost clustering only: the silo port of the primary silo, for a second silo on the same machine.
+    /// Default: this silo is the primary.
+    /// </summary>
+    public int? PrimarySiloPort { get; set; }
+
+    /// <summary>The address other silos and clients reach this silo at (Redis clustering). Default: the first non-loopback IPv4 address, or loopback.</summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>Throws an <see cref="ArgumentException"/> that names the first invalid setting.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ClusterId))
+        {
+            throw new ArgumentException("Grid:Clustering:ClusterId must not be empty.", nameof(ClusterId));
+        }
+
+        if (string.IsNullOrWhiteSpace(ServiceId))
+        {
+            throw new ArgumentException("Grid:Clustering:ServiceId must not be empty.", nameof(ServiceId));
+        }
+
+        CheckPort(SiloPort, nameof(SiloPort));
+        CheckPort(GatewayPort, nameof(GatewayPort));
+        if (PrimarySiloPort is { } primary)
+        {
+            CheckPort(primary, nameof(PrimarySiloPort));
+        }
+
+        if (SiloPort == GatewayPort)
+        {
+            throw new ArgumentException($"Grid:Clustering:SiloPort and GatewayPort must differ (both are {SiloPort}).", nameof(GatewayPort));
+        }
+
+        if (AdvertisedAddress is { Length: > 0 } address && !System.Net.IPAddress.TryParse(address, out _))
+        {
+            throw new ArgumentException($"Grid:Clustering:AdvertisedAddress '{address}' is not an IP address.", nameof(AdvertisedAddress));
+        }
+    }
+
+    private static void CheckPort(int port, string name)
+    {
+        if (port is < 1 or > 65535)
+        {
+            throw new ArgumentOutOfRangeException(name, port, $"Grid:Clustering:{name} must be a TCP port (1-65535).");
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using System.Net;
+using Grid.Grains.Hosting;
+using Grid.Grains.Memory;
+using Grid.Grains.Partitions;
+using Grid.Grains.Silo;
+using Grid.Grains.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+// Public entry points live in the hosting namespace, where UseOrleans lives too.
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>Entry points that turn an Orleans silo (or a whole host) into a Grid silo.</summary>
+public static class GridSiloHostingExtensions
+{
+    /// <summary>
+    /// Builds a complete Grid silo host from configuration section <c>Grid</c> (see <see cref="GridSiloOptions"/>):
+    /// localhost clustering when <c>Grid:Clustering:Redis</c> is empty, Redis membership otherwise. The options are
+    /// bound strictly (an unknown key fails) and validated here, so a bad setting stops start-up with a message naming it.
+    /// </summary>
+    public static IHostApplicationBuilder AddGridSilo(this IHostApplicationBuilder builder, Action<GridSiloOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = BindOptions(builder.Configuration);
+        configure?.Invoke(options);
+        options.Validate();
+
+        builder.UseOrleans(silo =>
+        {
+            ConfigureClustering(silo, options.Clustering);
+            silo.AddGrid(options);
+        });
+
+        return builder;
+    }
+
+    /// <summary>Reads <see cref="GridSiloOptions"/> from the <c>Grid</c> section; an unknown key throws <see cref="InvalidOperationException"/> naming it.</summary>
+    public static GridSiloOptions BindOptions(IConfiguration configuration)
+    {
+        var options = new GridSiloOptions();
+        configuration.GetSection(GridSiloOptions.SectionName).Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
+        return options;
+    }
+
+    /// <summary>Adds Grid's grains and silo services to an Orleans silo, with the given options (validated now).</summary>
+    public static ISiloBuilder AddGrid(this ISiloBuilder silo, GridSiloOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        silo.Services.AddSingleton<IOptions<GridSiloOptions>>(Options.Options.Create(options));
+        return silo.AddGridServices();
+    }
+
+    /// <summary>Adds Grid's grains and silo services to an Orleans silo (the way tests host it).</summary>
+    public static ISiloBuilder AddGrid(this ISiloBuilder silo, Action<GridSiloOptions>? configure = null)
+    {
+        var options = new GridSiloOptions();
+        configure?.Invoke(options);
+        return silo.AddGrid(options);
+    }
+
+    private static ISiloBuilder AddGridServices(this ISiloBuilder silo)
+    {
+        var services = silo.Services;
+        services.TryAddSingleton(GridClock.System);
+        services.AddSingleton<PartitionStoreRegistry>();
+        services.AddSingleton<SiloMemoryBudget>();
+        services.AddHostedService<ExpirySweeper>();
+        silo.AddPlacementDirector<PartitionPlacementStrategy, PartitionPlacementDirector>();
+        silo.AddPlacementDirector<SiloTargetedPlacementStrategy, SiloTargetedPlacementDirector>();
+
+        // The memory budget decides what leaves memory, never Orleans' memory-pressure activation shedding.
+        silo.Configure<GrainCollectionOptions>(o => o.EnableActivationSheddingOnMemoryPressure = false);
+        return silo;
+    }
+
+    private static void ConfigureClustering(ISiloBuilder silo, GridClusteringOptions clustering)
+    {
+        if (string.IsNullOrWhiteSpace(clustering.Redis))
+        {
+            var primary = clustering.PrimarySiloPort is { } port ? new IPEndPoint(IPAddress.Loopback, port) : null;
+            silo.UseLocalhostClustering(clustering.SiloPort, clustering.GatewayPort, primary, clustering.ServiceId, clustering.ClusterId);
+            return;
+        }
+
+        silo.UseRedisClustering(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(clustering.Redis));
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = clustering.ClusterId;
+            o.ServiceId = clustering.ServiceId;
+        });
+        if (clustering.AdvertisedAddress is { Length: > 0 } address)
+        {
+            silo.ConfigureEndpoints(IPAddress.Parse(address), clustering.SiloPort, clustering.GatewayPort, listenOnAnyHostAddress: true);
+        }
+        else
+        {
+            silo.ConfigureEndpoints(clustering.SiloPort, clustering.GatewayPort, listenOnAnyHostAddress: true);
+        }
+    }
+}

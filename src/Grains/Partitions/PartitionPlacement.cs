@@ -1,0 +1,33 @@
+using Grid.Partitioning;
+using Orleans.Placement;
+using Orleans.Runtime;
+using Orleans.Runtime.Placement;
+
+namespace Grid.Grains.Partitions;
+
+/// <summary>Places partition <c>p</c> on the silo that wins the rendezvous hash for <c>p</c>, the same function clients route by.</summary>
+[GenerateSerializer, Immutable, SuppressReferenceTracking, Alias("grid.PartitionPlacement")]
+internal sealed class PartitionPlacementStrategy : PlacementStrategy
+{
+}
+
+/// <summary>Marks a grain class as placed by <see cref="PartitionPlacementDirector"/>.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
+internal sealed class PartitionPlacementAttribute() : PlacementAttribute(new PartitionPlacementStrategy());
+
+internal sealed class PartitionPlacementDirector : IPlacementDirector
+{
+    public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
+    {
+        var silos = context.GetCompatibleSilos(target);
+        int partition = (int)target.GrainIdentity.GetIntegerKey();
+        Span<ulong> seeds = silos.Length <= 64 ? stackalloc ulong[silos.Length] : new ulong[silos.Length];
+        for (int i = 0; i < silos.Length; i++)
+        {
+            seeds[i] = PartitionOwnership.SiloSeed(silos[i].ToParsableString());
+        }
+
+        int owner = PartitionOwnership.Owner(seeds, partition);
+        return Task.FromResult(owner >= 0 ? silos[owner] : context.LocalSilo);
+    }
+}

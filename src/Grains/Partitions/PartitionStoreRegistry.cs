@@ -1,0 +1,75 @@
+using Grid.Grains.Storage;
+
+namespace Grid.Grains.Partitions;
+
+/// <summary>
+/// The partition stores live on this silo. A partition grain registers its store on activation and removes it on
+/// deactivation; the silo's batch entry, the expiry sweeper and the memory budget find stores here.
+/// </summary>
+internal sealed class PartitionStoreRegistry
+{
+    private readonly Lock _gate = new();
+    private readonly PartitionStore?[] _byPartition;
+    private PartitionStore[] _all = [];
+    private readonly StoreCounters _retired = new();
+
+    public PartitionStoreRegistry(Microsoft.Extensions.Options.IOptions<Hosting.GridSiloOptions> options)
+        : this(options.Value.PartitionCount)
+    {
+    }
+
+    internal PartitionStoreRegistry(int partitionCount) => _byPartition = new PartitionStore?[partitionCount];
+
+    public int PartitionCount => _byPartition.Length;
+
+    /// <summary>The live stores, as an immutable snapshot.</summary>
+    public PartitionStore[] All => Volatile.Read(ref _all);
+
+    /// <summary>Counters of stores that have since left this silo, so silo totals never go backwards.</summary>
+    public StoreCounters Retired => _retired;
+
+    public PartitionStore? TryGet(int partition) => Volatile.Read(ref _byPartition[partition]);
+
+    public void Register(PartitionStore store)
+    {
+        lock (_gate)
+        {
+            _byPartition[store.Partition] = store;
+            var all = new List<PartitionStore>(_all.Length + 1);
+            foreach (var s in _all)
+            {
+                if (s.Partition != store.Partition)
+                {
+                    all.Add(s);
+                }
+            }
+
+            all.Add(store);
+            Volatile.Write(ref _all, all.ToArray());
+        }
+    }
+
+    public void Unregister(PartitionStore store)
+    {
+        lock (_gate)
+        {
+            if (!ReferenceEquals(_byPartition[store.Partition], store))
+            {
+                return;
+            }
+
+            _byPartition[store.Partition] = null;
+            var all = new List<PartitionStore>(_all.Length);
+            foreach (var s in _all)
+            {
+                if (!ReferenceEquals(s, store))
+                {
+                    all.Add(s);
+                }
+            }
+
+            Volatile.Write(ref _all, all.ToArray());
+            store.Counters.AddTo(_retired);
+        }
+    }
+}

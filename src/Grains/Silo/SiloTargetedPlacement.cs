@@ -1,0 +1,36 @@
+using Orleans.Placement;
+using Orleans.Runtime;
+using Orleans.Runtime.Placement;
+
+namespace Grid.Grains.Silo;
+
+/// <summary>Places a grain whose string key starts with a silo address (<c>{address}#{shard}</c>) on that silo.</summary>
+[GenerateSerializer, Immutable, SuppressReferenceTracking, Alias("grid.SiloTargetedPlacement")]
+internal sealed class SiloTargetedPlacementStrategy : PlacementStrategy
+{
+}
+
+/// <summary>Marks a grain class as placed by <see cref="SiloTargetedPlacementDirector"/>.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
+internal sealed class SiloTargetedPlacementAttribute() : PlacementAttribute(new SiloTargetedPlacementStrategy());
+
+internal sealed class SiloTargetedPlacementDirector : IPlacementDirector
+{
+    public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
+    {
+        string key = target.GrainIdentity.Key.ToString() ?? "";
+        int hash = key.IndexOf('#');
+        string silo = hash < 0 ? key : key[..hash];
+        var silos = context.GetCompatibleSilos(target);
+        foreach (var candidate in silos)
+        {
+            if (candidate.ToParsableString() == silo)
+            {
+                return Task.FromResult(candidate);
+            }
+        }
+
+        // The named silo is gone: serve here; the batch falls back to grain calls and the client re-routes.
+        return Task.FromResult(context.LocalSilo);
+    }
+}

@@ -1,0 +1,117 @@
+using System.Runtime.CompilerServices;
+using Grid.Protocol;
+
+namespace Grid.Grains.Storage;
+
+internal sealed partial class PartitionStore
+{
+    // LRU stamps are the low 32 bits of unix ms, compared by unsigned difference; the sweep pulls stamps older than this
+    // back so that a long-idle entry still reads as old instead of wrapping around to look new.
+    private const uint MaxStampAge = 20u * 24 * 3600 * 1000;
+
+    private GridResult Expire(byte[] key, ulong hash, long now, long ttlMs) =>
+        SetExpiry(key, hash, now, EntryExpiry.From(now, ttlMs, 0), onlyIfExpiring: false);
+
+    private GridResult Persist(byte[] key, ulong hash, long now) =>
+        SetExpiry(key, hash, now, EntryExpiry.None, onlyIfExpiring: true);
+
+    private GridResult SetExpiry(byte[] key, ulong hash, long now, in EntryExpiry expiry, bool onlyIfExpiring)
+    {
+        int index = FindLive(key, hash, now, out _);
+        if (index < 0)
+        {
+            return GridResult.OfNumber(0);
+        }
+
+        object entry = _records[index];
+        byte[] r = RecordOf(entry);
+        if (onlyIfExpiring && EntryRecord.ExpiresAt(r) == 0)
+        {
+            return GridResult.OfNumber(0);
+        }
+
+        if (!EntryRecord.HasSliding(r) && expiry.SlidingMs == 0)
+        {
+            EntryRecord.SetExpiresAt(r, expiry.ExpiresAt);
+            EntryRecord.SetStamp(r, (uint)now);
+            Version++;
+            return GridResult.OfNumber(1);
+        }
+
+        var updated = EntryRecord.WithExpiry(r, expiry);
+        EntryRecord.SetStamp(updated, (uint)now);
+        if (entry is ComplexEntry complex)
+        {
+            long before = complex.HeapSize;
+            complex.Record = updated;
+            Account(complex.HeapSize - before);
+            Version++;
+        }
+        else
+        {
+            Replace(index, updated);
+        }
+
+        return GridResult.OfNumber(1);
+    }
+
+    private GridResult TimeToLive(byte[] key, ulong hash, long now)
+    {
+        int index = FindLive(key, hash, now, out _);
+        if (index < 0)
+        {
+            return NotFound;
+        }
+
+        long expires = EntryRecord.ExpiresAt(RecordOf(_records[index]));
+        return GridResult.OfNumber(expires == 0 ? -1 : expires - now);
+    }
+
+    /// <summary>
+    /// Active expiry: checks up to <paramref name="maxChecks"/> records from where the last sweep stopped, removes the
+    /// expired ones and clamps very old LRU stamps. Returns how many it removed.
+    /// </summary>
+    public int SweepExpired(int maxChecks)
+    {
+        long now = _clock.NowMs;
+        uint stamp = (uint)now;
+        int removed = 0;
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                return 0;
+            }
+
+            for (int checks = 0; checks < maxChecks && _count > 0; checks++)
+            {
+                if (_sweepCursor >= _count)
+                {
+                    _sweepCursor = 0;
+                }
+
+                byte[] r = RecordOf(_records[_sweepCursor]);
+                if (EntryRecord.IsExpired(r, now))
+                {
+                    // The last record moves into this index, so the cursor stays to check it next.
+                    RemoveIndex(_sweepCursor);
+                    Counters.Expirations++;
+                    removed++;
+                    continue;
+                }
+
+                if (unchecked(stamp - EntryRecord.Stamp(r)) > MaxStampAge)
+                {
+                    EntryRecord.SetStamp(r, unchecked(stamp - MaxStampAge));
+                }
+
+                _sweepCursor++;
+            }
+        }
+
+        return removed;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static uint Age(uint nowStamp, uint stamp) => unchecked(nowStamp - stamp);
+}

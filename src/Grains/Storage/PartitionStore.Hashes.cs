@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Text;
+using Grid.Protocol;
+
+namespace Grid.Grains.Storage;
+
+internal sealed partial class PartitionStore
+{
+    /// <summary>
+    /// The structure at a key, created when missing and <paramref name="create"/> is set. Returns null with
+    /// <paramref name="error"/> set (wrong type, missing, or partition full).
+    /// </summary>
+    private ComplexEntry? Structure(byte[] key, ulong hash, long now, GridValueType type, bool create, string operation, out GridResult error)
+    {
+        int index = FindLive(key, hash, now, out int slot);
+        if (index < 0)
+        {
+            if (!create)
+            {
+                error = NotFound;
+                return null;
+            }
+
+            var record = EntryRecord.Create(type, key, EntryExpiry.None, [], 0, now, out _);
+            var created = new ComplexEntry(record, type);
+            if (!Insert(hash, slot, created))
+            {
+                error = PartitionFull;
+                return null;
+            }
+
+            error = default;
+            return created;
+        }
+
+        if (_records[index] is ComplexEntry entry && EntryRecord.Type(entry.Record) == type)
+        {
+            EntryRecord.Touch(entry.Record, now);
+            error = default;
+            return entry;
+        }
+
+        error = WrongType(operation, EntryRecord.Type(RecordOf(_records[index])));
+        return null;
+    }
+
+    /// <summary>Accounts for a structure's change of size, and removes its key when it became empty.</summary>
+    private void AfterStructureChange(ComplexEntry entry, long sizeBefore, byte[] key, ulong hash)
+    {
+        Version++;
+        if (entry.Count == 0)
+        {
+            int index = Find(key, hash, out int slot);
+            RemoveAt(index, slot);
+            return;
+        }
+
+        Account(entry.HeapSize - sizeBefore);
+    }
+
+    private GridResult HashSet(GridOp op, ulong hash, long now)
+    {
+        var entry = Structure(op.Key, hash, now, GridValueType.Hash, create: true, "HSET", out var error);
+        if (entry is null)
+        {
+            return error;
+        }
+
+        long before = entry.HeapSize;
+        string field = op.Field!;
+        byte[] value = op.Value ?? [];
+        bool added = true;
+        if (entry.Hash!.TryGetValue(field, out var old))
+        {
+            entry.PayloadBytes -= ComplexEntry.FieldSize(field, old);
+            added = false;
+        }
+
+        entry.Hash[field] = value;
+        entry.PayloadBytes += ComplexEntry.FieldSize(field, value);
+        AfterStructureChange(entry, before, op.Key, hash);
+        return GridResult.OfNumber(added ? 1 : 0);
+    }
+
+    private GridResult HashGet(GridOp op, ulong hash, long now)
+    {
+        var entry = Structure(op.Key, hash, now, GridValueType.Hash, create: false, "HGET", out var error);
+        if (entry is null || !entry.Hash!.TryGetValue(op.Field!, out var value))
+        {
+            Counters.Misses++;
+            return entry is null ? error : NotFound;
+        }
+
+        Counters.Hits++;
+        return GridResult.OfValue(value.AsSpan().ToArray());
+    }
+
+    private GridResult HashGetAll(GridOp op, ulong hash, long now)
+    {
+        var entry = Structure(op.Key, hash, now, GridValueType.Hash, create: false, "HGETALL", out var error);
+        if (entry is null)
+        {
+            return error.Status == ResultStatus.NotFound ? new GridResult { Fields = [], Values = [] } : error;
+        }
+
+        var fields = new string[entry.Hash!.Count];
+        var values = new byte[fields.Length][];
+        int i = 0;
+        foreach (var pair in entry.Hash)
+        {
+            fields[i] = pair.Key;
+            values[i] = pair.Value.AsSpan().ToArray();
+            i++;
+        }
+
+        return new GridResult { Fields = fields, Values = values };
+    }
+
+    private GridResult HashDelete(GridOp op, ulong hash, long now)
+    {
+        var entry = Structure(op.Key, hash, now, GridValueType.Hash, create: false, "HDEL", out var error);
+        if (entry is null)
+        {
+            return error.Status == ResultStatus.NotFound ? GridResult.OfNumber(0) : error;
+        }
+
+        long before = entry.HeapSize;
+        if (!entry.Hash!.Remove(op.Field!, out var old))
+        {
+            return GridResult.OfNumber(0);
+        }
+
+        entry.PayloadBytes -= ComplexEntry.FieldSize(op.Field!, old);
+        AfterStructureChange(entry, before, op.Key, hash);
+        return GridResult.OfNumber(1);
+    }
+
+    private GridResult HashIncrement(GridOp op, ulong hash, long now)
+    {
+        // Check the current field before creating anything, so a failed increment leaves no empty hash behind.
+        int index = FindLive(op.Key, hash, now, out _);
+        if (index >= 0 && _records[index] is ComplexEntry { Hash: not null } existing
+            && existing.Hash.TryGetValue(op.Field!, out var current))
+        {
+            if (!TryParseInteger(current, out long value))
+            {
+                return GridResult.Failure(ResultStatus.NotInteger, "The hash field does not hold a 64-bit integer, so it cannot be incremented.");
+            }
+
+            if (!TryAdd(value, op.Arg0, out long sum))
+            {
+                return GridResult.Failure(ResultStatus.Overflow, $"Adding {op.Arg0} to {value} overflows a 64-bit counter.");
+            }
+
+            return HashPut(op, hash, now, sum);
+        }
+
+        return HashPut(op, hash, now, op.Arg0);
+    }
+
+    private GridResult HashPut(GridOp op, ulong hash, long now, long number)
+    {
+        var entry = Structure(op.Key, hash, now, GridValueType.Hash, create: true, "HINCRBY", out var error);
+        if (entry is null)
+        {
+            return error;
+        }
+
+        long before = entry.HeapSize;
+        string field = op.Field!;
+        if (entry.Hash!.TryGetValue(field, out var old))
+        {
+            entry.PayloadBytes -= ComplexEntry.FieldSize(field, old);
+        }
+
+        var text = Encoding.ASCII.GetBytes(number.ToString(CultureInfo.InvariantCulture));
+        entry.Hash[field] = text;
+        entry.PayloadBytes += ComplexEntry.FieldSize(field, text);
+        AfterStructureChange(entry, before, op.Key, hash);
+        return GridResult.OfNumber(number);
+    }
+
+    private GridResult HashLength(GridOp op, ulong hash, long now)
+    {
+        var entry = Structure(op.Key, hash, now, GridValueType.Hash, create: false, "HLEN", out var error);
+        if (entry is null)
+        {
+            return error.Status == ResultStatus.NotFound ? GridResult.OfNumber(0) : error;
+        }
+
+        return GridResult.OfNumber(entry.Hash!.Count);
+    }
+}

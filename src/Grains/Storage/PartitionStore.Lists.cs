@@ -1,0 +1,95 @@
+using Grid.Protocol;
+
+namespace Grid.Grains.Storage;
+
+internal sealed partial class PartitionStore
+{
+    private const long ListElementOverhead = 8;
+
+    private GridResult ListPush(GridOp op, ulong hash, long now)
+    {
+        var entry = Structure(op.Key, hash, now, GridValueType.List, create: true, "PUSH", out var error);
+        if (entry is null)
+        {
+            return error;
+        }
+
+        long before = entry.HeapSize;
+        bool left = (op.Flags & OpFlags.Left) != 0;
+        foreach (var value in op.Values!)
+        {
+            if (left)
+            {
+                entry.List!.PushLeft(value);
+            }
+            else
+            {
+                entry.List!.PushRight(value);
+            }
+
+            entry.PayloadBytes += EntryRecord.HeapSize(value.Length) + ListElementOverhead;
+        }
+
+        AfterStructureChange(entry, before, op.Key, hash);
+        return GridResult.OfNumber(entry.List!.Count);
+    }
+
+    private GridResult ListPop(GridOp op, ulong hash, long now)
+    {
+        var entry = Structure(op.Key, hash, now, GridValueType.List, create: false, "POP", out var error);
+        if (entry is null)
+        {
+            return error;
+        }
+
+        long before = entry.HeapSize;
+        bool left = (op.Flags & OpFlags.Left) != 0;
+        var list = entry.List!;
+        var popped = new byte[(int)Math.Min(op.Arg0, list.Count)][];
+        for (int i = 0; i < popped.Length; i++)
+        {
+            popped[i] = left ? list.PopLeft() : list.PopRight();
+            entry.PayloadBytes -= EntryRecord.HeapSize(popped[i].Length) + ListElementOverhead;
+        }
+
+        AfterStructureChange(entry, before, op.Key, hash);
+        return new GridResult { Values = popped, Number = popped.Length };
+    }
+
+    private GridResult ListRange(GridOp op, ulong hash, long now)
+    {
+        var entry = Structure(op.Key, hash, now, GridValueType.List, create: false, "LRANGE", out var error);
+        if (entry is null)
+        {
+            return error.Status == ResultStatus.NotFound ? new GridResult { Values = [] } : error;
+        }
+
+        var list = entry.List!;
+        long count = list.Count;
+        long start = op.Arg0 < 0 ? Math.Max(0, count + op.Arg0) : op.Arg0;
+        long stop = op.Arg1 < 0 ? count + op.Arg1 : Math.Min(op.Arg1, count - 1);
+        if (start > stop || start >= count)
+        {
+            return new GridResult { Values = [] };
+        }
+
+        var values = new byte[stop - start + 1][];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = list[(int)start + i].AsSpan().ToArray();
+        }
+
+        return new GridResult { Values = values };
+    }
+
+    private GridResult ListLength(GridOp op, ulong hash, long now)
+    {
+        var entry = Structure(op.Key, hash, now, GridValueType.List, create: false, "LLEN", out var error);
+        if (entry is null)
+        {
+            return error.Status == ResultStatus.NotFound ? GridResult.OfNumber(0) : error;
+        }
+
+        return GridResult.OfNumber(entry.List!.Count);
+    }
+}
