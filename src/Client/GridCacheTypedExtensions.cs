@@ -90,7 +90,7 @@ public static class GridCacheTypedExtensions
 
     /// <summary>Serializes and appends values to the tail of a list. Returns the new length.</summary>
     /// <typeparam name="T">The value type.</typeparam>
-    public static ValueTask<long> ListRightPushAsync<T>(this IGridCache cache, string key, IReadOnlyList<T> values, CancellationToken cancellationToken = default)
+    public static ValueTask<long> ListRightPushValuesAsync<T>(this IGridCache cache, string key, IReadOnlyList<T> values, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(cache);
         return cache.ListRightPushAsync(key, Serialize(cache, values), cancellationToken);
@@ -98,7 +98,7 @@ public static class GridCacheTypedExtensions
 
     /// <summary>Serializes and pushes values onto the head of a list. Returns the new length.</summary>
     /// <typeparam name="T">The value type.</typeparam>
-    public static ValueTask<long> ListLeftPushAsync<T>(this IGridCache cache, string key, IReadOnlyList<T> values, CancellationToken cancellationToken = default)
+    public static ValueTask<long> ListLeftPushValuesAsync<T>(this IGridCache cache, string key, IReadOnlyList<T> values, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(cache);
         return cache.ListLeftPushAsync(key, Serialize(cache, values), cancellationToken);
