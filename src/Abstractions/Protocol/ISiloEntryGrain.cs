@@ -19,6 +19,13 @@ public interface ISiloEntryGrain : IGrainWithStringKey
     /// <summary>This silo's counters.</summary>
     [Alias("GetStatistics")]
     Task<GridSiloStatistics> GetStatistics();
+
+    /// <summary>
+    /// Diagnostics only (benchmarks): runs a full compacting garbage collection on the silo and returns its statistics
+    /// after it. Refused unless the silo enables <c>Grid:EnableDiagnostics</c>.
+    /// </summary>
+    [Alias("CollectGarbage")]
+    Task<GridSiloStatistics> CollectGarbage();
 }
 
 /// <summary>Results of a silo batch, plus where partitions that were not on the silo actually live.</summary>

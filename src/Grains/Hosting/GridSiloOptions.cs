@@ -29,6 +29,9 @@ public sealed class GridSiloOptions
     /// <summary>Entries the sweep checks per partition per pass (at most 4 passes per tick). Default 20.</summary>
     public int ExpirySweepChecksPerPartition { get; set; } = 20;
 
+    /// <summary>Allows diagnostic calls that cost the silo (a forced full GC for benchmarks). Default false.</summary>
+    public bool EnableDiagnostics { get; set; }
+
     /// <summary>Clustering and network endpoints of the silo process.</summary>
     public GridClusteringOptions Clustering { get; set; } = new();
 

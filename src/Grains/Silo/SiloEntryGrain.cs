@@ -122,6 +122,18 @@ internal sealed class SiloEntryGrain(
     public Task<GridClusterInfo> GetClusterInfo() =>
         Task.FromResult(new GridClusterInfo(_partitionCount, _limits, clusterOptions.Value.ServiceId, clusterOptions.Value.ClusterId));
 
+    public Task<GridSiloStatistics> CollectGarbage()
+    {
+        if (!options.Value.EnableDiagnostics)
+        {
+            throw new InvalidOperationException("Diagnostics are disabled on this silo; set Grid:EnableDiagnostics=true to allow a forced GC.");
+        }
+
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        return GetStatistics();
+    }
+
     public Task<GridSiloStatistics> GetStatistics()
     {
         var totals = new StoreCounters();
