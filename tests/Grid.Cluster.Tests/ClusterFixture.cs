@@ -1,4 +1,5 @@
 using Grid.Client;
+using Grid.Grains.Hosting;
 using Microsoft.Extensions.Hosting;
 using Orleans.TestingHost;
 
@@ -13,20 +14,31 @@ public class ClusterFixture : IAsyncLifetime
 
     protected virtual short SiloCount => 2;
 
-    protected virtual void ConfigureGrid(Grains.Hosting.GridSiloOptions options)
+    protected virtual void ConfigureGrid(GridSiloOptions options)
     {
         options.MaxMemoryBytes = 512L << 20;
         options.ExpirySweepInterval = TimeSpan.FromMilliseconds(50);
     }
 
+    protected virtual void ConfigureSilo(ISiloBuilder silo)
+    {
+    }
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(SiloCount);
-        builder.ConfigureSilo((_, silo) => silo.AddGrid(ConfigureGrid));
+        builder.ConfigureSilo((_, silo) =>
+        {
+            ConfigureSilo(silo);
+            silo.AddGrid(ConfigureGrid);
+        });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
         Cache = await GridCache.ConnectAsync(Cluster.Client);
     }
+
+    /// <summary>A second cache over the same cluster client, with other options.</summary>
+    public Task<GridCache> ConnectAsync(GridClientOptions options) => GridCache.ConnectAsync(Cluster.Client, options);
 
     public async Task DisposeAsync()
     {
