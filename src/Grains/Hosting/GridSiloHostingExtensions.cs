@@ -33,6 +33,7 @@ public static class GridSiloHostingExtensions
             ConfigureClustering(silo, options.Clustering);
             silo.AddGrid(options);
         });
+        builder.Services.AddHostedService<SiloReadyLogger>();
 
         return builder;
     }

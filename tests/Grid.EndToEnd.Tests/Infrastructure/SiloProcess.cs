@@ -1,0 +1,63 @@
+using System.Globalization;
+
+namespace Grid.EndToEnd.Tests.Infrastructure;
+
+/// <summary>A real Grid silo process (<c>dotnet Grid.Silo.dll</c>) configured through environment variables.</summary>
+internal sealed class SiloProcess : IAsyncDisposable
+{
+    private SiloProcess(ManagedProcess process, int siloPort, int gatewayPort)
+    {
+        Process = process;
+        SiloPort = siloPort;
+        GatewayPort = gatewayPort;
+    }
+
+    public ManagedProcess Process { get; }
+
+    public int SiloPort { get; }
+
+    public int GatewayPort { get; }
+
+    public string Gateway => $"127.0.0.1:{GatewayPort}";
+
+    /// <summary>Starts a silo; with <paramref name="redis"/> it joins that Redis membership, else it is a localhost single-silo grid.</summary>
+    public static async Task<SiloProcess> StartAsync(string? redis, IReadOnlyDictionary<string, string>? settings = null, bool waitUntilReady = true, int? siloPort = null, int? gatewayPort = null)
+    {
+        int silo = siloPort ?? FreePort.Next();
+        int gateway = gatewayPort ?? FreePort.Next();
+        var environment = new Dictionary<string, string>
+        {
+            ["Grid__Clustering__SiloPort"] = silo.ToString(CultureInfo.InvariantCulture),
+            ["Grid__Clustering__GatewayPort"] = gateway.ToString(CultureInfo.InvariantCulture),
+            ["Grid__Clustering__AdvertisedAddress"] = "127.0.0.1",
+            ["Grid__MaxMemoryBytes"] = (256L << 20).ToString(CultureInfo.InvariantCulture),
+            ["DOTNET_gcServer"] = "0",
+        };
+        if (redis is not null)
+        {
+            environment["Grid__Clustering__Redis"] = redis;
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        var dll = RepoPaths.Output("src/Silo", "Grid.Silo.dll");
+        if (!File.Exists(dll))
+        {
+            throw new InvalidOperationException($"{dll} is missing; build the solution first.");
+        }
+
+        var process = ManagedProcess.Start("dotnet", [dll], environment);
+        var started = new SiloProcess(process, silo, gateway);
+        if (waitUntilReady)
+        {
+            await process.WaitForOutputAsync("Grid silo ready", TimeSpan.FromSeconds(60));
+        }
+
+        return started;
+    }
+
+    public ValueTask DisposeAsync() => Process.DisposeAsync();
+}
