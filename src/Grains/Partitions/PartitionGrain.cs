@@ -10,7 +10,8 @@ namespace Grid.Grains.Partitions;
 
 /// <summary>
 /// Owns one partition's <see cref="PartitionStore"/> and its lifecycle: creates and registers it on activation, closes
-/// it on deactivation. Kept alive: only the memory budget decides what leaves memory, never idle collection.
+/// it on deactivation, and carries its entries when Orleans migrates the grain to another silo (explicit migration,
+/// or graceful silo shutdown). Kept alive: only the memory budget decides what leaves memory, never idle collection.
 /// </summary>
 [KeepAlive]
 [PartitionPlacement]
@@ -19,21 +20,34 @@ internal sealed class PartitionGrain(
     SiloMemoryBudget budget,
     GridClock clock,
     IOptions<GridSiloOptions> options,
-    ILocalSiloDetails silo) : Grain, IPartitionGrain
+    ILocalSiloDetails silo) : Grain, IPartitionGrain, IGrainMigrationParticipant
 {
+    private const string SnapshotKey = "grid.store";
+
     private readonly GridLimits _limits = options.Value.Limits;
     private readonly int _partitionCount = options.Value.PartitionCount;
     private PartitionStore? _store;
+    private StoreSnapshot? _arriving;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _store = new PartitionStore((int)this.GetPrimaryKeyLong(), clock, budget);
-        registry.Register(_store);
+        var store = new PartitionStore((int)this.GetPrimaryKeyLong(), clock, budget);
+        if (_arriving is { } snapshot)
+        {
+            store.Restore(snapshot);
+            _arriving = null;
+        }
+
+        _store = store;
+        registry.Register(store);
+        budget.EnforceBudget();
         return Task.CompletedTask;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        // Closing first means every later direct operation answers NotHere and goes through a grain call, which
+        // Orleans holds until the partition is active again (here or on the silo it migrates to).
         if (_store is { } store)
         {
             registry.Unregister(store);
@@ -41,6 +55,22 @@ internal sealed class PartitionGrain(
         }
 
         return Task.CompletedTask;
+    }
+
+    public void OnDehydrate(IDehydrationContext dehydrationContext)
+    {
+        if (_store is { } store)
+        {
+            dehydrationContext.TryAddValue(SnapshotKey, store.Snapshot());
+        }
+    }
+
+    public void OnRehydrate(IRehydrationContext rehydrationContext)
+    {
+        if (rehydrationContext.TryGetValue(SnapshotKey, out StoreSnapshot? snapshot))
+        {
+            _arriving = snapshot;
+        }
     }
 
     public Task<PartitionBatchResult> Execute(GridOp[] ops)

@@ -5,7 +5,10 @@ using Orleans.Runtime.Placement;
 
 namespace Grid.Grains.Partitions;
 
-/// <summary>Places partition <c>p</c> on the silo that wins the rendezvous hash for <c>p</c>, the same function clients route by.</summary>
+/// <summary>
+/// Places partition <c>p</c> on the silo that wins the rendezvous hash for <c>p</c>, the same function clients route by,
+/// unless the request carries a placement hint (an explicit migration names its target silo that way).
+/// </summary>
 [GenerateSerializer, Immutable, SuppressReferenceTracking, Alias("grid.PartitionPlacement")]
 internal sealed class PartitionPlacementStrategy : PlacementStrategy
 {
@@ -20,6 +23,11 @@ internal sealed class PartitionPlacementDirector : IPlacementDirector
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
         var silos = context.GetCompatibleSilos(target);
+        if (IPlacementDirector.GetPlacementHint(target.RequestContextData, silos) is { } hinted)
+        {
+            return Task.FromResult(hinted);
+        }
+
         int partition = (int)target.GrainIdentity.GetIntegerKey();
         Span<ulong> seeds = silos.Length <= 64 ? stackalloc ulong[silos.Length] : new ulong[silos.Length];
         for (int i = 0; i < silos.Length; i++)

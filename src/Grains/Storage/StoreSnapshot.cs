@@ -1,0 +1,28 @@
+namespace Grid.Grains.Storage;
+
+/// <summary>Every entry of a partition, as it moves with the partition to another silo (or to a replica).</summary>
+[GenerateSerializer, Alias("grid.StoreSnapshot")]
+internal sealed class StoreSnapshot
+{
+    /// <summary>Records of strings and counters, exactly as stored (header, key, tags, value).</summary>
+    [Id(0)] public byte[][] Records { get; set; } = [];
+
+    /// <summary>Hashes and lists.</summary>
+    [Id(1)] public StructureSnapshot[] Structures { get; set; } = [];
+
+    /// <summary>The partition's write version, so it keeps growing after the move.</summary>
+    [Id(2)] public long Version { get; set; }
+}
+
+/// <summary>A hash or list entry: its record (header, key, tags) and elements.</summary>
+[GenerateSerializer, Alias("grid.StructureSnapshot")]
+internal sealed class StructureSnapshot
+{
+    [Id(0)] public byte[] Record { get; set; } = [];
+
+    /// <summary>Hash field names (null for a list).</summary>
+    [Id(1)] public string[]? Fields { get; set; }
+
+    /// <summary>Hash field values or list elements, in order.</summary>
+    [Id(2)] public byte[][] Values { get; set; } = [];
+}

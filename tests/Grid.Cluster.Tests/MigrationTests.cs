@@ -1,0 +1,77 @@
+using System.Text;
+using Grid.Client;
+using Grid.Grains.Partitions;
+using Grid.Partitioning;
+using Grid.Protocol;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
+
+namespace Grid.Cluster.Tests;
+
+[Collection(ClusterCollection.Name)]
+public sealed class MigrationTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task Partition_moving_mid_batch_loses_and_duplicates_nothing()
+    {
+        var cache = fixture.Cache;
+        var tag = Guid.NewGuid().ToString("N");
+        var counters = Enumerable.Range(0, 8).Select(i => $"move:{{{tag}}}:counter{i}").ToArray();
+        int partition = PartitionHasher.GetPartition(Encoding.UTF8.GetBytes(counters[0]), 1024);
+        await cache.SetStringAsync($"move:{{{tag}}}:before", "kept");
+        await cache.HashSetAsync($"move:{{{tag}}}:hash", "f", "v"u8.ToArray());
+        await cache.ListRightPushAsync($"move:{{{tag}}}:list", ["a"u8.ToArray(), "b"u8.ToArray()]);
+
+        using var stop = new CancellationTokenSource();
+        var increments = new int[counters.Length];
+        var writers = counters.Select((key, i) => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await cache.IncrementAsync(key);
+                increments[i]++;
+            }
+        })).ToArray();
+
+        var grain = fixture.Cluster.Client.GetGrain<IPartitionGrain>(partition);
+        try
+        {
+            for (int move = 0; move < 6; move++)
+            {
+                await Task.Delay(100);
+                var current = HostOf(partition) ?? throw new InvalidOperationException("partition not active");
+                var target = fixture.Cluster.Silos.Select(s => s.SiloAddress).First(s => !s.Equals(current));
+                await fixture.Cluster.MigrateAsync(grain, target);
+                await Poll.UntilAsync(() => Task.FromResult(target.Equals(HostOf(partition))), TimeSpan.FromSeconds(20), $"move {move}: the partition arrived on {target} (now on {HostOf(partition)})");
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        for (int i = 0; i < counters.Length; i++)
+        {
+            Assert.True(increments[i] > 0);
+            Assert.Equal(increments[i].ToString(System.Globalization.CultureInfo.InvariantCulture), await cache.GetStringAsync(counters[i]));
+        }
+
+        Assert.Equal("kept", await cache.GetStringAsync($"move:{{{tag}}}:before"));
+        Assert.Equal("v"u8.ToArray(), await cache.HashGetAsync($"move:{{{tag}}}:hash", "f"));
+        Assert.Equal(2, await cache.ListLengthAsync($"move:{{{tag}}}:list"));
+    }
+
+    private SiloAddress? HostOf(int partition)
+    {
+        foreach (var silo in fixture.Cluster.Silos)
+        {
+            if (silo.ServiceProvider.GetRequiredService<PartitionStoreRegistry>().TryGet(partition) is not null)
+            {
+                return silo.SiloAddress;
+            }
+        }
+
+        return null;
+    }
+}
