@@ -1,0 +1,42 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Grid.Client;
+
+namespace Grid.Cli.Commands;
+
+/// <summary>One run of a command: the connected cache, the parsed command line, and where to write.</summary>
+internal sealed record CommandCall(IGridCache Cache, ParseResult Parse, TextWriter Out, TextWriter Error, CancellationToken Cancellation)
+{
+    /// <summary>The value of a required argument.</summary>
+    public T Value<T>(Argument<T> argument) => Parse.GetRequiredValue(argument);
+
+    /// <summary>The value of an option (its default when not given).</summary>
+    public T? Value<T>(Option<T> option) => Parse.GetValue(option);
+
+    /// <summary>Prints a result line on stdout; exit code 0.</summary>
+    public int Print(string line)
+    {
+        Out.WriteLine(line);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>Prints a number on stdout; exit code 0.</summary>
+    public int Print(long number) => Print(number.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>Prints a stored value as UTF-8 text on stdout; exit code 0.</summary>
+    public int PrintValue(byte[] value) => Print(Text(value));
+
+    /// <summary>Says on stderr what was not found (or why the answer is no); exit code 1.</summary>
+    public int NotFound(string message)
+    {
+        Error.WriteLine(message);
+        return ExitCodes.NotFound;
+    }
+
+    /// <summary>A stored value as text (invalid UTF-8 shows as U+FFFD).</summary>
+    public static string Text(byte[] value) => Encoding.UTF8.GetString(value);
+
+    /// <summary>UTF-8 bytes of a value given on the command line.</summary>
+    public static byte[] Bytes(string value) => Encoding.UTF8.GetBytes(value);
+}

@@ -1,0 +1,89 @@
+using System.CommandLine;
+using Grid.Client;
+using Orleans.Runtime;
+
+namespace Grid.Cli.Commands;
+
+/// <summary>
+/// Runs a command's body: resolves the global options, connects, runs, and turns the expected failures into one line
+/// on stderr and exit code 2 (1 and 0 come from the body).
+/// </summary>
+internal sealed class CommandRunner(
+    GlobalOptions globals,
+    TextWriter stdout,
+    TextWriter stderr,
+    Func<string, string?> environment,
+    Func<GridClientOptions, CancellationToken, Task<IGridCache>> connect)
+{
+    /// <summary>Makes <paramref name="body"/> the action of <paramref name="command"/>.</summary>
+    /// <param name="command">The command.</param>
+    /// <param name="appliesTo">The value types the command works on; a wrong-type error names the type found instead.</param>
+    /// <param name="body">What the command does; returns the exit code.</param>
+    public void Bind(Command command, GridValueType[] appliesTo, Func<CommandCall, Task<int>> body) =>
+        command.SetAction((parse, cancellation) => RunAsync(command.Name, appliesTo, parse, body, cancellation));
+
+    private async Task<int> RunAsync(string name, GridValueType[] appliesTo, ParseResult parse, Func<CommandCall, Task<int>> body, CancellationToken cancellation)
+    {
+        try
+        {
+            var options = globals.Resolve(parse, environment);
+            var cache = await connect(options, cancellation).ConfigureAwait(false);
+            try
+            {
+                return await body(new CommandCall(cache, parse, stdout, stderr, cancellation)).ConfigureAwait(false);
+            }
+            catch (GridWrongTypeException ex)
+            {
+                return Fail(await DescribeWrongTypeAsync(cache, name, appliesTo, ex, cancellation).ConfigureAwait(false));
+            }
+        }
+        catch (UsageException ex)
+        {
+            return Fail(ex.Message);
+        }
+        catch (ArgumentException ex)
+        {
+            return Fail(ErrorText.Of(ex));
+        }
+        catch (GridConfigurationException ex)
+        {
+            return Fail($"{ErrorText.Of(ex)} (grid: use --partitions)");
+        }
+        catch (GridException ex)
+        {
+            return Fail(ErrorText.Of(ex));
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            stderr.WriteLine("error: cancelled");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception ex) when (ex is TimeoutException or OrleansException)
+        {
+            return Fail($"the grid did not answer: {ErrorText.Of(ex)}");
+        }
+    }
+
+    private int Fail(string message)
+    {
+        stderr.WriteLine("error: " + message);
+        return ExitCodes.Error;
+    }
+
+    /// <summary>"key 'x' holds a hash; GET does not apply", from the type the key holds now.</summary>
+    private static async Task<string> DescribeWrongTypeAsync(IGridCache cache, string name, GridValueType[] appliesTo, GridWrongTypeException ex, CancellationToken cancellation)
+    {
+        var type = await cache.GetTypeAsync(ex.Key, cancellation).ConfigureAwait(false);
+        string key = ErrorText.Quote(ex.Key);
+        string operation = name.ToUpperInvariant();
+        if (type == GridValueType.String && appliesTo.Contains(GridValueType.Counter))
+        {
+            return $"key {key} holds a string that is not a 64-bit integer; {operation} does not apply";
+        }
+
+        // The key changed since the error (deleted, or now of a type the command takes): the grid's own words.
+        return type == GridValueType.None || appliesTo.Contains(type)
+            ? ErrorText.Of(ex)
+            : $"key {key} holds a {type.ToString().ToLowerInvariant()}; {operation} does not apply";
+    }
+}

@@ -1,0 +1,78 @@
+using System.CommandLine;
+using Grid.Cli.Parsing;
+using Grid.Client;
+
+namespace Grid.Cli.Commands;
+
+/// <summary><c>set</c>, <c>get</c>, <c>incr</c>, <c>decr</c>.</summary>
+internal static class StringCommands
+{
+    public static IEnumerable<Command> Create(CommandRunner runner) => [Set(runner), Get(runner), Increment(runner, "incr"), Increment(runner, "decr")];
+
+    private static Command Set(CommandRunner runner)
+    {
+        var key = Arguments.Key();
+        var value = Arguments.Value();
+        var ttl = new Option<TimeSpan?>("--ttl") { Description = "Expire this long after the write", HelpName = "duration", CustomParser = ValueParsers.OptionalDuration };
+        var sliding = new Option<TimeSpan?>("--sliding") { Description = "Expire when not read for this long", HelpName = "duration", CustomParser = ValueParsers.OptionalDuration };
+        var nx = new Option<bool>("--nx") { Description = "Only set when the key does not exist" };
+        var xx = new Option<bool>("--xx") { Description = "Only set when the key exists" };
+        var tags = new Option<string[]>("--tag") { Description = "Tag the entry; repeatable", HelpName = "tag" };
+        var command = new Command("set", "Set a key to a text value") { key, value, ttl, sliding, nx, xx, tags };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(nx) && result.GetValue(xx))
+            {
+                result.AddError("--nx and --xx cannot be used together");
+            }
+        });
+
+        runner.Bind(command, ValueTypes.Any, async call =>
+        {
+            bool onlyIfMissing = call.Value(nx);
+            var options = new GridEntryOptions
+            {
+                TimeToLive = call.Value(ttl),
+                SlidingExpiration = call.Value(sliding),
+                When = onlyIfMissing ? SetCondition.NotExists : call.Value(xx) ? SetCondition.Exists : SetCondition.Always,
+                Tags = call.Value(tags) is { Length: > 0 } given ? given : null,
+            };
+            string name = call.Value(key);
+            bool written = await call.Cache.SetAsync(name, CommandCall.Bytes(call.Value(value)), options, call.Cancellation).ConfigureAwait(false);
+            return written
+                ? call.Print("OK")
+                : call.NotFound($"not set: key {ErrorText.Quote(name)} {(onlyIfMissing ? "already exists" : "does not exist")}");
+        });
+        return command;
+    }
+
+    private static Command Get(CommandRunner runner)
+    {
+        var key = Arguments.Key();
+        var command = new Command("get", "Print a key's value") { key };
+        runner.Bind(command, ValueTypes.Strings, async call =>
+        {
+            string name = call.Value(key);
+            var value = await call.Cache.GetAsync(name, call.Cancellation).ConfigureAwait(false);
+            return value is null ? call.NotFound($"key {ErrorText.Quote(name)} does not exist") : call.PrintValue(value);
+        });
+        return command;
+    }
+
+    private static Command Increment(CommandRunner runner, string name)
+    {
+        bool up = name == "incr";
+        var key = Arguments.Key();
+        var by = Arguments.Int64("BY", 1, up ? "The amount to add" : "The amount to subtract");
+        var command = new Command(name, up ? "Add to a counter (created at 0) and print the new value" : "Subtract from a counter (created at 0) and print the new value") { key, by };
+        runner.Bind(command, ValueTypes.Counters, async call =>
+        {
+            var cache = call.Cache;
+            long result = up
+                ? await cache.IncrementAsync(call.Value(key), call.Value(by), call.Cancellation).ConfigureAwait(false)
+                : await cache.DecrementAsync(call.Value(key), call.Value(by), call.Cancellation).ConfigureAwait(false);
+            return call.Print(result);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,58 @@
+using System.CommandLine.Parsing;
+using System.Globalization;
+
+namespace Grid.Cli.Parsing;
+
+/// <summary>Custom parsers for arguments and options, so a bad value is a parse error naming the symbol.</summary>
+internal static class ValueParsers
+{
+    /// <summary>Parses a duration (see <see cref="Durations"/>).</summary>
+    public static TimeSpan Duration(ArgumentResult result)
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (Durations.TryParse(text, out var value, out string? error))
+        {
+            return value;
+        }
+
+        result.AddError($"{NameOf(result)}: {error}");
+        return default;
+    }
+
+    /// <summary>Parses an optional duration (see <see cref="Durations"/>).</summary>
+    public static TimeSpan? OptionalDuration(ArgumentResult result) => result.Tokens.Count == 0 ? null : Duration(result);
+
+    /// <summary>Parses a 64-bit signed integer.</summary>
+    public static long Int64(ArgumentResult result)
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value))
+        {
+            return value;
+        }
+
+        result.AddError($"{NameOf(result)}: '{text}' is not a 64-bit integer");
+        return default;
+    }
+
+    /// <summary>Parses an optional 32-bit signed integer.</summary>
+    public static int? OptionalInt32(ArgumentResult result)
+    {
+        if (result.Tokens.Count == 0)
+        {
+            return null;
+        }
+
+        string text = result.Tokens[0].Value;
+        if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value))
+        {
+            return value;
+        }
+
+        result.AddError($"{NameOf(result)}: '{text}' is not an integer");
+        return null;
+    }
+
+    private static string NameOf(ArgumentResult result) =>
+        result.Parent is OptionResult option ? option.Option.Name : result.Argument.Name;
+}

@@ -1,0 +1,8 @@
+using System.Text.Json.Serialization;
+
+namespace Grid.Cli.Stats;
+
+/// <summary>Source-generated JSON for <c>grid stats --json</c> (camelCase, indented).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSerializable(typeof(StatsReport))]
+internal sealed partial class StatsJsonContext : JsonSerializerContext;

@@ -1,0 +1,37 @@
+using Grid.Client;
+
+namespace Grid.Cli.Tests;
+
+/// <summary>What one run of the CLI printed and returned.</summary>
+internal sealed record CliResult(int ExitCode, string Out, string Error)
+{
+    /// <summary>Stdout without the final newline.</summary>
+    public string Text => Out.TrimEnd('\r', '\n');
+
+    public override string ToString() => $"exit {ExitCode}; stdout: [{Out}]; stderr: [{Error}]";
+}
+
+/// <summary>Runs <see cref="GridCli.RunAsync"/> in process, with an empty environment.</summary>
+internal static class Cli
+{
+    private static readonly Func<string, string?> NoEnvironment = _ => null;
+
+    /// <summary>Runs against a given cache.</summary>
+    public static Task<CliResult> RunAsync(IGridCache cache, params string[] args) =>
+        RunWithAsync((_, _) => Task.FromResult(cache), args);
+
+    /// <summary>Runs a command line that must fail before connecting.</summary>
+    public static Task<CliResult> RunWithoutGridAsync(params string[] args) =>
+        RunWithAsync((_, _) => throw new InvalidOperationException("This command line must not connect."), args);
+
+    /// <summary>Runs with the real connector (a client host).</summary>
+    public static Task<CliResult> RunRealAsync(params string[] args) => RunWithAsync(null, args);
+
+    public static async Task<CliResult> RunWithAsync(Func<GridClientOptions, CancellationToken, Task<IGridCache>>? connect, string[] args, Func<string, string?>? environment = null)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        int exit = await GridCli.RunAsync(args, stdout, stderr, connect, environment ?? NoEnvironment);
+        return new CliResult(exit, stdout.ToString(), stderr.ToString());
+    }
+}

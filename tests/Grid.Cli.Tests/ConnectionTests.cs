@@ -1,0 +1,35 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Grid.Cli.Tests;
+
+/// <summary>The real connector (a client host) against nothing.</summary>
+public sealed class ConnectionTests
+{
+    [Fact]
+    public async Task Get_against_a_closed_port_exits_2_quickly_with_a_clear_message()
+    {
+        int port = ClosedPort();
+        var clock = Stopwatch.StartNew();
+
+        var result = await Cli.RunRealAsync("get", "k", "--gateway", $"127.0.0.1:{port}", "--connect-timeout", "1s");
+
+        clock.Stop();
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Out);
+        Assert.StartsWith($"error: cannot reach the grid at 127.0.0.1:{port}: ", result.Error, StringComparison.Ordinal);
+        Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"took {clock.Elapsed}");
+    }
+
+    /// <summary>A loopback port nothing listens on (just released by a listener of our own).</summary>
+    private static int ClosedPort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}

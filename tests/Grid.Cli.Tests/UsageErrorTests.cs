@@ -1,0 +1,77 @@
+namespace Grid.Cli.Tests;
+
+/// <summary>Command lines the CLI refuses before connecting: exit 2, one line on stderr naming the problem, nothing on stdout.</summary>
+public sealed class UsageErrorTests
+{
+    [Theory]
+    [InlineData("set k v --ttl 3x", "--ttl: '3x' is not a duration")]
+    [InlineData("set k v --sliding never", "--sliding: 'never' is not a duration")]
+    [InlineData("set k v --ttl 0s", "--ttl: '0s' is not a positive duration")]
+    [InlineData("expire k soon", "TTL: 'soon' is not a duration")]
+    [InlineData("get k --connect-timeout 1y", "--connect-timeout: '1y' is not a duration")]
+    [InlineData("set k v --nx --xx", "--nx and --xx cannot be used together")]
+    [InlineData("incr k abc", "BY: 'abc' is not a 64-bit integer")]
+    [InlineData("lrange k 0 last", "STOP: 'last' is not a 64-bit integer")]
+    [InlineData("get k --partitions many", "--partitions: 'many' is not an integer")]
+    [InlineData("gte k", "unrecognized command or argument 'gte'")]
+    [InlineData("get a b", "unrecognized command or argument 'b'")]
+    [InlineData("get", "Required argument missing")]
+    [InlineData("lpush k", "Required argument missing")]
+    [InlineData("", "Required command was not provided")]
+    public async Task Bad_command_lines_exit_2_with_one_line_on_stderr(string commandLine, string expected)
+    {
+        var result = await Cli.RunWithoutGridAsync(commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Out);
+        Assert.StartsWith("error: ", result.Error, StringComparison.Ordinal);
+        Assert.Contains(expected, result.Error, StringComparison.Ordinal);
+        Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Theory]
+    [InlineData(new[] { "get", "k", "--cluster", "redis:6379", "--gateway", "127.0.0.1:30000" }, "--cluster and --gateway cannot be used together")]
+    [InlineData(new[] { "get", "k", "--cluster", " " }, "--cluster: the Redis connection string must not be empty")]
+    [InlineData(new[] { "get", "k", "--partitions", "0" }, "--partitions: must be between 1 and 65536")]
+    [InlineData(new[] { "get", "k", "--gateway", "nonsense" }, "Gateway address 'nonsense' is not host:port.")]
+    [InlineData(new[] { "get", "k", "--service-id", " " }, "GridClient:Clustering:ServiceId must not be empty.")]
+    public async Task Bad_global_options_exit_2_without_connecting(string[] args, string expected)
+    {
+        var result = await Cli.RunWithoutGridAsync(args);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("error: " + expected + Environment.NewLine, result.Error);
+    }
+
+    [Fact]
+    public async Task A_bad_environment_variable_is_named_in_the_error()
+    {
+        var result = await Cli.RunWithAsync(
+            (_, _) => throw new InvalidOperationException("must not connect"),
+            ["get", "k"],
+            name => name == "GRID_CONNECT_TIMEOUT" ? "soon" : null);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("error: GRID_CONNECT_TIMEOUT: 'soon' is not a duration", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unexpected_exception_exits_2_and_is_shown_in_full()
+    {
+        var result = await Cli.RunWithAsync((_, _) => throw new InvalidOperationException("boom"), ["get", "k"]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("error: unexpected failure: System.InvalidOperationException: boom", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_prints_usage_on_stdout_and_exits_0()
+    {
+        var result = await Cli.RunWithoutGridAsync("set", "--help");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("grid set <KEY> <VALUE> [options]", result.Out, StringComparison.Ordinal);
+        Assert.Contains("--ttl <duration>", result.Out, StringComparison.Ordinal);
+        Assert.Equal("", result.Error);
+    }
+}
