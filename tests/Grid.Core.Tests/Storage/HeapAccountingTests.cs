@@ -57,13 +57,20 @@ public sealed class HeapAccountingTests(ITestOutputHelper output)
         Assert.InRange(accountedPerEntry, 152, 190);
     }
 
-    [Fact]
-    public void Accounted_bytes_of_hashes_and_lists_are_within_15_percent_of_the_gc_heap_growth()
+    [Theory]
+    [InlineData(true, 1, 8)]
+    [InlineData(true, 10, 40)]
+    [InlineData(true, 100, 8)]
+    [InlineData(true, 3, 1_000)]
+    [InlineData(false, 1, 8)]
+    [InlineData(false, 10, 40)]
+    [InlineData(false, 100, 8)]
+    [InlineData(false, 3, 1_000)]
+    public void Accounted_bytes_of_hashes_and_lists_are_within_10_percent_of_the_gc_heap_growth(bool hash, int elements, int valueBytes)
     {
-        // Structures are estimated (dictionary and deque internals), so the bound is looser than for strings.
         var clock = new GridClock(new FakeTimeProvider(StoreFixture.Start));
         var account = new CountingAccount();
-        const int keys = 5_000;
+        int keys = Math.Clamp(8_000_000 / (elements * (valueBytes + 64)), 4_000, 40_000);
         long before = GC.GetTotalMemory(forceFullCollection: true);
         var stores = new PartitionStore[16];
         for (int p = 0; p < stores.Length; p++)
@@ -73,21 +80,26 @@ public sealed class HeapAccountingTests(ITestOutputHelper output)
 
         for (int i = 0; i < keys; i++)
         {
-            var key = Encoding.ASCII.GetBytes("h:" + i.ToString("D6", CultureInfo.InvariantCulture));
+            var key = Encoding.ASCII.GetBytes("s:" + i.ToString("D6", CultureInfo.InvariantCulture));
             var store = stores[i % stores.Length];
-            for (int j = 0; j < 10; j++)
+            if (hash)
             {
-                store.Execute(new GridOp { Code = OpCode.HashSet, Key = key, Field = "field" + j.ToString(CultureInfo.InvariantCulture), Value = new byte[40] });
+                for (int j = 0; j < elements; j++)
+                {
+                    store.Execute(new GridOp { Code = OpCode.HashSet, Key = key, Field = "field" + j.ToString(CultureInfo.InvariantCulture), Value = new byte[valueBytes] });
+                }
             }
-
-            var listKey = Encoding.ASCII.GetBytes("l:" + i.ToString("D6", CultureInfo.InvariantCulture));
-            store.Execute(new GridOp { Code = OpCode.ListPush, Key = listKey, Values = Enumerable.Range(0, 10).Select(_ => new byte[40]).ToArray() });
+            else
+            {
+                store.Execute(new GridOp { Code = OpCode.ListPush, Key = key, Values = Enumerable.Range(0, elements).Select(_ => new byte[valueBytes]).ToArray() });
+            }
         }
 
         long heap = GC.GetTotalMemory(forceFullCollection: true) - before;
         long accounted = account.Total;
         GC.KeepAlive(stores);
-        output.WriteLine($"structures: GC heap growth {heap:N0} B, accounted {accounted:N0} B, accounted/heap = {(double)accounted / heap:F3}");
-        Assert.InRange((double)accounted / heap, 0.85, 1.15);
+        double ratio = (double)accounted / heap;
+        output.WriteLine($"{(hash ? "hash" : "list")} of {elements} x {valueBytes} B: GC heap {(double)heap / keys:F0} B/key, accounted {(double)accounted / keys:F0} B/key, accounted/heap = {ratio:F3}");
+        Assert.InRange(ratio, 0.90, 1.10);
     }
 }
