@@ -16,7 +16,7 @@ public sealed record GridLimits
     /// <summary>Longest time to live or sliding window. Default 3,650 days.</summary>
     [Id(2)] public TimeSpan MaxTimeToLive { get; init; } = TimeSpan.FromDays(3650);
 
-    /// <summary>Most tags one entry may carry. Default 32.</summary>
+    /// <summary>Most tags one entry may carry. Default 32; at most 255 (an entry's record stores the count in one byte).</summary>
     [Id(3)] public int MaxTagsPerEntry { get; init; } = 32;
 
     /// <summary>Most keys (or values) one multi-key call or list push may carry. Default 10,000.</summary>
@@ -40,9 +40,9 @@ public sealed record GridLimits
             throw new ArgumentOutOfRangeException(nameof(MaxTimeToLive), MaxTimeToLive, "MaxTimeToLive must be positive and at most 36500 days.");
         }
 
-        if (MaxTagsPerEntry is < 0 or > 1024)
+        if (MaxTagsPerEntry is < 0 or > byte.MaxValue)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxTagsPerEntry), MaxTagsPerEntry, "MaxTagsPerEntry must be between 0 and 1024.");
+            throw new ArgumentOutOfRangeException(nameof(MaxTagsPerEntry), MaxTagsPerEntry, "MaxTagsPerEntry must be between 0 and 255.");
         }
 
         if (MaxKeysPerCall is < 1 or > 1_000_000)

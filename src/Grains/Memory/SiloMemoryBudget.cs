@@ -26,6 +26,7 @@ internal sealed class SiloMemoryBudget : IMemoryAccount
     private readonly Lock _evictionLock = new();
     private readonly EvictionPool _pool = new(PoolSize);
     private readonly Random _random = new();
+    private long[] _cumulativeCounts = [];
     private long _used;
 
     public SiloMemoryBudget(IOptions<GridSiloOptions> options, PartitionStoreRegistry registry, GridClock clock)
@@ -68,10 +69,16 @@ internal sealed class SiloMemoryBudget : IMemoryAccount
                     break;
                 }
 
+                long entries = CountEntries(stores);
+                if (entries == 0)
+                {
+                    break;
+                }
+
                 _pool.SetNow((uint)_clock.NowMs);
                 for (int i = 0; i < StoresPerRound; i++)
                 {
-                    stores[_random.Next(stores.Length)].Sample(_pool, SamplesPerStore, _random);
+                    PickStore(stores, entries).Sample(_pool, SamplesPerStore, _random);
                 }
 
                 int round = 0;
@@ -95,5 +102,48 @@ internal sealed class SiloMemoryBudget : IMemoryAccount
         }
 
         return evicted;
+    }
+
+    /// <summary>Fills the running totals of the stores' entry counts; returns the total.</summary>
+    private long CountEntries(PartitionStore[] stores)
+    {
+        if (_cumulativeCounts.Length < stores.Length)
+        {
+            _cumulativeCounts = new long[stores.Length];
+        }
+
+        long total = 0;
+        for (int i = 0; i < stores.Length; i++)
+        {
+            total += stores[i].Count;
+            _cumulativeCounts[i] = total;
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// A store chosen with probability proportional to its entries, so every entry of the silo is about equally likely
+    /// to be sampled: picking stores uniformly would over-sample small partitions and leave big ones (hash tags) unevicted.
+    /// </summary>
+    private PartitionStore PickStore(PartitionStore[] stores, long entries)
+    {
+        long target = _random.NextInt64(entries);
+        int lo = 0;
+        int hi = stores.Length - 1;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (_cumulativeCounts[mid] > target)
+            {
+                hi = mid;
+            }
+            else
+            {
+                lo = mid + 1;
+            }
+        }
+
+        return stores[lo];
     }
 }

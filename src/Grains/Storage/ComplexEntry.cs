@@ -8,8 +8,17 @@ namespace Grid.Grains.Storage;
 /// </summary>
 internal sealed class ComplexEntry
 {
-    // Estimated managed overhead of this object and of an empty structure.
-    private const long BaseOverhead = 48 + 96;
+    // This object: header, three references and a long.
+    private const long EntryOverhead = 48;
+
+    // A Dictionary<string, byte[]> object with the headers of its bucket and entry arrays.
+    private const long HashOverhead = 88 + 2 * 24;
+
+    // Per dictionary slot: a 24-byte entry (hash code, next, key, value) and a 4-byte bucket.
+    private const long HashSlotSize = 24 + 4;
+
+    // A ByteDeque object with the header of its ring array (whose 8-byte slots are counted by capacity).
+    private const long ListOverhead = 32 + 24;
 
     public ComplexEntry(byte[] record, GridValueType type)
     {
@@ -35,8 +44,12 @@ internal sealed class ComplexEntry
 
     public int Count => Hash?.Count ?? List!.Count;
 
-    public long HeapSize => BaseOverhead + EntryRecord.HeapSize(Record.Length) + PayloadBytes + (Hash is null ? List!.Capacity * 8L : Hash.EnsureCapacity(0) * 24L);
+    public long HeapSize => EntryOverhead + EntryRecord.HeapSize(Record.Length) + PayloadBytes
+        + (Hash is null ? ListOverhead + List!.Capacity * 8L : HashOverhead + Hash.EnsureCapacity(0) * HashSlotSize);
 
-    /// <summary>Estimated heap bytes of one hash field (string + value array + dictionary slot excluded).</summary>
-    public static long FieldSize(string field, byte[] value) => 22 + ((field.Length * 2L + 7) & ~7L) + EntryRecord.HeapSize(value.Length);
+    /// <summary>Estimated heap bytes of one hash field: its name string (22 bytes + 2 per char, 8-aligned) and value array; the dictionary slot is counted by capacity.</summary>
+    public static long FieldSize(string field, byte[] value) => ((22 + field.Length * 2L + 7) & ~7L) + EntryRecord.HeapSize(value.Length);
+
+    /// <summary>Estimated heap bytes of one list element: its array (the ring slot is counted by capacity).</summary>
+    public static long ElementSize(byte[] value) => EntryRecord.HeapSize(value.Length);
 }

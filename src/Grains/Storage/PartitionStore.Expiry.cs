@@ -9,6 +9,9 @@ internal sealed partial class PartitionStore
     // back so that a long-idle entry still reads as old instead of wrapping around to look new.
     private const uint MaxStampAge = 20u * 24 * 3600 * 1000;
 
+    // How far ahead of "now" a stamp may be and still read as new rather than as very old (see Age).
+    private const uint MaxStampLead = 24u * 3600 * 1000;
+
     private GridResult Expire(byte[] key, ulong hash, long now, long ttlMs) =>
         SetExpiry(key, hash, now, EntryExpiry.From(now, ttlMs, 0), onlyIfExpiring: false);
 
@@ -100,7 +103,7 @@ internal sealed partial class PartitionStore
                     continue;
                 }
 
-                if (unchecked(stamp - EntryRecord.Stamp(r)) > MaxStampAge)
+                if (Age(stamp, EntryRecord.Stamp(r)) > MaxStampAge)
                 {
                     EntryRecord.SetStamp(r, unchecked(stamp - MaxStampAge));
                 }
@@ -112,6 +115,15 @@ internal sealed partial class PartitionStore
         return removed;
     }
 
+    /// <summary>
+    /// Milliseconds since <paramref name="stamp"/>. A stamp up to <see cref="MaxStampLead"/> ahead of
+    /// <paramref name="nowStamp"/> (a writer read the clock just after the caller did, or the clock was stepped back)
+    /// belongs to an entry as new as can be: its age is 0, not the near-2^32 the unsigned difference gives.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static uint Age(uint nowStamp, uint stamp) => unchecked(nowStamp - stamp);
+    internal static uint Age(uint nowStamp, uint stamp)
+    {
+        uint age = unchecked(nowStamp - stamp);
+        return age > uint.MaxValue - MaxStampLead ? 0 : age;
+    }
 }

@@ -48,14 +48,13 @@ internal sealed partial class PartitionStore
     private void AfterStructureChange(ComplexEntry entry, long sizeBefore, byte[] key, ulong hash)
     {
         Version++;
+        // Account first: RemoveAt subtracts the entry's size as it is now, so the change must be in the bytes already.
+        Account(entry.HeapSize - sizeBefore);
         if (entry.Count == 0)
         {
             int index = Find(key, hash, out int slot);
             RemoveAt(index, slot);
-            return;
         }
-
-        Account(entry.HeapSize - sizeBefore);
     }
 
     private GridResult HashSet(GridOp op, ulong hash, long now)

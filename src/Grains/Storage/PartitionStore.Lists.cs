@@ -4,8 +4,6 @@ namespace Grid.Grains.Storage;
 
 internal sealed partial class PartitionStore
 {
-    private const long ListElementOverhead = 8;
-
     private GridResult ListPush(GridOp op, ulong hash, long now)
     {
         var entry = Structure(op.Key, hash, now, GridValueType.List, create: true, "PUSH", out var error);
@@ -27,7 +25,7 @@ internal sealed partial class PartitionStore
                 entry.List!.PushRight(value);
             }
 
-            entry.PayloadBytes += EntryRecord.HeapSize(value.Length) + ListElementOverhead;
+            entry.PayloadBytes += ComplexEntry.ElementSize(value);
         }
 
         AfterStructureChange(entry, before, op.Key, hash);
@@ -49,7 +47,7 @@ internal sealed partial class PartitionStore
         for (int i = 0; i < popped.Length; i++)
         {
             popped[i] = left ? list.PopLeft() : list.PopRight();
-            entry.PayloadBytes -= EntryRecord.HeapSize(popped[i].Length) + ListElementOverhead;
+            entry.PayloadBytes -= ComplexEntry.ElementSize(popped[i]);
         }
 
         AfterStructureChange(entry, before, op.Key, hash);

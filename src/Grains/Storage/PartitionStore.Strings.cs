@@ -109,8 +109,11 @@ internal sealed partial class PartitionStore
         }
         else
         {
-            // A string holding an integer becomes a counter, keeping its expiry and tags (as Redis INCR does).
-            Replace(index, NewCounter(key, updated, EntryRecord.GetExpiry(r), EntryRecord.TagsBlock(r), now));
+            // A string holding an integer becomes a counter, keeping its expiry and tags (as Redis INCR does); the
+            // increment is an access, so a sliding window moves as it does for a counter.
+            var counter = NewCounter(key, updated, EntryRecord.GetExpiry(r), EntryRecord.TagsBlock(r), now);
+            EntryRecord.Touch(counter, now);
+            Replace(index, counter);
         }
 
         return GridResult.OfNumber(updated);
