@@ -40,7 +40,58 @@ internal sealed class ComplexEntry
     public ByteDeque? List { get; }
 
     /// <summary>Estimated bytes held by the structure's elements.</summary>
-    public long PayloadBytes { get; set; }
+    public long PayloadBytes { get; private set; }
+
+    /// <summary>Sets a hash field (keeping <see cref="PayloadBytes"/> right); true when the field is new.</summary>
+    public bool SetField(string field, byte[] value)
+    {
+        var hash = Hash!;
+        bool added = true;
+        if (hash.TryGetValue(field, out var old))
+        {
+            PayloadBytes -= FieldSize(field, old);
+            added = false;
+        }
+
+        hash[field] = value;
+        PayloadBytes += FieldSize(field, value);
+        return added;
+    }
+
+    /// <summary>Deletes a hash field; false when it did not exist.</summary>
+    public bool RemoveField(string field)
+    {
+        if (!Hash!.Remove(field, out var old))
+        {
+            return false;
+        }
+
+        PayloadBytes -= FieldSize(field, old);
+        return true;
+    }
+
+    /// <summary>Pushes a list element at the head or the tail.</summary>
+    public void Push(byte[] value, bool left)
+    {
+        if (left)
+        {
+            List!.PushLeft(value);
+        }
+        else
+        {
+            List!.PushRight(value);
+        }
+
+        PayloadBytes += ElementSize(value);
+    }
+
+    /// <summary>Pops the list element at the head or the tail.</summary>
+    public byte[] Pop(bool left)
+    {
+        var value = left ? List!.PopLeft() : List!.PopRight();
+        PayloadBytes -= ElementSize(value);
+        return value;
+    }
 
     public int Count => Hash?.Count ?? List!.Count;
 

@@ -66,17 +66,7 @@ internal sealed partial class PartitionStore
         }
 
         long before = entry.HeapSize;
-        string field = op.Field!;
-        byte[] value = op.Value ?? [];
-        bool added = true;
-        if (entry.Hash!.TryGetValue(field, out var old))
-        {
-            entry.PayloadBytes -= ComplexEntry.FieldSize(field, old);
-            added = false;
-        }
-
-        entry.Hash[field] = value;
-        entry.PayloadBytes += ComplexEntry.FieldSize(field, value);
+        bool added = entry.SetField(op.Field!, op.Value ?? []);
         AfterStructureChange(entry, before, op.Key, hash);
         return GridResult.OfNumber(added ? 1 : 0);
     }
@@ -124,12 +114,11 @@ internal sealed partial class PartitionStore
         }
 
         long before = entry.HeapSize;
-        if (!entry.Hash!.Remove(op.Field!, out var old))
+        if (!entry.RemoveField(op.Field!))
         {
             return GridResult.OfNumber(0);
         }
 
-        entry.PayloadBytes -= ComplexEntry.FieldSize(op.Field!, old);
         AfterStructureChange(entry, before, op.Key, hash);
         return GridResult.OfNumber(1);
     }
@@ -166,15 +155,7 @@ internal sealed partial class PartitionStore
         }
 
         long before = entry.HeapSize;
-        string field = op.Field!;
-        if (entry.Hash!.TryGetValue(field, out var old))
-        {
-            entry.PayloadBytes -= ComplexEntry.FieldSize(field, old);
-        }
-
-        var text = Encoding.ASCII.GetBytes(number.ToString(CultureInfo.InvariantCulture));
-        entry.Hash[field] = text;
-        entry.PayloadBytes += ComplexEntry.FieldSize(field, text);
+        entry.SetField(op.Field!, Encoding.ASCII.GetBytes(number.ToString(CultureInfo.InvariantCulture)));
         AfterStructureChange(entry, before, op.Key, hash);
         return GridResult.OfNumber(number);
     }

@@ -16,16 +16,7 @@ internal sealed partial class PartitionStore
         bool left = (op.Flags & OpFlags.Left) != 0;
         foreach (var value in op.Values!)
         {
-            if (left)
-            {
-                entry.List!.PushLeft(value);
-            }
-            else
-            {
-                entry.List!.PushRight(value);
-            }
-
-            entry.PayloadBytes += ComplexEntry.ElementSize(value);
+            entry.Push(value, left);
         }
 
         AfterStructureChange(entry, before, op.Key, hash);
@@ -42,12 +33,10 @@ internal sealed partial class PartitionStore
 
         long before = entry.HeapSize;
         bool left = (op.Flags & OpFlags.Left) != 0;
-        var list = entry.List!;
-        var popped = new byte[(int)Math.Min(op.Arg0, list.Count)][];
+        var popped = new byte[(int)Math.Min(op.Arg0, entry.List!.Count)][];
         for (int i = 0; i < popped.Length; i++)
         {
-            popped[i] = left ? list.PopLeft() : list.PopRight();
-            entry.PayloadBytes -= ComplexEntry.ElementSize(popped[i]);
+            popped[i] = entry.Pop(left);
         }
 
         AfterStructureChange(entry, before, op.Key, hash);

@@ -67,16 +67,13 @@ internal sealed partial class PartitionStore
                 var entry = new ComplexEntry(structure.Record, type);
                 for (int i = 0; i < structure.Values.Length; i++)
                 {
-                    var value = structure.Values[i];
-                    if (entry.Hash is { } hash)
+                    if (entry.Hash is not null)
                     {
-                        hash[structure.Fields![i]] = value;
-                        entry.PayloadBytes += ComplexEntry.FieldSize(structure.Fields[i], value);
+                        entry.SetField(structure.Fields![i], structure.Values[i]);
                     }
                     else
                     {
-                        entry.List!.PushRight(value);
-                        entry.PayloadBytes += EntryRecord.HeapSize(value.Length) + ListElementOverhead;
+                        entry.Push(structure.Values[i], left: false);
                     }
                 }
 
