@@ -12,7 +12,7 @@ public sealed partial class GridCache
             case ResultStatus.Ok or ResultStatus.NotFound or ResultStatus.ConditionNotMet:
                 return result;
             case ResultStatus.WrongType or ResultStatus.NotInteger:
-                throw new GridWrongTypeException(key, $"Key '{Shorten(key)}': {result.Error}");
+                throw new GridWrongTypeException(key, $"Key '{Shorten(key)}': {result.Error}", (GridValueType)result.Number);
             case ResultStatus.Overflow:
                 throw new GridOverflowException(key, $"Key '{Shorten(key)}': {result.Error}");
             case ResultStatus.InvalidArgument:

@@ -7,8 +7,15 @@ namespace Grid;
 public sealed class GridWrongTypeException : GridException
 {
     /// <summary>Creates the exception.</summary>
-    public GridWrongTypeException(string key, string message) : base(message) => Key = key;
+    public GridWrongTypeException(string key, string message, GridValueType actualType = GridValueType.None) : base(message)
+    {
+        Key = key;
+        ActualType = actualType;
+    }
 
     /// <summary>The key the operation was for.</summary>
     public string Key { get; }
+
+    /// <summary>The type of value the key holds (<see cref="GridValueType.String"/> also when a string is not an integer), or None when unknown.</summary>
+    public GridValueType ActualType { get; }
 }

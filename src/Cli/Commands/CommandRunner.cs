@@ -34,7 +34,7 @@ internal sealed class CommandRunner(
             }
             catch (GridWrongTypeException ex)
             {
-                return Fail(await DescribeWrongTypeAsync(cache, name, appliesTo, ex, cancellation).ConfigureAwait(false));
+                return Fail(DescribeWrongType(name, appliesTo, ex));
             }
         }
         catch (UsageException ex)
@@ -70,10 +70,10 @@ internal sealed class CommandRunner(
         return ExitCodes.Error;
     }
 
-    /// <summary>"key 'x' holds a hash; GET does not apply", from the type the key holds now.</summary>
-    private static async Task<string> DescribeWrongTypeAsync(IGridCache cache, string name, GridValueType[] appliesTo, GridWrongTypeException ex, CancellationToken cancellation)
+    /// <summary>"key 'x' holds a hash; GET does not apply", from the type the grid reported.</summary>
+    private static string DescribeWrongType(string name, GridValueType[] appliesTo, GridWrongTypeException ex)
     {
-        var type = await cache.GetTypeAsync(ex.Key, cancellation).ConfigureAwait(false);
+        var type = ex.ActualType;
         string key = ErrorText.Quote(ex.Key);
         string operation = name.ToUpperInvariant();
         if (type == GridValueType.String && appliesTo.Contains(GridValueType.Counter))
@@ -81,7 +81,7 @@ internal sealed class CommandRunner(
             return $"key {key} holds a string that is not a 64-bit integer; {operation} does not apply";
         }
 
-        // The key changed since the error (deleted, or now of a type the command takes): the grid's own words.
+        // The grid did not say which type it found: its own words.
         return type == GridValueType.None || appliesTo.Contains(type)
             ? ErrorText.Of(ex)
             : $"key {key} holds a {type.ToString().ToLowerInvariant()}; {operation} does not apply";

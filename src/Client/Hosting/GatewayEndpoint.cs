@@ -24,7 +24,16 @@ internal static class GatewayEndpoint
             return new IPEndPoint(address, port);
         }
 
-        var addresses = Dns.GetHostAddresses(host);
+        IPAddress[] addresses;
+        try
+        {
+            addresses = Dns.GetHostAddresses(host);
+        }
+        catch (System.Net.Sockets.SocketException ex)
+        {
+            throw new ArgumentException($"Gateway host '{host}' does not resolve: {ex.Message}", nameof(text), ex);
+        }
+
         foreach (var candidate in addresses)
         {
             if (candidate.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)

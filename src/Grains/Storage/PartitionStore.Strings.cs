@@ -93,7 +93,7 @@ internal sealed partial class PartitionStore
         }
         else if (!TryParseInteger(EntryRecord.Value(r), out current))
         {
-            return GridResult.Failure(ResultStatus.NotInteger, "The value is not a 64-bit integer, so it cannot be incremented.");
+            return GridResult.Failure(ResultStatus.NotInteger, "The value is not a 64-bit integer, so it cannot be incremented.") with { Number = (long)GridValueType.String };
         }
 
         if (!TryAdd(current, delta, out long updated))
@@ -139,5 +139,5 @@ internal sealed partial class PartitionStore
     }
 
     private static GridResult WrongType(string operation, GridValueType actual) =>
-        GridResult.Failure(ResultStatus.WrongType, $"{operation} does not apply to the {actual.ToString().ToLowerInvariant()} held at this key.");
+        GridResult.Failure(ResultStatus.WrongType, $"{operation} does not apply to the {actual.ToString().ToLowerInvariant()} held at this key.") with { Number = (long)actual };
 }
