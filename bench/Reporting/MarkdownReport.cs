@@ -1,0 +1,251 @@
+using System.Text;
+using Grid.Bench.Cli;
+
+namespace Grid.Bench.Reporting;
+
+/// <summary>results.md: the machine, a table per section, notes.</summary>
+internal static class MarkdownReport
+{
+    public static string Render(BenchResults results, IReadOnlyList<string> files)
+    {
+        var md = new StringBuilder();
+        var plan = results.Plan;
+        md.AppendLine($"# Grid vs redis-server — {results.Started:yyyy-MM-dd HH:mm:ss}");
+        md.AppendLine();
+        md.AppendLine($"Mode **{plan.Mode.ToString().ToLowerInvariant()}**, {Fmt.Dec((results.Finished - results.Started).TotalMinutes)} min. " +
+            $"Each cell: {Fmt.Dec(plan.Warmup.TotalSeconds)} s warm-up, then {Fmt.Dec(plan.Duration.TotalSeconds)} s measured, per system, back to back" +
+            (plan.Rate is { } rate ? $"; open loop at {Fmt.Int(rate)} ops/s in total (latency from each operation's scheduled send time)." : "; closed loop (each of the N loops sends its next operation when the previous one answers)."));
+        md.AppendLine();
+        md.AppendLine("> The machine is shared and noisy: compare the **ratios within this run**, never absolute numbers across runs. Ratios: grid ÷ redis; ops/s above 1× and p99 below 1× favour the grid.");
+        md.AppendLine();
+        if (results.Failure is { } failure)
+        {
+            md.AppendLine("**The run did not complete**; the tables hold what was measured before it stopped:");
+            md.AppendLine();
+            md.AppendLine("```");
+            md.AppendLine(failure);
+            md.AppendLine("```");
+            md.AppendLine();
+        }
+
+        AppendMachine(md, results);
+        AppendSummary(md, results);
+        foreach (var comparison in Comparison.All(results))
+        {
+            AppendComparison(md, results, comparison);
+        }
+
+        AppendMemory(md, results.Memory);
+        AppendRedisBenchmark(md, results);
+        AppendPreloads(md, results);
+        AppendNotes(md, results);
+        md.AppendLine("## Files");
+        md.AppendLine();
+        foreach (var file in files)
+        {
+            md.AppendLine($"- `{file}`");
+        }
+
+        md.AppendLine();
+        md.AppendLine("Columns are explained in `bench/README.md`.");
+        return md.ToString();
+    }
+
+    private static void AppendMachine(StringBuilder md, BenchResults results)
+    {
+        var m = results.Machine;
+        md.AppendLine("## Machine");
+        md.AppendLine();
+        md.AppendLine("| | |");
+        md.AppendLine("|---|---|");
+        md.AppendLine($"| command | `{m.Command}` |");
+        md.AppendLine($"| CPU | {m.CpuModel} |");
+        md.AppendLine($"| cores | {m.Cores} |");
+        md.AppendLine($"| RAM | {m.Memory} |");
+        md.AppendLine($"| OS | {m.OperatingSystem} |");
+        md.AppendLine($"| .NET | {m.DotNet}; harness: {m.GcMode} |");
+        md.AppendLine($"| Orleans | {m.Orleans} |");
+        md.AppendLine($"| StackExchange.Redis | {m.StackExchangeRedis} |");
+        md.AppendLine($"| redis-server | {m.RedisServer} |");
+        md.AppendLine($"| Grid commit | {m.GitCommit} |");
+        md.AppendLine($"| load average (1/5/15 min) | start {m.LoadAverageAtStart}, end {results.LoadAverageAtEnd} |");
+        md.AppendLine("| topology | everything on loopback; the harness process is the client of both systems; each silo and redis-server is its own process |");
+        md.AppendLine();
+    }
+
+    private static void AppendSummary(StringBuilder md, BenchResults results)
+    {
+        var comparisons = Comparison.All(results);
+        var lines = new List<string>();
+        foreach (var comparison in comparisons)
+        {
+            if (comparison.System == SystemNames.Redis)
+            {
+                continue;
+            }
+
+            var (ops, p99, min, max) = comparison.Summary();
+            if (ops is null)
+            {
+                continue;
+            }
+
+            lines.Add($"| {comparison.System}, {comparison.SiloText} | {comparison.Rows.Count} | {Fmt.Ratio(ops)} | {Fmt.Ratio(min)} – {Fmt.Ratio(max)} | {Fmt.Ratio(p99)} |");
+        }
+
+        if (results.Memory is { Redis: { } redis, Grid: { } grid } memory)
+        {
+            int n = memory.Entries;
+            lines.Add($"| memory, {Fmt.Int(n)} × {memory.ValueSize} B | | GC heap {Fmt.Ratio(Fmt.Divide(grid.GcHeapPerEntry(n), redis.UsedPerEntry(n)))} of used_memory; RSS {Fmt.Ratio(Fmt.Divide(grid.RssPerEntry(n), redis.RssPerEntry(n)))} | | |");
+        }
+
+        if (lines.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine("## Summary");
+        md.AppendLine();
+        md.AppendLine("| grid ÷ redis | cells | ops/s (geometric mean) | ops/s range | p99 (geometric mean) |");
+        md.AppendLine("|---|---:|---:|---:|---:|");
+        foreach (var line in lines)
+        {
+            md.AppendLine(line);
+        }
+
+        md.AppendLine();
+    }
+
+    private static void AppendComparison(StringBuilder md, BenchResults results, Comparison comparison)
+    {
+        string sys = comparison.System;
+        int keys = comparison.Rows.Count > 0 ? comparison.Rows[0].Challenger.Keys : 0;
+        md.AppendLine($"## {comparison.Title}");
+        md.AppendLine();
+        md.AppendLine($"{Fmt.Int(keys)} keys preloaded; N = concurrent async loops in the client process; latency per operation in µs (HdrHistogram); CPU in % of one core over the measured window (client = the harness process, server = {(sys == SystemNames.Redis ? "redis-server" : "the silo processes")} / redis-server); CPU µs/op = (client + server CPU time) ÷ operations.");
+        md.AppendLine();
+        if (sys == SystemNames.Redis)
+        {
+            md.AppendLine("| value | mix | keys | N | ops/s | p50 / p99 / p99.9 µs | CPU client / server | CPU µs/op | hits | errors |");
+            md.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var (row, _) in comparison.Rows)
+            {
+                var m = row.Measurement;
+                md.AppendLine($"| {row.ValueSize} B | {row.Mix} | {row.DistributionName} | {row.Concurrency} | {Fmt.Int(m.OpsPerSecond)} | {Latencies(m)} | {Cpu(m)} | {Fmt.Dec(m.CpuMicrosPerOp)} | {Hits(row)} | {Fmt.Int(m.Errors)} |");
+            }
+
+            md.AppendLine();
+            return;
+        }
+
+        md.AppendLine($"| value | mix | keys | N | redis ops/s | {sys} ops/s | **ops/s ×** | redis p50 / p99 / p99.9 | {sys} p50 / p99 / p99.9 | **p99 ×** | redis CPU client / server | {sys} CPU client / server | CPU µs/op redis / {sys} | {sys} hits | errors redis / {sys} |");
+        md.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var (row, redis) in comparison.Rows)
+        {
+            var m = row.Measurement;
+            var r = redis?.Measurement;
+            md.AppendLine(
+                $"| {row.ValueSize} B | {row.Mix} | {row.DistributionName} | {row.Concurrency} " +
+                $"| {(r is null ? "–" : Fmt.Int(r.OpsPerSecond))} | {Fmt.Int(m.OpsPerSecond)} | **{Fmt.Ratio(r is null ? null : Fmt.Divide(m.OpsPerSecond, r.OpsPerSecond))}** " +
+                $"| {(r is null ? "–" : Latencies(r))} | {Latencies(m)} | **{Fmt.Ratio(r is null ? null : Fmt.Divide(m.P99Micros, r.P99Micros))}** " +
+                $"| {(r is null ? "–" : Cpu(r))} | {Cpu(m)} | {(r is null ? "–" : Fmt.Dec(r.CpuMicrosPerOp))} / {Fmt.Dec(m.CpuMicrosPerOp)} | {Hits(row)} | {(r is null ? "–" : Fmt.Int(r.Errors))} / {Fmt.Int(m.Errors)} |");
+        }
+
+        md.AppendLine();
+    }
+
+    private static string Latencies(Load.LoadMeasurement m) => $"{Fmt.Int(m.P50Micros)} / {Fmt.Int(m.P99Micros)} / {Fmt.Int(m.P999Micros)}";
+
+    private static string Cpu(Load.LoadMeasurement m) => $"{Fmt.Percent(m.ClientCpuPercent)} / {Fmt.Percent(m.ServerCpuPercent)}";
+
+    private static string Hits(CellResult row) => row.HitRatio is { } h ? Fmt.Dec(h * 100) + "%" : "–";
+
+    private static void AppendMemory(StringBuilder md, MemoryResult? memory)
+    {
+        if (memory is null)
+        {
+            return;
+        }
+
+        int n = memory.Entries;
+        md.AppendLine($"## Memory: {Fmt.Int(n)} entries of {memory.ValueSize} B (keys `key:0000000`…)");
+        md.AppendLine();
+        md.AppendLine("Loaded into a fresh redis-server and a fresh single silo; each figure is after minus before (the empty server's baseline, measured just before loading), divided by the entries. The grid's GC heap and RSS are read after a forced compacting GC (`ISiloEntryGrain.CollectGarbage`). The silo's baseline is before any partition grain was activated, so per-entry figures include the 1,024 partition activations.");
+        md.AppendLine();
+        md.AppendLine("| bytes per entry | redis-server | grid | grid ÷ redis |");
+        md.AppendLine("|---|---:|---:|---:|");
+        var r = memory.Redis;
+        var g = memory.Grid;
+        md.AppendLine($"| data: redis `used_memory` vs grid accounted `Bytes` (the budget's view) | {Per(r?.UsedPerEntry(n))} | {Per(g?.AccountedPerEntry(n))} | {Fmt.Ratio(Ratio(g?.AccountedPerEntry(n), r?.UsedPerEntry(n)))} |");
+        md.AppendLine($"| heap: redis `used_memory` vs grid GC heap after forced GC | {Per(r?.UsedPerEntry(n))} | {Per(g?.GcHeapPerEntry(n))} | {Fmt.Ratio(Ratio(g?.GcHeapPerEntry(n), r?.UsedPerEntry(n)))} |");
+        md.AppendLine($"| process RSS (/proc VmRSS) | {Per(r?.RssPerEntry(n))} | {Per(g?.RssPerEntry(n))} | {Fmt.Ratio(Ratio(g?.RssPerEntry(n), r?.RssPerEntry(n)))} |");
+        md.AppendLine($"| entries present after loading | {(r is null ? "–" : Fmt.Int(r.Keys))} | {(g is null ? "–" : Fmt.Int(g.Entries))} | |");
+        md.AppendLine($"| load time (MSET / SetManyAsync, 1,000 keys per call, 8 in flight) | {(r is null ? "–" : Fmt.Dec(r.LoadSeconds) + " s")} | {(g is null ? "–" : Fmt.Dec(g.LoadSeconds) + " s")} | {Fmt.Ratio(Ratio(g?.LoadSeconds, r?.LoadSeconds))} |");
+        md.AppendLine();
+        md.AppendLine("Baselines subtracted: " +
+            (r is null ? "" : $"redis-server used_memory {Fmt.Bytes(r.UsedBefore)}, RSS {Fmt.Bytes(r.RssBefore)}; ") +
+            (g is null ? "" : $"silo accounted {Fmt.Bytes(g.AccountedBefore)}, GC heap {Fmt.Bytes(g.GcHeapBefore)}, RSS {Fmt.Bytes(g.RssBefore)}; after loading: GC heap {Fmt.Bytes(g.GcHeapAfter)}, RSS {Fmt.Bytes(g.RssAfter)}, evictions {Fmt.Int(g.Evictions)}."));
+        md.AppendLine();
+    }
+
+    private static string Per(double? value) => value is { } v ? Fmt.Int(v) : "–";
+
+    private static double? Ratio(double? grid, double? redis) => grid is { } g && redis is { } r ? Fmt.Divide(g, r) : null;
+
+    private static void AppendRedisBenchmark(StringBuilder md, BenchResults results)
+    {
+        if (results.RedisBenchmark.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine("## Reference: redis-benchmark against the same redis-server");
+        md.AppendLine();
+        md.AppendLine("A C client with 64 connections (no .NET, no multiplexing): what redis-server itself can do here, next to StackExchange.Redis's single multiplexed connection above. Server CPU is over the whole command (SET and GET tests).");
+        md.AppendLine();
+        md.AppendLine("| command | test | requests/s | p50 µs | p99 µs | redis-server CPU |");
+        md.AppendLine("|---|---|---:|---:|---:|---:|");
+        foreach (var row in results.RedisBenchmark)
+        {
+            md.AppendLine($"| `{row.Command}` | {row.Test} | {Fmt.Int(row.RequestsPerSecond)} | {Fmt.Int(row.P50Micros)} | {Fmt.Int(row.P99Micros)} | {Fmt.Percent(row.ServerCpuPercent)} |");
+        }
+
+        md.AppendLine();
+    }
+
+    private static void AppendPreloads(StringBuilder md, BenchResults results)
+    {
+        if (results.Preloads.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine("## Preloads (bulk writes before the cells)");
+        md.AppendLine();
+        md.AppendLine("| phase | system | keys × value | seconds | keys/s |");
+        md.AppendLine("|---|---|---:|---:|---:|");
+        foreach (var p in results.Preloads)
+        {
+            md.AppendLine($"| {(p.Silos == 1 ? "1 silo" : $"{p.Silos} silos")} | {p.System} | {Fmt.Int(p.Keys)} × {p.ValueSize} B | {Fmt.Dec(p.Seconds)} | {Fmt.Int(p.KeysPerSecond)} |");
+        }
+
+        md.AppendLine();
+    }
+
+    private static void AppendNotes(StringBuilder md, BenchResults results)
+    {
+        if (results.Notes.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine("## Notes");
+        md.AppendLine();
+        foreach (var note in results.Notes)
+        {
+            md.AppendLine($"- {note}");
+        }
+
+        md.AppendLine();
+    }
+}
