@@ -3,12 +3,14 @@ using Grid.Bench.Load;
 using Grid.Grains.Memory;
 using Grid.Grains.Storage;
 using Grid.Protocol;
+using Grid.Protocol.Wire;
 
 namespace Grid.Bench.Micro;
 
 /// <summary>
 /// One partition's store, single-threaded, pre-filled with 100-byte values (about what a partition holds with 1M keys
-/// over 1,024 partitions): get (hit) and overwrite, each on a different key every call.
+/// over 1,024 partitions): get (hit) and overwrite, each on a different key every call, on the silo's real path
+/// (an op read from a request frame, its result written into a response frame).
 /// </summary>
 [MemoryDiagnoser]
 public class PartitionStoreBenchmarks
@@ -16,8 +18,9 @@ public class PartitionStoreBenchmarks
     private const int ValueSize = 100;
 
     private PartitionStore _store = null!;
-    private GridOp[] _gets = null!;
-    private GridOp[] _sets = null!;
+    private byte[][] _gets = null!;
+    private byte[][] _sets = null!;
+    private readonly FrameBuffer _output = new(4096);
     private int _next;
 
     [Params(1_000)]
@@ -28,8 +31,8 @@ public class PartitionStoreBenchmarks
     {
         _store = new PartitionStore(0, GridClock.System, new NullMemoryAccount());
         var value = KeySpace.Value(ValueSize);
-        _gets = new GridOp[Entries];
-        _sets = new GridOp[Entries];
+        _gets = new byte[Entries][];
+        _sets = new byte[Entries][];
         for (int i = 0; i < Entries; i++)
         {
             var key = System.Text.Encoding.UTF8.GetBytes(KeySpace.Key(i));
@@ -39,16 +42,24 @@ public class PartitionStoreBenchmarks
                 throw new InvalidOperationException($"Filling the store failed: {fill.Status} {fill.Error}");
             }
 
-            _gets[i] = new GridOp { Code = OpCode.Get, Key = key };
-            _sets[i] = new GridOp { Code = OpCode.Set, Key = key, Value = value };
+            _gets[i] = OpFrame.Encode([new GridOp { Code = OpCode.Get, Key = key }]);
+            _sets[i] = OpFrame.Encode([new GridOp { Code = OpCode.Set, Key = key, Value = value }]);
         }
     }
 
     [Benchmark(Description = "PartitionStore get (hit, 100 B)")]
-    public GridResult Get() => _store.Execute(_gets[NextIndex()]);
+    public int Get() => Run(_gets[NextIndex()]);
 
     [Benchmark(Description = "PartitionStore set (overwrite, 100 B)")]
-    public GridResult Set() => _store.Execute(_sets[NextIndex()]);
+    public int Set() => Run(_sets[NextIndex()]);
+
+    private int Run(byte[] frame)
+    {
+        var reader = new OpFrameReader(frame);
+        reader.TryRead(out var op, out _, out _);
+        _output.Reset();
+        return (int)_store.Execute(op, _output);
+    }
 
     private int NextIndex()
     {

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Grid.Client.Routing;
 using Grid.Partitioning;
 using Grid.Protocol;
+using Grid.Protocol.Wire;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -195,8 +196,8 @@ public sealed partial class GridCache : IGridCache, IDisposable
     {
         try
         {
-            var answer = await _client.GetGrain<IPartitionGrain>(partition).Execute([op]).ConfigureAwait(false);
-            return answer.Results[0];
+            var answer = await _client.GetGrain<IPartitionGrain>(partition).Execute(OpFrame.Encode([op])).ConfigureAwait(false);
+            return ResultFrame.Decode(answer.ResultFrame)[0];
         }
         catch (Exception ex) when (ex is not GridException)
         {

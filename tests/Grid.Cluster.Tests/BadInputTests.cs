@@ -1,6 +1,7 @@
 using System.Text;
 using Grid.Client;
 using Grid.Protocol;
+using Grid.Protocol.Wire;
 
 namespace Grid.Cluster.Tests;
 
@@ -164,9 +165,11 @@ public sealed class BadInputTests(ClusterFixture fixture)
             new GridOp { Code = OpCode.ListPop, Key = Encoding.UTF8.GetBytes(key), Arg0 = 0 },
             new GridOp { Code = OpCode.HashSet, Key = Encoding.UTF8.GetBytes(key), Value = [1] },
         };
-        var answer = await entry.Execute(ops);
-        Assert.All(answer.Results, r => Assert.Equal(ResultStatus.InvalidArgument, r.Status));
-        Assert.All(answer.Results, r => Assert.False(string.IsNullOrEmpty(r.Error)));
+        var answer = await entry.Execute(OpFrame.Encode(ops));
+        var results = ResultFrame.Decode(answer.ResultFrame);
+        Assert.Equal(ops.Length, results.Length);
+        Assert.All(results, r => Assert.Equal(ResultStatus.InvalidArgument, r.Status));
+        Assert.All(results, r => Assert.False(string.IsNullOrEmpty(r.Error)));
         Assert.False(await Cache.ExistsAsync(key));
     }
 
@@ -176,8 +179,20 @@ public sealed class BadInputTests(ClusterFixture fixture)
         var key = Encoding.UTF8.GetBytes(Key("elsewhere"));
         int partition = Partitioning.PartitionHasher.GetPartition(key, 1024);
         var other = fixture.Cluster.Client.GetGrain<IPartitionGrain>((partition + 1) % 1024);
-        var answer = await other.Execute([new GridOp { Code = OpCode.Set, Key = key, Value = [1] }]);
-        Assert.Equal(ResultStatus.InvalidArgument, answer.Results[0].Status);
-        Assert.Contains("partition", answer.Results[0].Error, StringComparison.Ordinal);
+        var answer = await other.Execute(OpFrame.Encode([new GridOp { Code = OpCode.Set, Key = key, Value = [1] }]));
+        var result = ResultFrame.Decode(answer.ResultFrame)[0];
+        Assert.Equal(ResultStatus.InvalidArgument, result.Status);
+        Assert.Contains("partition", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Silo_refuses_a_malformed_frame_with_a_clear_error()
+    {
+        var silo = fixture.Cluster.Silos[0].SiloAddress;
+        var entry = fixture.Cluster.Client.GetGrain<ISiloEntryGrain>(silo.ToParsableString() + "#0");
+        var truncated = OpFrame.Encode([new GridOp { Code = OpCode.Set, Key = "k"u8.ToArray(), Value = new byte[100] }])[..20];
+        var error = await Assert.ThrowsAsync<FormatException>(() => entry.Execute(truncated));
+        Assert.Contains("Malformed frame", error.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<FormatException>(() => entry.Execute([9, 1]));
     }
 }

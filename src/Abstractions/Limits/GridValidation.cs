@@ -72,9 +72,9 @@ internal static class GridValidation
     }
 
     /// <summary>The silo's own check of an incoming key; null when valid.</summary>
-    public static string? KeyError(byte[]? key, GridLimits limits)
+    public static string? KeyError(ReadOnlySpan<byte> key, GridLimits limits)
     {
-        if (key is null || key.Length == 0)
+        if (key.IsEmpty)
         {
             return "A key must not be empty.";
         }

@@ -1,26 +1,25 @@
 namespace Grid.Protocol;
 
-/// <summary>The answer to one <see cref="GridOp"/>. Wire contract: ids never change.</summary>
-[GenerateSerializer, Immutable, Alias("grid.Result")]
-public readonly record struct GridResult
+/// <summary>The answer to one <see cref="GridOp"/>, as read from a result frame (<see cref="Wire.ResultFrame"/>).</summary>
+internal readonly record struct GridResult
 {
     /// <summary>How the operation ended.</summary>
-    [Id(0)] public ResultStatus Status { get; init; }
+    public ResultStatus Status { get; init; }
 
     /// <summary>A number (counter value, length, count, TTL in ms, type, or 1/0 for yes/no).</summary>
-    [Id(1)] public long Number { get; init; }
+    public long Number { get; init; }
 
     /// <summary>A single value read.</summary>
-    [Id(2)] public byte[]? Value { get; init; }
+    public byte[]? Value { get; init; }
 
     /// <summary>Several values read (list range, list pop, hash values).</summary>
-    [Id(3)] public byte[][]? Values { get; init; }
+    public byte[][]? Values { get; init; }
 
     /// <summary>Hash field names, parallel to <see cref="Values"/>.</summary>
-    [Id(4)] public string[]? Fields { get; init; }
+    public string[]? Fields { get; init; }
 
     /// <summary>What went wrong, for error statuses.</summary>
-    [Id(5)] public string? Error { get; init; }
+    public string? Error { get; init; }
 
     /// <summary>A plain success.</summary>
     public static GridResult Ok => default;

@@ -8,11 +8,11 @@ namespace Grid.Protocol;
 [Alias("grid.IPartitionGrain")]
 public interface IPartitionGrain : IGrainWithIntegerKey
 {
-    /// <summary>Runs operations on keys of this partition, in order.</summary>
+    /// <summary>Runs the operations of a request frame (keys of this partition), in order.</summary>
     [Alias("Execute")]
-    Task<PartitionBatchResult> Execute(GridOp[] ops);
+    Task<PartitionBatchResult> Execute(byte[] requestFrame);
 }
 
-/// <summary>Results of a partition grain call, and the silo the partition lives on (a routing hint for the caller).</summary>
+/// <summary>The result frame of a partition grain call, and the silo the partition lives on (a routing hint for the caller).</summary>
 [GenerateSerializer, Immutable, Alias("grid.PartitionBatchResult")]
-public sealed record PartitionBatchResult([property: Id(0)] GridResult[] Results, [property: Id(1)] SiloAddress Silo);
+public sealed record PartitionBatchResult([property: Id(0)] byte[] ResultFrame, [property: Id(1)] SiloAddress Silo);

@@ -8,9 +8,12 @@ namespace Grid.Protocol;
 [Alias("grid.ISiloEntryGrain")]
 public interface ISiloEntryGrain : IGrainWithStringKey
 {
-    /// <summary>Runs a batch of operations (any keys, any partitions); results are in the order of <paramref name="ops"/>.</summary>
+    /// <summary>
+    /// Runs a batch of operations (any keys, any partitions) given as a request frame (see <c>OpFrame</c>); the result
+    /// frame holds their results in the same order.
+    /// </summary>
     [Alias("Execute")]
-    Task<SiloBatchResult> Execute(GridOp[] ops);
+    Task<SiloBatchResult> Execute(byte[] requestFrame);
 
     /// <summary>The cluster's fixed settings, which a client checks at connect.</summary>
     [Alias("GetClusterInfo")]
@@ -28,10 +31,10 @@ public interface ISiloEntryGrain : IGrainWithStringKey
     Task<GridSiloStatistics> CollectGarbage();
 }
 
-/// <summary>Results of a silo batch, plus where partitions that were not on the silo actually live.</summary>
+/// <summary>The result frame of a silo batch, plus where partitions that were not on the silo actually live.</summary>
 [GenerateSerializer, Immutable, Alias("grid.SiloBatchResult")]
 public sealed record SiloBatchResult(
-    [property: Id(0)] GridResult[] Results,
+    [property: Id(0)] byte[] ResultFrame,
     [property: Id(1)] PartitionLocation[]? Moved);
 
 /// <summary>A partition and the silo that holds it.</summary>

@@ -2,7 +2,7 @@ namespace Grid.Protocol;
 
 /// <summary>Modifiers of a <see cref="GridOp"/>. Wire contract: never renumber.</summary>
 [Flags]
-public enum OpFlags : byte
+internal enum OpFlags : byte
 {
     /// <summary>No modifier.</summary>
     None = 0,

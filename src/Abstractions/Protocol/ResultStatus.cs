@@ -1,7 +1,7 @@
 namespace Grid.Protocol;
 
 /// <summary>How an operation ended. Wire contract: never renumber.</summary>
-public enum ResultStatus : byte
+internal enum ResultStatus : byte
 {
     /// <summary>Done; the result carries the answer.</summary>
     Ok = 0,

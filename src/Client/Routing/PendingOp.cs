@@ -3,7 +3,7 @@ using Grid.Protocol;
 namespace Grid.Client.Routing;
 
 /// <summary>An operation waiting in a silo channel for its batch, and the caller's completion.</summary>
-internal sealed class PendingOp(GridOp op, int partition) : TaskCompletionSource<GridResult>(TaskCreationOptions.RunContinuationsAsynchronously)
+internal sealed class PendingOp(GridOp op, int partition) : TaskCompletionSource<GridResult>(TaskCreationOptions.None)
 {
     public GridOp Op { get; } = op;
 

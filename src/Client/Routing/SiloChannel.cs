@@ -1,4 +1,5 @@
 using Grid.Protocol;
+using Grid.Protocol.Wire;
 using Orleans.Runtime;
 
 namespace Grid.Client.Routing;
@@ -104,16 +105,10 @@ internal sealed class SiloChannel
 
     private async Task SendAsync(PendingOp[] batch)
     {
-        var ops = new GridOp[batch.Length];
-        for (int i = 0; i < batch.Length; i++)
-        {
-            ops[i] = batch[i].Op;
-        }
-
         SiloBatchResult answer;
         try
         {
-            answer = await _entry.Execute(ops).ConfigureAwait(false);
+            answer = await _entry.Execute(EncodeBatch(batch)).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -131,10 +126,44 @@ internal sealed class SiloChannel
             _listener.OnPartitionsMoved(moved);
         }
 
-        var results = answer.Results;
-        for (int i = 0; i < batch.Length; i++)
+        CompleteBatch(batch, answer.ResultFrame);
+    }
+
+    private static byte[] EncodeBatch(PendingOp[] batch)
+    {
+        using var frame = new FrameBuffer(32 + batch.Length * 64);
+        frame.WriteByte(OpFrame.Version);
+        frame.WriteVarint((ulong)batch.Length);
+        foreach (var pending in batch)
         {
-            batch[i].TrySetResult(results[i]);
+            OpFrame.Write(frame, pending.Op);
+        }
+
+        return frame.ToArray();
+    }
+
+    /// <summary>
+    /// Hands each caller its result. Callers' continuations run inline here, so a caller that issues its next
+    /// operation right away queues it for this channel's next batch instead of costing a thread-pool hop per result.
+    /// </summary>
+    private static void CompleteBatch(PendingOp[] batch, byte[] resultFrame)
+    {
+        var reader = new FrameReader(resultFrame);
+        int count = ResultFrame.ReadHeader(ref reader);
+        if (count != batch.Length)
+        {
+            var error = new GridException($"The silo answered {count} results for {batch.Length} operations.");
+            foreach (var pending in batch)
+            {
+                pending.TrySetException(error);
+            }
+
+            return;
+        }
+
+        foreach (var pending in batch)
+        {
+            pending.TrySetResult(ResultFrame.Read(ref reader));
         }
     }
 }

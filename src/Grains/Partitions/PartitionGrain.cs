@@ -3,6 +3,7 @@ using Grid.Grains.Memory;
 using Grid.Grains.Storage;
 using Grid.Partitioning;
 using Grid.Protocol;
+using Grid.Protocol.Wire;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 
@@ -73,28 +74,30 @@ internal sealed class PartitionGrain(
         }
     }
 
-    public Task<PartitionBatchResult> Execute(GridOp[] ops)
+    public Task<PartitionBatchResult> Execute(byte[] requestFrame)
     {
         var store = _store!;
-        var results = new GridResult[ops.Length];
-        for (int i = 0; i < ops.Length; i++)
+        var reader = new OpFrameReader(requestFrame);
+        using var output = new FrameBuffer(16 + requestFrame.Length);
+        ResultFrame.WriteHeader(output, reader.Count);
+        while (reader.TryRead(out var op, out _, out _))
         {
-            var op = ops[i];
             if (OpValidator.TryGetError(op, _limits, out var error))
             {
-                results[i] = error;
+                ResultFrame.Write(output, error);
             }
             else if (PartitionHasher.GetPartition(op.Key, _partitionCount) != store.Partition)
             {
-                results[i] = GridResult.Failure(ResultStatus.InvalidArgument, $"The key does not belong to partition {store.Partition}; the client's partition count differs from the cluster's ({_partitionCount}).");
+                ResultFrame.Write(output, GridResult.Failure(ResultStatus.InvalidArgument, $"The key does not belong to partition {store.Partition}; the client's partition count differs from the cluster's ({_partitionCount})."));
             }
-            else
+            else if (store.Execute(op, output) == ResultStatus.NotHere)
             {
-                results[i] = store.Execute(op);
+                // Only possible while this activation deactivates, when Orleans delivers no calls: report it, never drop it.
+                ResultFrame.Write(output, GridResult.Failure(ResultStatus.Error, $"Partition {store.Partition} is closed on this silo."));
             }
         }
 
         budget.EnforceBudget();
-        return Task.FromResult(new PartitionBatchResult(results, silo.SiloAddress));
+        return Task.FromResult(new PartitionBatchResult(output.ToArray(), silo.SiloAddress));
     }
 }

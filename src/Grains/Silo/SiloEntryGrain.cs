@@ -1,9 +1,11 @@
+using System.Buffers;
 using Grid.Grains.Hosting;
 using Grid.Grains.Memory;
 using Grid.Grains.Partitions;
 using Grid.Grains.Storage;
 using Grid.Partitioning;
 using Grid.Protocol;
+using Grid.Protocol.Wire;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Configuration;
@@ -29,88 +31,132 @@ internal sealed class SiloEntryGrain(
     private readonly GridLimits _limits = options.Value.Limits;
     private readonly int _partitionCount = options.Value.PartitionCount;
 
-    public Task<SiloBatchResult> Execute(GridOp[] ops)
+    public Task<SiloBatchResult> Execute(byte[] requestFrame)
     {
-        var results = new GridResult[ops.Length];
-        List<(int Partition, int Index)>? remote = null;
-        for (int i = 0; i < ops.Length; i++)
+        var reader = new OpFrameReader(requestFrame);
+        int count = reader.Count;
+        var output = new FrameBuffer(32 + requestFrame.Length + count * 8);
+        ResultFrame.WriteHeader(output, count);
+
+        // Where each op's result lies in the output ([start, end), start -1 for ops that went remote), to reorder.
+        var resultRanges = ArrayPool<int>.Shared.Rent(count * 2);
+        List<RemoteOp>? remote = null;
+        for (int i = 0; reader.TryRead(out var op, out int opStart, out int opEnd); i++)
         {
-            var op = ops[i];
+            int resultStart = output.Position;
             if (OpValidator.TryGetError(op, _limits, out var error))
             {
-                results[i] = error;
-                continue;
+                ResultFrame.Write(output, error);
             }
-
-            int partition = PartitionHasher.GetPartition(op.Key, _partitionCount);
-            // Once an op of a partition went remote, later ops of that partition follow it, so their order holds.
-            if ((remote is null || !ContainsPartition(remote, partition)) && registry.TryGet(partition) is { } store)
+            else
             {
-                var result = store.Execute(op);
-                if (result.Status != ResultStatus.NotHere)
+                int partition = PartitionHasher.GetPartition(op.Key, _partitionCount);
+                // Once an op of a partition went remote, later ops of that partition follow it, so their order holds.
+                bool done = (remote is null || !ContainsPartition(remote, partition))
+                    && registry.TryGet(partition) is { } store
+                    && store.Execute(op, output) != ResultStatus.NotHere;
+                if (!done)
                 {
-                    results[i] = result;
-                    continue;
+                    (remote ??= []).Add(new RemoteOp(i, partition, opStart, opEnd));
+                    resultStart = -1;
                 }
             }
 
-            (remote ??= []).Add((partition, i));
+            resultRanges[2 * i] = resultStart;
+            resultRanges[2 * i + 1] = output.Position;
         }
 
         budget.EnforceBudget();
-        return remote is null
-            ? Task.FromResult(new SiloBatchResult(results, null))
-            : ExecuteRemote(ops, results, remote);
+        if (remote is null)
+        {
+            var frame = output.ToArray();
+            output.Dispose();
+            ArrayPool<int>.Shared.Return(resultRanges);
+            return Task.FromResult(new SiloBatchResult(frame, null));
+        }
+
+        return ExecuteRemoteAsync(requestFrame, count, output, resultRanges, remote);
     }
 
-    private async Task<SiloBatchResult> ExecuteRemote(GridOp[] ops, GridResult[] results, List<(int Partition, int Index)> remote)
+    /// <summary>Sends the ops whose partition is not live here to their partition grains, then merges all results in order.</summary>
+    private async Task<SiloBatchResult> ExecuteRemoteAsync(byte[] requestFrame, int count, FrameBuffer local, int[] resultRanges, List<RemoteOp> remote)
     {
-        var groups = new Dictionary<int, List<int>>();
-        foreach (var (partition, index) in remote)
+        try
         {
-            if (!groups.TryGetValue(partition, out var indexes))
+            var groups = new Dictionary<int, List<RemoteOp>>();
+            foreach (var op in remote)
             {
-                groups[partition] = indexes = [];
+                if (!groups.TryGetValue(op.Partition, out var group))
+                {
+                    groups[op.Partition] = group = [];
+                }
+
+                group.Add(op);
             }
 
-            indexes.Add(index);
-        }
+            var calls = new List<(List<RemoteOp> Ops, Task<PartitionBatchResult> Call)>(groups.Count);
+            foreach (var (partition, ops) in groups)
+            {
+                using var frame = new FrameBuffer(16 + ops.Count * 64);
+                frame.WriteByte(OpFrame.Version);
+                frame.WriteVarint((ulong)ops.Count);
+                foreach (var op in ops)
+                {
+                    frame.WriteRaw(requestFrame.AsSpan(op.Start, op.End - op.Start));
+                }
 
-        var calls = new List<(int Partition, List<int> Indexes, Task<PartitionBatchResult> Call)>(groups.Count);
-        foreach (var (partition, indexes) in groups)
+                calls.Add((ops, GrainFactory.GetGrain<IPartitionGrain>(partition).Execute(frame.ToArray())));
+            }
+
+            var remoteResults = new (byte[] Frame, int Start, int End)[count];
+            List<PartitionLocation>? moved = null;
+            foreach (var (ops, call) in calls)
+            {
+                var answer = await call;
+                var reader = new FrameReader(answer.ResultFrame);
+                ResultFrame.ReadHeader(ref reader);
+                foreach (var op in ops)
+                {
+                    var (start, end) = ResultFrame.Skip(ref reader);
+                    remoteResults[op.Index] = (answer.ResultFrame, start, end);
+                }
+
+                if (!answer.Silo.Equals(silo.SiloAddress))
+                {
+                    (moved ??= []).Add(new PartitionLocation(ops[0].Partition, answer.Silo));
+                }
+            }
+
+            using var merged = new FrameBuffer(local.Position + 64 * remote.Count);
+            ResultFrame.WriteHeader(merged, count);
+            for (int i = 0; i < count; i++)
+            {
+                int start = resultRanges[2 * i];
+                if (start >= 0)
+                {
+                    merged.WriteRaw(local.Written[start..resultRanges[2 * i + 1]]);
+                }
+                else
+                {
+                    var (frame, from, to) = remoteResults[i];
+                    merged.WriteRaw(frame.AsSpan(from, to - from));
+                }
+            }
+
+            return new SiloBatchResult(merged.ToArray(), moved?.ToArray());
+        }
+        finally
         {
-            var batch = new GridOp[indexes.Count];
-            for (int i = 0; i < batch.Length; i++)
-            {
-                batch[i] = ops[indexes[i]];
-            }
-
-            calls.Add((partition, indexes, GrainFactory.GetGrain<IPartitionGrain>(partition).Execute(batch)));
+            local.Dispose();
+            ArrayPool<int>.Shared.Return(resultRanges);
         }
-
-        List<PartitionLocation>? moved = null;
-        foreach (var (partition, indexes, call) in calls)
-        {
-            var answer = await call;
-            for (int i = 0; i < indexes.Count; i++)
-            {
-                results[indexes[i]] = answer.Results[i];
-            }
-
-            if (!answer.Silo.Equals(silo.SiloAddress))
-            {
-                (moved ??= []).Add(new PartitionLocation(partition, answer.Silo));
-            }
-        }
-
-        return new SiloBatchResult(results, moved?.ToArray());
     }
 
-    private static bool ContainsPartition(List<(int Partition, int Index)> remote, int partition)
+    private static bool ContainsPartition(List<RemoteOp> remote, int partition)
     {
-        foreach (var (p, _) in remote)
+        foreach (var op in remote)
         {
-            if (p == partition)
+            if (op.Partition == partition)
             {
                 return true;
             }
@@ -118,6 +164,9 @@ internal sealed class SiloEntryGrain(
 
         return false;
     }
+
+    /// <summary>An op of the batch that runs elsewhere: its index, partition and byte range in the request frame.</summary>
+    private readonly record struct RemoteOp(int Index, int Partition, int Start, int End);
 
     public Task<GridClusterInfo> GetClusterInfo() =>
         Task.FromResult(new GridClusterInfo(_partitionCount, _limits, clusterOptions.Value.ServiceId, clusterOptions.Value.ClusterId));

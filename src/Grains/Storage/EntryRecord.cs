@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
-using System.Text;
 using Grid.Protocol;
+using Grid.Protocol.Wire;
 
 namespace Grid.Grains.Storage;
 
@@ -126,64 +126,12 @@ internal static class EntryRecord
     public static EntryExpiry GetExpiry(byte[] r) => new(ExpiresAt(r), SlidingMs(r), AbsoluteCap(r));
 
     /// <summary>Encodes tags as a block: count, then length-prefixed UTF-8 names. Empty when there are none.</summary>
-    public static byte[] EncodeTags(string[]? tags)
-    {
-        if (tags is null || tags.Length == 0)
-        {
-            return [];
-        }
-
-        int length = 1;
-        foreach (var tag in tags)
-        {
-            length += 2 + Encoding.UTF8.GetByteCount(tag);
-        }
-
-        var block = new byte[length];
-        block[0] = (byte)tags.Length;
-        int offset = 1;
-        foreach (var tag in tags)
-        {
-            int written = Encoding.UTF8.GetBytes(tag, block.AsSpan(offset + 2));
-            BinaryPrimitives.WriteUInt16LittleEndian(block.AsSpan(offset), (ushort)written);
-            offset += 2 + written;
-        }
-
-        return block;
-    }
+    public static byte[] EncodeTags(string[]? tags) => TagBlock.Encode(tags);
 
     /// <summary>Decodes a record's tags (empty when it has none).</summary>
-    public static string[] DecodeTags(byte[] r)
-    {
-        var block = TagsBlock(r);
-        if (block.IsEmpty)
-        {
-            return [];
-        }
+    public static string[] DecodeTags(byte[] r) => TagBlock.Decode(TagsBlock(r));
 
-        var tags = new string[block[0]];
-        int offset = 1;
-        for (int i = 0; i < tags.Length; i++)
-        {
-            int length = BinaryPrimitives.ReadUInt16LittleEndian(block[offset..]);
-            tags[i] = Encoding.UTF8.GetString(block.Slice(offset + 2, length));
-            offset += 2 + length;
-        }
-
-        return tags;
-    }
-
-    private static int TagsBlockLength(ReadOnlySpan<byte> block)
-    {
-        int count = block[0];
-        int offset = 1;
-        for (int i = 0; i < count; i++)
-        {
-            offset += 2 + BinaryPrimitives.ReadUInt16LittleEndian(block[offset..]);
-        }
-
-        return offset;
-    }
+    private static int TagsBlockLength(ReadOnlySpan<byte> block) => TagBlock.Length(block);
 }
 
 /// <summary>When an entry expires: a deadline, and for sliding entries the window and an optional absolute cap (all unix ms, 0 = none).</summary>

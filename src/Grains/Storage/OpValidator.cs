@@ -1,5 +1,6 @@
-using System.Text;
+using System.Text.Unicode;
 using Grid.Protocol;
+using Grid.Protocol.Wire;
 
 namespace Grid.Grains.Storage;
 
@@ -7,28 +8,31 @@ namespace Grid.Grains.Storage;
 internal static class OpValidator
 {
     /// <summary>False with an <see cref="ResultStatus.InvalidArgument"/> result when the operation is malformed or over a limit.</summary>
-    public static bool TryGetError(GridOp op, GridLimits limits, out GridResult error)
+    public static bool TryGetError(in OpView op, GridLimits limits, out GridResult error)
     {
         string? message = Check(op, limits);
         error = message is null ? default : GridResult.Failure(ResultStatus.InvalidArgument, message);
         return message is not null;
     }
 
-    private static string? Check(GridOp op, GridLimits limits)
+    /// <summary>Checks an operation given as a <see cref="GridOp"/> (the same check, through a one-op frame).</summary>
+    public static bool TryGetError(GridOp op, GridLimits limits, out GridResult error)
     {
-        if (op is null)
-        {
-            return "The operation is missing.";
-        }
+        var reader = new OpFrameReader(OpFrame.Encode([op]));
+        reader.TryRead(out var view, out _, out _);
+        return TryGetError(view, limits, out error);
+    }
 
+    private static string? Check(in OpView op, GridLimits limits)
+    {
         if (GridValidation.KeyError(op.Key, limits) is { } keyError)
         {
             return keyError;
         }
 
-        if (op.Value is { Length: var length } && length > limits.MaxValueBytes)
+        if (op.Value.Length > limits.MaxValueBytes)
         {
-            return $"The value is {length} bytes, larger than MaxValueBytes ({limits.MaxValueBytes}).";
+            return $"The value is {op.Value.Length} bytes, larger than MaxValueBytes ({limits.MaxValueBytes}).";
         }
 
         switch (op.Code)
@@ -38,19 +42,19 @@ internal static class OpValidator
             case OpCode.Set:
                 return CheckOptionalSpan(op.Arg0, limits, "time to live")
                     ?? CheckOptionalSpan(op.Arg1, limits, "sliding expiration")
-                    ?? (op.Value is null ? "A set needs a value." : null)
-                    ?? CheckTags(op.Tags, limits)
+                    ?? (op.HasValue ? null : "A set needs a value.")
+                    ?? TagBlock.Error(op.Tags, limits)
                     ?? CheckCondition(op.Flags);
             case OpCode.Expire:
                 return GridValidation.MillisecondsError(op.Arg0, limits, "time to live");
             case OpCode.HashSet:
-                return CheckField(op.Field, limits) ?? (op.Value is null ? "A hash set needs a value." : null);
+                return CheckField(op, limits) ?? (op.HasValue ? null : "A hash set needs a value.");
             case OpCode.HashGet or OpCode.HashDelete or OpCode.HashIncrement:
-                return CheckField(op.Field, limits);
+                return CheckField(op, limits);
             case OpCode.HashGetAll or OpCode.HashLength or OpCode.ListLength or OpCode.ListRange:
                 return null;
             case OpCode.ListPush:
-                return CheckValues(op.Values, limits);
+                return CheckValues(op, limits);
             case OpCode.ListPop:
                 return op.Arg0 is < 1 or > int.MaxValue ? "A list pop count must be between 1 and 2147483647." : null;
             default:
@@ -66,64 +70,36 @@ internal static class OpValidator
             ? "A set cannot be both only-if-exists and only-if-not-exists."
             : null;
 
-    private static string? CheckField(string? field, GridLimits limits)
+    private static string? CheckField(in OpView op, GridLimits limits)
     {
-        if (string.IsNullOrEmpty(field))
+        if (!op.HasField || op.Field.IsEmpty)
         {
             return "A hash field must not be empty.";
         }
 
-        return Encoding.UTF8.GetByteCount(field) > limits.MaxKeyBytes ? $"The hash field is longer than MaxKeyBytes ({limits.MaxKeyBytes})." : null;
+        if (op.Field.Length > limits.MaxKeyBytes)
+        {
+            return $"The hash field is longer than MaxKeyBytes ({limits.MaxKeyBytes}).";
+        }
+
+        return Utf8.IsValid(op.Field) ? null : "The hash field is not valid UTF-8.";
     }
 
-    private static string? CheckTags(string[]? tags, GridLimits limits)
+    private static string? CheckValues(in OpView op, GridLimits limits)
     {
-        if (tags is null)
-        {
-            return null;
-        }
-
-        if (tags.Length > limits.MaxTagsPerEntry)
-        {
-            return $"An entry may carry at most {limits.MaxTagsPerEntry} tags (MaxTagsPerEntry); this one has {tags.Length}.";
-        }
-
-        foreach (var tag in tags)
-        {
-            if (string.IsNullOrEmpty(tag))
-            {
-                return "A tag must not be empty.";
-            }
-
-            if (Encoding.UTF8.GetByteCount(tag) > limits.MaxKeyBytes)
-            {
-                return $"A tag is longer than MaxKeyBytes ({limits.MaxKeyBytes}).";
-            }
-        }
-
-        return null;
-    }
-
-    private static string? CheckValues(byte[][]? values, GridLimits limits)
-    {
-        if (values is null || values.Length == 0)
+        if (op.ValueCount == 0)
         {
             return "A list push needs at least one value.";
         }
 
-        if (values.Length > limits.MaxKeysPerCall)
+        if (op.ValueCount > limits.MaxKeysPerCall)
         {
-            return $"A list push may carry at most {limits.MaxKeysPerCall} values (MaxKeysPerCall); this one has {values.Length}.";
+            return $"A list push may carry at most {limits.MaxKeysPerCall} values (MaxKeysPerCall); this one has {op.ValueCount}.";
         }
 
         long total = 0;
-        foreach (var value in values)
+        foreach (var value in op.Values)
         {
-            if (value is null)
-            {
-                return "A list value must not be null.";
-            }
-
             total += value.Length;
             if (value.Length > limits.MaxValueBytes)
             {

@@ -1,4 +1,5 @@
 using Grid.Protocol;
+using Grid.Protocol.Wire;
 
 namespace Grid.Grains.Storage;
 
@@ -10,48 +11,74 @@ internal sealed partial class PartitionStore
     private static readonly GridResult PartitionFull = GridResult.Failure(ResultStatus.Error, $"The partition holds {MaxEntries} entries, its maximum.");
 
     /// <summary>
-    /// Runs one operation atomically. The op must have passed <see cref="OpValidator"/>; the store takes ownership of its
-    /// arrays. Answers <see cref="ResultStatus.NotHere"/> without running it when the store is closed.
+    /// Runs one operation atomically and writes its result to <paramref name="output"/>. The op must have passed
+    /// <see cref="OpValidator"/>. When the store is closed nothing runs, nothing is written, and the answer is
+    /// <see cref="ResultStatus.NotHere"/>: the caller sends the op to wherever the partition lives now.
     /// </summary>
-    public GridResult Execute(GridOp op)
+    public ResultStatus Execute(in OpView op, FrameBuffer output)
     {
         long now = _clock.NowMs;
         lock (_lock)
         {
             if (_closed)
             {
-                return NotHere;
+                return ResultStatus.NotHere;
             }
 
             Counters.Operations++;
             ulong hash = HashKey(op.Key);
-            return op.Code switch
+            if (op.Code == OpCode.Get && TryGetStringInto(op.Key, hash, now, output))
             {
-                OpCode.Get => Get(op.Key, hash, now),
-                OpCode.Set => Set(op, hash, now),
-                OpCode.Remove => Remove(op.Key, hash, now),
-                OpCode.Exists => Exists(op.Key, hash, now),
-                OpCode.Expire => Expire(op.Key, hash, now, op.Arg0),
-                OpCode.Persist => Persist(op.Key, hash, now),
-                OpCode.TimeToLive => TimeToLive(op.Key, hash, now),
-                OpCode.Increment => Increment(op.Key, hash, now, op.Arg0),
-                OpCode.HashSet => HashSet(op, hash, now),
-                OpCode.HashGet => HashGet(op, hash, now),
-                OpCode.HashGetAll => HashGetAll(op, hash, now),
-                OpCode.HashDelete => HashDelete(op, hash, now),
-                OpCode.HashIncrement => HashIncrement(op, hash, now),
-                OpCode.HashLength => HashLength(op, hash, now),
-                OpCode.ListPush => ListPush(op, hash, now),
-                OpCode.ListPop => ListPop(op, hash, now),
-                OpCode.ListRange => ListRange(op, hash, now),
-                OpCode.ListLength => ListLength(op, hash, now),
-                OpCode.Type => TypeOf(op.Key, hash, now),
-                _ => GridResult.Failure(ResultStatus.InvalidArgument, $"Unknown operation code {(byte)op.Code}."),
-            };
+                return ResultStatus.Ok;
+            }
+
+            var result = Dispatch(op, hash, now);
+            ResultFrame.Write(output, result);
+            return result.Status;
         }
     }
 
-    private GridResult Remove(byte[] key, ulong hash, long now)
+    /// <summary>Runs one operation given as a <see cref="GridOp"/> (the same path, through a one-op frame).</summary>
+    public GridResult Execute(GridOp op)
+    {
+        var frame = OpFrame.Encode([op]);
+        var reader = new OpFrameReader(frame);
+        reader.TryRead(out var view, out _, out _);
+        using var output = new FrameBuffer();
+        if (Execute(view, output) == ResultStatus.NotHere)
+        {
+            return NotHere;
+        }
+
+        var results = new FrameReader(output.Written);
+        return ResultFrame.Read(ref results);
+    }
+
+    private GridResult Dispatch(in OpView op, ulong hash, long now) => op.Code switch
+    {
+        OpCode.Get => Get(op.Key, hash, now),
+        OpCode.Set => Set(op, hash, now),
+        OpCode.Remove => Remove(op.Key, hash, now),
+        OpCode.Exists => Exists(op.Key, hash, now),
+        OpCode.Expire => Expire(op.Key, hash, now, op.Arg0),
+        OpCode.Persist => Persist(op.Key, hash, now),
+        OpCode.TimeToLive => TimeToLive(op.Key, hash, now),
+        OpCode.Increment => Increment(op.Key, hash, now, op.Arg0),
+        OpCode.HashSet => HashSet(op, hash, now),
+        OpCode.HashGet => HashGet(op, hash, now),
+        OpCode.HashGetAll => HashGetAll(op, hash, now),
+        OpCode.HashDelete => HashDelete(op, hash, now),
+        OpCode.HashIncrement => HashIncrement(op, hash, now),
+        OpCode.HashLength => HashLength(op, hash, now),
+        OpCode.ListPush => ListPush(op, hash, now),
+        OpCode.ListPop => ListPop(op, hash, now),
+        OpCode.ListRange => ListRange(op, hash, now),
+        OpCode.ListLength => ListLength(op, hash, now),
+        OpCode.Type => TypeOf(op.Key, hash, now),
+        _ => GridResult.Failure(ResultStatus.InvalidArgument, $"Unknown operation code {(byte)op.Code}."),
+    };
+
+    private GridResult Remove(ReadOnlySpan<byte> key, ulong hash, long now)
     {
         int index = FindLive(key, hash, now, out int slot);
         if (index < 0)
@@ -63,7 +90,7 @@ internal sealed partial class PartitionStore
         return GridResult.OfNumber(1);
     }
 
-    private GridResult Exists(byte[] key, ulong hash, long now)
+    private GridResult Exists(ReadOnlySpan<byte> key, ulong hash, long now)
     {
         int index = FindLive(key, hash, now, out _);
         if (index >= 0)
@@ -74,7 +101,7 @@ internal sealed partial class PartitionStore
         return GridResult.OfNumber(index >= 0 ? 1 : 0);
     }
 
-    private GridResult TypeOf(byte[] key, ulong hash, long now)
+    private GridResult TypeOf(ReadOnlySpan<byte> key, ulong hash, long now)
     {
         int index = FindLive(key, hash, now, out _);
         return GridResult.OfNumber(index < 0 ? (long)GridValueType.None : (long)EntryRecord.Type(RecordOf(_records[index])));

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Grid.Protocol;
+using Grid.Protocol.Wire;
 
 namespace Grid.Grains.Storage;
 
@@ -12,13 +13,13 @@ internal sealed partial class PartitionStore
     // How far ahead of "now" a stamp may be and still read as new rather than as very old (see Age).
     private const uint MaxStampLead = 24u * 3600 * 1000;
 
-    private GridResult Expire(byte[] key, ulong hash, long now, long ttlMs) =>
+    private GridResult Expire(ReadOnlySpan<byte> key, ulong hash, long now, long ttlMs) =>
         SetExpiry(key, hash, now, EntryExpiry.From(now, ttlMs, 0), onlyIfExpiring: false);
 
-    private GridResult Persist(byte[] key, ulong hash, long now) =>
+    private GridResult Persist(ReadOnlySpan<byte> key, ulong hash, long now) =>
         SetExpiry(key, hash, now, EntryExpiry.None, onlyIfExpiring: true);
 
-    private GridResult SetExpiry(byte[] key, ulong hash, long now, in EntryExpiry expiry, bool onlyIfExpiring)
+    private GridResult SetExpiry(ReadOnlySpan<byte> key, ulong hash, long now, in EntryExpiry expiry, bool onlyIfExpiring)
     {
         int index = FindLive(key, hash, now, out _);
         if (index < 0)
@@ -58,7 +59,7 @@ internal sealed partial class PartitionStore
         return GridResult.OfNumber(1);
     }
 
-    private GridResult TimeToLive(byte[] key, ulong hash, long now)
+    private GridResult TimeToLive(ReadOnlySpan<byte> key, ulong hash, long now)
     {
         int index = FindLive(key, hash, now, out _);
         if (index < 0)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Grid.Protocol;
+using Grid.Protocol.Wire;
 
 namespace Grid.Grains.Storage;
 
@@ -10,7 +11,7 @@ internal sealed partial class PartitionStore
     /// The structure at a key, created when missing and <paramref name="create"/> is set. Returns null with
     /// <paramref name="error"/> set (wrong type, missing, or partition full).
     /// </summary>
-    private ComplexEntry? Structure(byte[] key, ulong hash, long now, GridValueType type, bool create, string operation, out GridResult error)
+    private ComplexEntry? Structure(ReadOnlySpan<byte> key, ulong hash, long now, GridValueType type, bool create, string operation, out GridResult error)
     {
         int index = FindLive(key, hash, now, out int slot);
         if (index < 0)
@@ -44,8 +45,10 @@ internal sealed partial class PartitionStore
         return null;
     }
 
+    private static string FieldOf(in OpView op) => Encoding.UTF8.GetString(op.Field);
+
     /// <summary>Accounts for a structure's change of size, and removes its key when it became empty.</summary>
-    private void AfterStructureChange(ComplexEntry entry, long sizeBefore, byte[] key, ulong hash)
+    private void AfterStructureChange(ComplexEntry entry, long sizeBefore, ReadOnlySpan<byte> key, ulong hash)
     {
         Version++;
         // Account first: RemoveAt subtracts the entry's size as it is now, so the change must be in the bytes already.
@@ -57,7 +60,7 @@ internal sealed partial class PartitionStore
         }
     }
 
-    private GridResult HashSet(GridOp op, ulong hash, long now)
+    private GridResult HashSet(in OpView op, ulong hash, long now)
     {
         var entry = Structure(op.Key, hash, now, GridValueType.Hash, create: true, "HSET", out var error);
         if (entry is null)
@@ -66,15 +69,15 @@ internal sealed partial class PartitionStore
         }
 
         long before = entry.HeapSize;
-        bool added = entry.SetField(op.Field!, op.Value ?? []);
+        bool added = entry.SetField(FieldOf(op), op.Value.ToArray());
         AfterStructureChange(entry, before, op.Key, hash);
         return GridResult.OfNumber(added ? 1 : 0);
     }
 
-    private GridResult HashGet(GridOp op, ulong hash, long now)
+    private GridResult HashGet(in OpView op, ulong hash, long now)
     {
         var entry = Structure(op.Key, hash, now, GridValueType.Hash, create: false, "HGET", out var error);
-        if (entry is null || !entry.Hash!.TryGetValue(op.Field!, out var value))
+        if (entry is null || !entry.Hash!.TryGetValue(FieldOf(op), out var value))
         {
             Counters.Misses++;
             return entry is null ? error : NotFound;
@@ -84,7 +87,7 @@ internal sealed partial class PartitionStore
         return GridResult.OfValue(value.AsSpan().ToArray());
     }
 
-    private GridResult HashGetAll(GridOp op, ulong hash, long now)
+    private GridResult HashGetAll(in OpView op, ulong hash, long now)
     {
         var entry = Structure(op.Key, hash, now, GridValueType.Hash, create: false, "HGETALL", out var error);
         if (entry is null)
@@ -105,7 +108,7 @@ internal sealed partial class PartitionStore
         return new GridResult { Fields = fields, Values = values };
     }
 
-    private GridResult HashDelete(GridOp op, ulong hash, long now)
+    private GridResult HashDelete(in OpView op, ulong hash, long now)
     {
         var entry = Structure(op.Key, hash, now, GridValueType.Hash, create: false, "HDEL", out var error);
         if (entry is null)
@@ -114,7 +117,7 @@ internal sealed partial class PartitionStore
         }
 
         long before = entry.HeapSize;
-        if (!entry.RemoveField(op.Field!))
+        if (!entry.RemoveField(FieldOf(op)))
         {
             return GridResult.OfNumber(0);
         }
@@ -123,12 +126,12 @@ internal sealed partial class PartitionStore
         return GridResult.OfNumber(1);
     }
 
-    private GridResult HashIncrement(GridOp op, ulong hash, long now)
+    private GridResult HashIncrement(in OpView op, ulong hash, long now)
     {
         // Check the current field before creating anything, so a failed increment leaves no empty hash behind.
         int index = FindLive(op.Key, hash, now, out _);
         if (index >= 0 && _records[index] is ComplexEntry { Hash: not null } existing
-            && existing.Hash.TryGetValue(op.Field!, out var current))
+            && existing.Hash.TryGetValue(FieldOf(op), out var current))
         {
             if (!TryParseInteger(current, out long value))
             {
@@ -146,7 +149,7 @@ internal sealed partial class PartitionStore
         return HashPut(op, hash, now, op.Arg0);
     }
 
-    private GridResult HashPut(GridOp op, ulong hash, long now, long number)
+    private GridResult HashPut(in OpView op, ulong hash, long now, long number)
     {
         var entry = Structure(op.Key, hash, now, GridValueType.Hash, create: true, "HINCRBY", out var error);
         if (entry is null)
@@ -155,12 +158,12 @@ internal sealed partial class PartitionStore
         }
 
         long before = entry.HeapSize;
-        entry.SetField(op.Field!, Encoding.ASCII.GetBytes(number.ToString(CultureInfo.InvariantCulture)));
+        entry.SetField(FieldOf(op), Encoding.ASCII.GetBytes(number.ToString(CultureInfo.InvariantCulture)));
         AfterStructureChange(entry, before, op.Key, hash);
         return GridResult.OfNumber(number);
     }
 
-    private GridResult HashLength(GridOp op, ulong hash, long now)
+    private GridResult HashLength(in OpView op, ulong hash, long now)
     {
         var entry = Structure(op.Key, hash, now, GridValueType.Hash, create: false, "HLEN", out var error);
         if (entry is null)

@@ -1,10 +1,11 @@
 using Grid.Protocol;
+using Grid.Protocol.Wire;
 
 namespace Grid.Grains.Storage;
 
 internal sealed partial class PartitionStore
 {
-    private GridResult ListPush(GridOp op, ulong hash, long now)
+    private GridResult ListPush(in OpView op, ulong hash, long now)
     {
         var entry = Structure(op.Key, hash, now, GridValueType.List, create: true, "PUSH", out var error);
         if (entry is null)
@@ -14,16 +15,16 @@ internal sealed partial class PartitionStore
 
         long before = entry.HeapSize;
         bool left = (op.Flags & OpFlags.Left) != 0;
-        foreach (var value in op.Values!)
+        foreach (var value in op.Values)
         {
-            entry.Push(value, left);
+            entry.Push(value.ToArray(), left);
         }
 
         AfterStructureChange(entry, before, op.Key, hash);
         return GridResult.OfNumber(entry.List!.Count);
     }
 
-    private GridResult ListPop(GridOp op, ulong hash, long now)
+    private GridResult ListPop(in OpView op, ulong hash, long now)
     {
         var entry = Structure(op.Key, hash, now, GridValueType.List, create: false, "POP", out var error);
         if (entry is null)
@@ -43,7 +44,7 @@ internal sealed partial class PartitionStore
         return new GridResult { Values = popped, Number = popped.Length };
     }
 
-    private GridResult ListRange(GridOp op, ulong hash, long now)
+    private GridResult ListRange(in OpView op, ulong hash, long now)
     {
         var entry = Structure(op.Key, hash, now, GridValueType.List, create: false, "LRANGE", out var error);
         if (entry is null)
@@ -69,7 +70,7 @@ internal sealed partial class PartitionStore
         return new GridResult { Values = values };
     }
 
-    private GridResult ListLength(GridOp op, ulong hash, long now)
+    private GridResult ListLength(in OpView op, ulong hash, long now)
     {
         var entry = Structure(op.Key, hash, now, GridValueType.List, create: false, "LLEN", out var error);
         if (entry is null)

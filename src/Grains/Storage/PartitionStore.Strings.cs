@@ -3,12 +3,28 @@ using System.Buffers.Text;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Grid.Protocol;
+using Grid.Protocol.Wire;
 
 namespace Grid.Grains.Storage;
 
 internal sealed partial class PartitionStore
 {
-    private GridResult Get(byte[] key, ulong hash, long now)
+    /// <summary>The hot read: a string hit is copied from its record straight into the response frame.</summary>
+    private bool TryGetStringInto(ReadOnlySpan<byte> key, ulong hash, long now, FrameBuffer output)
+    {
+        int index = FindLive(key, hash, now, out _);
+        if (index < 0 || _records[index] is not byte[] r || EntryRecord.Type(r) != GridValueType.String)
+        {
+            return false;
+        }
+
+        EntryRecord.Touch(r, now);
+        Counters.Hits++;
+        ResultFrame.WriteValue(output, EntryRecord.Value(r));
+        return true;
+    }
+
+    private GridResult Get(ReadOnlySpan<byte> key, ulong hash, long now)
     {
         int index = FindLive(key, hash, now, out _);
         if (index < 0)
@@ -29,7 +45,7 @@ internal sealed partial class PartitionStore
             : GridResult.OfValue(EntryRecord.Value(r).ToArray());
     }
 
-    private GridResult Set(GridOp op, ulong hash, long now)
+    private GridResult Set(in OpView op, ulong hash, long now)
     {
         int index = FindLive(op.Key, hash, now, out int slot);
         bool exists = index >= 0;
@@ -40,7 +56,7 @@ internal sealed partial class PartitionStore
 
         ReadOnlySpan<byte> value = op.Value;
         var expiry = EntryExpiry.From(now, op.Arg0, op.Arg1);
-        byte[] tags = EntryRecord.EncodeTags(op.Tags);
+        ReadOnlySpan<byte> tags = op.Tags;
 
         // Same shape as the old record (the usual overwrite): rewrite it in place instead of allocating.
         if (exists && tags.Length == 0 && _records[index] is byte[] old && !EntryRecord.HasTags(old)
@@ -72,7 +88,7 @@ internal sealed partial class PartitionStore
         return Insert(hash, slot, record) ? GridResult.Ok : PartitionFull;
     }
 
-    private GridResult Increment(byte[] key, ulong hash, long now, long delta)
+    private GridResult Increment(ReadOnlySpan<byte> key, ulong hash, long now, long delta)
     {
         int index = FindLive(key, hash, now, out int slot);
         if (index < 0)

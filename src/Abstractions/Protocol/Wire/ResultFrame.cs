@@ -1,0 +1,174 @@
+using System.Text;
+
+namespace Grid.Protocol.Wire;
+
+/// <summary>
+/// The response frame: the results of a batch, in the order of its operations.
+/// <code>
+/// frame  := version(1) count(varint) result*
+/// result := status(u8) sections(u8) [number(zigzag)] [value(bytes)] [values: count bytes*] [fields: count string*] [error(string)]
+/// </code>
+/// </summary>
+internal static class ResultFrame
+{
+    public const byte Version = 1;
+
+    private const byte HasNumber = 1;
+    private const byte HasValue = 2;
+    private const byte HasValues = 4;
+    private const byte HasFields = 8;
+    private const byte HasError = 16;
+
+    public static void WriteHeader(FrameBuffer buffer, int count)
+    {
+        buffer.WriteByte(Version);
+        buffer.WriteVarint((ulong)count);
+    }
+
+    public static void Write(FrameBuffer buffer, in GridResult result)
+    {
+        byte sections = (byte)((result.Number != 0 ? HasNumber : 0)
+            | (result.Value is not null ? HasValue : 0)
+            | (result.Values is not null ? HasValues : 0)
+            | (result.Fields is not null ? HasFields : 0)
+            | (result.Error is not null ? HasError : 0));
+        buffer.WriteByte((byte)result.Status);
+        buffer.WriteByte(sections);
+        if (result.Number != 0)
+        {
+            buffer.WriteSigned(result.Number);
+        }
+
+        if (result.Value is { } value)
+        {
+            buffer.WriteBytes(value);
+        }
+
+        if (result.Values is { } values)
+        {
+            buffer.WriteVarint((ulong)values.Length);
+            foreach (var item in values)
+            {
+                buffer.WriteBytes(item);
+            }
+        }
+
+        if (result.Fields is { } fields)
+        {
+            buffer.WriteVarint((ulong)fields.Length);
+            foreach (var field in fields)
+            {
+                buffer.WriteString(field);
+            }
+        }
+
+        if (result.Error is { } error)
+        {
+            buffer.WriteString(error);
+        }
+    }
+
+    /// <summary>A successful read of one value, written straight from where it is stored.</summary>
+    public static void WriteValue(FrameBuffer buffer, ReadOnlySpan<byte> value)
+    {
+        buffer.WriteByte((byte)ResultStatus.Ok);
+        buffer.WriteByte(HasValue);
+        buffer.WriteBytes(value);
+    }
+
+    public static GridResult[] Decode(ReadOnlySpan<byte> frame)
+    {
+        var reader = new FrameReader(frame);
+        int count = ReadHeader(ref reader);
+        var results = new GridResult[count];
+        for (int i = 0; i < results.Length; i++)
+        {
+            results[i] = Read(ref reader);
+        }
+
+        return results;
+    }
+
+    public static int ReadHeader(ref FrameReader reader)
+    {
+        byte version = reader.ReadByte();
+        if (version != Version)
+        {
+            throw new FormatException($"Unsupported result frame version {version}; this client reads version {Version}.");
+        }
+
+        return reader.ReadCount();
+    }
+
+    public static GridResult Read(ref FrameReader reader)
+    {
+        var status = (ResultStatus)reader.ReadByte();
+        byte sections = reader.ReadByte();
+        long number = (sections & HasNumber) != 0 ? reader.ReadSigned() : 0;
+        byte[]? value = (sections & HasValue) != 0 ? reader.ReadBytes().ToArray() : null;
+        byte[][]? values = null;
+        if ((sections & HasValues) != 0)
+        {
+            values = new byte[reader.ReadCount()][];
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = reader.ReadBytes().ToArray();
+            }
+        }
+
+        string[]? fields = null;
+        if ((sections & HasFields) != 0)
+        {
+            fields = new string[reader.ReadCount()];
+            for (int i = 0; i < fields.Length; i++)
+            {
+                fields[i] = Encoding.UTF8.GetString(reader.ReadBytes());
+            }
+        }
+
+        string? error = (sections & HasError) != 0 ? Encoding.UTF8.GetString(reader.ReadBytes()) : null;
+        return new GridResult { Status = status, Number = number, Value = value, Values = values, Fields = fields, Error = error };
+    }
+
+    /// <summary>Skips one result, returning its byte range (to copy it into another frame as is).</summary>
+    public static (int Start, int End) Skip(ref FrameReader reader)
+    {
+        int start = reader.Position;
+        reader.ReadByte();
+        byte sections = reader.ReadByte();
+        if ((sections & HasNumber) != 0)
+        {
+            reader.ReadVarint();
+        }
+
+        if ((sections & HasValue) != 0)
+        {
+            reader.ReadBytes();
+        }
+
+        if ((sections & HasValues) != 0)
+        {
+            int count = reader.ReadCount();
+            for (int i = 0; i < count; i++)
+            {
+                reader.ReadBytes();
+            }
+        }
+
+        if ((sections & HasFields) != 0)
+        {
+            int count = reader.ReadCount();
+            for (int i = 0; i < count; i++)
+            {
+                reader.ReadBytes();
+            }
+        }
+
+        if ((sections & HasError) != 0)
+        {
+            reader.ReadBytes();
+        }
+
+        return (start, reader.Position);
+    }
+}
