@@ -58,7 +58,7 @@ public class PartitionStoreBenchmarks
         var reader = new OpFrameReader(frame);
         reader.TryRead(out var op, out _, out _);
         _output.Reset();
-        return (int)_store.Execute(op, _output);
+        return (int)_store.Execute(op, _output, GridClock.System.NowMs);
     }
 
     private int NextIndex()

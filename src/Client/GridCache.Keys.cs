@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Grid.Protocol;
 
@@ -9,6 +10,7 @@ public sealed partial class GridCache
     internal TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <inheritdoc />
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         var op = new GridOp { Code = OpCode.Get, Key = EncodeKey(key) };
@@ -17,6 +19,7 @@ public sealed partial class GridCache
     }
 
     /// <inheritdoc />
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> SetAsync(string key, ReadOnlyMemory<byte> value, GridEntryOptions? options = null, CancellationToken cancellationToken = default)
     {
         var op = BuildSet(EncodeKey(key), value, options, allowCondition: true);
@@ -61,6 +64,7 @@ public sealed partial class GridCache
         (GridValueType)await NumberAsync(OpCode.Type, key, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<long> IncrementAsync(string key, long delta = 1, CancellationToken cancellationToken = default)
     {
         var op = new GridOp { Code = OpCode.Increment, Key = EncodeKey(key), Arg0 = delta };
@@ -151,6 +155,7 @@ public sealed partial class GridCache
         return await Task.WhenAll(calls).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<long> NumberAsync(OpCode code, string key, CancellationToken cancellationToken)
     {
         var op = new GridOp { Code = code, Key = EncodeKey(key) };

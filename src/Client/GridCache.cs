@@ -111,31 +111,34 @@ public sealed partial class GridCache : IGridCache, IDisposable
         _connectGate.Dispose();
     }
 
-    /// <summary>Sends one operation and waits for its result.</summary>
-    private async ValueTask<GridResult> ExecuteAsync(GridOp op, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends one operation; the task completes with its result. Not async itself, so the hot path costs no state
+    /// machine beyond the caller's.
+    /// </summary>
+    private Task<GridResult> ExecuteAsync(GridOp op, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (!_connected)
-        {
-            await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        }
+        var task = _connected ? Submit(op) : ConnectThenSubmitAsync(op, cancellationToken);
+        return cancellationToken.CanBeCanceled ? task.WaitAsync(cancellationToken) : task;
+    }
 
+    private async Task<GridResult> ConnectThenSubmitAsync(GridOp op, CancellationToken cancellationToken)
+    {
+        await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        return await Submit(op).ConfigureAwait(false);
+    }
+
+    private Task<GridResult> Submit(GridOp op)
+    {
         int partition = PartitionHasher.GetPartition(op.Key, _options.PartitionCount);
-        Task<GridResult> task;
-        if (_options.Batching)
+        if (!_options.Batching)
         {
-            var pending = new PendingOp(op, partition);
-            ChannelFor(partition).Enqueue(pending);
-            task = pending.Task;
-        }
-        else
-        {
-            task = ExecuteDirectAsync(op, partition);
+            return ExecuteDirectAsync(op, partition);
         }
 
-        return cancellationToken.CanBeCanceled
-            ? await task.WaitAsync(cancellationToken).ConfigureAwait(false)
-            : await task.ConfigureAwait(false);
+        var pending = new PendingOp(op, partition);
+        ChannelFor(partition).Enqueue(pending);
+        return pending.Task;
     }
 
     /// <summary>Sends many operations (grouped per silo) and waits for all results, in order.</summary>

@@ -80,6 +80,7 @@ internal sealed class PartitionGrain(
         var reader = new OpFrameReader(requestFrame);
         using var output = new FrameBuffer(16 + requestFrame.Length);
         ResultFrame.WriteHeader(output, reader.Count);
+        long now = clock.NowMs;
         while (reader.TryRead(out var op, out _, out _))
         {
             if (OpValidator.TryGetError(op, _limits, out var error))
@@ -90,7 +91,7 @@ internal sealed class PartitionGrain(
             {
                 ResultFrame.Write(output, GridResult.Failure(ResultStatus.InvalidArgument, $"The key does not belong to partition {store.Partition}; the client's partition count differs from the cluster's ({_partitionCount})."));
             }
-            else if (store.Execute(op, output) == ResultStatus.NotHere)
+            else if (store.Execute(op, output, now) == ResultStatus.NotHere)
             {
                 // Only possible while this activation deactivates, when Orleans delivers no calls: report it, never drop it.
                 ResultFrame.Write(output, GridResult.Failure(ResultStatus.Error, $"Partition {store.Partition} is closed on this silo."));

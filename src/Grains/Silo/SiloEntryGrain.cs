@@ -24,6 +24,7 @@ namespace Grid.Grains.Silo;
 internal sealed class SiloEntryGrain(
     PartitionStoreRegistry registry,
     SiloMemoryBudget budget,
+    GridClock clock,
     IOptions<GridSiloOptions> options,
     IOptions<ClusterOptions> clusterOptions,
     ILocalSiloDetails silo) : Grain, ISiloEntryGrain
@@ -41,6 +42,7 @@ internal sealed class SiloEntryGrain(
         // Where each op's result lies in the output ([start, end), start -1 for ops that went remote), to reorder.
         var resultRanges = ArrayPool<int>.Shared.Rent(count * 2);
         List<RemoteOp>? remote = null;
+        long now = clock.NowMs;
         for (int i = 0; reader.TryRead(out var op, out int opStart, out int opEnd); i++)
         {
             int resultStart = output.Position;
@@ -54,7 +56,7 @@ internal sealed class SiloEntryGrain(
                 // Once an op of a partition went remote, later ops of that partition follow it, so their order holds.
                 bool done = (remote is null || !ContainsPartition(remote, partition))
                     && registry.TryGet(partition) is { } store
-                    && store.Execute(op, output) != ResultStatus.NotHere;
+                    && store.Execute(op, output, now) != ResultStatus.NotHere;
                 if (!done)
                 {
                     (remote ??= []).Add(new RemoteOp(i, partition, opStart, opEnd));

@@ -14,10 +14,10 @@ internal sealed partial class PartitionStore
     /// Runs one operation atomically and writes its result to <paramref name="output"/>. The op must have passed
     /// <see cref="OpValidator"/>. When the store is closed nothing runs, nothing is written, and the answer is
     /// <see cref="ResultStatus.NotHere"/>: the caller sends the op to wherever the partition lives now.
+    /// <paramref name="now"/> is the batch's clock reading (<see cref="GridClock.NowMs"/>), read once per batch.
     /// </summary>
-    public ResultStatus Execute(in OpView op, FrameBuffer output)
+    public ResultStatus Execute(in OpView op, FrameBuffer output, long now)
     {
-        long now = _clock.NowMs;
         lock (_lock)
         {
             if (_closed)
@@ -45,7 +45,7 @@ internal sealed partial class PartitionStore
         var reader = new OpFrameReader(frame);
         reader.TryRead(out var view, out _, out _);
         using var output = new FrameBuffer();
-        if (Execute(view, output) == ResultStatus.NotHere)
+        if (Execute(view, output, _clock.NowMs) == ResultStatus.NotHere)
         {
             return NotHere;
         }
