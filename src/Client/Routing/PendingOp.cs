@@ -8,4 +8,7 @@ internal sealed class PendingOp(GridOp op, int partition) : TaskCompletionSource
     public GridOp Op { get; } = op;
 
     public int Partition { get; } = partition;
+
+    /// <summary>About how many bytes the op takes in a request frame.</summary>
+    public int EstimatedBytes => 8 + Op.Key.Length + (Op.Value?.Length ?? 0);
 }

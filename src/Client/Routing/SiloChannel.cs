@@ -19,6 +19,12 @@ internal sealed class SiloChannel
     private readonly int _maxInFlight;
     private int _inFlight;
 
+    // Running estimate of result bytes per op (values read), to size batches before the answers are known.
+    private int _responseBytesPerOp = 16;
+
+    /// <summary>Target size of one batch's request plus response frames (under the 85,000-byte large object threshold).</summary>
+    internal const int MaxBatchBytes = 60 * 1024;
+
     public SiloChannel(SiloAddress silo, ISiloEntryGrain entry, IBatchListener listener, int maxBatch, int maxInFlight)
     {
         Silo = silo;
@@ -74,9 +80,28 @@ internal sealed class SiloChannel
         }
     }
 
+    /// <summary>
+    /// Takes the next batch: up to <c>maxBatch</c> ops, and no more than about <see cref="MaxBatchBytes"/> of request
+    /// plus expected response, so frames stay off the large object heap (a 64-op batch of 4 KiB values would
+    /// otherwise make 256 KiB arrays and gen-2 collections).
+    /// </summary>
     private PendingOp[] DrainLocked()
     {
-        var batch = new PendingOp[Math.Min(_queue.Count, _maxBatch)];
+        int count = 0;
+        long bytes = 0;
+        int limit = Math.Min(_queue.Count, _maxBatch);
+        foreach (var pending in _queue)
+        {
+            bytes += pending.EstimatedBytes + _responseBytesPerOp;
+            if (count == limit || (count > 0 && bytes > MaxBatchBytes))
+            {
+                break;
+            }
+
+            count++;
+        }
+
+        var batch = new PendingOp[count];
         for (int i = 0; i < batch.Length; i++)
         {
             batch[i] = _queue.Dequeue();
@@ -126,6 +151,9 @@ internal sealed class SiloChannel
             _listener.OnPartitionsMoved(moved);
         }
 
+        // Moves the estimate a quarter of the way to this batch's figure: quick to follow, not jumpy.
+        int perOp = answer.ResultFrame.Length / batch.Length;
+        Volatile.Write(ref _responseBytesPerOp, _responseBytesPerOp + ((perOp - _responseBytesPerOp) / 4));
         CompleteBatch(batch, answer.ResultFrame);
     }
 

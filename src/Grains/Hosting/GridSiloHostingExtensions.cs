@@ -69,6 +69,7 @@ public static class GridSiloHostingExtensions
         services.TryAddSingleton(GridClock.System);
         services.AddSingleton<PartitionStoreRegistry>();
         services.AddSingleton<SiloMemoryBudget>();
+        services.AddSingleton<StoreChangeListeners>();
         services.AddHostedService<ExpirySweeper>();
         silo.AddPlacementDirector<PartitionPlacementStrategy, PartitionPlacementDirector>();
         silo.AddPlacementDirector<SiloTargetedPlacementStrategy, SiloTargetedPlacementDirector>();

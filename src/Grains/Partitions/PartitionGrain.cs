@@ -20,6 +20,7 @@ internal sealed class PartitionGrain(
     PartitionStoreRegistry registry,
     SiloMemoryBudget budget,
     GridClock clock,
+    StoreChangeListeners listeners,
     IOptions<GridSiloOptions> options,
     ILocalSiloDetails silo) : Grain, IPartitionGrain, IGrainMigrationParticipant
 {
@@ -32,7 +33,7 @@ internal sealed class PartitionGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var store = new PartitionStore((int)this.GetPrimaryKeyLong(), clock, budget);
+        var store = new PartitionStore((int)this.GetPrimaryKeyLong(), clock, budget, listeners.OrNull);
         if (_arriving is { } snapshot)
         {
             store.Restore(snapshot);

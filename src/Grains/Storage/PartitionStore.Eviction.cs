@@ -20,7 +20,7 @@ internal sealed partial class PartitionStore
                 byte[] r = RecordOf(entry);
                 if (EntryRecord.IsExpired(r, now))
                 {
-                    RemoveIndex(index);
+                    RemoveIndex(index, RemovalCause.Expired);
                     Counters.Expirations++;
                     continue;
                 }
@@ -48,7 +48,7 @@ internal sealed partial class PartitionStore
                 return false;
             }
 
-            RemoveAt(index, slot);
+            RemoveAt(index, slot, RemovalCause.Evicted);
             Counters.Evictions++;
             return true;
         }

@@ -86,7 +86,7 @@ internal sealed partial class PartitionStore
             return GridResult.OfNumber(0);
         }
 
-        RemoveAt(index, slot);
+        RemoveAt(index, slot, RemovalCause.Deleted);
         return GridResult.OfNumber(1);
     }
 

@@ -38,7 +38,7 @@ internal sealed partial class PartitionStore
         {
             EntryRecord.SetExpiresAt(r, expiry.ExpiresAt);
             EntryRecord.SetStamp(r, (uint)now);
-            Version++;
+            Changed(entry);
             return GridResult.OfNumber(1);
         }
 
@@ -49,7 +49,7 @@ internal sealed partial class PartitionStore
             long before = complex.HeapSize;
             complex.Record = updated;
             Account(complex.HeapSize - before);
-            Version++;
+            Changed(complex);
         }
         else
         {
@@ -98,7 +98,7 @@ internal sealed partial class PartitionStore
                 if (EntryRecord.IsExpired(r, now))
                 {
                     // The last record moves into this index, so the cursor stays to check it next.
-                    RemoveIndex(_sweepCursor);
+                    RemoveIndex(_sweepCursor, RemovalCause.Expired);
                     Counters.Expirations++;
                     removed++;
                     continue;

@@ -50,14 +50,16 @@ internal sealed partial class PartitionStore
     /// <summary>Accounts for a structure's change of size, and removes its key when it became empty.</summary>
     private void AfterStructureChange(ComplexEntry entry, long sizeBefore, ReadOnlySpan<byte> key, ulong hash)
     {
-        Version++;
         // Account first: RemoveAt subtracts the entry's size as it is now, so the change must be in the bytes already.
         Account(entry.HeapSize - sizeBefore);
         if (entry.Count == 0)
         {
             int index = Find(key, hash, out int slot);
-            RemoveAt(index, slot);
+            RemoveAt(index, slot, RemovalCause.Deleted);
+            return;
         }
+
+        Changed(entry);
     }
 
     private GridResult HashSet(in OpView op, ulong hash, long now)

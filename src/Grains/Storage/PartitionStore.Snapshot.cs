@@ -56,6 +56,8 @@ internal sealed partial class PartitionStore
         long now = _clock.NowMs;
         lock (_lock)
         {
+            // Arriving entries are not changes: listeners already know them.
+            _restoring = true;
             foreach (var record in snapshot.Records)
             {
                 Add(record, now);
@@ -81,6 +83,7 @@ internal sealed partial class PartitionStore
             }
 
             Version = Math.Max(Version, snapshot.Version);
+            _restoring = false;
         }
     }
 

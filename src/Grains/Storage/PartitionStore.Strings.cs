@@ -73,7 +73,7 @@ internal sealed partial class PartitionStore
             }
 
             value.CopyTo(old.AsSpan(EntryRecord.ValueOffset(old)));
-            Version++;
+            Changed(old);
             return GridResult.Ok;
         }
 
@@ -121,7 +121,7 @@ internal sealed partial class PartitionStore
         {
             BinaryPrimitives.WriteInt64LittleEndian(r.AsSpan(EntryRecord.ValueOffset(r)), updated);
             EntryRecord.Touch(r, now);
-            Version++;
+            Changed(r);
         }
         else
         {

@@ -27,6 +27,7 @@ internal sealed partial class PartitionStore
     private readonly Lock _lock = new();
     private readonly GridClock _clock;
     private readonly IMemoryAccount _memory;
+    private readonly IStoreChangeListener? _listener;
     private object[] _records;
     private uint[] _table;
     private int _count;
@@ -34,12 +35,14 @@ internal sealed partial class PartitionStore
     private long _bytes;
     private bool _closed;
     private int _sweepCursor;
+    private bool _restoring;
 
-    public PartitionStore(int partition, GridClock clock, IMemoryAccount memory)
+    public PartitionStore(int partition, GridClock clock, IMemoryAccount memory, IStoreChangeListener? listener = null)
     {
         Partition = partition;
         _clock = clock;
         _memory = memory;
+        _listener = listener;
         _records = new object[MinRecordCapacity];
         _table = new uint[MinTableLength];
         Account(StoreOverhead + ArraysSize(_records.Length, _table.Length));
@@ -137,7 +140,7 @@ internal sealed partial class PartitionStore
         int index = Find(key, hash, out slot);
         if (index >= 0 && EntryRecord.IsExpired(RecordOf(_records[index]), nowMs))
         {
-            RemoveAt(index, slot);
+            RemoveAt(index, slot, RemovalCause.Expired);
             Counters.Expirations++;
             index = Find(key, hash, out slot);
         }
@@ -185,7 +188,7 @@ internal sealed partial class PartitionStore
 
         _table[slot] = (uint)(hash >> 56) << 24 | (uint)(index + 1);
         Account(EntrySize(entry));
-        Version++;
+        Changed(entry);
         if ((_count + _tombstones) * 4L > _table.Length * 3L)
         {
             Rehash(TableLengthFor(_count));
@@ -198,12 +201,47 @@ internal sealed partial class PartitionStore
     private void Replace(int index, object entry)
     {
         Account(EntrySize(entry) - EntrySize(_records[index]));
+        var previous = _records[index];
         _records[index] = entry;
-        Version++;
+        Changed(entry, previous);
     }
 
-    private void RemoveAt(int index, int slot)
+    /// <summary>Bumps the version and tells the listener that <paramref name="entry"/> was written (it replaced <paramref name="previous"/>, if given).</summary>
+    private void Changed(object entry, object? previous = null)
     {
+        Version++;
+        if (_listener is not null && !_restoring)
+        {
+            byte[] record = RecordOf(entry);
+            _listener.OnChanged(new StoreChange
+            {
+                Partition = Partition,
+                Version = Version,
+                Kind = StoreChangeKind.Written,
+                Key = EntryRecord.Key(record),
+                Tags = EntryRecord.TagsBlock(record),
+                PreviousTags = previous is null ? default : EntryRecord.TagsBlock(RecordOf(previous)),
+            });
+        }
+    }
+
+    private void RemoveAt(int index, int slot, RemovalCause cause)
+    {
+        Version++;
+        if (_listener is not null)
+        {
+            byte[] record = RecordOf(_records[index]);
+            _listener.OnChanged(new StoreChange
+            {
+                Partition = Partition,
+                Version = Version,
+                Kind = StoreChangeKind.Removed,
+                Cause = cause,
+                Key = EntryRecord.Key(record),
+                Tags = EntryRecord.TagsBlock(record),
+            });
+        }
+
         Account(-EntrySize(_records[index]));
         _table[slot] = Tombstone;
         _tombstones++;
@@ -217,7 +255,6 @@ internal sealed partial class PartitionStore
 
         _records[last] = null!;
         _count--;
-        Version++;
         if (_records.Length > MinRecordCapacity && _count < _records.Length / 4)
         {
             ResizeRecords(Math.Max(MinRecordCapacity, _count * 2));
@@ -229,7 +266,7 @@ internal sealed partial class PartitionStore
         }
     }
 
-    private void RemoveIndex(int index) => RemoveAt(index, SlotOf(index));
+    private void RemoveIndex(int index, RemovalCause cause) => RemoveAt(index, SlotOf(index), cause);
 
     private static int TableLengthFor(int count)
     {

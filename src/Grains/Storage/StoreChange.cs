@@ -1,0 +1,57 @@
+namespace Grid.Grains.Storage;
+
+/// <summary>What happened to an entry.</summary>
+internal enum StoreChangeKind : byte
+{
+    /// <summary>Created, overwritten, or modified in place (value, structure, expiry).</summary>
+    Written = 1,
+
+    /// <summary>Removed; <see cref="StoreChange.Cause"/> says why.</summary>
+    Removed = 2,
+}
+
+/// <summary>Why an entry was removed.</summary>
+internal enum RemovalCause : byte
+{
+    /// <summary>Not a removal.</summary>
+    None = 0,
+
+    /// <summary>Deleted by an operation (a remove, or a hash or list that lost its last element).</summary>
+    Deleted = 1,
+
+    /// <summary>Its time to live ran out.</summary>
+    Expired = 2,
+
+    /// <summary>Evicted to keep the silo within its memory budget.</summary>
+    Evicted = 3,
+}
+
+/// <summary>One change of one entry, as a store reports it to its listeners (valid only during the call).</summary>
+internal readonly ref struct StoreChange
+{
+    public int Partition { get; init; }
+
+    /// <summary>The partition's version after the change.</summary>
+    public long Version { get; init; }
+
+    public StoreChangeKind Kind { get; init; }
+
+    public RemovalCause Cause { get; init; }
+
+    public ReadOnlySpan<byte> Key { get; init; }
+
+    /// <summary>The entry's tags block after a write, or the removed entry's tags.</summary>
+    public ReadOnlySpan<byte> Tags { get; init; }
+
+    /// <summary>For an overwrite: the tags block the entry had before (it may have lost tags).</summary>
+    public ReadOnlySpan<byte> PreviousTags { get; init; }
+}
+
+/// <summary>
+/// Hears every change of every partition store of the silo, under the store's lock: it must only record what it needs
+/// (append to a buffer, signal a pump) and never block, call out or touch another store.
+/// </summary>
+internal interface IStoreChangeListener
+{
+    void OnChanged(in StoreChange change);
+}
