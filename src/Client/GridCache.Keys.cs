@@ -10,12 +10,21 @@ public sealed partial class GridCache
     internal TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <inheritdoc />
+    public ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default) =>
+        GetAsync(key, null, cancellationToken);
+
+    /// <inheritdoc />
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default)
+    public async ValueTask<byte[]?> GetAsync(string key, GridReadOptions? options, CancellationToken cancellationToken = default)
     {
-        var op = new GridOp { Code = OpCode.Get, Key = EncodeKey(key) };
-        var result = Check(await ExecuteAsync(op, cancellationToken).ConfigureAwait(false), key);
-        return result.Status == ResultStatus.NotFound ? null : result.Value;
+        var keyBytes = EncodeKey(key);
+        if (_near is not null && options?.BypassNearCache != true)
+        {
+            return await GetThroughNearCacheAsync(key, keyBytes, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        var result = Check(await ExecuteAsync(new GridOp { Code = OpCode.Get, Key = keyBytes }, cancellationToken).ConfigureAwait(false), key);
+        return CountGridRead(result) ? result.Value : null;
     }
 
     /// <inheritdoc />
@@ -23,13 +32,15 @@ public sealed partial class GridCache
     public async ValueTask<bool> SetAsync(string key, ReadOnlyMemory<byte> value, GridEntryOptions? options = null, CancellationToken cancellationToken = default)
     {
         var op = BuildSet(EncodeKey(key), value, options, allowCondition: true);
+        ForgetLocal(key);
         var result = Check(await ExecuteAsync(op, cancellationToken).ConfigureAwait(false), key);
+        ForgetLocal(key);
         return result.Status != ResultStatus.ConditionNotMet;
     }
 
     /// <inheritdoc />
     public async ValueTask<bool> RemoveAsync(string key, CancellationToken cancellationToken = default) =>
-        await NumberAsync(OpCode.Remove, key, cancellationToken).ConfigureAwait(false) == 1;
+        (await WriteAsync(new GridOp { Code = OpCode.Remove, Key = EncodeKey(key) }, key, cancellationToken).ConfigureAwait(false)).Number == 1;
 
     /// <inheritdoc />
     public async ValueTask<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) =>
@@ -39,12 +50,12 @@ public sealed partial class GridCache
     public async ValueTask<bool> ExpireAsync(string key, TimeSpan timeToLive, CancellationToken cancellationToken = default)
     {
         var op = new GridOp { Code = OpCode.Expire, Key = EncodeKey(key), Arg0 = GridValidation.ToMilliseconds(timeToLive, _limits, nameof(timeToLive)) };
-        return Check(await ExecuteAsync(op, cancellationToken).ConfigureAwait(false), key).Number == 1;
+        return (await WriteAsync(op, key, cancellationToken).ConfigureAwait(false)).Number == 1;
     }
 
     /// <inheritdoc />
     public async ValueTask<bool> PersistAsync(string key, CancellationToken cancellationToken = default) =>
-        await NumberAsync(OpCode.Persist, key, cancellationToken).ConfigureAwait(false) == 1;
+        (await WriteAsync(new GridOp { Code = OpCode.Persist, Key = EncodeKey(key) }, key, cancellationToken).ConfigureAwait(false)).Number == 1;
 
     /// <inheritdoc />
     public async ValueTask<GridTimeToLive> GetTimeToLiveAsync(string key, CancellationToken cancellationToken = default)
@@ -68,7 +79,7 @@ public sealed partial class GridCache
     public async ValueTask<long> IncrementAsync(string key, long delta = 1, CancellationToken cancellationToken = default)
     {
         var op = new GridOp { Code = OpCode.Increment, Key = EncodeKey(key), Arg0 = delta };
-        return Check(await ExecuteAsync(op, cancellationToken).ConfigureAwait(false), key).Number;
+        return (await WriteAsync(op, key, cancellationToken).ConfigureAwait(false)).Number;
     }
 
     /// <inheritdoc />
@@ -87,23 +98,39 @@ public sealed partial class GridCache
     {
         ArgumentNullException.ThrowIfNull(keys);
         CheckCount(keys.Count, nameof(keys));
-        var ops = new GridOp[keys.Count];
-        for (int i = 0; i < ops.Length; i++)
+        var values = new byte[]?[keys.Count];
+        var ops = new List<GridOp>(keys.Count);
+        var indexes = new List<int>(keys.Count);
+        for (int i = 0; i < values.Length; i++)
         {
-            ops[i] = new GridOp { Code = OpCode.Get, Key = EncodeKey(keys[i], $"{nameof(keys)}[{i}]") };
+            var keyBytes = EncodeKey(keys[i], $"{nameof(keys)}[{i}]");
+            if (_near is not null && _near.TryGet(keys[i], out var cached))
+            {
+                values[i] = cached.AsSpan().ToArray();
+                continue;
+            }
+
+            ops.Add(new GridOp { Code = OpCode.Get, Key = keyBytes, Flags = _near is null ? OpFlags.None : OpFlags.Track });
+            indexes.Add(i);
         }
 
-        var results = await ExecuteManyAsync(ops, cancellationToken).ConfigureAwait(false);
-        var values = new byte[]?[results.Length];
-        for (int i = 0; i < results.Length; i++)
+        if (ops.Count == 0)
         {
+            return values;
+        }
+
+        var (results, pending) = await ExecuteReadsAsync([.. ops], cancellationToken).ConfigureAwait(false);
+        for (int j = 0; j < results.Length; j++)
+        {
+            int i = indexes[j];
             // As Redis MGET: a key holding another type reads as missing.
-            values[i] = results[i].Status switch
+            values[i] = results[j].Status switch
             {
-                ResultStatus.Ok => results[i].Value,
+                ResultStatus.Ok => KeepNear(keys[i], results[j], pending?[j], null),
                 ResultStatus.NotFound or ResultStatus.WrongType => null,
-                _ => Check(results[i], keys[i]).Value,
+                _ => Check(results[j], keys[i]).Value,
             };
+            CountGridRead(results[j]);
         }
 
         return values;
@@ -129,9 +156,15 @@ public sealed partial class GridCache
             i++;
         }
 
+        foreach (var key in keys)
+        {
+            ForgetLocal(key);
+        }
+
         var results = await ExecuteManyAsync(ops, cancellationToken).ConfigureAwait(false);
         for (i = 0; i < results.Length; i++)
         {
+            ForgetLocal(keys[i]);
             Check(results[i], keys[i]);
         }
     }

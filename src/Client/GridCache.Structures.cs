@@ -10,7 +10,7 @@ public sealed partial class GridCache
         var op = HashOp(OpCode.HashSet, key, field);
         GridValidation.CheckValue(value.Length, _limits, nameof(value));
         op.Value = AsArray(value);
-        return Check(await ExecuteAsync(op, cancellationToken).ConfigureAwait(false), key).Number == 1;
+        return (await WriteAsync(op, key, cancellationToken).ConfigureAwait(false)).Number == 1;
     }
 
     /// <inheritdoc />
@@ -38,14 +38,14 @@ public sealed partial class GridCache
 
     /// <inheritdoc />
     public async ValueTask<bool> HashDeleteAsync(string key, string field, CancellationToken cancellationToken = default) =>
-        Check(await ExecuteAsync(HashOp(OpCode.HashDelete, key, field), cancellationToken).ConfigureAwait(false), key).Number == 1;
+        (await WriteAsync(HashOp(OpCode.HashDelete, key, field), key, cancellationToken).ConfigureAwait(false)).Number == 1;
 
     /// <inheritdoc />
     public async ValueTask<long> HashIncrementAsync(string key, string field, long delta = 1, CancellationToken cancellationToken = default)
     {
         var op = HashOp(OpCode.HashIncrement, key, field);
         op.Arg0 = delta;
-        return Check(await ExecuteAsync(op, cancellationToken).ConfigureAwait(false), key).Number;
+        return (await WriteAsync(op, key, cancellationToken).ConfigureAwait(false)).Number;
     }
 
     /// <inheritdoc />
@@ -112,13 +112,13 @@ public sealed partial class GridCache
         }
 
         op.Values = arrays;
-        return Check(await ExecuteAsync(op, cancellationToken).ConfigureAwait(false), key).Number;
+        return (await WriteAsync(op, key, cancellationToken).ConfigureAwait(false)).Number;
     }
 
     private async ValueTask<byte[]?> PopAsync(string key, OpFlags flags, CancellationToken cancellationToken)
     {
         var op = new GridOp { Code = OpCode.ListPop, Key = EncodeKey(key), Flags = flags, Arg0 = 1 };
-        var result = Check(await ExecuteAsync(op, cancellationToken).ConfigureAwait(false), key);
+        var result = await WriteAsync(op, key, cancellationToken).ConfigureAwait(false);
         return result.Values is [var first, ..] ? first : null;
     }
 }

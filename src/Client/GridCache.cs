@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Grid.Client.NearCache;
 using Grid.Client.Routing;
 using Grid.Partitioning;
 using Grid.Protocol;
@@ -21,6 +22,10 @@ public sealed partial class GridCache : IGridCache, IDisposable
     private readonly PartitionRouter _router;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _connectGate = new(1, 1);
+    private readonly NearCacheStore? _near;
+    private readonly NearCacheCoordinator? _coordinator;
+    private readonly StripedCounter _gridHits = new();
+    private readonly StripedCounter _gridMisses = new();
     private GridLimits _limits;
     private volatile bool _connected;
 
@@ -32,6 +37,12 @@ public sealed partial class GridCache : IGridCache, IDisposable
         _limits = options.Limits;
         Serializer = serializer;
         _router = new PartitionRouter(client, options, logger);
+        if (options.NearCache.Enabled && options.Batching)
+        {
+            _near = new NearCacheStore(options.PartitionCount, options.NearCache.MaxEntries, options.NearCache.MaxBytes, TimeProvider);
+            _coordinator = new NearCacheCoordinator(client, _near, options.NearCache, logger);
+            _router.SilosChanged = _coordinator.OnRoutingChanged;
+        }
     }
 
     /// <inheritdoc />
@@ -95,6 +106,11 @@ public sealed partial class GridCache : IGridCache, IDisposable
 
             _limits = info.Limits;
             _router.Start();
+            if (_coordinator is not null)
+            {
+                await _coordinator.StartAsync(_router.Table).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             _connected = true;
             LogConnected(_logger, info.ServiceId, info.ClusterId, silos.Length, info.PartitionCount);
         }
@@ -107,6 +123,7 @@ public sealed partial class GridCache : IGridCache, IDisposable
     /// <summary>Stops the background routing refresh.</summary>
     public void Dispose()
     {
+        _coordinator?.Dispose();
         _router.Dispose();
         _connectGate.Dispose();
     }
@@ -137,7 +154,9 @@ public sealed partial class GridCache : IGridCache, IDisposable
         }
 
         var pending = new PendingOp(op, partition);
-        ChannelFor(partition).Enqueue(pending);
+        var channel = ChannelFor(partition);
+        pending.Channel = channel;
+        channel.Enqueue(pending);
         return pending.Task;
     }
 
@@ -153,20 +172,10 @@ public sealed partial class GridCache : IGridCache, IDisposable
         var tasks = new Task<GridResult>[ops.Length];
         if (_options.Batching)
         {
-            var perSilo = new Dictionary<SiloChannel, List<PendingOp>>();
+            var pending = EnqueueMany(ops);
             for (int i = 0; i < ops.Length; i++)
             {
-                int partition = PartitionHasher.GetPartition(ops[i].Key, _options.PartitionCount);
-                var pending = new PendingOp(ops[i], partition);
-                tasks[i] = pending.Task;
-                var channel = ChannelFor(partition);
-                ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(perSilo, channel, out _);
-                (list ??= []).Add(pending);
-            }
-
-            foreach (var (channel, pending) in perSilo)
-            {
-                channel.EnqueueRange(pending);
+                tasks[i] = pending[i].Task;
             }
         }
         else
@@ -181,6 +190,30 @@ public sealed partial class GridCache : IGridCache, IDisposable
         return cancellationToken.CanBeCanceled
             ? await all.WaitAsync(cancellationToken).ConfigureAwait(false)
             : await all.ConfigureAwait(false);
+    }
+
+    /// <summary>Queues ops on their silos' channels, all of one silo at once (so they leave in as few batches as possible).</summary>
+    private PendingOp[] EnqueueMany(GridOp[] ops)
+    {
+        var all = new PendingOp[ops.Length];
+        var perSilo = new Dictionary<SiloChannel, List<PendingOp>>();
+        for (int i = 0; i < ops.Length; i++)
+        {
+            int partition = PartitionHasher.GetPartition(ops[i].Key, _options.PartitionCount);
+            var pending = new PendingOp(ops[i], partition);
+            var channel = ChannelFor(partition);
+            pending.Channel = channel;
+            all[i] = pending;
+            ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(perSilo, channel, out _);
+            (list ??= []).Add(pending);
+        }
+
+        foreach (var (channel, pending) in perSilo)
+        {
+            channel.EnqueueRange(pending);
+        }
+
+        return all;
     }
 
     private SiloChannel ChannelFor(int partition)

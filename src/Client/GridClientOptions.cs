@@ -35,6 +35,9 @@ public sealed class GridClientOptions
     /// <summary>How long an operation waits for the grid's answer. Default 30 s.</summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The local near cache (L1) in front of the grid; on by default (it needs <see cref="Batching"/>).</summary>
+    public NearCacheOptions NearCache { get; set; } = new();
+
     /// <summary>Limits checked before the cluster's own limits are known (they replace these at connect).</summary>
     public GridLimits Limits { get; set; } = new();
 
@@ -61,6 +64,8 @@ public sealed class GridClientOptions
         CheckPositive(ResponseTimeout, nameof(ResponseTimeout));
         ArgumentNullException.ThrowIfNull(Limits, nameof(Limits));
         Limits.Validate();
+        ArgumentNullException.ThrowIfNull(NearCache, nameof(NearCache));
+        NearCache.Validate();
         ArgumentNullException.ThrowIfNull(Clustering, nameof(Clustering));
         Clustering.Validate();
     }

@@ -13,10 +13,19 @@ public interface IGridCache
     /// <summary>The serializer typed overloads use.</summary>
     IGridSerializer Serializer { get; }
 
-    /// <summary>Reads a value; null when the key does not exist. A counter reads as its decimal text.</summary>
+    /// <summary>
+    /// Reads a value; null when the key does not exist. A counter reads as its decimal text. Served from the near cache
+    /// when it holds a fresh copy (see <see cref="NearCacheOptions"/>).
+    /// </summary>
     /// <param name="key">The key.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
     ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a value, with per-read near-cache options (skip it, or keep the value for a given time).</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="options">How this read uses the near cache; null for the defaults.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    ValueTask<byte[]?> GetAsync(string key, GridReadOptions? options, CancellationToken cancellationToken = default);
 
     /// <summary>Writes a value. Returns false when <see cref="GridEntryOptions.When"/> prevented the write.</summary>
     /// <param name="key">The key.</param>
@@ -150,6 +159,9 @@ public interface IGridCache
     /// <param name="key">The list's key.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
     ValueTask<long> ListLengthAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>What this client did so far, per level (near cache and grid): hits, misses, promotions, invalidations, size.</summary>
+    GridClientStatistics GetStatistics();
 
     /// <summary>Counters of every active silo.</summary>
     /// <param name="cancellationToken">Stops waiting.</param>

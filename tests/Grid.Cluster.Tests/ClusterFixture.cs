@@ -34,7 +34,8 @@ public class ClusterFixture : IAsyncLifetime
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
-        Cache = await GridCache.ConnectAsync(Cluster.Client);
+        // The shared cache tests the grid itself; near-cache tests connect their own clients.
+        Cache = await GridCache.ConnectAsync(Cluster.Client, new GridClientOptions { NearCache = { Enabled = false } });
     }
 
     /// <summary>A second cache over the same cluster client, with other options.</summary>

@@ -21,6 +21,21 @@ internal readonly record struct GridResult
     /// <summary>What went wrong, for error statuses.</summary>
     public string? Error { get; init; }
 
+    /// <summary>Whether the tracking details below were sent (tracked reads only).</summary>
+    public bool Tracked { get; init; }
+
+    /// <summary>Tracked read: the partition's version when the value was read.</summary>
+    public long Version { get; init; }
+
+    /// <summary>Tracked read: ms the entry has left (-1 none); <see cref="NotCacheable"/> when the client must not keep it.</summary>
+    public long TimeToLiveMs { get; init; }
+
+    /// <summary>Tracked read: the last invalidation sequence number of this partition for this client at read time.</summary>
+    public long Sequence { get; init; }
+
+    /// <summary><see cref="TimeToLiveMs"/> of an entry the client must not keep (sliding expiration, or not tracked).</summary>
+    public const long NotCacheable = -2;
+
     /// <summary>A plain success.</summary>
     public static GridResult Ok => default;
 

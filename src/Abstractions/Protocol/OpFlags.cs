@@ -12,4 +12,9 @@ internal enum OpFlags : byte
     IfExists = 2,
     /// <summary>List operations act on the left (head) end; otherwise the right (tail).</summary>
     Left = 4,
+    /// <summary>
+    /// A read whose result the client will keep in its near cache: the silo tracks the key for the client and answers
+    /// with the tracking details (partition version, remaining time to live, invalidation sequence).
+    /// </summary>
+    Track = 8,
 }

@@ -64,6 +64,7 @@ public static class GridCacheServiceCollectionExtensions
                 o.ServiceId = clustering.ServiceId;
             });
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
+            client.Services.AddSingleton<IClusterConnectionStatusObserver, ConnectionLossObserver>();
             client.Services.AddSingleton<IClientConnectionRetryFilter>(sp =>
                 new BackoffConnectionRetryFilter(options.ConnectTimeout, sp.GetRequiredService<ILogger<BackoffConnectionRetryFilter>>()));
         });

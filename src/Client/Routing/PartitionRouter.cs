@@ -29,6 +29,9 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
 
     public RoutingTable Table => Volatile.Read(ref _table);
 
+    /// <summary>Called after the set of silos changed (outside the router's lock).</summary>
+    public Action<RoutingTable>? SilosChanged { get; set; }
+
     /// <summary>Reads the active silos and rebuilds the map if they changed.</summary>
     public async Task RefreshAsync()
     {
@@ -48,6 +51,7 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
     {
         var silos = new List<SiloAddress>(activeSilos);
         silos.Sort((a, b) => string.CompareOrdinal(a.ToParsableString(), b.ToParsableString()));
+        RoutingTable changed;
         lock (_gate)
         {
             var old = _table;
@@ -70,9 +74,12 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
                 byPartition[p] = channels[PartitionOwnership.Owner(seeds, p)];
             }
 
-            Volatile.Write(ref _table, new RoutingTable(channels, byPartition));
+            changed = new RoutingTable(channels, byPartition);
+            Volatile.Write(ref _table, changed);
             LogRoutingChanged(_logger, channels.Length);
         }
+
+        SilosChanged?.Invoke(changed);
     }
 
     public void OnPartitionsMoved(PartitionLocation[] moved)

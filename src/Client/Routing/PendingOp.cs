@@ -9,6 +9,9 @@ internal sealed class PendingOp(GridOp op, int partition) : TaskCompletionSource
 
     public int Partition { get; } = partition;
 
+    /// <summary>The silo channel the op was queued on (null on the direct, unbatched path).</summary>
+    public SiloChannel? Channel { get; set; }
+
     /// <summary>About how many bytes the op takes in a request frame.</summary>
     public int EstimatedBytes => 8 + Op.Key.Length + (Op.Value?.Length ?? 0);
 }

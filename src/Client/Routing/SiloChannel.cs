@@ -38,6 +38,12 @@ internal sealed class SiloChannel
 
     public ISiloEntryGrain Entry => _entry;
 
+    /// <summary>This client's near-cache tracking slot on the silo (-1: reads from it are not kept in the near cache).</summary>
+    public int TrackingSlot { get; set; } = -1;
+
+    /// <summary>The epoch of the silo's near-cache hub when this client subscribed.</summary>
+    public long NearCacheEpoch { get; set; }
+
     public void Enqueue(PendingOp op)
     {
         PendingOp[]? batch = null;
@@ -157,11 +163,11 @@ internal sealed class SiloChannel
         CompleteBatch(batch, answer.ResultFrame);
     }
 
-    private static byte[] EncodeBatch(PendingOp[] batch)
+    private byte[] EncodeBatch(PendingOp[] batch)
     {
+        int trackingSlot = TrackingSlot;
         using var frame = new FrameBuffer(32 + batch.Length * 64);
-        frame.WriteByte(OpFrame.Version);
-        frame.WriteVarint((ulong)batch.Length);
+        OpFrame.WriteHeader(frame, batch.Length, trackingSlot);
         foreach (var pending in batch)
         {
             OpFrame.Write(frame, pending.Op);

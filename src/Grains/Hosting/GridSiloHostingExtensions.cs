@@ -1,6 +1,7 @@
 using System.Net;
 using Grid.Grains.Hosting;
 using Grid.Grains.Memory;
+using Grid.Grains.NearCache;
 using Grid.Grains.Partitions;
 using Grid.Grains.Silo;
 using Grid.Grains.Storage;
@@ -70,6 +71,10 @@ public static class GridSiloHostingExtensions
         services.AddSingleton<PartitionStoreRegistry>();
         services.AddSingleton<SiloMemoryBudget>();
         services.AddSingleton<StoreChangeListeners>();
+        services.AddSingleton<InvalidationHub>();
+        services.AddSingleton<IStoreChangeListener>(sp => sp.GetRequiredService<InvalidationHub>());
+        services.AddSingleton<IReadTracker>(sp => sp.GetRequiredService<InvalidationHub>());
+        services.AddHostedService(sp => sp.GetRequiredService<InvalidationHub>());
         services.AddHostedService<ExpirySweeper>();
         silo.AddPlacementDirector<PartitionPlacementStrategy, PartitionPlacementDirector>();
         silo.AddPlacementDirector<SiloTargetedPlacementStrategy, SiloTargetedPlacementDirector>();

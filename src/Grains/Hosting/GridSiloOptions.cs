@@ -32,6 +32,9 @@ public sealed class GridSiloOptions
     /// <summary>Allows diagnostic calls that cost the silo (a forced full GC for benchmarks). Default false.</summary>
     public bool EnableDiagnostics { get; set; }
 
+    /// <summary>Silo side of client near caches.</summary>
+    public NearCacheSiloOptions NearCache { get; set; } = new();
+
     /// <summary>Clustering and network endpoints of the silo process.</summary>
     public GridClusteringOptions Clustering { get; set; } = new();
 
@@ -64,6 +67,8 @@ public sealed class GridSiloOptions
 
         ArgumentNullException.ThrowIfNull(Limits, nameof(Limits));
         Limits.Validate();
+        ArgumentNullException.ThrowIfNull(NearCache, nameof(NearCache));
+        NearCache.Validate();
         ArgumentNullException.ThrowIfNull(Clustering, nameof(Clustering));
         Clustering.Validate();
     }

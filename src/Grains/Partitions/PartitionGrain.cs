@@ -21,6 +21,7 @@ internal sealed class PartitionGrain(
     SiloMemoryBudget budget,
     GridClock clock,
     StoreChangeListeners listeners,
+    IReadTracker tracker,
     IOptions<GridSiloOptions> options,
     ILocalSiloDetails silo) : Grain, IPartitionGrain, IGrainMigrationParticipant
 {
@@ -33,7 +34,7 @@ internal sealed class PartitionGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var store = new PartitionStore((int)this.GetPrimaryKeyLong(), clock, budget, listeners.OrNull);
+        var store = new PartitionStore((int)this.GetPrimaryKeyLong(), clock, budget, listeners.OrNull, tracker);
         if (_arriving is { } snapshot)
         {
             store.Restore(snapshot);

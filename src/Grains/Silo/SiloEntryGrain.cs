@@ -56,7 +56,7 @@ internal sealed class SiloEntryGrain(
                 // Once an op of a partition went remote, later ops of that partition follow it, so their order holds.
                 bool done = (remote is null || !ContainsPartition(remote, partition))
                     && registry.TryGet(partition) is { } store
-                    && store.Execute(op, output, now) != ResultStatus.NotHere;
+                    && store.Execute(op, output, now, reader.TrackingSlot) != ResultStatus.NotHere;
                 if (!done)
                 {
                     (remote ??= []).Add(new RemoteOp(i, partition, opStart, opEnd));
@@ -100,8 +100,8 @@ internal sealed class SiloEntryGrain(
             foreach (var (partition, ops) in groups)
             {
                 using var frame = new FrameBuffer(16 + ops.Count * 64);
-                frame.WriteByte(OpFrame.Version);
-                frame.WriteVarint((ulong)ops.Count);
+                // Tracking slots belong to this silo's hub: ops run elsewhere are answered untracked.
+                OpFrame.WriteHeader(frame, ops.Count, trackingSlot: -1);
                 foreach (var op in ops)
                 {
                     frame.WriteRaw(requestFrame.AsSpan(op.Start, op.End - op.Start));

@@ -14,9 +14,10 @@ internal sealed partial class PartitionStore
     /// Runs one operation atomically and writes its result to <paramref name="output"/>. The op must have passed
     /// <see cref="OpValidator"/>. When the store is closed nothing runs, nothing is written, and the answer is
     /// <see cref="ResultStatus.NotHere"/>: the caller sends the op to wherever the partition lives now.
-    /// <paramref name="now"/> is the batch's clock reading (<see cref="GridClock.NowMs"/>), read once per batch.
+    /// <paramref name="now"/> is the batch's clock reading (<see cref="GridClock.NowMs"/>), read once per batch;
+    /// <paramref name="trackingSlot"/> is the sending client's near-cache slot on this silo (-1 none).
     /// </summary>
-    public ResultStatus Execute(in OpView op, FrameBuffer output, long now)
+    public ResultStatus Execute(in OpView op, FrameBuffer output, long now, int trackingSlot = -1)
     {
         lock (_lock)
         {
@@ -27,7 +28,8 @@ internal sealed partial class PartitionStore
 
             Counters.Operations++;
             ulong hash = HashKey(op.Key);
-            if (op.Code == OpCode.Get && TryGetStringInto(op.Key, hash, now, output))
+            if (op.Code == OpCode.Get
+                && TryGetStringInto(op.Key, hash, now, (op.Flags & OpFlags.Track) != 0 ? trackingSlot : -1, output))
             {
                 return ResultStatus.Ok;
             }

@@ -10,7 +10,7 @@ namespace Grid.Grains.Storage;
 internal sealed partial class PartitionStore
 {
     /// <summary>The hot read: a string hit is copied from its record straight into the response frame.</summary>
-    private bool TryGetStringInto(ReadOnlySpan<byte> key, ulong hash, long now, FrameBuffer output)
+    private bool TryGetStringInto(ReadOnlySpan<byte> key, ulong hash, long now, int trackingSlot, FrameBuffer output)
     {
         int index = FindLive(key, hash, now, out _);
         if (index < 0 || _records[index] is not byte[] r || EntryRecord.Type(r) != GridValueType.String)
@@ -20,7 +20,15 @@ internal sealed partial class PartitionStore
 
         EntryRecord.Touch(r, now);
         Counters.Hits++;
-        ResultFrame.WriteValue(output, EntryRecord.Value(r));
+        if (trackingSlot >= 0 && _tracker is not null)
+        {
+            WriteTracked(r, hash, trackingSlot, now, output);
+        }
+        else
+        {
+            ResultFrame.WriteValue(output, EntryRecord.Value(r));
+        }
+
         return true;
     }
 

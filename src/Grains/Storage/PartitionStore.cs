@@ -28,6 +28,8 @@ internal sealed partial class PartitionStore
     private readonly GridClock _clock;
     private readonly IMemoryAccount _memory;
     private readonly IStoreChangeListener? _listener;
+    private readonly IReadTracker? _tracker;
+    private Dictionary<ulong, ulong>? _tracking;
     private object[] _records;
     private uint[] _table;
     private int _count;
@@ -37,12 +39,13 @@ internal sealed partial class PartitionStore
     private int _sweepCursor;
     private bool _restoring;
 
-    public PartitionStore(int partition, GridClock clock, IMemoryAccount memory, IStoreChangeListener? listener = null)
+    public PartitionStore(int partition, GridClock clock, IMemoryAccount memory, IStoreChangeListener? listener = null, IReadTracker? tracker = null)
     {
         Partition = partition;
         _clock = clock;
         _memory = memory;
         _listener = listener;
+        _tracker = tracker;
         _records = new object[MinRecordCapacity];
         _table = new uint[MinTableLength];
         Account(StoreOverhead + ArraysSize(_records.Length, _table.Length));
@@ -75,6 +78,11 @@ internal sealed partial class PartitionStore
 
             _closed = true;
             _memory.Add(-_bytes);
+            if (_tracking is { Count: > 0 } tracking)
+            {
+                _tracker!.OnTrackingDropped(Partition, tracking.Count);
+                _tracking = null;
+            }
         }
     }
 
@@ -221,6 +229,7 @@ internal sealed partial class PartitionStore
                 Key = EntryRecord.Key(record),
                 Tags = EntryRecord.TagsBlock(record),
                 PreviousTags = previous is null ? default : EntryRecord.TagsBlock(RecordOf(previous)),
+                Trackers = TakeTrackers(EntryRecord.Key(record)),
             });
         }
     }
@@ -239,6 +248,7 @@ internal sealed partial class PartitionStore
                 Cause = cause,
                 Key = EntryRecord.Key(record),
                 Tags = EntryRecord.TagsBlock(record),
+                Trackers = TakeTrackers(EntryRecord.Key(record)),
             });
         }
 

@@ -45,6 +45,9 @@ internal readonly ref struct StoreChange
 
     /// <summary>For an overwrite: the tags block the entry had before (it may have lost tags).</summary>
     public ReadOnlySpan<byte> PreviousTags { get; init; }
+
+    /// <summary>Near-cache slots of the clients that read this key since its last change (bit per slot); tracking ends with this change.</summary>
+    public ulong Trackers { get; init; }
 }
 
 /// <summary>

@@ -4,7 +4,7 @@ namespace Grid.Protocol.Wire;
 /// The request frame: every operation of a batch in one byte array, so a batch costs Orleans one array to copy
 /// instead of an object graph per operation.
 /// <code>
-/// frame := version(1) count(varint) op*
+/// frame := version(2) count(varint) trackingSlot+1(varint; 0 = the client keeps no near cache on this silo) op*
 /// op    := code(u8) flags(u8) sections(u8) key(bytes)
 ///          [arg0(zigzag)] [arg1(zigzag)] [value(bytes)] [field(bytes)] [values: count(varint) bytes*] [tags(bytes)]
 /// bytes := length(varint) data
@@ -12,19 +12,26 @@ namespace Grid.Protocol.Wire;
 /// </summary>
 internal static class OpFrame
 {
-    public const byte Version = 1;
+    public const byte Version = 2;
 
-    public static byte[] Encode(ReadOnlySpan<GridOp> ops)
+    public static byte[] Encode(ReadOnlySpan<GridOp> ops, int trackingSlot = -1)
     {
         using var buffer = new FrameBuffer(64 + ops.Length * 48);
-        buffer.WriteByte(Version);
-        buffer.WriteVarint((ulong)ops.Length);
+        WriteHeader(buffer, ops.Length, trackingSlot);
         foreach (var op in ops)
         {
             Write(buffer, op);
         }
 
         return buffer.ToArray();
+    }
+
+    /// <summary>The frame header: version, op count, and the near-cache tracking slot the silo gave this client (-1 none).</summary>
+    public static void WriteHeader(FrameBuffer buffer, int count, int trackingSlot)
+    {
+        buffer.WriteByte(Version);
+        buffer.WriteVarint((ulong)count);
+        buffer.WriteVarint((ulong)(trackingSlot + 1));
     }
 
     public static void Write(FrameBuffer buffer, GridOp op)
@@ -118,11 +125,15 @@ internal ref struct OpFrameReader
         }
 
         Count = _reader.ReadCount();
+        TrackingSlot = (int)Math.Min(_reader.ReadVarint(), 1024) - 1;
         _remaining = Count;
     }
 
     /// <summary>Operations in the frame.</summary>
     public int Count { get; }
+
+    /// <summary>The near-cache tracking slot of the sending client on this silo, or -1.</summary>
+    public int TrackingSlot { get; }
 
     /// <summary>The next operation and where its bytes are in the frame (to forward it elsewhere).</summary>
     public bool TryRead(out OpView op, out int start, out int end)

@@ -18,6 +18,7 @@ internal static class ResultFrame
     private const byte HasValues = 4;
     private const byte HasFields = 8;
     private const byte HasError = 16;
+    private const byte HasTracking = 32;
 
     public static void WriteHeader(FrameBuffer buffer, int count)
     {
@@ -31,7 +32,8 @@ internal static class ResultFrame
             | (result.Value is not null ? HasValue : 0)
             | (result.Values is not null ? HasValues : 0)
             | (result.Fields is not null ? HasFields : 0)
-            | (result.Error is not null ? HasError : 0));
+            | (result.Error is not null ? HasError : 0)
+            | (result.Tracked ? HasTracking : 0));
         buffer.WriteByte((byte)result.Status);
         buffer.WriteByte(sections);
         if (result.Number != 0)
@@ -66,6 +68,18 @@ internal static class ResultFrame
         {
             buffer.WriteString(error);
         }
+
+        if (result.Tracked)
+        {
+            WriteTracking(buffer, result.Version, result.TimeToLiveMs, result.Sequence);
+        }
+    }
+
+    private static void WriteTracking(FrameBuffer buffer, long version, long timeToLiveMs, long sequence)
+    {
+        buffer.WriteVarint((ulong)version);
+        buffer.WriteSigned(timeToLiveMs);
+        buffer.WriteVarint((ulong)sequence);
     }
 
     /// <summary>A successful read of one value, written straight from where it is stored.</summary>
@@ -74,6 +88,15 @@ internal static class ResultFrame
         buffer.WriteByte((byte)ResultStatus.Ok);
         buffer.WriteByte(HasValue);
         buffer.WriteBytes(value);
+    }
+
+    /// <summary>A successful tracked read: the value and what the client's near cache needs to keep it coherent.</summary>
+    public static void WriteTrackedValue(FrameBuffer buffer, ReadOnlySpan<byte> value, long version, long timeToLiveMs, long sequence)
+    {
+        buffer.WriteByte((byte)ResultStatus.Ok);
+        buffer.WriteByte(HasValue | HasTracking);
+        buffer.WriteBytes(value);
+        WriteTracking(buffer, version, timeToLiveMs, sequence);
     }
 
     public static GridResult[] Decode(ReadOnlySpan<byte> frame)
@@ -127,7 +150,19 @@ internal static class ResultFrame
         }
 
         string? error = (sections & HasError) != 0 ? Encoding.UTF8.GetString(reader.ReadBytes()) : null;
-        return new GridResult { Status = status, Number = number, Value = value, Values = values, Fields = fields, Error = error };
+        if ((sections & HasTracking) == 0)
+        {
+            return new GridResult { Status = status, Number = number, Value = value, Values = values, Fields = fields, Error = error };
+        }
+
+        long version = (long)reader.ReadVarint();
+        long timeToLive = reader.ReadSigned();
+        long sequence = (long)reader.ReadVarint();
+        return new GridResult
+        {
+            Status = status, Number = number, Value = value, Values = values, Fields = fields, Error = error,
+            Tracked = true, Version = version, TimeToLiveMs = timeToLive, Sequence = sequence,
+        };
     }
 
     /// <summary>Skips one result, returning its byte range (to copy it into another frame as is).</summary>
@@ -167,6 +202,13 @@ internal static class ResultFrame
         if ((sections & HasError) != 0)
         {
             reader.ReadBytes();
+        }
+
+        if ((sections & HasTracking) != 0)
+        {
+            reader.ReadVarint();
+            reader.ReadVarint();
+            reader.ReadVarint();
         }
 
         return (start, reader.Position);

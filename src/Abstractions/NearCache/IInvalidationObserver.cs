@@ -1,0 +1,47 @@
+using Orleans.Concurrency;
+
+namespace Grid.Protocol;
+
+/// <summary>A client's near cache, as silos see it: where they push invalidations of keys the client holds.</summary>
+[Alias("grid.IInvalidationObserver")]
+public interface IInvalidationObserver : IGrainObserver
+{
+    /// <summary>Keys (and partitions) the client must drop.</summary>
+    [OneWay, Alias("OnInvalidated")]
+    Task OnInvalidated(InvalidationBatch batch);
+}
+
+/// <summary>
+/// Invalidations for one client from one silo, in order. Item <c>i</c> is: partition <c>Partitions[i]</c>, its
+/// per-client sequence number <c>Sequences[i]</c> (consecutive per partition, so a gap shows a lost message), and
+/// either a key (UTF-8) changed at partition version <c>Versions[i]</c>, or a null key: forget the whole partition.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("grid.InvalidationBatch")]
+public sealed record InvalidationBatch(
+    [property: Id(0)] SiloAddress Silo,
+    [property: Id(1)] long Epoch,
+    [property: Id(2)] int[] Partitions,
+    [property: Id(3)] long[] Sequences,
+    [property: Id(4)] byte[]?[] Keys,
+    [property: Id(5)] long[] Versions);
+
+/// <summary>A silo's near-cache push endpoint (one per silo, placed on it; key <c>{silo address}#hub</c>).</summary>
+[Alias("grid.INearCacheHubGrain")]
+public interface INearCacheHubGrain : IGrainWithStringKey
+{
+    /// <summary>Subscribes (or renews) a client's near cache; the answer's slot goes in the client's request frames.</summary>
+    [Alias("Subscribe")]
+    Task<NearCacheSubscription> Subscribe(Guid clientId, IInvalidationObserver observer);
+
+    /// <summary>Ends a client's subscription.</summary>
+    [Alias("Unsubscribe")]
+    Task Unsubscribe(Guid clientId);
+}
+
+/// <summary>
+/// A client's subscription on one silo: its tracking slot (-1 when the silo tracks as many clients as it may: then the
+/// client must not keep values read from this silo), the silo's epoch (a new epoch means what it tracked is gone), and
+/// whether it renewed a live subscription (false: a new one, so anything tracked before for this client is gone).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("grid.NearCacheSubscription")]
+public sealed record NearCacheSubscription([property: Id(0)] int Slot, [property: Id(1)] long Epoch, [property: Id(2)] bool Renewed);

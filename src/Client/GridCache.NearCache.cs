@@ -1,0 +1,136 @@
+using Grid.Client.NearCache;
+using Grid.Client.Routing;
+using Grid.Partitioning;
+using Grid.Protocol;
+
+namespace Grid.Client;
+
+public sealed partial class GridCache
+{
+    /// <summary>The near cache's coherence machinery (null when the near cache is off); tests reach its hooks here.</summary>
+    internal NearCacheCoordinator? NearCacheCoordinator => _coordinator;
+
+    /// <inheritdoc />
+    public GridClientStatistics GetStatistics() => new()
+    {
+        NearCacheHits = _near?.Hits.Value ?? 0,
+        NearCacheMisses = _near?.Misses.Value ?? 0,
+        GridHits = _gridHits.Value,
+        GridMisses = _gridMisses.Value,
+        Promotions = _near?.Promotions ?? 0,
+        InvalidationsReceived = _near?.InvalidationsReceived ?? 0,
+        PartitionsDropped = _near?.PartitionsDropped ?? 0,
+        Clears = _near?.Clears ?? 0,
+        NearCacheEntries = _near?.Count ?? 0,
+        NearCacheBytes = _near?.Bytes ?? 0,
+    };
+
+    /// <summary>The connection to the cluster was lost: the near cache can no longer hear about changes, so it empties.</summary>
+    internal void OnConnectionLost() => _coordinator?.OnConnectionLost();
+
+    /// <summary>
+    /// A read through the near cache: a fresh local copy answers at once; otherwise the grid answers a tracked read, and
+    /// a value the silo tracks for this client is kept (never longer than the grid entry, the read's or the default
+    /// near-cache time to live, or <see cref="NearCacheOptions.MaxStaleness"/>).
+    /// </summary>
+    private async ValueTask<byte[]?> GetThroughNearCacheAsync(string key, byte[] keyBytes, GridReadOptions? options, CancellationToken cancellationToken)
+    {
+        if (_near!.TryGet(key, out var cached))
+        {
+            return cached.AsSpan().ToArray();
+        }
+
+        var (results, pending) = await ExecuteReadsAsync([new GridOp { Code = OpCode.Get, Key = keyBytes, Flags = OpFlags.Track }], cancellationToken).ConfigureAwait(false);
+        var result = Check(results[0], key);
+        return CountGridRead(result) ? KeepNear(key, result, pending?[0], options) : null;
+    }
+
+    /// <summary>Runs reads and returns their results with the pending ops (to know each one's silo channel).</summary>
+    private async ValueTask<(GridResult[] Results, PendingOp[]? Pending)> ExecuteReadsAsync(GridOp[] ops, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_options.Batching)
+        {
+            return (await ExecuteManyAsync(ops, cancellationToken).ConfigureAwait(false), null);
+        }
+
+        if (!_connected)
+        {
+            await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var pending = EnqueueMany(ops);
+        var results = new GridResult[pending.Length];
+        for (int i = 0; i < pending.Length; i++)
+        {
+            var task = pending[i].Task;
+            results[i] = cancellationToken.CanBeCanceled
+                ? await task.WaitAsync(cancellationToken).ConfigureAwait(false)
+                : await task.ConfigureAwait(false);
+        }
+
+        return (results, pending);
+    }
+
+    /// <summary>Keeps a tracked value in the near cache when it may be kept; returns the caller's copy.</summary>
+    private byte[]? KeepNear(string key, in GridResult result, PendingOp? pending, GridReadOptions? options)
+    {
+        var value = result.Value;
+        if (_near is null || value is null || pending?.Channel is not { } channel || !result.Tracked
+            || result.TimeToLiveMs == GridResult.NotCacheable || options?.BypassNearCache == true)
+        {
+            return value;
+        }
+
+        var nearOptions = _options.NearCache;
+        var ttl = options?.NearCacheTimeToLive ?? nearOptions.TimeToLive;
+        if (ttl > nearOptions.MaxStaleness)
+        {
+            ttl = nearOptions.MaxStaleness;
+        }
+
+        if (result.TimeToLiveMs >= 0 && TimeSpan.FromMilliseconds(result.TimeToLiveMs) < ttl)
+        {
+            ttl = TimeSpan.FromMilliseconds(result.TimeToLiveMs);
+        }
+
+        if (ttl > TimeSpan.Zero)
+        {
+            _near.TrySet(key, value, pending.Partition, channel.Silo, channel.NearCacheEpoch, result.Sequence, ttl);
+        }
+
+        // The near cache keeps the array it got; the caller gets its own.
+        return value.AsSpan().ToArray();
+    }
+
+    /// <summary>Counts a grid read by its outcome; true when it found a value.</summary>
+    private bool CountGridRead(in GridResult result)
+    {
+        if (result.Status == ResultStatus.Ok)
+        {
+            _gridHits.Increment();
+            return true;
+        }
+
+        if (result.Status == ResultStatus.NotFound)
+        {
+            _gridMisses.Increment();
+        }
+
+        return false;
+    }
+
+    /// <summary>Runs a write and forgets the key locally before and after (the grid's push covers other clients).</summary>
+    private async ValueTask<GridResult> WriteAsync(GridOp op, string key, CancellationToken cancellationToken)
+    {
+        ForgetLocal(key);
+        var result = Check(await ExecuteAsync(op, cancellationToken).ConfigureAwait(false), key);
+        ForgetLocal(key);
+        return result;
+    }
+
+    private void ForgetLocal(string key) => _near?.Remove(key);
+
+    /// <summary>The partition of a key (for tests and diagnostics).</summary>
+    internal int PartitionOf(string key) => PartitionHasher.GetPartition(System.Text.Encoding.UTF8.GetBytes(key), _options.PartitionCount);
+}

@@ -1,0 +1,52 @@
+using System.Runtime.InteropServices;
+using Grid.Protocol;
+using Grid.Protocol.Wire;
+
+namespace Grid.Grains.Storage;
+
+internal sealed partial class PartitionStore
+{
+    /// <summary>
+    /// A near-cache read: writes the value with what the client needs to keep it coherent, and remembers that the
+    /// client in <paramref name="slot"/> holds the key, so its next change is pushed to that client. An entry the client
+    /// must not keep (sliding expiration, or the silo tracks all it may) is answered as not cacheable.
+    /// </summary>
+    private void WriteTracked(byte[] record, ulong hash, int slot, long now, FrameBuffer output)
+    {
+        long expiresAt = EntryRecord.ExpiresAt(record);
+        bool cacheable = !EntryRecord.HasSliding(record) && Track(hash, slot);
+        long ttl = !cacheable ? GridResult.NotCacheable : expiresAt == 0 ? -1 : Math.Max(0, expiresAt - now);
+        ResultFrame.WriteTrackedValue(output, EntryRecord.Value(record), Version, ttl, _tracker!.Sequence(slot, Partition));
+    }
+
+    private bool Track(ulong hash, int slot)
+    {
+        ulong bit = 1UL << slot;
+        if (_tracking is not null && _tracking.TryGetValue(hash, out ulong bits))
+        {
+            _tracking[hash] = bits | bit;
+            return true;
+        }
+
+        if (!_tracker!.TryReserve())
+        {
+            return false;
+        }
+
+        _tracking ??= [];
+        CollectionsMarshal.GetValueRefOrAddDefault(_tracking, hash, out _) = bit;
+        return true;
+    }
+
+    /// <summary>The clients tracking a key that is changing; tracking ends with the change (clients re-read to re-track).</summary>
+    private ulong TakeTrackers(ReadOnlySpan<byte> key)
+    {
+        if (_tracking is not { Count: > 0 } tracking || !tracking.Remove(HashKey(key), out ulong bits))
+        {
+            return 0;
+        }
+
+        _tracker!.Release(1);
+        return bits;
+    }
+}

@@ -1,0 +1,232 @@
+using System.Diagnostics;
+using System.Text;
+using Grid.Client;
+
+namespace Grid.Cluster.Tests;
+
+[Collection(ClusterCollection.Name)]
+public sealed class NearCacheTests(ClusterFixture fixture) : IAsyncLifetime
+{
+    private GridCache _a = null!;
+    private GridCache _b = null!;
+
+    public async Task InitializeAsync()
+    {
+        _a = await fixture.ConnectAsync(new GridClientOptions());
+        _b = await fixture.ConnectAsync(new GridClientOptions());
+    }
+
+    public Task DisposeAsync()
+    {
+        _a.Dispose();
+        _b.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private static string Key(string name) => $"near:{name}:{Guid.NewGuid():N}";
+
+    [Fact]
+    public async Task Second_read_is_served_by_the_near_cache()
+    {
+        var key = Key("hit");
+        await _b.SetStringAsync(key, "v");
+        var before = _a.GetStatistics();
+        Assert.Equal("v", await _a.GetStringAsync(key));
+        Assert.Equal("v", await _a.GetStringAsync(key));
+        var after = _a.GetStatistics();
+        Assert.Equal(1, after.GridHits - before.GridHits);
+        Assert.Equal(1, after.NearCacheHits - before.NearCacheHits);
+        Assert.Equal(1, after.Promotions - before.Promotions);
+        Assert.True(after.NearCacheEntries >= 1);
+    }
+
+    [Fact]
+    public async Task Near_cache_hands_out_copies()
+    {
+        var key = Key("copy");
+        await _b.SetStringAsync(key, "abc");
+        var first = (await _a.GetAsync(key))!;
+        first[0] = (byte)'X';
+        Assert.Equal("abc", await _a.GetStringAsync(key));
+    }
+
+    [Fact]
+    public async Task Write_by_another_client_reaches_the_near_cache()
+    {
+        var key = Key("set");
+        await _b.SetStringAsync(key, "old");
+        Assert.Equal("old", await _a.GetStringAsync(key));
+        await _b.SetStringAsync(key, "new");
+        await Poll.UntilAsync(async () => await _a.GetStringAsync(key) == "new", TimeSpan.FromSeconds(5), "A saw B's write");
+    }
+
+    [Fact]
+    public async Task Remove_by_another_client_reaches_the_near_cache()
+    {
+        var key = Key("remove");
+        await _b.SetStringAsync(key, "v");
+        Assert.Equal("v", await _a.GetStringAsync(key));
+        await _b.RemoveAsync(key);
+        await Poll.UntilAsync(async () => await _a.GetAsync(key) is null, TimeSpan.FromSeconds(5), "A saw B's remove");
+    }
+
+    [Fact]
+    public async Task Expiry_set_by_another_client_reaches_the_near_cache()
+    {
+        var key = Key("expire");
+        await _b.SetStringAsync(key, "v");
+        Assert.Equal("v", await _a.GetStringAsync(key));
+        await _b.ExpireAsync(key, TimeSpan.FromMilliseconds(200));
+        await Poll.UntilAsync(async () => await _a.GetAsync(key) is null, TimeSpan.FromSeconds(10), "A saw the key expire");
+    }
+
+    [Fact]
+    public async Task Own_write_is_seen_by_the_next_own_read_at_once()
+    {
+        var key = Key("own");
+        await _a.SetStringAsync(key, "1");
+        Assert.Equal("1", await _a.GetStringAsync(key));
+        await _a.SetStringAsync(key, "2");
+        Assert.Equal("2", await _a.GetStringAsync(key));
+        await _a.RemoveAsync(key);
+        Assert.Null(await _a.GetAsync(key));
+    }
+
+    [Fact]
+    public async Task Invalidations_reach_the_near_cache_quickly()
+    {
+        var latencies = new List<double>();
+        for (int i = 0; i < 40; i++)
+        {
+            var key = Key("latency");
+            await _b.SetStringAsync(key, "0");
+            Assert.Equal("0", await _a.GetStringAsync(key));
+            await _b.SetStringAsync(key, "1");
+            var watch = Stopwatch.StartNew();
+            while (await _a.GetStringAsync(key) != "1")
+            {
+                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), "the invalidation never arrived");
+                await Task.Delay(1);
+            }
+
+            latencies.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        latencies.Sort();
+        File.AppendAllText(Path.Combine(AppContext.BaseDirectory, "near-cache-report.txt"),
+            $"invalidation visible after: p50 {latencies[latencies.Count / 2]:F1} ms, p90 {latencies[latencies.Count * 9 / 10]:F1} ms, max {latencies[^1]:F1} ms{Environment.NewLine}");
+        // A generous bound for a shared CI machine; the report file holds the real figures.
+        Assert.True(latencies[latencies.Count / 2] < 250, $"median {latencies[latencies.Count / 2]} ms");
+    }
+
+    [Fact]
+    public async Task Lost_invalidation_is_caught_by_the_sequence_check()
+    {
+        var tag = Guid.NewGuid().ToString("N");
+        var first = $"near:{{{tag}}}:first";
+        var second = $"near:{{{tag}}}:second";
+        await _b.SetStringAsync(first, "1");
+        await _b.SetStringAsync(second, "1");
+        Assert.Equal("1", await _a.GetStringAsync(first));
+        Assert.Equal("1", await _a.GetStringAsync(second));
+        long droppedBefore = _a.GetStatistics().PartitionsDropped;
+
+        // The push for `first` is lost on the way.
+        int dropped = 0;
+        _a.NearCacheCoordinator!.DropFilter = batch => Interlocked.Exchange(ref dropped, 1) == 0;
+        await _b.SetStringAsync(first, "2");
+        await Poll.UntilAsync(() => Task.FromResult(Volatile.Read(ref dropped) == 1), TimeSpan.FromSeconds(5), "the push was dropped");
+        _a.NearCacheCoordinator.DropFilter = null;
+        Assert.Equal("1", await _a.GetStringAsync(first)); // stale: the invalidation never arrived
+
+        // The next push for the partition shows the gap: the whole partition is dropped, so `first` is fresh again.
+        await _b.SetStringAsync(second, "2");
+        await Poll.UntilAsync(async () => await _a.GetStringAsync(first) == "2", TimeSpan.FromSeconds(5), "the gap dropped the partition");
+        Assert.True(_a.GetStatistics().PartitionsDropped > droppedBefore);
+    }
+
+    [Fact]
+    public async Task Losing_the_connection_clears_the_near_cache()
+    {
+        var key = Key("lost");
+        await _b.SetStringAsync(key, "v");
+        Assert.Equal("v", await _a.GetStringAsync(key));
+        Assert.True(_a.GetStatistics().NearCacheEntries > 0);
+        _a.OnConnectionLost();
+        var stats = _a.GetStatistics();
+        Assert.Equal(1, stats.Clears);
+        long gridHits = stats.GridHits;
+        Assert.Equal("v", await _a.GetStringAsync(key));
+        Assert.Equal(gridHits + 1, _a.GetStatistics().GridHits);
+    }
+
+    [Fact]
+    public async Task Per_read_options_skip_the_near_cache_or_shorten_its_time_to_live()
+    {
+        var key = Key("options");
+        await _b.SetStringAsync(key, "v");
+        await _a.GetAsync(key, GridReadOptions.SkipNearCache);
+        await _a.GetAsync(key, GridReadOptions.SkipNearCache);
+        long hits = _a.GetStatistics().NearCacheHits;
+        await _a.GetAsync(key, GridReadOptions.SkipNearCache);
+        Assert.Equal(hits, _a.GetStatistics().NearCacheHits);
+
+        await _a.GetAsync(key, GridReadOptions.WithNearCacheTimeToLive(TimeSpan.FromMilliseconds(100)));
+        long promotions = _a.GetStatistics().Promotions;
+        await Poll.UntilAsync(async () =>
+        {
+            await _a.GetAsync(key);
+            return _a.GetStatistics().Promotions > promotions;
+        }, TimeSpan.FromSeconds(5), "the short-lived copy expired and was read again");
+    }
+
+    [Fact]
+    public async Task Sliding_entries_are_not_kept_in_the_near_cache()
+    {
+        var key = Key("sliding");
+        await _b.SetStringAsync(key, "v", GridEntryOptions.WithSlidingExpiration(TimeSpan.FromMinutes(5)));
+        long hits = _a.GetStatistics().NearCacheHits;
+        await _a.GetStringAsync(key);
+        await _a.GetStringAsync(key);
+        Assert.Equal(hits, _a.GetStatistics().NearCacheHits);
+    }
+
+    [Fact]
+    public async Task Near_cache_copy_never_outlives_the_grid_entry()
+    {
+        var key = Key("ttl");
+        await _b.SetStringAsync(key, "v", GridEntryOptions.WithTimeToLive(TimeSpan.FromMilliseconds(300)));
+        Assert.Equal("v", await _a.GetStringAsync(key));
+        await Poll.UntilAsync(async () => await _a.GetAsync(key) is null, TimeSpan.FromSeconds(10), "the copy expired with the grid entry");
+    }
+
+    [Fact]
+    public async Task Near_cache_is_bounded_by_entries()
+    {
+        using var small = await fixture.ConnectAsync(new GridClientOptions { NearCache = { MaxEntries = 50 } });
+        var prefix = Guid.NewGuid().ToString("N");
+        var keys = Enumerable.Range(0, 200).Select(i => $"bounded:{prefix}:{i}").ToArray();
+        await _b.SetManyAsync(keys.Select(k => KeyValuePair.Create(k, (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(k))).ToList());
+        foreach (var key in keys)
+        {
+            Assert.Equal(key, await small.GetStringAsync(key));
+        }
+
+        Assert.InRange(small.GetStatistics().NearCacheEntries, 1, 50);
+    }
+
+    [Fact]
+    public async Task Multi_get_uses_and_fills_the_near_cache()
+    {
+        var prefix = Guid.NewGuid().ToString("N");
+        var keys = Enumerable.Range(0, 20).Select(i => $"nearmulti:{prefix}:{i}").ToArray();
+        await _b.SetManyAsync(keys.Select(k => KeyValuePair.Create(k, (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(k))).ToList());
+        await _a.GetManyAsync(keys);
+        long hits = _a.GetStatistics().NearCacheHits;
+        var values = await _a.GetManyAsync(keys);
+        Assert.Equal(keys, values.Select(v => Encoding.UTF8.GetString(v!)));
+        Assert.Equal(hits + keys.Length, _a.GetStatistics().NearCacheHits);
+        await _b.SetStringAsync(keys[3], "changed");
+        await Poll.UntilAsync(async () => Encoding.UTF8.GetString((await _a.GetManyAsync(keys))[3]!) == "changed", TimeSpan.FromSeconds(5), "multi-get saw the change");
+    }
+}
