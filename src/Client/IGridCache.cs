@@ -160,6 +160,20 @@ public interface IGridCache
     /// <param name="cancellationToken">Stops waiting.</param>
     ValueTask<long> ListLengthAsync(string key, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Cache-aside with stampede protection: returns the cached value, or runs <paramref name="factory"/> once for all
+    /// concurrent callers of this client (once per cluster with <see cref="GridGetOrSetOptions.ClusterWide"/>), writes
+    /// its value and returns it. With <see cref="GridGetOrSetOptions.FailSafe"/>, a failing or timed-out factory is
+    /// answered with the last value (kept for <see cref="GridGetOrSetOptions.FailSafeMaxDuration"/> after it expired).
+    /// </summary>
+    /// <typeparam name="T">The value type (serialized with <see cref="Serializer"/>).</typeparam>
+    /// <param name="key">The key.</param>
+    /// <param name="factory">Produces the value when it is missing or stale; gets a token cancelled at the hard timeout.</param>
+    /// <param name="options">Expiry of the value, stampede scope, fail-safe and timeouts.</param>
+    /// <param name="cancellationToken">Stops this caller's wait (the factory run for all callers goes on).</param>
+    /// <exception cref="TimeoutException">The factory passed its hard timeout and there was no stale value to return.</exception>
+    ValueTask<T?> GetOrSetAsync<T>(string key, Func<CancellationToken, ValueTask<T>> factory, GridGetOrSetOptions? options = null, CancellationToken cancellationToken = default);
+
     /// <summary>What this client did so far, per level (near cache and grid): hits, misses, promotions, invalidations, size.</summary>
     GridClientStatistics GetStatistics();
 

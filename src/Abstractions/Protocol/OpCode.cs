@@ -41,4 +41,8 @@ public enum OpCode : byte
     ListLength = 23,
     /// <summary>The type of the value at a key.</summary>
     Type = 30,
+    /// <summary>Takes the key's lease for Arg0 ms for the owner in Value (1 = taken, 0 = another owner holds it).</summary>
+    LeaseAcquire = 40,
+    /// <summary>Gives back the key's lease if the owner in Value holds it (1 = released).</summary>
+    LeaseRelease = 41,
 }

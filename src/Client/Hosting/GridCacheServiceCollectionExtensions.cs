@@ -34,6 +34,28 @@ public static class GridCacheServiceCollectionExtensions
         return services.AddGridCache(options);
     }
 
+    /// <summary>
+    /// Adds a <see cref="WriteBehindCache{TKey,TValue}"/> over the registered <see cref="ICacheStore{TKey,TValue}"/>,
+    /// flushed when the host stops (register it after <c>AddGridCache</c>).
+    /// </summary>
+    public static IServiceCollection AddGridWriteBehind<TKey, TValue>(this IServiceCollection services, Func<TKey, string> keyOf, Action<WriteBehindOptions>? configure = null, GridEntryOptions? entry = null)
+        where TKey : notnull
+    {
+        ArgumentNullException.ThrowIfNull(keyOf);
+        var options = new WriteBehindOptions();
+        configure?.Invoke(options);
+        options.Validate();
+        services.AddSingleton(sp => new WriteBehindCache<TKey, TValue>(
+            sp.GetRequiredService<IGridCache>(),
+            sp.GetRequiredService<ICacheStore<TKey, TValue>>(),
+            keyOf,
+            options,
+            entry,
+            sp.GetRequiredService<ILogger<WriteBehindCache<TKey, TValue>>>()));
+        services.AddHostedService<WriteBehindHostedService<TKey, TValue>>();
+        return services;
+    }
+
     private static IServiceCollection AddGridCache(this IServiceCollection services, GridClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(services);

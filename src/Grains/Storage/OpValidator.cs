@@ -55,12 +55,19 @@ internal static class OpValidator
                 return null;
             case OpCode.ListPush:
                 return CheckValues(op, limits);
+            case OpCode.LeaseAcquire:
+                return GridValidation.MillisecondsError(op.Arg0, limits, "lease duration") ?? CheckOwner(op);
+            case OpCode.LeaseRelease:
+                return CheckOwner(op);
             case OpCode.ListPop:
                 return op.Arg0 is < 1 or > int.MaxValue ? "A list pop count must be between 1 and 2147483647." : null;
             default:
                 return $"Unknown operation code {(byte)op.Code}.";
         }
     }
+
+    private static string? CheckOwner(in OpView op) =>
+        op.Value.Length is < 1 or > 64 ? "A lease owner must be 1 to 64 bytes." : null;
 
     private static string? CheckOptionalSpan(long ms, GridLimits limits, string what) =>
         ms == 0 ? null : GridValidation.MillisecondsError(ms, limits, what);

@@ -77,6 +77,8 @@ internal sealed partial class PartitionStore
         OpCode.ListRange => ListRange(op, hash, now),
         OpCode.ListLength => ListLength(op, hash, now),
         OpCode.Type => TypeOf(op.Key, hash, now),
+        OpCode.LeaseAcquire => AcquireLease(hash, op.Value, now, op.Arg0),
+        OpCode.LeaseRelease => ReleaseLease(hash, op.Value),
         _ => GridResult.Failure(ResultStatus.InvalidArgument, $"Unknown operation code {(byte)op.Code}."),
     };
 
