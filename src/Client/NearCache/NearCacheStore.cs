@@ -103,10 +103,7 @@ internal sealed class NearCacheStore
             if (!silo.Equals(state.Silo) || epoch != state.Epoch)
             {
                 // First value from this silo incarnation for the partition: what came from elsewhere is not tracked here.
-                Drop(state);
-                state.Silo = silo;
-                state.Epoch = epoch;
-                state.LastSequence = readSequence;
+                Adopt(state, silo, epoch, readSequence);
             }
             else if (state.LastSequence > readSequence)
             {
@@ -159,10 +156,7 @@ internal sealed class NearCacheStore
             if (!silo.Equals(state.Silo) || epoch != state.Epoch)
             {
                 // News about a partition we do not hold from that silo: whatever we hold of it may be stale.
-                Drop(state);
-                state.Silo = silo;
-                state.Epoch = epoch;
-                state.LastSequence = sequence;
+                Adopt(state, silo, epoch, sequence);
             }
             else if (sequence <= state.LastSequence)
             {
@@ -223,6 +217,15 @@ internal sealed class NearCacheStore
                 RemoveLocked(entry);
             }
         }
+    }
+
+    /// <summary>Drops a partition's copies and makes <paramref name="silo"/> (in <paramref name="epoch"/>) its source from <paramref name="sequence"/> on.</summary>
+    private void Adopt(PartitionState state, SiloAddress silo, long epoch, long sequence)
+    {
+        Drop(state);
+        state.Silo = silo;
+        state.Epoch = epoch;
+        state.LastSequence = sequence;
     }
 
     private void Drop(PartitionState state)

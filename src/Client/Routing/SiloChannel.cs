@@ -46,26 +46,19 @@ internal sealed class SiloChannel
 
     public void Enqueue(PendingOp op)
     {
-        PendingOp[]? batch = null;
+        PendingOp[]? batch;
         lock (_gate)
         {
             _queue.Enqueue(op);
-            if (_inFlight < _maxInFlight)
-            {
-                _inFlight++;
-                batch = DrainLocked();
-            }
+            batch = StartBatchLocked();
         }
 
-        if (batch is not null)
-        {
-            _ = RunAsync(batch);
-        }
+        Send(batch);
     }
 
     public void EnqueueRange(List<PendingOp> ops)
     {
-        PendingOp[]? batch = null;
+        PendingOp[]? batch;
         lock (_gate)
         {
             foreach (var op in ops)
@@ -73,13 +66,26 @@ internal sealed class SiloChannel
                 _queue.Enqueue(op);
             }
 
-            if (_inFlight < _maxInFlight)
-            {
-                _inFlight++;
-                batch = DrainLocked();
-            }
+            batch = StartBatchLocked();
         }
 
+        Send(batch);
+    }
+
+    /// <summary>A batch to send now when fewer than the maximum are in flight; otherwise the queue waits for a returning call.</summary>
+    private PendingOp[]? StartBatchLocked()
+    {
+        if (_inFlight >= _maxInFlight)
+        {
+            return null;
+        }
+
+        _inFlight++;
+        return DrainLocked();
+    }
+
+    private void Send(PendingOp[]? batch)
+    {
         if (batch is not null)
         {
             _ = RunAsync(batch);
