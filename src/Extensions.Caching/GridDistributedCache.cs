@@ -1,0 +1,129 @@
+using System.Buffers;
+using Grid.Client;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Options;
+
+namespace Grid.Extensions.Caching;
+
+/// <summary>
+/// <see cref="IDistributedCache"/> and <see cref="IBufferDistributedCache"/> over the grid, behaving as Microsoft's
+/// own distributed caches do: absolute, relative and sliding expiration (sliding never past the absolute one), reads
+/// that slide the expiration, <c>Refresh</c> that slides it without reading, null arguments refused with
+/// <see cref="ArgumentNullException"/>, an absolute expiration in the past refused with
+/// <see cref="ArgumentOutOfRangeException"/>, and cancellation honoured before anything is sent. Expirations longer than
+/// the cluster's MaxTimeToLive are capped to it. Works as HybridCache's L2 (see the README).
+/// </summary>
+public sealed class GridDistributedCache : IBufferDistributedCache
+{
+    private readonly IGridCache _cache;
+    private readonly string _prefix;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the adapter.</summary>
+    /// <param name="cache">The grid cache.</param>
+    /// <param name="options">Settings.</param>
+    public GridDistributedCache(IGridCache cache, IOptions<GridDistributedCacheOptions> options)
+        : this(cache, options, TimeProvider.System)
+    {
+    }
+
+    internal GridDistributedCache(IGridCache cache, IOptions<GridDistributedCacheOptions> options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Value.Validate();
+        _cache = cache;
+        _prefix = options.Value.KeyPrefix;
+        _time = time;
+    }
+
+    /// <inheritdoc />
+    public byte[]? Get(string key) => GetAsync(key).GetAwaiter().GetResult();
+
+    /// <inheritdoc />
+    public async Task<byte[]?> GetAsync(string key, CancellationToken token = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        token.ThrowIfCancellationRequested();
+        return await _cache.GetAsync(_prefix + key, token).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public void Set(string key, byte[] value, DistributedCacheEntryOptions options) => SetAsync(key, value, options).GetAwaiter().GetResult();
+
+    /// <inheritdoc />
+    public async Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(options);
+        token.ThrowIfCancellationRequested();
+        await _cache.SetAsync(_prefix + key, value, ToEntryOptions(options), token).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public void Refresh(string key) => RefreshAsync(key).GetAwaiter().GetResult();
+
+    /// <inheritdoc />
+    public async Task RefreshAsync(string key, CancellationToken token = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        token.ThrowIfCancellationRequested();
+        // A touch on the grid slides the entry's expiration without moving its value.
+        await _cache.ExistsAsync(_prefix + key, token).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public void Remove(string key) => RemoveAsync(key).GetAwaiter().GetResult();
+
+    /// <inheritdoc />
+    public async Task RemoveAsync(string key, CancellationToken token = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        token.ThrowIfCancellationRequested();
+        await _cache.RemoveAsync(_prefix + key, token).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public bool TryGet(string key, IBufferWriter<byte> destination) => TryGetAsync(key, destination).AsTask().GetAwaiter().GetResult();
+
+    /// <inheritdoc />
+    public async ValueTask<bool> TryGetAsync(string key, IBufferWriter<byte> destination, CancellationToken token = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var value = await GetAsync(key, token).ConfigureAwait(false);
+        if (value is null)
+        {
+            return false;
+        }
+
+        destination.Write(value);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public void Set(string key, ReadOnlySequence<byte> value, DistributedCacheEntryOptions options) =>
+        SetAsync(key, value, options).AsTask().GetAwaiter().GetResult();
+
+    /// <inheritdoc />
+    public async ValueTask SetAsync(string key, ReadOnlySequence<byte> value, DistributedCacheEntryOptions options, CancellationToken token = default) =>
+        await SetAsync(key, value.ToArray(), options, token).ConfigureAwait(false);
+
+    /// <summary>Maps Microsoft's entry options to the grid's (a relative expiration wins over an absolute one, as in RedisCache).</summary>
+    private GridEntryOptions ToEntryOptions(DistributedCacheEntryOptions options)
+    {
+        var now = _time.GetUtcNow();
+        if (options.AbsoluteExpiration is { } at && options.AbsoluteExpirationRelativeToNow is null && at <= now)
+        {
+            throw new ArgumentOutOfRangeException(nameof(DistributedCacheEntryOptions.AbsoluteExpiration), at, "The absolute expiration value must be in the future.");
+        }
+
+        TimeSpan? ttl = options.AbsoluteExpirationRelativeToNow ?? (options.AbsoluteExpiration is { } absolute ? absolute - now : null);
+        var max = _cache is GridCache grid ? grid.Limits.MaxTimeToLive : new GridLimits().MaxTimeToLive;
+        return new GridEntryOptions
+        {
+            TimeToLive = ttl is { } t && t > max ? max : ttl,
+            SlidingExpiration = options.SlidingExpiration is { } s && s > max ? max : options.SlidingExpiration,
+        };
+    }
+}
