@@ -41,4 +41,9 @@ public enum OpCode : byte
     ListLength = 23,
     /// <summary>The type of the value at a key.</summary>
     Type = 30,
+    /// <summary>
+    /// Delete a key only when its entry carries the one tag given in the op's tags block (tag invalidation); Number is 1
+    /// when removed, 0 when the key is missing or no longer carries the tag.
+    /// </summary>
+    RemoveTagged = 40,
 }

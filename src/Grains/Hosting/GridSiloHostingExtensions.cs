@@ -4,6 +4,7 @@ using Grid.Grains.Memory;
 using Grid.Grains.Partitions;
 using Grid.Grains.Silo;
 using Grid.Grains.Storage;
+using Grid.Grains.Tags;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -71,6 +72,7 @@ public static class GridSiloHostingExtensions
         services.AddSingleton<SiloMemoryBudget>();
         services.AddSingleton<StoreChangeListeners>();
         services.AddHostedService<ExpirySweeper>();
+        services.AddGridTags();
         silo.AddPlacementDirector<PartitionPlacementStrategy, PartitionPlacementDirector>();
         silo.AddPlacementDirector<SiloTargetedPlacementStrategy, SiloTargetedPlacementDirector>();
 

@@ -55,6 +55,8 @@ internal static class OpValidator
                 return null;
             case OpCode.ListPush:
                 return CheckValues(op, limits);
+            case OpCode.RemoveTagged:
+                return op.Tags.IsEmpty || op.Tags[0] != 1 ? "A tag-checked remove needs exactly one tag." : TagBlock.Error(op.Tags, limits);
             case OpCode.ListPop:
                 return op.Arg0 is < 1 or > int.MaxValue ? "A list pop count must be between 1 and 2147483647." : null;
             default:

@@ -75,6 +75,7 @@ internal sealed partial class PartitionStore
         OpCode.ListRange => ListRange(op, hash, now),
         OpCode.ListLength => ListLength(op, hash, now),
         OpCode.Type => TypeOf(op.Key, hash, now),
+        OpCode.RemoveTagged => RemoveTagged(op, hash, now),
         _ => GridResult.Failure(ResultStatus.InvalidArgument, $"Unknown operation code {(byte)op.Code}."),
     };
 
