@@ -18,8 +18,8 @@ public sealed class GridTagOptions
     /// <summary>Tag-checked removals an index shard sends a silo in one batch. Default 1,000.</summary>
     public int RemovalBatchSize { get; set; } = 1000;
 
-    /// <summary>Removal batches one index shard keeps in flight while it invalidates. Default 4.</summary>
-    public int RemovalConcurrency { get; set; } = 4;
+    /// <summary>Removal batches one index shard keeps in flight while it invalidates. Default 2.</summary>
+    public int RemovalConcurrency { get; set; } = 2;
 
     /// <summary>Entries a pattern scan examines per store lock hold (the longest it keeps a partition from other work). Default 1,000.</summary>
     public int ScanBatchSize { get; set; } = 1000;

@@ -44,5 +44,5 @@ internal static class ClusterSilos
     }
 
     /// <summary>The key of a per-silo grain placed on <paramref name="silo"/> by <c>SiloTargetedPlacement</c>.</summary>
-    public static string GrainKey(SiloAddress silo) => silo.ToParsableString() + "#0";
+    public static string GrainKey(SiloAddress silo, int shard = 0) => $"{silo.ToParsableString()}#{shard}";
 }

@@ -43,6 +43,13 @@ internal sealed class SiloInvalidationGrain(
             throw new ArgumentOutOfRangeException(nameof(partition), partition, $"There are {registry.PartitionCount} partitions.");
         }
 
+        // Off the grain's scheduler, so each step's yield returns the thread to the pool and requests on this silo
+        // interleave with the steps, instead of the activation running step after step for a whole scheduling quantum.
+        return await Task.Run(() => ScanAllAsync(bytes, partition));
+    }
+
+    private async Task<long> ScanAllAsync(byte[] bytes, int partition)
+    {
         // Partitions that arrive on this silo while it scans are scanned too, once every known store is done.
         var scanned = new HashSet<PartitionStore>(ReferenceEqualityComparer.Instance);
         long removed = 0;

@@ -222,7 +222,9 @@ internal sealed class TagIndexGrain(
 
     private async Task<long> SendAsync(SiloAddress silo, byte[] frame)
     {
-        var answer = await GrainFactory.GetGrain<ISiloEntryGrain>(ClusterSilos.GrainKey(silo)).Execute(frame);
+        // A batch entry of its own on that silo (shard 1; clients use shard 0), so removal batches never queue in front
+        // of client batches on one activation: the two only share the silo's threads.
+        var answer = await GrainFactory.GetGrain<ISiloEntryGrain>(ClusterSilos.GrainKey(silo, shard: 1)).Execute(frame);
         return TagRemovalFrame.CountRemoved(answer.ResultFrame);
     }
 }
