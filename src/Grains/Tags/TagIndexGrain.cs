@@ -26,6 +26,7 @@ internal sealed class TagIndexGrain(
 
     private readonly GridTagOptions _options = options.Value.Tags;
     private readonly int _partitionCount = options.Value.PartitionCount;
+    private readonly Dictionary<byte[], Task> _running = new(Utf8BytesComparer.Instance);
     private TagSets _sets = new();
 
     public Task Apply(byte[] updates)
@@ -48,27 +49,27 @@ internal sealed class TagIndexGrain(
 
     public async Task<long> Invalidate(byte[] tag, byte[][]? keep)
     {
-        var detached = _sets.Detach(tag);
-        if (detached is null)
-        {
-            return 0;
-        }
-
+        // Invalidations of one tag run one after the other: a second call must not return (finding the set taken)
+        // while the first is still removing keys the second call's caller may have written before it began.
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _running.TryGetValue(tag, out var previous);
+        _running[tag] = done.Task;
         try
         {
-            return await RemoveAllAsync(tag, detached, keep);
-        }
-        catch
-        {
-            // The caller learns the invalidation failed; the index keeps every key it had, so a retry finds them
-            // (keys that were removed meanwhile stay as stale entries, which removals skip and do not count).
-            var current = _sets.GetOrAdd(tag);
-            foreach (var key in detached)
+            if (previous is not null)
             {
-                current.Add(key);
+                await previous;
             }
 
-            throw;
+            return await InvalidateNowAsync(tag, keep);
+        }
+        finally
+        {
+            done.SetResult();
+            if (_running.TryGetValue(tag, out var last) && last == done.Task)
+            {
+                _running.Remove(tag);
+            }
         }
     }
 
@@ -144,6 +145,32 @@ internal sealed class TagIndexGrain(
         }
 
         _sets = sets;
+    }
+
+    private async Task<long> InvalidateNowAsync(byte[] tag, byte[][]? keep)
+    {
+        var detached = _sets.Detach(tag);
+        if (detached is null)
+        {
+            return 0;
+        }
+
+        try
+        {
+            return await RemoveAllAsync(tag, detached, keep);
+        }
+        catch
+        {
+            // The caller learns the invalidation failed; the index keeps every key it had, so a retry finds them
+            // (keys that were removed meanwhile stay as stale entries, which removals skip and do not count).
+            var current = _sets.GetOrAdd(tag);
+            foreach (var key in detached)
+            {
+                current.Add(key);
+            }
+
+            throw;
+        }
     }
 
     /// <summary>Sends tag-checked removes of every key of <paramref name="keys"/>, batched per silo, a few batches in flight.</summary>

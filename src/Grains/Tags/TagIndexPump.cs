@@ -22,6 +22,7 @@ internal sealed partial class TagIndexPump : IStoreChangeListener, IHostedServic
     private const int RecordHeader = 5;
     private const int MaxCallsInFlight = 16;
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan FinalFlushTimeout = TimeSpan.FromSeconds(5);
 
     private readonly IGrainFactory _grains;
     private readonly GridTagOptions _options;
@@ -148,10 +149,12 @@ internal sealed partial class TagIndexPump : IStoreChangeListener, IHostedServic
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        // One last delivery of what is recorded, bounded by the host's shutdown time.
+        // One last delivery of what is recorded, bounded by the host's shutdown time and a few seconds.
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(FinalFlushTimeout);
         try
         {
-            await FlushAsync(cancellationToken).ConfigureAwait(false);
+            await FlushAsync(bounded.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

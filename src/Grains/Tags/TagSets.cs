@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.IO.Hashing;
 
 namespace Grid.Grains.Tags;
 
@@ -8,7 +7,7 @@ internal sealed class TagSets
 {
     private const int EntryOverhead = 80;
 
-    private readonly Dictionary<byte[], CompactKeySet> _sets = new(Utf8Comparer.Instance);
+    private readonly Dictionary<byte[], CompactKeySet> _sets = new(Utf8BytesComparer.Instance);
     private readonly Dictionary<byte[], CompactKeySet>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
 
     public TagSets() => _lookup = _sets.GetAlternateLookup<ReadOnlySpan<byte>>();
@@ -44,19 +43,4 @@ internal sealed class TagSets
 
     /// <summary>Heap bytes of one tag's entry: its set, its name and the dictionary slot.</summary>
     public static long BytesOf(byte[] tag, CompactKeySet set) => set.HeapBytes + 24 + ((tag.Length + 7) & ~7) + EntryOverhead;
-
-    private sealed class Utf8Comparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
-    {
-        public static readonly Utf8Comparer Instance = new();
-
-        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
-
-        public int GetHashCode(byte[] obj) => GetHashCode((ReadOnlySpan<byte>)obj);
-
-        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
-
-        public int GetHashCode(ReadOnlySpan<byte> alternate) => (int)XxHash3.HashToUInt64(alternate);
-
-        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
-    }
 }

@@ -95,6 +95,21 @@ public sealed class InvalidateTagTests(TagsClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Concurrent_invalidations_of_one_tag_each_return_only_when_every_key_is_gone()
+    {
+        string tag = Unique("twice");
+        var items = Items(Unique("twice-k"), 5000);
+        await Cache.SetManyAsync(items, new GridEntryOptions { Tags = [tag] });
+
+        var first = Cache.InvalidateTagAsync(tag).AsTask();
+        long second = await Cache.InvalidateTagAsync(tag);
+
+        // The second call found the keys taken by the first, yet it returns only after they are removed.
+        Assert.All(await Cache.GetManyAsync(items.Select(i => i.Key).ToList()), Assert.Null);
+        Assert.Equal(5000, await first + second);
+    }
+
+    [Fact]
     public async Task Set_with_invalidate_tags_removes_dependent_entries_and_keeps_the_entry_it_wrote()
     {
         string user = Unique("user");
