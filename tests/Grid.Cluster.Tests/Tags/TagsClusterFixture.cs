@@ -50,6 +50,13 @@ public sealed class TagsClusterFixture : ClusterFixture
         return counts;
     }
 
+    /// <summary>The index grains of a tag, by shard.</summary>
+    public ITagIndexGrain[] ShardsOf(string tag)
+    {
+        int bucket = TagIndexAddressing.Bucket(Encoding.UTF8.GetBytes(tag), Buckets);
+        return Enumerable.Range(0, Shards).Select(shard => Cluster.Client.GetGrain<ITagIndexGrain>(TagIndexAddressing.GrainKey(bucket, shard))).ToArray();
+    }
+
     /// <summary>Waits until the index holds exactly <paramref name="keys"/> keys for <paramref name="tag"/>.</summary>
     public Task WaitForIndexAsync(string tag, long keys) =>
         Poll.UntilAsync(async () => (await TagInfoAsync(tag)).Keys == keys, TimeSpan.FromSeconds(20), $"the index holds {keys} keys for tag {tag}");
