@@ -44,6 +44,27 @@ internal static class BenchCommandLine
         micro.SetAction(_ => MicroRunner.Run(args.AsSpan(1).ToArray()));
         root.Subcommands.Add(micro);
 
+        var tagSizes = new Option<string?>("--sizes") { Description = "Keys per tag / pattern, e.g. 10000,100000,1000000 (the default)." };
+        var tagSilos = new Option<int?>("--silos") { Description = "Silo processes (default 3, with Redis membership)." };
+        var tagSiloDll = new Option<string?>("--silo-dll") { Description = "Grid.Silo.dll to start." };
+        var tags = new Command("tags", "Times invalidation by tag and by pattern at growing sizes, with reads running meanwhile.") { tagSizes, tagSilos, tagSiloDll };
+        tags.SetAction(async parse =>
+        {
+            int[] sizes;
+            try
+            {
+                sizes = ParseInts(parse.GetValue(tagSizes), "--sizes", 1, 9_999_999);
+            }
+            catch (ArgumentException ex)
+            {
+                await Console.Error.WriteLineAsync(ex.Message);
+                return 2;
+            }
+
+            return await Tags.TagBenchmark.RunAsync(sizes.Length > 0 ? sizes : [10_000, 100_000, 1_000_000], parse.GetValue(tagSilos) ?? 3, parse.GetValue(tagSiloDll));
+        });
+        root.Subcommands.Add(tags);
+
         root.SetAction(async parse =>
         {
             if (parse.GetValue(quick) && parse.GetValue(smoke))

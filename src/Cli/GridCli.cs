@@ -86,6 +86,7 @@ internal static class GridCli
             .. KeyCommands.Create(runner),
             .. HashCommands.Create(runner),
             .. ListCommands.Create(runner),
+            .. InvalidationCommands.Create(runner),
             StatsCommand.Create(runner),
         ];
         foreach (var command in commands)

@@ -32,10 +32,17 @@ public sealed partial class GridCache
     public async ValueTask<bool> SetAsync(string key, ReadOnlyMemory<byte> value, GridEntryOptions? options = null, CancellationToken cancellationToken = default)
     {
         var op = BuildSet(EncodeKey(key), value, options, allowCondition: true);
+        var invalidate = TagsToInvalidate(options);
         ForgetLocal(key);
         var result = Check(await ExecuteAsync(op, cancellationToken).ConfigureAwait(false), key);
         ForgetLocal(key);
-        return result.Status != ResultStatus.ConditionNotMet;
+        bool written = result.Status != ResultStatus.ConditionNotMet;
+        if (written && invalidate is not null)
+        {
+            await InvalidateAfterWriteAsync(invalidate, [key], cancellationToken).ConfigureAwait(false);
+        }
+
+        return written;
     }
 
     /// <inheritdoc />
@@ -161,11 +168,17 @@ public sealed partial class GridCache
             ForgetLocal(key);
         }
 
+        var invalidate = TagsToInvalidate(options);
         var results = await ExecuteManyAsync(ops, cancellationToken).ConfigureAwait(false);
         for (i = 0; i < results.Length; i++)
         {
             ForgetLocal(keys[i]);
             Check(results[i], keys[i]);
+        }
+
+        if (invalidate is not null)
+        {
+            await InvalidateAfterWriteAsync(invalidate, keys, cancellationToken).ConfigureAwait(false);
         }
     }
 

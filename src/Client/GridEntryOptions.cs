@@ -21,6 +21,13 @@ public sealed record GridEntryOptions
     /// <summary>Tags attached to the entry (for invalidation by tag).</summary>
     public IReadOnlyList<string>? Tags { get; init; }
 
+    /// <summary>
+    /// Tags to invalidate once the write has happened ("update the user, invalidate the user lists"): the set is written
+    /// first, then every entry carrying one of these tags is removed, except the entries this call wrote; the call returns
+    /// after both. Nothing is invalidated when <see cref="When"/> prevented the write. See <see cref="IGridCache.InvalidateTagAsync"/>.
+    /// </summary>
+    public IReadOnlyList<string>? InvalidateTags { get; init; }
+
     /// <summary>Options with a time to live.</summary>
     public static GridEntryOptions WithTimeToLive(TimeSpan timeToLive) => new() { TimeToLive = timeToLive };
 

@@ -177,6 +177,27 @@ public interface IGridCache
     /// <summary>What this client did so far, per level (near cache and grid): hits, misses, promotions, invalidations, size.</summary>
     GridClientStatistics GetStatistics();
 
+    /// <summary>
+    /// Removes every entry that carries <paramref name="tag"/>, on every partition and silo, and returns how many were
+    /// removed. When it returns, no entry written with the tag and acknowledged before the call began is readable; a
+    /// write with the tag that races the call may survive, and then a later invalidation of the tag removes it. Entries
+    /// that lost the tag (overwritten without it), or expired, are not removed and not counted.
+    /// </summary>
+    /// <param name="tag">The tag (non-empty, at most the cluster's MaxKeyBytes in UTF-8).</param>
+    /// <param name="cancellationToken">Stops waiting; the invalidation may still complete on the grid.</param>
+    ValueTask<long> InvalidateTagAsync(string tag, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Removes every entry whose key matches a Redis glob pattern and returns how many were removed: <c>*</c> any run,
+    /// <c>?</c> one byte, <c>[abc]</c>, <c>[^a]</c>, <c>[a-z]</c>, <c>\x</c> a literal x (<c>user:*</c>, <c>user:4?</c>).
+    /// Every partition is scanned in bounded steps (other operations run between them); a pattern whose literal start
+    /// holds a hash tag (<c>user:{42}:*</c>) scans only that tag's partition. Entries present when the call began and
+    /// not rewritten meanwhile are gone when it returns.
+    /// </summary>
+    /// <param name="pattern">The pattern (non-empty, at most the cluster's MaxKeyBytes in UTF-8).</param>
+    /// <param name="cancellationToken">Stops waiting; the invalidation may still complete on the grid.</param>
+    ValueTask<long> InvalidatePatternAsync(string pattern, CancellationToken cancellationToken = default);
+
     /// <summary>Counters of every active silo.</summary>
     /// <param name="cancellationToken">Stops waiting.</param>
     ValueTask<IReadOnlyList<GridSiloStatistics>> GetSiloStatisticsAsync(CancellationToken cancellationToken = default);

@@ -42,7 +42,12 @@ public enum OpCode : byte
     /// <summary>The type of the value at a key.</summary>
     Type = 30,
     /// <summary>Takes the key's lease for Arg0 ms for the owner in Value (1 = taken, 0 = another owner holds it).</summary>
-    LeaseAcquire = 40,
+    LeaseAcquire = 42,
     /// <summary>Gives back the key's lease if the owner in Value holds it (1 = released).</summary>
-    LeaseRelease = 41,
+    LeaseRelease = 43,
+    /// <summary>
+    /// Delete a key only when its entry carries the one tag given in the op's tags block (tag invalidation); Number is 1
+    /// when removed, 0 when the key is missing or no longer carries the tag.
+    /// </summary>
+    RemoveTagged = 40,
 }

@@ -18,7 +18,8 @@ internal static class StringCommands
         var nx = new Option<bool>("--nx") { Description = "Only set when the key does not exist" };
         var xx = new Option<bool>("--xx") { Description = "Only set when the key exists" };
         var tags = new Option<string[]>("--tag") { Description = "Tag the entry; repeatable", HelpName = "tag" };
-        var command = new Command("set", "Set a key to a text value") { key, value, ttl, sliding, nx, xx, tags };
+        var invalidate = new Option<string[]>("--invalidate-tag") { Description = "After the write, remove every other entry carrying this tag; repeatable", HelpName = "tag" };
+        var command = new Command("set", "Set a key to a text value") { key, value, ttl, sliding, nx, xx, tags, invalidate };
         command.Validators.Add(result =>
         {
             if (result.GetValue(nx) && result.GetValue(xx))
@@ -36,6 +37,7 @@ internal static class StringCommands
                 SlidingExpiration = call.Value(sliding),
                 When = onlyIfMissing ? SetCondition.NotExists : call.Value(xx) ? SetCondition.Exists : SetCondition.Always,
                 Tags = call.Value(tags) is { Length: > 0 } given ? given : null,
+                InvalidateTags = call.Value(invalidate) is { Length: > 0 } dependents ? dependents : null,
             };
             string name = call.Value(key);
             bool written = await call.Cache.SetAsync(name, CommandCall.Bytes(call.Value(value)), options, call.Cancellation).ConfigureAwait(false);

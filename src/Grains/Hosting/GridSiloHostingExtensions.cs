@@ -5,6 +5,7 @@ using Grid.Grains.NearCache;
 using Grid.Grains.Partitions;
 using Grid.Grains.Silo;
 using Grid.Grains.Storage;
+using Grid.Grains.Tags;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -76,6 +77,7 @@ public static class GridSiloHostingExtensions
         services.AddSingleton<IReadTracker>(sp => sp.GetRequiredService<InvalidationHub>());
         services.AddHostedService(sp => sp.GetRequiredService<InvalidationHub>());
         services.AddHostedService<ExpirySweeper>();
+        services.AddGridTags();
         silo.AddPlacementDirector<PartitionPlacementStrategy, PartitionPlacementDirector>();
         silo.AddPlacementDirector<SiloTargetedPlacementStrategy, SiloTargetedPlacementDirector>();
 

@@ -38,6 +38,9 @@ public sealed class GridSiloOptions
     /// <summary>Clustering and network endpoints of the silo process.</summary>
     public GridClusteringOptions Clustering { get; set; } = new();
 
+    /// <summary>The tag index and invalidations.</summary>
+    public GridTagOptions Tags { get; set; } = new();
+
     /// <summary>Half of the memory the GC may use (honours container limits).</summary>
     public static long DefaultMaxMemoryBytes() => Math.Max(64L << 20, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2);
 
@@ -71,5 +74,7 @@ public sealed class GridSiloOptions
         NearCache.Validate();
         ArgumentNullException.ThrowIfNull(Clustering, nameof(Clustering));
         Clustering.Validate();
+        ArgumentNullException.ThrowIfNull(Tags, nameof(Tags));
+        Tags.Validate();
     }
 }

@@ -59,6 +59,8 @@ internal static class OpValidator
                 return GridValidation.MillisecondsError(op.Arg0, limits, "lease duration") ?? CheckOwner(op);
             case OpCode.LeaseRelease:
                 return CheckOwner(op);
+            case OpCode.RemoveTagged:
+                return op.Tags.IsEmpty || op.Tags[0] != 1 ? "A tag-checked remove needs exactly one tag." : TagBlock.Error(op.Tags, limits);
             case OpCode.ListPop:
                 return op.Arg0 is < 1 or > int.MaxValue ? "A list pop count must be between 1 and 2147483647." : null;
             default:

@@ -79,6 +79,7 @@ internal sealed partial class PartitionStore
         OpCode.Type => TypeOf(op.Key, hash, now),
         OpCode.LeaseAcquire => AcquireLease(hash, op.Value, now, op.Arg0),
         OpCode.LeaseRelease => ReleaseLease(hash, op.Value),
+        OpCode.RemoveTagged => RemoveTagged(op, hash, now),
         _ => GridResult.Failure(ResultStatus.InvalidArgument, $"Unknown operation code {(byte)op.Code}."),
     };
 

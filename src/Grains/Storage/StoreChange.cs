@@ -24,6 +24,9 @@ internal enum RemovalCause : byte
 
     /// <summary>Evicted to keep the silo within its memory budget.</summary>
     Evicted = 3,
+
+    /// <summary>Removed by an invalidation (by tag or by key pattern).</summary>
+    Invalidated = 4,
 }
 
 /// <summary>One change of one entry, as a store reports it to its listeners (valid only during the call).</summary>

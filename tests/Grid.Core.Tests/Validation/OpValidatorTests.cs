@@ -17,6 +17,7 @@ public sealed class OpValidatorTests
         OpCode.HashGet or OpCode.HashDelete or OpCode.HashIncrement => new GridOp { Code = code, Key = [1], Field = "f", Arg0 = 1 },
         OpCode.ListPush => new GridOp { Code = code, Key = [1], Values = [[2]] },
         OpCode.ListPop => new GridOp { Code = code, Key = [1], Arg0 = 1 },
+        OpCode.RemoveTagged => new GridOp { Code = code, Key = [1], Tags = ["t"] },
         _ => new GridOp { Code = code, Key = [1] },
     };
 

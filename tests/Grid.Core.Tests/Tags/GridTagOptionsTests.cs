@@ -1,0 +1,32 @@
+using Grid.Grains.Hosting;
+
+namespace Grid.Core.Tests.Tags;
+
+public sealed class GridTagOptionsTests
+{
+    [Fact]
+    public void Defaults_are_valid() => new GridTagOptions().Validate();
+
+    [Theory]
+    [InlineData(nameof(GridTagOptions.IndexShards), 0)]
+    [InlineData(nameof(GridTagOptions.IndexBuckets), 0)]
+    [InlineData(nameof(GridTagOptions.RemovalBatchSize), 20_000)]
+    [InlineData(nameof(GridTagOptions.RemovalConcurrency), 0)]
+    [InlineData(nameof(GridTagOptions.ScanBatchSize), 1)]
+    [InlineData(nameof(GridTagOptions.UpdateBatchSize), 0)]
+    public void Out_of_range_settings_fail_naming_the_setting(string name, int value)
+    {
+        var options = new GridTagOptions();
+        typeof(GridTagOptions).GetProperty(name)!.SetValue(options, value);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
+        Assert.Contains("Grid:Tags:" + name, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Silo_options_validate_their_tag_settings()
+    {
+        var options = new GridSiloOptions { Tags = new GridTagOptions { FlushTimeout = TimeSpan.Zero } };
+        var error = Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
+        Assert.Contains("FlushTimeout", error.Message, StringComparison.Ordinal);
+    }
+}
