@@ -26,7 +26,7 @@ public sealed partial class GridCache
     };
 
     /// <summary>The connection to the cluster was lost: the near cache can no longer hear about changes, so it empties.</summary>
-    internal void OnConnectionLost() => _coordinator?.OnConnectionLost();
+    internal void OnConnectionLost(bool expected = false) => _coordinator?.OnConnectionLost(expected);
 
     /// <summary>
     /// A read through the near cache: a fresh local copy answers at once; otherwise the grid answers a tracked read, and

@@ -69,10 +69,17 @@ internal sealed partial class NearCacheCoordinator : IInvalidationObserver, IDis
     }
 
     /// <summary>The client lost its connection to the cluster: nothing held can be trusted.</summary>
-    public void OnConnectionLost()
+    public void OnConnectionLost(bool expected)
     {
         _store.Clear();
-        LogCleared(_logger);
+        if (expected)
+        {
+            LogClearedOnStop(_logger);
+        }
+        else
+        {
+            LogCleared(_logger);
+        }
     }
 
     public void Dispose()
@@ -160,6 +167,9 @@ internal sealed partial class NearCacheCoordinator : IInvalidationObserver, IDis
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Near cache cleared: the connection to the cluster was lost")]
     private static partial void LogCleared(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Near cache cleared: the client is stopping")]
+    private static partial void LogClearedOnStop(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing near-cache subscriptions failed; retrying on the next tick")]
     private static partial void LogRenewFailed(ILogger logger, Exception error);

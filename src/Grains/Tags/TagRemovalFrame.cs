@@ -34,8 +34,7 @@ internal static class TagRemovalFrame
     public static byte[] Build(int count, ReadOnlySpan<byte> body)
     {
         using var frame = new FrameBuffer(body.Length + 8);
-        frame.WriteByte(OpFrame.Version);
-        frame.WriteVarint((ulong)count);
+        OpFrame.WriteHeader(frame, count, trackingSlot: -1);
         frame.WriteRaw(body);
         return frame.ToArray();
     }

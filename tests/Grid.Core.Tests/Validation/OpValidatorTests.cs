@@ -18,6 +18,8 @@ public sealed class OpValidatorTests
         OpCode.ListPush => new GridOp { Code = code, Key = [1], Values = [[2]] },
         OpCode.ListPop => new GridOp { Code = code, Key = [1], Arg0 = 1 },
         OpCode.RemoveTagged => new GridOp { Code = code, Key = [1], Tags = ["t"] },
+        OpCode.LeaseAcquire => new GridOp { Code = code, Key = [1], Value = [7], Arg0 = 1_000 },
+        OpCode.LeaseRelease => new GridOp { Code = code, Key = [1], Value = [7] },
         _ => new GridOp { Code = code, Key = [1] },
     };
 
