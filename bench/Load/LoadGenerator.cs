@@ -119,7 +119,7 @@ internal sealed class LoadGenerator
 
     private static async Task RunLoopAsync(LoopContext c, LoopState s, int index)
     {
-        var random = new FastRandom(((ulong)index + 1) * 0x9E37_79B9_7F4A_7C15UL);
+        var random = FastRandom.ForStream(index);
         var target = c.Target;
         var keys = c.Keys;
         var chooser = c.Chooser;
