@@ -60,10 +60,12 @@ internal sealed class LoadGenerator
         long wall0 = Stopwatch.GetTimestamp();
         var client0 = ProcStat.CpuTime(Environment.ProcessId);
         var server0 = ProcStat.CpuTime(serverPids);
+        request.Probe?.WindowStarted();
         await DelayUntilAsync(context.MeasureEnd, cancellationToken);
         long wall1 = Stopwatch.GetTimestamp();
         var client1 = ProcStat.CpuTime(Environment.ProcessId);
         var server1 = ProcStat.CpuTime(serverPids);
+        request.Probe?.WindowEnded();
 
         var all = Task.WhenAll(tasks);
         try
