@@ -14,7 +14,7 @@ internal static class BenchCommandLine
         var smoke = new Option<bool>("--smoke") { Description = "Seconds-long check: 1 silo, one cell per system at N=16 for 0.5 s, 10k-entry memory check. Writes the same files." };
         var only = new Option<string[]>("--only")
         {
-            Description = "Systems to measure: redis, grid, grid-unbatched (comma-separated or repeated).",
+            Description = "Systems to measure: redis, grid, grid-unbatched, grid-l1 (comma-separated or repeated).",
             AllowMultipleArgumentsPerToken = true,
         };
         var duration = new Option<double?>("--duration") { Description = "Measured seconds per cell." };

@@ -8,21 +8,25 @@ namespace Grid.Bench.Hosting;
 
 /// <summary>
 /// The harness's grid client: a generic host with <c>AddGridCache</c> (batching on), plus a second
-/// <see cref="GridCache"/> over the same cluster client with batching off (one grain call per operation).
+/// <see cref="GridCache"/> over the same cluster client with batching off (one grain call per operation). Both have the
+/// near cache off, so every read they measure is answered by the grid; <see cref="ConnectNearCacheAsync"/> makes the
+/// near-cache client of the grid-l1 system.
 /// </summary>
 internal sealed class GridConnection : IAsyncDisposable
 {
     private readonly IHost _host;
+    private readonly SiloCluster _cluster;
 
-    private GridConnection(IHost host, GridCache batched, GridCache unbatched, IClusterClient client)
+    private GridConnection(IHost host, SiloCluster cluster, GridCache batched, GridCache unbatched, IClusterClient client)
     {
         _host = host;
+        _cluster = cluster;
         Batched = batched;
         Unbatched = unbatched;
         Client = client;
     }
 
-    /// <summary>The default client: natural batching per silo.</summary>
+    /// <summary>The default client: natural batching per silo; near cache off.</summary>
     public GridCache Batched { get; }
 
     /// <summary>Batching off: one partition grain call per operation.</summary>
@@ -38,7 +42,7 @@ internal sealed class GridConnection : IAsyncDisposable
         builder.Logging.AddProvider(new FileLoggerProvider(logPath));
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
-        builder.AddGridCache(o => Configure(o, cluster, batching: true));
+        builder.AddGridCache(o => Configure(o, cluster, batching: true, nearCache: false));
         var host = builder.Build();
         try
         {
@@ -47,9 +51,9 @@ internal sealed class GridConnection : IAsyncDisposable
             var client = host.Services.GetRequiredService<IClusterClient>();
             await WaitForSilosAsync(batched, cluster.Count, cancellationToken);
             var unbatchedOptions = new GridClientOptions();
-            Configure(unbatchedOptions, cluster, batching: false);
+            Configure(unbatchedOptions, cluster, batching: false, nearCache: false);
             var unbatched = await GridCache.ConnectAsync(client, unbatchedOptions, cancellationToken: cancellationToken);
-            return new GridConnection(host, batched, unbatched, client);
+            return new GridConnection(host, cluster, batched, unbatched, client);
         }
         catch
         {
@@ -57,6 +61,14 @@ internal sealed class GridConnection : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// A fresh client with the near cache on, over the same cluster client: each grid-l1 measurement gets its own (an
+    /// empty L1 that its warm-up fills), and disposing it ends its subscriptions, so the other systems' cells see no
+    /// invalidation traffic.
+    /// </summary>
+    public Task<NearCacheClient> ConnectNearCacheAsync(CancellationToken cancellationToken) =>
+        NearCacheClient.ConnectAsync(Client, options => Configure(options, _cluster, batching: true, nearCache: true), _host.Services.GetRequiredService<ILoggerFactory>(), cancellationToken);
 
     /// <summary>Counters of every silo.</summary>
     public async Task<IReadOnlyList<GridSiloStatistics>> StatisticsAsync() => await Batched.GetSiloStatisticsAsync();
@@ -80,7 +92,7 @@ internal sealed class GridConnection : IAsyncDisposable
         await StopHostAsync(_host);
     }
 
-    private static void Configure(GridClientOptions options, SiloCluster cluster, bool batching)
+    private static void Configure(GridClientOptions options, SiloCluster cluster, bool batching, bool nearCache)
     {
         if (cluster.MembershipRedis is { } redis)
         {
@@ -94,6 +106,15 @@ internal sealed class GridConnection : IAsyncDisposable
         options.Batching = batching;
         options.ConnectTimeout = TimeSpan.FromSeconds(60);
         options.ResponseTimeout = TimeSpan.FromSeconds(30);
+
+        // grid and grid-unbatched measure the grid itself: no read may be answered locally. grid-l1 keeps the near
+        // cache's defaults except room for the Zipf hot set and an explicit 30 s staleness bound.
+        options.NearCache.Enabled = nearCache;
+        if (nearCache)
+        {
+            options.NearCache.MaxEntries = NearCacheClient.MaxEntries;
+            options.NearCache.MaxStaleness = NearCacheClient.MaxStaleness;
+        }
     }
 
     private static async Task WaitForSilosAsync(GridCache cache, int expected, CancellationToken cancellationToken)

@@ -60,10 +60,12 @@ internal sealed class LoadGenerator
         long wall0 = Stopwatch.GetTimestamp();
         var client0 = ProcStat.CpuTime(Environment.ProcessId);
         var server0 = ProcStat.CpuTime(serverPids);
+        request.Probe?.WindowStarted();
         await DelayUntilAsync(context.MeasureEnd, cancellationToken);
         long wall1 = Stopwatch.GetTimestamp();
         var client1 = ProcStat.CpuTime(Environment.ProcessId);
         var server1 = ProcStat.CpuTime(serverPids);
+        request.Probe?.WindowEnded();
 
         var all = Task.WhenAll(tasks);
         try
@@ -119,7 +121,7 @@ internal sealed class LoadGenerator
 
     private static async Task RunLoopAsync(LoopContext c, LoopState s, int index)
     {
-        var random = new FastRandom(((ulong)index + 1) * 0x9E37_79B9_7F4A_7C15UL);
+        var random = FastRandom.ForStream(index);
         var target = c.Target;
         var keys = c.Keys;
         var chooser = c.Chooser;

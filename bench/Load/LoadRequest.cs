@@ -24,4 +24,7 @@ internal sealed record LoadRequest
 
     /// <summary>Open loop: total ops/s over all loops; null = closed loop (each loop sends again as soon as it gets an answer).</summary>
     public double? Rate { get; init; }
+
+    /// <summary>Read at the measured window's edges (e.g. the near cache's counters); null = nothing.</summary>
+    public IWindowProbe? Probe { get; init; }
 }

@@ -4,7 +4,7 @@ namespace Grid.Bench.Reporting;
 
 /// <summary>One system measured on one cell.</summary>
 /// <param name="Silos">The phase's grid topology (redis-server rows carry the phase they were measured in).</param>
-/// <param name="System">redis, grid or grid-unbatched.</param>
+/// <param name="System">redis, grid, grid-unbatched or grid-l1.</param>
 /// <param name="ValueSize">Value bytes.</param>
 /// <param name="GetPercent">Share of gets (the rest are sets).</param>
 /// <param name="Distribution">Key choice.</param>
@@ -23,6 +23,9 @@ internal sealed record CellResult(
     LoadMeasurement Measurement,
     double? HitRatio)
 {
+    /// <summary>The near cache's counters over the measured window (grid-l1 only).</summary>
+    public NearCacheWindow? NearCache { get; init; }
+
     public bool SameWorkload(CellResult other) =>
         ValueSize == other.ValueSize && GetPercent == other.GetPercent && Distribution == other.Distribution && Concurrency == other.Concurrency;
 

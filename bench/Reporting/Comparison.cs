@@ -9,6 +9,7 @@ internal sealed record Comparison(int Silos, string System, List<(CellResult Cha
     {
         SystemNames.Redis => $"redis-server alone ({SiloText} phase)",
         SystemNames.GridUnbatched => $"Grid, one grain call per operation (Batching = false), {SiloText} vs redis-server",
+        SystemNames.GridL1 => $"Grid with near cache vs redis-server ({SiloText})",
         _ => $"Grid, {SiloText}{(Silos > 1 ? " (Redis membership)" : "")} vs redis-server",
     };
 
@@ -44,14 +45,14 @@ internal sealed record Comparison(int Silos, string System, List<(CellResult Cha
         return comparisons;
     }
 
-    /// <summary>Geometric means of the ops/s and p99 ratios over the rows that have a redis-server pair.</summary>
-    public (double? Ops, double? P99, double? MinOps, double? MaxOps) Summary()
+    /// <summary>Geometric means of the ops/s and p99 ratios over the rows that have a redis-server pair (and pass <paramref name="filter"/>).</summary>
+    public (double? Ops, double? P99, double? MinOps, double? MaxOps) Summary(Func<CellResult, bool>? filter = null)
     {
         var ops = new List<double>();
         var p99 = new List<double>();
         foreach (var (challenger, redis) in Rows)
         {
-            if (redis is null)
+            if (redis is null || (filter is not null && !filter(challenger)))
             {
                 continue;
             }

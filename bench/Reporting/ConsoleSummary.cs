@@ -3,18 +3,28 @@ using Spectre.Console;
 
 namespace Grid.Bench.Reporting;
 
-/// <summary>The main table and where the files are, printed when the run ends.</summary>
+/// <summary>The main table, the near-cache table and where the files are, printed when the run ends.</summary>
 internal static class ConsoleSummary
 {
     public static void Print(BenchResults results, List<string> files, string directory, bool interactive, TimeSpan elapsed)
     {
         var comparisons = Comparison.All(results);
-        var main = comparisons.Count > 0 ? comparisons[0] : null;
+        var shown = new List<Comparison>(2);
+        if (comparisons.Count > 0)
+        {
+            shown.Add(comparisons[0]);
+        }
+
+        if (comparisons.Find(c => c.System == SystemNames.GridL1) is { } near && !shown.Contains(near))
+        {
+            shown.Add(near);
+        }
+
         if (interactive)
         {
-            if (main is not null)
+            foreach (var comparison in shown)
             {
-                AnsiConsole.Write(SpectreTable(main));
+                AnsiConsole.Write(SpectreTable(comparison));
             }
 
             if (results.Failure is { } failure)
@@ -26,10 +36,10 @@ internal static class ConsoleSummary
             return;
         }
 
-        if (main is not null)
+        foreach (var comparison in shown)
         {
             Console.WriteLine();
-            Console.WriteLine(PlainTable(main));
+            Console.WriteLine(PlainTable(comparison));
         }
 
         if (results.Failure is { } error)
@@ -80,7 +90,9 @@ internal static class ConsoleSummary
 
     private static List<string> Columns(Comparison comparison) => comparison.System == SystemNames.Redis
         ? ["value", "mix", "keys", "N", "ops/s", "p50 µs", "p99 µs", "p99.9 µs"]
-        : ["value", "mix", "keys", "N", "redis ops/s", $"{comparison.System} ops/s", "ops/s ×", "redis p99 µs", $"{comparison.System} p99 µs", "p99 ×"];
+        : comparison.System == SystemNames.GridL1
+            ? ["value", "mix", "keys", "N", "redis ops/s", $"{comparison.System} ops/s", "ops/s ×", "L1 hits", "redis p99 µs", $"{comparison.System} p99 µs", "p99 ×"]
+            : ["value", "mix", "keys", "N", "redis ops/s", $"{comparison.System} ops/s", "ops/s ×", "redis p99 µs", $"{comparison.System} p99 µs", "p99 ×"];
 
     private static List<List<string>> Rows(Comparison comparison)
     {
@@ -95,8 +107,8 @@ internal static class ConsoleSummary
             }
 
             var r = redis?.Measurement;
-            rows.Add(
-            [
+            var cells = new List<string>
+            {
                 $"{row.ValueSize} B",
                 row.Mix,
                 row.DistributionName,
@@ -104,10 +116,16 @@ internal static class ConsoleSummary
                 r is null ? "–" : Fmt.Int(r.OpsPerSecond),
                 Fmt.Int(m.OpsPerSecond),
                 Fmt.Ratio(r is null ? null : Fmt.Divide(m.OpsPerSecond, r.OpsPerSecond)),
-                r is null ? "–" : Fmt.Int(r.P99Micros),
-                Fmt.Int(m.P99Micros),
-                Fmt.Ratio(r is null ? null : Fmt.Divide(m.P99Micros, r.P99Micros)),
-            ]);
+            };
+            if (comparison.System == SystemNames.GridL1)
+            {
+                cells.Add(row.NearCache?.HitRatio is { } h ? Fmt.Dec(h * 100) + "%" : "–");
+            }
+
+            cells.Add(r is null ? "–" : Fmt.Int(r.P99Micros));
+            cells.Add(Fmt.Int(m.P99Micros));
+            cells.Add(Fmt.Ratio(r is null ? null : Fmt.Divide(m.P99Micros, r.P99Micros)));
+            rows.Add(cells);
         }
 
         return rows;

@@ -9,7 +9,8 @@ internal static class CsvReport
 {
     public const string Header =
         "section,silos,system,value_bytes,get_percent,distribution,concurrency,keys,pipeline,warmup_s,measured_s,ops,ops_per_s,p50_us,p99_us,p999_us,max_us,mean_us," +
-        "errors,stuck_loops,hit_ratio,client_cpu_pct,server_cpu_pct,cpu_us_per_op,ops_ratio_vs_redis,p99_ratio_vs_redis,first_error";
+        "errors,stuck_loops,hit_ratio,client_cpu_pct,server_cpu_pct,cpu_us_per_op,ops_ratio_vs_redis,p99_ratio_vs_redis," +
+        "near_cache_hit_ratio,near_cache_hits,near_cache_misses,near_cache_promotions,near_cache_invalidations,first_error";
 
     public static string Results(BenchResults results)
     {
@@ -20,6 +21,7 @@ internal static class CsvReport
         {
             var m = cell.Measurement;
             var redis = cell.System == SystemNames.Redis ? null : results.RedisFor(cell)?.Measurement;
+            var near = cell.NearCache;
             csv.AppendLine(string.Join(',',
                 "throughput",
                 I(cell.Silos),
@@ -47,6 +49,11 @@ internal static class CsvReport
                 Fmt.Csv(m.CpuMicrosPerOp),
                 Fmt.Csv(redis is null ? null : Fmt.Divide(m.OpsPerSecond, redis.OpsPerSecond)),
                 Fmt.Csv(redis is null ? null : Fmt.Divide(m.P99Micros, redis.P99Micros)),
+                Fmt.Csv(near?.HitRatio),
+                near is null ? "" : I(near.Hits),
+                near is null ? "" : I(near.Misses),
+                near is null ? "" : I(near.Promotions),
+                near is null ? "" : I(near.InvalidationsReceived),
                 Quote(m.FirstError)));
         }
 
@@ -71,6 +78,7 @@ internal static class CsvReport
                 "", "", "", "", "", "", "",
                 Fmt.Csv(row.ServerCpuPercent),
                 "", "", "",
+                "", "", "", "", "",
                 Quote(row.Command)));
         }
 

@@ -75,6 +75,9 @@ internal sealed record BenchPlan
 
         // Without an explicit --only, the one-grain-call-per-op client is measured on the 100 B uniform 90/10 cells of 1 silo.
         bool unbatchedColumn = !explicitSystems && !options.NoBatching && mode != BenchMode.Smoke;
+
+        // Likewise the near-cache client (grid-l1, it needs batching) on the 100 B 90/10 cells of 1 silo, uniform and Zipf.
+        bool nearCacheColumn = !explicitSystems && !options.NoBatching;
         bool anyGrid = baseSystems.Exists(SystemNames.IsGrid);
         bool anyRedis = baseSystems.Contains(SystemNames.Redis);
 
@@ -97,14 +100,20 @@ internal sealed record BenchPlan
             }
 
             var templates = Templates(mode, siloCount);
-            var unbatched = unbatchedColumn && siloCount == 1 ? UnbatchedTemplates(mode) : [];
+            var unbatched = Expand(unbatchedColumn && siloCount == 1 ? UnbatchedTemplates(mode) : [], options.Concurrency);
+            var nearCache = Expand(nearCacheColumn && siloCount == 1 ? NearCacheTemplates(mode) : [], options.Concurrency);
             var cells = new List<CellPlan>();
             foreach (var (size, mix, distribution, concurrency) in Expand(templates, options.Concurrency))
             {
                 var systems = new List<string>(baseSystems);
-                if (Contains(Expand(unbatched, options.Concurrency), size, mix, distribution, concurrency) && !systems.Contains(SystemNames.GridUnbatched))
+                if (Contains(unbatched, size, mix, distribution, concurrency) && !systems.Contains(SystemNames.GridUnbatched))
                 {
                     systems.Add(SystemNames.GridUnbatched);
+                }
+
+                if (Contains(nearCache, size, mix, distribution, concurrency) && !systems.Contains(SystemNames.GridL1))
+                {
+                    systems.Add(SystemNames.GridL1);
                 }
 
                 cells.Add(new CellPlan(size, mix, distribution, concurrency, systems));
@@ -136,7 +145,7 @@ internal sealed record BenchPlan
             case BenchMode.Smoke:
                 return [(100, 90, u, [16])];
             case BenchMode.Quick when silos == 1:
-                return [(100, 90, u, AllConcurrency), (100, 50, u, [64]), (100, 90, z, [64]), (4096, 90, u, [64])];
+                return [(100, 90, u, AllConcurrency), (100, 50, u, [64]), (100, 90, z, [64, 256]), (4096, 90, u, [64])];
             case BenchMode.Quick:
                 return [(100, 90, u, [16, 64, 256])];
             default:
@@ -159,6 +168,14 @@ internal sealed record BenchPlan
     {
         BenchMode.Quick => [(100, 90, KeyDistribution.Uniform, [1, 64])],
         _ => [(100, 90, KeyDistribution.Uniform, AllConcurrency)],
+    };
+
+    /// <summary>The cells grid-l1 joins by default (each must also be one of the mode's cells).</summary>
+    private static List<(int Size, int Mix, KeyDistribution Distribution, int[] Concurrency)> NearCacheTemplates(BenchMode mode) => mode switch
+    {
+        BenchMode.Smoke => [(100, 90, KeyDistribution.Uniform, [16])],
+        BenchMode.Quick => [(100, 90, KeyDistribution.Zipf, [64, 256]), (100, 90, KeyDistribution.Uniform, [64, 256])],
+        _ => [(100, 90, KeyDistribution.Uniform, AllConcurrency), (100, 90, KeyDistribution.Zipf, AllConcurrency)],
     };
 
     private static List<(int Size, int Mix, KeyDistribution Distribution, int Concurrency)> Expand(

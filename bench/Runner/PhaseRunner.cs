@@ -130,7 +130,7 @@ internal sealed class PhaseRunner(RunContext run, BenchPlan plan, PhasePlan phas
         foreach (var system in systems)
         {
             run.Progress.Status($"warming up {system} ({cell.ValueSize} B)");
-            var (target, serverPids, _) = Target(system, grid, cluster);
+            await using var target = await SystemTarget.CreateAsync(system, dataRedis, grid, cluster, cancellationToken);
             var request = new LoadRequest
             {
                 KeySpace = keys,
@@ -142,7 +142,7 @@ internal sealed class PhaseRunner(RunContext run, BenchPlan plan, PhasePlan phas
                 Warmup = TimeSpan.Zero,
                 Duration = duration,
             };
-            await run.Generator.RunAsync(target, request, serverPids, cancellationToken);
+            await run.Generator.RunAsync(target.Target, request, target.ServerPids, cancellationToken);
         }
     }
 
@@ -157,7 +157,7 @@ internal sealed class PhaseRunner(RunContext run, BenchPlan plan, PhasePlan phas
     {
         string name = $"{system} {phase.Silos}s {cell.ValueSize}B {cell.GetPercent}/{100 - cell.GetPercent} {(cell.Distribution == KeyDistribution.Uniform ? "uniform" : "zipf")} N={cell.Concurrency}";
         run.Progress.Status(name);
-        var (target, serverPids, counters) = Target(system, grid, cluster);
+        await using var target = await SystemTarget.CreateAsync(system, dataRedis, grid, cluster, cancellationToken);
 
         var request = new LoadRequest
         {
@@ -170,22 +170,32 @@ internal sealed class PhaseRunner(RunContext run, BenchPlan plan, PhasePlan phas
             Warmup = plan.Warmup,
             Duration = plan.Duration,
             Rate = plan.Rate,
+            Probe = target.Probe,
         };
 
         // Start each cell from a clean client heap, so one cell's garbage is not collected during the next.
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        var (hits0, misses0) = await counters();
-        var measurement = await run.Generator.RunAsync(target, request, serverPids, cancellationToken);
-        var (hits1, misses1) = await counters();
+        var (hits0, misses0) = await target.Counters();
+        var measurement = await run.Generator.RunAsync(target.Target, request, target.ServerPids, cancellationToken);
+        var (hits1, misses1) = await target.Counters();
         long reads = (hits1 - hits0) + (misses1 - misses0);
         double? hitRatio = reads > 0 ? (hits1 - hits0) / (double)reads : null;
 
-        var result = new CellResult(phase.Silos, system, cell.ValueSize, cell.GetPercent, cell.Distribution, cell.Concurrency, phase.Keys, measurement, hitRatio);
+        var result = new CellResult(phase.Silos, system, cell.ValueSize, cell.GetPercent, cell.Distribution, cell.Concurrency, phase.Keys, measurement, hitRatio)
+        {
+            NearCache = target.Probe?.Window,
+        };
         run.Results.Cells.Add(result);
         if (measurement.Errors > 0 || measurement.StuckLoops > 0)
         {
             run.Results.Notes.Add($"{name}: {measurement.Errors:N0} errors, {measurement.StuckLoops} stuck loops; first: {measurement.FirstError}");
+        }
+
+        // (PartitionsDropped is not noted: the client counts its first value from each partition as a drop.)
+        if (result.NearCache is { Clears: > 0 } l1)
+        {
+            run.Results.Notes.Add($"{name}: the near cache was cleared {l1.Clears:N0} time(s) during the window (the client lost its connection to the cluster).");
         }
 
         string ratio = "";
@@ -194,49 +204,12 @@ internal sealed class PhaseRunner(RunContext run, BenchPlan plan, PhasePlan phas
             ratio = $"  ({measurement.OpsPerSecond / redisRow.Measurement.OpsPerSecond:0.00}× redis)";
         }
 
-        run.Progress.StepDone($"{name,-44} {measurement.OpsPerSecond,10:N0} ops/s  p50 {measurement.P50Micros,6:N0} µs  p99 {measurement.P99Micros,7:N0} µs  p99.9 {measurement.P999Micros,7:N0} µs  CPU c {measurement.ClientCpuPercent:0}% s {measurement.ServerCpuPercent:0}%{ratio}{(measurement.Errors > 0 ? $"  {measurement.Errors:N0} errors" : "")}");
+        string near = result.NearCache?.HitRatio is { } l1Hits ? $"  L1 hits {l1Hits * 100:0.0}%" : "";
+        run.Progress.StepDone($"{name,-44} {measurement.OpsPerSecond,10:N0} ops/s  p50 {measurement.P50Micros,6:N0} µs  p99 {measurement.P99Micros,7:N0} µs  p99.9 {measurement.P999Micros,7:N0} µs  CPU c {measurement.ClientCpuPercent:0}% s {measurement.ServerCpuPercent:0}%{near}{ratio}{(measurement.Errors > 0 ? $"  {measurement.Errors:N0} errors" : "")}");
 
         if (cluster?.Exited() is { Count: > 0 } gone)
         {
             throw new InvalidOperationException($"Silo process(es) died during {name}: {string.Join("; ", gone)}");
         }
-    }
-
-    private (IKeyValueTarget Target, IReadOnlyList<int> ServerPids, Func<Task<(long Hits, long Misses)>> Counters) Target(string system, GridConnection? grid, SiloCluster? cluster)
-    {
-        IKeyValueTarget target;
-        IReadOnlyList<int> serverPids;
-        Func<Task<(long Hits, long Misses)>> counters;
-        if (system == SystemNames.Redis)
-        {
-            var redis = dataRedis ?? throw new InvalidOperationException("No redis-server was started.");
-            target = new RedisTarget(redis.Database);
-            serverPids = [redis.ProcessId];
-            counters = async () =>
-            {
-                var info = await redis.InfoAsync("stats");
-                return (long.Parse(info["keyspace_hits"], System.Globalization.CultureInfo.InvariantCulture), long.Parse(info["keyspace_misses"], System.Globalization.CultureInfo.InvariantCulture));
-            };
-        }
-        else
-        {
-            var connection = grid ?? throw new InvalidOperationException("No grid was started.");
-            target = new GridTarget(system == SystemNames.GridUnbatched ? connection.Unbatched : connection.Batched);
-            serverPids = cluster!.ProcessIds;
-            counters = async () =>
-            {
-                long hits = 0;
-                long misses = 0;
-                foreach (var silo in await connection.StatisticsAsync())
-                {
-                    hits += silo.Hits;
-                    misses += silo.Misses;
-                }
-
-                return (hits, misses);
-            };
-        }
-
-        return (target, serverPids, counters);
     }
 }

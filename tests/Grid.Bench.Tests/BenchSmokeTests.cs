@@ -9,7 +9,7 @@ namespace Grid.Bench.Tests;
 public sealed class BenchSmokeTests
 {
     [Fact]
-    public async Task Smoke_run_writes_results_with_nonzero_throughput_for_redis_and_grid()
+    public async Task Smoke_run_writes_results_with_nonzero_throughput_for_redis_grid_and_grid_l1()
     {
         Assert.True(
             ExecutableLocator.Find("redis-server") is not null,
@@ -33,6 +33,9 @@ public sealed class BenchSmokeTests
             var opsPerSecond = ThroughputBySystem(Path.Combine(run, "results.csv"));
             Assert.True(opsPerSecond.TryGetValue("redis", out double redis) && redis > 0, $"No redis row with ops/s > 0 in results.csv:{Environment.NewLine}{markdown}");
             Assert.True(opsPerSecond.TryGetValue("grid", out double grid) && grid > 0, $"No grid row with ops/s > 0 in results.csv:{Environment.NewLine}{markdown}");
+            Assert.True(opsPerSecond.TryGetValue("grid-l1", out double gridL1) && gridL1 > 0, $"No grid-l1 row with ops/s > 0 in results.csv:{Environment.NewLine}{markdown}");
+            Assert.Contains("## Grid with near cache vs redis-server", markdown, StringComparison.Ordinal);
+            Assert.Contains("L1 hit ratio", markdown, StringComparison.Ordinal);
             Assert.Contains("| memory", markdown, StringComparison.Ordinal);
             Assert.Contains("redis-benchmark", markdown, StringComparison.Ordinal);
         }

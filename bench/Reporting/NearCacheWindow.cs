@@ -1,0 +1,29 @@
+namespace Grid.Bench.Reporting;
+
+/// <summary>The near cache's counters over one measured window (differences of <c>GetStatistics()</c> at its edges).</summary>
+internal sealed record NearCacheWindow
+{
+    /// <summary>Gets answered by the near cache.</summary>
+    public long Hits { get; init; }
+
+    /// <summary>Gets that looked in the near cache and went on to the grid.</summary>
+    public long Misses { get; init; }
+
+    /// <summary>Values read from the grid and kept.</summary>
+    public long Promotions { get; init; }
+
+    public long InvalidationsReceived { get; init; }
+
+    public long PartitionsDropped { get; init; }
+
+    public long Clears { get; init; }
+
+    /// <summary>Entries held when the window closed.</summary>
+    public long EntriesAtEnd { get; init; }
+
+    /// <summary>Value bytes held when the window closed.</summary>
+    public long BytesAtEnd { get; init; }
+
+    /// <summary>Hits ÷ (hits + misses); null when no get looked.</summary>
+    public double? HitRatio => Hits + Misses > 0 ? (double)Hits / (Hits + Misses) : null;
+}
