@@ -17,13 +17,19 @@ public sealed partial class GridCache
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<byte[]?> GetAsync(string key, GridReadOptions? options, CancellationToken cancellationToken = default)
     {
-        var keyBytes = EncodeKey(key);
-        if (_near is not null && options?.BypassNearCache != true)
+        bool near = _near is not null && options?.BypassNearCache != true;
+        if (near && key is not null && _near!.TryGet(key, out var cached))
         {
-            return await GetThroughNearCacheAsync(key, keyBytes, options, cancellationToken).ConfigureAwait(false);
+            return cached.AsSpan().ToArray();
         }
 
-        var result = Check(await ExecuteAsync(new GridOp { Code = OpCode.Get, Key = keyBytes }, cancellationToken).ConfigureAwait(false), key);
+        var keyBytes = EncodeKey(key!);
+        if (near)
+        {
+            return await GetThroughNearCacheAsync(key!, keyBytes, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        var result = Check(await ExecuteAsync(new GridOp { Code = OpCode.Get, Key = keyBytes }, cancellationToken).ConfigureAwait(false), key!);
         return CountGridRead(result) ? result.Value : null;
     }
 

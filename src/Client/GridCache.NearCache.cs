@@ -25,21 +25,28 @@ public sealed partial class GridCache
         NearCacheBytes = _near?.Bytes ?? 0,
     };
 
+    /// <summary>A fresh near-cache copy, not copied: only for callers that read it (deserializers), never hand it out.</summary>
+    internal bool TryGetNearCached(string key, out byte[] value)
+    {
+        if (_near is not null && key is not null)
+        {
+            return _near.TryGet(key, out value);
+        }
+
+        value = null!;
+        return false;
+    }
+
     /// <summary>The connection to the cluster was lost: the near cache can no longer hear about changes, so it empties.</summary>
     internal void OnConnectionLost(bool expected = false) => _coordinator?.OnConnectionLost(expected);
 
     /// <summary>
-    /// A read through the near cache: a fresh local copy answers at once; otherwise the grid answers a tracked read, and
+    /// A read through the near cache after a local miss: the grid answers a tracked read, and
     /// a value the silo tracks for this client is kept (never longer than the grid entry, the read's or the default
     /// near-cache time to live, or <see cref="NearCacheOptions.MaxStaleness"/>).
     /// </summary>
     private async ValueTask<byte[]?> GetThroughNearCacheAsync(string key, byte[] keyBytes, GridReadOptions? options, CancellationToken cancellationToken)
     {
-        if (_near!.TryGet(key, out var cached))
-        {
-            return cached.AsSpan().ToArray();
-        }
-
         var (results, pending) = await ExecuteReadsAsync([new GridOp { Code = OpCode.Get, Key = keyBytes, Flags = OpFlags.Track }], cancellationToken).ConfigureAwait(false);
         var result = Check(results[0], key);
         return CountGridRead(result) ? KeepNear(key, result, pending?[0], options) : null;

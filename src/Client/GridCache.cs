@@ -15,7 +15,7 @@ namespace Grid.Client;
 /// partition. Create it through <c>AddGridCache</c>, or with <see cref="ConnectAsync(IClusterClient, GridClientOptions?, IGridSerializer?, ILoggerFactory?, CancellationToken)"/>
 /// over a client you already have.
 /// </summary>
-public sealed partial class GridCache : IGridCache, IDisposable
+public sealed partial class GridCache : IGridCache, IDisposable, IAsyncDisposable
 {
     private readonly IClusterClient _client;
     private readonly GridClientOptions _options;
@@ -120,7 +120,19 @@ public sealed partial class GridCache : IGridCache, IDisposable
         }
     }
 
-    /// <summary>Stops the background routing refresh.</summary>
+    /// <summary>Stops the background routing refresh and ends near-cache subscriptions, waiting (briefly) for the silos.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_coordinator is not null)
+        {
+            await _coordinator.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _router.Dispose();
+        _connectGate.Dispose();
+    }
+
+    /// <summary>Stops the background routing refresh and ends near-cache subscriptions (without waiting for the silos).</summary>
     public void Dispose()
     {
         _coordinator?.Dispose();

@@ -15,6 +15,12 @@ public static class GridCacheTypedExtensions
     public static async ValueTask<GridLookup<T>> TryGetAsync<T>(this IGridCache cache, string key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(cache);
+        // A near-cache hit deserializes straight from the cached bytes: no copy is handed out.
+        if (cache is GridCache grid && grid.TryGetNearCached(key, out var cached))
+        {
+            return new GridLookup<T>(true, cache.Serializer.Deserialize<T>(cached));
+        }
+
         var bytes = await cache.GetAsync(key, cancellationToken).ConfigureAwait(false);
         return bytes is null ? GridLookup<T>.Missing : new GridLookup<T>(true, cache.Serializer.Deserialize<T>(bytes));
     }

@@ -7,5 +7,6 @@ internal sealed class GridCacheConnector(GridCache cache) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken) => cache.ConnectAsync(cancellationToken);
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    // Runs before the Orleans client stops (hosted services stop in reverse order), so the silos still hear it.
+    public Task StopAsync(CancellationToken cancellationToken) => cache.DisposeAsync().AsTask();
 }

@@ -82,16 +82,35 @@ internal sealed partial class NearCacheCoordinator : IInvalidationObserver, IDis
         }
     }
 
-    public void Dispose()
+    public void Dispose() => _ = DisposeAsync();
+
+    /// <summary>Stops renewing, ends the subscription on every silo (so they stop tracking for this client) and drops the observer.</summary>
+    public async Task DisposeAsync()
     {
         _renewal?.Dispose();
-        if (_reference is not null)
+        _renewal = null;
+        var reference = Interlocked.Exchange(ref _reference, null);
+        if (reference is null)
         {
-            _client.DeleteObjectReference<IInvalidationObserver>(_reference);
-            _reference = null;
+            return;
         }
 
-        _syncGate.Dispose();
+        try
+        {
+            var unsubscribes = new List<Task>();
+            foreach (var channel in _subscribed)
+            {
+                unsubscribes.Add(_client.GetGrain<INearCacheHubGrain>(channel.Silo.ToParsableString() + "#hub").Unsubscribe(_clientId));
+            }
+
+            await Task.WhenAll(unsubscribes).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            _client.DeleteObjectReference<IInvalidationObserver>(reference);
+        }
+        catch (Exception ex)
+        {
+            // Too late (the client is already stopping): the silos drop the subscription when it is not renewed.
+            LogUnsubscribeFailed(_logger, ex);
+        }
     }
 
     private Task RenewAsync() => RenewAsync(null);
@@ -164,6 +183,9 @@ internal sealed partial class NearCacheCoordinator : IInvalidationObserver, IDis
         channel.NearCacheEpoch = subscription.Epoch;
         channel.TrackingSlot = subscription.Slot;
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Ending near-cache subscriptions failed; the silos expire them")]
+    private static partial void LogUnsubscribeFailed(ILogger logger, Exception error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Near cache cleared: the connection to the cluster was lost")]
     private static partial void LogCleared(ILogger logger);

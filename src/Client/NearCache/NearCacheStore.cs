@@ -4,11 +4,12 @@ using Orleans.Runtime;
 namespace Grid.Client.NearCache;
 
 /// <summary>
-/// The client's local copy of values read from the grid. Reads are lock-free (a concurrent dictionary and a reference
-/// bit); inserts and evictions take one lock and evict by CLOCK (second chance), an LRU approximation, to stay within
-/// the entry and byte bounds. Each entry remembers the partition it came from and that partition's generation when it
-/// was read: dropping a partition (a lost invalidation, a move, a restart) only bumps the generation, so its entries
-/// turn stale at once and are collected lazily.
+/// The client's local copy of values read from the grid. Reads and removals are lock-free (a concurrent dictionary, a
+/// reference bit, a dead flag); inserts take one lock and evict by CLOCK (second chance), an LRU approximation, to stay
+/// within the entry and byte bounds, reclaiming the ring slots of removed entries as the hand passes them.
+/// Each entry remembers its partition, that partition's generation and the invalidation sequence at which it was read:
+/// dropping a partition (a lost invalidation, a move, a restart) only bumps the generation, and an invalidation that
+/// predates the read (a sequence at or below the entry's) leaves the entry alone.
 /// </summary>
 internal sealed class NearCacheStore
 {
@@ -16,14 +17,19 @@ internal sealed class NearCacheStore
     private readonly PartitionState[] _partitions;
     private readonly NearEntry?[] _ring;
     private readonly Lock _ringLock = new();
+    private readonly Stack<int> _freeSlots = new();
     private readonly long _maxBytes;
     private readonly TimeProvider _time;
-    private readonly Stack<int> _freeSlots = new();
+    private readonly long _ticksPerMs;
     private int _hand;
     private int _nextUnused;
-    private int _ringCount;
+    private int _live;
     private long _bytes;
     private int _generation;
+    private long _promotions;
+    private long _invalidations;
+    private long _partitionsDropped;
+    private long _clears;
 
     public NearCacheStore(int partitionCount, int maxEntries, long maxBytes, TimeProvider time)
     {
@@ -36,6 +42,7 @@ internal sealed class NearCacheStore
         _ring = new NearEntry?[maxEntries];
         _maxBytes = maxBytes;
         _time = time;
+        _ticksPerMs = Math.Max(1, time.TimestampFrequency / 1000);
     }
 
     public StripedCounter Hits { get; } = new();
@@ -50,25 +57,18 @@ internal sealed class NearCacheStore
 
     public long Clears => Volatile.Read(ref _clears);
 
-    public int Count => _entries.Count;
+    public int Count => Volatile.Read(ref _live);
 
     public long Bytes => Volatile.Read(ref _bytes);
 
-    private long _promotions;
-    private long _invalidations;
-    private long _partitionsDropped;
-    private long _clears;
+    private long NowMs => _time.GetTimestamp() / _ticksPerMs;
 
-    private long NowMs => _time.GetTimestamp() * 1000 / _time.TimestampFrequency;
-
-    /// <summary>The value when a fresh copy is held (the stored array: callers hand out copies).</summary>
+    /// <summary>The value when a fresh copy is held (the stored array: callers hand out copies or only read it).</summary>
     public bool TryGet(string key, out byte[] value)
     {
         if (_entries.TryGetValue(key, out var entry))
         {
-            if (entry.ExpiresAtMs > NowMs
-                && entry.Generation == Volatile.Read(ref _partitions[entry.Partition].Generation)
-                && entry.GlobalGeneration == Volatile.Read(ref _generation))
+            if (IsFresh(entry, NowMs))
             {
                 entry.Referenced = true;
                 value = entry.Value;
@@ -85,9 +85,9 @@ internal sealed class NearCacheStore
     }
 
     /// <summary>
-    /// Keeps a value read from the grid, unless an invalidation newer than the read was already applied for its
-    /// partition (then the value may be stale already). <paramref name="readSequence"/> is the partition's invalidation
-    /// sequence for this client when the silo served the read.
+    /// Keeps a value read from the grid, unless an invalidation of this key newer than the read was already applied
+    /// (or may have been: the partition's recent invalidations do not reach back to the read). <paramref name="readSequence"/>
+    /// is the partition's invalidation sequence for this client when the silo served the read.
     /// </summary>
     public bool TrySet(string key, byte[] value, int partition, SiloAddress silo, long epoch, long readSequence, TimeSpan timeToLive)
     {
@@ -105,7 +105,7 @@ internal sealed class NearCacheStore
                 // First value from this silo incarnation for the partition: what came from elsewhere is not tracked here.
                 Adopt(state, silo, epoch, readSequence);
             }
-            else if (state.LastSequence > readSequence)
+            else if (state.LastSequence > readSequence && state.MayHaveInvalidatedSince(key, readSequence))
             {
                 return false;
             }
@@ -114,25 +114,27 @@ internal sealed class NearCacheStore
         }
 
         long ttl = Math.Max(1, (long)timeToLive.TotalMilliseconds);
-        var entry = new NearEntry(key, value, partition, generation, Volatile.Read(ref _generation), NowMs + ttl);
+        var entry = new NearEntry(key, value, partition, generation, Volatile.Read(ref _generation), NowMs + ttl, readSequence);
         lock (_ringLock)
         {
             if (_entries.TryGetValue(key, out var old))
             {
-                RemoveLocked(old);
+                Remove(old);
             }
 
             MakeRoomLocked(value.Length);
+            entry.Slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : _nextUnused++;
+            _ring[entry.Slot] = entry;
             _entries[key] = entry;
-            entry.Slot = PlaceLocked(entry);
-            _bytes += value.Length;
+            Interlocked.Increment(ref _live);
+            Interlocked.Add(ref _bytes, value.Length);
         }
 
         Interlocked.Increment(ref _promotions);
         return true;
     }
 
-    /// <summary>Forgets a key (a local write, or an invalidation).</summary>
+    /// <summary>Forgets a key (a local write).</summary>
     public void Remove(string key)
     {
         if (_entries.TryGetValue(key, out var entry))
@@ -141,7 +143,10 @@ internal sealed class NearCacheStore
         }
     }
 
-    /// <summary>Applies one invalidation from <paramref name="silo"/>; a gap in the sequence drops the whole partition.</summary>
+    /// <summary>
+    /// Applies one invalidation from <paramref name="silo"/>: the key's copy goes unless it was read after the change;
+    /// a gap in the sequence (or a null key, a partition reset) drops the whole partition.
+    /// </summary>
     public void Invalidate(SiloAddress silo, long epoch, int partition, long sequence, string? key)
     {
         Interlocked.Increment(ref _invalidations);
@@ -160,24 +165,24 @@ internal sealed class NearCacheStore
             }
             else if (sequence <= state.LastSequence)
             {
-                // Already seen (it predates a value we kept): applying it again only costs a miss.
+                // Already seen.
             }
             else if (sequence != state.LastSequence + 1 || key is null)
             {
                 // A gap (a lost message) or a partition reset: nothing of the partition can be trusted.
                 Drop(state);
-                state.LastSequence = sequence;
+                state.Restart(sequence);
                 return;
             }
             else
             {
-                state.LastSequence = sequence;
+                state.Record(sequence, key);
             }
         }
 
-        if (key is not null)
+        if (key is not null && _entries.TryGetValue(key, out var entry) && entry.Partition == partition && entry.ReadSequence < sequence)
         {
-            Remove(key);
+            Remove(entry);
         }
     }
 
@@ -210,22 +215,27 @@ internal sealed class NearCacheStore
             }
         }
 
-        lock (_ringLock)
+        foreach (var entry in _entries.Values)
         {
-            foreach (var entry in _entries.Values)
-            {
-                RemoveLocked(entry);
-            }
+            Remove(entry);
         }
     }
 
-    /// <summary>Drops a partition's copies and makes <paramref name="silo"/> (in <paramref name="epoch"/>) its source from <paramref name="sequence"/> on.</summary>
+    private bool IsFresh(NearEntry entry, long now) =>
+        entry.ExpiresAtMs > now
+        && entry.Generation == Volatile.Read(ref _partitions[entry.Partition].Generation)
+        && entry.GlobalGeneration == Volatile.Read(ref _generation);
+
     private void Adopt(PartitionState state, SiloAddress silo, long epoch, long sequence)
     {
-        Drop(state);
+        if (state.Silo is not null)
+        {
+            Drop(state);
+        }
+
         state.Silo = silo;
         state.Epoch = epoch;
-        state.LastSequence = sequence;
+        state.Restart(sequence);
     }
 
     private void Drop(PartitionState state)
@@ -234,48 +244,38 @@ internal sealed class NearCacheStore
         Interlocked.Increment(ref _partitionsDropped);
     }
 
+    /// <summary>Takes an entry out (once); its ring slot is reclaimed when the CLOCK hand passes it.</summary>
     private void Remove(NearEntry entry)
     {
-        lock (_ringLock)
-        {
-            RemoveLocked(entry);
-        }
-    }
-
-    private void RemoveLocked(NearEntry entry)
-    {
-        if (entry.Slot < 0 || !ReferenceEquals(_ring[entry.Slot], entry))
+        if (!entry.Kill())
         {
             return;
         }
 
-        _ring[entry.Slot] = null;
-        _freeSlots.Push(entry.Slot);
-        entry.Slot = -1;
-        _ringCount--;
-        _bytes -= entry.Value.Length;
         _entries.TryRemove(new KeyValuePair<string, NearEntry>(entry.Key, entry));
+        Interlocked.Decrement(ref _live);
+        Interlocked.Add(ref _bytes, -entry.Value.Length);
     }
 
-    /// <summary>CLOCK: evicts unreferenced entries (clearing reference bits on the way) until there is room.</summary>
+    /// <summary>CLOCK: reclaims dead slots and evicts unreferenced or stale entries until the new one fits.</summary>
     private void MakeRoomLocked(int incomingBytes)
     {
         long now = NowMs;
-        while (_ringCount >= _ring.Length || (_ringCount > 0 && _bytes + incomingBytes > _maxBytes))
+        while (Volatile.Read(ref _live) >= _ring.Length
+            || (Volatile.Read(ref _live) > 0 && Volatile.Read(ref _bytes) + incomingBytes > _maxBytes)
+            || (_freeSlots.Count == 0 && _nextUnused == _ring.Length))
         {
-            var candidate = _ring[_hand];
-            if (candidate is not null)
+            if (_ring[_hand] is { } candidate)
             {
-                bool stale = candidate.ExpiresAtMs <= now
-                    || candidate.Generation != Volatile.Read(ref _partitions[candidate.Partition].Generation)
-                    || candidate.GlobalGeneration != Volatile.Read(ref _generation);
-                if (candidate.Referenced && !stale)
+                if (!candidate.IsDead && candidate.Referenced && IsFresh(candidate, now))
                 {
                     candidate.Referenced = false;
                 }
                 else
                 {
-                    RemoveLocked(candidate);
+                    Remove(candidate);
+                    _ring[_hand] = null;
+                    _freeSlots.Push(_hand);
                 }
             }
 
@@ -283,17 +283,10 @@ internal sealed class NearCacheStore
         }
     }
 
-    /// <summary>Puts an entry in a free ring slot (one exists: <see cref="MakeRoomLocked"/> ran first).</summary>
-    private int PlaceLocked(NearEntry entry)
+    private sealed class NearEntry(string key, byte[] value, int partition, int generation, int globalGeneration, long expiresAtMs, long readSequence)
     {
-        int slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : _nextUnused++;
-        _ring[slot] = entry;
-        _ringCount++;
-        return slot;
-    }
+        private int _dead;
 
-    private sealed class NearEntry(string key, byte[] value, int partition, int generation, int globalGeneration, long expiresAtMs)
-    {
         public string Key { get; } = key;
 
         public byte[] Value { get; } = value;
@@ -306,17 +299,69 @@ internal sealed class NearCacheStore
 
         public long ExpiresAtMs { get; } = expiresAtMs;
 
+        /// <summary>The partition's invalidation sequence when the value was read: older invalidations do not apply to it.</summary>
+        public long ReadSequence { get; } = readSequence;
+
         public int Slot { get; set; } = -1;
 
         public volatile bool Referenced;
+
+        public bool IsDead => Volatile.Read(ref _dead) != 0;
+
+        /// <summary>Marks the entry removed; true for the one caller that did it.</summary>
+        public bool Kill() => Interlocked.Exchange(ref _dead, 1) == 0;
     }
 
-    /// <summary>Where a partition's near-cache entries came from, and how far its invalidations got.</summary>
+    /// <summary>
+    /// Where a partition's near-cache entries came from, how far its invalidations got, and the last few invalidated
+    /// keys (so a value read just before them can still be kept when none of them was its key).
+    /// </summary>
     private sealed class PartitionState
     {
+        private const int RecentCapacity = 64;
+        private readonly (long Sequence, string Key)[] _recent = new (long, string)[RecentCapacity];
+        private int _recentCount;
+        private int _recentNext;
+
         public SiloAddress? Silo;
         public long Epoch;
         public long LastSequence;
         public int Generation;
+
+        /// <summary>Starts counting again from <paramref name="sequence"/>, knowing no earlier invalidation.</summary>
+        public void Restart(long sequence)
+        {
+            LastSequence = sequence;
+            _recentCount = 0;
+        }
+
+        public void Record(long sequence, string key)
+        {
+            LastSequence = sequence;
+            _recent[_recentNext] = (sequence, key);
+            _recentNext = (_recentNext + 1) % RecentCapacity;
+            _recentCount = Math.Min(RecentCapacity, _recentCount + 1);
+        }
+
+        /// <summary>Whether an invalidation after <paramref name="readSequence"/> was (or, beyond what is remembered, may have been) for <paramref name="key"/>.</summary>
+        public bool MayHaveInvalidatedSince(string key, long readSequence)
+        {
+            // Remembered: the last _recentCount sequences, LastSequence - _recentCount + 1 .. LastSequence.
+            if (LastSequence - _recentCount > readSequence)
+            {
+                return true;
+            }
+
+            for (int i = 0; i < _recentCount; i++)
+            {
+                var (sequence, invalidated) = _recent[i];
+                if (sequence > readSequence && string.Equals(invalidated, key, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 }

@@ -28,13 +28,48 @@ internal sealed partial class PartitionStore
             return true;
         }
 
-        if (!_tracker!.TryReserve())
+        if (!_tracker!.TryReserve() && !EvictTracked())
         {
             return false;
         }
 
         _tracking ??= [];
         CollectionsMarshal.GetValueRefOrAddDefault(_tracking, hash, out _) = bit;
+        return true;
+    }
+
+    /// <summary>
+    /// The silo tracks as many keys as it may: this store gives up one of its own tracked keys (its clients are told to
+    /// drop their copies), and the new key takes its place. False when the store tracks nothing to give up.
+    /// </summary>
+    private bool EvictTracked()
+    {
+        if (_tracking is not { Count: > 0 } tracking)
+        {
+            return false;
+        }
+
+        ulong victim = 0;
+        ulong bits = 0;
+        foreach (var (hash, trackers) in tracking)
+        {
+            (victim, bits) = (hash, trackers);
+            break;
+        }
+
+        tracking.Remove(victim);
+        if (FindByHash(victim) is { } record)
+        {
+            _listener?.OnChanged(new StoreChange
+            {
+                Partition = Partition,
+                Version = Version,
+                Kind = StoreChangeKind.TrackingEvicted,
+                Key = EntryRecord.Key(record),
+                Trackers = bits,
+            });
+        }
+
         return true;
     }
 

@@ -142,6 +142,27 @@ internal sealed partial class PartitionStore
         }
     }
 
+    /// <summary>The record whose key hashes to <paramref name="hash"/> (tracking tables know keys only by hash), or null.</summary>
+    private byte[]? FindByHash(ulong hash)
+    {
+        uint tag = (uint)(hash >> 56);
+        int mask = _table.Length - 1;
+        for (int pos = (int)(hash >> 24) & mask; _table[pos] != EmptySlot; pos = (pos + 1) & mask)
+        {
+            uint s = _table[pos];
+            if (s != Tombstone && s >> 24 == tag)
+            {
+                byte[] record = RecordOf(_records[(int)(s & 0xFF_FFFF) - 1]);
+                if (HashKey(EntryRecord.Key(record)) == hash)
+                {
+                    return record;
+                }
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Like <see cref="Find"/>, but an expired entry is removed (and counted) and reported as absent.</summary>
     private int FindLive(ReadOnlySpan<byte> key, ulong hash, long nowMs, out int slot)
     {

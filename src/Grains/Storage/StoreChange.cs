@@ -8,6 +8,12 @@ internal enum StoreChangeKind : byte
 
     /// <summary>Removed; <see cref="StoreChange.Cause"/> says why.</summary>
     Removed = 2,
+
+    /// <summary>
+    /// Nothing changed in the entry: the silo stopped tracking it for the clients in <see cref="StoreChange.Trackers"/>
+    /// (its tracking table was full), so they must drop their copies. Carries no tags.
+    /// </summary>
+    TrackingEvicted = 3,
 }
 
 /// <summary>Why an entry was removed.</summary>
