@@ -139,7 +139,7 @@ public sealed partial class GridCache
             // As Redis MGET: a key holding another type reads as missing.
             values[i] = results[j].Status switch
             {
-                ResultStatus.Ok => KeepNear(keys[i], results[j], pending?[j], null),
+                ResultStatus.Ok => _near is null ? results[j].Value : KeepNear(keys[i], results[j], pending?[j], null)?.AsSpan().ToArray(),
                 ResultStatus.NotFound or ResultStatus.WrongType => null,
                 _ => Check(results[j], keys[i]).Value,
             };

@@ -10,6 +10,9 @@ public sealed partial class GridCache
     /// <summary>The near cache's coherence machinery (null when the near cache is off); tests reach its hooks here.</summary>
     internal NearCacheCoordinator? NearCacheCoordinator => _coordinator;
 
+    // Grid reads of near-cache misses under way, by key (shared by concurrent callers).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<byte[]?>> _nearReads = new(StringComparer.Ordinal);
+
     /// <inheritdoc />
     public GridClientStatistics GetStatistics() => new()
     {
@@ -44,12 +47,48 @@ public sealed partial class GridCache
     /// A read through the near cache after a local miss: the grid answers a tracked read, and
     /// a value the silo tracks for this client is kept (never longer than the grid entry, the read's or the default
     /// near-cache time to live, or <see cref="NearCacheOptions.MaxStaleness"/>).
+    /// Concurrent misses of one key in this client share one grid read (a hot key just invalidated would otherwise send
+    /// every waiting caller to the grid at once); a write by this client starts a fresh one for later readers.
     /// </summary>
     private async ValueTask<byte[]?> GetThroughNearCacheAsync(string key, byte[] keyBytes, GridReadOptions? options, CancellationToken cancellationToken)
     {
-        var (results, pending) = await ExecuteReadsAsync([new GridOp { Code = OpCode.Get, Key = keyBytes, Flags = OpFlags.Track }], cancellationToken).ConfigureAwait(false);
-        var result = Check(results[0], key);
-        return CountGridRead(result) ? KeepNear(key, result, pending?[0], options) : null;
+        while (true)
+        {
+            if (_nearReads.TryGetValue(key, out var shared))
+            {
+                var value = cancellationToken.CanBeCanceled
+                    ? await shared.WaitAsync(cancellationToken).ConfigureAwait(false)
+                    : await shared.ConfigureAwait(false);
+                return value?.AsSpan().ToArray();
+            }
+
+            var lead = new TaskCompletionSource<byte[]?>();
+            if (_nearReads.TryAdd(key, lead.Task))
+            {
+                return await LeadNearReadAsync(key, keyBytes, options, lead, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async ValueTask<byte[]?> LeadNearReadAsync(string key, byte[] keyBytes, GridReadOptions? options, TaskCompletionSource<byte[]?> lead, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (results, pending) = await ExecuteReadsAsync([new GridOp { Code = OpCode.Get, Key = keyBytes, Flags = OpFlags.Track }], cancellationToken).ConfigureAwait(false);
+            var result = Check(results[0], key);
+            var value = CountGridRead(result) ? KeepNear(key, result, pending?[0], options) : null;
+            lead.TrySetResult(value);
+            return value?.AsSpan().ToArray();
+        }
+        catch (Exception ex)
+        {
+            lead.TrySetException(ex);
+            throw;
+        }
+        finally
+        {
+            _nearReads.TryRemove(new KeyValuePair<string, Task<byte[]?>>(key, lead.Task));
+        }
     }
 
     /// <summary>Runs reads and returns their results with the pending ops (to know each one's silo channel).</summary>
@@ -79,7 +118,7 @@ public sealed partial class GridCache
         return (results, pending);
     }
 
-    /// <summary>Keeps a tracked value in the near cache when it may be kept; returns the caller's copy.</summary>
+    /// <summary>Keeps a tracked value in the near cache when it may be kept; returns the value (callers copy it).</summary>
     private byte[]? KeepNear(string key, in GridResult result, PendingOp? pending, GridReadOptions? options)
     {
         var value = result.Value;
@@ -106,8 +145,7 @@ public sealed partial class GridCache
             _near.TrySet(key, value, pending.Partition, channel.Silo, channel.NearCacheEpoch, result.Sequence, ttl);
         }
 
-        // The near cache keeps the array it got; the caller gets its own.
-        return value.AsSpan().ToArray();
+        return value;
     }
 
     /// <summary>Counts a grid read by its outcome; true when it found a value.</summary>
@@ -136,7 +174,14 @@ public sealed partial class GridCache
         return result;
     }
 
-    private void ForgetLocal(string key) => _near?.Remove(key);
+    private void ForgetLocal(string key)
+    {
+        if (_near is not null)
+        {
+            _near.Remove(key);
+            _nearReads.TryRemove(key, out _);
+        }
+    }
 
     /// <summary>The partition of a key (for tests and diagnostics).</summary>
     internal int PartitionOf(string key) => PartitionHasher.GetPartition(System.Text.Encoding.UTF8.GetBytes(key), _options.PartitionCount);
