@@ -138,9 +138,13 @@ internal sealed class SiloChannel
         catch (Exception ex)
         {
             var error = _listener.OnBatchFailed(this, ex);
+            bool notRun = CallFailures.ProvesNotRun(ex);
             foreach (var pending in batch)
             {
-                pending.TrySetException(error);
+                if (!_listener.TryRetry(pending, notRun))
+                {
+                    pending.TrySetException(error);
+                }
             }
 
             return;
@@ -154,7 +158,7 @@ internal sealed class SiloChannel
         // Moves the estimate a quarter of the way to this batch's figure: quick to follow, not jumpy.
         int perOp = answer.ResultFrame.Length / batch.Length;
         Volatile.Write(ref _responseBytesPerOp, _responseBytesPerOp + ((perOp - _responseBytesPerOp) / 4));
-        CompleteBatch(batch, answer.ResultFrame);
+        CompleteBatch(batch, answer.ResultFrame, _listener);
     }
 
     private static byte[] EncodeBatch(PendingOp[] batch)
@@ -174,7 +178,7 @@ internal sealed class SiloChannel
     /// Hands each caller its result. Callers' continuations run inline here, so a caller that issues its next
     /// operation right away queues it for this channel's next batch instead of costing a thread-pool hop per result.
     /// </summary>
-    private static void CompleteBatch(PendingOp[] batch, byte[] resultFrame)
+    private static void CompleteBatch(PendingOp[] batch, byte[] resultFrame, IBatchListener listener)
     {
         var reader = new FrameReader(resultFrame);
         int count = ResultFrame.ReadHeader(ref reader);
@@ -191,7 +195,14 @@ internal sealed class SiloChannel
 
         foreach (var pending in batch)
         {
-            pending.TrySetResult(ResultFrame.Read(ref reader));
+            var result = ResultFrame.Read(ref reader);
+            if (result.Status == ResultStatus.NotHere && listener.TryRetry(pending, notRun: true))
+            {
+                // The partition was moving or its silo unreachable: the op did not run, and goes again to its new home.
+                continue;
+            }
+
+            pending.TrySetResult(result);
         }
     }
 }
@@ -204,4 +215,10 @@ internal interface IBatchListener
 
     /// <summary>The silo told where partitions it does not hold live.</summary>
     void OnPartitionsMoved(PartitionLocation[] moved);
+
+    /// <summary>
+    /// Sends <paramref name="op"/> again (later, to wherever its partition lives then) when that is safe: it surely did
+    /// not run (<paramref name="notRun"/>), or it only reads. False when the caller should get the failure.
+    /// </summary>
+    bool TryRetry(PendingOp op, bool notRun);
 }

@@ -221,6 +221,7 @@ internal sealed partial class PartitionStore
                 Key = EntryRecord.Key(record),
                 Tags = EntryRecord.TagsBlock(record),
                 PreviousTags = previous is null ? default : EntryRecord.TagsBlock(RecordOf(previous)),
+                Entry = entry,
             });
         }
     }

@@ -45,6 +45,9 @@ internal readonly ref struct StoreChange
 
     /// <summary>For an overwrite: the tags block the entry had before (it may have lost tags).</summary>
     public ReadOnlySpan<byte> PreviousTags { get; init; }
+
+    /// <summary>After a write: the entry as stored now (its record <c>byte[]</c>, or a <see cref="ComplexEntry"/>); copy what you keep.</summary>
+    public object? Entry { get; init; }
 }
 
 /// <summary>
