@@ -43,7 +43,6 @@ internal sealed class SiloAgentGrain(
     {
         EnsureHome();
         replicas.Apply(items);
-        budget.EnforceBudget();
         return Task.CompletedTask;
     }
 

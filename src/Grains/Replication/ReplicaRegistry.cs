@@ -5,13 +5,21 @@ namespace Grid.Grains.Replication;
 
 /// <summary>
 /// The replicas this silo keeps for partitions whose primary lives on another silo. A replica is a
-/// <see cref="PartitionStore"/> that is never served, swept or evicted from: it only follows its primary's items, and
-/// its bytes count in this silo's memory budget (the budget covers primaries and replicas).
+/// <see cref="PartitionStore"/> that is never served, swept or evicted from: it only follows its primary's items
+/// (evictions and expirations included). Its bytes are counted apart from the silo's memory budget: the primary's own
+/// silo budgets them, and evicting primaries here to make room for other silos' replicas would empty this silo's cache.
+/// A silo therefore holds up to about (1 + replicas) × <c>MaxMemoryBytes</c> of entries.
 /// </summary>
-internal sealed class ReplicaRegistry(GridClock clock, SiloMemoryBudget budget)
+internal sealed class ReplicaRegistry(GridClock clock) : IMemoryAccount
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<int, Replica> _replicas = [];
+    private long _bytes;
+
+    /// <summary>Bytes accounted by replica stores.</summary>
+    public long Bytes => Interlocked.Read(ref _bytes);
+
+    void IMemoryAccount.Add(long deltaBytes) => Interlocked.Add(ref _bytes, deltaBytes);
 
     /// <summary>Replicas held.</summary>
     public int Count
@@ -63,7 +71,7 @@ internal sealed class ReplicaRegistry(GridClock clock, SiloMemoryBudget budget)
             case ReplicaItemKind.Seed:
                 var seed = item.Seed ?? throw new ArgumentException("A seed item carries no snapshot.", nameof(item));
                 replica?.Store.Close();
-                var store = new PartitionStore(item.Partition, clock, budget);
+                var store = new PartitionStore(item.Partition, clock, this);
                 store.Restore(seed);
                 _replicas[item.Partition] = new Replica(store) { Version = seed.Version };
                 break;

@@ -26,7 +26,7 @@ namespace Grid.Grains.Replication;
 /// partitions they belonged to, so a writer waiting on them is released only when a live replica holds its change.
 /// </para>
 /// </summary>
-internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecycleParticipant<ISiloLifecycle>, IDisposable
+internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecycleParticipant<ISiloLifecycle>
 {
     [ThreadStatic]
     private static long t_fence;
@@ -127,12 +127,6 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
 
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(ReplicationOutbox), ServiceLifecycleStage.ApplicationServices, _ => Task.CompletedTask, _ => _stopping.CancelAsync());
-
-    public void Dispose()
-    {
-        _stopping.Cancel();
-        _stopping.Dispose();
-    }
 
     /// <summary>
     /// Starts replicating a primary partition that is about to serve on this silo: queues its seed for its target.

@@ -29,7 +29,8 @@ internal sealed class SiloEntryGrain(
     IOptions<GridSiloOptions> options,
     IOptions<ClusterOptions> clusterOptions,
     ILocalSiloDetails silo,
-    ReplicationOutbox replication) : Grain, ISiloEntryGrain
+    ReplicationOutbox replication,
+    ReplicaRegistry replicas) : Grain, ISiloEntryGrain
 {
     private readonly GridLimits _limits = options.Value.Limits;
     private readonly int _partitionCount = options.Value.PartitionCount;
@@ -237,6 +238,9 @@ internal sealed class SiloEntryGrain(
             Expirations = totals.Expirations,
             Operations = totals.Operations,
             GcHeapBytes = GC.GetTotalMemory(forceFullCollection: false),
+            ReplicaPartitions = replicas.Count,
+            ReplicaEntries = replicas.Entries,
+            ReplicaBytes = replicas.Bytes,
         });
     }
 }
