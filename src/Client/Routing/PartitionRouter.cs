@@ -29,11 +29,22 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
 
     public RoutingTable Table => Volatile.Read(ref _table);
 
-    /// <summary>Reads the active silos and rebuilds the map if they changed.</summary>
+    /// <summary>Reads the active silos and rebuilds the map if they changed; gives up on calls out to silos declared dead.</summary>
     public async Task RefreshAsync()
     {
-        var hosts = await _client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(false);
-        Apply(hosts.Keys);
+        var hosts = await _client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: false).ConfigureAwait(false);
+        var active = new List<SiloAddress>(hosts.Count);
+        foreach (var (silo, status) in hosts)
+        {
+            if (status == SiloStatus.Active)
+            {
+                active.Add(silo);
+            }
+        }
+
+        var previous = Table.Silos;
+        Apply(active);
+        AbandonDead(previous, hosts);
     }
 
     /// <summary>Starts the periodic refresh.</summary>

@@ -17,6 +17,7 @@ internal sealed class SiloChannel
     private readonly IBatchListener _listener;
     private readonly int _maxBatch;
     private readonly int _maxInFlight;
+    private readonly CancellationTokenSource _abandoned = new();
     private int _inFlight;
 
     // Running estimate of result bytes per op (values read), to size batches before the answers are known.
@@ -37,6 +38,16 @@ internal sealed class SiloChannel
     public SiloAddress Silo { get; }
 
     public ISiloEntryGrain Entry => _entry;
+
+    /// <summary>How long calls still out to a silo declared dead may take to come back before they are abandoned.</summary>
+    internal static readonly TimeSpan AbandonGrace = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The silo was declared dead: stop waiting for calls still out to it (Orleans would wait for the response timeout).
+    /// Calls that Orleans rejects or re-routes come back within the grace period; after it, writes still out may or
+    /// may not have run, so they fail, and reads go again elsewhere.
+    /// </summary>
+    public void Abandon() => _abandoned.CancelAfter(AbandonGrace);
 
     public void Enqueue(PendingOp op)
     {
@@ -133,10 +144,15 @@ internal sealed class SiloChannel
         SiloBatchResult answer;
         try
         {
-            answer = await _entry.Execute(EncodeBatch(batch)).ConfigureAwait(false);
+            answer = await _entry.Execute(EncodeBatch(batch)).WaitAsync(_abandoned.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
+            if (ex is OperationCanceledException && _abandoned.IsCancellationRequested)
+            {
+                ex = new GridUnavailableException($"Silo {Silo} died while this call was out: a write in it may or may not have been applied.", ex);
+            }
+
             var error = _listener.OnBatchFailed(this, ex);
             bool notRun = CallFailures.ProvesNotRun(ex);
             foreach (var pending in batch)

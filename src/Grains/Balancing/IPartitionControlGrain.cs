@@ -10,4 +10,8 @@ internal interface IPartitionControlGrain : IGrainWithIntegerKey
     /// </summary>
     [Alias("MoveTo")]
     Task<bool> MoveTo(SiloAddress target);
+
+    /// <summary>The silo the partition is active on (a call made after <see cref="MoveTo"/> answers once it has arrived).</summary>
+    [Alias("GetLocation")]
+    Task<SiloAddress> GetLocation();
 }

@@ -150,20 +150,19 @@ internal sealed partial class PartitionBalancer(
     {
         try
         {
-            var store = registry.TryGet(partition);
-            if (store is null || !await grains.GetGrain<IPartitionControlGrain>(partition).MoveTo(target).ConfigureAwait(false))
+            var control = grains.GetGrain<IPartitionControlGrain>(partition);
+            if (registry.TryGet(partition) is null || !await control.MoveTo(target).ConfigureAwait(false))
             {
                 return;
             }
 
-            // The slot stays taken until the partition has left, so MaxConcurrentMoves bounds migrations in flight.
-            var deadline = DateTime.UtcNow + MoveTimeout;
-            while (ReferenceEquals(registry.TryGet(partition), store) && DateTime.UtcNow < deadline)
+            // The slot stays taken until the partition serves on its new silo (this call queues behind the migration), so
+            // MaxConcurrentMoves bounds the partitions in flight.
+            var arrived = await control.GetLocation().WaitAsync(MoveTimeout).ConfigureAwait(false);
+            if (!arrived.Equals(view.Local))
             {
-                await Task.Delay(10).ConfigureAwait(false);
+                Interlocked.Increment(ref _moved);
             }
-
-            Interlocked.Increment(ref _moved);
         }
         catch (Exception ex) when (ex is OrleansException or TimeoutException)
         {

@@ -111,6 +111,8 @@ internal sealed class PartitionGrain(
         }
     }
 
+    public Task<SiloAddress> GetLocation() => Task.FromResult(silo.SiloAddress);
+
     public Task<bool> MoveTo(SiloAddress target)
     {
         ArgumentNullException.ThrowIfNull(target);

@@ -190,7 +190,7 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
 
             _attached[partition] = null;
             holder = attached.Target;
-            fence = _seq;
+            fence = attached.LastSequence;
         }
 
         try
@@ -243,6 +243,7 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
             }
 
             long sequence = Enqueue(target, new PendingItem(item));
+            attached.LastSequence = sequence;
             if (fence)
             {
                 t_fence = sequence;
@@ -382,7 +383,12 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
     private PendingItem EnqueueSeed(int partition, SiloAddress target, List<SiloAddress> dropAt)
     {
         var seed = new PendingItem(new ReplicaItem { Kind = ReplicaItemKind.Seed, Partition = partition }) { DropAt = dropAt.Count == 0 ? null : dropAt };
-        Enqueue(target, seed);
+        long sequence = Enqueue(target, seed);
+        if (_attached[partition] is { } attached)
+        {
+            attached.LastSequence = sequence;
+        }
+
         return seed;
     }
 
@@ -576,5 +582,8 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
         public PartitionStore Store { get; } = store;
 
         public SiloAddress? Target { get; set; }
+
+        /// <summary>The sequence number of the partition's latest item (seed or change).</summary>
+        public long LastSequence { get; set; }
     }
 }

@@ -56,9 +56,14 @@ internal sealed class ScenarioCluster : IAsyncDisposable
         return counts;
     }
 
-    /// <summary>True when every live partition sits on its rendezvous owner among the active silos.</summary>
-    public bool IsBalanced()
+    /// <summary>True when every live partition sits on its rendezvous owner among the active silos (and, when given, that many partitions are live).</summary>
+    public bool IsBalanced(int? partitions = null)
     {
+        if (partitions is { } expected && PartitionsPerSilo().Values.Sum() != expected)
+        {
+            return false;
+        }
+
         var active = Cluster.Silos.Where(s => s.IsActive).Select(s => s.SiloAddress).OrderBy(s => s.ToParsableString(), StringComparer.Ordinal).ToArray();
         var seeds = active.Select(s => PartitionOwnership.SiloSeed(s.ToParsableString())).ToArray();
         foreach (var silo in Cluster.Silos.Where(s => s.IsActive))
@@ -76,12 +81,19 @@ internal sealed class ScenarioCluster : IAsyncDisposable
     }
 
     /// <summary>Waits until the balancer has put every partition on its owner.</summary>
-    public Task WaitUntilBalancedAsync(TimeSpan timeout) =>
-        Poll.UntilAsync(() => Task.FromResult(IsBalanced()), timeout, "every partition sits on its rendezvous owner");
+    public Task WaitUntilBalancedAsync(TimeSpan timeout, int? partitions = null) =>
+        Poll.UntilAsync(() => Task.FromResult(IsBalanced(partitions)), timeout, "every partition sits on its rendezvous owner");
 
     /// <summary>Waits until every client-visible silo count equals <paramref name="silos"/>.</summary>
     public Task WaitForActiveSilosAsync(int silos, TimeSpan timeout) =>
         Poll.UntilAsync(async () => (await Cluster.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count == silos, timeout, $"{silos} silos are active");
+
+    /// <summary>Waits until every active silo's own cluster view (what replication and balancing use) counts <paramref name="silos"/> silos.</summary>
+    public Task WaitForSiloViewsAsync(int silos, TimeSpan timeout) =>
+        Poll.UntilAsync(() => Task.FromResult(Cluster.Silos.Where(s => s.IsActive).All(s => s.ServiceProvider.GetRequiredService<Grid.Grains.Cluster.ClusterView>().Current.Silos.Length == silos)), timeout, $"every silo sees {silos} active silos");
+
+    /// <summary>Replication items not yet acknowledged, per active silo.</summary>
+    public string OutboxPending() => string.Join(", ", Cluster.Silos.Where(s => s.IsActive).Select(s => s.ServiceProvider.GetRequiredService<Grid.Grains.Replication.ReplicationOutbox>().PendingCount));
 
     /// <summary>Asserts that no silo holds more or fewer than <paramref name="tolerance"/> around the average number of partitions.</summary>
     public static string Spread(Dictionary<SiloAddress, int> counts, double tolerance, out bool within)
