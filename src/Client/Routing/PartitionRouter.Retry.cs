@@ -12,9 +12,11 @@ namespace Grid.Client.Routing;
 /// </summary>
 internal sealed partial class PartitionRouter
 {
+    private volatile bool _disposed;
+
     public bool TryRetry(PendingOp op, bool notRun)
     {
-        if (!notRun && !CallFailures.IsReadOnly(op.Op.Code))
+        if (_disposed || (!notRun && !CallFailures.IsReadOnly(op.Op.Code)))
         {
             return false;
         }
@@ -35,6 +37,12 @@ internal sealed partial class PartitionRouter
         while (true)
         {
             await Task.Delay(Math.Min(500, 10 << Math.Min(op.Retries, 6))).ConfigureAwait(false);
+            if (_disposed)
+            {
+                op.TrySetException(new GridUnavailableException("The Grid client was disposed; the operation did not run."));
+                return;
+            }
+
             var byPartition = Table.ByPartition;
             if (byPartition.Length > 0)
             {

@@ -53,7 +53,11 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
         _timer ??= TimeProvider.System.CreateTimer(_ => TriggerRefresh(), null, _options.RoutingRefreshInterval, _options.RoutingRefreshInterval);
     }
 
-    public void Dispose() => _timer?.Dispose();
+    public void Dispose()
+    {
+        _disposed = true;
+        _timer?.Dispose();
+    }
 
     internal void Apply(ICollection<SiloAddress> activeSilos)
     {

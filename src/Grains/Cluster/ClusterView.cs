@@ -99,14 +99,31 @@ internal sealed class ClusterView(IClusterMembershipService membership, ILocalSi
             return owner < 0 ? null : Silos[owner];
         }
 
-        /// <summary>The highest-ranked active silo for <paramref name="partition"/> other than <paramref name="excluded"/>, or null.</summary>
-        public SiloAddress? BestExcept(int partition, SiloAddress excluded)
+        /// <summary>
+        /// Where the replica of <paramref name="partition"/>, whose primary is on <paramref name="primary"/>, goes: the
+        /// highest-ranked other active silo, skipping the partition's owner when the primary is not on it (the balancer
+        /// is about to move the partition there, and a replica on the primary's own silo protects nothing). Null when
+        /// there is no other silo.
+        /// </summary>
+        public SiloAddress? ReplicaTarget(int partition, SiloAddress primary)
+        {
+            var owner = Owner(partition);
+            if (owner is not null && !owner.Equals(primary) && BestExcept(partition, primary, owner) is { } target)
+            {
+                return target;
+            }
+
+            return BestExcept(partition, primary);
+        }
+
+        /// <summary>The highest-ranked active silo for <paramref name="partition"/> other than the excluded ones, or null.</summary>
+        public SiloAddress? BestExcept(int partition, SiloAddress excluded, SiloAddress? alsoExcluded = null)
         {
             int best = -1;
             ulong bestWeight = 0;
             for (int i = 0; i < Silos.Length; i++)
             {
-                if (Silos[i].Equals(excluded))
+                if (Silos[i].Equals(excluded) || Silos[i].Equals(alsoExcluded))
                 {
                     continue;
                 }

@@ -31,10 +31,19 @@ internal sealed partial class ClusterViewWatcher(
     {
         try
         {
+            var silos = view.Current.Silos;
             view.Notify();
             await foreach (var update in membership.MembershipUpdates.WithCancellation(_stopping.Token))
             {
-                LogMembership(logger, view.Current.Silos.Length, update.Version.Value);
+                // Updates also come for liveness timestamps; only a change of the active silos matters here.
+                var current = view.Current.Silos;
+                if (current.AsSpan().SequenceEqual(silos))
+                {
+                    continue;
+                }
+
+                silos = current;
+                LogMembership(logger, current.Length, update.Version.Value);
                 view.Notify();
             }
         }

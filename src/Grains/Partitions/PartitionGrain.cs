@@ -30,16 +30,20 @@ internal sealed class PartitionGrain(
     IOptions<GridSiloOptions> options,
     ILocalSiloDetails silo,
     ReplicationOutbox replication,
-    ReplicaRecovery recovery) : Grain, IPartitionGrain, IPartitionControlGrain, IGrainMigrationParticipant
+    ReplicaRecovery recovery,
+    ReplicaRegistry replicas) : Grain, IPartitionGrain, IPartitionControlGrain, IGrainMigrationParticipant
 {
     private const string SnapshotKey = "grid.store";
     private const string ReplicaHolderKey = "grid.replica-holder";
+    private const string FormerPrimaryKey = "grid.former-primary";
 
     private readonly GridLimits _limits = options.Value.Limits;
     private readonly int _partitionCount = options.Value.PartitionCount;
     private PartitionStore? _store;
     private StoreSnapshot? _arriving;
     private SiloAddress? _replicaHolder;
+    private SiloAddress? _formerPrimary;
+    private bool _shuttingDown;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -48,10 +52,24 @@ internal sealed class PartitionGrain(
         IReadOnlyCollection<SiloAddress> staleReplicas = [];
         if (_arriving is { } snapshot)
         {
-            // Migrated here (an explicit move, a rebalance, or the hand-off of a stopping silo) with its entries.
+            // Migrated here (an explicit move, a rebalance, or the hand-off of a stopping silo) with its entries. The
+            // silos that held copies (the old replica, the former primary's own copy) drop them once this primary's
+            // replica is in place; a replica of it on this silo is obsolete now.
             store.Restore(snapshot);
             _arriving = null;
-            staleReplicas = _replicaHolder is null ? [] : [_replicaHolder];
+            replicas.Remove(partition);
+            var holders = new List<SiloAddress>(2);
+            if (_replicaHolder is { } holder)
+            {
+                holders.Add(holder);
+            }
+
+            if (_formerPrimary is { } former && !former.Equals(_replicaHolder))
+            {
+                holders.Add(former);
+            }
+
+            staleReplicas = holders;
         }
         else if (await recovery.RecoverAsync(partition) is { } recovered)
         {
@@ -71,6 +89,7 @@ internal sealed class PartitionGrain(
         // A stopping silo hands its partitions, entries included, to the remaining silos.
         if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown)
         {
+            _shuttingDown = true;
             this.MigrateOnIdle();
         }
 
@@ -90,10 +109,19 @@ internal sealed class PartitionGrain(
     {
         if (_store is { } store)
         {
-            dehydrationContext.TryAddValue(SnapshotKey, store.Snapshot());
+            var snapshot = store.Snapshot();
+            dehydrationContext.TryAddValue(SnapshotKey, snapshot);
             if (_replicaHolder is { } holder)
             {
                 dehydrationContext.TryAddValue(ReplicaHolderKey, holder.ToParsableString());
+            }
+
+            if (replication.Enabled && !_shuttingDown)
+            {
+                // Until the new primary's replica is in place, this silo keeps a copy: a crash of the new primary
+                // right after the move then loses nothing.
+                replicas.Adopt(store.Partition, snapshot);
+                dehydrationContext.TryAddValue(FormerPrimaryKey, silo.SiloAddress.ToParsableString());
             }
         }
     }
@@ -108,6 +136,11 @@ internal sealed class PartitionGrain(
         if (rehydrationContext.TryGetValue(ReplicaHolderKey, out string? holder) && holder is not null)
         {
             _replicaHolder = SiloAddress.FromParsableString(holder);
+        }
+
+        if (rehydrationContext.TryGetValue(FormerPrimaryKey, out string? former) && former is not null)
+        {
+            _formerPrimary = SiloAddress.FromParsableString(former);
         }
     }
 

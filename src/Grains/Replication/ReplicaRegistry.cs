@@ -112,6 +112,18 @@ internal sealed class ReplicaRegistry(GridClock clock) : IMemoryAccount
         }
     }
 
+    /// <summary>
+    /// Keeps a copy of a partition this silo hands off to another silo (a move, not a shutdown) until the new primary's
+    /// replica is in place: the new primary tells this silo to drop it once its own seed is acknowledged.
+    /// </summary>
+    public void Adopt(int partition, StoreSnapshot snapshot)
+    {
+        lock (_gate)
+        {
+            Apply(new ReplicaItem { Kind = ReplicaItemKind.Seed, Partition = partition, Version = snapshot.Version, Seed = snapshot });
+        }
+    }
+
     /// <summary>The version of the replica of <paramref name="partition"/>, or -1.</summary>
     public long VersionOf(int partition)
     {

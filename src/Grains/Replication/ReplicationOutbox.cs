@@ -145,7 +145,7 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
             var view = _view.Current;
             var attached = new Attached(store);
             _attached[store.Partition] = attached;
-            attached.Target = view.BestExcept(store.Partition, _view.Local);
+            attached.Target = view.ReplicaTarget(store.Partition, _view.Local);
             if (attached.Target is { } target)
             {
                 var drops = new List<SiloAddress>();
@@ -311,7 +311,7 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
                     continue;
                 }
 
-                var target = view.BestExcept(partition, _view.Local);
+                var target = view.ReplicaTarget(partition, _view.Local);
                 List<ReplicaQueue>? deadQueues = null;
                 deadByPartition?.TryGetValue(partition, out deadQueues);
                 if (Equals(target, attached.Target) && deadQueues is null)
@@ -497,14 +497,16 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
                     continue;
                 }
 
-                if (pending.DropAt is { } dropAt)
+                // Only the partition's current primary, whose replica is this seed, retires older copies: a partition that
+                // left meanwhile has a new primary, whose own seed may already sit on those silos with the same version.
+                if (pending.DropAt is { } dropAt && _attached[pending.Item.Partition] is { } attached && queue.Target.Equals(attached.Target))
                 {
-                    var attached = _attached[pending.Item.Partition];
                     foreach (var holder in dropAt)
                     {
-                        if (attached is null || !holder.Equals(attached.Target))
+                        if (!holder.Equals(attached.Target))
                         {
-                            Enqueue(holder, new PendingItem(new ReplicaItem { Kind = ReplicaItemKind.Drop, Partition = pending.Item.Partition, Version = pending.Item.Version }));
+                            // Counted in the partition's last sequence, so a hand-off waits for it before the next primary seeds.
+                            attached.LastSequence = Enqueue(holder, new PendingItem(new ReplicaItem { Kind = ReplicaItemKind.Drop, Partition = pending.Item.Partition, Version = pending.Item.Version }));
                         }
                     }
                 }

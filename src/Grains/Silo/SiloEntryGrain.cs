@@ -35,6 +35,18 @@ internal sealed class SiloEntryGrain(
     private readonly GridLimits _limits = options.Value.Limits;
     private readonly int _partitionCount = options.Value.PartitionCount;
 
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Placed away from the silo its key names (that silo was not yet known to the placing silo, or is gone): serve
+        // this call, then leave, so the next call is placed again, on the right silo.
+        if (!this.GetPrimaryKeyString().StartsWith(silo.SiloAddress.ToParsableString() + "#", StringComparison.Ordinal))
+        {
+            this.DeactivateOnIdle();
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task<SiloBatchResult> Execute(byte[] requestFrame)
     {
         var reader = new OpFrameReader(requestFrame);
