@@ -124,6 +124,11 @@ public static class GridSiloHostingExtensions
 
     private static void ConfigureClustering(ISiloBuilder silo, GridClusteringOptions clustering)
     {
+        if (clustering.SiloName is { Length: > 0 } name)
+        {
+            silo.Configure<SiloOptions>(o => o.SiloName = name);
+        }
+
         if (string.IsNullOrWhiteSpace(clustering.Redis))
         {
             var primary = clustering.PrimarySiloPort is { } port ? new IPEndPoint(IPAddress.Loopback, port) : null;
