@@ -6,6 +6,7 @@ using Grid.Grains.Storage;
 using Grid.Partitioning;
 using Grid.Protocol;
 using Grid.Protocol.Wire;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Placement;
 using Orleans.Runtime;
@@ -22,7 +23,7 @@ namespace Grid.Grains.Partitions;
 /// </summary>
 [KeepAlive]
 [PartitionPlacement]
-internal sealed class PartitionGrain(
+internal sealed partial class PartitionGrain(
     PartitionStoreRegistry registry,
     SiloMemoryBudget budget,
     GridClock clock,
@@ -31,7 +32,8 @@ internal sealed class PartitionGrain(
     ILocalSiloDetails silo,
     ReplicationOutbox replication,
     ReplicaRecovery recovery,
-    ReplicaRegistry replicas) : Grain, IPartitionGrain, IPartitionControlGrain, IGrainMigrationParticipant
+    ReplicaRegistry replicas,
+    ILogger<PartitionGrain> logger) : Grain, IPartitionGrain, IPartitionControlGrain, IGrainMigrationParticipant
 {
     private const string SnapshotKey = "grid.store";
     private const string ReplicaHolderKey = "grid.replica-holder";
@@ -78,6 +80,7 @@ internal sealed class PartitionGrain(
             staleReplicas = recovered.Holders;
         }
 
+        LogActivated(logger, partition, store.Count, staleReplicas.Count);
         _store = store;
         replication.Attach(store, staleReplicas);
         registry.Register(store);
@@ -86,6 +89,8 @@ internal sealed class PartitionGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        LogDeactivating(logger, (int)this.GetPrimaryKeyLong(), reason.ReasonCode, reason.Description);
+
         // A stopping silo hands its partitions, entries included, to the remaining silos.
         if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown)
         {
@@ -99,6 +104,13 @@ internal sealed class PartitionGrain(
         {
             registry.Unregister(store);
             store.Close();
+
+            // Deactivated in place, not moving (Orleans deactivates activations whose grain directory entry lived on a
+            // silo that left, for one): park the entries on this silo; the next activation takes them back.
+            if (reason.ReasonCode is not (DeactivationReasonCode.ShuttingDown or DeactivationReasonCode.Migrating))
+            {
+                replicas.Adopt(store.Partition, store.Snapshot());
+            }
 
             // What was acknowledged has reached the replica already (sync mode); this waits for the rest, bounded.
             _replicaHolder = await replication.DetachAsync(store.Partition, options.Value.ShutdownTimeout / 4);
@@ -143,6 +155,12 @@ internal sealed class PartitionGrain(
             _formerPrimary = SiloAddress.FromParsableString(former);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Partition {Partition} active with {Entries} entries ({StaleReplicas} older replica(s) to retire)")]
+    private static partial void LogActivated(ILogger logger, int partition, int entries, int staleReplicas);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Partition {Partition} deactivating: {Reason} ({Description})")]
+    private static partial void LogDeactivating(ILogger logger, int partition, DeactivationReasonCode reason, string description);
 
     public Task<SiloAddress> GetLocation() => Task.FromResult(silo.SiloAddress);
 

@@ -28,7 +28,8 @@ internal sealed partial class ReplicaRecovery(
     {
         if (_options.Replicas == 0)
         {
-            return null;
+            // No replicas elsewhere, but the partition may have parked its entries here when it was deactivated in place.
+            return replicas.VersionOf(partition) < 0 ? null : Promote(partition, replicas.Snapshot(partition), null, []);
         }
 
         var local = view.Local;
@@ -80,6 +81,11 @@ internal sealed partial class ReplicaRecovery(
             ? replicas.Snapshot(partition)
             : await Agent(best).GetReplica(partition).WaitAsync(_options.RecoveryTimeout).ConfigureAwait(false);
 
+        return Promote(partition, snapshot, best, holders);
+    }
+
+    private RecoveredPartition? Promote(int partition, StoreSnapshot? snapshot, SiloAddress? from, List<SiloAddress> holders)
+    {
         // This silo is the partition's primary now: a replica of its own partition here would only go stale.
         replicas.Remove(partition);
         if (snapshot is null)
@@ -88,7 +94,7 @@ internal sealed partial class ReplicaRecovery(
         }
 
         snapshot.Version += PromotionVersionGap;
-        LogRecovered(logger, partition, snapshot.Records.Length + snapshot.Structures.Length, best?.ToString() ?? "this silo");
+        LogRecovered(logger, partition, snapshot.Records.Length + snapshot.Structures.Length, from?.ToString() ?? "this silo");
         return new RecoveredPartition(snapshot, holders);
     }
 

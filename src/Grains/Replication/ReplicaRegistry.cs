@@ -113,8 +113,9 @@ internal sealed class ReplicaRegistry(GridClock clock) : IMemoryAccount
     }
 
     /// <summary>
-    /// Keeps a copy of a partition this silo hands off to another silo (a move, not a shutdown) until the new primary's
-    /// replica is in place: the new primary tells this silo to drop it once its own seed is acknowledged.
+    /// Keeps a copy of a partition that leaves its store here: one handed off to another silo (kept until the new
+    /// primary's replica is in place, when the new primary tells this silo to drop it), or one deactivated in place
+    /// (taken back by its next activation, which looks for the newest copy).
     /// </summary>
     public void Adopt(int partition, StoreSnapshot snapshot)
     {
