@@ -55,6 +55,12 @@ internal sealed partial class ReplicationOutbox
                     LogShipFailed(_logger, ex, queue.Target, failures);
                 }
 
+                // The target may be gone already: re-target now rather than wait for the next membership notification.
+                if (!_view.Current.Contains(queue.Target))
+                {
+                    OnViewChanged();
+                }
+
                 await Task.Delay(Math.Min(1000, 25 << Math.Min(failures, 6)), _stopping.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 continue;
             }

@@ -98,6 +98,26 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
         }
     }
 
+    /// <summary>A one-line description of the queues (diagnostics and tests).</summary>
+    public string Describe()
+    {
+        lock (_lock)
+        {
+            var text = new System.Text.StringBuilder($"seq {_seq}, watermark {_watermark}, waiters {_waiters.Count}");
+            foreach (var queue in _queues.Values)
+            {
+                text.Append($"; {queue.Target}: {queue.Items.Count} queued, {queue.InFlight?.Count ?? 0} in flight, oldest {queue.OldestSequence}");
+            }
+
+            foreach (var queue in _dead)
+            {
+                text.Append($"; dead {queue.Target}: {queue.Items.Count + (queue.InFlight?.Count ?? 0)} pending, superseded by {queue.Superseding}, oldest {queue.OldestSequence}");
+            }
+
+            return text.ToString();
+        }
+    }
+
     /// <summary>Forgets what this thread's earlier work recorded; call before running a batch of operations.</summary>
     public static void ResetFence() => t_fence = 0;
 
