@@ -116,6 +116,7 @@ public sealed class LoadDuringChangeTests(ITestOutputHelper output)
 
         var report = await load.VerifyAsync(scenario.Caches[0]);
         ScenarioReport.Write(output, "(c') kill, no replicas", report);
-        Assert.True(report.AcknowledgedWritesLost > 0, "a killed silo without replicas should lose the entries it held");
+        // Lost entries show at the end, or as stale reads when the loops wrote those keys again afterwards.
+        Assert.True(report.AcknowledgedWritesLost + report.StaleReads > 0, "a killed silo without replicas should lose the entries it held");
     }
 }
