@@ -77,6 +77,8 @@ internal sealed class SiloCluster : IAsyncDisposable
                     ["Grid__Clustering__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
                     ["Grid__Clustering__AdvertisedAddress"] = "127.0.0.1",
                     ["Grid__EnableDiagnostics"] = enableDiagnostics ? "true" : "false",
+                    // Several silos share this machine: each admin endpoint (health checks) takes a free port.
+                    ["Grid__Admin__Port"] = "0",
                     ["DOTNET_ENVIRONMENT"] = "Production",
                     // The silo's appsettings log every grain placement's Polly pipeline at Information (two lines per
                     // activation); a deployment would silence them, and so does the benchmark.

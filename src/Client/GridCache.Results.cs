@@ -17,6 +17,8 @@ public sealed partial class GridCache
                 throw new GridOverflowException(key, $"Key '{Shorten(key)}': {result.Error}");
             case ResultStatus.InvalidArgument:
                 throw new ArgumentException(result.Error);
+            case ResultStatus.NotHere or ResultStatus.Unavailable:
+                throw new GridUnavailableException($"Key '{Shorten(key)}': {result.Error ?? "the partition could not be reached in time; the operation did not run."}");
             default:
                 throw new GridException($"Key '{Shorten(key)}': the grid failed the operation: {result.Error ?? result.Status.ToString()}");
         }

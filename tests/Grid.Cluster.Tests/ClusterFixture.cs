@@ -18,6 +18,9 @@ public class ClusterFixture : IAsyncLifetime
     {
         options.MaxMemoryBytes = 512L << 20;
         options.ExpirySweepInterval = TimeSpan.FromMilliseconds(50);
+
+        // Tests here move partitions by hand; the balancer (tested in Elasticity/) would move them back.
+        options.Balancing.Enabled = false;
     }
 
     protected virtual void ConfigureSilo(ISiloBuilder silo)

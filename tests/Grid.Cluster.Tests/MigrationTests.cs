@@ -62,6 +62,29 @@ public sealed class MigrationTests(ClusterFixture fixture)
         Assert.Equal(2, await cache.ListLengthAsync($"move:{{{tag}}}:list"));
     }
 
+    [Fact]
+    public async Task Partition_deactivated_in_place_comes_back_with_its_entries()
+    {
+        var cache = fixture.Cache;
+        var key = $"parked:{{{Guid.NewGuid():N}}}";
+        int partition = PartitionHasher.GetPartition(Encoding.UTF8.GetBytes(key), 1024);
+        await cache.SetStringAsync(key, "kept");
+        await cache.HashSetAsync(key + ":h", "f", "v"u8.ToArray());
+        var before = StoreOf(partition);
+        Assert.NotNull(before);
+
+        // What Orleans does to activations whose directory entry lived on a silo that left (DirectoryFailure).
+        await fixture.Cluster.DeactivateAsync(fixture.Cluster.Client.GetGrain<IPartitionGrain>(partition));
+        await Poll.UntilAsync(() => Task.FromResult(!ReferenceEquals(StoreOf(partition), before)), TimeSpan.FromSeconds(20), "the partition's store was closed");
+
+        Assert.Equal("kept", await cache.GetStringAsync(key));
+        Assert.Equal("v"u8.ToArray(), await cache.HashGetAsync(key + ":h", "f"));
+        Assert.NotSame(before, StoreOf(partition));
+    }
+
+    private Grid.Grains.Storage.PartitionStore? StoreOf(int partition) =>
+        fixture.Cluster.Silos.Select(s => s.ServiceProvider.GetRequiredService<PartitionStoreRegistry>().TryGet(partition)).FirstOrDefault(s => s is not null);
+
     private SiloAddress? HostOf(int partition)
     {
         foreach (var silo in fixture.Cluster.Silos)

@@ -17,8 +17,10 @@ internal enum ResultStatus : byte
     Overflow = 5,
     /// <summary>An argument is invalid (the error says which); nothing changed.</summary>
     InvalidArgument = 6,
-    /// <summary>The partition's store is not live on this silo (moving or closed); the op did not run. Internal to the silo.</summary>
+    /// <summary>The partition's store is not live on this silo (moving or closed), or could not be reached and the op is a read: the op did not run (or has no effect), so the client sends it again.</summary>
     NotHere = 7,
     /// <summary>An unexpected failure; the error says what.</summary>
     Error = 8,
+    /// <summary>The partition could not be reached and the operation (a write) may or may not have been applied; the error says why.</summary>
+    Unavailable = 9,
 }

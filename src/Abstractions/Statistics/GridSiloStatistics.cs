@@ -36,4 +36,13 @@ public sealed record GridSiloStatistics
 
     /// <summary>The managed heap size of the silo process, in bytes.</summary>
     [Id(10)] public long GcHeapBytes { get; init; }
+
+    /// <summary>Partitions whose replica the silo keeps (their primary lives on another silo).</summary>
+    [Id(11)] public int ReplicaPartitions { get; init; }
+
+    /// <summary>Entries held in replicas (not counted in <see cref="Entries"/>).</summary>
+    [Id(12)] public long ReplicaEntries { get; init; }
+
+    /// <summary>Bytes held in replicas (outside the memory budget: replicas follow primaries that are budgeted on their own silos).</summary>
+    [Id(13)] public long ReplicaBytes { get; init; }
 }

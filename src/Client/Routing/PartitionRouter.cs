@@ -32,11 +32,22 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
     /// <summary>Called after the set of silos changed (outside the router's lock).</summary>
     public Action<RoutingTable>? SilosChanged { get; set; }
 
-    /// <summary>Reads the active silos and rebuilds the map if they changed.</summary>
+    /// <summary>Reads the active silos and rebuilds the map if they changed; gives up on calls out to silos declared dead.</summary>
     public async Task RefreshAsync()
     {
-        var hosts = await _client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(false);
-        Apply(hosts.Keys);
+        var hosts = await _client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: false).ConfigureAwait(false);
+        var active = new List<SiloAddress>(hosts.Count);
+        foreach (var (silo, status) in hosts)
+        {
+            if (status == SiloStatus.Active)
+            {
+                active.Add(silo);
+            }
+        }
+
+        var previous = Table.Silos;
+        Apply(active);
+        AbandonDead(previous, hosts);
     }
 
     /// <summary>Starts the periodic refresh.</summary>
@@ -45,7 +56,11 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
         _timer ??= TimeProvider.System.CreateTimer(_ => TriggerRefresh(), null, _options.RoutingRefreshInterval, _options.RoutingRefreshInterval);
     }
 
-    public void Dispose() => _timer?.Dispose();
+    public void Dispose()
+    {
+        _disposed = true;
+        _timer?.Dispose();
+    }
 
     internal void Apply(ICollection<SiloAddress> activeSilos)
     {

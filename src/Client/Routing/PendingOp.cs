@@ -11,6 +11,11 @@ internal sealed class PendingOp(GridOp op, int partition) : TaskCompletionSource
 
     /// <summary>The silo channel the op was queued on (null on the direct, unbatched path).</summary>
     public SiloChannel? Channel { get; set; }
+    /// <summary>When the op was first sent (<see cref="Environment.TickCount64"/>), to bound its retries.</summary>
+    public long StartedAt { get; } = Environment.TickCount64;
+
+    /// <summary>How many times the op was sent again after a failure that proved it had not run.</summary>
+    public int Retries { get; set; }
 
     /// <summary>About how many bytes the op takes in a request frame.</summary>
     public int EstimatedBytes => 8 + Op.Key.Length + (Op.Value?.Length ?? 0);

@@ -17,6 +17,7 @@ internal sealed class SiloChannel
     private readonly IBatchListener _listener;
     private readonly int _maxBatch;
     private readonly int _maxInFlight;
+    private readonly CancellationTokenSource _abandoned = new();
     private int _inFlight;
 
     // Running estimate of result bytes per op (values read), to size batches before the answers are known.
@@ -43,6 +44,15 @@ internal sealed class SiloChannel
 
     /// <summary>The epoch of the silo's near-cache hub when this client subscribed.</summary>
     public long NearCacheEpoch { get; set; }
+    /// <summary>How long calls still out to a silo declared dead may take to come back before they are abandoned.</summary>
+    internal static readonly TimeSpan AbandonGrace = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The silo was declared dead: stop waiting for calls still out to it (Orleans would wait for the response timeout).
+    /// Calls that Orleans rejects or re-routes come back within the grace period; after it, writes still out may or
+    /// may not have run, so they fail, and reads go again elsewhere.
+    /// </summary>
+    public void Abandon() => _abandoned.CancelAfter(AbandonGrace);
 
     public void Enqueue(PendingOp op)
     {
@@ -145,14 +155,23 @@ internal sealed class SiloChannel
         SiloBatchResult answer;
         try
         {
-            answer = await _entry.Execute(EncodeBatch(batch)).ConfigureAwait(false);
+            answer = await _entry.Execute(EncodeBatch(batch)).WaitAsync(_abandoned.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
+            if (ex is OperationCanceledException && _abandoned.IsCancellationRequested)
+            {
+                ex = new GridUnavailableException($"Silo {Silo} died while this call was out: a write in it may or may not have been applied.", ex);
+            }
+
             var error = _listener.OnBatchFailed(this, ex);
+            bool notRun = CallFailures.ProvesNotRun(ex);
             foreach (var pending in batch)
             {
-                pending.TrySetException(error);
+                if (!_listener.TryRetry(pending, notRun))
+                {
+                    pending.TrySetException(error);
+                }
             }
 
             return;
@@ -166,7 +185,7 @@ internal sealed class SiloChannel
         // Moves the estimate a quarter of the way to this batch's figure: quick to follow, not jumpy.
         int perOp = answer.ResultFrame.Length / batch.Length;
         Volatile.Write(ref _responseBytesPerOp, _responseBytesPerOp + ((perOp - _responseBytesPerOp) / 4));
-        CompleteBatch(batch, answer.ResultFrame);
+        CompleteBatch(batch, answer.ResultFrame, _listener);
     }
 
     private byte[] EncodeBatch(PendingOp[] batch)
@@ -186,7 +205,7 @@ internal sealed class SiloChannel
     /// Hands each caller its result. Callers' continuations run inline here, so a caller that issues its next
     /// operation right away queues it for this channel's next batch instead of costing a thread-pool hop per result.
     /// </summary>
-    private static void CompleteBatch(PendingOp[] batch, byte[] resultFrame)
+    private static void CompleteBatch(PendingOp[] batch, byte[] resultFrame, IBatchListener listener)
     {
         var reader = new FrameReader(resultFrame);
         int count = ResultFrame.ReadHeader(ref reader);
@@ -203,7 +222,14 @@ internal sealed class SiloChannel
 
         foreach (var pending in batch)
         {
-            pending.TrySetResult(ResultFrame.Read(ref reader));
+            var result = ResultFrame.Read(ref reader);
+            if (result.Status == ResultStatus.NotHere && listener.TryRetry(pending, notRun: true))
+            {
+                // The partition was moving or its silo unreachable: the op did not run, and goes again to its new home.
+                continue;
+            }
+
+            pending.TrySetResult(result);
         }
     }
 }
@@ -216,4 +242,10 @@ internal interface IBatchListener
 
     /// <summary>The silo told where partitions it does not hold live.</summary>
     void OnPartitionsMoved(PartitionLocation[] moved);
+
+    /// <summary>
+    /// Sends <paramref name="op"/> again (later, to wherever its partition lives then) when that is safe: it surely did
+    /// not run (<paramref name="notRun"/>), or it only reads. False when the caller should get the failure.
+    /// </summary>
+    bool TryRetry(PendingOp op, bool notRun);
 }

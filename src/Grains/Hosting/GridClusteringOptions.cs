@@ -30,6 +30,9 @@ public sealed class GridClusteringOptions
     /// <summary>The address other silos and clients reach this silo at (Redis clustering). Default: the first non-loopback IPv4 address, or loopback.</summary>
     public string? AdvertisedAddress { get; set; }
 
+    /// <summary>The silo's name in membership and logs (Kubernetes: the pod name). Default: Orleans' own (the host name).</summary>
+    public string? SiloName { get; set; }
+
     /// <summary>Throws an <see cref="ArgumentException"/> that names the first invalid setting.</summary>
     public void Validate()
     {

@@ -1,8 +1,11 @@
 using System.Net;
+using Grid.Grains.Balancing;
+using Grid.Grains.Cluster;
 using Grid.Grains.Hosting;
 using Grid.Grains.Memory;
 using Grid.Grains.NearCache;
 using Grid.Grains.Partitions;
+using Grid.Grains.Replication;
 using Grid.Grains.Silo;
 using Grid.Grains.Storage;
 using Grid.Grains.Tags;
@@ -11,6 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Runtime;
 
 // Public entry points live in the hosting namespace, where UseOrleans lives too.
 namespace Microsoft.Extensions.Hosting;
@@ -37,6 +41,8 @@ public static class GridSiloHostingExtensions
         });
         builder.Services.AddHostedService<SiloReadyLogger>();
 
+        // Graceful stop hands partitions off within this; Kubernetes' grace period must be longer.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
         return builder;
     }
 
@@ -54,7 +60,7 @@ public static class GridSiloHostingExtensions
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         silo.Services.AddSingleton<IOptions<GridSiloOptions>>(Options.Options.Create(options));
-        return silo.AddGridServices();
+        return silo.AddGridServices(options);
     }
 
     /// <summary>Adds Grid's grains and silo services to an Orleans silo (the way tests host it).</summary>
@@ -65,7 +71,7 @@ public static class GridSiloHostingExtensions
         return silo.AddGrid(options);
     }
 
-    private static ISiloBuilder AddGridServices(this ISiloBuilder silo)
+    private static ISiloBuilder AddGridServices(this ISiloBuilder silo, GridSiloOptions options)
     {
         var services = silo.Services;
         services.TryAddSingleton(GridClock.System);
@@ -81,13 +87,55 @@ public static class GridSiloHostingExtensions
         silo.AddPlacementDirector<PartitionPlacementStrategy, PartitionPlacementDirector>();
         silo.AddPlacementDirector<SiloTargetedPlacementStrategy, SiloTargetedPlacementDirector>();
 
-        // The memory budget decides what leaves memory, never Orleans' memory-pressure activation shedding.
-        silo.Configure<GrainCollectionOptions>(o => o.EnableActivationSheddingOnMemoryPressure = false);
+        // Cluster: membership view, memory loads, the partition balancer, replication.
+        services.AddSingleton<ClusterView>();
+        services.AddSingleton<ClusterViewWatcher>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterViewWatcher>());
+        services.AddSingleton<SiloLoadTable>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloLoadTable>());
+        services.AddSingleton<PartitionBalancer>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<PartitionBalancer>());
+        services.AddSingleton<ReplicaRegistry>();
+        services.AddSingleton<ReplicaRecovery>();
+        services.AddSingleton<ReplicationOutbox>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ReplicationOutbox>());
+        if (options.Replication.Replicas > 0)
+        {
+            // Stores report their changes only when someone listens: with no replicas, writes pay nothing for it.
+            services.AddSingleton<IStoreChangeListener>(sp => sp.GetRequiredService<ReplicationOutbox>());
+        }
+
+        // The memory budget decides what leaves memory, never Orleans' memory-pressure activation shedding. A
+        // partition's hand-off on shutdown (migration with its entries) must fit in the deactivation timeout.
+        silo.Configure<GrainCollectionOptions>(o =>
+        {
+            o.EnableActivationSheddingOnMemoryPressure = false;
+            o.DeactivationTimeout = options.ShutdownTimeout / 2;
+        });
+        ConfigureFailureDetection(silo, options.Membership);
         return silo;
     }
 
+    /// <summary>Fast failure detection (see <see cref="GridMembershipOptions"/> for the values and why).</summary>
+    private static void ConfigureFailureDetection(ISiloBuilder silo, GridMembershipOptions membership) =>
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = membership.ProbeTimeout;
+            o.NumMissedProbesLimit = membership.NumMissedProbesLimit;
+            o.NumProbedSilos = membership.NumProbedSilos;
+            o.NumVotesForDeathDeclaration = membership.NumVotesForDeathDeclaration;
+            o.DeathVoteExpirationTimeout = membership.DeathVoteExpirationTimeout;
+            o.TableRefreshTimeout = membership.TableRefreshTimeout;
+            o.IAmAliveTablePublishTimeout = membership.IAmAliveTablePublishTimeout;
+        });
+
     private static void ConfigureClustering(ISiloBuilder silo, GridClusteringOptions clustering)
     {
+        if (clustering.SiloName is { Length: > 0 } name)
+        {
+            silo.Configure<SiloOptions>(o => o.SiloName = name);
+        }
+
         if (string.IsNullOrWhiteSpace(clustering.Redis))
         {
             var primary = clustering.PrimarySiloPort is { } port ? new IPEndPoint(IPAddress.Loopback, port) : null;

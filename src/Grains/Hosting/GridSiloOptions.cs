@@ -40,6 +40,23 @@ public sealed class GridSiloOptions
 
     /// <summary>The tag index and invalidations.</summary>
     public GridTagOptions Tags { get; set; } = new();
+    /// <summary>Failure detection: how fast a dead silo is noticed.</summary>
+    public GridMembershipOptions Membership { get; set; } = new();
+
+    /// <summary>Replicas of partitions on other silos.</summary>
+    public GridReplicationOptions Replication { get; set; } = new();
+
+    /// <summary>Moving partitions to new silos, and away from silos near their memory budget.</summary>
+    public GridBalancingOptions Balancing { get; set; } = new();
+
+    /// <summary>The admin HTTP endpoint (health checks) of the silo process.</summary>
+    public GridAdminOptions Admin { get; set; } = new();
+
+    /// <summary>
+    /// How long a graceful stop may take: partitions hand off (migrate with their entries) within it. Also bounds each
+    /// partition's deactivation. Keep Kubernetes' <c>terminationGracePeriodSeconds</c> above it. Default 60 s.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Half of the memory the GC may use (honours container limits).</summary>
     public static long DefaultMaxMemoryBytes() => Math.Max(64L << 20, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2);
@@ -76,5 +93,17 @@ public sealed class GridSiloOptions
         Clustering.Validate();
         ArgumentNullException.ThrowIfNull(Tags, nameof(Tags));
         Tags.Validate();
+        ArgumentNullException.ThrowIfNull(Membership, nameof(Membership));
+        Membership.Validate();
+        ArgumentNullException.ThrowIfNull(Replication, nameof(Replication));
+        Replication.Validate();
+        ArgumentNullException.ThrowIfNull(Balancing, nameof(Balancing));
+        Balancing.Validate();
+        ArgumentNullException.ThrowIfNull(Admin, nameof(Admin));
+        Admin.Validate();
+        if (ShutdownTimeout < TimeSpan.FromSeconds(1) || ShutdownTimeout > TimeSpan.FromHours(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ShutdownTimeout), ShutdownTimeout, "Grid:ShutdownTimeout must be between 1 second and 1 hour.");
+        }
     }
 }

@@ -1,11 +1,16 @@
+using Grid.Grains.Balancing;
 using Grid.Grains.Hosting;
 using Grid.Grains.Memory;
+using Grid.Grains.Replication;
 using Grid.Grains.Storage;
 using Grid.Partitioning;
 using Grid.Protocol;
 using Grid.Protocol.Wire;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 using Orleans.Runtime;
+using Orleans.Runtime.Placement;
 
 namespace Grid.Grains.Partitions;
 
@@ -13,58 +18,124 @@ namespace Grid.Grains.Partitions;
 /// Owns one partition's <see cref="PartitionStore"/> and its lifecycle: creates and registers it on activation, closes
 /// it on deactivation, and carries its entries when Orleans migrates the grain to another silo (explicit migration,
 /// or graceful silo shutdown). Kept alive: only the memory budget decides what leaves memory, never idle collection.
+/// With replication on, its changes go to a replica on another silo (<see cref="ReplicationOutbox"/>), and an
+/// activation that arrives with no state (its silo died) first takes the newest replica (<see cref="ReplicaRecovery"/>).
 /// </summary>
 [KeepAlive]
 [PartitionPlacement]
-internal sealed class PartitionGrain(
+internal sealed partial class PartitionGrain(
     PartitionStoreRegistry registry,
     SiloMemoryBudget budget,
     GridClock clock,
     StoreChangeListeners listeners,
     IReadTracker tracker,
     IOptions<GridSiloOptions> options,
-    ILocalSiloDetails silo) : Grain, IPartitionGrain, IGrainMigrationParticipant
+    ILocalSiloDetails silo,
+    ReplicationOutbox replication,
+    ReplicaRecovery recovery,
+    ReplicaRegistry replicas,
+    ILogger<PartitionGrain> logger) : Grain, IPartitionGrain, IPartitionControlGrain, IGrainMigrationParticipant
 {
     private const string SnapshotKey = "grid.store";
+    private const string ReplicaHolderKey = "grid.replica-holder";
+    private const string FormerPrimaryKey = "grid.former-primary";
 
     private readonly GridLimits _limits = options.Value.Limits;
     private readonly int _partitionCount = options.Value.PartitionCount;
     private PartitionStore? _store;
     private StoreSnapshot? _arriving;
+    private SiloAddress? _replicaHolder;
+    private SiloAddress? _formerPrimary;
+    private bool _shuttingDown;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var store = new PartitionStore((int)this.GetPrimaryKeyLong(), clock, budget, listeners.OrNull, tracker);
+        int partition = (int)this.GetPrimaryKeyLong();
+        var store = new PartitionStore(partition, clock, budget, listeners.OrNull, tracker);
+        IReadOnlyCollection<SiloAddress> staleReplicas = [];
         if (_arriving is { } snapshot)
         {
+            // Migrated here (an explicit move, a rebalance, or the hand-off of a stopping silo) with its entries. The
+            // silos that held copies (the old replica, the former primary's own copy) drop them once this primary's
+            // replica is in place; a replica of it on this silo is obsolete now.
             store.Restore(snapshot);
             _arriving = null;
+            replicas.Remove(partition);
+            var holders = new List<SiloAddress>(2);
+            if (_replicaHolder is { } holder)
+            {
+                holders.Add(holder);
+            }
+
+            if (_formerPrimary is { } former && !former.Equals(_replicaHolder))
+            {
+                holders.Add(former);
+            }
+
+            staleReplicas = holders;
+        }
+        else if (await recovery.RecoverAsync(partition) is { } recovered)
+        {
+            // Came back with no state: its silo died (or a hand-off failed); the newest replica has every acknowledged write.
+            store.Restore(recovered.Snapshot);
+            staleReplicas = recovered.Holders;
         }
 
+        LogActivated(logger, partition, store.Count, staleReplicas.Count);
         _store = store;
+        replication.Attach(store, staleReplicas);
         registry.Register(store);
         budget.EnforceBudget();
-        return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        LogDeactivating(logger, (int)this.GetPrimaryKeyLong(), reason.ReasonCode, reason.Description);
+
+        // A stopping silo hands its partitions, entries included, to the remaining silos.
+        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown)
+        {
+            _shuttingDown = true;
+            this.MigrateOnIdle();
+        }
+
         // Closing first means every later direct operation answers NotHere and goes through a grain call, which
         // Orleans holds until the partition is active again (here or on the silo it migrates to).
         if (_store is { } store)
         {
             registry.Unregister(store);
             store.Close();
-        }
 
-        return Task.CompletedTask;
+            // Deactivated in place, not moving (Orleans deactivates activations whose grain directory entry lived on a
+            // silo that left, for one): park the entries on this silo; the next activation takes them back.
+            if (reason.ReasonCode is not (DeactivationReasonCode.ShuttingDown or DeactivationReasonCode.Migrating))
+            {
+                replicas.Adopt(store.Partition, store.Snapshot());
+            }
+
+            // What was acknowledged has reached the replica already (sync mode); this waits for the rest, bounded.
+            _replicaHolder = await replication.DetachAsync(store.Partition, options.Value.ShutdownTimeout / 4);
+        }
     }
 
     public void OnDehydrate(IDehydrationContext dehydrationContext)
     {
         if (_store is { } store)
         {
-            dehydrationContext.TryAddValue(SnapshotKey, store.Snapshot());
+            var snapshot = store.Snapshot();
+            dehydrationContext.TryAddValue(SnapshotKey, snapshot);
+            if (_replicaHolder is { } holder)
+            {
+                dehydrationContext.TryAddValue(ReplicaHolderKey, holder.ToParsableString());
+            }
+
+            if (replication.Enabled && !_shuttingDown)
+            {
+                // Until the new primary's replica is in place, this silo keeps a copy: a crash of the new primary
+                // right after the move then loses nothing.
+                replicas.Adopt(store.Partition, snapshot);
+                dehydrationContext.TryAddValue(FormerPrimaryKey, silo.SiloAddress.ToParsableString());
+            }
         }
     }
 
@@ -74,11 +145,45 @@ internal sealed class PartitionGrain(
         {
             _arriving = snapshot;
         }
+
+        if (rehydrationContext.TryGetValue(ReplicaHolderKey, out string? holder) && holder is not null)
+        {
+            _replicaHolder = SiloAddress.FromParsableString(holder);
+        }
+
+        if (rehydrationContext.TryGetValue(FormerPrimaryKey, out string? former) && former is not null)
+        {
+            _formerPrimary = SiloAddress.FromParsableString(former);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Partition {Partition} active with {Entries} entries ({StaleReplicas} older replica(s) to retire)")]
+    private static partial void LogActivated(ILogger logger, int partition, int entries, int staleReplicas);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Partition {Partition} deactivating: {Reason} ({Description})")]
+    private static partial void LogDeactivating(ILogger logger, int partition, DeactivationReasonCode reason, string description);
+
+    public Task<SiloAddress> GetLocation() => Task.FromResult(silo.SiloAddress);
+
+    public Task<bool> MoveTo(SiloAddress target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (target.Equals(silo.SiloAddress))
+        {
+            return Task.FromResult(false);
+        }
+
+        // Placement reads the request context captured here and honours the hint (PartitionPlacementDirector).
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
+        this.MigrateOnIdle();
+        RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        return Task.FromResult(true);
     }
 
     public Task<PartitionBatchResult> Execute(byte[] requestFrame)
     {
         var store = _store!;
+        ReplicationOutbox.ResetFence();
         var reader = new OpFrameReader(requestFrame);
         using var output = new FrameBuffer(16 + requestFrame.Length);
         ResultFrame.WriteHeader(output, reader.Count);
@@ -95,12 +200,21 @@ internal sealed class PartitionGrain(
             }
             else if (store.Execute(op, output, now) == ResultStatus.NotHere)
             {
-                // Only possible while this activation deactivates, when Orleans delivers no calls: report it, never drop it.
-                ResultFrame.Write(output, GridResult.Failure(ResultStatus.Error, $"Partition {store.Partition} is closed on this silo."));
+                // Only possible while this activation deactivates: the op did not run, so the caller may safely send it again.
+                ResultFrame.Write(output, GridResult.OfStatus(ResultStatus.NotHere));
             }
         }
 
         budget.EnforceBudget();
-        return Task.FromResult(new PartitionBatchResult(output.ToArray(), silo.SiloAddress));
+        var result = new PartitionBatchResult(output.ToArray(), silo.SiloAddress);
+        long fence = ReplicationOutbox.TakeFence();
+        return fence == 0 ? Task.FromResult(result) : AfterReplicatedAsync(fence, result);
+    }
+
+    /// <summary>Sync replication: answers once the replica holds what this batch wrote.</summary>
+    private async Task<PartitionBatchResult> AfterReplicatedAsync(long fence, PartitionBatchResult result)
+    {
+        await replication.WhenReplicated(fence);
+        return result;
     }
 }

@@ -1,3 +1,4 @@
+using Grid.Grains.Balancing;
 using Grid.Partitioning;
 using Orleans.Placement;
 using Orleans.Runtime;
@@ -7,7 +8,9 @@ namespace Grid.Grains.Partitions;
 
 /// <summary>
 /// Places partition <c>p</c> on the silo that wins the rendezvous hash for <c>p</c>, the same function clients route by,
-/// unless the request carries a placement hint (an explicit migration names its target silo that way).
+/// unless the request carries a placement hint (an explicit migration names its target silo that way). Memory-aware:
+/// silos above their memory high watermark are passed over for the next silo in rendezvous order (clients learn
+/// where the partition went from the silos' answers); when every silo is above it, the owner takes it.
 /// </summary>
 [GenerateSerializer, Immutable, SuppressReferenceTracking, Alias("grid.PartitionPlacement")]
 internal sealed class PartitionPlacementStrategy : PlacementStrategy
@@ -18,7 +21,7 @@ internal sealed class PartitionPlacementStrategy : PlacementStrategy
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
 internal sealed class PartitionPlacementAttribute() : PlacementAttribute(new PartitionPlacementStrategy());
 
-internal sealed class PartitionPlacementDirector : IPlacementDirector
+internal sealed class PartitionPlacementDirector(SiloLoadTable loads) : IPlacementDirector
 {
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
@@ -36,6 +39,24 @@ internal sealed class PartitionPlacementDirector : IPlacementDirector
         }
 
         int owner = PartitionOwnership.Owner(seeds, partition);
-        return Task.FromResult(owner >= 0 ? silos[owner] : context.LocalSilo);
+        if (owner < 0)
+        {
+            return Task.FromResult(context.LocalSilo);
+        }
+
+        // The best-ranked silo with room; the owner when none has.
+        int chosen = -1;
+        ulong chosenWeight = 0;
+        for (int i = 0; i < silos.Length; i++)
+        {
+            ulong weight = PartitionOwnership.Weight(seeds[i], partition);
+            if ((chosen < 0 || weight > chosenWeight) && !loads.IsFull(silos[i]))
+            {
+                chosen = i;
+                chosenWeight = weight;
+            }
+        }
+
+        return Task.FromResult(silos[chosen >= 0 ? chosen : owner]);
     }
 }

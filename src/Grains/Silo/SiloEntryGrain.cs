@@ -2,6 +2,7 @@ using System.Buffers;
 using Grid.Grains.Hosting;
 using Grid.Grains.Memory;
 using Grid.Grains.Partitions;
+using Grid.Grains.Replication;
 using Grid.Grains.Storage;
 using Grid.Partitioning;
 using Grid.Protocol;
@@ -27,10 +28,24 @@ internal sealed class SiloEntryGrain(
     GridClock clock,
     IOptions<GridSiloOptions> options,
     IOptions<ClusterOptions> clusterOptions,
-    ILocalSiloDetails silo) : Grain, ISiloEntryGrain
+    ILocalSiloDetails silo,
+    ReplicationOutbox replication,
+    ReplicaRegistry replicas) : Grain, ISiloEntryGrain
 {
     private readonly GridLimits _limits = options.Value.Limits;
     private readonly int _partitionCount = options.Value.PartitionCount;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Placed away from the silo its key names (that silo was not yet known to the placing silo, or is gone): serve
+        // this call, then leave, so the next call is placed again, on the right silo.
+        if (!this.GetPrimaryKeyString().StartsWith(silo.SiloAddress.ToParsableString() + "#", StringComparison.Ordinal))
+        {
+            this.DeactivateOnIdle();
+        }
+
+        return Task.CompletedTask;
+    }
 
     public Task<SiloBatchResult> Execute(byte[] requestFrame)
     {
@@ -43,6 +58,7 @@ internal sealed class SiloEntryGrain(
         var resultRanges = ArrayPool<int>.Shared.Rent(count * 2);
         List<RemoteOp>? remote = null;
         long now = clock.NowMs;
+        ReplicationOutbox.ResetFence();
         for (int i = 0; reader.TryRead(out var op, out int opStart, out int opEnd); i++)
         {
             int resultStart = output.Position;
@@ -59,7 +75,7 @@ internal sealed class SiloEntryGrain(
                     && store.Execute(op, output, now, reader.TrackingSlot) != ResultStatus.NotHere;
                 if (!done)
                 {
-                    (remote ??= []).Add(new RemoteOp(i, partition, opStart, opEnd));
+                    (remote ??= []).Add(new RemoteOp(i, partition, opStart, opEnd, op.Code));
                     resultStart = -1;
                 }
             }
@@ -69,19 +85,28 @@ internal sealed class SiloEntryGrain(
         }
 
         budget.EnforceBudget();
+        long fence = ReplicationOutbox.TakeFence();
         if (remote is null)
         {
             var frame = output.ToArray();
             output.Dispose();
             ArrayPool<int>.Shared.Return(resultRanges);
-            return Task.FromResult(new SiloBatchResult(frame, null));
+            var result = new SiloBatchResult(frame, null);
+            return fence == 0 ? Task.FromResult(result) : AfterReplicatedAsync(fence, result);
         }
 
-        return ExecuteRemoteAsync(requestFrame, count, output, resultRanges, remote);
+        return ExecuteRemoteAsync(requestFrame, count, output, resultRanges, remote, fence);
+    }
+
+    /// <summary>Sync replication: answers once the replicas hold what this batch wrote (reads record nothing and never wait).</summary>
+    private async Task<SiloBatchResult> AfterReplicatedAsync(long fence, SiloBatchResult result)
+    {
+        await replication.WhenReplicated(fence);
+        return result;
     }
 
     /// <summary>Sends the ops whose partition is not live here to their partition grains, then merges all results in order.</summary>
-    private async Task<SiloBatchResult> ExecuteRemoteAsync(byte[] requestFrame, int count, FrameBuffer local, int[] resultRanges, List<RemoteOp> remote)
+    private async Task<SiloBatchResult> ExecuteRemoteAsync(byte[] requestFrame, int count, FrameBuffer local, int[] resultRanges, List<RemoteOp> remote, long fence)
     {
         try
         {
@@ -114,7 +139,17 @@ internal sealed class SiloEntryGrain(
             List<PartitionLocation>? moved = null;
             foreach (var (ops, call) in calls)
             {
-                var answer = await call;
+                PartitionBatchResult answer;
+                try
+                {
+                    answer = await call;
+                }
+                catch (Exception ex) when (ex is not GridException)
+                {
+                    // Per op: sent again by the client when it surely did not run (or only reads), reported otherwise.
+                    answer = RemoteCallFailure.Results(ops, ex, silo.SiloAddress);
+                }
+
                 var reader = new FrameReader(answer.ResultFrame);
                 ResultFrame.ReadHeader(ref reader);
                 foreach (var op in ops)
@@ -145,6 +180,11 @@ internal sealed class SiloEntryGrain(
                 }
             }
 
+            if (fence != 0)
+            {
+                await replication.WhenReplicated(fence);
+            }
+
             return new SiloBatchResult(merged.ToArray(), moved?.ToArray());
         }
         finally
@@ -168,7 +208,7 @@ internal sealed class SiloEntryGrain(
     }
 
     /// <summary>An op of the batch that runs elsewhere: its index, partition and byte range in the request frame.</summary>
-    private readonly record struct RemoteOp(int Index, int Partition, int Start, int End);
+    internal readonly record struct RemoteOp(int Index, int Partition, int Start, int End, OpCode Code);
 
     public Task<GridClusterInfo> GetClusterInfo() =>
         Task.FromResult(new GridClusterInfo(_partitionCount, _limits, clusterOptions.Value.ServiceId, clusterOptions.Value.ClusterId));
@@ -210,6 +250,9 @@ internal sealed class SiloEntryGrain(
             Expirations = totals.Expirations,
             Operations = totals.Operations,
             GcHeapBytes = GC.GetTotalMemory(forceFullCollection: false),
+            ReplicaPartitions = replicas.Count,
+            ReplicaEntries = replicas.Entries,
+            ReplicaBytes = replicas.Bytes,
         });
     }
 }

@@ -30,7 +30,16 @@ internal sealed class SiloTargetedPlacementDirector : IPlacementDirector
             }
         }
 
-        // The named silo is gone: serve here; the batch falls back to grain calls and the client re-routes.
-        return Task.FromResult(context.LocalSilo);
+        // The named silo is gone: serve here (or, when this silo is not active, on an active one); the batch falls back to
+        // grain calls and the client re-routes.
+        foreach (var candidate in silos)
+        {
+            if (candidate.Equals(context.LocalSilo))
+            {
+                return Task.FromResult(candidate);
+            }
+        }
+
+        return Task.FromResult(silos.Length > 0 ? silos[(int)((uint)key.GetHashCode(StringComparison.Ordinal) % (uint)silos.Length)] : context.LocalSilo);
     }
 }

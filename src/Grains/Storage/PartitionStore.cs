@@ -251,6 +251,7 @@ internal sealed partial class PartitionStore
                 Tags = EntryRecord.TagsBlock(record),
                 PreviousTags = previous is null ? default : EntryRecord.TagsBlock(RecordOf(previous)),
                 Trackers = TakeTrackers(EntryRecord.Key(record)),
+                Entry = entry,
             });
         }
     }

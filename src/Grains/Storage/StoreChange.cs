@@ -57,6 +57,8 @@ internal readonly ref struct StoreChange
 
     /// <summary>Near-cache slots of the clients that read this key since its last change (bit per slot); tracking ends with this change.</summary>
     public ulong Trackers { get; init; }
+    /// <summary>After a write: the entry as stored now (its record <c>byte[]</c>, or a <see cref="ComplexEntry"/>); copy what you keep.</summary>
+    public object? Entry { get; init; }
 }
 
 /// <summary>

@@ -5,11 +5,12 @@ namespace Grid.EndToEnd.Tests.Infrastructure;
 /// <summary>A real Grid silo process (<c>dotnet Grid.Silo.dll</c>) configured through environment variables.</summary>
 internal sealed class SiloProcess : IAsyncDisposable
 {
-    private SiloProcess(ManagedProcess process, int siloPort, int gatewayPort)
+    private SiloProcess(ManagedProcess process, int siloPort, int gatewayPort, int adminPort)
     {
         Process = process;
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
+        AdminPort = adminPort;
     }
 
     public ManagedProcess Process { get; }
@@ -18,6 +19,9 @@ internal sealed class SiloProcess : IAsyncDisposable
 
     public int GatewayPort { get; }
 
+    /// <summary>The admin endpoint's port (<c>/health/live</c>, <c>/health/ready</c>) on 127.0.0.1.</summary>
+    public int AdminPort { get; }
+
     public string Gateway => $"127.0.0.1:{GatewayPort}";
 
     /// <summary>Starts a silo; with <paramref name="redis"/> it joins that Redis membership, else it is a localhost single-silo grid.</summary>
@@ -25,8 +29,11 @@ internal sealed class SiloProcess : IAsyncDisposable
     {
         int silo = siloPort ?? FreePort.Next();
         int gateway = gatewayPort ?? FreePort.Next();
+        int admin = FreePort.Next();
         var environment = new Dictionary<string, string>
         {
+            ["Grid__Admin__Address"] = "127.0.0.1",
+            ["Grid__Admin__Port"] = admin.ToString(CultureInfo.InvariantCulture),
             ["Grid__Clustering__SiloPort"] = silo.ToString(CultureInfo.InvariantCulture),
             ["Grid__Clustering__GatewayPort"] = gateway.ToString(CultureInfo.InvariantCulture),
             ["Grid__Clustering__AdvertisedAddress"] = "127.0.0.1",
@@ -50,7 +57,7 @@ internal sealed class SiloProcess : IAsyncDisposable
         }
 
         var process = ManagedProcess.Start("dotnet", [dll], environment);
-        var started = new SiloProcess(process, silo, gateway);
+        var started = new SiloProcess(process, silo, gateway, admin);
         if (waitUntilReady)
         {
             await process.WaitForOutputAsync("Grid silo ready", TimeSpan.FromSeconds(60));

@@ -1,0 +1,30 @@
+# The Grid silo image. Build from the repository root:
+#   docker build -t grid-silo:0.1.0 .
+# Ports: 11111 silo-to-silo, 30000 client gateway, 8080 admin (/health/live, /health/ready).
+# Configuration comes from environment variables (Grid__*), see deploy/k8s/silo-config.yaml.
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+# Restore first, from the project files alone, so the layer is reused while only sources change.
+COPY global.json Directory.Build.props Directory.Packages.props ./
+COPY src/Directory.Build.props src/
+COPY src/Abstractions/Grid.Abstractions.csproj src/Abstractions/
+COPY src/Grains/Grid.Grains.csproj src/Grains/
+COPY src/Silo/Grid.Silo.csproj src/Silo/
+RUN dotnet restore src/Silo/Grid.Silo.csproj
+COPY src/Abstractions/ src/Abstractions/
+COPY src/Grains/ src/Grains/
+COPY src/Silo/ src/Silo/
+RUN dotnet publish src/Silo/Grid.Silo.csproj -c Release --no-restore -o /app
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+COPY --from=build /app ./
+# Listen on every interface inside the pod; the advertised address is the pod IP (Grid__Clustering__AdvertisedAddress).
+ENV Grid__Admin__Address=0.0.0.0 \
+    Grid__Admin__Port=8080 \
+    DOTNET_gcServer=1
+EXPOSE 11111 30000 8080
+# The non-root user the .NET images provide.
+USER $APP_UID
+ENTRYPOINT ["dotnet", "Grid.Silo.dll"]

@@ -1,0 +1,68 @@
+using Grid.Grains.Memory;
+using Grid.Grains.Partitions;
+using Grid.Grains.Replication;
+using Grid.Grains.Silo;
+using Grid.Grains.Storage;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+
+namespace Grid.Grains.Cluster;
+
+/// <summary>
+/// Silo-to-silo control endpoint of one silo: memory load for placement, and the replicas it keeps. It refuses to work
+/// anywhere but on the silo its key names (placement falls back to another silo when that one is gone), so a replica
+/// never lands on a silo its primary did not choose.
+/// </summary>
+[Reentrant]
+[KeepAlive]
+[SiloTargetedPlacement]
+internal sealed class SiloAgentGrain(
+    ReplicaRegistry replicas,
+    PartitionStoreRegistry partitions,
+    SiloMemoryBudget budget,
+    ILocalSiloDetails silo) : Grain, ISiloAgentGrain
+{
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (this.GetPrimaryKeyString() != silo.SiloAddress.ToParsableString())
+        {
+            // The silo this agent stands for is gone; do not linger here.
+            this.DeactivateOnIdle();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<SiloLoad> GetLoad()
+    {
+        EnsureHome();
+        return Task.FromResult(new SiloLoad(budget.UsedBytes, budget.BudgetBytes, partitions.All.Length));
+    }
+
+    public Task Replicate(ReplicaItem[] items)
+    {
+        EnsureHome();
+        replicas.Apply(items);
+        return Task.CompletedTask;
+    }
+
+    public Task<long> GetReplicaVersion(int partition)
+    {
+        EnsureHome();
+        return Task.FromResult(replicas.VersionOf(partition));
+    }
+
+    public Task<StoreSnapshot?> GetReplica(int partition)
+    {
+        EnsureHome();
+        return Task.FromResult(replicas.Snapshot(partition));
+    }
+
+    private void EnsureHome()
+    {
+        if (this.GetPrimaryKeyString() != silo.SiloAddress.ToParsableString())
+        {
+            throw new InvalidOperationException($"The agent of silo {this.GetPrimaryKeyString()} runs on {silo.SiloAddress}: that silo is gone.");
+        }
+    }
+}

@@ -1,0 +1,171 @@
+using Grid.Grains.Memory;
+using Grid.Grains.Storage;
+
+namespace Grid.Grains.Replication;
+
+/// <summary>
+/// The replicas this silo keeps for partitions whose primary lives on another silo. A replica is a
+/// <see cref="PartitionStore"/> that is never served, swept or evicted from: it only follows its primary's items
+/// (evictions and expirations included). Its bytes are counted apart from the silo's memory budget: the primary's own
+/// silo budgets them, and evicting primaries here to make room for other silos' replicas would empty this silo's cache.
+/// A silo therefore holds up to about (1 + replicas) × <c>MaxMemoryBytes</c> of entries.
+/// </summary>
+internal sealed class ReplicaRegistry(GridClock clock) : IMemoryAccount
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<int, Replica> _replicas = [];
+    private long _bytes;
+
+    /// <summary>Bytes accounted by replica stores.</summary>
+    public long Bytes => Interlocked.Read(ref _bytes);
+
+    void IMemoryAccount.Add(long deltaBytes) => Interlocked.Add(ref _bytes, deltaBytes);
+
+    /// <summary>Replicas held.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _replicas.Count;
+            }
+        }
+    }
+
+    /// <summary>Entries held in replicas.</summary>
+    public long Entries
+    {
+        get
+        {
+            lock (_gate)
+            {
+                long entries = 0;
+                foreach (var replica in _replicas.Values)
+                {
+                    entries += replica.Store.Count;
+                }
+
+                return entries;
+            }
+        }
+    }
+
+    /// <summary>Applies items of one primary silo, in order.</summary>
+    public void Apply(ReplicaItem[] items)
+    {
+        lock (_gate)
+        {
+            foreach (var item in items)
+            {
+                Apply(item);
+            }
+        }
+    }
+
+    private void Apply(ReplicaItem item)
+    {
+        _replicas.TryGetValue(item.Partition, out var replica);
+        switch (item.Kind)
+        {
+            case ReplicaItemKind.Seed:
+                var seed = item.Seed ?? throw new ArgumentException("A seed item carries no snapshot.", nameof(item));
+                replica?.Store.Close();
+                var store = new PartitionStore(item.Partition, clock, this);
+                store.Restore(seed);
+                _replicas[item.Partition] = new Replica(store) { Version = seed.Version };
+                break;
+            case ReplicaItemKind.Drop:
+                if (replica is not null && replica.Version <= item.Version)
+                {
+                    replica.Store.Close();
+                    _replicas.Remove(item.Partition);
+                }
+
+                break;
+            case ReplicaItemKind.Write or ReplicaItemKind.Remove:
+                if (replica is null)
+                {
+                    // Items of a partition always follow its seed; without one (dropped meanwhile) there is nothing to keep up to date.
+                    return;
+                }
+
+                if (item.Version <= replica.Version)
+                {
+                    return;
+                }
+
+                if (item.Kind == ReplicaItemKind.Remove)
+                {
+                    replica.Store.ApplyReplicaRemove(item.Record);
+                }
+                else
+                {
+                    object entry = item.Structure is { } structure ? PartitionStore.EntryFrom(structure) : item.Record!;
+                    replica.Store.ApplyReplicaWrite(entry);
+                }
+
+                replica.Version = item.Version;
+                break;
+            default:
+                throw new ArgumentException($"Unknown replica item kind {item.Kind}.", nameof(item));
+        }
+    }
+
+    /// <summary>
+    /// Keeps a copy of a partition that leaves its store here: one handed off to another silo (kept until the new
+    /// primary's replica is in place, when the new primary tells this silo to drop it), or one deactivated in place
+    /// (taken back by its next activation, which looks for the newest copy).
+    /// </summary>
+    public void Adopt(int partition, StoreSnapshot snapshot)
+    {
+        lock (_gate)
+        {
+            Apply(new ReplicaItem { Kind = ReplicaItemKind.Seed, Partition = partition, Version = snapshot.Version, Seed = snapshot });
+        }
+    }
+
+    /// <summary>The version of the replica of <paramref name="partition"/>, or -1.</summary>
+    public long VersionOf(int partition)
+    {
+        lock (_gate)
+        {
+            return _replicas.TryGetValue(partition, out var replica) ? replica.Version : -1;
+        }
+    }
+
+    /// <summary>A copy of the replica of <paramref name="partition"/> (its version is the replica's), or null.</summary>
+    public StoreSnapshot? Snapshot(int partition)
+    {
+        lock (_gate)
+        {
+            if (!_replicas.TryGetValue(partition, out var replica))
+            {
+                return null;
+            }
+
+            var snapshot = replica.Store.Snapshot();
+            snapshot.Version = replica.Version;
+            return snapshot;
+        }
+    }
+
+    /// <summary>Forgets the replica of <paramref name="partition"/> (this silo became its primary).</summary>
+    public void Remove(int partition)
+    {
+        lock (_gate)
+        {
+            if (_replicas.Remove(partition, out var replica))
+            {
+                replica.Store.Close();
+            }
+        }
+    }
+
+    private sealed class Replica(PartitionStore store)
+    {
+        public PartitionStore Store { get; } = store;
+
+        public long Version { get; set; }
+    }
+}

@@ -1,0 +1,53 @@
+using System.Net;
+using Grid.Grains.Hosting;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Grid.Silo.Admin;
+
+/// <summary>
+/// The silo's admin HTTP endpoint, on its own port (<see cref="GridAdminOptions"/>), apart from the Orleans silo and
+/// gateway ports: <c>/health/live</c> and <c>/health/ready</c> now; metrics and a dashboard join the same group later.
+/// </summary>
+internal static partial class GridAdmin
+{
+    /// <summary>Health check tag of the liveness checks.</summary>
+    public const string LiveTag = "live";
+
+    /// <summary>Health check tag of the readiness checks.</summary>
+    public const string ReadyTag = "ready";
+
+    /// <summary>Paths the admin endpoint serves (the Kubernetes probes use them).</summary>
+    public const string LivePath = "/health/live";
+
+    /// <summary>Readiness path.</summary>
+    public const string ReadyPath = "/health/ready";
+
+    /// <summary>Listens on the admin address and port only, and registers the health checks.</summary>
+    public static WebApplicationBuilder AddGridAdmin(this WebApplicationBuilder builder, GridAdminOptions options)
+    {
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(options.Address), options.Port));
+        builder.Services.AddHealthChecks()
+            .AddCheck<SiloLiveHealthCheck>("silo-live", tags: [LiveTag])
+            .AddCheck<SiloReadyHealthCheck>("silo-ready", tags: [ReadyTag]);
+        return builder;
+    }
+
+    /// <summary>Maps the admin endpoints and logs where they listen once the host has started.</summary>
+    public static WebApplication MapGridAdmin(this WebApplication app)
+    {
+        app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
+        app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Grid.Silo.Admin");
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+            LogListening(logger, addresses is null ? "unknown" : string.Join(", ", addresses));
+        });
+        return app;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Grid admin endpoint listening on {Addresses} (/health/live, /health/ready)")]
+    private static partial void LogListening(ILogger logger, string addresses);
+}
