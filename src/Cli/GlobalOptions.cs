@@ -69,7 +69,8 @@ internal sealed class GlobalOptions
     /// <exception cref="GridUnavailableException">A gateway host name does not resolve.</exception>
     public GridClientOptions Resolve(ParseResult parse, Func<string, string?> environment)
     {
-        var options = new GridClientOptions { ConnectTimeout = DefaultConnectTimeout };
+        // One command per process: a near cache would only add subscription round trips.
+        var options = new GridClientOptions { ConnectTimeout = DefaultConnectTimeout, NearCache = { Enabled = false } };
         ResolveClustering(parse, environment, options.Clustering);
 
         if (parse.GetValue(Partitions) is int partitions)
