@@ -81,6 +81,27 @@ public sealed class NearCacheTests(ClusterFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Tag_invalidation_by_another_client_reaches_the_near_cache()
+    {
+        var key = Key("tagged");
+        var tag = $"near-tag:{Guid.NewGuid():N}";
+        await _b.SetStringAsync(key, "v", new GridEntryOptions { Tags = [tag] });
+        Assert.Equal("v", await _a.GetStringAsync(key));
+        Assert.Equal(1, await _b.InvalidateTagAsync(tag));
+        await Poll.UntilAsync(async () => await _a.GetAsync(key) is null, TimeSpan.FromSeconds(5), "A saw the tag invalidation");
+    }
+
+    [Fact]
+    public async Task Pattern_invalidation_by_another_client_reaches_the_near_cache()
+    {
+        var prefix = $"near-pattern:{Guid.NewGuid():N}";
+        await _b.SetStringAsync(prefix + ":1", "v");
+        Assert.Equal("v", await _a.GetStringAsync(prefix + ":1"));
+        Assert.Equal(1, await _b.InvalidatePatternAsync(prefix + ":*"));
+        await Poll.UntilAsync(async () => await _a.GetAsync(prefix + ":1") is null, TimeSpan.FromSeconds(5), "A saw the pattern invalidation");
+    }
+
+    [Fact]
     public async Task Own_write_is_seen_by_the_next_own_read_at_once()
     {
         var key = Key("own");
