@@ -152,6 +152,11 @@ internal sealed partial class GridEdgeCachingMiddleware
             return;
         }
 
+        if (response.StatusCode is StatusCodes.Status204NoContent or StatusCodes.Status304NotModified)
+        {
+            return;   // no body, and no Content-Length of one
+        }
+
         response.ContentLength = body.Length;
         await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
     }

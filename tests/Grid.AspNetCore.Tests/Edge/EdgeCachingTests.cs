@@ -233,6 +233,21 @@ public sealed class EdgeCachingTests(GridSilosFixture grid)
     }
 
     [Fact]
+    public async Task A_304_from_the_application_keeps_the_rules_headers_and_is_not_stored()
+    {
+        var apps = await EdgeTestApps.GetAsync(grid);
+        string path = Unique("/api/not-modified/{0}");
+
+        var first = await Reply.GetAsync(apps.A.Client, path);
+        var second = await Reply.GetAsync(apps.A.Client, path);
+
+        Assert.Equal((HttpStatusCode.NotModified, ""), (first.Status, first.Body));
+        Assert.Equal("public, max-age=30", first["Cache-Control"]);
+        Assert.Equal("MISS,MISS", Seq(first.XCache, second.XCache));
+        Assert.Equal(2, apps.A.Runs(path));
+    }
+
+    [Fact]
     public async Task Post_is_never_cached()
     {
         var apps = await EdgeTestApps.GetAsync(grid);

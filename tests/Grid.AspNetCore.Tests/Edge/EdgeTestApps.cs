@@ -114,6 +114,12 @@ public sealed class EdgeTestApps : IAsyncDisposable
                 response.StatusCode = StatusCodes.Status404NotFound;
             }
 
+            if (path.StartsWith("/api/not-modified", StringComparison.Ordinal))
+            {
+                response.StatusCode = StatusCodes.Status304NotModified;   // as static files answer a matching If-None-Match
+                return;
+            }
+
             if (path.StartsWith("/api/cookie", StringComparison.Ordinal) || path.StartsWith("/cookie-ok", StringComparison.Ordinal))
             {
                 response.Cookies.Append("session", "s-" + run);

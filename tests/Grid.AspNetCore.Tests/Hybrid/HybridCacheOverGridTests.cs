@@ -3,7 +3,6 @@ using Grid.Client;
 using Grid.Extensions.Caching;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Grid.AspNetCore.Tests.Hybrid;
 
@@ -146,7 +145,7 @@ public sealed class HybridCacheOverGridTests(GridSilosFixture grid)
         return new Instance(host);
     }
 
-    private sealed class Instance(IHost host) : IAsyncDisposable
+    private sealed class Instance(ClientHost host) : IAsyncDisposable
     {
         private int _factoryRuns;
 
@@ -164,10 +163,6 @@ public sealed class HybridCacheOverGridTests(GridSilosFixture grid)
                 return ValueTask.FromResult(valueIfRun);
             }, tags: tags);
 
-        public async ValueTask DisposeAsync()
-        {
-            await host.StopAsync();
-            host.Dispose();
-        }
+        public ValueTask DisposeAsync() => host.DisposeAsync();
     }
 }

@@ -47,14 +47,14 @@ public sealed class GridSilosFixture : IAsyncLifetime
     }
 
     /// <summary>Starts a host with its own grid client (near cache on, as by default) and whatever else it needs.</summary>
-    public async Task<IHost> StartClientHostAsync(Action<IServiceCollection>? configure = null)
+    public async Task<ClientHost> StartClientHostAsync(Action<IServiceCollection>? configure = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.AddGridCache(ConfigureClient);
         configure?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
-        return host;
+        return new ClientHost(host);
     }
 
     /// <summary>Something several test classes share (a pair of web apps), started once on first use and disposed before the silos.</summary>

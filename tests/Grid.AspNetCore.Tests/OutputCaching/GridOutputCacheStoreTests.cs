@@ -5,7 +5,6 @@ using Grid.AspNetCore.Tests.Edge;
 using Grid.AspNetCore.Tests.Infrastructure;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Grid.AspNetCore.Tests.OutputCaching;
 
@@ -18,8 +17,8 @@ public sealed class GridOutputCacheStoreTests(GridSilosFixture grid)
     [Fact]
     public async Task An_entry_stored_by_one_instance_is_read_by_another_and_evicted_by_tag_everywhere()
     {
-        using var a = await StartAsync();
-        using var b = await StartAsync();
+        await using var a = await StartAsync();
+        await using var b = await StartAsync();
         var (storeA, storeB) = (Store(a), Store(b));
         string key = Key(), tag = Key();
         byte[] value = Encoding.UTF8.GetBytes("response");
@@ -37,7 +36,7 @@ public sealed class GridOutputCacheStoreTests(GridSilosFixture grid)
     [Fact]
     public async Task An_entry_is_gone_once_its_validity_ends()
     {
-        using var a = await StartAsync();
+        await using var a = await StartAsync();
         string key = Key();
 
         await Store(a).SetAsync(key, [1, 2, 3], null, TimeSpan.FromMilliseconds(300), default);
@@ -49,7 +48,7 @@ public sealed class GridOutputCacheStoreTests(GridSilosFixture grid)
     [Fact]
     public async Task The_buffer_api_round_trips()
     {
-        using var a = await StartAsync();
+        await using var a = await StartAsync();
         var store = Assert.IsAssignableFrom<IOutputCacheBufferStore>(Store(a));
         string key = Key();
         byte[] value = Encoding.UTF8.GetBytes("buffered response");
@@ -67,7 +66,7 @@ public sealed class GridOutputCacheStoreTests(GridSilosFixture grid)
     [Fact]
     public async Task An_entry_with_more_tags_than_the_grid_carries_is_not_stored()
     {
-        using var a = await StartAsync();
+        await using var a = await StartAsync();
         string key = Key();
 
         await Store(a).SetAsync(key, [1], [.. Enumerable.Range(0, 40).Select(i => $"t{i}")], TimeSpan.FromMinutes(1), default);
@@ -78,8 +77,8 @@ public sealed class GridOutputCacheStoreTests(GridSilosFixture grid)
     [Fact]
     public async Task AddGridOutputCache_replaces_the_memory_store_whichever_is_registered_first()
     {
-        using var before = await StartAsync(services => services.AddOutputCache().AddGridOutputCache());
-        using var after = await StartAsync(services => services.AddGridOutputCache().AddOutputCache());
+        await using var before = await StartAsync(services => services.AddOutputCache().AddGridOutputCache());
+        await using var after = await StartAsync(services => services.AddGridOutputCache().AddOutputCache());
 
         Assert.IsType<GridOutputCacheStore>(Store(before));
         Assert.IsType<GridOutputCacheStore>(Store(after));
@@ -103,8 +102,8 @@ public sealed class GridOutputCacheStoreTests(GridSilosFixture grid)
 
     private static string Key() => Guid.NewGuid().ToString("N");
 
-    private static IOutputCacheStore Store(IHost host) => host.Services.GetRequiredService<IOutputCacheStore>();
+    private static IOutputCacheStore Store(ClientHost host) => host.Services.GetRequiredService<IOutputCacheStore>();
 
-    private Task<IHost> StartAsync(Action<IServiceCollection>? configure = null) =>
+    private Task<ClientHost> StartAsync(Action<IServiceCollection>? configure = null) =>
         grid.StartClientHostAsync(configure ?? (services => services.AddGridOutputCache()));
 }

@@ -15,6 +15,18 @@ public sealed class SampleSmokeTests(GridSilosFixture grid)
     {
         await using var app = SampleApp.Build([.. grid.ClientArgs, "--urls=http://127.0.0.1:0", "--GridEdge:InstanceName=sample", "--Logging:LogLevel:Default=Warning"]);
         await app.StartAsync();
+        try
+        {
+            await CheckAsync(app);
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+    }
+
+    private static async Task CheckAsync(WebApplication app)
+    {
         using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
 
         var miss = await Reply.GetAsync(client, "/api/products/1");
