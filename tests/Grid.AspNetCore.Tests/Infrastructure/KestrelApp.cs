@@ -17,7 +17,7 @@ public sealed class KestrelApp : IAsyncDisposable
     public const string Host = "shop.test";
 
     /// <summary>An empty content root: the sample's appsettings.json, copied next to the tests, must not configure these apps.</summary>
-    private static readonly string EmptyContentRoot = Directory.CreateTempSubdirectory("grid-aspnet-tests-").FullName;
+    private static readonly string EmptyContentRoot = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "empty-content-root")).FullName;
 
     private KestrelApp(WebApplication app, Uri address)
     {
