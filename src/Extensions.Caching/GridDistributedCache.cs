@@ -1,6 +1,9 @@
 using System.Buffers;
 using Grid.Client;
+using Grid.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Grid.Extensions.Caching;
@@ -11,30 +14,47 @@ namespace Grid.Extensions.Caching;
 /// that slide the expiration, <c>Refresh</c> that slides it without reading, null arguments refused with
 /// <see cref="ArgumentNullException"/>, an absolute expiration in the past refused with
 /// <see cref="ArgumentOutOfRangeException"/>, and cancellation honoured before anything is sent. Expirations longer than
-/// the cluster's MaxTimeToLive are capped to it. Works as HybridCache's L2 (see the README).
+/// the cluster's MaxTimeToLive are capped to it. Works as HybridCache's L2: HybridCache's tags become grid tags and
+/// its <c>RemoveByTagAsync</c> invalidates them on the grid (see <see cref="GridDistributedCacheOptions.HybridCacheTags"/>
+/// and the README).
 /// </summary>
-public sealed class GridDistributedCache : IBufferDistributedCache
+public sealed partial class GridDistributedCache : IBufferDistributedCache
 {
     private readonly IGridCache _cache;
     private readonly string _prefix;
+    private readonly bool _hybridTags;
+    private readonly string _tagPrefix;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
 
     /// <summary>Creates the adapter.</summary>
     /// <param name="cache">The grid cache.</param>
     /// <param name="options">Settings.</param>
     public GridDistributedCache(IGridCache cache, IOptions<GridDistributedCacheOptions> options)
-        : this(cache, options, TimeProvider.System)
+        : this(cache, options, NullLogger<GridDistributedCache>.Instance)
     {
     }
 
-    internal GridDistributedCache(IGridCache cache, IOptions<GridDistributedCacheOptions> options, TimeProvider time)
+    /// <summary>Creates the adapter, logging what it cannot store.</summary>
+    /// <param name="cache">The grid cache.</param>
+    /// <param name="options">Settings.</param>
+    /// <param name="logger">Where warnings go.</param>
+    public GridDistributedCache(IGridCache cache, IOptions<GridDistributedCacheOptions> options, ILogger<GridDistributedCache> logger)
+        : this(cache, options, TimeProvider.System, logger)
+    {
+    }
+
+    internal GridDistributedCache(IGridCache cache, IOptions<GridDistributedCacheOptions> options, TimeProvider time, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(cache);
         ArgumentNullException.ThrowIfNull(options);
         options.Value.Validate();
         _cache = cache;
         _prefix = options.Value.KeyPrefix;
+        _hybridTags = options.Value.HybridCacheTags;
+        _tagPrefix = options.Value.HybridCacheTagPrefix;
         _time = time;
+        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <inheritdoc />
@@ -58,7 +78,14 @@ public sealed class GridDistributedCache : IBufferDistributedCache
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(options);
         token.ThrowIfCancellationRequested();
-        await _cache.SetAsync(_prefix + key, value, ToEntryOptions(options), token).ConfigureAwait(false);
+        var entry = ToEntryOptions(options);
+        if (_hybridTags)
+        {
+            await SetRecognisingHybridCacheAsync(key, value, entry, token).ConfigureAwait(false);
+            return;
+        }
+
+        await _cache.SetAsync(_prefix + key, value, entry, token).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -6,6 +6,28 @@ public sealed class GridDistributedCacheOptions
     /// <summary>Put before every key, so distributed-cache entries live in their own part of the key space (like RedisCacheOptions.InstanceName). Default "dc:".</summary>
     public string KeyPrefix { get; set; } = "dc:";
 
+    /// <summary>
+    /// Recognise HybridCache's L2 writes (on by default): an entry's HybridCache tags become grid tags (with
+    /// <see cref="HybridCacheTagPrefix"/>), and HybridCache's <c>RemoveByTagAsync</c> record also invalidates that grid
+    /// tag, so the entries leave the grid (and every client's near cache) at once instead of only in the HybridCache
+    /// instance that removed them. Values that are not HybridCache entries are stored as they are.
+    /// </summary>
+    public bool HybridCacheTags { get; set; } = true;
+
+    /// <summary>Put before HybridCache tags to make grid tags of them. Default "hc:" (HybridCache tag <c>products</c> is grid tag <c>hc:products</c>).</summary>
+    public string HybridCacheTagPrefix { get; set; } = "hc:";
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid setting.</summary>
-    public void Validate() => ArgumentNullException.ThrowIfNull(KeyPrefix, nameof(KeyPrefix));
+    public void Validate()
+    {
+        if (KeyPrefix is null)
+        {
+            throw new ArgumentNullException(nameof(KeyPrefix), "GridDistributedCacheOptions.KeyPrefix must not be null (use \"\" for no prefix).");
+        }
+
+        if (HybridCacheTagPrefix is null)
+        {
+            throw new ArgumentNullException(nameof(HybridCacheTagPrefix), "GridDistributedCacheOptions.HybridCacheTagPrefix must not be null (use \"\" for no prefix).");
+        }
+    }
 }

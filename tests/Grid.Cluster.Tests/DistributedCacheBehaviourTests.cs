@@ -106,6 +106,33 @@ public abstract class DistributedCacheBehaviourTests
     }
 
     [Fact]
+    public async Task A_relative_expiration_wins_over_an_absolute_one()
+    {
+        var key = Key("both");
+        await Cache.SetAsync(key, B("v"), new DistributedCacheEntryOptions
+        {
+            AbsoluteExpiration = DateTimeOffset.UtcNow.AddHours(1),
+            AbsoluteExpirationRelativeToNow = TimeSpan.FromMilliseconds(300),
+        });
+        Assert.NotNull(await Cache.GetAsync(key));
+        await Poll.UntilAsync(async () => await Cache.GetAsync(key) is null, TimeSpan.FromSeconds(10), "the relative expiration ended it");
+    }
+
+    [Fact]
+    public async Task Refresh_keeps_the_value_and_does_not_create_a_missing_key()
+    {
+        var key = Key("refresh");
+        await Cache.SetAsync(key, B("v"), new DistributedCacheEntryOptions { SlidingExpiration = TimeSpan.FromMinutes(1) });
+        Cache.Refresh(key);
+        await Cache.RefreshAsync(key);
+        Assert.Equal(B("v"), await Cache.GetAsync(key));
+
+        var missing = Key("refresh-missing");
+        await Cache.RefreshAsync(missing);
+        Assert.Null(await Cache.GetAsync(missing));
+    }
+
+    [Fact]
     public async Task Reads_and_refresh_slide_the_expiration_and_idleness_ends_it()
     {
         var key = Key("sliding");
@@ -174,6 +201,23 @@ public abstract class DistributedCacheBehaviourTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Cache.GetAsync(key, cts.Token));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Cache.RemoveAsync(key, cts.Token));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Cache.RefreshAsync(key, cts.Token));
+        Assert.Null(await Cache.GetAsync(key));
+    }
+
+    [Fact]
+    public async Task Cancelled_token_throws_in_the_buffer_api_before_anything_is_written()
+    {
+        if (!BehavesAsNetworkCaches || Cache is not IBufferDistributedCache buffers)
+        {
+            return;
+        }
+
+        var key = Key("buffer-cancelled");
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            buffers.SetAsync(key, new ReadOnlySequence<byte>(B("v")), new DistributedCacheEntryOptions(), cts.Token).AsTask());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => buffers.TryGetAsync(key, new ArrayBufferWriter<byte>(), cts.Token).AsTask());
         Assert.Null(await Cache.GetAsync(key));
     }
 

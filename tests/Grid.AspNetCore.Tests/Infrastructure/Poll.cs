@@ -1,0 +1,19 @@
+namespace Grid.AspNetCore.Tests.Infrastructure;
+
+/// <summary>Waits for a condition with a deadline instead of sleeping a fixed time.</summary>
+internal static class Poll
+{
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out after {timeout} waiting until {what}.");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+}
