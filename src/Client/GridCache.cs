@@ -48,7 +48,7 @@ public sealed partial class GridCache : IGridCache, IDisposable, IAsyncDisposabl
     /// <inheritdoc />
     public IGridSerializer Serializer { get; }
 
-    /// <summary>The limits in force: the cluster's once connected.</summary>
+    /// <inheritdoc />
     public GridLimits Limits => _limits;
 
     /// <summary>Creates a cache over a connected cluster client and checks it against the cluster.</summary>

@@ -13,6 +13,9 @@ public interface IGridCache
     /// <summary>The serializer typed overloads use.</summary>
     IGridSerializer Serializer { get; }
 
+    /// <summary>The limits requests are checked against: the cluster's once connected (key, value and TTL sizes, tags, keys per call).</summary>
+    GridLimits Limits { get; }
+
     /// <summary>
     /// Reads a value; null when the key does not exist. A counter reads as its decimal text. Served from the near cache
     /// when it holds a fresh copy (see <see cref="NearCacheOptions"/>).

@@ -146,7 +146,7 @@ public sealed partial class GridDistributedCache : IBufferDistributedCache
         }
 
         TimeSpan? ttl = options.AbsoluteExpirationRelativeToNow ?? (options.AbsoluteExpiration is { } absolute ? absolute - now : null);
-        var max = _cache is GridCache grid ? grid.Limits.MaxTimeToLive : new GridLimits().MaxTimeToLive;
+        var max = _cache.Limits.MaxTimeToLive;
         return new GridEntryOptions
         {
             TimeToLive = ttl is { } t && t > max ? max : ttl,

@@ -107,7 +107,7 @@ public sealed partial class GridOutputCacheStore : IOutputCacheBufferStore
             return;
         }
 
-        var limits = _cache is GridCache grid ? grid.Limits : new GridLimits();
+        var limits = _cache.Limits;
         var gridTags = PrefixTags(tags);
         if (Problem(gridTags, limits) is { } problem)
         {

@@ -1,14 +1,21 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Grid.Client.Hosting;
 
-/// <summary>Tells the cache when the Orleans client lost every gateway, so its near cache empties (it can no longer hear about changes).</summary>
-internal sealed class ConnectionLossObserver(IServiceProvider services) : IClusterConnectionStatusObserver
+/// <summary>
+/// Tells the cache when the Orleans client lost every gateway, so its near cache empties (it can no longer hear about
+/// changes). The cache attaches itself when it is created, so a notification during the container's disposal never
+/// resolves anything.
+/// </summary>
+internal sealed class ConnectionLossObserver(IHostApplicationLifetime? lifetime = null) : IClusterConnectionStatusObserver
 {
+    private GridCache? _cache;
+
+    public void Attach(GridCache cache) => Volatile.Write(ref _cache, cache);
+
     // The connection also closes when the host stops: then losing it is expected, not worth a warning.
     public void NotifyClusterConnectionLost() =>
-        services.GetRequiredService<GridCache>().OnConnectionLost(expected: services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.IsCancellationRequested == true);
+        Volatile.Read(ref _cache)?.OnConnectionLost(expected: lifetime?.ApplicationStopping.IsCancellationRequested == true);
 
     public void NotifyGatewayCountChanged(int currentNumberOfGateways, int previousNumberOfGateways, bool connectionRecovered)
     {

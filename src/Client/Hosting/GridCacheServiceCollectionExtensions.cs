@@ -86,16 +86,22 @@ public static class GridCacheServiceCollectionExtensions
                 o.ServiceId = clustering.ServiceId;
             });
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
-            client.Services.AddSingleton<IClusterConnectionStatusObserver, ConnectionLossObserver>();
+            client.Services.AddSingleton<ConnectionLossObserver>();
+            client.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<ConnectionLossObserver>());
             client.Services.AddSingleton<IClientConnectionRetryFilter>(sp =>
                 new BackoffConnectionRetryFilter(options.ConnectTimeout, sp.GetRequiredService<ILogger<BackoffConnectionRetryFilter>>()));
         });
 
-        services.AddSingleton(sp => new GridCache(
-            sp.GetRequiredService<IClusterClient>(),
-            options,
-            sp.GetRequiredService<IGridSerializer>(),
-            sp.GetRequiredService<ILogger<GridCache>>()));
+        services.AddSingleton(sp =>
+        {
+            var cache = new GridCache(
+                sp.GetRequiredService<IClusterClient>(),
+                options,
+                sp.GetRequiredService<IGridSerializer>(),
+                sp.GetRequiredService<ILogger<GridCache>>());
+            sp.GetRequiredService<ConnectionLossObserver>().Attach(cache);
+            return cache;
+        });
         services.AddSingleton<IGridCache>(sp => sp.GetRequiredService<GridCache>());
         services.AddHostedService<GridCacheConnector>();
         return services;

@@ -57,7 +57,7 @@ public sealed partial class GridDistributedCache
 
     private string? TagsOverLimits(List<string> tags)
     {
-        var limits = _cache is GridCache grid ? grid.Limits : new GridLimits();
+        var limits = _cache.Limits;
         if (tags.Count > limits.MaxTagsPerEntry)
         {
             return $"{tags.Count - 1} HybridCache tags (plus the wildcard) are more than the cluster's MaxTagsPerEntry ({limits.MaxTagsPerEntry})";
