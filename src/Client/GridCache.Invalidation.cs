@@ -59,7 +59,13 @@ public sealed partial class GridCache
 
         try
         {
-            return await call(_client.GetGrain<IInvalidationGrain>(0)).WaitAsync(cancellationToken).ConfigureAwait(false);
+            long removed = await call(_client.GetGrain<IInvalidationGrain>(0)).WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (_coordinator is not null)
+            {
+                await _coordinator.CatchUpAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return removed;
         }
         catch (Exception ex) when (ex is not (ArgumentException or GridException or OperationCanceledException))
         {

@@ -102,6 +102,47 @@ public sealed class NearCacheTests(ClusterFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Own_tag_and_pattern_invalidations_are_not_read_back_from_the_near_cache()
+    {
+        var tag = $"near-own-tag:{Guid.NewGuid():N}";
+        var prefix = $"near-own-pattern:{Guid.NewGuid():N}";
+        await _a.SetStringAsync(prefix + ":tagged", "v", new GridEntryOptions { Tags = [tag] });
+        await _a.SetStringAsync(prefix + ":matched", "v");
+        Assert.Equal("v", await _a.GetStringAsync(prefix + ":tagged"));
+        Assert.Equal("v", await _a.GetStringAsync(prefix + ":matched"));
+        Assert.Equal("v", await _a.GetStringAsync(prefix + ":tagged"));   // served by the near cache now
+
+        Assert.Equal(1, await _a.InvalidateTagAsync(tag));
+        Assert.Null(await _a.GetAsync(prefix + ":tagged"));
+        Assert.Equal(1, await _a.InvalidatePatternAsync(prefix + ":m*"));
+        Assert.Null(await _a.GetAsync(prefix + ":matched"));
+    }
+
+    [Fact]
+    public async Task Own_invalidation_whose_pushes_are_lost_drops_the_lagging_partitions()
+    {
+        var tag = $"near-lost-tag:{Guid.NewGuid():N}";
+        var key = Key("lost-own");
+        await _a.SetStringAsync(key, "v", new GridEntryOptions { Tags = [tag] });
+        Assert.Equal("v", await _a.GetStringAsync(key));
+        Assert.Equal("v", await _a.GetStringAsync(key));
+        long droppedBefore = _a.GetStatistics().PartitionsDropped;
+
+        _a.NearCacheCoordinator!.DropFilter = _ => true;   // every push is lost on the way
+        try
+        {
+            Assert.Equal(1, await _a.InvalidateTagAsync(tag));
+            Assert.Null(await _a.GetAsync(key));
+        }
+        finally
+        {
+            _a.NearCacheCoordinator.DropFilter = null;
+        }
+
+        Assert.True(_a.GetStatistics().PartitionsDropped > droppedBefore);
+    }
+
+    [Fact]
     public async Task Own_write_is_seen_by_the_next_own_read_at_once()
     {
         var key = Key("own");

@@ -36,6 +36,13 @@ public interface INearCacheHubGrain : IGrainWithStringKey
     /// <summary>Ends a client's subscription.</summary>
     [Alias("Unsubscribe")]
     Task Unsubscribe(Guid clientId);
+
+    /// <summary>
+    /// The client's per-partition invalidation sequence numbers on this silo so far (null when it is not subscribed):
+    /// a client that ran an invalidation waits until its near cache has applied that far (or drops what lags).
+    /// </summary>
+    [Alias("GetSequences")]
+    Task<long[]?> GetSequences(Guid clientId);
 }
 
 /// <summary>

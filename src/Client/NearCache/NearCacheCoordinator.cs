@@ -51,6 +51,73 @@ internal sealed partial class NearCacheCoordinator : IInvalidationObserver, IDis
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// After this client ran an invalidation: waits (briefly) until the near cache has applied every invalidation the
+    /// silos queued for it so far, then drops the partitions whose pushes are still on the way. So the caller never
+    /// reads back from its own near cache a value its invalidation removed.
+    /// </summary>
+    public async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        var channels = _subscribed;
+        var calls = new Task<long[]?>[channels.Length];
+        for (int i = 0; i < channels.Length; i++)
+        {
+            calls[i] = _client.GetGrain<INearCacheHubGrain>(channels[i].Silo.ToParsableString() + "#hub").GetSequences(_clientId);
+        }
+
+        long[]?[] sequences;
+        try
+        {
+            sequences = await Task.WhenAll(calls).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Cannot tell what is still on the way: nothing held can be trusted.
+            LogCatchUpFailed(_logger, ex);
+            _store.Clear();
+            return;
+        }
+
+        var deadline = Environment.TickCount64 + (long)CatchUpWait.TotalMilliseconds;
+        while (Behind(channels, sequences) && Environment.TickCount64 < deadline)
+        {
+            await Task.Delay(2, cancellationToken).ConfigureAwait(false);
+        }
+
+        for (int c = 0; c < channels.Length; c++)
+        {
+            if (sequences[c] is { } silo)
+            {
+                for (int p = 0; p < silo.Length; p++)
+                {
+                    _store.DropIfBehind(channels[c].Silo, channels[c].NearCacheEpoch, p, silo[p]);
+                }
+            }
+        }
+    }
+
+    /// <summary>How long <see cref="CatchUpAsync"/> waits for pushes in flight before dropping their partitions.</summary>
+    internal static TimeSpan CatchUpWait { get; } = TimeSpan.FromMilliseconds(100);
+
+    private bool Behind(SiloChannel[] channels, long[]?[] sequences)
+    {
+        for (int c = 0; c < channels.Length; c++)
+        {
+            if (sequences[c] is { } silo)
+            {
+                for (int p = 0; p < silo.Length; p++)
+                {
+                    if (_store.IsBehind(channels[c].Silo, channels[c].NearCacheEpoch, p, silo[p]))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Subscribes with every silo of <paramref name="table"/> and starts renewing.</summary>
     public async Task StartAsync(RoutingTable table)
     {
@@ -183,6 +250,9 @@ internal sealed partial class NearCacheCoordinator : IInvalidationObserver, IDis
         channel.NearCacheEpoch = subscription.Epoch;
         channel.TrackingSlot = subscription.Slot;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Near cache cleared: the silos' invalidation sequence numbers could not be read after an invalidation")]
+    private static partial void LogCatchUpFailed(ILogger logger, Exception error);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Ending near-cache subscriptions failed; the silos expire them")]
     private static partial void LogUnsubscribeFailed(ILogger logger, Exception error);

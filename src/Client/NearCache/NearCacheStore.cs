@@ -186,6 +186,30 @@ internal sealed class NearCacheStore
         }
     }
 
+    /// <summary>Whether the partition, held from <paramref name="silo"/>, has not yet applied invalidation <paramref name="sequence"/>.</summary>
+    public bool IsBehind(SiloAddress silo, long epoch, int partition, long sequence)
+    {
+        var state = _partitions[partition];
+        lock (state)
+        {
+            return silo.Equals(state.Silo) && epoch == state.Epoch && state.LastSequence < sequence;
+        }
+    }
+
+    /// <summary>Drops the partition if it is still behind <paramref name="sequence"/> (its pushes are late), counting on from there.</summary>
+    public void DropIfBehind(SiloAddress silo, long epoch, int partition, long sequence)
+    {
+        var state = _partitions[partition];
+        lock (state)
+        {
+            if (silo.Equals(state.Silo) && epoch == state.Epoch && state.LastSequence < sequence)
+            {
+                Drop(state);
+                state.Restart(sequence);
+            }
+        }
+    }
+
     /// <summary>Drops every partition last filled from <paramref name="silo"/> (it left, restarted or lost our subscription).</summary>
     public void DropSilo(SiloAddress silo)
     {

@@ -106,6 +106,26 @@ internal sealed partial class InvalidationHub : BackgroundService, IStoreChangeL
         }
     }
 
+    /// <summary>A copy of the client's sequence numbers per partition (null when it holds no slot here).</summary>
+    public long[]? SequencesOf(Guid clientId)
+    {
+        foreach (var subscriber in _slots)
+        {
+            if (subscriber?.ClientId == clientId)
+            {
+                var copy = new long[subscriber.Sequences.Length];
+                for (int i = 0; i < copy.Length; i++)
+                {
+                    copy[i] = Volatile.Read(ref subscriber.Sequences[i]);
+                }
+
+                return copy;
+            }
+        }
+
+        return null;
+    }
+
     public void OnChanged(in StoreChange change)
     {
         ulong bits = change.Trackers;

@@ -20,4 +20,6 @@ internal sealed class NearCacheHubGrain(InvalidationHub hub) : Grain, INearCache
         hub.Unsubscribe(clientId);
         return Task.CompletedTask;
     }
+
+    public Task<long[]?> GetSequences(Guid clientId) => Task.FromResult(hub.SequencesOf(clientId));
 }

@@ -85,8 +85,21 @@ internal sealed class ScenarioCluster : IAsyncDisposable
         Poll.UntilAsync(() => Task.FromResult(IsBalanced(partitions)), timeout, "every partition sits on its rendezvous owner");
 
     /// <summary>Waits until every client-visible silo count equals <paramref name="silos"/>.</summary>
+    /// <remarks>A management call can land on a silo that was just killed and hang until the response timeout: each attempt
+    /// is bounded and a timed-out one counts as "not yet".</remarks>
     public Task WaitForActiveSilosAsync(int silos, TimeSpan timeout) =>
-        Poll.UntilAsync(async () => (await Cluster.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count == silos, timeout, $"{silos} silos are active");
+        Poll.UntilAsync(async () =>
+        {
+            try
+            {
+                var hosts = await Cluster.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(TimeSpan.FromSeconds(2));
+                return hosts.Count == silos;
+            }
+            catch (TimeoutException)
+            {
+                return false;
+            }
+        }, timeout, $"{silos} silos are active");
 
     /// <summary>Waits until every active silo's own cluster view (what replication and balancing use) counts <paramref name="silos"/> silos.</summary>
     public Task WaitForSiloViewsAsync(int silos, TimeSpan timeout) =>
