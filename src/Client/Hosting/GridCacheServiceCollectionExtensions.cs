@@ -97,6 +97,7 @@ public static class GridCacheServiceCollectionExtensions
             sp.GetRequiredService<IGridSerializer>(),
             sp.GetRequiredService<ILogger<GridCache>>()));
         services.AddSingleton<IGridCache>(sp => sp.GetRequiredService<GridCache>());
+        services.AddSingleton<IGridAnalytics>(sp => sp.GetRequiredService<GridCache>());
         services.AddHostedService<GridCacheConnector>();
         return services;
     }
