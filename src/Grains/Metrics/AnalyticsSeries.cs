@@ -37,8 +37,11 @@ internal sealed class AnalyticsSeries(long bucketMs, int capacity)
         _last.Add(delta);
     }
 
-    /// <summary>The buckets within the ring's window before <paramref name="nowMs"/>, oldest first.</summary>
-    public GridAnalyticsBucket[] Snapshot(long nowMs)
+    /// <summary>
+    /// The buckets within the ring's window before <paramref name="nowMs"/>, oldest first; a bucket's duration counts
+    /// only the time since <paramref name="sinceMs"/> (when recording began) and up to now.
+    /// </summary>
+    public GridAnalyticsBucket[] Snapshot(long nowMs, long sinceMs = long.MinValue)
     {
         long oldest = nowMs - (bucketMs * capacity);
         var list = new List<GridAnalyticsBucket>(_buckets.Count);
@@ -52,7 +55,7 @@ internal sealed class AnalyticsSeries(long bucketMs, int capacity)
             list.Add(new GridAnalyticsBucket
             {
                 StartUnixMs = bucket.Start,
-                DurationMs = Math.Clamp(nowMs - bucket.Start, 0, bucketMs),
+                DurationMs = Math.Max(0, Math.Min(nowMs, bucket.Start + bucketMs) - Math.Max(bucket.Start, sinceMs)),
                 Operations = bucket.Operations,
                 Hits = bucket.Hits,
                 Misses = bucket.Misses,

@@ -35,7 +35,7 @@ internal sealed class SiloAnalytics(PartitionStoreRegistry registry, LatencyReco
         {
             long now = clock.NowMs;
             _ring.Advance(now, totals);
-            return (_ring.Recent.Snapshot(now), _ring.Hourly.Snapshot(now), now);
+            return (_ring.Recent.Snapshot(now, StartedAtUnixMs), _ring.Hourly.Snapshot(now, StartedAtUnixMs), now);
         }
     }
 
