@@ -90,18 +90,17 @@
     }
   }
 
-  // The "over time" series: the silos' completed 10-second buckets, then this page's own samples after them.
+  // The "over time" series: the silos' completed 10-second buckets from before this page opened, then the page's own
+  // samples (one per poll, from the change of the cluster's counters).
   function series(data) {
     const points = [];
-    let lastEnd = 0;
+    const firstLive = live.length ? live[0].t : Infinity;
     for (const p of data.recent) {
-      if (p.durationMs < 10000) continue;
       const end = p.startUnixMs + p.durationMs;
+      if (p.durationMs < 10000 || end > firstLive) continue;
       points.push({ t: end, ops: p.operationsPerSecond, hitRatio: p.hits + p.misses > 0 ? p.hitRatio : null });
-      lastEnd = end;
     }
-    for (const s of live) if (s.t > lastEnd) points.push(s);
-    return points;
+    return points.concat(live);
   }
 
   function sample(data) {
