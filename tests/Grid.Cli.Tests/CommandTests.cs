@@ -281,7 +281,7 @@ public sealed class CommandTests(CliClusterFixture fixture)
         Assert.Matches(@"latency\s+avg \d+\.\d{3} ms, p99 \d+\.\d{3} ms", text);
         Assert.Matches(@"throughput\s+\d+\.\d ops/s \(last minute\)", text);
         Assert.Matches(@"reads by level\s+l1 \d+\.\d %, grid \d+\.\d %, miss \d+\.\d %", text);
-        var history = text.Split(Environment.NewLine).SkipWhile(line => !line.StartsWith("hour (UTC)", StringComparison.Ordinal)).ToArray();
+        var history = text.Split(Environment.NewLine).SkipWhile(line => !line.StartsWith("hour (UTC)", StringComparison.Ordinal)).Where(line => line.Length > 0).ToArray();
         Assert.True(history.Length >= 2, text);
         Assert.Equal(["hour", "(UTC)", "operations", "ops/s", "hit", "ratio", "avg", "ms", "p99", "ms", "evictions", "expirations"], history[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
         Assert.Matches(@"^\d{4}-\d{2}-\d{2} \d{2}:00\s+[1-9]\d*\s", history[^1]);

@@ -82,8 +82,11 @@ public sealed record GridAnalyticsPeriod
         return [.. byStart.Values.Select(a => a.ToPeriod())];
     }
 
-    /// <summary>One period covering <paramref name="periods"/>: their sums, from the first start to the last end.</summary>
-    /// <param name="periods">Periods ordered by start.</param>
+    /// <summary>
+    /// One period covering <paramref name="periods"/>: their sums, starting with the first; its duration is the sum
+    /// of theirs (a bucket only counts the time its silos recorded, so a silo started mid-hour does not dilute rates).
+    /// </summary>
+    /// <param name="periods">Consecutive periods ordered by start.</param>
     public static GridAnalyticsPeriod Combine(IReadOnlyList<GridAnalyticsPeriod> periods)
     {
         ArgumentNullException.ThrowIfNull(periods);
@@ -94,8 +97,10 @@ public sealed record GridAnalyticsPeriod
 
         var counts = new long[GridLatencyHistogram.BucketCount];
         long operations = 0, hits = 0, misses = 0, evictions = 0, expirations = 0, latency = 0;
+        var duration = TimeSpan.Zero;
         foreach (var p in periods)
         {
+            duration += p.Duration;
             operations += p.Operations;
             hits += p.Hits;
             misses += p.Misses;
@@ -105,11 +110,10 @@ public sealed record GridAnalyticsPeriod
             GridLatencyHistogram.Merge(counts, p.LatencyCounts);
         }
 
-        var last = periods[^1];
         return new GridAnalyticsPeriod
         {
             Start = periods[0].Start,
-            Duration = last.Start + last.Duration - periods[0].Start,
+            Duration = duration,
             Operations = operations,
             Hits = hits,
             Misses = misses,

@@ -5,7 +5,6 @@ namespace Grid.Cli.Stats;
 /// <summary>The analytics part of <c>grid stats</c>: the cluster's report, without raw histograms.</summary>
 internal sealed record AnalyticsSummary(
     int Silos,
-    DateTimeOffset WindowStart,
     double WindowSeconds,
     long Operations,
     double HitRatio,
@@ -19,7 +18,6 @@ internal sealed record AnalyticsSummary(
 {
     public static AnalyticsSummary From(GridAnalyticsReport report) => new(
         report.Silos,
-        report.Window.Start,
         Math.Round(report.Window.Duration.TotalSeconds, 3),
         report.Window.Operations,
         report.HitRatio,

@@ -9,7 +9,7 @@ internal static class AnalyticsTable
 
     public static void Write(AnalyticsSummary summary, TextWriter output)
     {
-        output.WriteLine($"analytics: {summary.Silos} silo(s), since {summary.WindowStart.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC (last 24 h at most); latency is server-side");
+        output.WriteLine($"analytics: {summary.Silos} silo(s), over the last {Duration(summary.WindowSeconds)} (24 h at most); latency is server-side");
         output.WriteLine($"  hit ratio       {Percent(summary.HitRatio)} ({Number(summary.Grid.Hits)} hits, {Number(summary.Grid.Misses)} misses on the grid)");
         output.WriteLine($"  latency         avg {Ms(summary.AverageLatencyMs)} ms, p99 {Ms(summary.P99LatencyMs)} ms");
         output.WriteLine($"  throughput      {summary.OperationsPerSecond.ToString("0.0", CultureInfo.InvariantCulture)} ops/s (last minute), {Number(summary.Operations)} operations in the window");
@@ -30,6 +30,13 @@ internal static class AnalyticsTable
         }));
         TextTable.Write(lines, output);
     }
+
+    private static string Duration(double seconds) => seconds switch
+    {
+        < 120 => seconds.ToString("0.0", CultureInfo.InvariantCulture) + " s",
+        < 7200 => (seconds / 60).ToString("0.0", CultureInfo.InvariantCulture) + " min",
+        _ => (seconds / 3600).ToString("0.0", CultureInfo.InvariantCulture) + " h",
+    };
 
     private static string Percent(double ratio) => (ratio * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
 

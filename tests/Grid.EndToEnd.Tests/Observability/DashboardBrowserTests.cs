@@ -52,7 +52,7 @@ public sealed class DashboardBrowserTests
             int points = copyTo is null ? 6 : 40;
             await page.WaitForSelectorAsync("body[data-state=live]", new PageWaitForSelectorOptions { Timeout = (float)Deadline.TotalMilliseconds });
             await page.WaitForFunctionAsync(
-                "n => parseInt(document.body.dataset.points || '0', 10) >= n && document.querySelectorAll('#silo-table tbody tr').length === 2",
+                "n => parseInt(document.body.dataset.points || '0', 10) >= n && parseInt(document.body.dataset.hitPoints || '0', 10) >= n - 2 && document.querySelectorAll('#silo-table tbody tr').length === 2",
                 points, new PageWaitForFunctionOptions { Timeout = (float)Deadline.TotalMilliseconds, PollingInterval = 200 });
 
             Assert.Equal("2", await page.InnerTextAsync("#silos"));

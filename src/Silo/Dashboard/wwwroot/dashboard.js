@@ -156,8 +156,10 @@
 
   function drawCharts(data) {
     const points = series(data);
+    window.gridDashboardSeries = points;   // what the charts show, for tests and the curious
     const n = drawChart($("chart-ops"), points, "ops", { color: "#38bdf8", fill: "rgba(56,189,248,0.15)", format: (v) => v >= 1000 ? (v / 1000).toFixed(v >= 10000 ? 0 : 1) + "k" : v >= 10 ? v.toFixed(0) : v.toFixed(1) });
-    drawChart($("chart-hits"), points, "hitRatio", { max: 1, color: "#34d399", fill: "rgba(52,211,153,0.15)", format: (v) => (v * 100).toFixed(0) + " %" });
+    const hits = drawChart($("chart-hits"), points, "hitRatio", { max: 1, color: "#34d399", fill: "rgba(52,211,153,0.15)", format: (v) => (v * 100).toFixed(0) + " %" });
+    document.body.dataset.hitPoints = String(hits);
     return n;
   }
 
