@@ -96,7 +96,7 @@ public static class GridLatencyHistogram
                     return lower / 1000;
                 }
 
-                double within = counts[i] == 0 ? 0 : (rank - seen) / counts[i];
+                double within = (rank - seen) / counts[i];
                 return (lower + ((upper - lower) * Math.Clamp(within, 0, 1))) / 1000;
             }
 

@@ -4,7 +4,7 @@ namespace Grid.Grains.Metrics;
 
 /// <summary>
 /// The tag index shards (grains) active on this silo and their sizes, which each shard refreshes itself on its own
-/// scheduler every few seconds after a change (<see cref="TagIndexShardStats"/>); metrics and analytics read them here.
+/// scheduler within 5 seconds of a change (<see cref="TagIndexShardStats"/>); metrics and analytics read them here.
 /// </summary>
 internal sealed class TagIndexShardRegistry
 {

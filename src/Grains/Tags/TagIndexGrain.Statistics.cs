@@ -5,7 +5,7 @@ namespace Grid.Grains.Tags;
 internal sealed partial class TagIndexGrain
 {
     /// <summary>How often a shard that changed recomputes its size for metrics and analytics.</summary>
-    internal static readonly TimeSpan StatisticsRefresh = TimeSpan.FromSeconds(2);
+    internal static readonly TimeSpan StatisticsRefresh = TimeSpan.FromSeconds(5);
 
     private readonly TagIndexShardStats _stats = new();
     private IGrainTimer? _statsTimer;

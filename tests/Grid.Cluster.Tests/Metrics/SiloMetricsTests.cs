@@ -74,7 +74,7 @@ public sealed class SiloMetricsTests(ClusterFixture fixture)
             await fixture.Cache.SetStringAsync($"metrics:indexed:{i}", "v", new GridEntryOptions { Tags = ["metrics-index-size"] });
         }
 
-        // The sweep removes expired entries within a few intervals; index shards publish their size every 2 s.
+        // The sweep removes expired entries within a few intervals; index shards publish their size within 5 s.
         await Poll.UntilAsync(() => Task.FromResult(metrics.Observe("grid.silo.expirations") - expirationsBefore >= 10), Deadline, "10 expirations are counted");
         await Poll.UntilAsync(() => Task.FromResult(metrics.Observe("grid.silo.tags.index_keys") >= 10), Deadline, "the tag index holds 10 keys");
         Assert.True(metrics.Observe("grid.silo.tags.index_shards") >= 1);
