@@ -18,9 +18,18 @@ public sealed partial class GridCache
     public async ValueTask<byte[]?> GetAsync(string key, GridReadOptions? options, CancellationToken cancellationToken = default)
     {
         bool near = _near is not null && options?.BypassNearCache != true;
-        if (near && key is not null && _near!.TryGet(key, out var cached))
+        if (near && key is not null)
         {
-            return cached.AsSpan().ToArray();
+            long started = Metrics.ClientOperationMetrics.Start();
+            if (_near!.TryGet(key, out var cached))
+            {
+                if (started != 0)
+                {
+                    Metrics.GridClientMetrics.RecordNearHit(started);
+                }
+
+                return cached.AsSpan().ToArray();
+            }
         }
 
         var keyBytes = EncodeKey(key!);
@@ -205,6 +214,40 @@ public sealed partial class GridCache
         }
 
         return await Task.WhenAll(calls).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<GridAnalyticsReport> GetAnalyticsAsync(CancellationToken cancellationToken = default)
+    {
+        if (!_connected)
+        {
+            await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await _router.RefreshAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        var silos = _router.Table.Silos;
+        if (silos.Length == 0)
+        {
+            throw new GridUnavailableException("The cluster has no active silo.");
+        }
+
+        var calls = new Task<GridSiloAnalytics>[silos.Length];
+        for (int i = 0; i < silos.Length; i++)
+        {
+            calls[i] = silos[i].Entry.GetAnalytics();
+        }
+
+        GridSiloAnalytics[] answers;
+        try
+        {
+            answers = await Task.WhenAll(calls).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not GridException and not OperationCanceledException)
+        {
+            throw new GridUnavailableException($"A silo did not answer for analytics: {ex.Message}", ex);
+        }
+
+        return GridAnalyticsMerge.Build(answers, GetStatistics(), TimeProvider.GetUtcNow());
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]

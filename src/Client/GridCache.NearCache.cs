@@ -1,3 +1,4 @@
+using Grid.Client.Metrics;
 using Grid.Client.NearCache;
 using Grid.Client.Routing;
 using Grid.Partitioning;
@@ -28,12 +29,26 @@ public sealed partial class GridCache
         NearCacheBytes = _near?.Bytes ?? 0,
     };
 
+    /// <summary>Entries and value bytes in the near cache now.</summary>
+    internal (long Entries, long Bytes) GetNearCacheSize() => (_near?.Count ?? 0, _near?.Bytes ?? 0);
+
     /// <summary>A fresh near-cache copy, not copied: only for callers that read it (deserializers), never hand it out.</summary>
     internal bool TryGetNearCached(string key, out byte[] value)
     {
         if (_near is not null && key is not null)
         {
-            return _near.TryGet(key, out value);
+            long started = ClientOperationMetrics.Start();
+            if (_near.TryGet(key, out value))
+            {
+                if (started != 0)
+                {
+                    GridClientMetrics.RecordNearHit(started);
+                }
+
+                return true;
+            }
+
+            return false;
         }
 
         value = null!;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Grid.Client.Metrics;
 using Grid.Client.NearCache;
 using Grid.Client.Routing;
 using Grid.Partitioning;
@@ -15,7 +16,7 @@ namespace Grid.Client;
 /// partition. Create it through <c>AddGridCache</c>, or with <see cref="ConnectAsync(IClusterClient, GridClientOptions?, IGridSerializer?, ILoggerFactory?, CancellationToken)"/>
 /// over a client you already have.
 /// </summary>
-public sealed partial class GridCache : IGridCache, IDisposable, IAsyncDisposable
+public sealed partial class GridCache : IGridCache, IGridAnalytics, IDisposable, IAsyncDisposable
 {
     private readonly IClusterClient _client;
     private readonly GridClientOptions _options;
@@ -43,7 +44,12 @@ public sealed partial class GridCache : IGridCache, IDisposable, IAsyncDisposabl
             _coordinator = new NearCacheCoordinator(client, _near, options.NearCache, logger);
             _router.SilosChanged = _coordinator.OnRoutingChanged;
         }
+
+        GridClientMetrics.Register(this);
     }
+
+    /// <summary>This cache's operation counters (read by the <c>grid.client.*</c> instruments).</summary>
+    internal ClientOperationMetrics OperationMetrics { get; } = new();
 
     /// <inheritdoc />
     public IGridSerializer Serializer { get; }
@@ -130,6 +136,7 @@ public sealed partial class GridCache : IGridCache, IDisposable, IAsyncDisposabl
 
         _router.Dispose();
         _connectGate.Dispose();
+        GridClientMetrics.Unregister(this);
     }
 
     /// <summary>Stops the background routing refresh and ends near-cache subscriptions (without waiting for the silos).</summary>
@@ -138,6 +145,7 @@ public sealed partial class GridCache : IGridCache, IDisposable, IAsyncDisposabl
         _coordinator?.Dispose();
         _router.Dispose();
         _connectGate.Dispose();
+        GridClientMetrics.Unregister(this);
     }
 
     /// <summary>
@@ -165,7 +173,7 @@ public sealed partial class GridCache : IGridCache, IDisposable, IAsyncDisposabl
             return ExecuteDirectAsync(op, partition);
         }
 
-        var pending = new PendingOp(op, partition);
+        var pending = new PendingOp(op, partition, OperationMetrics);
         var channel = ChannelFor(partition);
         pending.Channel = channel;
         channel.Enqueue(pending);
@@ -212,7 +220,7 @@ public sealed partial class GridCache : IGridCache, IDisposable, IAsyncDisposabl
         for (int i = 0; i < ops.Length; i++)
         {
             int partition = PartitionHasher.GetPartition(ops[i].Key, _options.PartitionCount);
-            var pending = new PendingOp(ops[i], partition);
+            var pending = new PendingOp(ops[i], partition, OperationMetrics);
             var channel = ChannelFor(partition);
             pending.Channel = channel;
             all[i] = pending;
@@ -242,13 +250,22 @@ public sealed partial class GridCache : IGridCache, IDisposable, IAsyncDisposabl
 
     private async Task<GridResult> ExecuteDirectAsync(GridOp op, int partition)
     {
+        long started = ClientOperationMetrics.Start();
         try
         {
             var answer = await _client.GetGrain<IPartitionGrain>(partition).Execute(OpFrame.Encode([op])).ConfigureAwait(false);
-            return ResultFrame.Decode(answer.ResultFrame)[0];
+            var result = ResultFrame.Decode(answer.ResultFrame)[0];
+            OperationMetrics.Completed(op.Code, ClientOperationMetrics.IsOk(result.Status), started);
+            return result;
         }
-        catch (Exception ex) when (ex is not GridException)
+        catch (Exception ex)
         {
+            OperationMetrics.Completed(op.Code, ok: false, started);
+            if (ex is GridException)
+            {
+                throw;
+            }
+
             throw new GridUnavailableException($"The call to partition {partition} failed: {ex.Message}", ex);
         }
     }

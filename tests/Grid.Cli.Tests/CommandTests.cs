@@ -238,7 +238,7 @@ public sealed class CommandTests(CliClusterFixture fixture)
         var result = await Run("stats");
 
         Assert.Equal(0, result.ExitCode);
-        var lines = result.Text.Split(Environment.NewLine);
+        var lines = result.Text.Split(Environment.NewLine).TakeWhile(line => line.Length > 0).ToArray();
         Assert.Equal(4, lines.Length);
         Assert.Equal(["silo", "partitions", "entries", "bytes", "budget", "hits", "misses", "evictions", "expirations"], lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("total ", lines[3], StringComparison.Ordinal);
@@ -263,5 +263,52 @@ public sealed class CommandTests(CliClusterFixture fixture)
             silos.EnumerateArray().Sum(s => s.GetProperty("entries").GetInt64()),
             total.GetProperty("entries").GetInt64());
         Assert.True(total.GetProperty("budget").GetInt64() > 0);
+    }
+
+    [Fact]
+    public async Task Stats_reports_hit_ratio_latency_throughput_reads_by_level_and_the_hourly_history()
+    {
+        await Run("set", "cmd:analytics", "v");
+        await Run("get", "cmd:analytics");
+        await Run("get", "cmd:analytics-missing");
+
+        var result = await Run("stats");
+
+        Assert.Equal(0, result.ExitCode);
+        var text = result.Out;
+        Assert.Contains("analytics: 2 silo(s)", text, StringComparison.Ordinal);
+        Assert.Matches(@"hit ratio\s+\d+\.\d %", text);
+        Assert.Matches(@"latency\s+avg \d+\.\d{3} ms, p99 \d+\.\d{3} ms", text);
+        Assert.Matches(@"throughput\s+\d+\.\d ops/s \(last minute\)", text);
+        Assert.Matches(@"reads by level\s+l1 \d+\.\d %, grid \d+\.\d %, miss \d+\.\d %", text);
+        var history = text.Split(Environment.NewLine).SkipWhile(line => !line.StartsWith("hour (UTC)", StringComparison.Ordinal)).Where(line => line.Length > 0).ToArray();
+        Assert.True(history.Length >= 2, text);
+        Assert.Equal(["hour", "(UTC)", "operations", "ops/s", "hit", "ratio", "avg", "ms", "p99", "ms", "evictions", "expirations"], history[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2} \d{2}:00\s+[1-9]\d*\s", history[^1]);
+    }
+
+    [Fact]
+    public async Task Stats_json_carries_the_analytics_report()
+    {
+        await Run("set", "cmd:analytics-json", "v");
+        await Run("get", "cmd:analytics-json");
+
+        var result = await Run("stats", "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = System.Text.Json.JsonDocument.Parse(result.Out);
+        var analytics = json.RootElement.GetProperty("analytics");
+        Assert.Equal(2, analytics.GetProperty("silos").GetInt32());
+        Assert.True(analytics.GetProperty("operations").GetInt64() >= 2, result.Out);
+        Assert.True(analytics.GetProperty("grid").GetProperty("hits").GetInt64() >= 1, result.Out);
+        Assert.InRange(analytics.GetProperty("hitRatio").GetDouble(), 0, 1);
+        Assert.True(analytics.GetProperty("averageLatencyMs").GetDouble() > 0, result.Out);
+        Assert.True(analytics.GetProperty("p99LatencyMs").GetDouble() >= analytics.GetProperty("averageLatencyMs").GetDouble() * 0.5, result.Out);
+        Assert.True(analytics.GetProperty("operationsPerSecond").GetDouble() > 0, result.Out);
+        var distribution = analytics.GetProperty("distribution");
+        Assert.Equal(1.0, distribution.GetProperty("nearCache").GetDouble() + distribution.GetProperty("grid").GetDouble() + distribution.GetProperty("miss").GetDouble(), 6);
+        var hourly = analytics.GetProperty("hourly");
+        Assert.InRange(hourly.GetArrayLength(), 1, 24);
+        Assert.True(hourly[hourly.GetArrayLength() - 1].GetProperty("operations").GetInt64() >= 2, result.Out);
     }
 }

@@ -23,6 +23,10 @@ public interface ISiloEntryGrain : IGrainWithStringKey
     [Alias("GetStatistics")]
     Task<GridSiloStatistics> GetStatistics();
 
+    /// <summary>This silo's analytics: counters, the recent and hourly series, and its tag index shards.</summary>
+    [Alias("GetAnalytics")]
+    Task<GridSiloAnalytics> GetAnalytics();
+
     /// <summary>
     /// Diagnostics only (benchmarks): runs a full compacting garbage collection on the silo and returns its statistics
     /// after it. Refused unless the silo enables <c>Grid:EnableDiagnostics</c>.

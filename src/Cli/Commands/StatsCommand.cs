@@ -1,20 +1,27 @@
 using System.CommandLine;
 using System.Text.Json;
 using Grid.Cli.Stats;
+using Grid.Client;
 
 namespace Grid.Cli.Commands;
 
-/// <summary><c>stats [--json]</c>: the counters of every silo and their total.</summary>
+/// <summary><c>stats [--json]</c>: the counters of every silo and their total, then the cluster's analytics report.</summary>
 internal static class StatsCommand
 {
     public static Command Create(CommandRunner runner)
     {
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table" };
-        var command = new Command("stats", "Print each silo's partitions, entries, bytes, budget, hits, misses, evictions and expirations, and the totals") { json };
+        var command = new Command("stats", "Print each silo's partitions, entries, bytes, budget, hits, misses, evictions and expirations, the totals, " +
+            "and the analytics report: hit ratio, server-side average and p99 latency, ops/s, reads by level, hourly history of the last 24 h") { json };
         runner.Bind(command, ValueTypes.Any, async call =>
         {
             var statistics = await call.Cache.GetSiloStatisticsAsync(call.Cancellation).ConfigureAwait(false);
             var report = StatsReport.From(statistics);
+            if (call.Cache is IGridAnalytics analytics)
+            {
+                report = report with { Analytics = AnalyticsSummary.From(await analytics.GetAnalyticsAsync(call.Cancellation).ConfigureAwait(false)) };
+            }
+
             if (call.Value(json))
             {
                 call.Out.WriteLine(JsonSerializer.Serialize(report, StatsJsonContext.Default.StatsReport));
@@ -22,6 +29,11 @@ internal static class StatsCommand
             else
             {
                 StatsTable.Write(report, call.Out);
+                if (report.Analytics is { } summary)
+                {
+                    call.Out.WriteLine();
+                    AnalyticsTable.Write(summary, call.Out);
+                }
             }
 
             return ExitCodes.Ok;

@@ -13,9 +13,12 @@ internal sealed record StatsRow(
     long Expirations,
     long Operations);
 
-/// <summary>The silos' counters (ordered by silo address) and their sum.</summary>
+/// <summary>The silos' counters (ordered by silo address) and their sum, and the cluster's analytics when asked for.</summary>
 internal sealed record StatsReport(IReadOnlyList<StatsRow> Silos, StatsRow Total)
 {
+    /// <summary>Hit ratio, latency, throughput, reads by level and the hourly history (null when not collected).</summary>
+    public AnalyticsSummary? Analytics { get; init; }
+
     /// <summary>Builds the report from the silos' statistics.</summary>
     public static StatsReport From(IEnumerable<GridSiloStatistics> statistics)
     {

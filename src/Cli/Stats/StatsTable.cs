@@ -13,20 +13,7 @@ internal static class StatsTable
         lines.AddRange(report.Silos.Select(Cells));
         lines.Add(Cells(report.Total));
 
-        var widths = new int[Headers.Length];
-        foreach (var line in lines)
-        {
-            for (int i = 0; i < widths.Length; i++)
-            {
-                widths[i] = Math.Max(widths[i], line[i].Length);
-            }
-        }
-
-        foreach (var line in lines)
-        {
-            var padded = line.Select((cell, i) => i == 0 ? cell.PadRight(widths[i]) : cell.PadLeft(widths[i]));
-            output.WriteLine(string.Join("  ", padded).TrimEnd());
-        }
+        TextTable.Write(lines, output);
     }
 
     private static string[] Cells(StatsRow row) =>

@@ -103,6 +103,7 @@ public static class GridCacheServiceCollectionExtensions
             return cache;
         });
         services.AddSingleton<IGridCache>(sp => sp.GetRequiredService<GridCache>());
+        services.AddSingleton<IGridAnalytics>(sp => sp.GetRequiredService<GridCache>());
         services.AddHostedService<GridCacheConnector>();
         return services;
     }

@@ -13,7 +13,7 @@ namespace Grid.Client;
 /// </summary>
 /// <typeparam name="TKey">The record key.</typeparam>
 /// <typeparam name="TValue">The record.</typeparam>
-public sealed partial class WriteBehindCache<TKey, TValue> : IAsyncDisposable
+public sealed partial class WriteBehindCache<TKey, TValue> : IAsyncDisposable, Metrics.IWriteBehindQueue
     where TKey : notnull
 {
     private readonly IGridCache _cache;
@@ -53,6 +53,7 @@ public sealed partial class WriteBehindCache<TKey, TValue> : IAsyncDisposable
             SingleReader = true,
         });
         _pump = Task.Run(PumpAsync);
+        Metrics.GridClientMetrics.Register(this);
     }
 
     /// <summary>Writes queued and not yet saved.</summary>
@@ -98,6 +99,7 @@ public sealed partial class WriteBehindCache<TKey, TValue> : IAsyncDisposable
         finally
         {
             _abandon.Dispose();
+            Metrics.GridClientMetrics.Unregister(this);
         }
     }
 

@@ -39,7 +39,7 @@ internal sealed partial class PartitionRouter
             await Task.Delay(Math.Min(500, 10 << Math.Min(op.Retries, 6))).ConfigureAwait(false);
             if (_disposed)
             {
-                op.TrySetException(new GridUnavailableException("The Grid client was disposed; the operation did not run."));
+                op.Fail(new GridUnavailableException("The Grid client was disposed; the operation did not run."));
                 return;
             }
 
@@ -53,7 +53,7 @@ internal sealed partial class PartitionRouter
 
             if (Environment.TickCount64 - op.StartedAt > (long)_options.ResponseTimeout.TotalMilliseconds)
             {
-                op.TrySetException(new GridUnavailableException("No active silo is known; the operation did not run."));
+                op.Fail(new GridUnavailableException("No active silo is known; the operation did not run."));
                 return;
             }
 

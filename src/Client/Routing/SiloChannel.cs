@@ -170,7 +170,7 @@ internal sealed class SiloChannel
             {
                 if (!_listener.TryRetry(pending, notRun))
                 {
-                    pending.TrySetException(error);
+                    pending.Fail(error);
                 }
             }
 
@@ -214,7 +214,7 @@ internal sealed class SiloChannel
             var error = new GridException($"The silo answered {count} results for {batch.Length} operations.");
             foreach (var pending in batch)
             {
-                pending.TrySetException(error);
+                pending.Fail(error);
             }
 
             return;
@@ -229,7 +229,7 @@ internal sealed class SiloChannel
                 continue;
             }
 
-            pending.TrySetResult(result);
+            pending.Complete(result);
         }
     }
 }

@@ -1,8 +1,8 @@
 namespace Grid.Grains.Hosting;
 
 /// <summary>
-/// The silo's admin HTTP endpoint (section <c>Grid:Admin</c>): <c>/health/live</c> and <c>/health/ready</c> today,
-/// metrics and a dashboard later. It listens apart from the Orleans silo and gateway ports.
+/// The silo's admin HTTP endpoint (section <c>Grid:Admin</c>): <c>/health/live</c>, <c>/health/ready</c>, Prometheus
+/// <c>/metrics</c> and, when enabled, the dashboard. It listens apart from the Orleans silo and gateway ports.
 /// </summary>
 public sealed class GridAdminOptions
 {
@@ -15,9 +15,17 @@ public sealed class GridAdminOptions
     /// <summary>TCP port; 0 picks a free one (logged). Default 8080.</summary>
     public int Port { get; set; } = 8080;
 
+    /// <summary>Serve the Prometheus scrape endpoint <c>/metrics</c> (meters <c>Grid</c> and <c>Microsoft.Orleans</c>). Default true.</summary>
+    public bool Metrics { get; set; } = true;
+
+    /// <summary>The read-only cluster dashboard (section <c>Grid:Admin:Dashboard</c>); off unless enabled.</summary>
+    public GridDashboardOptions Dashboard { get; set; } = new();
+
     /// <summary>Throws an <see cref="ArgumentException"/> that names the first invalid setting.</summary>
     public void Validate()
     {
+        ArgumentNullException.ThrowIfNull(Dashboard, nameof(Dashboard));
+        Dashboard.Validate();
         if (Port is < 0 or > 65535)
         {
             throw new ArgumentOutOfRangeException(nameof(Port), Port, "Grid:Admin:Port must be a TCP port (0-65535; 0 picks a free one).");

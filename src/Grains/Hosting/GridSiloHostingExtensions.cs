@@ -3,6 +3,7 @@ using Grid.Grains.Balancing;
 using Grid.Grains.Cluster;
 using Grid.Grains.Hosting;
 using Grid.Grains.Memory;
+using Grid.Grains.Metrics;
 using Grid.Grains.NearCache;
 using Grid.Grains.Partitions;
 using Grid.Grains.Replication;
@@ -84,6 +85,7 @@ public static class GridSiloHostingExtensions
         services.AddHostedService(sp => sp.GetRequiredService<InvalidationHub>());
         services.AddHostedService<ExpirySweeper>();
         services.AddGridTags();
+        services.AddGridSiloMetrics();
         silo.AddPlacementDirector<PartitionPlacementStrategy, PartitionPlacementDirector>();
         silo.AddPlacementDirector<SiloTargetedPlacementStrategy, SiloTargetedPlacementDirector>();
 

@@ -56,6 +56,27 @@ internal sealed partial class InvalidationHub : BackgroundService, IStoreChangeL
 
     private long _sent;
 
+    /// <summary>Key changes that invalidated clients' near-cache copies, by cause (<see cref="InvalidationCauses"/>).</summary>
+    internal Metrics.StripedCounters InvalidationsByCause { get; } = new(Metrics.InvalidationCauses.Count);
+
+    /// <summary>Clients subscribed now.</summary>
+    internal int Subscribers
+    {
+        get
+        {
+            int count = 0;
+            for (int i = 0; i < MaxSlots; i++)
+            {
+                if (Volatile.Read(ref _slots[i]) is not null)
+                {
+                    count++;
+                }
+            }
+
+            return count;
+        }
+    }
+
     /// <summary>Test hook: drops outgoing invalidations while set.</summary>
     internal Func<InvalidationBatch, bool>? DropFilter { get; set; }
 
@@ -134,6 +155,7 @@ internal sealed partial class InvalidationHub : BackgroundService, IStoreChangeL
             return;
         }
 
+        InvalidationsByCause.Increment(Metrics.InvalidationCauses.IndexOf(change.Kind, change.Cause));
         byte[]? key = null;
         while (bits != 0)
         {

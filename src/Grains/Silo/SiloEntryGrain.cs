@@ -1,6 +1,7 @@
 using System.Buffers;
 using Grid.Grains.Hosting;
 using Grid.Grains.Memory;
+using Grid.Grains.Metrics;
 using Grid.Grains.Partitions;
 using Grid.Grains.Replication;
 using Grid.Grains.Storage;
@@ -30,7 +31,10 @@ internal sealed class SiloEntryGrain(
     IOptions<ClusterOptions> clusterOptions,
     ILocalSiloDetails silo,
     ReplicationOutbox replication,
-    ReplicaRegistry replicas) : Grain, ISiloEntryGrain
+    ReplicaRegistry replicas,
+    GridSiloMetrics metrics,
+    SiloAnalytics analytics,
+    TagIndexShardRegistry tagShards) : Grain, ISiloEntryGrain
 {
     private readonly GridLimits _limits = options.Value.Limits;
     private readonly int _partitionCount = options.Value.PartitionCount;
@@ -49,6 +53,7 @@ internal sealed class SiloEntryGrain(
 
     public Task<SiloBatchResult> Execute(byte[] requestFrame)
     {
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var reader = new OpFrameReader(requestFrame);
         int count = reader.Count;
         var output = new FrameBuffer(32 + requestFrame.Length + count * 8);
@@ -92,21 +97,28 @@ internal sealed class SiloEntryGrain(
             output.Dispose();
             ArrayPool<int>.Shared.Return(resultRanges);
             var result = new SiloBatchResult(frame, null);
-            return fence == 0 ? Task.FromResult(result) : AfterReplicatedAsync(fence, result);
+            if (fence == 0)
+            {
+                metrics.RecordBatch(started, count);
+                return Task.FromResult(result);
+            }
+
+            return AfterReplicatedAsync(fence, result, started, count);
         }
 
-        return ExecuteRemoteAsync(requestFrame, count, output, resultRanges, remote, fence);
+        return ExecuteRemoteAsync(requestFrame, count, output, resultRanges, remote, fence, started);
     }
 
     /// <summary>Sync replication: answers once the replicas hold what this batch wrote (reads record nothing and never wait).</summary>
-    private async Task<SiloBatchResult> AfterReplicatedAsync(long fence, SiloBatchResult result)
+    private async Task<SiloBatchResult> AfterReplicatedAsync(long fence, SiloBatchResult result, long started, int count)
     {
         await replication.WhenReplicated(fence);
+        metrics.RecordBatch(started, count);
         return result;
     }
 
     /// <summary>Sends the ops whose partition is not live here to their partition grains, then merges all results in order.</summary>
-    private async Task<SiloBatchResult> ExecuteRemoteAsync(byte[] requestFrame, int count, FrameBuffer local, int[] resultRanges, List<RemoteOp> remote, long fence)
+    private async Task<SiloBatchResult> ExecuteRemoteAsync(byte[] requestFrame, int count, FrameBuffer local, int[] resultRanges, List<RemoteOp> remote, long fence, long started)
     {
         try
         {
@@ -185,6 +197,7 @@ internal sealed class SiloEntryGrain(
                 await replication.WhenReplicated(fence);
             }
 
+            metrics.RecordBatch(started, count);
             return new SiloBatchResult(merged.ToArray(), moved?.ToArray());
         }
         finally
@@ -225,7 +238,24 @@ internal sealed class SiloEntryGrain(
         return GetStatistics();
     }
 
-    public Task<GridSiloStatistics> GetStatistics()
+    public Task<GridSiloAnalytics> GetAnalytics()
+    {
+        var statistics = Statistics();
+        var (recent, hourly, now) = analytics.Snapshot();
+        return Task.FromResult(new GridSiloAnalytics
+        {
+            Statistics = statistics,
+            CapturedAtUnixMs = now,
+            StartedAtUnixMs = analytics.StartedAtUnixMs,
+            Recent = recent,
+            Hourly = hourly,
+            TagIndex = tagShards.Snapshot(),
+        });
+    }
+
+    public Task<GridSiloStatistics> GetStatistics() => Task.FromResult(Statistics());
+
+    private GridSiloStatistics Statistics()
     {
         var totals = new StoreCounters();
         registry.Retired.AddTo(totals);
@@ -237,7 +267,7 @@ internal sealed class SiloEntryGrain(
             entries += store.Count;
         }
 
-        return Task.FromResult(new GridSiloStatistics
+        return new GridSiloStatistics
         {
             Silo = silo.SiloAddress.ToParsableString(),
             Partitions = stores.Length,
@@ -253,6 +283,6 @@ internal sealed class SiloEntryGrain(
             ReplicaPartitions = replicas.Count,
             ReplicaEntries = replicas.Entries,
             ReplicaBytes = replicas.Bytes,
-        });
+        };
     }
 }

@@ -27,6 +27,7 @@ internal sealed partial class PartitionStore
             }
 
             Counters.Operations++;
+            Counters.ByKind[OperationKinds.IndexOf(op.Code)]++;
             ulong hash = HashKey(op.Key);
             if (op.Code == OpCode.Get
                 && TryGetStringInto(op.Key, hash, now, (op.Flags & OpFlags.Track) != 0 ? trackingSlot : -1, output))
@@ -92,6 +93,7 @@ internal sealed partial class PartitionStore
         }
 
         RemoveAt(index, slot, RemovalCause.Deleted);
+        Counters.Deletions++;
         return GridResult.OfNumber(1);
     }
 

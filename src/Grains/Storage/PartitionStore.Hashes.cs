@@ -56,6 +56,7 @@ internal sealed partial class PartitionStore
         {
             int index = Find(key, hash, out int slot);
             RemoveAt(index, slot, RemovalCause.Deleted);
+            Counters.Deletions++;
             return;
         }
 

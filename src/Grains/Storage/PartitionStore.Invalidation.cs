@@ -26,6 +26,7 @@ internal sealed partial class PartitionStore
         }
 
         RemoveAt(index, slot, RemovalCause.Invalidated);
+        Counters.TagInvalidations++;
         return GridResult.OfNumber(1);
     }
 }

@@ -40,6 +40,7 @@ internal sealed partial class PartitionStore
                 else if (RedisGlob.IsMatch(pattern, EntryRecord.Key(record)))
                 {
                     RemoveIndex(i, RemovalCause.Invalidated);
+                    Counters.PatternInvalidations++;
                     removed++;
                 }
             }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Grid.Grains.Hosting;
 using Grid.Grains.Invalidation;
+using Grid.Grains.Metrics;
 using Grid.Partitioning;
 using Grid.Protocol;
 using Grid.Protocol.Wire;
@@ -18,9 +19,10 @@ namespace Grid.Grains.Tags;
 /// </summary>
 [Reentrant]
 [KeepAlive]
-internal sealed class TagIndexGrain(
+internal sealed partial class TagIndexGrain(
     IClusterMembershipService membership,
-    IOptions<GridSiloOptions> options) : Grain, ITagIndexGrain, IGrainMigrationParticipant
+    IOptions<GridSiloOptions> options,
+    TagIndexShardRegistry shards) : Grain, ITagIndexGrain, IGrainMigrationParticipant
 {
     private const string SnapshotKey = "grid.tags";
 
@@ -31,6 +33,7 @@ internal sealed class TagIndexGrain(
 
     public Task Apply(byte[] updates)
     {
+        _statsDirty = true;
         var reader = new TagUpdateFrame.Reader(updates);
         while (reader.TryRead(out byte kind, out var tag, out var key))
         {
@@ -93,6 +96,7 @@ internal sealed class TagIndexGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        StopStatistics();
         // A silo shutting down hands the shard to another silo, entries and all.
         if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && _sets.Count > 0)
         {
@@ -145,10 +149,12 @@ internal sealed class TagIndexGrain(
         }
 
         _sets = sets;
+        _statsDirty = true;
     }
 
     private async Task<long> InvalidateNowAsync(byte[] tag, byte[][]? keep)
     {
+        _statsDirty = true;
         var detached = _sets.Detach(tag);
         if (detached is null)
         {

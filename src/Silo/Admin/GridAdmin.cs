@@ -1,5 +1,7 @@
 using System.Net;
 using Grid.Grains.Hosting;
+using Grid.Silo.Dashboard;
+using Grid.Silo.Metrics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -8,7 +10,7 @@ namespace Grid.Silo.Admin;
 
 /// <summary>
 /// The silo's admin HTTP endpoint, on its own port (<see cref="GridAdminOptions"/>), apart from the Orleans silo and
-/// gateway ports: <c>/health/live</c> and <c>/health/ready</c> now; metrics and a dashboard join the same group later.
+/// gateway ports: <c>/health/live</c>, <c>/health/ready</c>, Prometheus <c>/metrics</c>, and the dashboard when enabled.
 /// </summary>
 internal static partial class GridAdmin
 {
@@ -24,6 +26,9 @@ internal static partial class GridAdmin
     /// <summary>Readiness path.</summary>
     public const string ReadyPath = "/health/ready";
 
+    /// <summary>Prometheus scrape path.</summary>
+    public const string MetricsPath = "/metrics";
+
     /// <summary>Listens on the admin address and port only, and registers the health checks.</summary>
     public static WebApplicationBuilder AddGridAdmin(this WebApplicationBuilder builder, GridAdminOptions options)
     {
@@ -31,6 +36,17 @@ internal static partial class GridAdmin
         builder.Services.AddHealthChecks()
             .AddCheck<SiloLiveHealthCheck>("silo-live", tags: [LiveTag])
             .AddCheck<SiloReadyHealthCheck>("silo-ready", tags: [ReadyTag]);
+        builder.Services.AddSingleton(options);
+        if (options.Metrics)
+        {
+            builder.AddGridPrometheus();
+        }
+
+        if (options.Dashboard.Enabled)
+        {
+            builder.Services.AddGridDashboard();
+        }
+
         return builder;
     }
 
@@ -39,15 +55,29 @@ internal static partial class GridAdmin
     {
         app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
         app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        var options = app.Services.GetRequiredService<GridAdminOptions>();
+        var paths = new List<string> { LivePath, ReadyPath };
+        if (options.Metrics)
+        {
+            app.MapPrometheusScrapingEndpoint(MetricsPath);
+            paths.Add(MetricsPath);
+        }
+
+        if (options.Dashboard.Enabled)
+        {
+            app.MapGridDashboard(options.Dashboard);
+            paths.Add(options.Dashboard.Path);
+        }
+
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Grid.Silo.Admin");
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
-            LogListening(logger, addresses is null ? "unknown" : string.Join(", ", addresses));
+            LogListening(logger, addresses is null ? "unknown" : string.Join(", ", addresses), string.Join(", ", paths));
         });
         return app;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Grid admin endpoint listening on {Addresses} (/health/live, /health/ready)")]
-    private static partial void LogListening(ILogger logger, string addresses);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Grid admin endpoint listening on {Addresses} ({Paths})")]
+    private static partial void LogListening(ILogger logger, string addresses, string paths);
 }

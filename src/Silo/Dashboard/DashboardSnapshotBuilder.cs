@@ -1,0 +1,71 @@
+namespace Grid.Silo.Dashboard;
+
+/// <summary>Merges silos' analytics into the dashboard's snapshot.</summary>
+internal static class DashboardSnapshotBuilder
+{
+    public sealed record SiloAnswer(string Address, string Name, bool Local, GridSiloAnalytics? Analytics, string? Error);
+
+    public static DashboardSnapshot Build(IReadOnlyList<SiloAnswer> answers, DateTimeOffset now)
+    {
+        var ok = answers.Where(a => a.Analytics is not null).Select(a => a.Analytics!).ToList();
+        var recent = GridAnalyticsPeriod.Merge(ok.Select(a => (IReadOnlyList<GridAnalyticsBucket>)a.Recent));
+        var hourly = GridAnalyticsPeriod.Merge(ok.Select(a => (IReadOnlyList<GridAnalyticsBucket>)a.Hourly));
+        var window = GridAnalyticsPeriod.Combine(hourly);
+        var lastMinute = LastMinute(recent);
+
+        long hits = ok.Sum(a => a.Statistics.Hits);
+        long misses = ok.Sum(a => a.Statistics.Misses);
+        var totals = new DashboardTotals(
+            answers.Count,
+            ok.Sum(a => a.Statistics.Partitions),
+            ok.Sum(a => a.Statistics.Entries),
+            ok.Sum(a => a.Statistics.Bytes),
+            ok.Sum(a => a.Statistics.BudgetBytes),
+            ok.Sum(a => a.Statistics.Operations),
+            hits,
+            misses,
+            hits + misses == 0 ? 0 : (double)hits / (hits + misses),
+            lastMinute.OperationsPerSecond,
+            lastMinute.AverageLatencyMs,
+            lastMinute.P99LatencyMs,
+            window.HitRatio,
+            window.P99LatencyMs);
+
+        var silos = answers.Select(a => a.Analytics is { } s
+            ? new DashboardSilo(a.Address, a.Name, a.Local, null, s.Statistics.Partitions, s.Statistics.Entries, s.Statistics.Bytes,
+                s.Statistics.BudgetBytes, s.Statistics.GcHeapBytes, s.Statistics.ReplicaPartitions, s.Statistics.ReplicaBytes,
+                s.Statistics.Operations, s.Statistics.Hits, s.Statistics.Misses, s.Statistics.Evictions, s.Statistics.Expirations,
+                s.TagIndex.Shards, s.TagIndex.Keys, s.TagIndex.Bytes)
+            : new DashboardSilo(a.Address, a.Name, a.Local, a.Error ?? "no answer", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)).ToList();
+
+        var largest = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var tag in ok.SelectMany(a => a.TagIndex.LargestTags))
+        {
+            largest[tag.Tag] = largest.GetValueOrDefault(tag.Tag) + tag.Keys;
+        }
+
+        var tags = new DashboardTags(
+            ok.Sum(a => a.TagIndex.Shards),
+            ok.Sum(a => a.TagIndex.Tags),
+            ok.Sum(a => a.TagIndex.Keys),
+            ok.Sum(a => a.TagIndex.Bytes),
+            [.. largest.OrderByDescending(t => t.Value).ThenBy(t => t.Key, StringComparer.Ordinal).Take(10).Select(t => new GridTagSize(t.Key, t.Value))]);
+
+        return new DashboardSnapshot(now.ToUnixTimeMilliseconds(), totals, silos, [.. recent.Select(Point)], [.. hourly.Select(Point)], tags);
+    }
+
+    private static DashboardPoint Point(GridAnalyticsPeriod p) => new(
+        p.Start.ToUnixTimeMilliseconds(), (long)p.Duration.TotalMilliseconds, p.Operations, p.OperationsPerSecond, p.Hits, p.Misses,
+        p.HitRatio, p.AverageLatencyMs, p.P99LatencyMs, p.Evictions, p.Expirations);
+
+    private static GridAnalyticsPeriod LastMinute(GridAnalyticsPeriod[] recent)
+    {
+        if (recent.Length == 0)
+        {
+            return new GridAnalyticsPeriod();
+        }
+
+        var end = recent[^1].Start + recent[^1].Duration;
+        return GridAnalyticsPeriod.Combine([.. recent.Where(p => p.Start + p.Duration > end - TimeSpan.FromMinutes(1))]);
+    }
+}

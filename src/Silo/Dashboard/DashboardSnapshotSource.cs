@@ -1,0 +1,78 @@
+using Grid.Grains.Invalidation;
+using Grid.Protocol;
+using Orleans.Runtime;
+
+namespace Grid.Silo.Dashboard;
+
+/// <summary>
+/// Assembles the dashboard's data: asks every active silo for its analytics (in parallel, each bounded by a timeout;
+/// a silo that does not answer is listed with its error) and merges them. Answers within the same second share one
+/// collection, so several open pages cost the cluster no more than one.
+/// </summary>
+internal sealed partial class DashboardSnapshotSource(IGrainFactory grains, IClusterMembershipService membership, ILocalSiloDetails local, ILogger<DashboardSnapshotSource> logger)
+{
+    private static readonly TimeSpan SiloTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Reuse = TimeSpan.FromSeconds(1);
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private DashboardSnapshot? _last;
+    private long _lastAt;
+
+    public async Task<DashboardSnapshot> GetAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_last is not null && Environment.TickCount64 - _lastAt < Reuse.TotalMilliseconds)
+            {
+                return _last;
+            }
+
+            _last = await CollectAsync(cancellationToken).ConfigureAwait(false);
+            _lastAt = Environment.TickCount64;
+            return _last;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<DashboardSnapshot> CollectAsync(CancellationToken cancellationToken)
+    {
+        var silos = ClusterSilos.Active(membership);
+        var names = new Dictionary<SiloAddress, string>();
+        foreach (var (address, member) in membership.CurrentSnapshot.Members)
+        {
+            names[address] = member.Name;
+        }
+
+        var calls = silos.Select(silo => AskAsync(silo, cancellationToken)).ToArray();
+        var answers = await Task.WhenAll(calls).ConfigureAwait(false);
+        var views = new List<DashboardSnapshotBuilder.SiloAnswer>(silos.Length);
+        for (int i = 0; i < silos.Length; i++)
+        {
+            views.Add(new DashboardSnapshotBuilder.SiloAnswer(
+                silos[i].ToParsableString(), names.GetValueOrDefault(silos[i], ""), silos[i].Equals(local.SiloAddress), answers[i].Analytics, answers[i].Error));
+        }
+
+        return DashboardSnapshotBuilder.Build(views, DateTimeOffset.UtcNow);
+    }
+
+    private async Task<(GridSiloAnalytics? Analytics, string? Error)> AskAsync(SiloAddress silo, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var entry = grains.GetGrain<ISiloEntryGrain>(ClusterSilos.GrainKey(silo));
+            return (await entry.GetAnalytics().WaitAsync(SiloTimeout, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogSiloFailed(logger, silo, ex.Message);
+            return (null, ex.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dashboard: silo {Silo} did not answer for analytics: {Error}")]
+    private static partial void LogSiloFailed(ILogger logger, SiloAddress silo, string error);
+}

@@ -1,0 +1,100 @@
+using Grid.Client;
+
+namespace Grid.Cluster.Tests.Metrics;
+
+[Collection(ClusterCollection.Name)]
+public sealed class SiloMetricsTests(ClusterFixture fixture)
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Silo_instruments_report_sizes_operations_hits_misses_and_removals_by_cause()
+    {
+        using var metrics = new GridMeterListener();
+        var cache = fixture.Cache;
+        double setsBefore = metrics.Observe("grid.silo.operations", ("operation", "set"));
+        double hitsBefore = metrics.Observe("grid.silo.hits");
+        double missesBefore = metrics.Observe("grid.silo.misses");
+        double tagBefore = metrics.Observe("grid.silo.invalidations", ("cause", "tag"));
+        double patternBefore = metrics.Observe("grid.silo.invalidations", ("cause", "pattern"));
+        double deletionsBefore = metrics.Observe("grid.silo.deletions");
+
+        for (int i = 0; i < 20; i++)
+        {
+            await cache.SetStringAsync($"metrics:silo:{i}", "value", new GridEntryOptions { Tags = [i < 5 ? "metrics-tag" : "other-tag"] });
+        }
+
+        Assert.Equal("value", await cache.GetStringAsync("metrics:silo:10"));
+        Assert.Null(await cache.GetStringAsync("metrics:silo:missing"));
+        Assert.True(await cache.RemoveAsync("metrics:silo:19"));
+        Assert.Equal(5, await cache.InvalidateTagAsync("metrics-tag"));
+        Assert.Equal(3, await cache.InvalidatePatternAsync("metrics:silo:1[678]"));
+
+        Assert.True(metrics.Observe("grid.silo.operations", ("operation", "set")) - setsBefore >= 20);
+        Assert.True(metrics.Observe("grid.silo.operations", ("operation", "get")) >= 2);
+        Assert.True(metrics.Observe("grid.silo.hits") - hitsBefore >= 1);
+        Assert.True(metrics.Observe("grid.silo.misses") - missesBefore >= 1);
+        Assert.True(metrics.Observe("grid.silo.deletions") - deletionsBefore >= 1);
+        Assert.True(metrics.Observe("grid.silo.invalidations", ("cause", "tag")) - tagBefore >= 5);
+        Assert.True(metrics.Observe("grid.silo.invalidations", ("cause", "pattern")) - patternBefore >= 3);
+        Assert.True(metrics.Observe("grid.silo.entries") >= 11);
+        Assert.True(metrics.Observe("grid.silo.bytes") > 0);
+        Assert.Equal(2 * (512L << 20), metrics.Observe("grid.silo.budget_bytes"));
+        Assert.InRange(metrics.Observe("grid.silo.partitions"), 1, 1024);
+
+        // Every instrument the README lists exists, with its unit.
+        var units = metrics.Instruments.Values.Where(i => i.Name.StartsWith("grid.silo.", StringComparison.Ordinal)).ToDictionary(i => i.Name, i => i.Unit);
+        Assert.Equal("By", units["grid.silo.bytes"]);
+        Assert.Equal("{entry}", units["grid.silo.entries"]);
+        Assert.Equal("ms", units["grid.silo.batch.duration"]);
+        foreach (var name in new[] { "grid.silo.evictions", "grid.silo.expirations", "grid.silo.near_cache.tracked_keys", "grid.silo.near_cache.clients", "grid.silo.near_cache.invalidations", "grid.silo.tags.index_shards", "grid.silo.tags.tags", "grid.silo.tags.index_keys", "grid.silo.tags.index_bytes", "grid.silo.replica.partitions", "grid.silo.replica.entries", "grid.silo.replica.bytes" })
+        {
+            Assert.True(units.ContainsKey(name), name);
+        }
+    }
+
+    [Fact]
+    public async Task Batch_durations_are_recorded_while_a_listener_is_on()
+    {
+        using var metrics = new GridMeterListener();
+        await fixture.Cache.SetStringAsync("metrics:duration", "v");
+
+        await Poll.UntilAsync(() => Task.FromResult(metrics.Recorded("grid.silo.batch.duration").Count > 0), Deadline, "a batch duration was recorded");
+        Assert.All(metrics.Recorded("grid.silo.batch.duration"), ms => Assert.InRange(ms, 0, 30_000));
+    }
+
+    [Fact]
+    public async Task Expirations_and_tag_index_sizes_show_up_as_the_silos_get_to_them()
+    {
+        using var metrics = new GridMeterListener();
+        double expirationsBefore = metrics.Observe("grid.silo.expirations");
+        for (int i = 0; i < 10; i++)
+        {
+            await fixture.Cache.SetStringAsync($"metrics:ttl:{i}", "v", GridEntryOptions.WithTimeToLive(TimeSpan.FromMilliseconds(50)));
+            await fixture.Cache.SetStringAsync($"metrics:indexed:{i}", "v", new GridEntryOptions { Tags = ["metrics-index-size"] });
+        }
+
+        // The sweep removes expired entries within a few intervals; index shards publish their size within 5 s.
+        await Poll.UntilAsync(() => Task.FromResult(metrics.Observe("grid.silo.expirations") - expirationsBefore >= 10), Deadline, "10 expirations are counted");
+        await Poll.UntilAsync(() => Task.FromResult(metrics.Observe("grid.silo.tags.index_keys") >= 10), Deadline, "the tag index holds 10 keys");
+        Assert.True(metrics.Observe("grid.silo.tags.index_shards") >= 1);
+        Assert.True(metrics.Observe("grid.silo.tags.tags") >= 1);
+        Assert.True(metrics.Observe("grid.silo.tags.index_bytes") > 0);
+    }
+
+    [Fact]
+    public async Task Near_cache_tracking_and_pushed_invalidations_are_counted_by_cause()
+    {
+        using var metrics = new GridMeterListener();
+        await using var reader = await fixture.ConnectAsync(new GridClientOptions());
+        await fixture.Cache.SetStringAsync("metrics:tracked", "v1");
+        Assert.Equal("v1", await reader.GetStringAsync("metrics:tracked"));
+        Assert.True(metrics.Observe("grid.silo.near_cache.clients") >= 1);
+        Assert.True(metrics.Observe("grid.silo.near_cache.tracked_keys") >= 1);
+        double writtenBefore = metrics.Observe("grid.silo.near_cache.invalidations", ("cause", "written"));
+
+        await fixture.Cache.SetStringAsync("metrics:tracked", "v2");
+
+        Assert.True(metrics.Observe("grid.silo.near_cache.invalidations", ("cause", "written")) - writtenBefore >= 1);
+    }
+}
