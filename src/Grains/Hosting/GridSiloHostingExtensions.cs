@@ -6,6 +6,7 @@ using Grid.Grains.Memory;
 using Grid.Grains.NearCache;
 using Grid.Grains.Partitions;
 using Grid.Grains.Replication;
+using Grid.Grains.Security;
 using Grid.Grains.Silo;
 using Grid.Grains.Storage;
 using Grid.Grains.Tags;
@@ -33,6 +34,12 @@ public static class GridSiloHostingExtensions
         var options = BindOptions(builder.Configuration);
         configure?.Invoke(options);
         options.Validate();
+        if (!string.IsNullOrWhiteSpace(options.Clustering.Redis))
+        {
+            // Before UseOrleans, so it runs before the silo starts: a wrong password or an unreachable Redis stops start-up here.
+            var redis = RedisMembership.Parse(options.Clustering.Redis, options.Clustering.RedisPasswordFile, options.Clustering.RedisTrustedCaPath, "Grid:Clustering");
+            builder.Services.AddHostedService(sp => new RedisMembershipCheck(redis, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RedisMembershipCheck>>()));
+        }
 
         builder.UseOrleans(silo =>
         {
@@ -113,6 +120,11 @@ public static class GridSiloHostingExtensions
             o.DeactivationTimeout = options.ShutdownTimeout / 2;
         });
         ConfigureFailureDetection(silo, options.Membership);
+        if (options.Tls.Enabled)
+        {
+            SiloTls.Configure(silo, options.Tls);
+        }
+
         return silo;
     }
 
@@ -143,7 +155,8 @@ public static class GridSiloHostingExtensions
             return;
         }
 
-        silo.UseRedisClustering(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(clustering.Redis));
+        var redis = RedisMembership.Parse(clustering.Redis, clustering.RedisPasswordFile, clustering.RedisTrustedCaPath, "Grid:Clustering");
+        silo.UseRedisClustering(o => o.ConfigurationOptions = redis);
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = clustering.ClusterId;
