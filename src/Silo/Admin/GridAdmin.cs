@@ -31,6 +31,7 @@ internal static partial class GridAdmin
         builder.Services.AddHealthChecks()
             .AddCheck<SiloLiveHealthCheck>("silo-live", tags: [LiveTag])
             .AddCheck<SiloReadyHealthCheck>("silo-ready", tags: [ReadyTag]);
+        builder.Services.AddGridAdminAuthentication(options);
         return builder;
     }
 
@@ -39,6 +40,7 @@ internal static partial class GridAdmin
     {
         app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
         app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        MapInfo(app.MapGridAdminRoutes());
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Grid.Silo.Admin");
         app.Lifetime.ApplicationStarted.Register(() =>
         {
@@ -48,6 +50,6 @@ internal static partial class GridAdmin
         return app;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Grid admin endpoint listening on {Addresses} (/health/live, /health/ready)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Grid admin endpoint listening on {Addresses} (/health/live, /health/ready unauthenticated; /admin/* with the admin token)")]
     private static partial void LogListening(ILogger logger, string addresses);
 }
