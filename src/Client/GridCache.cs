@@ -57,7 +57,7 @@ public sealed partial class GridCache : IGridCache, IDisposable, IAsyncDisposabl
     /// <param name="serializer">Serializer for typed calls; System.Text.Json when null.</param>
     /// <param name="loggerFactory">Logging; none when null.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
-    /// <exception cref="GridConfigurationException">The client's partition count differs from the cluster's.</exception>
+    /// <exception cref="GridConfigurationException">The client's partition count, service id or cluster id differs from the cluster's.</exception>
     public static async Task<GridCache> ConnectAsync(IClusterClient client, GridClientOptions? options = null, IGridSerializer? serializer = null, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -97,6 +97,7 @@ public sealed partial class GridCache : IGridCache, IDisposable, IAsyncDisposabl
             }
 
             var info = await silos[0].Entry.GetClusterInfo().WaitAsync(cancellationToken).ConfigureAwait(false);
+            CheckIdentity(info);
             if (info.PartitionCount != _options.PartitionCount)
             {
                 throw new GridConfigurationException(
@@ -117,6 +118,24 @@ public sealed partial class GridCache : IGridCache, IDisposable, IAsyncDisposabl
         finally
         {
             _connectGate.Release();
+        }
+    }
+
+    /// <summary>Refuses a cluster whose service or cluster id is not the one configured, and a batch size the cluster would refuse.</summary>
+    private void CheckIdentity(GridClusterInfo info)
+    {
+        var clustering = _options.Clustering;
+        if (!string.Equals(info.ServiceId, clustering.ServiceId, StringComparison.Ordinal) || !string.Equals(info.ClusterId, clustering.ClusterId, StringComparison.Ordinal))
+        {
+            throw new GridConfigurationException(
+                $"This client is configured for cluster '{clustering.ServiceId}/{clustering.ClusterId}' (service id/cluster id) but reached cluster '{info.ServiceId}/{info.ClusterId}'; " +
+                "set GridClient:Clustering:ServiceId and ClusterId to the silos' Grid:Clustering values, or point the client at the right cluster.");
+        }
+
+        if (_options.MaxBatchSize > info.Limits.MaxKeysPerCall)
+        {
+            throw new GridConfigurationException(
+                $"GridClient:MaxBatchSize ({_options.MaxBatchSize}) is larger than the cluster's MaxKeysPerCall ({info.Limits.MaxKeysPerCall}); the silos would refuse full batches.");
         }
     }
 

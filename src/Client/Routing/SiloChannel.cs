@@ -159,6 +159,17 @@ internal sealed class SiloChannel
         }
         catch (Exception ex)
         {
+            if (ex is GridBusyException or ArgumentException)
+            {
+                // Refused by a limit before anything ran: the caller learns it at once (no retry, no rerouting).
+                foreach (var pending in batch)
+                {
+                    pending.TrySetException(ex);
+                }
+
+                return;
+            }
+
             if (ex is OperationCanceledException && _abandoned.IsCancellationRequested)
             {
                 ex = new GridUnavailableException($"Silo {Silo} died while this call was out: a write in it may or may not have been applied.", ex);

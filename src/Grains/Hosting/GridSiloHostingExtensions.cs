@@ -91,6 +91,11 @@ public static class GridSiloHostingExtensions
         services.AddHostedService(sp => sp.GetRequiredService<InvalidationHub>());
         services.AddHostedService<ExpirySweeper>();
         services.AddGridTags();
+
+        // Limits against abuse: per-client concurrency at this silo, bounded pattern scans.
+        services.AddSingleton<ClientRequestLimiter>();
+        services.AddSingleton<ScanThrottle>();
+        silo.AddIncomingGrainCallFilter<ClientRequestLimitFilter>();
         silo.AddPlacementDirector<PartitionPlacementStrategy, PartitionPlacementDirector>();
         silo.AddPlacementDirector<SiloTargetedPlacementStrategy, SiloTargetedPlacementDirector>();
 

@@ -3,6 +3,7 @@ using Grid.Grains.Hosting;
 using Grid.Grains.Memory;
 using Grid.Grains.Partitions;
 using Grid.Grains.Replication;
+using Grid.Grains.Security;
 using Grid.Grains.Storage;
 using Grid.Partitioning;
 using Grid.Protocol;
@@ -49,6 +50,7 @@ internal sealed class SiloEntryGrain(
 
     public Task<SiloBatchResult> Execute(byte[] requestFrame)
     {
+        RequestFrameLimits.Check(requestFrame, _limits);
         var reader = new OpFrameReader(requestFrame);
         int count = reader.Count;
         var output = new FrameBuffer(32 + requestFrame.Length + count * 8);

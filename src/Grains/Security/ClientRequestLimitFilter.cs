@@ -1,0 +1,49 @@
+using Grid.Protocol;
+using Orleans.Runtime;
+
+namespace Grid.Grains.Security;
+
+/// <summary>
+/// Applies <see cref="ClientRequestLimiter"/> to the data requests clients send: batches to the silo entry grain and
+/// invalidations (which may wait for a slot: those grains are reentrant, so a waiting request holds nothing up), and
+/// direct partition grain calls (which fail at once past the bound: a waiting call would hold the partition's turn).
+/// Calls between silos are never limited.
+/// </summary>
+internal sealed class ClientRequestLimitFilter(ClientRequestLimiter limiter) : IIncomingGrainCallFilter
+{
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        if (context.SourceId is not { } source || !GrainTypePrefix.IsClient(source) || Limited(context) is not { } canWait)
+        {
+            await context.Invoke();
+            return;
+        }
+
+        await limiter.EnterAsync(source, canWait);
+        try
+        {
+            await context.Invoke();
+        }
+        finally
+        {
+            limiter.Exit(source);
+        }
+    }
+
+    /// <summary>Null when the call is not limited; else whether it may wait for a slot.</summary>
+    private static bool? Limited(IIncomingGrainCallContext context)
+    {
+        var type = context.InterfaceMethod?.DeclaringType;
+        if (type == typeof(ISiloEntryGrain))
+        {
+            return context.MethodName == nameof(ISiloEntryGrain.Execute) ? true : null;
+        }
+
+        if (type == typeof(IInvalidationGrain))
+        {
+            return true;
+        }
+
+        return type == typeof(IPartitionGrain) && context.MethodName == nameof(IPartitionGrain.Execute) ? false : null;
+    }
+}
