@@ -106,6 +106,7 @@ public sealed partial class GridCache : IGridCache, IDisposable, IAsyncDisposabl
             }
 
             _limits = info.Limits;
+            _router.MaxOpsPerCall = info.Limits.MaxKeysPerCall;
             _router.Start();
             if (_coordinator is not null)
             {
@@ -121,21 +122,18 @@ public sealed partial class GridCache : IGridCache, IDisposable, IAsyncDisposabl
         }
     }
 
-    /// <summary>Refuses a cluster whose service or cluster id is not the one configured, and a batch size the cluster would refuse.</summary>
+    /// <summary>Refuses a cluster whose service or cluster id is not the one configured.</summary>
     private void CheckIdentity(GridClusterInfo info)
     {
-        var clustering = _options.Clustering;
-        if (!string.Equals(info.ServiceId, clustering.ServiceId, StringComparison.Ordinal) || !string.Equals(info.ClusterId, clustering.ClusterId, StringComparison.Ordinal))
+        // The Orleans client's own ids (those of AddGridCache are GridClient:Clustering's).
+        var ids = _client.ServiceProvider.GetService(typeof(Microsoft.Extensions.Options.IOptions<Orleans.Configuration.ClusterOptions>)) is Microsoft.Extensions.Options.IOptions<Orleans.Configuration.ClusterOptions> configured
+            ? (configured.Value.ServiceId, configured.Value.ClusterId)
+            : (_options.Clustering.ServiceId, _options.Clustering.ClusterId);
+        if (!string.Equals(info.ServiceId, ids.ServiceId, StringComparison.Ordinal) || !string.Equals(info.ClusterId, ids.ClusterId, StringComparison.Ordinal))
         {
             throw new GridConfigurationException(
-                $"This client is configured for cluster '{clustering.ServiceId}/{clustering.ClusterId}' (service id/cluster id) but reached cluster '{info.ServiceId}/{info.ClusterId}'; " +
+                $"This client is configured for cluster '{ids.ServiceId}/{ids.ClusterId}' (service id/cluster id) but reached cluster '{info.ServiceId}/{info.ClusterId}'; " +
                 "set GridClient:Clustering:ServiceId and ClusterId to the silos' Grid:Clustering values, or point the client at the right cluster.");
-        }
-
-        if (_options.MaxBatchSize > info.Limits.MaxKeysPerCall)
-        {
-            throw new GridConfigurationException(
-                $"GridClient:MaxBatchSize ({_options.MaxBatchSize}) is larger than the cluster's MaxKeysPerCall ({info.Limits.MaxKeysPerCall}); the silos would refuse full batches.");
         }
     }
 

@@ -111,7 +111,7 @@ internal sealed class SiloChannel
     {
         int count = 0;
         long bytes = 0;
-        int limit = Math.Min(_queue.Count, _maxBatch);
+        int limit = Math.Min(_queue.Count, Math.Min(_maxBatch, _listener.MaxOpsPerCall));
         foreach (var pending in _queue)
         {
             bytes += pending.EstimatedBytes + _responseBytesPerOp;
@@ -248,6 +248,9 @@ internal sealed class SiloChannel
 /// <summary>What a channel reports to its router.</summary>
 internal interface IBatchListener
 {
+    /// <summary>The cluster's bound on operations per request (its MaxKeysPerCall); batches never exceed it.</summary>
+    int MaxOpsPerCall { get; }
+
     /// <summary>A batch call failed; returns the exception to give its callers.</summary>
     Exception OnBatchFailed(SiloChannel channel, Exception error);
 

@@ -93,8 +93,8 @@ public static class GridSiloHostingExtensions
         services.AddGridTags();
 
         // Limits against abuse: per-client concurrency at this silo, bounded pattern scans.
-        services.AddSingleton<ClientRequestLimiter>();
-        services.AddSingleton<ScanThrottle>();
+        services.AddSingleton(sp => new ClientRequestLimiter(options.Limits, sp.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToString()));
+        services.AddSingleton(sp => new ScanThrottle(options.Limits, sp.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToString()));
         silo.AddIncomingGrainCallFilter<ClientRequestLimitFilter>();
         silo.AddPlacementDirector<PartitionPlacementStrategy, PartitionPlacementDirector>();
         silo.AddPlacementDirector<SiloTargetedPlacementStrategy, SiloTargetedPlacementDirector>();

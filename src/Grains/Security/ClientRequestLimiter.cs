@@ -1,5 +1,3 @@
-using Grid.Grains.Hosting;
-using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 
 namespace Grid.Grains.Security;
@@ -11,9 +9,9 @@ namespace Grid.Grains.Security;
 /// at most <see cref="GridLimits.RequestQueueTimeout"/>), or fails with <see cref="GridBusyException"/>; slots are per
 /// client, so one client's flood never delays another's requests.
 /// </summary>
-internal sealed class ClientRequestLimiter(IOptions<GridSiloOptions> options, ILocalSiloDetails silo)
+internal sealed class ClientRequestLimiter(GridLimits limits, string silo)
 {
-    private readonly GridLimits _limits = options.Value.Limits;
+    private readonly GridLimits _limits = limits;
     private readonly Lock _gate = new();
     private readonly Dictionary<GrainId, Client> _clients = [];
 
@@ -101,7 +99,7 @@ internal sealed class ClientRequestLimiter(IOptions<GridSiloOptions> options, IL
     }
 
     private GridBusyException Busy(int running, int waiting) => new(
-        $"Silo {silo.SiloAddress} refused the request: this client already has {running} requests running there " +
+        $"Silo {silo} refused the request: this client already has {running} requests running there " +
         $"(Grid:Limits:MaxConcurrentRequestsPerClient = {_limits.MaxConcurrentRequestsPerClient}) and {waiting} waiting " +
         $"(MaxQueuedRequestsPerClient = {_limits.MaxQueuedRequestsPerClient}, RequestQueueTimeout = {_limits.RequestQueueTimeout}). Nothing of it ran.");
 

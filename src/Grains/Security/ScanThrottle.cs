@@ -1,6 +1,4 @@
 using Grid.Grains.Hosting;
-using Microsoft.Extensions.Options;
-using Orleans.Runtime;
 
 namespace Grid.Grains.Security;
 
@@ -9,10 +7,10 @@ namespace Grid.Grains.Security;
 /// waits up to <see cref="GridLimits.RequestQueueTimeout"/> for one to end, then fails with <see cref="GridBusyException"/>.
 /// Each scan already examines at most <see cref="GridTagOptions.ScanBatchSize"/> entries per store lock hold.
 /// </summary>
-internal sealed class ScanThrottle(IOptions<GridSiloOptions> options, ILocalSiloDetails silo)
+internal sealed class ScanThrottle(GridLimits limits, string silo)
 {
-    private readonly GridLimits _limits = options.Value.Limits;
-    private readonly SemaphoreSlim _slots = new(options.Value.Limits.MaxConcurrentScans, options.Value.Limits.MaxConcurrentScans);
+    private readonly GridLimits _limits = limits;
+    private readonly SemaphoreSlim _slots = new(limits.MaxConcurrentScans, limits.MaxConcurrentScans);
 
     /// <summary>Pattern scans running now.</summary>
     public int Running => _limits.MaxConcurrentScans - _slots.CurrentCount;
@@ -23,7 +21,7 @@ internal sealed class ScanThrottle(IOptions<GridSiloOptions> options, ILocalSilo
         if (!await _slots.WaitAsync(_limits.RequestQueueTimeout).ConfigureAwait(false))
         {
             throw new GridBusyException(
-                $"Silo {silo.SiloAddress} refused the pattern scan: {_limits.MaxConcurrentScans} scans are running there (Grid:Limits:MaxConcurrentScans) " +
+                $"Silo {silo} refused the pattern scan: {_limits.MaxConcurrentScans} scans are running there (Grid:Limits:MaxConcurrentScans) " +
                 $"and none ended within {_limits.RequestQueueTimeout} (RequestQueueTimeout). Nothing was removed on that silo.");
         }
 
