@@ -95,6 +95,7 @@ internal sealed class HostConnector(TextWriter log) : IAsyncDisposable
         to.ConnectTimeout = from.ConnectTimeout;
         to.ResponseTimeout = from.ResponseTimeout;
         to.Limits = from.Limits;
+        to.Tls = from.Tls;
     }
 
     /// <summary>
