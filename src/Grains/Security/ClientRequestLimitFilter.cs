@@ -4,10 +4,10 @@ using Orleans.Runtime;
 namespace Grid.Grains.Security;
 
 /// <summary>
-/// Applies <see cref="ClientRequestLimiter"/> to the data requests clients send: batches to the silo entry grain and
-/// invalidations (which may wait for a slot: those grains are reentrant, so a waiting request holds nothing up), and
-/// direct partition grain calls (which fail at once past the bound: a waiting call would hold the partition's turn).
-/// Calls between silos are never limited.
+/// Applies <see cref="ClientRequestLimiter"/> to the data requests clients send: batches to the silo entry grain,
+/// invalidations, and direct partition grain calls (clients with <c>Batching = false</c>). All may wait for a slot; the
+/// entry and invalidation grains are reentrant, so a waiting request holds nothing up, while a waiting direct partition
+/// call holds its partition's turn (as that client's queued calls would anyway). Calls between silos are never limited.
 /// </summary>
 internal sealed class ClientRequestLimitFilter(ClientRequestLimiter limiter) : IIncomingGrainCallFilter
 {
@@ -30,7 +30,7 @@ internal sealed class ClientRequestLimitFilter(ClientRequestLimiter limiter) : I
         }
     }
 
-    /// <summary>Null when the call is not limited; else whether it may wait for a slot.</summary>
+    /// <summary>Null when the call is not limited; else whether it may wait for a slot (every limited call may, today).</summary>
     private static bool? Limited(IIncomingGrainCallContext context)
     {
         var type = context.InterfaceMethod?.DeclaringType;
@@ -44,6 +44,6 @@ internal sealed class ClientRequestLimitFilter(ClientRequestLimiter limiter) : I
             return true;
         }
 
-        return type == typeof(IPartitionGrain) && context.MethodName == nameof(IPartitionGrain.Execute) ? false : null;
+        return type == typeof(IPartitionGrain) && context.MethodName == nameof(IPartitionGrain.Execute) ? true : null;
     }
 }

@@ -39,16 +39,20 @@ internal sealed partial class RedisMembershipCheck(ConfigurationOptions configur
     internal static string Reason(Exception error)
     {
         string text = error.ToString();
-        if (error is RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure }
-            || text.Contains("WRONGPASS", StringComparison.Ordinal) || text.Contains("NOAUTH", StringComparison.Ordinal)
-            || text.Contains("invalid password", StringComparison.OrdinalIgnoreCase) || text.Contains("invalid username-password", StringComparison.OrdinalIgnoreCase))
+        bool wrongPassword = text.Contains("WRONGPASS", StringComparison.Ordinal) || text.Contains("NOAUTH", StringComparison.Ordinal)
+            || text.Contains("invalid password", StringComparison.OrdinalIgnoreCase) || text.Contains("invalid username-password", StringComparison.OrdinalIgnoreCase);
+
+        // StackExchange.Redis reports a failed TLS handshake as an authentication failure too: tell the two apart by the cause.
+        bool tls = text.Contains("System.Security.Authentication.AuthenticationException", StringComparison.Ordinal)
+            || text.Contains("RemoteCertificate", StringComparison.Ordinal) || text.Contains("SSL", StringComparison.Ordinal);
+        if (!wrongPassword && tls)
         {
-            return "authentication failed (check the password and user in Grid:Clustering:Redis or Grid:Clustering:RedisPasswordFile)";
+            return "the TLS handshake failed (check ssl=true in Grid:Clustering:Redis and Grid:Clustering:RedisTrustedCaPath)";
         }
 
-        if (text.Contains("AuthenticationException", StringComparison.Ordinal) || text.Contains("SSL", StringComparison.Ordinal) && text.Contains("certificate", StringComparison.OrdinalIgnoreCase))
+        if (wrongPassword || error is RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure })
         {
-            return "the TLS handshake failed (check ssl=true and Grid:Clustering:RedisTrustedCaPath)";
+            return "authentication failed (check the password and user in Grid:Clustering:Redis or Grid:Clustering:RedisPasswordFile)";
         }
 
         return error is RedisConnectionException connection

@@ -17,8 +17,11 @@ internal sealed class RedisServer : IAsyncDisposable
 
     public string ConnectionString => $"127.0.0.1:{Port}";
 
-    /// <summary>Starts a server; <paramref name="password"/> sets <c>requirepass</c>, <paramref name="aclUser"/> adds an ACL user with all rights.</summary>
-    public static async Task<RedisServer> StartAsync(string? password = null, (string Name, string Password)? aclUser = null)
+    /// <summary>
+    /// Starts a server; <paramref name="password"/> sets <c>requirepass</c>, <paramref name="aclUser"/> adds an ACL user
+    /// with all rights, <paramref name="tls"/> serves TLS only (with that certificate) on the port.
+    /// </summary>
+    public static async Task<RedisServer> StartAsync(string? password = null, (string Name, string Password)? aclUser = null, (string Certificate, string Key)? tls = null)
     {
         string executable = FindExecutable("redis-server")
             ?? throw new InvalidOperationException("redis-server is not installed (on Debian: apt-get install -y redis-server); the end-to-end tests need a real one. .ci/run installs it.");
@@ -27,6 +30,13 @@ internal sealed class RedisServer : IAsyncDisposable
         if (password is not null)
         {
             arguments.AddRange(["--requirepass", password]);
+        }
+
+        if (tls is { } files)
+        {
+            // TLS only: the plain port is closed.
+            arguments[1] = "0";
+            arguments.AddRange(["--tls-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tls-cert-file", files.Certificate, "--tls-key-file", files.Key, "--tls-auth-clients", "no"]);
         }
 
         if (aclUser is { } user)
