@@ -4,8 +4,11 @@ using Grid.Client.Routing;
 using Grid.Partitioning;
 using Grid.Protocol;
 using Grid.Protocol.Wire;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 
 namespace Grid.Client;
 
@@ -126,7 +129,7 @@ public sealed partial class GridCache : IGridCache, IDisposable, IAsyncDisposabl
     private void CheckIdentity(GridClusterInfo info)
     {
         // The Orleans client's own ids (those of AddGridCache are GridClient:Clustering's).
-        var ids = _client.ServiceProvider.GetService(typeof(Microsoft.Extensions.Options.IOptions<Orleans.Configuration.ClusterOptions>)) is Microsoft.Extensions.Options.IOptions<Orleans.Configuration.ClusterOptions> configured
+        var ids = _client.ServiceProvider.GetService<IOptions<ClusterOptions>>() is { } configured
             ? (configured.Value.ServiceId, configured.Value.ClusterId)
             : (_options.Clustering.ServiceId, _options.Clustering.ClusterId);
         if (!string.Equals(info.ServiceId, ids.ServiceId, StringComparison.Ordinal) || !string.Equals(info.ClusterId, ids.ClusterId, StringComparison.Ordinal))
@@ -264,7 +267,7 @@ public sealed partial class GridCache : IGridCache, IDisposable, IAsyncDisposabl
             var answer = await _client.GetGrain<IPartitionGrain>(partition).Execute(OpFrame.Encode([op])).ConfigureAwait(false);
             return ResultFrame.Decode(answer.ResultFrame)[0];
         }
-        catch (Exception ex) when (ex is not GridException)
+        catch (Exception ex) when (ex is not (GridException or ArgumentException))
         {
             throw new GridUnavailableException($"The call to partition {partition} failed: {ex.Message}", ex);
         }

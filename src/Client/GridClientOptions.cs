@@ -131,7 +131,7 @@ public sealed class GridClientClusteringOptions
 
         if (!string.IsNullOrWhiteSpace(Redis))
         {
-            _ = Security.RedisClientConfiguration.Parse(this);
+            _ = Grid.Security.RedisConnectionSettings.Parse(Redis, RedisPasswordFile, RedisTrustedCaPath, "GridClient:Clustering");
         }
         else
         {

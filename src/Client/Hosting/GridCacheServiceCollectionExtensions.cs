@@ -78,7 +78,7 @@ public static class GridCacheServiceCollectionExtensions
             }
             else
             {
-                var redis = RedisClientConfiguration.Parse(clustering);
+                var redis = Grid.Security.RedisConnectionSettings.Parse(clustering.Redis, clustering.RedisPasswordFile, clustering.RedisTrustedCaPath, "GridClient:Clustering");
                 client.UseRedisClustering(o => o.ConfigurationOptions = redis);
             }
 

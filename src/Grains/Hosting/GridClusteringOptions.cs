@@ -71,7 +71,7 @@ public sealed class GridClusteringOptions
 
         if (!string.IsNullOrWhiteSpace(Redis))
         {
-            _ = Grid.Grains.Security.RedisMembership.Parse(Redis, RedisPasswordFile, RedisTrustedCaPath, "Grid:Clustering");
+            _ = Grid.Security.RedisConnectionSettings.Parse(Redis, RedisPasswordFile, RedisTrustedCaPath, "Grid:Clustering");
         }
 
         if (AdvertisedAddress is { Length: > 0 } address && !System.Net.IPAddress.TryParse(address, out _))

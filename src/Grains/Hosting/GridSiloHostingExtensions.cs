@@ -37,7 +37,7 @@ public static class GridSiloHostingExtensions
         if (!string.IsNullOrWhiteSpace(options.Clustering.Redis))
         {
             // Before UseOrleans, so it runs before the silo starts: a wrong password or an unreachable Redis stops start-up here.
-            var redis = RedisMembership.Parse(options.Clustering.Redis, options.Clustering.RedisPasswordFile, options.Clustering.RedisTrustedCaPath, "Grid:Clustering");
+            var redis = Grid.Security.RedisConnectionSettings.Parse(options.Clustering.Redis, options.Clustering.RedisPasswordFile, options.Clustering.RedisTrustedCaPath, "Grid:Clustering");
             builder.Services.AddHostedService(sp => new RedisMembershipCheck(redis, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RedisMembershipCheck>>()));
         }
 
@@ -160,7 +160,7 @@ public static class GridSiloHostingExtensions
             return;
         }
 
-        var redis = RedisMembership.Parse(clustering.Redis, clustering.RedisPasswordFile, clustering.RedisTrustedCaPath, "Grid:Clustering");
+        var redis = Grid.Security.RedisConnectionSettings.Parse(clustering.Redis, clustering.RedisPasswordFile, clustering.RedisTrustedCaPath, "Grid:Clustering");
         silo.UseRedisClustering(o => o.ConfigurationOptions = redis);
         silo.Configure<ClusterOptions>(o =>
         {

@@ -17,7 +17,7 @@ internal sealed partial class RedisMembershipCheck(ConfigurationOptions configur
         var options = configuration.Clone();
         options.AbortOnConnectFail = true;
         options.ConnectRetry = 1;
-        string endpoints = RedisMembership.Describe(options);
+        string endpoints = Grid.Security.RedisConnectionSettings.Describe(options);
         try
         {
             await using var connection = await ConnectionMultiplexer.ConnectAsync(options).WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -1,16 +1,16 @@
 using System.Net;
 using StackExchange.Redis;
 
-namespace Grid.Grains.Security;
+namespace Grid.Security;
 
 /// <summary>
-/// The Redis membership store's connection settings: the configuration string (<c>password=</c>, <c>user=</c>,
-/// <c>ssl=true</c>), a password file (a mounted secret) and a CA file for Redis' TLS certificate. Descriptions name the
-/// endpoints only, never the password.
+/// A Redis membership store's connection settings, shared by silos and clients (this file is compiled into both): the
+/// configuration string (<c>password=</c>, <c>user=</c>, <c>ssl=true</c>), a password file (a mounted secret) and a CA
+/// file for Redis' TLS certificate. Errors and descriptions name the setting and the endpoints, never the password.
 /// </summary>
-internal static class RedisMembership
+internal static class RedisConnectionSettings
 {
-    /// <summary>Parses the configuration; an error names <paramref name="section"/> but never repeats the string.</summary>
+    /// <summary>Parses the configuration; an error names <paramref name="section"/> (<c>Grid:Clustering</c>) but never repeats the string.</summary>
     public static ConfigurationOptions Parse(string configuration, string? passwordFile, string? trustedCaPath, string section)
     {
         ConfigurationOptions options;
