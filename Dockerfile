@@ -1,6 +1,6 @@
 # The Grid silo image. Build from the repository root:
 #   docker build -t grid-silo:0.1.0 .
-# Ports: 11111 silo-to-silo, 30000 client gateway, 8080 admin (/health/live, /health/ready).
+# Ports: 11111 silo-to-silo, 30000 client gateway, 8080 admin (/health/live, /health/ready; /admin/* with the admin token).
 # Configuration comes from environment variables (Grid__*), see deploy/k8s/silo-config.yaml.
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
@@ -13,6 +13,7 @@ COPY src/Grains/Grid.Grains.csproj src/Grains/
 COPY src/Silo/Grid.Silo.csproj src/Silo/
 RUN dotnet restore src/Silo/Grid.Silo.csproj
 COPY src/Abstractions/ src/Abstractions/
+COPY src/Shared/ src/Shared/
 COPY src/Grains/ src/Grains/
 COPY src/Silo/ src/Silo/
 RUN dotnet publish src/Silo/Grid.Silo.csproj -c Release --no-restore -o /app

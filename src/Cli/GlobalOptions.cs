@@ -60,8 +60,35 @@ internal sealed class GlobalOptions
         CustomParser = ValueParsers.OptionalDuration,
     };
 
+    public Option<bool> Tls { get; } = new("--tls")
+    {
+        Description = "Connect over TLS (env GRID_TLS=true); implied by --tls-ca and --tls-cert",
+        Recursive = true,
+    };
+
+    public Option<string?> TlsCa { get; } = new("--tls-ca")
+    {
+        Description = "PEM file of the CA that signed the silos' certificates (env GRID_TLS_CA) [default: the system trust store]",
+        HelpName = "path",
+        Recursive = true,
+    };
+
+    public Option<string?> TlsCert { get; } = new("--tls-cert")
+    {
+        Description = "Client certificate for mutual TLS: PFX, or PEM with --tls-key (env GRID_TLS_CERT; password in env GRID_TLS_CERT_PASSWORD)",
+        HelpName = "path",
+        Recursive = true,
+    };
+
+    public Option<string?> TlsKey { get; } = new("--tls-key")
+    {
+        Description = "PEM private key of --tls-cert (env GRID_TLS_KEY)",
+        HelpName = "path",
+        Recursive = true,
+    };
+
     /// <summary>Every global option, to add to the root command.</summary>
-    public IEnumerable<Option> All => [Cluster, Gateways, ClusterId, ServiceId, Partitions, ConnectTimeout];
+    public IEnumerable<Option> All => [Cluster, Gateways, ClusterId, ServiceId, Partitions, ConnectTimeout, Tls, TlsCa, TlsCert, TlsKey];
 
     /// <summary>Builds validated client options from the command line and the environment.</summary>
     /// <exception cref="UsageException">Conflicting options or a malformed environment variable.</exception>
@@ -97,6 +124,8 @@ internal sealed class GlobalOptions
                 : throw new UsageException($"GRID_CONNECT_TIMEOUT: {error}");
         }
 
+        ResolveTls(parse, environment, options.Tls);
+        options.Clustering.RedisPasswordFile = Env(environment, "GRID_REDIS_PASSWORD_FILE");
         try
         {
             options.Validate();
@@ -138,6 +167,20 @@ internal sealed class GlobalOptions
         clustering.Gateways = gateways.Length > 0 ? [.. gateways] : null;
         clustering.ClusterId = parse.GetValue(ClusterId) ?? Env(environment, "GRID_CLUSTER_ID") ?? clustering.ClusterId;
         clustering.ServiceId = parse.GetValue(ServiceId) ?? Env(environment, "GRID_SERVICE_ID") ?? clustering.ServiceId;
+    }
+
+    private void ResolveTls(ParseResult parse, Func<string, string?> environment, GridTlsOptions tls)
+    {
+        tls.TrustedCaPath = parse.GetValue(TlsCa) ?? Env(environment, "GRID_TLS_CA");
+        tls.CertificatePath = parse.GetValue(TlsCert) ?? Env(environment, "GRID_TLS_CERT");
+        tls.KeyPath = parse.GetValue(TlsKey) ?? Env(environment, "GRID_TLS_KEY");
+        tls.CertificatePassword = Env(environment, "GRID_TLS_CERT_PASSWORD");
+        bool fromEnvironment = Env(environment, "GRID_TLS") is { } text && (text == "1" || text.Equals("true", StringComparison.OrdinalIgnoreCase));
+        tls.Enabled = parse.GetValue(Tls) || fromEnvironment || tls.TrustedCaPath is not null || tls.CertificatePath is not null;
+        if (tls.KeyPath is not null && tls.CertificatePath is null)
+        {
+            throw new UsageException("--tls-key needs --tls-cert");
+        }
     }
 
     private static string? Env(Func<string, string?> environment, string name) =>

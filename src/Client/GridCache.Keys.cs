@@ -178,6 +178,7 @@ public sealed partial class GridCache
             i++;
         }
 
+        CheckRequestBytes(ops, nameof(items));
         foreach (var key in keys)
         {
             ForgetLocal(key);
@@ -264,6 +265,25 @@ public sealed partial class GridCache
         if (count > _limits.MaxKeysPerCall)
         {
             throw new ArgumentException($"A call may carry at most {_limits.MaxKeysPerCall} keys (MaxKeysPerCall); this one has {count}.", paramName);
+        }
+    }
+
+    /// <summary>Refuses a multi-key call whose keys, values and tags add up to more than MaxRequestBytes.</summary>
+    private void CheckRequestBytes(GridOp[] ops, string paramName)
+    {
+        long total = 0;
+        foreach (var op in ops)
+        {
+            total += op.Key.Length + (op.Value?.Length ?? 0);
+            foreach (var tag in op.Tags ?? [])
+            {
+                total += tag.Length;
+            }
+        }
+
+        if (total > _limits.MaxRequestBytes)
+        {
+            throw new ArgumentException($"The call carries {total} bytes of keys, values and tags, more than MaxRequestBytes ({_limits.MaxRequestBytes}).", paramName);
         }
     }
 

@@ -5,8 +5,11 @@ using Grid.Client.Routing;
 using Grid.Partitioning;
 using Grid.Protocol;
 using Grid.Protocol.Wire;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 
 namespace Grid.Client;
 
@@ -63,7 +66,7 @@ public sealed partial class GridCache : IGridCache, IGridAnalytics, IDisposable,
     /// <param name="serializer">Serializer for typed calls; System.Text.Json when null.</param>
     /// <param name="loggerFactory">Logging; none when null.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
-    /// <exception cref="GridConfigurationException">The client's partition count differs from the cluster's.</exception>
+    /// <exception cref="GridConfigurationException">The client's partition count, service id or cluster id differs from the cluster's.</exception>
     public static async Task<GridCache> ConnectAsync(IClusterClient client, GridClientOptions? options = null, IGridSerializer? serializer = null, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -103,6 +106,7 @@ public sealed partial class GridCache : IGridCache, IGridAnalytics, IDisposable,
             }
 
             var info = await silos[0].Entry.GetClusterInfo().WaitAsync(cancellationToken).ConfigureAwait(false);
+            CheckIdentity(info);
             if (info.PartitionCount != _options.PartitionCount)
             {
                 throw new GridConfigurationException(
@@ -111,6 +115,7 @@ public sealed partial class GridCache : IGridCache, IGridAnalytics, IDisposable,
             }
 
             _limits = info.Limits;
+            _router.MaxOpsPerCall = info.Limits.MaxKeysPerCall;
             _router.Start();
             if (_coordinator is not null)
             {
@@ -123,6 +128,21 @@ public sealed partial class GridCache : IGridCache, IGridAnalytics, IDisposable,
         finally
         {
             _connectGate.Release();
+        }
+    }
+
+    /// <summary>Refuses a cluster whose service or cluster id is not the one configured.</summary>
+    private void CheckIdentity(GridClusterInfo info)
+    {
+        // The Orleans client's own ids (those of AddGridCache are GridClient:Clustering's).
+        var ids = _client.ServiceProvider.GetService<IOptions<ClusterOptions>>() is { } configured
+            ? (configured.Value.ServiceId, configured.Value.ClusterId)
+            : (_options.Clustering.ServiceId, _options.Clustering.ClusterId);
+        if (!string.Equals(info.ServiceId, ids.ServiceId, StringComparison.Ordinal) || !string.Equals(info.ClusterId, ids.ClusterId, StringComparison.Ordinal))
+        {
+            throw new GridConfigurationException(
+                $"This client is configured for cluster '{ids.ServiceId}/{ids.ClusterId}' (service id/cluster id) but reached cluster '{info.ServiceId}/{info.ClusterId}'; " +
+                "set GridClient:Clustering:ServiceId and ClusterId to the silos' Grid:Clustering values, or point the client at the right cluster.");
         }
     }
 
@@ -258,7 +278,7 @@ public sealed partial class GridCache : IGridCache, IGridAnalytics, IDisposable,
             OperationMetrics.Completed(op.Code, ClientOperationMetrics.IsOk(result.Status), started);
             return result;
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not (GridException or ArgumentException))
         {
             OperationMetrics.Completed(op.Code, ok: false, started);
             if (ex is GridException)

@@ -41,6 +41,12 @@ public sealed class GridClientOptions
     /// <summary>Limits checked before the cluster's own limits are known (they replace these at connect).</summary>
     public GridLimits Limits { get; set; } = new();
 
+    /// <summary>
+    /// TLS to the gateways (section <c>GridClient:Tls</c>); needed when the silos use TLS. A certificate
+    /// (<see cref="GridTlsOptions.CertificatePath"/>) is needed when the silos require mutual TLS. Off by default.
+    /// </summary>
+    public GridTlsOptions Tls { get; set; } = new();
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -68,6 +74,8 @@ public sealed class GridClientOptions
         NearCache.Validate();
         ArgumentNullException.ThrowIfNull(Clustering, nameof(Clustering));
         Clustering.Validate();
+        ArgumentNullException.ThrowIfNull(Tls, nameof(Tls));
+        Tls.Validate(Security.ClientTls.Section, certificateRequired: false);
     }
 
     private static void CheckPositive(TimeSpan value, string name)
@@ -85,6 +93,12 @@ public sealed class GridClientClusteringOptions
     /// <summary>StackExchange.Redis configuration string of the cluster's membership store; empty to use <see cref="Gateways"/>.</summary>
     public string? Redis { get; set; }
 
+    /// <summary>A file holding the Redis password (a mounted secret); it replaces any <c>password=</c> of <see cref="Redis"/>.</summary>
+    public string? RedisPasswordFile { get; set; }
+
+    /// <summary>A PEM file of the CA that signed Redis' TLS certificate; setting it turns TLS to Redis on (as <c>ssl=true</c>).</summary>
+    public string? RedisTrustedCaPath { get; set; }
+
     /// <summary>Gateway endpoints (<c>host:port</c>) when there is no Redis membership. Default <c>127.0.0.1:30000</c>, the embedded silo.</summary>
     public List<string>? Gateways { get; set; }
 
@@ -96,6 +110,11 @@ public sealed class GridClientClusteringOptions
 
     /// <summary>The gateways to use: <see cref="Gateways"/>, or the local default.</summary>
     public IReadOnlyList<string> EffectiveGateways => Gateways is { Count: > 0 } list ? list : ["127.0.0.1:30000"];
+
+    /// <summary>The settings, with the Redis password shown as <c>***</c>.</summary>
+    public override string ToString() =>
+        $"Redis={Grid.Security.RedactedRedis.Of(Redis)}, RedisPasswordFile={RedisPasswordFile}, RedisTrustedCaPath={RedisTrustedCaPath}, " +
+        $"Gateways={string.Join(' ', EffectiveGateways)}, ClusterId={ClusterId}, ServiceId={ServiceId}";
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
@@ -110,7 +129,11 @@ public sealed class GridClientClusteringOptions
             throw new ArgumentException("GridClient:Clustering:ServiceId must not be empty.", nameof(ServiceId));
         }
 
-        if (string.IsNullOrWhiteSpace(Redis))
+        if (!string.IsNullOrWhiteSpace(Redis))
+        {
+            _ = Grid.Security.RedisConnectionSettings.Parse(Redis, RedisPasswordFile, RedisTrustedCaPath, "GridClient:Clustering");
+        }
+        else
         {
             foreach (var gateway in EffectiveGateways)
             {

@@ -1,3 +1,4 @@
+using Grid.Silo;
 using Grid.Silo.Admin;
 using Microsoft.Extensions.Hosting;
 
@@ -13,7 +14,7 @@ if (!options.Admin.Enabled)
     var plain = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
     plain.AddGridSilo();
     using var host = plain.Build();
-    await host.RunAsync();
+    await SiloStartup.RunAsync(host);
     return;
 }
 
@@ -21,4 +22,4 @@ builder.AddGridSilo();
 builder.AddGridAdmin(options.Admin);
 await using var app = builder.Build();
 app.MapGridAdmin();
-await app.RunAsync();
+await SiloStartup.RunAsync(app);

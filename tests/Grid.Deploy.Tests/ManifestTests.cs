@@ -180,6 +180,7 @@ public sealed class ManifestTests
         Assert.Contains("FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build", dockerfile, StringComparison.Ordinal);
         Assert.Contains("FROM mcr.microsoft.com/dotnet/aspnet:10.0", dockerfile, StringComparison.Ordinal);
         Assert.Contains("dotnet publish src/Silo/Grid.Silo.csproj", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("COPY src/Shared/ src/Shared/", dockerfile, StringComparison.Ordinal); // compiled into Grid.Grains
         Assert.Contains("ENTRYPOINT [\"dotnet\", \"Grid.Silo.dll\"]", dockerfile, StringComparison.Ordinal);
         var exposed = System.Text.RegularExpressions.Regex.Match(dockerfile, @"^EXPOSE (.+)$", System.Text.RegularExpressions.RegexOptions.Multiline).Groups[1].Value
             .Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture)).Order().ToArray();

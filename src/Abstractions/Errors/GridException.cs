@@ -1,6 +1,7 @@
 namespace Grid;
 
 /// <summary>The base of every error the grid itself reports (bad input reports <see cref="ArgumentException"/> instead).</summary>
+[GenerateSerializer, Alias("grid.GridException")]
 public class GridException : Exception
 {
     /// <summary>Creates the exception.</summary>

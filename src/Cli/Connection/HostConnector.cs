@@ -96,6 +96,7 @@ internal sealed class HostConnector(TextWriter log) : IAsyncDisposable
         to.ResponseTimeout = from.ResponseTimeout;
         to.Limits = from.Limits;
         to.NearCache = from.NearCache;
+        to.Tls = from.Tls;
     }
 
     /// <summary>

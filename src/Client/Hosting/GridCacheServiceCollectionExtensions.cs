@@ -1,5 +1,6 @@
 using Grid.Client;
 using Grid.Client.Hosting;
+using Grid.Client.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -77,7 +78,13 @@ public static class GridCacheServiceCollectionExtensions
             }
             else
             {
-                client.UseRedisClustering(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(clustering.Redis));
+                var redis = Grid.Security.RedisConnectionSettings.Parse(clustering.Redis, clustering.RedisPasswordFile, clustering.RedisTrustedCaPath, "GridClient:Clustering");
+                client.UseRedisClustering(o => o.ConfigurationOptions = redis);
+            }
+
+            if (options.Tls.Enabled)
+            {
+                ClientTls.Configure(client, options.Tls);
             }
 
             client.Configure<ClusterOptions>(o =>

@@ -29,6 +29,9 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
 
     public RoutingTable Table => Volatile.Read(ref _table);
 
+    /// <summary>The cluster's MaxKeysPerCall once connected (batches are cut to it).</summary>
+    public int MaxOpsPerCall { get; set; } = int.MaxValue;
+
     /// <summary>Called after the set of silos changed (outside the router's lock).</summary>
     public Action<RoutingTable>? SilosChanged { get; set; }
 

@@ -111,7 +111,7 @@ internal sealed class SiloChannel
     {
         int count = 0;
         long bytes = 0;
-        int limit = Math.Min(_queue.Count, _maxBatch);
+        int limit = Math.Min(_queue.Count, Math.Min(_maxBatch, _listener.MaxOpsPerCall));
         foreach (var pending in _queue)
         {
             bytes += pending.EstimatedBytes + _responseBytesPerOp;
@@ -159,6 +159,17 @@ internal sealed class SiloChannel
         }
         catch (Exception ex)
         {
+            if (ex is GridBusyException or ArgumentException)
+            {
+                // Refused by a limit before anything ran: the caller learns it at once (no retry, no rerouting).
+                foreach (var pending in batch)
+                {
+                    pending.TrySetException(ex);
+                }
+
+                return;
+            }
+
             if (ex is OperationCanceledException && _abandoned.IsCancellationRequested)
             {
                 ex = new GridUnavailableException($"Silo {Silo} died while this call was out: a write in it may or may not have been applied.", ex);
@@ -237,6 +248,9 @@ internal sealed class SiloChannel
 /// <summary>What a channel reports to its router.</summary>
 internal interface IBatchListener
 {
+    /// <summary>The cluster's bound on operations per request (its MaxKeysPerCall); batches never exceed it.</summary>
+    int MaxOpsPerCall { get; }
+
     /// <summary>A batch call failed; returns the exception to give its callers.</summary>
     Exception OnBatchFailed(SiloChannel channel, Exception error);
 

@@ -21,6 +21,25 @@ public sealed class GridAdminOptions
     /// <summary>The read-only cluster dashboard (section <c>Grid:Admin:Dashboard</c>); off unless enabled.</summary>
     public GridDashboardOptions Dashboard { get; set; } = new();
 
+    /// <summary>
+    /// The bearer token every admin route except the health probes requires (<c>Authorization: Bearer ...</c>): the
+    /// dashboard, metrics, <c>/admin/info</c>. At least 16 characters. Without a token (and without
+    /// <see cref="TokenFile"/>) those routes answer loopback callers only (for example through
+    /// <c>kubectl port-forward</c>) and 403 to anyone else. Never logged.
+    /// </summary>
+    public string? Token { get; set; }
+
+    /// <summary>A file holding <see cref="Token"/> (a mounted secret); read at start-up.</summary>
+    public string? TokenFile { get; set; }
+
+    /// <summary>The token in force: the content of <see cref="TokenFile"/>, else <see cref="Token"/>; null when neither is set.</summary>
+    public string? EffectiveToken() =>
+        TokenFile is { Length: > 0 } file ? File.ReadAllText(file).Trim() : Token is { Length: > 0 } token ? token : null;
+
+    /// <summary>The settings, with the token shown as <c>***</c>.</summary>
+    public override string ToString() =>
+        $"Enabled={Enabled}, Address={Address}, Port={Port}, Metrics={Metrics}, Dashboard={Dashboard.Enabled}, Token={(Token is null ? "" : "***")}, TokenFile={TokenFile}";
+
     /// <summary>Throws an <see cref="ArgumentException"/> that names the first invalid setting.</summary>
     public void Validate()
     {
@@ -34,6 +53,21 @@ public sealed class GridAdminOptions
         if (string.IsNullOrWhiteSpace(Address) || !System.Net.IPAddress.TryParse(Address, out _))
         {
             throw new ArgumentException($"Grid:Admin:Address '{Address}' is not an IP address.", nameof(Address));
+        }
+
+        if (Token is { Length: > 0 } && TokenFile is { Length: > 0 })
+        {
+            throw new ArgumentException("Grid:Admin:Token and Grid:Admin:TokenFile cannot both be set.", nameof(Token));
+        }
+
+        if (TokenFile is { Length: > 0 } file && !File.Exists(file))
+        {
+            throw new ArgumentException($"Grid:Admin:TokenFile: file '{file}' does not exist.", nameof(TokenFile));
+        }
+
+        if (EffectiveToken() is { Length: < 16 })
+        {
+            throw new ArgumentException($"Grid:Admin:{(TokenFile is { Length: > 0 } ? "TokenFile" : "Token")} must hold at least 16 characters.", nameof(Token));
         }
     }
 }

@@ -9,6 +9,12 @@ public sealed class GridClusteringOptions
     /// </summary>
     public string? Redis { get; set; }
 
+    /// <summary>A file holding the Redis password (a mounted secret); it replaces any <c>password=</c> of <see cref="Redis"/>.</summary>
+    public string? RedisPasswordFile { get; set; }
+
+    /// <summary>A PEM file of the CA that signed Redis' TLS certificate; setting it turns TLS to Redis on (as <c>ssl=true</c>).</summary>
+    public string? RedisTrustedCaPath { get; set; }
+
     /// <summary>Orleans cluster id; silos and clients of one cluster share it. Default "grid".</summary>
     public string ClusterId { get; set; } = "grid";
 
@@ -33,6 +39,11 @@ public sealed class GridClusteringOptions
     /// <summary>The silo's name in membership and logs (Kubernetes: the pod name). Default: Orleans' own (the host name).</summary>
     public string? SiloName { get; set; }
 
+    /// <summary>The settings, with the Redis password shown as <c>***</c>.</summary>
+    public override string ToString() =>
+        $"Redis={Grid.Security.RedactedRedis.Of(Redis)}, RedisPasswordFile={RedisPasswordFile}, RedisTrustedCaPath={RedisTrustedCaPath}, ClusterId={ClusterId}, ServiceId={ServiceId}, " +
+        $"SiloPort={SiloPort}, GatewayPort={GatewayPort}, PrimarySiloPort={PrimarySiloPort}, AdvertisedAddress={AdvertisedAddress}, SiloName={SiloName}";
+
     /// <summary>Throws an <see cref="ArgumentException"/> that names the first invalid setting.</summary>
     public void Validate()
     {
@@ -56,6 +67,11 @@ public sealed class GridClusteringOptions
         if (SiloPort == GatewayPort)
         {
             throw new ArgumentException($"Grid:Clustering:SiloPort and GatewayPort must differ (both are {SiloPort}).", nameof(GatewayPort));
+        }
+
+        if (!string.IsNullOrWhiteSpace(Redis))
+        {
+            _ = Grid.Security.RedisConnectionSettings.Parse(Redis, RedisPasswordFile, RedisTrustedCaPath, "Grid:Clustering");
         }
 
         if (AdvertisedAddress is { Length: > 0 } address && !System.Net.IPAddress.TryParse(address, out _))

@@ -7,6 +7,7 @@ using Grid.Grains.Metrics;
 using Grid.Grains.NearCache;
 using Grid.Grains.Partitions;
 using Grid.Grains.Replication;
+using Grid.Grains.Security;
 using Grid.Grains.Silo;
 using Grid.Grains.Storage;
 using Grid.Grains.Tags;
@@ -34,6 +35,12 @@ public static class GridSiloHostingExtensions
         var options = BindOptions(builder.Configuration);
         configure?.Invoke(options);
         options.Validate();
+        if (!string.IsNullOrWhiteSpace(options.Clustering.Redis))
+        {
+            // Before UseOrleans, so it runs before the silo starts: a wrong password or an unreachable Redis stops start-up here.
+            var redis = Grid.Security.RedisConnectionSettings.Parse(options.Clustering.Redis, options.Clustering.RedisPasswordFile, options.Clustering.RedisTrustedCaPath, "Grid:Clustering");
+            builder.Services.AddHostedService(sp => new RedisMembershipCheck(redis, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RedisMembershipCheck>>()));
+        }
 
         builder.UseOrleans(silo =>
         {
@@ -86,6 +93,11 @@ public static class GridSiloHostingExtensions
         services.AddHostedService<ExpirySweeper>();
         services.AddGridTags();
         services.AddGridSiloMetrics();
+
+        // Limits against abuse: per-client concurrency at this silo, bounded pattern scans.
+        services.AddSingleton(sp => new ClientRequestLimiter(options.Limits, sp.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToString()));
+        services.AddSingleton(sp => new ScanThrottle(options.Limits, sp.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToString()));
+        silo.AddIncomingGrainCallFilter<ClientRequestLimitFilter>();
         silo.AddPlacementDirector<PartitionPlacementStrategy, PartitionPlacementDirector>();
         silo.AddPlacementDirector<SiloTargetedPlacementStrategy, SiloTargetedPlacementDirector>();
 
@@ -115,6 +127,11 @@ public static class GridSiloHostingExtensions
             o.DeactivationTimeout = options.ShutdownTimeout / 2;
         });
         ConfigureFailureDetection(silo, options.Membership);
+        if (options.Tls.Enabled)
+        {
+            SiloTls.Configure(silo, options.Tls);
+        }
+
         return silo;
     }
 
@@ -145,7 +162,8 @@ public static class GridSiloHostingExtensions
             return;
         }
 
-        silo.UseRedisClustering(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(clustering.Redis));
+        var redis = Grid.Security.RedisConnectionSettings.Parse(clustering.Redis, clustering.RedisPasswordFile, clustering.RedisTrustedCaPath, "Grid:Clustering");
+        silo.UseRedisClustering(o => o.ConfigurationOptions = redis);
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = clustering.ClusterId;

@@ -52,6 +52,9 @@ public sealed class GridSiloOptions
     /// <summary>The admin HTTP endpoint (health checks) of the silo process.</summary>
     public GridAdminOptions Admin { get; set; } = new();
 
+    /// <summary>TLS (and optionally mutual TLS) on the gateway and silo-to-silo connections. Off by default.</summary>
+    public GridSiloTlsOptions Tls { get; set; } = new();
+
     /// <summary>
     /// How long a graceful stop may take: partitions hand off (migrate with their entries) within it. Also bounds each
     /// partition's deactivation. Keep Kubernetes' <c>terminationGracePeriodSeconds</c> above it. Default 60 s.
@@ -101,6 +104,8 @@ public sealed class GridSiloOptions
         Balancing.Validate();
         ArgumentNullException.ThrowIfNull(Admin, nameof(Admin));
         Admin.Validate();
+        ArgumentNullException.ThrowIfNull(Tls, nameof(Tls));
+        Tls.Validate(Security.SiloTls.Section, certificateRequired: true);
         if (ShutdownTimeout < TimeSpan.FromSeconds(1) || ShutdownTimeout > TimeSpan.FromHours(1))
         {
             throw new ArgumentOutOfRangeException(nameof(ShutdownTimeout), ShutdownTimeout, "Grid:ShutdownTimeout must be between 1 second and 1 hour.");

@@ -1,5 +1,6 @@
 using Grid.Grains.Hosting;
 using Grid.Grains.Partitions;
+using Grid.Grains.Security;
 using Grid.Grains.Silo;
 using Grid.Grains.Storage;
 using Grid.Grains.Tags;
@@ -17,6 +18,7 @@ namespace Grid.Grains.Invalidation;
 internal sealed class SiloInvalidationGrain(
     PartitionStoreRegistry registry,
     TagIndexPump pump,
+    ScanThrottle scans,
     IOptions<GridSiloOptions> options,
     ILocalSiloDetails silo) : Grain, ISiloInvalidationGrain
 {
@@ -45,7 +47,7 @@ internal sealed class SiloInvalidationGrain(
 
         // Off the grain's scheduler, so each step's yield returns the thread to the pool and requests on this silo
         // interleave with the steps, instead of the activation running step after step for a whole scheduling quantum.
-        return await Task.Run(() => ScanAllAsync(bytes, partition));
+        return await scans.RunAsync(() => Task.Run(() => ScanAllAsync(bytes, partition)));
     }
 
     private async Task<long> ScanAllAsync(byte[] bytes, int partition)

@@ -2,6 +2,7 @@ using Grid.Grains.Balancing;
 using Grid.Grains.Hosting;
 using Grid.Grains.Memory;
 using Grid.Grains.Replication;
+using Grid.Grains.Security;
 using Grid.Grains.Storage;
 using Grid.Partitioning;
 using Grid.Protocol;
@@ -182,6 +183,7 @@ internal sealed partial class PartitionGrain(
 
     public Task<PartitionBatchResult> Execute(byte[] requestFrame)
     {
+        RequestFrameLimits.Check(requestFrame, _limits);
         var store = _store!;
         ReplicationOutbox.ResetFence();
         var reader = new OpFrameReader(requestFrame);

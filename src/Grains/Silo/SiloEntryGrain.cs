@@ -4,6 +4,7 @@ using Grid.Grains.Memory;
 using Grid.Grains.Metrics;
 using Grid.Grains.Partitions;
 using Grid.Grains.Replication;
+using Grid.Grains.Security;
 using Grid.Grains.Storage;
 using Grid.Partitioning;
 using Grid.Protocol;
@@ -53,6 +54,7 @@ internal sealed class SiloEntryGrain(
 
     public Task<SiloBatchResult> Execute(byte[] requestFrame)
     {
+        RequestFrameLimits.Check(requestFrame, _limits);
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var reader = new OpFrameReader(requestFrame);
         int count = reader.Count;

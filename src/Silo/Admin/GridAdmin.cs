@@ -37,6 +37,7 @@ internal static partial class GridAdmin
             .AddCheck<SiloLiveHealthCheck>("silo-live", tags: [LiveTag])
             .AddCheck<SiloReadyHealthCheck>("silo-ready", tags: [ReadyTag]);
         builder.Services.AddSingleton(options);
+        builder.Services.AddGridAdminAuthentication(options);
         if (options.Metrics)
         {
             builder.AddGridPrometheus();
@@ -57,15 +58,19 @@ internal static partial class GridAdmin
         app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
         var options = app.Services.GetRequiredService<GridAdminOptions>();
         var paths = new List<string> { LivePath, ReadyPath };
+        MapSignIn(app, options);
+        var admin = app.MapGridAdminRoutes();
+        MapInfo(admin);
+        paths.Add(InfoPath);
         if (options.Metrics)
         {
-            app.MapPrometheusScrapingEndpoint(MetricsPath);
+            admin.MapPrometheusScrapingEndpoint(MetricsPath);
             paths.Add(MetricsPath);
         }
 
         if (options.Dashboard.Enabled)
         {
-            app.MapGridDashboard(options.Dashboard);
+            admin.MapGridDashboard(options.Dashboard);
             paths.Add(options.Dashboard.Path);
         }
 
@@ -78,6 +83,6 @@ internal static partial class GridAdmin
         return app;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Grid admin endpoint listening on {Addresses} ({Paths})")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Grid admin endpoint listening on {Addresses} (/health/live, /health/ready unauthenticated; {Paths} with the admin token)")]
     private static partial void LogListening(ILogger logger, string addresses, string paths);
 }

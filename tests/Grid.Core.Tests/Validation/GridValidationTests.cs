@@ -178,6 +178,6 @@ public sealed class GridValidationTests
     public void Limits_at_their_extremes_are_valid()
     {
         new GridLimits { MaxKeyBytes = 1, MaxValueBytes = 1, MaxTimeToLive = TimeSpan.FromTicks(1), MaxTagsPerEntry = 0, MaxKeysPerCall = 1 }.Validate();
-        new GridLimits { MaxKeyBytes = 65_535, MaxValueBytes = 512 * 1024 * 1024, MaxTimeToLive = TimeSpan.FromDays(36_500), MaxTagsPerEntry = 255, MaxKeysPerCall = 1_000_000 }.Validate();
+        new GridLimits { MaxKeyBytes = 65_535, MaxValueBytes = 512 * 1024 * 1024, MaxTimeToLive = TimeSpan.FromDays(36_500), MaxTagsPerEntry = 255, MaxKeysPerCall = 1_000_000, MaxRequestBytes = int.MaxValue }.Validate();
     }
 }

@@ -14,6 +14,8 @@ internal sealed class ClientHost : IAsyncDisposable
 
     public IGridCache Cache => _host.Services.GetRequiredService<IGridCache>();
 
+    public IServiceProvider Services => _host.Services;
+
     public static async Task<ClientHost> StartAsync(Action<GridClientOptions> configure)
     {
         var builder = Host.CreateApplicationBuilder();

@@ -1,0 +1,54 @@
+using System.Security.Cryptography;
+using System.Text;
+using Grid.Grains.Hosting;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Runtime;
+
+namespace Grid.Silo.Admin;
+
+/// <summary>The protected part of the admin endpoint: every route but the health probes requires the admin token.</summary>
+internal static partial class GridAdmin
+{
+    /// <summary>A small read-only description of the silo (no secrets).</summary>
+    public const string InfoPath = "/admin/info";
+
+    /// <summary>Registers the admin token scheme and the <see cref="AdminTokenAuthentication.PolicyName"/> policy.</summary>
+    public static IServiceCollection AddGridAdminAuthentication(this IServiceCollection services, GridAdminOptions options)
+    {
+        string? token = options.EffectiveToken();
+        services.AddAuthentication(AdminTokenAuthentication.SchemeName)
+            .AddScheme<AdminTokenOptions, AdminTokenAuthentication>(AdminTokenAuthentication.SchemeName, o =>
+                o.TokenHash = token is null ? null : SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+        services.AddAuthorizationBuilder().AddPolicy(AdminTokenAuthentication.PolicyName, policy => policy
+            .AddAuthenticationSchemes(AdminTokenAuthentication.SchemeName)
+            .RequireAuthenticatedUser());
+        return services;
+    }
+
+    /// <summary>
+    /// A route group that requires the admin token (an authorization policy, so it covers every kind of endpoint mapped
+    /// into it, the dashboard's included). Map every admin route except the health probes into it.
+    /// </summary>
+    public static RouteGroupBuilder MapGridAdminRoutes(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGroup("").RequireAuthorization(AdminTokenAuthentication.PolicyName);
+
+    private static void MapInfo(RouteGroupBuilder admin) =>
+        admin.MapGet(InfoPath, (ILocalSiloDetails silo, IClusterMembershipService membership, IOptions<GridSiloOptions> grid, IOptions<ClusterOptions> cluster) =>
+        {
+            var options = grid.Value;
+            return Results.Json(new
+            {
+                silo = silo.SiloAddress.ToParsableString(),
+                name = silo.Name,
+                status = membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress).ToString(),
+                clusterId = cluster.Value.ClusterId,
+                serviceId = cluster.Value.ServiceId,
+                partitionCount = options.PartitionCount,
+                tls = options.Tls.Enabled,
+                clientCertificateMode = options.Tls.ClientCertificateMode.ToString(),
+                limits = options.Limits,
+                silos = membership.CurrentSnapshot.Members.Count(m => m.Value.Status == SiloStatus.Active),
+            });
+        });
+}

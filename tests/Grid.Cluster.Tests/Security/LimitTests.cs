@@ -1,0 +1,95 @@
+using System.Text;
+using Grid.Client;
+using Grid.Client.Hosting;
+using Grid.Protocol;
+using Grid.Protocol.Wire;
+
+namespace Grid.Cluster.Tests.Security;
+
+/// <summary>Each request limit, hit through the client (which checks first) and straight at the silo (which trusts no client).</summary>
+public sealed class LimitTests(LimitsClusterFixture fixture) : IClassFixture<LimitsClusterFixture>
+{
+    private GridCache Cache => fixture.Cache;
+
+    private ISiloEntryGrain Entry => fixture.Cluster.Client.GetGrain<ISiloEntryGrain>(fixture.Cluster.Silos[0].SiloAddress.ToParsableString() + "#0");
+
+    private static string Key(string name) => $"limit:{name}:{Guid.NewGuid():N}";
+
+    [Fact]
+    public void Client_takes_the_clusters_limits_at_connect()
+    {
+        Assert.Equal(LimitsClusterFixture.Small.MaxRequestBytes, Cache.Limits.MaxRequestBytes);
+        Assert.Equal(100, Cache.Limits.MaxKeysPerCall);
+    }
+
+    [Fact]
+    public async Task Multi_key_calls_over_MaxKeysPerCall_are_refused_by_the_client_and_whole_by_the_silo()
+    {
+        var keys = Enumerable.Range(0, 101).Select(i => Key($"many{i}")).ToArray();
+        var error = await Assert.ThrowsAsync<ArgumentException>(async () => await Cache.GetManyAsync(keys));
+        Assert.Contains("MaxKeysPerCall", error.Message, StringComparison.Ordinal);
+        error = await Assert.ThrowsAsync<ArgumentException>(async () => await Cache.SetManyAsync(keys.Select(k => KeyValuePair.Create(k, (ReadOnlyMemory<byte>)"v"u8.ToArray())).ToList()));
+        Assert.Contains("MaxKeysPerCall", error.Message, StringComparison.Ordinal);
+
+        var frame = OpFrame.Encode(keys.Select(k => new GridOp { Code = OpCode.Set, Key = Encoding.UTF8.GetBytes(k), Value = [1] }).ToArray());
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => Entry.Execute(frame));
+        Assert.Contains("101 operations, more than MaxKeysPerCall (100)", refused.Message, StringComparison.Ordinal);
+        Assert.False(await Cache.ExistsAsync(keys[0]));
+    }
+
+    [Fact]
+    public async Task Values_over_MaxValueBytes_are_refused_by_the_client_and_the_silo()
+    {
+        var key = Key("value");
+        var error = await Assert.ThrowsAsync<ArgumentException>(async () => await Cache.SetAsync(key, new byte[64 * 1024 + 1]));
+        Assert.Contains("MaxValueBytes", error.Message, StringComparison.Ordinal);
+        var answer = await Entry.Execute(OpFrame.Encode([new GridOp { Code = OpCode.Set, Key = Encoding.UTF8.GetBytes(key), Value = new byte[64 * 1024 + 1] }]));
+        var result = ResultFrame.Decode(answer.ResultFrame)[0];
+        Assert.Equal(ResultStatus.InvalidArgument, result.Status);
+        Assert.Contains("MaxValueBytes", result.Error, StringComparison.Ordinal);
+        Assert.False(await Cache.ExistsAsync(key));
+    }
+
+    [Fact]
+    public async Task Requests_over_MaxRequestBytes_are_refused_by_the_client_and_whole_by_the_silo_storing_nothing()
+    {
+        // 20 values of 60 KiB: each within MaxValueBytes, 1.2 MB in all, over MaxRequestBytes (1 MiB).
+        var items = Enumerable.Range(0, 20).Select(i => KeyValuePair.Create(Key($"bytes{i}"), (ReadOnlyMemory<byte>)new byte[60 * 1024])).ToList();
+        var error = await Assert.ThrowsAsync<ArgumentException>(async () => await Cache.SetManyAsync(items));
+        Assert.Contains("MaxRequestBytes (1048576)", error.Message, StringComparison.Ordinal);
+
+        var frame = OpFrame.Encode(items.Select(i => new GridOp { Code = OpCode.Set, Key = Encoding.UTF8.GetBytes(i.Key), Value = i.Value.ToArray() }).ToArray());
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => Entry.Execute(frame));
+        Assert.Contains("more than MaxRequestBytes (1048576)", refused.Message, StringComparison.Ordinal);
+        var partition = Partitioning.PartitionHasher.GetPartition(Encoding.UTF8.GetBytes(items[0].Key), 1024);
+        refused = await Assert.ThrowsAsync<ArgumentException>(() => fixture.Cluster.Client.GetGrain<IPartitionGrain>(partition).Execute(frame));
+        Assert.Contains("MaxRequestBytes", refused.Message, StringComparison.Ordinal);
+        foreach (var item in items)
+        {
+            Assert.False(await Cache.ExistsAsync(item.Key));
+        }
+
+        // The same values in calls within the limit go through.
+        await Cache.SetManyAsync(items.Take(10).ToList());
+        Assert.True(await Cache.ExistsAsync(items[9].Key));
+    }
+
+    [Fact]
+    public async Task Batches_are_cut_to_the_clusters_MaxKeysPerCall()
+    {
+        using var wide = await fixture.ConnectAsync(new GridClientOptions { MaxBatchSize = 1000, NearCache = { Enabled = false } });
+        var keys = Enumerable.Range(0, 300).Select(i => Key($"wide{i}")).ToArray();
+        // 300 concurrent single operations queue on one channel; each batch leaves with at most 100 of them.
+        await Task.WhenAll(keys.Select(k => wide.SetAsync(k, "v"u8.ToArray()).AsTask()));
+        Assert.All(await wide.GetManyAsync(keys.Take(100).ToArray()), v => Assert.Equal("v"u8.ToArray(), v));
+    }
+
+    [Fact]
+    public void A_gateway_that_closes_the_connection_is_explained_by_the_client()
+    {
+        var closed = new Orleans.Runtime.Messaging.ConnectionFailedException("Unable to connect", new Microsoft.AspNetCore.Connections.ConnectionAbortedException("Underlying connection closed"));
+        Assert.Contains("ClusterId", BackoffConnectionRetryFilter.Hint(closed), StringComparison.Ordinal);
+        Assert.Contains("GridClient:Tls", BackoffConnectionRetryFilter.Hint(closed), StringComparison.Ordinal);
+        Assert.DoesNotContain("ClusterId", BackoffConnectionRetryFilter.Hint(new TimeoutException()), StringComparison.Ordinal);
+    }
+}
