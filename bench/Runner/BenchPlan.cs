@@ -83,7 +83,7 @@ internal sealed record BenchPlan
 
         var (warmup, duration, keys, memory, redisRequests) = mode switch
         {
-            BenchMode.Smoke => (0.2, 0.5, 10_000, 10_000, 10_000),
+            BenchMode.Smoke => (0.5, 1.0, 10_000, 10_000, 10_000),
             BenchMode.Quick => (0.5, 1.5, 100_000, Million, 200_000),
             _ => (1.0, 4.0, Million, Million, 200_000),
         };
