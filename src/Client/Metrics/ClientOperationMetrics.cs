@@ -15,7 +15,7 @@ internal sealed class ClientOperationMetrics
     /// <summary>Outcome index: an error (wrong type, bad argument, unavailable grid...).</summary>
     public const int Error = 1;
 
-    public StripedCounterArray Counts { get; } = new(OperationKinds.Count * 2);
+    public Grid.Metrics.StripedCounters Counts { get; } = new(OperationKinds.Count * 2);
 
     /// <summary>The start timestamp for an operation: <see cref="Stopwatch.GetTimestamp()"/> while durations are listened to, else 0.</summary>
     public static long Start() => GridClientMetrics.Duration.Enabled ? Stopwatch.GetTimestamp() : 0;

@@ -57,7 +57,7 @@ internal sealed partial class InvalidationHub : BackgroundService, IStoreChangeL
     private long _sent;
 
     /// <summary>Key changes that invalidated clients' near-cache copies, by cause (<see cref="InvalidationCauses"/>).</summary>
-    internal Metrics.StripedCounters InvalidationsByCause { get; } = new(Metrics.InvalidationCauses.Count);
+    internal Grid.Metrics.StripedCounters InvalidationsByCause { get; } = new(Metrics.InvalidationCauses.Count);
 
     /// <summary>Clients subscribed now.</summary>
     internal int Subscribers

@@ -1,16 +1,17 @@
-namespace Grid.Client.Metrics;
+namespace Grid.Metrics;
 
 /// <summary>
-/// A fixed set of counters incremented from many threads: each thread adds into its own stripe (by thread id) so no
-/// cache line is shared between busy threads (see <see cref="NearCache.StripedCounter"/>); reading sums the stripes.
+/// A small fixed set of counters incremented from many threads without sharing a cache line between threads: each
+/// thread adds into its own stripe (by thread id), and reading sums the stripes. Compiled into the client and the
+/// silo (a linked source file: the contracts assembly does not need it).
 /// </summary>
-internal sealed class StripedCounterArray
+internal sealed class StripedCounters
 {
     private readonly int _stride;
     private readonly int _stripeMask;
     private readonly long[] _cells;
 
-    public StripedCounterArray(int count)
+    public StripedCounters(int count)
     {
         Count = count;
         _stride = ((count + 7) / 8 * 8) + 8;
@@ -22,6 +23,20 @@ internal sealed class StripedCounterArray
     public int Count { get; }
 
     public void Increment(int index) => Interlocked.Increment(ref _cells[((Environment.CurrentManagedThreadId & _stripeMask) * _stride) + index]);
+
+    public long this[int index]
+    {
+        get
+        {
+            long sum = 0;
+            for (int s = 0; s < _cells.Length; s += _stride)
+            {
+                sum += Volatile.Read(ref _cells[s + index]);
+            }
+
+            return sum;
+        }
+    }
 
     /// <summary>Adds every counter's value to <paramref name="into"/>[<paramref name="offset"/> + index].</summary>
     public void AddTo(long[] into, int offset)
