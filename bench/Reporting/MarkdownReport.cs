@@ -165,7 +165,7 @@ internal static class MarkdownReport
     private static void AppendNearCacheIntro(StringBuilder md, Comparison comparison)
     {
         md.AppendLine($"grid-l1 = Grid.Client with its near cache (L1) on: default `NearCacheOptions` except `MaxEntries` = {Fmt.Int(Hosting.NearCacheClient.MaxEntries)} (room for the Zipf hot set) and `MaxStaleness` = {Fmt.Int(Hosting.NearCacheClient.MaxStaleness.TotalSeconds)} s. " +
-            "Each cell gets a fresh client (an empty L1 that its own warm-up fills), unsubscribed after the cell. A get it holds is answered in the client process; a miss reads the grid and keeps the value; a set goes to the grid and drops the key from this L1 (the silo also pushes an invalidation). " +
+            "Each cell gets a fresh client (an empty L1 that its own warm-up fills), unsubscribed after the cell. A get it holds is answered in the client process; a miss reads the grid and keeps the value; a set goes to the grid and keeps the written value in this L1 (`KeepWrittenValues`; the silo tracks it, as after a read). " +
             "**L1 hit ratio** = near-cache hits ÷ gets that looked, from `GetStatistics()` at the measured window's edges; the silo's hits column only sees the L1 misses. At 90/10, sets alone keep at least 10 % of the operations remote.");
         md.AppendLine();
         var (zipf, _, min, max) = comparison.Summary(c => c.ValueSize == 100 && c.GetPercent == 90 && c.Distribution == Load.KeyDistribution.Zipf);

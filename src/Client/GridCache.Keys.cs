@@ -49,8 +49,20 @@ public sealed partial class GridCache
         var op = BuildSet(EncodeKey(key), value, options, allowCondition: true);
         var invalidate = TagsToInvalidate(options);
         ForgetLocal(key);
-        var result = Check(await ExecuteAsync(op, cancellationToken).ConfigureAwait(false), key);
-        ForgetLocal(key);
+        GridResult result;
+        if (KeepsWrittenValue(op))
+        {
+            var pending = await SubmitTrackedAsync(op, cancellationToken).ConfigureAwait(false);
+            result = Check(pending.Task.Result, key);
+            ForgetLocal(key);
+            KeepWritten(key, value, result, pending);
+        }
+        else
+        {
+            result = Check(await ExecuteAsync(op, cancellationToken).ConfigureAwait(false), key);
+            ForgetLocal(key);
+        }
+
         bool written = result.Status != ResultStatus.ConditionNotMet;
         if (written && invalidate is not null)
         {

@@ -89,9 +89,10 @@ public sealed partial class GridCache
     {
         try
         {
-            var (results, pending) = await ExecuteReadsAsync([new GridOp { Code = OpCode.Get, Key = keyBytes, Flags = OpFlags.Track }], cancellationToken).ConfigureAwait(false);
-            var result = Check(results[0], key);
-            var value = CountGridRead(result) ? KeepNear(key, result, pending?[0], options) : null;
+            // One op straight onto its channel: no arrays or per-silo grouping on the miss path.
+            var pending = await SubmitTrackedAsync(new GridOp { Code = OpCode.Get, Key = keyBytes }, cancellationToken).ConfigureAwait(false);
+            var result = Check(pending.Task.Result, key);
+            var value = CountGridRead(result) ? KeepNear(key, result, pending, options) : null;
             lead.TrySetResult(value);
             return value?.AsSpan().ToArray();
         }
@@ -143,8 +144,20 @@ public sealed partial class GridCache
             return value;
         }
 
+        var ttl = NearTimeToLive(result, options?.NearCacheTimeToLive);
+        if (ttl > TimeSpan.Zero)
+        {
+            _near.TrySet(key, value, pending.Partition, channel.Silo, channel.NearCacheEpoch, result.Sequence, ttl);
+        }
+
+        return value;
+    }
+
+    /// <summary>How long a tracked value may stay: the read's or the default time, capped by MaxStaleness and the grid entry's.</summary>
+    private TimeSpan NearTimeToLive(in GridResult result, TimeSpan? requested)
+    {
         var nearOptions = _options.NearCache;
-        var ttl = options?.NearCacheTimeToLive ?? nearOptions.TimeToLive;
+        var ttl = requested ?? nearOptions.TimeToLive;
         if (ttl > nearOptions.MaxStaleness)
         {
             ttl = nearOptions.MaxStaleness;
@@ -155,12 +168,52 @@ public sealed partial class GridCache
             ttl = TimeSpan.FromMilliseconds(result.TimeToLiveMs);
         }
 
-        if (ttl > TimeSpan.Zero)
+        return ttl;
+    }
+
+    /// <summary>Whether this write's value is kept in the near cache (<see cref="NearCacheOptions.KeepWrittenValues"/>).</summary>
+    private bool KeepsWrittenValue(GridOp op) =>
+        _near is not null && _options.Batching && _options.NearCache.KeepWrittenValues && op.Arg1 == 0;
+
+    /// <summary>
+    /// Sends one op that asks the silo to track its key for this client (a near-cache read, or a write whose value is
+    /// kept) and returns it once answered, to know which silo answered. Needs batching (so does the near cache).
+    /// </summary>
+    private async ValueTask<PendingOp> SubmitTrackedAsync(GridOp op, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_connected)
         {
-            _near.TrySet(key, value, pending.Partition, channel.Silo, channel.NearCacheEpoch, result.Sequence, ttl);
+            await ConnectAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return value;
+        op.Flags |= OpFlags.Track;
+        var pending = Enqueue(op, PartitionHasher.GetPartition(op.Key, _options.PartitionCount));
+        if (cancellationToken.CanBeCanceled)
+        {
+            await pending.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await pending.Task.ConfigureAwait(false);
+        }
+
+        return pending;
+    }
+
+    /// <summary>Keeps the value this client just wrote, when the silo tracks the key for it.</summary>
+    private void KeepWritten(string key, ReadOnlyMemory<byte> value, in GridResult result, PendingOp pending)
+    {
+        if (_near is null || pending.Channel is not { } channel || !result.Tracked || result.TimeToLiveMs == GridResult.NotCacheable)
+        {
+            return;
+        }
+
+        var ttl = NearTimeToLive(result, null);
+        if (ttl > TimeSpan.Zero)
+        {
+            _near.TrySet(key, value.ToArray(), pending.Partition, channel.Silo, channel.NearCacheEpoch, result.Sequence, ttl);
+        }
     }
 
     /// <summary>Counts a grid read by its outcome; true when it found a value.</summary>

@@ -193,11 +193,17 @@ public sealed partial class GridCache : IGridCache, IGridAnalytics, IDisposable,
             return ExecuteDirectAsync(op, partition);
         }
 
+        return Enqueue(op, partition).Task;
+    }
+
+    /// <summary>Queues one op on its silo's channel (batching on).</summary>
+    private PendingOp Enqueue(GridOp op, int partition)
+    {
         var pending = new PendingOp(op, partition, OperationMetrics);
         var channel = ChannelFor(partition);
         pending.Channel = channel;
         channel.Enqueue(pending);
-        return pending.Task;
+        return pending;
     }
 
     /// <summary>Sends many operations (grouped per silo) and waits for all results, in order.</summary>

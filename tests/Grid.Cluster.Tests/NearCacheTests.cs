@@ -143,6 +143,52 @@ public sealed class NearCacheTests(ClusterFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Own_write_is_kept_and_read_back_from_the_near_cache()
+    {
+        var key = Key("kept");
+        await _b.SetStringAsync(key, "first");   // the partition is live on its silo (a cold partition's first op is not tracked)
+        await _a.SetStringAsync(key, "mine");
+        var before = _a.GetStatistics();
+        Assert.Equal("mine", await _a.GetStringAsync(key));
+        var after = _a.GetStatistics();
+        Assert.Equal(1, after.NearCacheHits - before.NearCacheHits);
+        Assert.Equal(0, after.GridHits - before.GridHits);
+
+        // The silo tracks the key for the writer: another client's write still reaches it.
+        await _b.SetStringAsync(key, "theirs");
+        await Poll.UntilAsync(async () => await _a.GetStringAsync(key) == "theirs", TimeSpan.FromSeconds(5), "A saw B's write over its own kept value");
+    }
+
+    [Fact]
+    public async Task Sliding_and_unapplied_conditional_writes_are_not_kept()
+    {
+        var sliding = Key("kept-sliding");
+        await _a.SetStringAsync(sliding, "v", new GridEntryOptions { SlidingExpiration = TimeSpan.FromMinutes(1) });
+        var conditional = Key("kept-conditional");
+        await _b.SetStringAsync(conditional, "first");
+        Assert.False(await _a.SetStringAsync(conditional, "second", new GridEntryOptions { When = SetCondition.NotExists }));
+
+        var before = _a.GetStatistics();
+        Assert.Equal("v", await _a.GetStringAsync(sliding));
+        Assert.Equal("first", await _a.GetStringAsync(conditional));
+        var after = _a.GetStatistics();
+        Assert.Equal(0, after.NearCacheHits - before.NearCacheHits);
+        Assert.Equal(2, after.GridHits - before.GridHits);
+    }
+
+    [Fact]
+    public async Task Keeping_written_values_can_be_turned_off()
+    {
+        using var c = await fixture.ConnectAsync(new GridClientOptions { NearCache = { KeepWrittenValues = false } });
+        var key = Key("not-kept");
+        await _b.SetStringAsync(key, "first");
+        await c.SetStringAsync(key, "v");
+        var before = c.GetStatistics();
+        Assert.Equal("v", await c.GetStringAsync(key));
+        Assert.Equal(1, c.GetStatistics().GridHits - before.GridHits);
+    }
+
+    [Fact]
     public async Task Own_write_is_seen_by_the_next_own_read_at_once()
     {
         var key = Key("own");

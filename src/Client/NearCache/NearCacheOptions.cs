@@ -6,6 +6,13 @@ public sealed class NearCacheOptions
     /// <summary>Whether reads go through the near cache. Default true.</summary>
     public bool Enabled { get; set; } = true;
 
+    /// <summary>
+    /// Whether a value this client writes with <c>SetAsync</c> is kept in its near cache (the silo then tracks the key for
+    /// this client, as after a read), so reading back one's own writes costs no round trip. Not for sliding entries,
+    /// conditional writes that did not apply, or multi-key writes. Default true.
+    /// </summary>
+    public bool KeepWrittenValues { get; set; } = true;
+
     /// <summary>Most entries kept. Default 10,000.</summary>
     public int MaxEntries { get; set; } = 10_000;
 

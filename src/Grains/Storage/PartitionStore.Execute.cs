@@ -36,6 +36,11 @@ internal sealed partial class PartitionStore
             }
 
             var result = Dispatch(op, hash, now);
+            if (op.Code == OpCode.Set && (op.Flags & OpFlags.Track) != 0 && trackingSlot >= 0 && _tracker is not null && result.Status == ResultStatus.Ok)
+            {
+                result = TrackWriter(op.Key, hash, trackingSlot, now, result);
+            }
+
             ResultFrame.Write(output, result);
             return result.Status;
         }

@@ -19,6 +19,24 @@ internal sealed partial class PartitionStore
         ResultFrame.WriteTrackedValue(output, EntryRecord.Value(record), Version, ttl, _tracker!.Sequence(slot, Partition));
     }
 
+    /// <summary>
+    /// A near-cache client's own string write: after the write (which already told the key's other holders), the
+    /// writer is tracked as if it had read the value back, so it may keep what it wrote. Same rules as a tracked read.
+    /// </summary>
+    private GridResult TrackWriter(ReadOnlySpan<byte> key, ulong hash, int slot, long now, GridResult result)
+    {
+        int index = FindLive(key, hash, now, out _);
+        if (index < 0 || _records[index] is not byte[] record || EntryRecord.Type(record) != GridValueType.String)
+        {
+            return result;
+        }
+
+        long expiresAt = EntryRecord.ExpiresAt(record);
+        bool cacheable = !EntryRecord.HasSliding(record) && Track(hash, slot);
+        long ttl = !cacheable ? GridResult.NotCacheable : expiresAt == 0 ? -1 : Math.Max(0, expiresAt - now);
+        return result with { Tracked = true, Version = Version, TimeToLiveMs = ttl, Sequence = _tracker!.Sequence(slot, Partition) };
+    }
+
     private bool Track(ulong hash, int slot)
     {
         ulong bit = 1UL << slot;

@@ -41,7 +41,7 @@ public sealed class SiloMetricsTests(ClusterFixture fixture)
         Assert.True(metrics.Observe("grid.silo.bytes") > 0);
         // The listener sees every silo in this process: other test classes' clusters may be running beside the fixture's two.
         double budget = metrics.Observe("grid.silo.budget_bytes");
-        Assert.True(budget >= 2 * (512L << 20) && budget % (512L << 20) == 0, $"budget {budget}");
+        Assert.True(budget >= 2 * (512L << 20), $"budget {budget}");
         Assert.InRange(metrics.Observe("grid.silo.partitions"), 1, 1024);
 
         // Every instrument the README lists exists, with its unit.
