@@ -15,7 +15,8 @@ public sealed class ClientMetricsTests(ClusterFixture fixture)
         double gridMissesBefore = metrics.Observe("grid.client.misses", ("level", "grid"));
         double setsBefore = metrics.Observe("grid.client.operations", ("operation", "set"), ("outcome", "ok"));
 
-        await cache.SetStringAsync("metrics:client", "v");
+        await cache.SetStringAsync("metrics:client:own", "v");
+        await fixture.Cache.SetStringAsync("metrics:client", "v");        // another client's write: the next read goes to the grid
         Assert.Equal("v", await cache.GetStringAsync("metrics:client"));   // grid hit, kept in the near cache
         Assert.Equal("v", await cache.GetStringAsync("metrics:client"));   // near-cache hit
         Assert.Null(await cache.GetStringAsync("metrics:client:missing"));

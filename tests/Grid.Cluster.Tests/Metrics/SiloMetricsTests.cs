@@ -24,7 +24,7 @@ public sealed class SiloMetricsTests(ClusterFixture fixture)
             await cache.SetStringAsync($"metrics:silo:{i}", "value", new GridEntryOptions { Tags = [i < 5 ? "metrics-tag" : "other-tag"] });
         }
 
-        Assert.Equal("value", await cache.GetStringAsync("metrics:silo:10"));
+        Assert.NotNull(await cache.GetAsync("metrics:silo:10", GridReadOptions.SkipNearCache));   // a grid hit (the writer's near cache holds it too)
         Assert.Null(await cache.GetStringAsync("metrics:silo:missing"));
         Assert.True(await cache.RemoveAsync("metrics:silo:19"));
         Assert.Equal(5, await cache.InvalidateTagAsync("metrics-tag"));
@@ -42,7 +42,7 @@ public sealed class SiloMetricsTests(ClusterFixture fixture)
         // The listener sees every silo in this process: other test classes' clusters may be running beside the fixture's two.
         double budget = metrics.Observe("grid.silo.budget_bytes");
         Assert.True(budget >= 2 * (512L << 20), $"budget {budget}");
-        Assert.InRange(metrics.Observe("grid.silo.partitions"), 1, 1024);
+        Assert.True(metrics.Observe("grid.silo.partitions") >= 1);
 
         // Every instrument the README lists exists, with its unit.
         var units = metrics.Instruments.Values.Where(i => i.Name.StartsWith("grid.silo.", StringComparison.Ordinal)).ToDictionary(i => i.Name, i => i.Unit);
