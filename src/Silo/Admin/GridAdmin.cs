@@ -57,7 +57,7 @@ internal static partial class GridAdmin
         app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
         app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
         var options = app.Services.GetRequiredService<GridAdminOptions>();
-        var paths = new List<string> { LivePath, ReadyPath };
+        var paths = new List<string>();
         MapSignIn(app, options);
         var admin = app.MapGridAdminRoutes();
         MapInfo(admin);
