@@ -42,7 +42,8 @@ public sealed class ClientMetricsTests(ClusterFixture fixture)
 
         await Assert.ThrowsAnyAsync<GridException>(async () => await fixture.Cache.IncrementAsync("metrics:client:text"));
 
-        Assert.Equal(1, metrics.Observe("grid.client.operations", ("operation", "increment"), ("outcome", "error")) - before);
+        // At least: the meter is process-wide, and other test classes may hit errors at the same time.
+        Assert.True(metrics.Observe("grid.client.operations", ("operation", "increment"), ("outcome", "error")) - before >= 1);
     }
 
     [Fact]
