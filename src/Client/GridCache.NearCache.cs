@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Grid.Client.Metrics;
 using Grid.Client.NearCache;
 using Grid.Client.Routing;
@@ -65,6 +66,7 @@ public sealed partial class GridCache
     /// Concurrent misses of one key in this client share one grid read (a hot key just invalidated would otherwise send
     /// every waiting caller to the grid at once); a write by this client starts a fresh one for later readers.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<byte[]?> GetThroughNearCacheAsync(string key, byte[] keyBytes, GridReadOptions? options, CancellationToken cancellationToken)
     {
         while (true)
@@ -85,6 +87,7 @@ public sealed partial class GridCache
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<byte[]?> LeadNearReadAsync(string key, byte[] keyBytes, GridReadOptions? options, TaskCompletionSource<byte[]?> lead, CancellationToken cancellationToken)
     {
         try
@@ -179,6 +182,7 @@ public sealed partial class GridCache
     /// Sends one op that asks the silo to track its key for this client (a near-cache read, or a write whose value is
     /// kept) and returns it once answered, to know which silo answered. Needs batching (so does the near cache).
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<PendingOp> SubmitTrackedAsync(GridOp op, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
