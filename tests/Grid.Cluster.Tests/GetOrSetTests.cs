@@ -70,9 +70,10 @@ public sealed class GetOrSetTests(ClusterFixture fixture)
     public async Task Soft_timeout_returns_the_stale_value_and_refreshes_in_the_background()
     {
         var key = Key("soft");
-        var options = new GridGetOrSetOptions { FailSafe = true, SoftTimeout = TimeSpan.FromMilliseconds(100), Entry = GridEntryOptions.WithTimeToLive(TimeSpan.FromMilliseconds(200)) };
+        // The refreshed value lives 600 ms: long enough for the poll below to see it on a busy machine.
+        var options = new GridGetOrSetOptions { FailSafe = true, SoftTimeout = TimeSpan.FromMilliseconds(100), Entry = GridEntryOptions.WithTimeToLive(TimeSpan.FromMilliseconds(600)) };
         await fixture.Cache.GetOrSetAsync(key, _ => ValueTask.FromResult("old"), options);
-        await Task.Delay(300);
+        await Task.Delay(700);
 
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var value = await fixture.Cache.GetOrSetAsync(key, async ct =>
