@@ -91,7 +91,7 @@ public abstract class DistributedCacheBehaviourTests
     public async Task Relative_expiration_removes_the_entry()
     {
         var key = Key("relative");
-        await Cache.SetAsync(key, B("v"), new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromMilliseconds(300) });
+        await Cache.SetAsync(key, B("v"), new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(1) });
         Assert.NotNull(await Cache.GetAsync(key));
         await Poll.UntilAsync(async () => await Cache.GetAsync(key) is null, TimeSpan.FromSeconds(10), "the entry expired");
     }
@@ -100,7 +100,7 @@ public abstract class DistributedCacheBehaviourTests
     public async Task Absolute_expiration_removes_the_entry()
     {
         var key = Key("absolute");
-        await Cache.SetAsync(key, B("v"), new DistributedCacheEntryOptions { AbsoluteExpiration = DateTimeOffset.UtcNow.AddMilliseconds(400) });
+        await Cache.SetAsync(key, B("v"), new DistributedCacheEntryOptions { AbsoluteExpiration = DateTimeOffset.UtcNow.AddSeconds(1) });
         Assert.NotNull(await Cache.GetAsync(key));
         await Poll.UntilAsync(async () => await Cache.GetAsync(key) is null, TimeSpan.FromSeconds(10), "the entry expired");
     }
@@ -112,7 +112,7 @@ public abstract class DistributedCacheBehaviourTests
         await Cache.SetAsync(key, B("v"), new DistributedCacheEntryOptions
         {
             AbsoluteExpiration = DateTimeOffset.UtcNow.AddHours(1),
-            AbsoluteExpirationRelativeToNow = TimeSpan.FromMilliseconds(300),
+            AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(1),
         });
         Assert.NotNull(await Cache.GetAsync(key));
         await Poll.UntilAsync(async () => await Cache.GetAsync(key) is null, TimeSpan.FromSeconds(10), "the relative expiration ended it");

@@ -303,7 +303,7 @@ public sealed class NearCacheTests(ClusterFixture fixture) : IAsyncLifetime
     public async Task Near_cache_copy_never_outlives_the_grid_entry()
     {
         var key = Key("ttl");
-        await _b.SetStringAsync(key, "v", GridEntryOptions.WithTimeToLive(TimeSpan.FromMilliseconds(300)));
+        await _b.SetStringAsync(key, "v", GridEntryOptions.WithTimeToLive(TimeSpan.FromSeconds(1)));
         Assert.Equal("v", await _a.GetStringAsync(key));
         await Poll.UntilAsync(async () => await _a.GetAsync(key) is null, TimeSpan.FromSeconds(10), "the copy expired with the grid entry");
     }

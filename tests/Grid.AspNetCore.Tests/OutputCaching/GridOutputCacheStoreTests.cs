@@ -39,7 +39,7 @@ public sealed class GridOutputCacheStoreTests(GridSilosFixture grid)
         await using var a = await StartAsync();
         string key = Key();
 
-        await Store(a).SetAsync(key, [1, 2, 3], null, TimeSpan.FromMilliseconds(300), default);
+        await Store(a).SetAsync(key, [1, 2, 3], null, TimeSpan.FromSeconds(1), default);
 
         Assert.NotNull(await Store(a).GetAsync(key, default));
         await Poll.UntilAsync(async () => await Store(a).GetAsync(key, default) is null, Deadline, "the entry expired");
