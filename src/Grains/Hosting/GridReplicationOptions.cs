@@ -28,6 +28,14 @@ public sealed class GridReplicationOptions
     /// <summary>Most bytes of changes sent to one silo in one replication call (a partition seed may exceed it alone). Default 1 MiB.</summary>
     public int MaxBatchBytes { get; set; } = 1 << 20;
 
+    /// <summary>
+    /// <see cref="GridReplicationMode.Async"/> only: changes that may wait for one replica silo before writes wait for
+    /// their replica as in <see cref="GridReplicationMode.Sync"/> (back-pressure, so a slow or unreachable replica silo
+    /// cannot grow the queue without bound). A soft bound: writes already running when it is reached still queue theirs.
+    /// Default 100,000.
+    /// </summary>
+    public int MaxAsyncBacklog { get; set; } = 100_000;
+
     /// <summary>Throws an <see cref="ArgumentException"/> that names the first invalid setting.</summary>
     public void Validate()
     {
@@ -44,6 +52,11 @@ public sealed class GridReplicationOptions
         if (RecoveryTimeout < TimeSpan.FromMilliseconds(100) || RecoveryTimeout > TimeSpan.FromMinutes(5))
         {
             throw new ArgumentOutOfRangeException(nameof(RecoveryTimeout), RecoveryTimeout, "Grid:Replication:RecoveryTimeout must be between 100 ms and 5 minutes.");
+        }
+
+        if (MaxAsyncBacklog is < 100 or > 10_000_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxAsyncBacklog), MaxAsyncBacklog, "Grid:Replication:MaxAsyncBacklog must be between 100 and 10,000,000.");
         }
 
         if (MaxBatchBytes is < 4096 or > 64 << 20)

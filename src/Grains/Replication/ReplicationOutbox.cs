@@ -36,6 +36,7 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
     private readonly IGrainFactory _grains;
     private readonly ILogger _logger;
     private readonly int _maxBatchBytes;
+    private readonly int _maxAsyncBacklog;
     private readonly Attached?[] _attached;
     private readonly Dictionary<SiloAddress, ReplicaQueue> _queues = [];
 
@@ -52,6 +53,7 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
         Enabled = replication.Replicas > 0;
         Sync = replication.Mode == GridReplicationMode.Sync;
         _maxBatchBytes = replication.MaxBatchBytes;
+        _maxAsyncBacklog = replication.MaxAsyncBacklog;
         _view = view;
         _grains = grains;
         _logger = logger;
@@ -260,7 +262,7 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
 
         // Expiry and eviction follow in the background: a replica may keep such an entry a little longer, and promotion
         // drops whatever expired, so nobody waits for them.
-        bool fence = Sync && (change.Kind == StoreChangeKind.Written || change.Cause == RemovalCause.Deleted);
+        bool acknowledged = change.Kind == StoreChangeKind.Written || change.Cause == RemovalCause.Deleted;
         lock (_lock)
         {
             if (!ReferenceEquals(_attached[change.Partition], attached) || attached.Target is not { } target)
@@ -270,7 +272,10 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
 
             long sequence = Enqueue(target, new PendingItem(item));
             attached.LastSequence = sequence;
-            if (fence)
+
+            // Async mode waits too once the target's backlog is over its bound: back-pressure instead of unbounded memory
+            // (a slow or unreachable replica silo would otherwise let the queue grow without limit).
+            if (acknowledged && (Sync || Backlog(target) > _maxAsyncBacklog))
             {
                 t_fence = sequence;
             }
@@ -322,6 +327,10 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
         queue.Wake();
         return pending.Sequence;
     }
+
+    /// <summary>Changes queued or in flight for <paramref name="target"/> (under the lock).</summary>
+    private int Backlog(SiloAddress target) =>
+        _queues.TryGetValue(target, out var queue) ? queue.Items.Count + (queue.InFlight?.Count ?? 0) : 0;
 
     /// <summary>Forgets dead queues that no pending seed supersedes any more (under the lock).</summary>
     private void RemoveReleasedQueues() => _dead.RemoveAll(queue => queue.Superseding <= 0);

@@ -30,6 +30,27 @@ public sealed class AsyncReplicationTests
         Assert.Equal(keys, values);
     }
 
+    [Fact]
+    public async Task In_async_mode_a_backlog_over_its_bound_makes_writes_wait_for_their_replica()
+    {
+        await using var scenario = await ScenarioCluster.StartAsync(silos: 2, clients: 1, configure: o =>
+        {
+            o.Replication.Mode = GridReplicationMode.Async;
+            o.Replication.MaxAsyncBacklog = 100;
+        });
+        var cache = scenario.Caches[0];
+        var outboxes = scenario.Cluster.Silos.Select(s => s.ServiceProvider.GetRequiredService<ReplicationOutbox>()).ToArray();
+        var value = new byte[100];
+        for (int round = 0; round < 5; round++)
+        {
+            var items = Enumerable.Range(0, 1_000).Select(i => KeyValuePair.Create($"backlog:{round}:{i}", (ReadOnlyMemory<byte>)value)).ToArray();
+            await cache.SetManyAsync(items);
+
+            // Each batch queued ~500 changes per silo, over the bound: it was answered only once they were shipped.
+            Assert.All(outboxes, o => Assert.True(o.PendingCount <= 100, $"{o.PendingCount} pending: {o.Describe()}"));
+        }
+    }
+
     private static async Task<string?[]> GetWithRetriesAsync(GridCache cache, string[] keys)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
