@@ -230,7 +230,6 @@ internal sealed class NearCacheStore
     public void Clear()
     {
         Interlocked.Increment(ref _generation);
-        Interlocked.Increment(ref _clears);
         foreach (var state in _partitions)
         {
             lock (state)
@@ -243,6 +242,9 @@ internal sealed class NearCacheStore
         {
             Remove(entry);
         }
+
+        // Counted once done, so whoever sees the count sees an empty near cache.
+        Interlocked.Increment(ref _clears);
     }
 
     private bool IsFresh(NearEntry entry, long now) =>

@@ -28,6 +28,11 @@ internal sealed partial class PartitionRouter
             {
                 var channel = _leaving[i];
                 bool dead = !hosts.TryGetValue(channel.Silo, out var status) || status == SiloStatus.Dead;
+                if (status is SiloStatus.ShuttingDown or SiloStatus.Stopping)
+                {
+                    channel.LeftGracefully = true;
+                }
+
                 if (dead)
                 {
                     channel.Abandon();

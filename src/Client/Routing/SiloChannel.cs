@@ -44,15 +44,25 @@ internal sealed class SiloChannel
 
     /// <summary>The epoch of the silo's near-cache hub when this client subscribed.</summary>
     public long NearCacheEpoch { get; set; }
+
     /// <summary>How long calls still out to a silo declared dead may take to come back before they are abandoned.</summary>
     internal static readonly TimeSpan AbandonGrace = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The same for a silo seen shutting down before it died: it answered what it accepted, so a late answer is still in
+    /// transit (a busy client may not have read it yet) and is worth a longer wait than a crashed silo's.
+    /// </summary>
+    internal static readonly TimeSpan GracefulAbandonGrace = TimeSpan.FromSeconds(5);
+
+    /// <summary>The silo was seen shutting down (not crashing) before it left.</summary>
+    public bool LeftGracefully { get; set; }
 
     /// <summary>
     /// The silo was declared dead: stop waiting for calls still out to it (Orleans would wait for the response timeout).
     /// Calls that Orleans rejects or re-routes come back within the grace period; after it, writes still out may or
     /// may not have run, so they fail, and reads go again elsewhere.
     /// </summary>
-    public void Abandon() => _abandoned.CancelAfter(AbandonGrace);
+    public void Abandon() => _abandoned.CancelAfter(LeftGracefully ? GracefulAbandonGrace : AbandonGrace);
 
     public void Enqueue(PendingOp op)
     {
