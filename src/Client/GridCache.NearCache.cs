@@ -141,24 +141,26 @@ public sealed partial class GridCache
     private byte[]? KeepNear(string key, in GridResult result, PendingOp? pending, GridReadOptions? options)
     {
         var value = result.Value;
-        if (_near is null || value is null || pending?.Channel is not { } channel || !result.Tracked
-            || result.TimeToLiveMs == GridResult.NotCacheable || options?.BypassNearCache == true)
+        if (value is not null && options?.BypassNearCache != true && KeepableFor(result, pending, options?.NearCacheTimeToLive) is var ttl && ttl > TimeSpan.Zero)
         {
-            return value;
-        }
-
-        var ttl = NearTimeToLive(result, options?.NearCacheTimeToLive);
-        if (ttl > TimeSpan.Zero)
-        {
-            _near.TrySet(key, value, pending.Partition, channel.Silo, channel.NearCacheEpoch, result.Sequence, ttl);
+            var channel = pending!.Channel!;
+            _near!.TrySet(key, value, pending.Partition, channel.Silo, channel.NearCacheEpoch, result.Sequence, ttl);
         }
 
         return value;
     }
 
-    /// <summary>How long a tracked value may stay: the read's or the default time, capped by MaxStaleness and the grid entry's.</summary>
-    private TimeSpan NearTimeToLive(in GridResult result, TimeSpan? requested)
+    /// <summary>
+    /// How long the value of a tracked answer may stay in the near cache (zero: it may not be kept): the requested or
+    /// the default time, capped by MaxStaleness and by what the grid entry has left.
+    /// </summary>
+    private TimeSpan KeepableFor(in GridResult result, PendingOp? pending, TimeSpan? requested)
     {
+        if (_near is null || pending?.Channel is null || !result.Tracked || result.TimeToLiveMs == GridResult.NotCacheable)
+        {
+            return TimeSpan.Zero;
+        }
+
         var nearOptions = _options.NearCache;
         var ttl = requested ?? nearOptions.TimeToLive;
         if (ttl > nearOptions.MaxStaleness)
@@ -208,15 +210,11 @@ public sealed partial class GridCache
     /// <summary>Keeps the value this client just wrote, when the silo tracks the key for it.</summary>
     private void KeepWritten(string key, ReadOnlyMemory<byte> value, in GridResult result, PendingOp pending)
     {
-        if (_near is null || pending.Channel is not { } channel || !result.Tracked || result.TimeToLiveMs == GridResult.NotCacheable)
-        {
-            return;
-        }
-
-        var ttl = NearTimeToLive(result, null);
+        var ttl = KeepableFor(result, pending, null);
         if (ttl > TimeSpan.Zero)
         {
-            _near.TrySet(key, value.ToArray(), pending.Partition, channel.Silo, channel.NearCacheEpoch, result.Sequence, ttl);
+            var channel = pending.Channel!;
+            _near!.TrySet(key, value.ToArray(), pending.Partition, channel.Silo, channel.NearCacheEpoch, result.Sequence, ttl);
         }
     }
 

@@ -11,12 +11,22 @@ internal sealed partial class PartitionStore
     /// client in <paramref name="slot"/> holds the key, so its next change is pushed to that client. An entry the client
     /// must not keep (sliding expiration, or the silo tracks all it may) is answered as not cacheable.
     /// </summary>
-    private void WriteTracked(byte[] record, ulong hash, int slot, long now, FrameBuffer output)
+    private void WriteTracked(byte[] record, ulong hash, int slot, long now, FrameBuffer output) =>
+        ResultFrame.WriteTrackedValue(output, EntryRecord.Value(record), Version, TrackFor(record, hash, slot, now), _tracker!.Sequence(slot, Partition));
+
+    /// <summary>
+    /// Tracks the key for the client in <paramref name="slot"/> when its value may be kept, and returns how long it may
+    /// (ms; -1 no expiry), or <see cref="GridResult.NotCacheable"/> (sliding expiration, or the silo tracks all it may).
+    /// </summary>
+    private long TrackFor(byte[] record, ulong hash, int slot, long now)
     {
+        if (EntryRecord.HasSliding(record) || !Track(hash, slot))
+        {
+            return GridResult.NotCacheable;
+        }
+
         long expiresAt = EntryRecord.ExpiresAt(record);
-        bool cacheable = !EntryRecord.HasSliding(record) && Track(hash, slot);
-        long ttl = !cacheable ? GridResult.NotCacheable : expiresAt == 0 ? -1 : Math.Max(0, expiresAt - now);
-        ResultFrame.WriteTrackedValue(output, EntryRecord.Value(record), Version, ttl, _tracker!.Sequence(slot, Partition));
+        return expiresAt == 0 ? -1 : Math.Max(0, expiresAt - now);
     }
 
     /// <summary>
@@ -31,10 +41,7 @@ internal sealed partial class PartitionStore
             return result;
         }
 
-        long expiresAt = EntryRecord.ExpiresAt(record);
-        bool cacheable = !EntryRecord.HasSliding(record) && Track(hash, slot);
-        long ttl = !cacheable ? GridResult.NotCacheable : expiresAt == 0 ? -1 : Math.Max(0, expiresAt - now);
-        return result with { Tracked = true, Version = Version, TimeToLiveMs = ttl, Sequence = _tracker!.Sequence(slot, Partition) };
+        return result with { Tracked = true, Version = Version, TimeToLiveMs = TrackFor(record, hash, slot, now), Sequence = _tracker!.Sequence(slot, Partition) };
     }
 
     private bool Track(ulong hash, int slot)
