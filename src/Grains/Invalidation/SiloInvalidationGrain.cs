@@ -1,5 +1,6 @@
 using Grid.Grains.Hosting;
 using Grid.Grains.Partitions;
+using Grid.Grains.Replication;
 using Grid.Grains.Security;
 using Grid.Grains.Silo;
 using Grid.Grains.Storage;
@@ -19,6 +20,7 @@ internal sealed class SiloInvalidationGrain(
     PartitionStoreRegistry registry,
     TagIndexPump pump,
     ScanThrottle scans,
+    ReplicationOutbox replication,
     IOptions<GridSiloOptions> options,
     ILocalSiloDetails silo) : Grain, ISiloInvalidationGrain
 {
@@ -52,8 +54,10 @@ internal sealed class SiloInvalidationGrain(
 
     private async Task<long> ScanAllAsync(byte[] bytes, int partition)
     {
-        // Partitions that arrive on this silo while it scans are scanned too, once every known store is done.
+        // Partitions that arrive on this silo while it scans are scanned too, once every known store is done. The scan's
+        // removals are replicated before it answers (sync mode), like any caller's changes.
         var scanned = new HashSet<PartitionStore>(ReferenceEqualityComparer.Instance);
+        var context = new BatchContext();
         long removed = 0;
         while (true)
         {
@@ -64,26 +68,27 @@ internal sealed class SiloInvalidationGrain(
                 if (scanned.Add(store))
                 {
                     any = true;
-                    removed += await ScanAsync(store, bytes);
+                    removed += await ScanAsync(store, bytes, context);
                 }
             }
 
             if (!any)
             {
+                await replication.WhenReplicated(context.ReplicationFence);
                 return removed;
             }
         }
     }
 
     /// <summary>Scans one store a bounded step at a time, letting other work run between steps.</summary>
-    private async Task<long> ScanAsync(PartitionStore store, byte[] pattern)
+    private async Task<long> ScanAsync(PartitionStore store, byte[] pattern, BatchContext context)
     {
         long removed = 0;
         int cursor = int.MaxValue;
         int step = _options.Tags.ScanBatchSize;
         while (true)
         {
-            bool more = store.RemoveMatching(pattern, ref cursor, step, out int count);
+            bool more = store.RemoveMatching(pattern, ref cursor, step, out int count, context);
             removed += count;
             if (!more)
             {

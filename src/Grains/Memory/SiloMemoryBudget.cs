@@ -49,8 +49,12 @@ internal sealed class SiloMemoryBudget : IMemoryAccount
 
     public void Add(long deltaBytes) => Interlocked.Add(ref _used, deltaBytes);
 
-    /// <summary>Evicts until the accounted bytes are within the budget (or nothing more can be evicted). Returns the number evicted.</summary>
-    public int EnforceBudget()
+    /// <summary>
+    /// Evicts until the accounted bytes are within the budget (or nothing more can be evicted). Returns the number evicted.
+    /// <paramref name="context"/> is the batch whose writes made room necessary: its answer waits for the evictions'
+    /// replication, as for its own changes.
+    /// </summary>
+    public int EnforceBudget(BatchContext? context = null)
     {
         if (!IsOverBudget)
         {
@@ -78,13 +82,13 @@ internal sealed class SiloMemoryBudget : IMemoryAccount
                 _pool.SetNow((uint)_clock.NowMs);
                 for (int i = 0; i < StoresPerRound; i++)
                 {
-                    PickStore(stores, entries).Sample(_pool, SamplesPerStore, _random);
+                    PickStore(stores, entries).Sample(_pool, SamplesPerStore, _random, context);
                 }
 
                 int round = 0;
                 while (round < EvictionsPerRound && IsOverBudget && _pool.TryTakeOldest(out var candidate))
                 {
-                    if (candidate.Store.TryEvict(candidate.Entry, candidate.Stamp))
+                    if (candidate.Store.TryEvict(candidate.Entry, candidate.Stamp, context))
                     {
                         round++;
                     }

@@ -185,7 +185,7 @@ internal sealed partial class PartitionGrain(
     {
         RequestFrameLimits.Check(requestFrame, _limits);
         var store = _store!;
-        ReplicationOutbox.ResetFence();
+        var context = new BatchContext();
         var reader = new OpFrameReader(requestFrame);
         using var output = new FrameBuffer(16 + requestFrame.Length);
         ResultFrame.WriteHeader(output, reader.Count);
@@ -200,16 +200,16 @@ internal sealed partial class PartitionGrain(
             {
                 ResultFrame.Write(output, GridResult.Failure(ResultStatus.InvalidArgument, $"The key does not belong to partition {store.Partition}; the client's partition count differs from the cluster's ({_partitionCount})."));
             }
-            else if (store.Execute(op, output, now) == ResultStatus.NotHere)
+            else if (store.Execute(op, output, now, context: context) == ResultStatus.NotHere)
             {
                 // Only possible while this activation deactivates: the op did not run, so the caller may safely send it again.
                 ResultFrame.Write(output, GridResult.OfStatus(ResultStatus.NotHere));
             }
         }
 
-        budget.EnforceBudget();
+        budget.EnforceBudget(context);
         var result = new PartitionBatchResult(output.ToArray(), silo.SiloAddress);
-        long fence = ReplicationOutbox.TakeFence();
+        long fence = context.ReplicationFence;
         return fence == 0 ? Task.FromResult(result) : AfterReplicatedAsync(fence, result);
     }
 

@@ -45,6 +45,11 @@ internal sealed partial class ReplicationOutbox
 
             try
             {
+                if (BeforeShip is { } hold)
+                {
+                    await hold().ConfigureAwait(false);
+                }
+
                 await agent.Replicate(batch!).ConfigureAwait(false);
             }
             catch (Exception ex) when (!_stopping.IsCancellationRequested)

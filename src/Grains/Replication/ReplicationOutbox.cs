@@ -15,9 +15,9 @@ namespace Grid.Grains.Replication;
 /// (the runner-up when the partition sits on its owner). The store calls <see cref="OnChanged"/> under its lock with
 /// the entry's new state; a copy of that state (never the operation) is queued for the target with a sequence number.
 /// One pump per target silo sends its queue in order, in batches, and acknowledges them; <see cref="Watermark"/> is the
-/// highest sequence number below which everything is acknowledged. In sync mode a batch of operations records the
-/// highest sequence number it produced (<see cref="TakeFence"/>) and answers only once the watermark passes it;
-/// reads produce none and never wait.
+/// highest sequence number below which everything is acknowledged. In sync mode every change a caller's operations make
+/// records its sequence number in the caller's <see cref="BatchContext"/> (<see cref="StoreChange.Context"/>), and the
+/// caller answers only once the watermark passes it (<see cref="WhenReplicated"/>); reads that change nothing never wait.
 /// </para>
 /// <para>
 /// A partition's replica starts with a seed (the whole partition) queued before any of its later changes; when its
@@ -28,9 +28,6 @@ namespace Grid.Grains.Replication;
 /// </summary>
 internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecycleParticipant<ISiloLifecycle>
 {
-    [ThreadStatic]
-    private static long t_fence;
-
     private readonly Lock _lock = new();
     private readonly ClusterView _view;
     private readonly IGrainFactory _grains;
@@ -63,6 +60,9 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
             view.Subscribe(OnViewChanged);
         }
     }
+
+    /// <summary>Test hook: awaited before each shipment, so a test can hold replication back.</summary>
+    internal Func<Task>? BeforeShip { get; set; }
 
     /// <summary>Partitions keep replicas.</summary>
     public bool Enabled { get; }
@@ -118,17 +118,6 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
 
             return text.ToString();
         }
-    }
-
-    /// <summary>Forgets what this thread's earlier work recorded; call before running a batch of operations.</summary>
-    public static void ResetFence() => t_fence = 0;
-
-    /// <summary>The highest sequence number a write on this thread recorded since <see cref="ResetFence"/>, or 0; resets it.</summary>
-    public static long TakeFence()
-    {
-        long fence = t_fence;
-        t_fence = 0;
-        return fence;
     }
 
     /// <summary>Completes once every item up to <paramref name="sequence"/> is replicated.</summary>
@@ -260,9 +249,10 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
             item.Record = change.Key.ToArray();
         }
 
-        // Expiry and eviction follow in the background: a replica may keep such an entry a little longer, and promotion
-        // drops whatever expired, so nobody waits for them.
-        bool acknowledged = change.Kind == StoreChangeKind.Written || change.Cause == RemovalCause.Deleted;
+        // Every change a caller made (writes, deletes, tag and pattern invalidations, expiry met on access, evictions its
+        // writes caused) is replicated before that caller is answered; background changes (the sweep) carry no context
+        // and nobody waits for them (a replica may keep such an entry a little longer; promotion drops what expired).
+        var context = change.Context;
         lock (_lock)
         {
             if (!ReferenceEquals(_attached[change.Partition], attached) || attached.Target is not { } target)
@@ -275,9 +265,9 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
 
             // Async mode waits too once the target's backlog is over its bound: back-pressure instead of unbounded memory
             // (a slow or unreachable replica silo would otherwise let the queue grow without limit).
-            if (acknowledged && (Sync || Backlog(target) > _maxAsyncBacklog))
+            if (context is not null && (Sync || Backlog(target) > _maxAsyncBacklog))
             {
-                t_fence = sequence;
+                context.RequireReplicated(sequence);
             }
         }
     }

@@ -65,7 +65,7 @@ internal sealed class SiloEntryGrain(
         var resultRanges = ArrayPool<int>.Shared.Rent(count * 2);
         List<RemoteOp>? remote = null;
         long now = clock.NowMs;
-        ReplicationOutbox.ResetFence();
+        var context = new BatchContext();
         for (int i = 0; reader.TryRead(out var op, out int opStart, out int opEnd); i++)
         {
             int resultStart = output.Position;
@@ -79,7 +79,7 @@ internal sealed class SiloEntryGrain(
                 // Once an op of a partition went remote, later ops of that partition follow it, so their order holds.
                 bool done = (remote is null || !ContainsPartition(remote, partition))
                     && registry.TryGet(partition) is { } store
-                    && store.Execute(op, output, now, reader.TrackingSlot) != ResultStatus.NotHere;
+                    && store.Execute(op, output, now, reader.TrackingSlot, context) != ResultStatus.NotHere;
                 if (!done)
                 {
                     (remote ??= []).Add(new RemoteOp(i, partition, opStart, opEnd, op.Code));
@@ -91,8 +91,8 @@ internal sealed class SiloEntryGrain(
             resultRanges[2 * i + 1] = output.Position;
         }
 
-        budget.EnforceBudget();
-        long fence = ReplicationOutbox.TakeFence();
+        budget.EnforceBudget(context);
+        long fence = context.ReplicationFence;
         if (remote is null)
         {
             var frame = output.ToArray();

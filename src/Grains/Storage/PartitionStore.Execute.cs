@@ -17,7 +17,7 @@ internal sealed partial class PartitionStore
     /// <paramref name="now"/> is the batch's clock reading (<see cref="GridClock.NowMs"/>), read once per batch;
     /// <paramref name="trackingSlot"/> is the sending client's near-cache slot on this silo (-1 none).
     /// </summary>
-    public ResultStatus Execute(in OpView op, FrameBuffer output, long now, int trackingSlot = -1)
+    public ResultStatus Execute(in OpView op, FrameBuffer output, long now, int trackingSlot = -1, BatchContext? context = null)
     {
         lock (_lock)
         {
@@ -26,34 +26,47 @@ internal sealed partial class PartitionStore
                 return ResultStatus.NotHere;
             }
 
-            Counters.Operations++;
-            Counters.ByKind[OperationKinds.IndexOf(op.Code)]++;
-            ulong hash = HashKey(op.Key);
-            if (op.Code == OpCode.Get
-                && TryGetStringInto(op.Key, hash, now, (op.Flags & OpFlags.Track) != 0 ? trackingSlot : -1, output))
+            _context = context;
+            try
             {
-                return ResultStatus.Ok;
+                return ExecuteLocked(op, output, now, trackingSlot);
             }
-
-            var result = Dispatch(op, hash, now);
-            if (op.Code == OpCode.Set && (op.Flags & OpFlags.Track) != 0 && trackingSlot >= 0 && _tracker is not null && result.Status == ResultStatus.Ok)
+            finally
             {
-                result = TrackWriter(op.Key, hash, trackingSlot, now, result);
+                _context = null;
             }
-
-            ResultFrame.Write(output, result);
-            return result.Status;
         }
     }
 
+    private ResultStatus ExecuteLocked(in OpView op, FrameBuffer output, long now, int trackingSlot)
+    {
+        Counters.Operations++;
+        Counters.ByKind[OperationKinds.IndexOf(op.Code)]++;
+        ulong hash = HashKey(op.Key);
+        if (op.Code == OpCode.Get
+            && TryGetStringInto(op.Key, hash, now, (op.Flags & OpFlags.Track) != 0 ? trackingSlot : -1, output))
+        {
+            return ResultStatus.Ok;
+        }
+
+        var result = Dispatch(op, hash, now);
+        if (op.Code == OpCode.Set && (op.Flags & OpFlags.Track) != 0 && trackingSlot >= 0 && _tracker is not null && result.Status == ResultStatus.Ok)
+        {
+            result = TrackWriter(op.Key, hash, trackingSlot, now, result);
+        }
+
+        ResultFrame.Write(output, result);
+        return result.Status;
+    }
+
     /// <summary>Runs one operation given as a <see cref="GridOp"/> (the same path, through a one-op frame).</summary>
-    public GridResult Execute(GridOp op)
+    public GridResult Execute(GridOp op, BatchContext? context = null)
     {
         var frame = OpFrame.Encode([op]);
         var reader = new OpFrameReader(frame);
         reader.TryRead(out var view, out _, out _);
         using var output = new FrameBuffer();
-        if (Execute(view, output, _clock.NowMs) == ResultStatus.NotHere)
+        if (Execute(view, output, _clock.NowMs, context: context) == ResultStatus.NotHere)
         {
             return NotHere;
         }

@@ -16,7 +16,7 @@ internal sealed partial class PartitionStore
     /// the hole: going down, the moved record has always been examined, so concurrent writes between steps never make the
     /// scan skip an entry that was there when it began (new entries may or may not be seen).
     /// </remarks>
-    public bool RemoveMatching(ReadOnlySpan<byte> pattern, ref int cursor, int maxExamined, out int removed)
+    public bool RemoveMatching(ReadOnlySpan<byte> pattern, ref int cursor, int maxExamined, out int removed, BatchContext? context = null)
     {
         removed = 0;
         long now = _clock.NowMs;
@@ -28,25 +28,38 @@ internal sealed partial class PartitionStore
                 return false;
             }
 
-            int i = Math.Min(cursor, _count) - 1;
-            for (int examined = 0; i >= 0 && examined < maxExamined; examined++, i--)
+            _context = context;
+            try
             {
-                byte[] record = RecordOf(_records[i]);
-                if (EntryRecord.IsExpired(record, now))
-                {
-                    RemoveIndex(i, RemovalCause.Expired);
-                    Counters.Expirations++;
-                }
-                else if (RedisGlob.IsMatch(pattern, EntryRecord.Key(record)))
-                {
-                    RemoveIndex(i, RemovalCause.Invalidated);
-                    Counters.PatternInvalidations++;
-                    removed++;
-                }
+                return RemoveMatchingLocked(pattern, ref cursor, maxExamined, ref removed, now);
             }
-
-            cursor = i + 1;
-            return cursor > 0;
+            finally
+            {
+                _context = null;
+            }
         }
+    }
+
+    private bool RemoveMatchingLocked(ReadOnlySpan<byte> pattern, ref int cursor, int maxExamined, ref int removed, long now)
+    {
+        int i = Math.Min(cursor, _count) - 1;
+        for (int examined = 0; i >= 0 && examined < maxExamined; examined++, i--)
+        {
+            byte[] record = RecordOf(_records[i]);
+            if (EntryRecord.IsExpired(record, now))
+            {
+                RemoveIndex(i, RemovalCause.Expired);
+                Counters.Expirations++;
+            }
+            else if (RedisGlob.IsMatch(pattern, EntryRecord.Key(record)))
+            {
+                RemoveIndex(i, RemovalCause.Invalidated);
+                Counters.PatternInvalidations++;
+                removed++;
+            }
+        }
+
+        cursor = i + 1;
+        return cursor > 0;
     }
 }

@@ -39,6 +39,9 @@ internal sealed partial class PartitionStore
     private int _sweepCursor;
     private bool _restoring;
 
+    // The caller of the locked operation under way (set and cleared under _lock), handed to listeners with each change.
+    private BatchContext? _context;
+
     public PartitionStore(int partition, GridClock clock, IMemoryAccount memory, IStoreChangeListener? listener = null, IReadTracker? tracker = null)
     {
         Partition = partition;
@@ -252,6 +255,7 @@ internal sealed partial class PartitionStore
                 PreviousTags = previous is null ? default : EntryRecord.TagsBlock(RecordOf(previous)),
                 Trackers = TakeTrackers(EntryRecord.Key(record)),
                 Entry = entry,
+                Context = _context,
             });
         }
     }
@@ -271,6 +275,7 @@ internal sealed partial class PartitionStore
                 Key = EntryRecord.Key(record),
                 Tags = EntryRecord.TagsBlock(record),
                 Trackers = TakeTrackers(EntryRecord.Key(record)),
+                Context = _context,
             });
         }
 

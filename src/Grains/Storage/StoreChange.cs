@@ -59,6 +59,12 @@ internal readonly ref struct StoreChange
     public ulong Trackers { get; init; }
     /// <summary>After a write: the entry as stored now (its record <c>byte[]</c>, or a <see cref="ComplexEntry"/>); copy what you keep.</summary>
     public object? Entry { get; init; }
+
+    /// <summary>
+    /// The caller whose operation made this change (null for the silo's own background work: the expiry sweep, a
+    /// replica applying its primary's changes): listeners add to it what the caller must wait for before answering.
+    /// </summary>
+    public BatchContext? Context { get; init; }
 }
 
 /// <summary>

@@ -1,0 +1,23 @@
+namespace Grid.Grains.Storage;
+
+/// <summary>
+/// What one caller's store operations (a client batch, a partition call, a pattern scan) oblige it to wait for before it
+/// answers. A store holds the caller's context for the length of one locked operation and hands it to its change
+/// listeners with every change it reports, so any kind of change (a write, a delete, a tag or pattern invalidation, an
+/// expiry met on access, an eviction the batch caused) can add what must happen first. Used by one caller at a time
+/// (a batch runs its operations one after the other), so it needs no locking.
+/// </summary>
+internal sealed class BatchContext
+{
+    /// <summary>The highest replication sequence number the caller must see acknowledged before answering (0: none).</summary>
+    public long ReplicationFence { get; private set; }
+
+    /// <summary>Requires the caller to wait until replication passes <paramref name="sequence"/>.</summary>
+    public void RequireReplicated(long sequence)
+    {
+        if (sequence > ReplicationFence)
+        {
+            ReplicationFence = sequence;
+        }
+    }
+}
