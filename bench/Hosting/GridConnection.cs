@@ -105,7 +105,7 @@ internal sealed class GridConnection : IAsyncDisposable
 
         options.Batching = batching;
         options.ConnectTimeout = TimeSpan.FromSeconds(60);
-        options.ResponseTimeout = TimeSpan.FromSeconds(30);
+        options.OperationTimeout = TimeSpan.FromSeconds(30);
 
         // grid and grid-unbatched measure the grid itself: no read may be answered locally. grid-l1 keeps the near
         // cache's defaults except room for the Zipf hot set and an explicit 30 s staleness bound.

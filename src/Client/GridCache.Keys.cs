@@ -38,7 +38,7 @@ public sealed partial class GridCache
             return await GetThroughNearCacheAsync(key!, keyBytes, options, cancellationToken).ConfigureAwait(false);
         }
 
-        var result = Check(await ExecuteAsync(new GridOp { Code = OpCode.Get, Key = keyBytes }, cancellationToken).ConfigureAwait(false), key!);
+        var result = Check(await ExecuteAsync(new GridOp { Code = OpCode.Get, Key = keyBytes }, cancellationToken, CallTimeout(options?.Timeout)).ConfigureAwait(false), key!);
         return CountGridRead(result) ? result.Value : null;
     }
 
@@ -52,14 +52,14 @@ public sealed partial class GridCache
         GridResult result;
         if (KeepsWrittenValue(op))
         {
-            var pending = await SubmitTrackedAsync(op, cancellationToken).ConfigureAwait(false);
+            var pending = await SubmitTrackedAsync(op, cancellationToken, CallTimeout(options?.Timeout)).ConfigureAwait(false);
             result = Check(pending.Task.Result, key);
             ForgetLocal(key);
             KeepWritten(key, value, result, pending);
         }
         else
         {
-            result = Check(await ExecuteAsync(op, cancellationToken).ConfigureAwait(false), key);
+            result = Check(await ExecuteAsync(op, cancellationToken, CallTimeout(options?.Timeout)).ConfigureAwait(false), key);
             ForgetLocal(key);
         }
 
@@ -197,7 +197,7 @@ public sealed partial class GridCache
         }
 
         var invalidate = TagsToInvalidate(options);
-        var results = await ExecuteManyAsync(ops, cancellationToken).ConfigureAwait(false);
+        var results = await ExecuteManyAsync(ops, cancellationToken, CallTimeout(options?.Timeout)).ConfigureAwait(false);
         for (i = 0; i < results.Length; i++)
         {
             ForgetLocal(keys[i]);
@@ -271,6 +271,17 @@ public sealed partial class GridCache
     }
 
     private byte[] EncodeKey(string key, string paramName = "key") => GridValidation.EncodeKey(key, _limits, paramName);
+
+    /// <summary>A call's own deadline, checked: positive and at most a day.</summary>
+    private static TimeSpan? CallTimeout(TimeSpan? timeout)
+    {
+        if (timeout is { } value && (value <= TimeSpan.Zero || value > TimeSpan.FromDays(1)))
+        {
+            throw new ArgumentOutOfRangeException("options.Timeout", value, "A call's Timeout must be positive and at most one day.");
+        }
+
+        return timeout;
+    }
 
     private void CheckCount(int count, string paramName)
     {

@@ -93,7 +93,7 @@ public sealed partial class GridCache
         try
         {
             // One op straight onto its channel: no arrays or per-silo grouping on the miss path.
-            var pending = await SubmitTrackedAsync(new GridOp { Code = OpCode.Get, Key = keyBytes }, cancellationToken).ConfigureAwait(false);
+            var pending = await SubmitTrackedAsync(new GridOp { Code = OpCode.Get, Key = keyBytes }, cancellationToken, CallTimeout(options?.Timeout)).ConfigureAwait(false);
             var result = Check(pending.Task.Result, key);
             var value = CountGridRead(result) ? KeepNear(key, result, pending, options) : null;
             lead.TrySetResult(value);
@@ -185,7 +185,7 @@ public sealed partial class GridCache
     /// kept) and returns it once answered, to know which silo answered. Needs batching (so does the near cache).
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<PendingOp> SubmitTrackedAsync(GridOp op, CancellationToken cancellationToken)
+    private async ValueTask<PendingOp> SubmitTrackedAsync(GridOp op, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (!_connected)
@@ -194,7 +194,7 @@ public sealed partial class GridCache
         }
 
         op.Flags |= OpFlags.Track;
-        var pending = Enqueue(op, PartitionHasher.GetPartition(op.Key, _options.PartitionCount));
+        var pending = Enqueue(op, PartitionHasher.GetPartition(op.Key, _options.PartitionCount), timeout);
         if (cancellationToken.CanBeCanceled)
         {
             await pending.Task.WaitAsync(cancellationToken).ConfigureAwait(false);

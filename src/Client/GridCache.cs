@@ -24,6 +24,7 @@ public sealed partial class GridCache : IGridCache, IGridAnalytics, IDisposable,
     private readonly IClusterClient _client;
     private readonly GridClientOptions _options;
     private readonly PartitionRouter _router;
+    private readonly RequestSequencer _requests = new();
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _connectGate = new(1, 1);
     private readonly NearCacheStore? _near;
@@ -40,7 +41,7 @@ public sealed partial class GridCache : IGridCache, IGridAnalytics, IDisposable,
         _logger = logger;
         _limits = options.Limits;
         Serializer = serializer;
-        _router = new PartitionRouter(client, options, logger);
+        _router = new PartitionRouter(client, options, logger, _requests);
         if (options.NearCache.Enabled && options.Batching)
         {
             _near = new NearCacheStore(options.PartitionCount, options.NearCache.MaxEntries, options.NearCache.MaxBytes, TimeProvider);
@@ -172,42 +173,53 @@ public sealed partial class GridCache : IGridCache, IGridAnalytics, IDisposable,
     /// Sends one operation; the task completes with its result. Not async itself, so the hot path costs no state
     /// machine beyond the caller's.
     /// </summary>
-    private Task<GridResult> ExecuteAsync(GridOp op, CancellationToken cancellationToken)
+    private Task<GridResult> ExecuteAsync(GridOp op, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var task = _connected ? Submit(op) : ConnectThenSubmitAsync(op, cancellationToken);
+        var task = _connected ? Submit(op, timeout) : ConnectThenSubmitAsync(op, timeout, cancellationToken);
         return cancellationToken.CanBeCanceled ? task.WaitAsync(cancellationToken) : task;
     }
 
-    private async Task<GridResult> ConnectThenSubmitAsync(GridOp op, CancellationToken cancellationToken)
+    private async Task<GridResult> ConnectThenSubmitAsync(GridOp op, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        return await Submit(op).ConfigureAwait(false);
+        return await Submit(op, timeout).ConfigureAwait(false);
     }
 
-    private Task<GridResult> Submit(GridOp op)
+    private Task<GridResult> Submit(GridOp op, TimeSpan? timeout)
     {
         int partition = PartitionHasher.GetPartition(op.Key, _options.PartitionCount);
         if (!_options.Batching)
         {
-            return ExecuteDirectAsync(op, partition);
+            return ExecuteDirectAsync(op, partition, timeout ?? _options.OperationTimeout);
         }
 
-        return Enqueue(op, partition).Task;
+        return Enqueue(op, partition, timeout).Task;
     }
 
-    /// <summary>Queues one op on its silo's channel (batching on).</summary>
-    private PendingOp Enqueue(GridOp op, int partition)
+    /// <summary>The deadline (<see cref="Environment.TickCount64"/> ms) of an operation starting now.</summary>
+    private long DeadlineAfter(TimeSpan? timeout) =>
+        Environment.TickCount64 + (long)(timeout ?? _options.OperationTimeout).TotalMilliseconds;
+
+    /// <summary>Queues one op on its silo's channel (batching on); with no silo known yet it waits for one within its deadline.</summary>
+    private PendingOp Enqueue(GridOp op, int partition, TimeSpan? timeout = null)
     {
-        var pending = new PendingOp(op, partition, OperationMetrics);
-        var channel = ChannelFor(partition);
-        pending.Channel = channel;
-        channel.Enqueue(pending);
+        var pending = new PendingOp(op, partition, DeadlineAfter(timeout), OperationMetrics, _requests);
+        if (ChannelFor(partition) is { } channel)
+        {
+            pending.Channel = channel;
+            channel.Enqueue(pending);
+        }
+        else
+        {
+            _router.SendWhenRouted(pending);
+        }
+
         return pending;
     }
 
     /// <summary>Sends many operations (grouped per silo) and waits for all results, in order.</summary>
-    private async ValueTask<GridResult[]> ExecuteManyAsync(GridOp[] ops, CancellationToken cancellationToken)
+    private async ValueTask<GridResult[]> ExecuteManyAsync(GridOp[] ops, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (!_connected)
@@ -218,7 +230,7 @@ public sealed partial class GridCache : IGridCache, IGridAnalytics, IDisposable,
         var tasks = new Task<GridResult>[ops.Length];
         if (_options.Batching)
         {
-            var pending = EnqueueMany(ops);
+            var pending = EnqueueMany(ops, timeout);
             for (int i = 0; i < ops.Length; i++)
             {
                 tasks[i] = pending[i].Task;
@@ -228,7 +240,7 @@ public sealed partial class GridCache : IGridCache, IGridAnalytics, IDisposable,
         {
             for (int i = 0; i < ops.Length; i++)
             {
-                tasks[i] = ExecuteDirectAsync(ops[i], PartitionHasher.GetPartition(ops[i].Key, _options.PartitionCount));
+                tasks[i] = ExecuteDirectAsync(ops[i], PartitionHasher.GetPartition(ops[i].Key, _options.PartitionCount), timeout ?? _options.OperationTimeout);
             }
         }
 
@@ -239,17 +251,39 @@ public sealed partial class GridCache : IGridCache, IGridAnalytics, IDisposable,
     }
 
     /// <summary>Queues ops on their silos' channels, all of one silo at once (so they leave in as few batches as possible).</summary>
-    private PendingOp[] EnqueueMany(GridOp[] ops)
+    private PendingOp[] EnqueueMany(GridOp[] ops, TimeSpan? timeout = null)
     {
         var all = new PendingOp[ops.Length];
         var perSilo = new Dictionary<SiloChannel, List<PendingOp>>();
+        long deadline = DeadlineAfter(timeout);
+        List<PendingOp>? unrouted = null;
         for (int i = 0; i < ops.Length; i++)
         {
             int partition = PartitionHasher.GetPartition(ops[i].Key, _options.PartitionCount);
-            var pending = new PendingOp(ops[i], partition, OperationMetrics);
-            var channel = ChannelFor(partition);
-            pending.Channel = channel;
+            PendingOp pending;
+            try
+            {
+                pending = new PendingOp(ops[i], partition, deadline, OperationMetrics, _requests);
+            }
+            catch (GridBusyException busy)
+            {
+                // Too many writes outstanding: none of this call's ops leave (those numbered already complete as failed).
+                for (int j = 0; j < i; j++)
+                {
+                    all[j].Fail(busy);
+                }
+
+                throw;
+            }
+
             all[i] = pending;
+            if (ChannelFor(partition) is not { } channel)
+            {
+                (unrouted ??= []).Add(pending);
+                continue;
+            }
+
+            pending.Channel = channel;
             ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(perSilo, channel, out _);
             (list ??= []).Add(pending);
         }
@@ -259,27 +293,43 @@ public sealed partial class GridCache : IGridCache, IGridAnalytics, IDisposable,
             channel.EnqueueRange(pending);
         }
 
+        if (unrouted is not null)
+        {
+            foreach (var pending in unrouted)
+            {
+                _router.SendWhenRouted(pending);
+            }
+        }
+
         return all;
     }
 
-    private SiloChannel ChannelFor(int partition)
+    /// <summary>The channel of the silo believed to hold <paramref name="partition"/>, or null while no silo is known.</summary>
+    private SiloChannel? ChannelFor(int partition)
     {
         var byPartition = _router.Table.ByPartition;
         if (byPartition.Length == 0)
         {
             _router.TriggerRefresh();
-            throw new GridUnavailableException("No active silo is known; the client is refreshing the cluster membership.");
+            return null;
         }
 
         return byPartition[partition];
     }
 
-    private async Task<GridResult> ExecuteDirectAsync(GridOp op, int partition)
+    /// <summary>The unbatched path (<see cref="GridClientOptions.Batching"/> off): one partition grain call, bounded by the deadline.</summary>
+    private async Task<GridResult> ExecuteDirectAsync(GridOp op, int partition, TimeSpan timeout)
     {
         long started = ClientOperationMetrics.Start();
+        bool identified = !CallFailures.IsReadOnly(op.Code);
+        if (identified)
+        {
+            op.RequestId = _requests.Next();
+        }
+
         try
         {
-            var answer = await _client.GetGrain<IPartitionGrain>(partition).Execute(OpFrame.Encode([op])).ConfigureAwait(false);
+            var answer = await _client.GetGrain<IPartitionGrain>(partition).Execute(OpFrame.Encode([op], origin: _requests.Origin)).WaitAsync(timeout).ConfigureAwait(false);
             var result = ResultFrame.Decode(answer.ResultFrame)[0];
             OperationMetrics.Completed(op.Code, ClientOperationMetrics.IsOk(result.Status), started);
             return result;
@@ -287,12 +337,20 @@ public sealed partial class GridCache : IGridCache, IGridAnalytics, IDisposable,
         catch (Exception ex) when (ex is not (GridException or ArgumentException))
         {
             OperationMetrics.Completed(op.Code, ok: false, started);
-            if (ex is GridException)
+            if (ex is TimeoutException)
             {
-                throw;
+                throw new GridTimeoutException($"The grid operation ({op.Code}) did not complete within {timeout} (GridClientOptions.OperationTimeout or the call's own). " +
+                    (CallFailures.IsReadOnly(op.Code) ? "Nothing was changed." : "The write may or may not have been applied."), ex);
             }
 
             throw new GridUnavailableException($"The call to partition {partition} failed: {ex.Message}", ex);
+        }
+        finally
+        {
+            if (identified)
+            {
+                _requests.Completed(op.RequestId);
+            }
         }
     }
 

@@ -26,14 +26,42 @@ public sealed class GridClientOptions
     /// <summary>Batch calls in flight per silo before new operations queue for the next batch. Default 2.</summary>
     public int MaxBatchesInFlight { get; set; } = 2;
 
-    /// <summary>How often the client re-reads cluster membership to route partitions. Default 10 s.</summary>
-    public TimeSpan RoutingRefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// How often the client re-reads cluster membership to route partitions (it also does after any failed call). Default
+    /// 2 s: a silo that dies is noticed within this after membership declares it dead.
+    /// </summary>
+    public TimeSpan RoutingRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long the first connection is retried (with exponential backoff) before start-up fails. Default 30 s.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long an operation waits for the grid's answer. Default 30 s.</summary>
-    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// Every operation's deadline: it ends with its result, or with a <see cref="GridTimeoutException"/> once this has
+    /// passed, whatever happens to silos meanwhile (failed attempts are sent again within it where that is safe). Default
+    /// 10 s, longer than the cluster's failure detection, so a silo that dies costs callers a delay, not an error. A call
+    /// can shorten it with its <see cref="CancellationToken"/> or its options' <c>Timeout</c>.
+    /// </summary>
+    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long one batch call to a silo may be out before the client stops waiting for it and sends its operations again
+    /// (reads, and writes, which silos deduplicate by request id, so nothing runs twice). Bounds each of the
+    /// <see cref="MaxBatchesInFlight"/> slots, so one lost call cannot hold every key of a silo. Default 2 s.
+    /// </summary>
+    public TimeSpan BatchTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// When callers block on grid tasks from thread-pool threads (sync-over-async) and starve the pool, raise the pool's
+    /// minimum worker threads so their operations can complete instead of waiting for the pool's slow thread injection
+    /// (a warning is logged each time). Default true; turn it off if the application manages the thread pool itself.
+    /// </summary>
+    public bool ThreadPoolStarvationGuard { get; set; } = true;
+
+    /// <summary>The batch timeout in use: <see cref="BatchTimeout"/>, at most <see cref="OperationTimeout"/>.</summary>
+    internal TimeSpan EffectiveBatchTimeout => BatchTimeout < OperationTimeout ? BatchTimeout : OperationTimeout;
+
+    /// <summary>Bound of one membership read for routing (a frozen silo must not stall the refresh).</summary>
+    internal TimeSpan RoutingRefreshTimeout => OperationTimeout < TimeSpan.FromSeconds(2) ? OperationTimeout : TimeSpan.FromSeconds(2);
 
     /// <summary>The local near cache (L1) in front of the grid; on by default (it needs <see cref="Batching"/>).</summary>
     public NearCacheOptions NearCache { get; set; } = new();
@@ -67,7 +95,8 @@ public sealed class GridClientOptions
 
         CheckPositive(RoutingRefreshInterval, nameof(RoutingRefreshInterval));
         CheckPositive(ConnectTimeout, nameof(ConnectTimeout));
-        CheckPositive(ResponseTimeout, nameof(ResponseTimeout));
+        CheckPositive(OperationTimeout, nameof(OperationTimeout));
+        CheckPositive(BatchTimeout, nameof(BatchTimeout));
         ArgumentNullException.ThrowIfNull(Limits, nameof(Limits));
         Limits.Validate();
         ArgumentNullException.ThrowIfNull(NearCache, nameof(NearCache));

@@ -28,6 +28,9 @@ public sealed record GridEntryOptions
     /// </summary>
     public IReadOnlyList<string>? InvalidateTags { get; init; }
 
+    /// <summary>This write's deadline instead of <see cref="GridClientOptions.OperationTimeout"/> (positive).</summary>
+    public TimeSpan? Timeout { get; init; }
+
     /// <summary>Options with a time to live.</summary>
     public static GridEntryOptions WithTimeToLive(TimeSpan timeToLive) => new() { TimeToLive = timeToLive };
 

@@ -32,4 +32,10 @@ internal sealed class GridOp
 
     /// <summary>Tags a Set attaches to the entry.</summary>
     public string[]? Tags { get; set; }
+
+    /// <summary>
+    /// A write's number among its client's requests (0: none). Sent again after a failure, the same number lets the
+    /// partition answer what it answered the first time instead of applying the write twice.
+    /// </summary>
+    public long RequestId { get; set; }
 }

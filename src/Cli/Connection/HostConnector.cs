@@ -93,7 +93,9 @@ internal sealed class HostConnector(TextWriter log) : IAsyncDisposable
         to.MaxBatchesInFlight = from.MaxBatchesInFlight;
         to.RoutingRefreshInterval = from.RoutingRefreshInterval;
         to.ConnectTimeout = from.ConnectTimeout;
-        to.ResponseTimeout = from.ResponseTimeout;
+        to.OperationTimeout = from.OperationTimeout;
+        to.BatchTimeout = from.BatchTimeout;
+        to.ThreadPoolStarvationGuard = from.ThreadPoolStarvationGuard;
         to.Limits = from.Limits;
         to.NearCache = from.NearCache;
         to.Tls = from.Tls;

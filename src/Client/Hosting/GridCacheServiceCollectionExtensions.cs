@@ -92,7 +92,7 @@ public static class GridCacheServiceCollectionExtensions
                 o.ClusterId = clustering.ClusterId;
                 o.ServiceId = clustering.ServiceId;
             });
-            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.OperationTimeout);
             client.Services.AddSingleton<ConnectionLossObserver>();
             client.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<ConnectionLossObserver>());
             client.Services.AddSingleton<IClientConnectionRetryFilter>(sp =>

@@ -12,6 +12,9 @@ public sealed record GridReadOptions
     /// <summary>How long the near cache keeps the value read (still never longer than the grid entry lives, nor than <see cref="NearCacheOptions.MaxStaleness"/>).</summary>
     public TimeSpan? NearCacheTimeToLive { get; init; }
 
+    /// <summary>This read's deadline instead of <see cref="GridClientOptions.OperationTimeout"/> (positive).</summary>
+    public TimeSpan? Timeout { get; init; }
+
     /// <summary>Options keeping the value in the near cache for <paramref name="timeToLive"/>.</summary>
     public static GridReadOptions WithNearCacheTimeToLive(TimeSpan timeToLive) => new() { NearCacheTimeToLive = timeToLive };
 }

@@ -6,39 +6,71 @@ using Orleans.Runtime;
 namespace Grid.Client.Routing;
 
 /// <summary>
-/// Keeps the client's partition → silo map: the rendezvous hash over the active silos (the function the silos place
-/// partitions by), corrected by the silos' "this partition lives elsewhere" answers, and re-read periodically and
-/// after a failed call.
+/// Keeps the client's partition → silo map and gets every operation to an answer within its deadline.
+/// <para>
+/// The map is the rendezvous hash over the active silos (the function the silos place partitions by), corrected by the
+/// silos' "this partition lives elsewhere" answers, re-read every <see cref="GridClientOptions.RoutingRefreshInterval"/>
+/// and after failures (each read bounded, so a frozen silo cannot stall it).
+/// </para>
+/// <para>
+/// Retry rule: an operation goes again, to wherever its partition lives by then, when its failure proves it did not run
+/// (the silo answered <c>NotHere</c>, or Orleans refused the call before delivering it), when it only reads, or when it
+/// is a write the silos deduplicate; backing off from 10 ms to 500 ms, never past its deadline, after which it fails with
+/// <see cref="GridTimeoutException"/>. A batch call out longer than the batch timeout is abandoned and its operations
+/// resent; when a silo dies, every call still out after a short grace is abandoned too (it may have travelled through
+/// the dead silo's gateway, which would leave it waiting for Orleans' response timeout).
+/// </para>
 /// </summary>
 internal sealed partial class PartitionRouter : IBatchListener, IDisposable
 {
+    /// <summary>How long calls still out when a silo is declared dead may take to come back before they are abandoned.</summary>
+    internal static readonly TimeSpan AbandonGrace = TimeSpan.FromSeconds(1);
+
+    /// <summary>The same for a silo seen shutting down before it left: it answers what it accepted, so its answers are worth a longer wait.</summary>
+    internal static readonly TimeSpan GracefulAbandonGrace = TimeSpan.FromSeconds(5);
+
     private readonly IClusterClient _client;
     private readonly GridClientOptions _options;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
+    private readonly List<SiloChannel> _leaving = [];
+    private readonly HashSet<SiloAddress> _known = [];
     private RoutingTable _table = RoutingTable.Empty;
-    private ITimer? _timer;
+    private ITimer? _refreshTimer;
+    private object? _watch;
     private int _refreshing;
+    private volatile bool _disposed;
 
-    public PartitionRouter(IClusterClient client, GridClientOptions options, ILogger logger)
+    public PartitionRouter(IClusterClient client, GridClientOptions options, ILogger logger, RequestSequencer? requests = null)
     {
+        Requests = requests;
         _client = client;
         _options = options;
         _logger = logger;
+        BatchTimeout = options.EffectiveBatchTimeout;
     }
 
     public RoutingTable Table => Volatile.Read(ref _table);
 
+    /// <summary>Numbers this client's writes (null: writes carry no request id).</summary>
+    public RequestSequencer? Requests { get; }
+
     /// <summary>The cluster's MaxKeysPerCall once connected (batches are cut to it).</summary>
     public int MaxOpsPerCall { get; set; } = int.MaxValue;
+
+    /// <summary>How long one batch call may be out before it is abandoned and its operations sent again.</summary>
+    public TimeSpan BatchTimeout { get; set; }
 
     /// <summary>Called after the set of silos changed (outside the router's lock).</summary>
     public Action<RoutingTable>? SilosChanged { get; set; }
 
-    /// <summary>Reads the active silos and rebuilds the map if they changed; gives up on calls out to silos declared dead.</summary>
+    /// <summary>Called when silos that were known are declared dead (outside the router's lock).</summary>
+    public Action<IReadOnlyList<SiloAddress>>? SilosDied { get; set; }
+
+    /// <summary>Reads the membership (bounded) and rebuilds the map if the active silos changed; handles silos that left or died.</summary>
     public async Task RefreshAsync()
     {
-        var hosts = await _client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: false).ConfigureAwait(false);
+        var hosts = await _client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: false).WaitAsync(_options.RoutingRefreshTimeout).ConfigureAwait(false);
         var active = new List<SiloAddress>(hosts.Count);
         foreach (var (silo, status) in hosts)
         {
@@ -50,19 +82,24 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
 
         var previous = Table.Silos;
         Apply(active);
-        AbandonDead(previous, hosts);
+        HandleDeparted(previous, hosts);
     }
 
-    /// <summary>Starts the periodic refresh.</summary>
+    /// <summary>Starts the periodic refresh and the deadline checks (on the <see cref="ClientWatchdog"/>'s thread, which a starved thread pool cannot delay).</summary>
     public void Start()
     {
-        _timer ??= TimeProvider.System.CreateTimer(_ => TriggerRefresh(), null, _options.RoutingRefreshInterval, _options.RoutingRefreshInterval);
+        _refreshTimer ??= TimeProvider.System.CreateTimer(_ => TriggerRefresh(), null, _options.RoutingRefreshInterval, _options.RoutingRefreshInterval);
+        _watch ??= ClientWatchdog.Watch(CheckDeadlines, _logger, _options.ThreadPoolStarvationGuard);
     }
 
     public void Dispose()
     {
         _disposed = true;
-        _timer?.Dispose();
+        _refreshTimer?.Dispose();
+        if (Interlocked.Exchange(ref _watch, null) is { } watch)
+        {
+            ClientWatchdog.Unwatch(watch);
+        }
     }
 
     internal void Apply(ICollection<SiloAddress> activeSilos)
@@ -70,6 +107,7 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
         var silos = new List<SiloAddress>(activeSilos);
         silos.Sort((a, b) => string.CompareOrdinal(a.ToParsableString(), b.ToParsableString()));
         RoutingTable changed;
+        List<SiloChannel>? retired = null;
         lock (_gate)
         {
             var old = _table;
@@ -84,6 +122,7 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
             {
                 channels[i] = Find(old.Silos, silos[i]) ?? CreateChannel(silos[i]);
                 seeds[i] = PartitionOwnership.SiloSeed(silos[i].ToParsableString());
+                _known.Add(silos[i]);
             }
 
             var byPartition = channels.Length == 0 ? [] : new SiloChannel[_options.PartitionCount];
@@ -92,9 +131,26 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
                 byPartition[p] = channels[PartitionOwnership.Owner(seeds, p)];
             }
 
+            foreach (var channel in old.Silos)
+            {
+                if (Find(channels, channel.Silo) is null)
+                {
+                    (retired ??= []).Add(channel);
+                }
+            }
+
             changed = new RoutingTable(channels, byPartition);
             Volatile.Write(ref _table, changed);
             LogRoutingChanged(_logger, channels.Length);
+        }
+
+        if (retired is not null)
+        {
+            // What was queued for silos that left (never sent) goes to the partitions' new homes now.
+            foreach (var channel in retired)
+            {
+                channel.Retire();
+            }
         }
 
         SilosChanged?.Invoke(changed);
@@ -133,17 +189,95 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
         }
     }
 
-    public Exception OnBatchFailed(SiloChannel channel, Exception error)
+    public void OnBatchFailed(SiloChannel channel, Exception error)
     {
         LogBatchFailed(_logger, error, channel.Silo);
         TriggerRefresh();
-        return error as GridException ?? new GridUnavailableException($"The call to silo {channel.Silo} failed: {error.Message}", error);
+    }
+
+    public void Resend(PendingOp op, bool notRun, Exception reason)
+    {
+        if (_disposed)
+        {
+            op.Fail(new GridUnavailableException("The Grid client was disposed before the operation completed.", reason));
+            return;
+        }
+
+        if (!notRun && !CanRunAgain(op))
+        {
+            op.Fail(reason as GridException ?? new GridUnavailableException($"The call failed: {reason.Message}. The write may or may not have been applied.", reason));
+            return;
+        }
+
+        if (op.IsExpired(Environment.TickCount64))
+        {
+            op.Fail(Timeouts.Expired(op, $"its last attempt failed: {reason.Message}", reason));
+            return;
+        }
+
+        op.Retries++;
+        TriggerRefresh();
+        _ = ResendAsync(op, reason);
+    }
+
+    /// <summary>Sends an operation created while no silo was known, once one is (or fails it at its deadline).</summary>
+    public void SendWhenRouted(PendingOp op) => _ = ResendAsync(op, NoSiloError);
+
+    /// <summary>
+    /// Whether an operation may be sent again after a failure that does not prove it did not run: reads, and writes the
+    /// silos deduplicate by request id, as long as the silos still remember them (<see cref="MaxResendAge"/>).
+    /// </summary>
+    private static bool CanRunAgain(PendingOp op) =>
+        CallFailures.IsReadOnly(op.Op.Code) || (op.IsIdentified && Environment.TickCount64 - op.CreatedAt < (long)MaxResendAge.TotalMilliseconds);
+
+    /// <summary>
+    /// How long after its creation a write may still be sent again: well within the time partitions keep answers of a
+    /// client that went quiet (two minutes), so a repeat is always recognised.
+    /// </summary>
+    internal static readonly TimeSpan MaxResendAge = TimeSpan.FromSeconds(60);
+
+    private async Task ResendAsync(PendingOp op, Exception reason)
+    {
+        while (true)
+        {
+            long left = op.Deadline - Environment.TickCount64;
+            if (left > 0)
+            {
+                await Task.Delay((int)Math.Min(left, Math.Min(500, 10 << Math.Min(op.Retries, 6)))).ConfigureAwait(false);
+            }
+
+            if (_disposed)
+            {
+                op.Fail(new GridUnavailableException("The Grid client was disposed before the operation completed.", reason));
+                return;
+            }
+
+            if (op.IsExpired(Environment.TickCount64))
+            {
+                op.Fail(Timeouts.Expired(op, $"its last attempt failed: {reason.Message}", reason));
+                return;
+            }
+
+            var byPartition = Table.ByPartition;
+            if (byPartition.Length > 0)
+            {
+                LogRetry(_logger, op.Partition, op.Retries);
+                var channel = byPartition[op.Partition];
+                op.Channel = channel;
+                channel.Enqueue(op);
+                return;
+            }
+
+            reason = NoSiloError;
+            op.Retries++;
+            TriggerRefresh();
+        }
     }
 
     /// <summary>Refreshes in the background unless a refresh is already under way.</summary>
     public void TriggerRefresh()
     {
-        if (Interlocked.Exchange(ref _refreshing, 1) == 0)
+        if (!_disposed && Interlocked.Exchange(ref _refreshing, 1) == 0)
         {
             _ = RefreshInBackgroundAsync();
         }
@@ -166,10 +300,121 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
         }
     }
 
+    private void CheckDeadlines()
+    {
+        long now = Environment.TickCount64;
+        long batchTimeout = (long)BatchTimeout.TotalMilliseconds;
+        foreach (var channel in Table.Silos)
+        {
+            channel.CheckDeadlines(now, batchTimeout);
+        }
+
+        SiloChannel[] leaving;
+        lock (_leaving)
+        {
+            leaving = [.. _leaving];
+        }
+
+        foreach (var channel in leaving)
+        {
+            channel.CheckDeadlines(now, batchTimeout);
+        }
+    }
+
+    /// <summary>
+    /// Silos that left the table keep their calls until membership declares them dead (a silo stopping gracefully
+    /// still answers what it accepted). A silo declared dead will never answer: after a grace, every call still out to
+    /// it is abandoned, and so is every call still out to any silo, since it may have travelled through the dead
+    /// silo's gateway.
+    /// </summary>
+    private void HandleDeparted(SiloChannel[] previous, Dictionary<SiloAddress, SiloStatus> hosts)
+    {
+        var current = Table.Silos;
+        List<SiloAddress>? died = null;
+        List<SiloChannel>? deadChannels = null;
+        bool graceful = false;
+        lock (_leaving)
+        {
+            foreach (var channel in previous)
+            {
+                if (Find(current, channel.Silo) is null && !_leaving.Contains(channel))
+                {
+                    _leaving.Add(channel);
+                }
+            }
+
+            for (int i = _leaving.Count - 1; i >= 0; i--)
+            {
+                var channel = _leaving[i];
+                bool dead = !hosts.TryGetValue(channel.Silo, out var status) || status == SiloStatus.Dead;
+                if (status is SiloStatus.ShuttingDown or SiloStatus.Stopping)
+                {
+                    channel.LeftGracefully = true;
+                }
+
+                if (dead)
+                {
+                    graceful |= channel.LeftGracefully;
+                    (deadChannels ??= []).Add(channel);
+                    _leaving.RemoveAt(i);
+                }
+            }
+
+            lock (_gate)
+            {
+                foreach (var silo in _known)
+                {
+                    if (!hosts.TryGetValue(silo, out var status) || status == SiloStatus.Dead)
+                    {
+                        (died ??= []).Add(silo);
+                    }
+                }
+
+                if (died is not null)
+                {
+                    foreach (var silo in died)
+                    {
+                        _known.Remove(silo);
+                    }
+                }
+            }
+        }
+
+        if (died is null && deadChannels is null)
+        {
+            return;
+        }
+
+        long observedAt = Environment.TickCount64;
+        var grace = graceful && died is null ? GracefulAbandonGrace : AbandonGrace;
+        var channels = new List<SiloChannel>(current);
+        if (deadChannels is not null)
+        {
+            channels.AddRange(deadChannels);
+        }
+
+        LogSilosDied(_logger, died is null ? "" : string.Join(", ", died));
+        _ = AbandonAfterGraceAsync(channels, observedAt, grace);
+        if (died is not null)
+        {
+            SilosDied?.Invoke(died);
+        }
+    }
+
+    private static async Task AbandonAfterGraceAsync(List<SiloChannel> channels, long sentBefore, TimeSpan grace)
+    {
+        await Task.Delay(grace).ConfigureAwait(false);
+        var reason = new GridUnavailableException("A silo died while the call was out; the call was abandoned and its operations sent again.");
+        foreach (var channel in channels)
+        {
+            channel.AbandonSentBefore(sentBefore, reason);
+        }
+    }
+
     private SiloChannel CreateChannel(SiloAddress silo)
     {
         var entry = _client.GetGrain<ISiloEntryGrain>(silo.ToParsableString() + "#0");
-        return new SiloChannel(silo, entry, this, _options.MaxBatchSize, _options.MaxBatchesInFlight);
+        return new SiloChannel(silo, entry, this, _options.MaxBatchSize, _options.MaxBatchesInFlight, Requests);
     }
 
     private static SiloChannel? Find(SiloChannel[] channels, SiloAddress silo)
@@ -203,12 +448,20 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
         return true;
     }
 
+    private static readonly GridUnavailableException NoSiloError = new("No active silo is known; the client is re-reading the cluster membership.");
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Grid routing now spans {SiloCount} silo(s)")]
     private static partial void LogRoutingChanged(ILogger logger, int siloCount);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Grid batch call to silo {Silo} failed")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Grid batch call to silo {Silo} failed; its operations are sent again where that is safe")]
     private static partial void LogBatchFailed(ILogger logger, Exception error, SiloAddress silo);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refreshing the Grid routing table failed; retrying on the next tick")]
     private static partial void LogRefreshFailed(ILogger logger, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Grid silo(s) left the cluster ({Silos}): calls still out are abandoned after a grace and sent again")]
+    private static partial void LogSilosDied(ILogger logger, string silos);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Grid op of partition {Partition} sent again (retry {Retry})")]
+    private static partial void LogRetry(ILogger logger, int partition, int retry);
 }

@@ -3,33 +3,73 @@ using Grid.Protocol;
 
 namespace Grid.Client.Routing;
 
-/// <summary>An operation waiting in a silo channel for its batch, and the caller's completion.</summary>
-internal sealed class PendingOp(GridOp op, int partition, ClientOperationMetrics? metrics = null) : TaskCompletionSource<GridResult>(TaskCreationOptions.None)
+/// <summary>
+/// An operation on its way to the grid, and its caller's completion. The caller's continuation never runs on the
+/// client's send/receive path (<see cref="TaskCreationOptions.RunContinuationsAsynchronously"/>): a caller that blocks
+/// after awaiting the grid (sync-over-async) only blocks its own thread, never a batch. Completing an operation nobody
+/// awaits yet costs no thread hop.
+/// </summary>
+internal sealed class PendingOp : TaskCompletionSource<GridResult>
 {
-    private readonly long _startTimestamp = metrics is null ? 0 : ClientOperationMetrics.Start();
+    private readonly ClientOperationMetrics? _metrics;
+    private readonly RequestSequencer? _requests;
+    private readonly long _startTimestamp;
 
-    public GridOp Op { get; } = op;
+    /// <summary>
+    /// Creates the op. A write gets a request id from <paramref name="requests"/> (when given), so it may be sent again
+    /// after any failure: the partition answers a repeat from memory instead of applying it twice.
+    /// </summary>
+    public PendingOp(GridOp op, int partition, long deadline, ClientOperationMetrics? metrics = null, RequestSequencer? requests = null)
+        : base(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        Op = op;
+        Partition = partition;
+        Deadline = deadline;
+        CreatedAt = Environment.TickCount64;
+        _metrics = metrics;
+        _startTimestamp = metrics is null ? 0 : ClientOperationMetrics.Start();
+        if (requests is not null && !CallFailures.IsReadOnly(op.Code))
+        {
+            op.RequestId = requests.Next();
+            _requests = requests;
+        }
+    }
 
-    public int Partition { get; } = partition;
+    /// <summary>When the op was created (<see cref="Environment.TickCount64"/> ms).</summary>
+    public long CreatedAt { get; }
 
-    /// <summary>The silo channel the op was queued on (null on the direct, unbatched path).</summary>
+    /// <summary>True for a write the silos deduplicate by request id (safe to send again after any failure).</summary>
+    public bool IsIdentified => _requests is not null;
+
+    public GridOp Op { get; }
+
+    public int Partition { get; }
+
+    /// <summary>The silo channel the op was last queued on (null on the direct, unbatched path).</summary>
     public SiloChannel? Channel { get; set; }
-    /// <summary>When the op was first sent (<see cref="Environment.TickCount64"/>), to bound its retries.</summary>
-    public long StartedAt { get; } = Environment.TickCount64;
 
-    /// <summary>How many times the op was sent again after a failure that proved it had not run.</summary>
+    /// <summary>When the operation must have ended (<see cref="Environment.TickCount64"/> ms): answered, or failed with a timeout.</summary>
+    public long Deadline { get; }
+
+    /// <summary>How many times the op was sent again.</summary>
     public int Retries { get; set; }
 
     /// <summary>About how many bytes the op takes in a request frame.</summary>
     public int EstimatedBytes => 8 + Op.Key.Length + (Op.Value?.Length ?? 0);
 
-    /// <summary>Hands the caller its result, counted in the client's metrics first (the caller's continuation runs inline).</summary>
+    /// <summary>True once the deadline has passed at <paramref name="now"/>.</summary>
+    public bool IsExpired(long now) => now >= Deadline;
+
+    /// <summary>Hands the caller its result, counted in the client's metrics first.</summary>
     public void Complete(GridResult result)
     {
         if (!Task.IsCompleted)
         {
-            metrics?.Completed(Op.Code, ClientOperationMetrics.IsOk(result.Status), _startTimestamp);
-            TrySetResult(result);
+            _metrics?.Completed(Op.Code, ClientOperationMetrics.IsOk(result.Status), _startTimestamp);
+            if (TrySetResult(result))
+            {
+                _requests?.Completed(Op.RequestId);
+            }
         }
     }
 
@@ -38,8 +78,11 @@ internal sealed class PendingOp(GridOp op, int partition, ClientOperationMetrics
     {
         if (!Task.IsCompleted)
         {
-            metrics?.Completed(Op.Code, ok: false, _startTimestamp);
-            TrySetException(error);
+            _metrics?.Completed(Op.Code, ok: false, _startTimestamp);
+            if (TrySetException(error))
+            {
+                _requests?.Completed(Op.RequestId);
+            }
         }
     }
 }

@@ -7,18 +7,26 @@ namespace Grid.Client.Routing;
 /// <summary>
 /// Natural batching toward one silo: an operation goes out at once when fewer than <c>maxInFlight</c> batch calls are
 /// under way; otherwise it queues, and when a call returns everything queued leaves together as the next call. No
-/// timers, so a lone operation never waits and a busy client sends few, full messages.
+/// timers on the hot path, so a lone operation never waits and a busy client sends few, full messages.
+/// <para>
+/// Every batch slot has its own bound: a call that takes longer than the router's batch timeout, or that may have
+/// travelled through a silo that died, is abandoned (<see cref="AbandonSentBefore"/>): its slot is free for the next
+/// batch at once, and its operations go again through the router (reads and writes with a request id are safe to run
+/// again; the silos deduplicate writes). Queued operations whose deadline passed fail with
+/// <see cref="GridTimeoutException"/> and are never sent.
+/// </para>
 /// </summary>
 internal sealed class SiloChannel
 {
     private readonly Lock _gate = new();
     private readonly Queue<PendingOp> _queue = new();
+    private readonly List<InFlightBatch> _inFlight;
     private readonly ISiloEntryGrain _entry;
     private readonly IBatchListener _listener;
     private readonly int _maxBatch;
     private readonly int _maxInFlight;
-    private readonly CancellationTokenSource _abandoned = new();
-    private int _inFlight;
+    private readonly RequestSequencer? _requests;
+    private bool _retired;
 
     // Running estimate of result bytes per op (values read), to size batches before the answers are known.
     private int _responseBytesPerOp = 16;
@@ -26,13 +34,15 @@ internal sealed class SiloChannel
     /// <summary>Target size of one batch's request plus response frames (under the 85,000-byte large object threshold).</summary>
     internal const int MaxBatchBytes = 60 * 1024;
 
-    public SiloChannel(SiloAddress silo, ISiloEntryGrain entry, IBatchListener listener, int maxBatch, int maxInFlight)
+    public SiloChannel(SiloAddress silo, ISiloEntryGrain entry, IBatchListener listener, int maxBatch, int maxInFlight, RequestSequencer? requests = null)
     {
+        _requests = requests;
         Silo = silo;
         _entry = entry;
         _listener = listener;
         _maxBatch = maxBatch;
         _maxInFlight = maxInFlight;
+        _inFlight = new List<InFlightBatch>(maxInFlight);
     }
 
     public SiloAddress Silo { get; }
@@ -45,32 +55,43 @@ internal sealed class SiloChannel
     /// <summary>The epoch of the silo's near-cache hub when this client subscribed.</summary>
     public long NearCacheEpoch { get; set; }
 
-    /// <summary>How long calls still out to a silo declared dead may take to come back before they are abandoned.</summary>
-    internal static readonly TimeSpan AbandonGrace = TimeSpan.FromSeconds(1);
-
-    /// <summary>
-    /// The same for a silo seen shutting down before it died: it answered what it accepted, so a late answer is still in
-    /// transit (a busy client may not have read it yet) and is worth a longer wait than a crashed silo's.
-    /// </summary>
-    internal static readonly TimeSpan GracefulAbandonGrace = TimeSpan.FromSeconds(5);
-
-    /// <summary>The silo was seen shutting down (not crashing) before it left.</summary>
+    /// <summary>The silo was seen shutting down (not crashing) before it left: it answers what it accepted.</summary>
     public bool LeftGracefully { get; set; }
 
-    /// <summary>
-    /// The silo was declared dead: stop waiting for calls still out to it (Orleans would wait for the response timeout).
-    /// Calls that Orleans rejects or re-routes come back within the grace period; after it, writes still out may or
-    /// may not have run, so they fail, and reads go again elsewhere.
-    /// </summary>
-    public void Abandon() => _abandoned.CancelAfter(LeftGracefully ? GracefulAbandonGrace : AbandonGrace);
+    /// <summary>Batch calls under way.</summary>
+    public int InFlightCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _inFlight.Count;
+            }
+        }
+    }
 
     public void Enqueue(PendingOp op)
     {
-        PendingOp[]? batch;
+        InFlightBatch? batch;
         lock (_gate)
         {
-            _queue.Enqueue(op);
-            batch = StartBatchLocked();
+            if (_retired)
+            {
+                batch = null;
+            }
+            else
+            {
+                _queue.Enqueue(op);
+                batch = StartBatchLocked(Environment.TickCount64);
+                op = null!;
+            }
+        }
+
+        if (op is not null)
+        {
+            // The silo left the routing table meanwhile: the op goes to wherever its partition lives now.
+            _listener.Resend(op, notRun: true, RetiredError);
+            return;
         }
 
         Send(batch);
@@ -78,33 +99,176 @@ internal sealed class SiloChannel
 
     public void EnqueueRange(List<PendingOp> ops)
     {
-        PendingOp[]? batch;
+        InFlightBatch? batch = null;
+        bool retired;
         lock (_gate)
+        {
+            retired = _retired;
+            if (!retired)
+            {
+                foreach (var op in ops)
+                {
+                    _queue.Enqueue(op);
+                }
+
+                batch = StartBatchLocked(Environment.TickCount64);
+            }
+        }
+
+        if (retired)
         {
             foreach (var op in ops)
             {
-                _queue.Enqueue(op);
+                _listener.Resend(op, notRun: true, RetiredError);
             }
 
-            batch = StartBatchLocked();
+            return;
         }
 
         Send(batch);
     }
 
-    /// <summary>A batch to send now when fewer than the maximum are in flight; otherwise the queue waits for a returning call.</summary>
-    private PendingOp[]? StartBatchLocked()
+    /// <summary>
+    /// The silo left the routing table: nothing more is queued here, and what was queued (never sent) goes to the
+    /// partitions' new homes now. Calls under way are left to <see cref="AbandonSentBefore"/>.
+    /// </summary>
+    public void Retire()
     {
-        if (_inFlight >= _maxInFlight)
+        PendingOp[] queued;
+        lock (_gate)
         {
-            return null;
+            _retired = true;
+            queued = _queue.ToArray();
+            _queue.Clear();
         }
 
-        _inFlight++;
-        return DrainLocked();
+        foreach (var op in queued)
+        {
+            _listener.Resend(op, notRun: true, RetiredError);
+        }
     }
 
-    private void Send(PendingOp[]? batch)
+    /// <summary>
+    /// Stops waiting for the calls sent at or before <paramref name="sentBefore"/> (<see cref="Environment.TickCount64"/> ms)
+    /// that are still out: their operations go again through the router, and their slots take the next batches.
+    /// </summary>
+    public void AbandonSentBefore(long sentBefore, Exception reason)
+    {
+        List<InFlightBatch>? abandoned = null;
+        List<InFlightBatch>? next = null;
+        lock (_gate)
+        {
+            for (int i = _inFlight.Count - 1; i >= 0; i--)
+            {
+                var batch = _inFlight[i];
+                if (batch.SentAt <= sentBefore && batch.TryAbandon())
+                {
+                    _inFlight.RemoveAt(i);
+                    (abandoned ??= []).Add(batch);
+                }
+            }
+
+            if (abandoned is not null)
+            {
+                next = StartBatchesLocked(Environment.TickCount64);
+            }
+        }
+
+        if (abandoned is null)
+        {
+            return;
+        }
+
+        foreach (var batch in abandoned)
+        {
+            foreach (var op in batch.Ops)
+            {
+                _listener.Resend(op, notRun: false, reason);
+            }
+        }
+
+        SendAll(next);
+    }
+
+    /// <summary>
+    /// The periodic check: abandons calls out longer than <paramref name="batchTimeout"/> ms, and fails queued operations
+    /// whose deadline passed at <paramref name="now"/> (their slots are stuck; they are never sent).
+    /// </summary>
+    public void CheckDeadlines(long now, long batchTimeout)
+    {
+        bool stuck = false;
+        lock (_gate)
+        {
+            foreach (var batch in _inFlight)
+            {
+                stuck |= now - batch.SentAt >= batchTimeout;
+            }
+
+            if (HasExpiredLocked(now))
+            {
+                int count = _queue.Count;
+                for (int i = 0; i < count; i++)
+                {
+                    var op = _queue.Dequeue();
+                    if (op.IsExpired(now))
+                    {
+                        op.Fail(Timeouts.Expired(op, $"it waited in the client's queue for silo {Silo}, whose batch calls did not come back"));
+                    }
+                    else
+                    {
+                        _queue.Enqueue(op);
+                    }
+                }
+            }
+        }
+
+        if (stuck)
+        {
+            AbandonSentBefore(now - batchTimeout, new GridUnavailableException($"Silo {Silo} did not answer a batch call within {batchTimeout} ms; its operations were sent again."));
+        }
+    }
+
+    private bool HasExpiredLocked(long now)
+    {
+        foreach (var op in _queue)
+        {
+            if (op.IsExpired(now))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A batch to send now when fewer than the maximum are in flight; otherwise the queue waits for a returning call.</summary>
+    private InFlightBatch? StartBatchLocked(long now)
+    {
+        while (_inFlight.Count < _maxInFlight && _queue.Count > 0)
+        {
+            if (DrainLocked(now) is { } ops)
+            {
+                var batch = new InFlightBatch(ops, now);
+                _inFlight.Add(batch);
+                return batch;
+            }
+        }
+
+        return null;
+    }
+
+    private List<InFlightBatch>? StartBatchesLocked(long now)
+    {
+        List<InFlightBatch>? started = null;
+        while (StartBatchLocked(now) is { } batch)
+        {
+            (started ??= []).Add(batch);
+        }
+
+        return started;
+    }
+
+    private void Send(InFlightBatch? batch)
     {
         if (batch is not null)
         {
@@ -112,18 +276,35 @@ internal sealed class SiloChannel
         }
     }
 
+    private void SendAll(List<InFlightBatch>? batches)
+    {
+        if (batches is not null)
+        {
+            foreach (var batch in batches)
+            {
+                _ = RunAsync(batch);
+            }
+        }
+    }
+
     /// <summary>
     /// Takes the next batch: up to <c>maxBatch</c> ops, and no more than about <see cref="MaxBatchBytes"/> of request
     /// plus expected response, so frames stay off the large object heap (a 64-op batch of 4 KiB values would
-    /// otherwise make 256 KiB arrays and gen-2 collections).
+    /// otherwise make 256 KiB arrays and gen-2 collections). Ops whose deadline passed fail instead of leaving; null when
+    /// every op taken had expired.
     /// </summary>
-    private PendingOp[] DrainLocked()
+    private PendingOp[]? DrainLocked(long now)
     {
         int count = 0;
         long bytes = 0;
-        int limit = Math.Min(_queue.Count, Math.Min(_maxBatch, _listener.MaxOpsPerCall));
+        int limit = Math.Min(_maxBatch, _listener.MaxOpsPerCall);
         foreach (var pending in _queue)
         {
+            if (pending.IsExpired(now))
+            {
+                continue;
+            }
+
             bytes += pending.EstimatedBytes + _responseBytesPerOp;
             if (count == limit || (count > 0 && bytes > MaxBatchBytes))
             {
@@ -133,68 +314,44 @@ internal sealed class SiloChannel
             count++;
         }
 
-        var batch = new PendingOp[count];
-        for (int i = 0; i < batch.Length; i++)
+        var batch = count == 0 ? null : new PendingOp[count];
+        int taken = 0;
+        while (taken < count || (_queue.Count > 0 && _queue.Peek().IsExpired(now)))
         {
-            batch[i] = _queue.Dequeue();
+            var pending = _queue.Dequeue();
+            if (pending.IsExpired(now))
+            {
+                pending.Fail(Timeouts.Expired(pending, $"it waited in the client's queue for silo {Silo}"));
+                continue;
+            }
+
+            batch![taken++] = pending;
         }
 
         return batch;
     }
 
-    private async Task RunAsync(PendingOp[] batch)
-    {
-        while (true)
-        {
-            await SendAsync(batch).ConfigureAwait(false);
-            lock (_gate)
-            {
-                if (_queue.Count == 0)
-                {
-                    _inFlight--;
-                    return;
-                }
-
-                batch = DrainLocked();
-            }
-        }
-    }
-
-    private async Task SendAsync(PendingOp[] batch)
+    private async Task RunAsync(InFlightBatch batch)
     {
         SiloBatchResult answer;
         try
         {
-            answer = await _entry.Execute(EncodeBatch(batch)).WaitAsync(_abandoned.Token).ConfigureAwait(false);
+            answer = await _entry.Execute(EncodeBatch(batch.Ops)).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            if (ex is GridBusyException or ArgumentException)
+            if (batch.TryFinish())
             {
-                // Refused by a limit before anything ran: the caller learns it at once (no retry, no rerouting).
-                foreach (var pending in batch)
-                {
-                    pending.TrySetException(ex);
-                }
-
-                return;
+                Failed(batch.Ops, ex);
+                Release(batch);
             }
 
-            if (ex is OperationCanceledException && _abandoned.IsCancellationRequested)
-            {
-                ex = new GridUnavailableException($"Silo {Silo} died while this call was out: a write in it may or may not have been applied.", ex);
-            }
+            return;
+        }
 
-            var error = _listener.OnBatchFailed(this, ex);
-            bool notRun = CallFailures.ProvesNotRun(ex);
-            foreach (var pending in batch)
-            {
-                if (!_listener.TryRetry(pending, notRun))
-                {
-                    pending.Fail(error);
-                }
-            }
-
+        if (!batch.TryFinish())
+        {
+            // Abandoned meanwhile: its operations were sent again; this late answer is not theirs to give.
             return;
         }
 
@@ -204,16 +361,51 @@ internal sealed class SiloChannel
         }
 
         // Moves the estimate a quarter of the way to this batch's figure: quick to follow, not jumpy.
-        int perOp = answer.ResultFrame.Length / batch.Length;
+        int perOp = answer.ResultFrame.Length / batch.Ops.Length;
         Volatile.Write(ref _responseBytesPerOp, _responseBytesPerOp + ((perOp - _responseBytesPerOp) / 4));
-        CompleteBatch(batch, answer.ResultFrame, _listener);
+        CompleteBatch(batch.Ops, answer.ResultFrame, _listener);
+        Release(batch);
+    }
+
+    /// <summary>The batch's slot is free: the next queued operations leave now.</summary>
+    private void Release(InFlightBatch batch)
+    {
+        InFlightBatch? next;
+        lock (_gate)
+        {
+            _inFlight.Remove(batch);
+            next = _queue.Count > 0 ? StartBatchLocked(Environment.TickCount64) : null;
+        }
+
+        Send(next);
+    }
+
+    private void Failed(PendingOp[] batch, Exception error)
+    {
+        if (error is GridBusyException or ArgumentException)
+        {
+            // Refused by a limit before anything ran: the caller learns it at once (no retry, no rerouting).
+            foreach (var pending in batch)
+            {
+                pending.Fail(error);
+            }
+
+            return;
+        }
+
+        _listener.OnBatchFailed(this, error);
+        bool notRun = CallFailures.ProvesNotRun(error);
+        foreach (var pending in batch)
+        {
+            _listener.Resend(pending, notRun, error);
+        }
     }
 
     private byte[] EncodeBatch(PendingOp[] batch)
     {
         int trackingSlot = TrackingSlot;
         using var frame = new FrameBuffer(32 + batch.Length * 64);
-        OpFrame.WriteHeader(frame, batch.Length, trackingSlot);
+        OpFrame.WriteHeader(frame, batch.Length, trackingSlot, _requests?.Origin ?? default);
         foreach (var pending in batch)
         {
             OpFrame.Write(frame, pending.Op);
@@ -223,8 +415,8 @@ internal sealed class SiloChannel
     }
 
     /// <summary>
-    /// Hands each caller its result. Callers' continuations run inline here, so a caller that issues its next
-    /// operation right away queues it for this channel's next batch instead of costing a thread-pool hop per result.
+    /// Hands each caller its result. Callers' continuations run on the thread pool, never here, so a caller that blocks
+    /// on the grid cannot hold this channel's slot.
     /// </summary>
     private static void CompleteBatch(PendingOp[] batch, byte[] resultFrame, IBatchListener listener)
     {
@@ -244,15 +436,20 @@ internal sealed class SiloChannel
         foreach (var pending in batch)
         {
             var result = ResultFrame.Read(ref reader);
-            if (result.Status == ResultStatus.NotHere && listener.TryRetry(pending, notRun: true))
+            if (result.Status == ResultStatus.NotHere)
             {
                 // The partition was moving or its silo unreachable: the op did not run, and goes again to its new home.
+                listener.Resend(pending, notRun: true, NotHereError);
                 continue;
             }
 
             pending.Complete(result);
         }
     }
+
+    private static readonly GridUnavailableException RetiredError = new("The silo left the cluster before the operation was sent.");
+
+    private static readonly GridUnavailableException NotHereError = new("The partition was not live on the silo the client chose; it moved or its silo could not be reached.");
 }
 
 /// <summary>What a channel reports to its router.</summary>
@@ -261,15 +458,16 @@ internal interface IBatchListener
     /// <summary>The cluster's bound on operations per request (its MaxKeysPerCall); batches never exceed it.</summary>
     int MaxOpsPerCall { get; }
 
-    /// <summary>A batch call failed; returns the exception to give its callers.</summary>
-    Exception OnBatchFailed(SiloChannel channel, Exception error);
+    /// <summary>A batch call failed (logged; the routing is refreshed).</summary>
+    void OnBatchFailed(SiloChannel channel, Exception error);
 
     /// <summary>The silo told where partitions it does not hold live.</summary>
     void OnPartitionsMoved(PartitionLocation[] moved);
 
     /// <summary>
-    /// Sends <paramref name="op"/> again (later, to wherever its partition lives then) when that is safe: it surely did
-    /// not run (<paramref name="notRun"/>), or it only reads. False when the caller should get the failure.
+    /// Sends <paramref name="op"/> again, later, to wherever its partition lives then, when that is safe (it surely did
+    /// not run: <paramref name="notRun"/>; it only reads; or the silos deduplicate it) and its deadline allows; otherwise
+    /// fails it (<paramref name="reason"/> says why it could not complete).
     /// </summary>
-    bool TryRetry(PendingOp op, bool notRun);
+    void Resend(PendingOp op, bool notRun, Exception reason);
 }

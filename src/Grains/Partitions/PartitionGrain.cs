@@ -185,8 +185,8 @@ internal sealed partial class PartitionGrain(
     {
         RequestFrameLimits.Check(requestFrame, _limits);
         var store = _store!;
-        var context = new BatchContext();
         var reader = new OpFrameReader(requestFrame);
+        var context = new BatchContext { Origin = reader.Origin };
         using var output = new FrameBuffer(16 + requestFrame.Length);
         ResultFrame.WriteHeader(output, reader.Count);
         long now = clock.NowMs;
@@ -208,6 +208,7 @@ internal sealed partial class PartitionGrain(
         }
 
         budget.EnforceBudget(context);
+        replication.RequireReplayedReplicated(context);
         var result = new PartitionBatchResult(output.ToArray(), silo.SiloAddress);
         long fence = context.ReplicationFence;
         return fence == 0 ? Task.FromResult(result) : AfterReplicatedAsync(fence, result);

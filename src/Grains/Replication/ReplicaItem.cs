@@ -16,6 +16,12 @@ internal enum ReplicaItemKind : byte
 
     /// <summary>The replica is obsolete (the partition's replica lives elsewhere now): drop it unless it is newer than <see cref="ReplicaItem.Version"/>.</summary>
     Drop = 4,
+
+    /// <summary>
+    /// The primary's answer to a write with a request id (<see cref="ReplicaItem.Record"/>), kept so that the write sent
+    /// again after a failover is answered, not applied twice. Applied whatever its version (it changes no entry).
+    /// </summary>
+    Request = 5,
 }
 
 /// <summary>
@@ -33,7 +39,7 @@ internal sealed class ReplicaItem
     /// <summary>The partition's version after this change (for a seed: the snapshot's version).</summary>
     [Id(2)] public long Version { get; set; }
 
-    /// <summary>Write: the entry's record (a copy). Remove: the key.</summary>
+    /// <summary>Write: the entry's record (a copy). Remove: the key. Request: the encoded answer.</summary>
     [Id(3)] public byte[]? Record { get; set; }
 
     /// <summary>Write of a hash or list: its record and elements.</summary>
@@ -41,6 +47,15 @@ internal sealed class ReplicaItem
 
     /// <summary>Seed: every entry of the partition.</summary>
     [Id(5)] public StoreSnapshot? Seed { get; set; }
+
+    /// <summary>Request: the client that numbered it.</summary>
+    [Id(6)] public ulong RequestClient { get; set; }
+
+    /// <summary>Request: its id.</summary>
+    [Id(7)] public long RequestId { get; set; }
+
+    /// <summary>Request: that client's requests below this one have all completed.</summary>
+    [Id(8)] public long CompletedBelow { get; set; }
 
     /// <summary>Approximate bytes on the wire, to size shipments.</summary>
     public int EstimatedBytes

@@ -83,6 +83,9 @@ internal sealed class ReplicaRegistry(GridClock clock) : IMemoryAccount
                 }
 
                 break;
+            case ReplicaItemKind.Request:
+                replica?.Store.ApplyReplicaRequest(item.RequestClient, item.RequestId, item.CompletedBelow, item.Record ?? throw new ArgumentException("A request item carries no answer.", nameof(item)));
+                break;
             case ReplicaItemKind.Write or ReplicaItemKind.Remove:
                 if (replica is null)
                 {

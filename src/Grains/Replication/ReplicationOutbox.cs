@@ -120,6 +120,29 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
         }
     }
 
+    /// <summary>
+    /// Adds to <paramref name="context"/> the fences of the partitions where a write sent again was answered from memory:
+    /// everything those partitions queued so far (the first run's changes among it) must be replicated before the answer.
+    /// </summary>
+    public void RequireReplayedReplicated(BatchContext context)
+    {
+        if (context.ReplayedPartitions is not { } partitions || !Enabled)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            foreach (int partition in partitions)
+            {
+                if (_attached[partition] is { Target: { } target } attached && (Sync || Backlog(target) > _maxAsyncBacklog))
+                {
+                    context.RequireReplicated(attached.LastSequence);
+                }
+            }
+        }
+    }
+
     /// <summary>Completes once every item up to <paramref name="sequence"/> is replicated.</summary>
     public Task WhenReplicated(long sequence)
     {
@@ -231,7 +254,15 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
         }
 
         var item = new ReplicaItem { Partition = change.Partition, Version = change.Version };
-        if (change.Kind == StoreChangeKind.Written)
+        if (change.Kind == StoreChangeKind.RequestRecorded)
+        {
+            item.Kind = ReplicaItemKind.Request;
+            item.Record = change.Answer;
+            item.RequestClient = change.RequestClient;
+            item.RequestId = change.RequestId;
+            item.CompletedBelow = change.CompletedBelow;
+        }
+        else if (change.Kind == StoreChangeKind.Written)
         {
             item.Kind = ReplicaItemKind.Write;
             if (change.Entry is ComplexEntry complex)

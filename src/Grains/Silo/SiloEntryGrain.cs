@@ -65,7 +65,7 @@ internal sealed class SiloEntryGrain(
         var resultRanges = ArrayPool<int>.Shared.Rent(count * 2);
         List<RemoteOp>? remote = null;
         long now = clock.NowMs;
-        var context = new BatchContext();
+        var context = new BatchContext { Origin = reader.Origin };
         for (int i = 0; reader.TryRead(out var op, out int opStart, out int opEnd); i++)
         {
             int resultStart = output.Position;
@@ -92,6 +92,7 @@ internal sealed class SiloEntryGrain(
         }
 
         budget.EnforceBudget(context);
+        replication.RequireReplayedReplicated(context);
         long fence = context.ReplicationFence;
         if (remote is null)
         {
@@ -108,7 +109,7 @@ internal sealed class SiloEntryGrain(
             return AfterReplicatedAsync(fence, result, started, count);
         }
 
-        return ExecuteRemoteAsync(requestFrame, count, output, resultRanges, remote, fence, started);
+        return ExecuteRemoteAsync(requestFrame, context.Origin, count, output, resultRanges, remote, fence, started);
     }
 
     /// <summary>Sync replication: answers once the replicas hold what this batch wrote (reads record nothing and never wait).</summary>
@@ -120,7 +121,7 @@ internal sealed class SiloEntryGrain(
     }
 
     /// <summary>Sends the ops whose partition is not live here to their partition grains, then merges all results in order.</summary>
-    private async Task<SiloBatchResult> ExecuteRemoteAsync(byte[] requestFrame, int count, FrameBuffer local, int[] resultRanges, List<RemoteOp> remote, long fence, long started)
+    private async Task<SiloBatchResult> ExecuteRemoteAsync(byte[] requestFrame, RequestOrigin origin, int count, FrameBuffer local, int[] resultRanges, List<RemoteOp> remote, long fence, long started)
     {
         try
         {
@@ -140,7 +141,7 @@ internal sealed class SiloEntryGrain(
             {
                 using var frame = new FrameBuffer(16 + ops.Count * 64);
                 // Tracking slots belong to this silo's hub: ops run elsewhere are answered untracked.
-                OpFrame.WriteHeader(frame, ops.Count, trackingSlot: -1);
+                OpFrame.WriteHeader(frame, ops.Count, trackingSlot: -1, origin);
                 foreach (var op in ops)
                 {
                     frame.WriteRaw(requestFrame.AsSpan(op.Start, op.End - op.Start));

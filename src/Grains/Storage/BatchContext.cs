@@ -12,6 +12,25 @@ internal sealed class BatchContext
     /// <summary>The highest replication sequence number the caller must see acknowledged before answering (0: none).</summary>
     public long ReplicationFence { get; private set; }
 
+    /// <summary>Whose request ids the batch's writes carry (none: <see cref="RequestOrigin.Client"/> 0).</summary>
+    public Grid.Protocol.Wire.RequestOrigin Origin { get; init; }
+
+    /// <summary>
+    /// Partitions where a write sent again was answered from the partition's memory: before answering, the caller waits
+    /// until what that partition already queued for its replica is replicated (the first run may still be on its way).
+    /// </summary>
+    public List<int>? ReplayedPartitions { get; private set; }
+
+    /// <summary>Notes that a write of <paramref name="partition"/> was answered again instead of run.</summary>
+    public void Replayed(int partition)
+    {
+        ReplayedPartitions ??= [];
+        if (!ReplayedPartitions.Contains(partition))
+        {
+            ReplayedPartitions.Add(partition);
+        }
+    }
+
     /// <summary>Requires the caller to wait until replication passes <paramref name="sequence"/>.</summary>
     public void RequireReplicated(long sequence)
     {

@@ -9,6 +9,7 @@ internal sealed partial class PartitionStore
     private static readonly GridResult NotFound = GridResult.OfStatus(ResultStatus.NotFound);
     private static readonly GridResult ConditionNotMet = GridResult.OfStatus(ResultStatus.ConditionNotMet);
     private static readonly GridResult PartitionFull = GridResult.Failure(ResultStatus.Error, $"The partition holds {MaxEntries} entries, its maximum.");
+    private static readonly GridResult AlreadyCompleted = GridResult.Failure(ResultStatus.Error, "The request was already completed by its client; this late copy of an abandoned call did not run.");
 
     /// <summary>
     /// Runs one operation atomically and writes its result to <paramref name="output"/>. The op must have passed
@@ -49,7 +50,30 @@ internal sealed partial class PartitionStore
             return ResultStatus.Ok;
         }
 
+        bool identified = op.RequestId != 0 && _context is { Origin.Client: not 0 };
+        if (identified)
+        {
+            var origin = _context!.Origin;
+            switch (_requests.Check(origin.Client, op.RequestId, origin.CompletedBelow, now, out var answer))
+            {
+                case RequestVerdict.Replay:
+                    // Sent again after its first call was abandoned: the same answer, nothing applied twice.
+                    Counters.ReplayedRequests++;
+                    output.WriteRaw(answer);
+                    _context.Replayed(Partition);
+                    return (ResultStatus)answer[0];
+                case RequestVerdict.Completed:
+                    ResultFrame.Write(output, AlreadyCompleted);
+                    return AlreadyCompleted.Status;
+            }
+        }
+
         var result = Dispatch(op, hash, now);
+        if (identified)
+        {
+            Remember(op.RequestId, result, now);
+        }
+
         if (op.Code == OpCode.Set && (op.Flags & OpFlags.Track) != 0 && trackingSlot >= 0 && _tracker is not null && result.Status == ResultStatus.Ok)
         {
             result = TrackWriter(op.Key, hash, trackingSlot, now, result);
@@ -57,6 +81,30 @@ internal sealed partial class PartitionStore
 
         ResultFrame.Write(output, result);
         return result.Status;
+    }
+
+    /// <summary>Keeps the answer to a write with a request id (without tracking details, which belong to one silo) and reports it.</summary>
+    private void Remember(long requestId, GridResult result, long now)
+    {
+        using var buffer = new FrameBuffer(32);
+        ResultFrame.Write(buffer, result with { Tracked = false });
+        var answer = buffer.ToArray();
+        var origin = _context!.Origin;
+        _requests.Record(origin.Client, requestId, origin.CompletedBelow, answer, now);
+        if (_listener is not null)
+        {
+            _listener.OnChanged(new StoreChange
+            {
+                Partition = Partition,
+                Version = Version,
+                Kind = StoreChangeKind.RequestRecorded,
+                Context = _context,
+                RequestClient = origin.Client,
+                RequestId = requestId,
+                CompletedBelow = origin.CompletedBelow,
+                Answer = answer,
+            });
+        }
     }
 
     /// <summary>Runs one operation given as a <see cref="GridOp"/> (the same path, through a one-op frame).</summary>

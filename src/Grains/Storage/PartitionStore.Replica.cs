@@ -91,6 +91,19 @@ internal sealed partial class PartitionStore
         }
     }
 
+    /// <summary>Replica side: keeps the primary's answer to a write with a request id.</summary>
+    public void ApplyReplicaRequest(ulong client, long requestId, long completedBelow, byte[] answer)
+    {
+        long now = _clock.NowMs;
+        lock (_lock)
+        {
+            if (!_closed)
+            {
+                _requests.Record(client, requestId, completedBelow, answer, now);
+            }
+        }
+    }
+
     /// <summary>Replica side: removes the entry at <paramref name="key"/>, if any.</summary>
     public void ApplyReplicaRemove(ReadOnlySpan<byte> key)
     {

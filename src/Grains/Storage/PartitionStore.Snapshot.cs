@@ -46,7 +46,7 @@ internal sealed partial class PartitionStore
                 structures.Add(snapshot);
             }
 
-            return new StoreSnapshot { Records = [.. records], Structures = [.. structures], Version = Version };
+            return new StoreSnapshot { Records = [.. records], Structures = [.. structures], Version = Version, Requests = _requests.Snapshot(now) };
         }
     }
 
@@ -83,6 +83,11 @@ internal sealed partial class PartitionStore
             }
 
             Version = Math.Max(Version, snapshot.Version);
+            if (snapshot.Requests is { } requests)
+            {
+                _requests.Restore(requests, now);
+            }
+
             _restoring = false;
         }
     }

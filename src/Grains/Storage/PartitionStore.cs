@@ -42,6 +42,9 @@ internal sealed partial class PartitionStore
     // The caller of the locked operation under way (set and cleared under _lock), handed to listeners with each change.
     private BatchContext? _context;
 
+    // Answers to writes that carried a request id, for writes sent again (under _lock).
+    private readonly RequestLog _requests = new();
+
     public PartitionStore(int partition, GridClock clock, IMemoryAccount memory, IStoreChangeListener? listener = null, IReadTracker? tracker = null)
     {
         Partition = partition;
@@ -68,6 +71,18 @@ internal sealed partial class PartitionStore
     public long Version { get; private set; }
 
     public bool IsClosed => Volatile.Read(ref _closed);
+
+    /// <summary>Answers kept for writes that may be sent again (diagnostics and tests).</summary>
+    public int KeptAnswers
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _requests.Count;
+            }
+        }
+    }
 
     /// <summary>Closes the store: later operations answer <see cref="ResultStatus.NotHere"/> and its bytes leave the budget.</summary>
     public void Close()

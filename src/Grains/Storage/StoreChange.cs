@@ -14,6 +14,13 @@ internal enum StoreChangeKind : byte
     /// (its tracking table was full), so they must drop their copies. Carries no tags.
     /// </summary>
     TrackingEvicted = 3,
+
+    /// <summary>
+    /// Nothing changed in any entry: the partition kept its answer to a write that carried a request id
+    /// (<see cref="StoreChange.RequestClient"/>, <see cref="StoreChange.RequestId"/>, <see cref="StoreChange.Answer"/>),
+    /// so the write sent again is answered, not applied twice; replicas keep it too. Carries no key.
+    /// </summary>
+    RequestRecorded = 4,
 }
 
 /// <summary>Why an entry was removed.</summary>
@@ -65,6 +72,18 @@ internal readonly ref struct StoreChange
     /// replica applying its primary's changes): listeners add to it what the caller must wait for before answering.
     /// </summary>
     public BatchContext? Context { get; init; }
+
+    /// <summary><see cref="StoreChangeKind.RequestRecorded"/>: the client that numbered the request.</summary>
+    public ulong RequestClient { get; init; }
+
+    /// <summary><see cref="StoreChangeKind.RequestRecorded"/>: the request's id.</summary>
+    public long RequestId { get; init; }
+
+    /// <summary><see cref="StoreChangeKind.RequestRecorded"/>: every request of that client below this one has completed.</summary>
+    public long CompletedBelow { get; init; }
+
+    /// <summary><see cref="StoreChangeKind.RequestRecorded"/>: the encoded answer (never modified; share it).</summary>
+    public byte[]? Answer { get; init; }
 }
 
 /// <summary>

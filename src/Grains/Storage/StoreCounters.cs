@@ -20,6 +20,9 @@ internal sealed class StoreCounters
     /// <summary>Entries removed by a pattern invalidation.</summary>
     public long PatternInvalidations;
 
+    /// <summary>Writes sent again by their client (a call abandoned or lost with a silo) and answered from memory, not run twice.</summary>
+    public long ReplayedRequests;
+
     /// <summary>Operations by kind (<see cref="OperationKinds"/>), counted under the store's lock.</summary>
     public readonly long[] ByKind = new long[OperationKinds.Count];
 
@@ -33,6 +36,7 @@ internal sealed class StoreCounters
         Interlocked.Add(ref total.Deletions, Volatile.Read(ref Deletions));
         Interlocked.Add(ref total.TagInvalidations, Volatile.Read(ref TagInvalidations));
         Interlocked.Add(ref total.PatternInvalidations, Volatile.Read(ref PatternInvalidations));
+        Interlocked.Add(ref total.ReplayedRequests, Volatile.Read(ref ReplayedRequests));
         for (int i = 0; i < ByKind.Length; i++)
         {
             Interlocked.Add(ref total.ByKind[i], Volatile.Read(ref ByKind[i]));

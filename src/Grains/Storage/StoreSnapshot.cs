@@ -12,6 +12,9 @@ internal sealed class StoreSnapshot
 
     /// <summary>The partition's write version, so it keeps growing after the move.</summary>
     [Id(2)] public long Version { get; set; }
+
+    /// <summary>Answers kept for writes that clients may send again (see <see cref="RequestLog"/>).</summary>
+    [Id(3)] public RequestLogSnapshot[]? Requests { get; set; }
 }
 
 /// <summary>A hash or list entry: its record (header, key, tags) and elements.</summary>

@@ -41,6 +41,19 @@ internal ref struct FrameReader(ReadOnlySpan<byte> buffer)
 
     public long ReadSigned() => Varint.UnZigZag(ReadVarint());
 
+    /// <summary>A fixed 8-byte little-endian integer.</summary>
+    public ulong ReadUInt64()
+    {
+        if (_buffer.Length - _position < 8)
+        {
+            throw Truncated();
+        }
+
+        ulong value = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(_buffer[_position..]);
+        _position += 8;
+        return value;
+    }
+
     /// <summary>A length, checked against what is left of the frame.</summary>
     public int ReadLength()
     {

@@ -4,20 +4,22 @@ namespace Grid.Protocol.Wire;
 /// The request frame: every operation of a batch in one byte array, so a batch costs Orleans one array to copy
 /// instead of an object graph per operation.
 /// <code>
-/// frame := version(2) count(varint) trackingSlot+1(varint; 0 = the client keeps no near cache on this silo) op*
+/// frame := version(3) count(varint) trackingSlot+1(varint; 0 = the client keeps no near cache on this silo)
+///          client(u64 LE; 0 = none) completedBelow(varint) op*
 /// op    := code(u8) flags(u8) sections(u8) key(bytes)
 ///          [arg0(zigzag)] [arg1(zigzag)] [value(bytes)] [field(bytes)] [values: count(varint) bytes*] [tags(bytes)]
+///          [requestId(varint)]
 /// bytes := length(varint) data
 /// </code>
 /// </summary>
 internal static class OpFrame
 {
-    public const byte Version = 2;
+    public const byte Version = 3;
 
-    public static byte[] Encode(ReadOnlySpan<GridOp> ops, int trackingSlot = -1)
+    public static byte[] Encode(ReadOnlySpan<GridOp> ops, int trackingSlot = -1, RequestOrigin origin = default)
     {
         using var buffer = new FrameBuffer(64 + ops.Length * 48);
-        WriteHeader(buffer, ops.Length, trackingSlot);
+        WriteHeader(buffer, ops.Length, trackingSlot, origin);
         foreach (var op in ops)
         {
             Write(buffer, op);
@@ -26,12 +28,17 @@ internal static class OpFrame
         return buffer.ToArray();
     }
 
-    /// <summary>The frame header: version, op count, and the near-cache tracking slot the silo gave this client (-1 none).</summary>
-    public static void WriteHeader(FrameBuffer buffer, int count, int trackingSlot)
+    /// <summary>
+    /// The frame header: version, op count, the near-cache tracking slot the silo gave this client (-1 none), and who
+    /// sends the ops' request ids (<paramref name="origin"/>; none for frames without request ids).
+    /// </summary>
+    public static void WriteHeader(FrameBuffer buffer, int count, int trackingSlot, RequestOrigin origin = default)
     {
         buffer.WriteByte(Version);
         buffer.WriteVarint((ulong)count);
         buffer.WriteVarint((ulong)(trackingSlot + 1));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(buffer.Reserve(8), origin.Client);
+        buffer.WriteVarint((ulong)origin.CompletedBelow);
     }
 
     public static void Write(FrameBuffer buffer, GridOp op)
@@ -65,6 +72,11 @@ internal static class OpFrame
         if (op.Tags is { Length: > 0 })
         {
             sections |= OpSections.Tags;
+        }
+
+        if (op.RequestId != 0)
+        {
+            sections |= OpSections.RequestId;
         }
 
         buffer.WriteByte((byte)op.Code);
@@ -106,6 +118,11 @@ internal static class OpFrame
             buffer.WriteVarint((ulong)size);
             TagBlock.Write(tags, buffer.Reserve(size));
         }
+
+        if (op.RequestId != 0)
+        {
+            buffer.WriteVarint((ulong)op.RequestId);
+        }
     }
 }
 
@@ -126,8 +143,19 @@ internal ref struct OpFrameReader
 
         Count = _reader.ReadCount();
         TrackingSlot = (int)Math.Min(_reader.ReadVarint(), 1024) - 1;
+        ulong client = _reader.ReadUInt64();
+        ulong completedBelow = _reader.ReadVarint();
+        if (completedBelow > long.MaxValue)
+        {
+            throw new FormatException("The request frame's completed-below request number is out of range.");
+        }
+
+        Origin = new RequestOrigin(client, (long)completedBelow);
         _remaining = Count;
     }
+
+    /// <summary>The client whose request ids the ops carry, and how far its requests are all completed.</summary>
+    public RequestOrigin Origin { get; }
 
     /// <summary>Operations in the frame.</summary>
     public int Count { get; }
@@ -170,6 +198,12 @@ internal ref struct OpFrameReader
         }
 
         var tags = (sections & OpSections.Tags) != 0 ? _reader.ReadBytes() : default;
+        ulong requestId = (sections & OpSections.RequestId) != 0 ? _reader.ReadVarint() : 0;
+        if (requestId > long.MaxValue)
+        {
+            throw new FormatException("An operation's request id is out of range.");
+        }
+
         end = _reader.Position;
         op = new OpView
         {
@@ -185,6 +219,7 @@ internal ref struct OpFrameReader
             ValueCount = valueCount,
             ValuesSection = valuesSection,
             Tags = tags,
+            RequestId = (long)requestId,
         };
         return true;
     }

@@ -11,4 +11,5 @@ internal enum OpSections : byte
     Field = 8,
     Values = 16,
     Tags = 32,
+    RequestId = 64,
 }

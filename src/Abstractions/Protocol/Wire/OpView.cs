@@ -34,6 +34,9 @@ internal readonly ref struct OpView
     /// <summary>The tags block (as stored in records); empty when there are no tags.</summary>
     public ReadOnlySpan<byte> Tags { get; init; }
 
+    /// <summary>The write's request id among its client's requests (0: none; see <see cref="GridOp.RequestId"/>).</summary>
+    public long RequestId { get; init; }
+
     public ValueList Values => new(ValuesSection, ValueCount);
 
     /// <summary>Enumerates the length-prefixed list values of an operation.</summary>

@@ -1,0 +1,149 @@
+using Microsoft.Extensions.Logging;
+
+namespace Grid.Client.Routing;
+
+/// <summary>
+/// One dedicated background thread per process (not a thread-pool thread, so it keeps time while the pool is starved)
+/// that every <see cref="Period"/> checks the deadlines of every Grid client's operations and watches the thread pool.
+/// <para>
+/// Callers that block on grid tasks from thread-pool threads (sync-over-async, common in older ASP.NET code and in
+/// libraries) can take every pool thread; the Orleans client needs pool threads to read answers, so nothing completes
+/// until the pool injects more, which it does slowly (a few threads a second). When a probe work item waits longer
+/// than <see cref="StarvationThreshold"/>, the watchdog raises the pool's minimum worker threads (by
+/// <see cref="StarvationStep"/>, up to <see cref="MaxMinimumThreads"/>), so the pool creates threads at once and the
+/// blocked callers' operations complete; it logs a warning naming the cause. StackExchange.Redis users set
+/// <c>ThreadPool.SetMinThreads</c> by hand for the same reason.
+/// </para>
+/// </summary>
+internal static partial class ClientWatchdog
+{
+    /// <summary>How often deadlines are checked and the pool probed.</summary>
+    public static readonly TimeSpan Period = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>A probe work item waiting this long means the thread pool is starved.</summary>
+    public static readonly TimeSpan StarvationThreshold = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Worker threads added to the pool's minimum per starvation seen.</summary>
+    public const int StarvationStep = 32;
+
+    /// <summary>The highest minimum the watchdog sets.</summary>
+    public const int MaxMinimumThreads = 1024;
+
+    private static readonly Lock Gate = new();
+    private static readonly List<Watched> Clients = [];
+    private static Thread? _thread;
+    private static long _probeQueuedAt;
+    private static int _probePending;
+
+    /// <summary>Starts checking <paramref name="check"/> every period (and the pool), until <see cref="Unwatch"/>.</summary>
+    public static object Watch(Action check, ILogger logger, bool guardThreadPool)
+    {
+        var watched = new Watched(check, logger, guardThreadPool);
+        lock (Gate)
+        {
+            Clients.Add(watched);
+            if (_thread is null)
+            {
+                _thread = new Thread(Run) { IsBackground = true, Name = "Grid client watchdog" };
+                _thread.Start();
+            }
+        }
+
+        return watched;
+    }
+
+    /// <summary>Stops watching what <see cref="Watch"/> returned.</summary>
+    public static void Unwatch(object token)
+    {
+        lock (Gate)
+        {
+            Clients.Remove((Watched)token);
+        }
+    }
+
+    private static void Run()
+    {
+        while (true)
+        {
+            Thread.Sleep(Period);
+            Watched[] clients;
+            lock (Gate)
+            {
+                clients = [.. Clients];
+            }
+
+            foreach (var client in clients)
+            {
+                try
+                {
+                    client.Check();
+                }
+                catch (Exception ex)
+                {
+                    // A check must never stop the watchdog of every client in the process; the failure is reported.
+                    LogCheckFailed(client.Logger, ex);
+                }
+            }
+
+            ProbeThreadPool(clients);
+        }
+    }
+
+    private static void ProbeThreadPool(Watched[] clients)
+    {
+        long now = Environment.TickCount64;
+        if (Volatile.Read(ref _probePending) == 0)
+        {
+            Volatile.Write(ref _probeQueuedAt, now);
+            Volatile.Write(ref _probePending, 1);
+            ThreadPool.UnsafeQueueUserWorkItem(static _ => Volatile.Write(ref _probePending, 0), null);
+            return;
+        }
+
+        long waited = now - Volatile.Read(ref _probeQueuedAt);
+        if (waited < (long)StarvationThreshold.TotalMilliseconds)
+        {
+            return;
+        }
+
+        Watched? guard = null;
+        foreach (var client in clients)
+        {
+            if (client.GuardThreadPool)
+            {
+                guard = client;
+                break;
+            }
+        }
+
+        if (guard is null)
+        {
+            return;
+        }
+
+        ThreadPool.GetMinThreads(out int workers, out int io);
+        int target = Math.Min(MaxMinimumThreads, Math.Max(workers, ThreadPool.ThreadCount) + StarvationStep);
+        if (target > workers && ThreadPool.SetMinThreads(target, io))
+        {
+            LogStarvation(guard.Logger, waited, ThreadPool.ThreadCount, target);
+        }
+
+        // Measure afresh against the raised minimum.
+        Volatile.Write(ref _probeQueuedAt, now);
+    }
+
+    private sealed class Watched(Action check, ILogger logger, bool guardThreadPool)
+    {
+        public Action Check { get; } = check;
+
+        public ILogger Logger { get; } = logger;
+
+        public bool GuardThreadPool { get; } = guardThreadPool;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Thread pool starved: a work item waited {WaitedMs} ms with {Threads} threads (callers blocking on tasks from pool threads, sync-over-async?); Grid raised the pool's minimum worker threads to {Minimum} so operations can complete (GridClientOptions.ThreadPoolStarvationGuard)")]
+    private static partial void LogStarvation(ILogger logger, long waitedMs, int threads, int minimum);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A Grid client's deadline check failed")]
+    private static partial void LogCheckFailed(ILogger logger, Exception error);
+}
