@@ -47,6 +47,7 @@ public sealed partial class GridCache : IGridCache, IGridAnalytics, IDisposable,
             _near = new NearCacheStore(options.PartitionCount, options.NearCache.MaxEntries, options.NearCache.MaxBytes, TimeProvider);
             _coordinator = new NearCacheCoordinator(client, _near, options.NearCache, logger);
             _router.SilosChanged = _coordinator.OnRoutingChanged;
+            _router.SilosDied = _coordinator.OnSilosDied;
         }
 
         GridClientMetrics.Register(this);

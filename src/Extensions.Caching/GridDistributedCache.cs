@@ -13,7 +13,9 @@ namespace Grid.Extensions.Caching;
 /// own distributed caches do: absolute, relative and sliding expiration (sliding never past the absolute one), reads
 /// that slide the expiration, <c>Refresh</c> that slides it without reading, null arguments refused with
 /// <see cref="ArgumentNullException"/>, an absolute expiration in the past refused with
-/// <see cref="ArgumentOutOfRangeException"/>, and cancellation honoured before anything is sent. Expirations longer than
+/// <see cref="ArgumentOutOfRangeException"/>, and cancellation honoured before anything is sent. Reads are answered by the
+/// grid, not the client's near cache (<see cref="GridDistributedCacheOptions.UseNearCache"/>), so every server sees
+/// another's acknowledged write or remove at once, as a distributed cache must. Expirations longer than
 /// the cluster's MaxTimeToLive are capped to it. Works as HybridCache's L2: HybridCache's tags become grid tags and
 /// its <c>RemoveByTagAsync</c> invalidates them on the grid (see <see cref="GridDistributedCacheOptions.HybridCacheTags"/>
 /// and the README).
@@ -22,6 +24,7 @@ public sealed partial class GridDistributedCache : IBufferDistributedCache
 {
     private readonly IGridCache _cache;
     private readonly string _prefix;
+    private readonly GridReadOptions? _readOptions;
     private readonly bool _hybridTags;
     private readonly string _tagPrefix;
     private readonly TimeProvider _time;
@@ -51,6 +54,7 @@ public sealed partial class GridDistributedCache : IBufferDistributedCache
         options.Value.Validate();
         _cache = cache;
         _prefix = options.Value.KeyPrefix;
+        _readOptions = options.Value.UseNearCache ? null : GridReadOptions.SkipNearCache;
         _hybridTags = options.Value.HybridCacheTags;
         _tagPrefix = options.Value.HybridCacheTagPrefix;
         _time = time;
@@ -65,7 +69,7 @@ public sealed partial class GridDistributedCache : IBufferDistributedCache
     {
         ArgumentNullException.ThrowIfNull(key);
         token.ThrowIfCancellationRequested();
-        return await _cache.GetAsync(_prefix + key, token).ConfigureAwait(false);
+        return await _cache.GetAsync(_prefix + key, _readOptions, token).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

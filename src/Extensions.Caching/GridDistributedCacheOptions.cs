@@ -17,6 +17,15 @@ public sealed class GridDistributedCacheOptions
     /// <summary>Put before HybridCache tags to make grid tags of them. Default "hc:" (HybridCache tag <c>products</c> is grid tag <c>hc:products</c>).</summary>
     public string HybridCacheTagPrefix { get; set; } = "hc:";
 
+    /// <summary>
+    /// Serve reads from the client's near cache (off by default). A distributed cache is coherent across servers: after
+    /// one server's acknowledged write or remove, every other server's next read sees it. The near cache is updated by
+    /// pushes that arrive a few milliseconds after the write is acknowledged, so with this on a read on another server
+    /// may return the old value for that long; and HybridCache, the usual user of this adapter, keeps its own local
+    /// copy anyway. Turn it on only for data where that window is acceptable.
+    /// </summary>
+    public bool UseNearCache { get; set; }
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {

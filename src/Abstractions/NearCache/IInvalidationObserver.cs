@@ -9,6 +9,13 @@ public interface IInvalidationObserver : IGrainObserver
     /// <summary>Keys (and partitions) the client must drop.</summary>
     [OneWay, Alias("OnInvalidated")]
     Task OnInvalidated(InvalidationBatch batch);
+
+    /// <summary>
+    /// The same, answered once the client applied the batch: silos in strict coherence acknowledge a write only after
+    /// every client that held the key confirmed it dropped its copy.
+    /// </summary>
+    [Alias("OnInvalidatedConfirmed")]
+    Task OnInvalidatedConfirmed(InvalidationBatch batch);
 }
 
 /// <summary>
@@ -47,8 +54,17 @@ public interface INearCacheHubGrain : IGrainWithStringKey
 
 /// <summary>
 /// A client's subscription on one silo: its tracking slot (-1 when the silo tracks as many clients as it may: then the
-/// client must not keep values read from this silo), the silo's epoch (a new epoch means what it tracked is gone), and
-/// whether it renewed a live subscription (false: a new one, so anything tracked before for this client is gone).
+/// client must not keep values read from this silo), the silo's epoch (a new epoch means what it tracked is gone),
+/// whether it renewed a live subscription (false: a new one, so anything tracked before for this client is gone), and
+/// the lease: for how long after sending this renewal the client may serve values it read from this silo.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("grid.NearCacheSubscription")]
-public sealed record NearCacheSubscription([property: Id(0)] int Slot, [property: Id(1)] long Epoch, [property: Id(2)] bool Renewed);
+public sealed record NearCacheSubscription(
+    [property: Id(0)] int Slot,
+    [property: Id(1)] long Epoch,
+    [property: Id(2)] bool Renewed,
+    [property: Id(3)] long LeaseMs = NearCacheSubscription.DefaultLeaseMs)
+{
+    /// <summary>The lease when a silo names none.</summary>
+    public const long DefaultLeaseMs = 1500;
+}

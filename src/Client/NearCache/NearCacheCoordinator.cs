@@ -7,9 +7,10 @@ using Orleans.Runtime;
 namespace Grid.Client.NearCache;
 
 /// <summary>
-/// Keeps the near cache coherent with the grid: subscribes this client with every silo's hub (and renews it), gives
-/// each silo channel its tracking slot, receives the silos' invalidation pushes and applies them, and drops what can no
-/// longer be trusted (a silo that left, restarted or forgot the subscription).
+/// Keeps the near cache coherent with the grid: subscribes this client with every silo's hub and renews it every third
+/// of the silo's lease (so a silo that cannot be reached stops counting within the lease), gives each silo channel its
+/// tracking slot, receives the silos' invalidation pushes and applies them (confirming them when the silo asks), and
+/// drops what can no longer be trusted (a silo that left, died, restarted, cut this client off or forgot it).
 /// </summary>
 internal sealed partial class NearCacheCoordinator : IInvalidationObserver, IDisposable
 {
@@ -22,6 +23,7 @@ internal sealed partial class NearCacheCoordinator : IInvalidationObserver, IDis
     private readonly Dictionary<SiloAddress, long> _epochs = [];
     private IInvalidationObserver? _reference;
     private ITimer? _renewal;
+    private long _renewalPeriodMs = NearCacheSubscription.DefaultLeaseMs / 3;
     private SiloChannel[] _subscribed = [];
 
     public NearCacheCoordinator(IClusterClient client, NearCacheStore store, NearCacheOptions options, ILogger logger)
@@ -34,6 +36,8 @@ internal sealed partial class NearCacheCoordinator : IInvalidationObserver, IDis
 
     /// <summary>Test hook: invalidation batches for which this returns true are dropped on arrival (a lost message).</summary>
     internal Func<InvalidationBatch, bool>? DropFilter { get; set; }
+
+    public Task OnInvalidatedConfirmed(InvalidationBatch batch) => OnInvalidated(batch);
 
     public Task OnInvalidated(InvalidationBatch batch)
     {
@@ -123,7 +127,18 @@ internal sealed partial class NearCacheCoordinator : IInvalidationObserver, IDis
     {
         _reference ??= _client.CreateObjectReference<IInvalidationObserver>(this);
         await SyncAsync(table).ConfigureAwait(false);
-        _renewal ??= TimeProvider.System.CreateTimer(_ => _ = RenewAsync(), null, _options.SubscriptionRenewal, _options.SubscriptionRenewal);
+        var period = TimeSpan.FromMilliseconds(Math.Max(100, Volatile.Read(ref _renewalPeriodMs)));
+        _renewal ??= TimeProvider.System.CreateTimer(_ => _ = RenewAsync(), null, period, period);
+    }
+
+    /// <summary>Silos declared dead: nothing read from them is served any more.</summary>
+    public void OnSilosDied(IReadOnlyList<SiloAddress> silos)
+    {
+        foreach (var silo in silos)
+        {
+            _store.LapseLease(silo);
+            _store.DropSilo(silo);
+        }
     }
 
     /// <summary>The routing table changed: forget silos that left, subscribe with new ones.</summary>
@@ -180,7 +195,17 @@ internal sealed partial class NearCacheCoordinator : IInvalidationObserver, IDis
         }
     }
 
-    private Task RenewAsync() => RenewAsync(null);
+    /// <summary>The periodic renewal: skipped while the previous round (or a routing change's) is still under way.</summary>
+    private async Task RenewAsync()
+    {
+        if (!await _syncGate.WaitAsync(0).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        _syncGate.Release();
+        await RenewAsync(null).ConfigureAwait(false);
+    }
 
     private async Task RenewAsync(RoutingTable? table)
     {
@@ -205,15 +230,24 @@ internal sealed partial class NearCacheCoordinator : IInvalidationObserver, IDis
                 if (Array.IndexOf(table.Silos, old) < 0)
                 {
                     _store.DropSilo(old.Silo);
-                    _epochs.Remove(old.Silo);
+                    _store.ForgetLease(old.Silo);
+                    lock (_epochs)
+                    {
+                        _epochs.Remove(old.Silo);
+                    }
                 }
             }
 
             _subscribed = table.Silos;
-            foreach (var channel in table.Silos)
+
+            // All at once and each bounded: a frozen silo must not hold back the renewals (the leases) of the others.
+            var renewals = new Task[table.Silos.Length];
+            for (int i = 0; i < renewals.Length; i++)
             {
-                await SubscribeAsync(channel).ConfigureAwait(false);
+                renewals[i] = SubscribeAsync(table.Silos[i]);
             }
+
+            await Task.WhenAll(renewals).ConfigureAwait(false);
         }
         finally
         {
@@ -224,31 +258,53 @@ internal sealed partial class NearCacheCoordinator : IInvalidationObserver, IDis
     private async Task SubscribeAsync(SiloChannel channel)
     {
         NearCacheSubscription subscription;
+        long sentAt = _store.NowMs;
         try
         {
             var hub = _client.GetGrain<INearCacheHubGrain>(channel.Silo.ToParsableString() + "#hub");
-            subscription = await hub.Subscribe(_clientId, _reference!).ConfigureAwait(false);
+            subscription = await hub.Subscribe(_clientId, _reference!).WaitAsync(RenewalTimeout).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            // Without a confirmed subscription nothing read from this silo may be kept.
+            // Without a confirmed renewal nothing read from this silo may be served (the next success drops it all) or kept.
+            _store.LapseLease(channel.Silo);
             channel.TrackingSlot = -1;
-            _store.DropSilo(channel.Silo);
-            _epochs.Remove(channel.Silo);
             LogSubscribeFailed(_logger, ex, channel.Silo);
             return;
         }
 
-        bool known = _epochs.TryGetValue(channel.Silo, out long epoch);
-        if (known && (!subscription.Renewed || epoch != subscription.Epoch))
+        lock (_epochs)
         {
-            // The silo forgot us (restart or expiry): invalidations may have been lost meanwhile.
-            _store.DropSilo(channel.Silo);
+            bool known = _epochs.TryGetValue(channel.Silo, out long epoch);
+            if (known && (!subscription.Renewed || epoch != subscription.Epoch))
+            {
+                // The silo forgot us (restart, expiry, or it cut us off): invalidations may have been lost meanwhile.
+                _store.DropSilo(channel.Silo);
+            }
+
+            _epochs[channel.Silo] = subscription.Epoch;
         }
 
-        _epochs[channel.Silo] = subscription.Epoch;
+        _store.RenewLease(channel.Silo, sentAt, subscription.LeaseMs);
         channel.NearCacheEpoch = subscription.Epoch;
         channel.TrackingSlot = subscription.Slot;
+        AdjustRenewalPeriod(subscription.LeaseMs);
+    }
+
+    /// <summary>How long one renewal may take: a silo that answers later is treated as unreachable for this round.</summary>
+    private static readonly TimeSpan RenewalTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>Renews every third of the shortest lease the silos grant.</summary>
+    private void AdjustRenewalPeriod(long leaseMs)
+    {
+        long period = Math.Max(100, leaseMs / 3);
+        if (Volatile.Read(ref _renewalPeriodMs) == period)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _renewalPeriodMs, period);
+        _renewal?.Change(TimeSpan.FromMilliseconds(period), TimeSpan.FromMilliseconds(period));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Near cache cleared: the silos' invalidation sequence numbers could not be read after an invalidation")]

@@ -28,9 +28,6 @@ public sealed class NearCacheOptions
     /// </summary>
     public TimeSpan MaxStaleness { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How often the client renews its subscription with each silo (silos drop it after 60 s by default). Default 15 s.</summary>
-    public TimeSpan SubscriptionRenewal { get; set; } = TimeSpan.FromSeconds(15);
-
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -46,7 +43,6 @@ public sealed class NearCacheOptions
 
         Positive(TimeToLive, nameof(TimeToLive));
         Positive(MaxStaleness, nameof(MaxStaleness));
-        Positive(SubscriptionRenewal, nameof(SubscriptionRenewal));
     }
 
     private static void Positive(TimeSpan value, string name)

@@ -9,11 +9,14 @@ namespace Grid.Client.NearCache;
 /// within the entry and byte bounds, reclaiming the ring slots of removed entries as the hand passes them.
 /// Each entry remembers its partition, that partition's generation and the invalidation sequence at which it was read:
 /// dropping a partition (a lost invalidation, a move, a restart) only bumps the generation, and an invalidation that
-/// predates the read (a sequence at or below the entry's) leaves the entry alone.
+/// predates the read (a sequence at or below the entry's) leaves the entry alone. An entry is served only while the
+/// lease of the silo it came from is valid (<see cref="RenewLease"/>): a silo the client cannot reach stops counting
+/// within the lease, and once a lease lapsed, everything read from that silo is dropped before it is renewed.
 /// </summary>
 internal sealed class NearCacheStore
 {
     private readonly ConcurrentDictionary<string, NearEntry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<SiloAddress, SiloLease> _leases = new();
     private readonly PartitionState[] _partitions;
     private readonly NearEntry?[] _ring;
     private readonly Lock _ringLock = new();
@@ -61,7 +64,32 @@ internal sealed class NearCacheStore
 
     public long Bytes => Volatile.Read(ref _bytes);
 
-    private long NowMs => _time.GetTimestamp() / _ticksPerMs;
+    /// <summary>The store's clock in milliseconds (leases and entry lifetimes are measured on it).</summary>
+    public long NowMs => _time.GetTimestamp() / _ticksPerMs;
+
+    /// <summary>
+    /// The silo confirmed this client's subscription for <paramref name="leaseMs"/> from <paramref name="sentAtMs"/> (when
+    /// the renewal was sent, by <see cref="NowMs"/>). If the lease had lapsed meanwhile, everything read from the silo is
+    /// dropped first: invalidations may have been missed while it could not be reached. Returns false in that case.
+    /// </summary>
+    public bool RenewLease(SiloAddress silo, long sentAtMs, long leaseMs)
+    {
+        var lease = _leases.GetOrAdd(silo, static _ => new SiloLease());
+        bool lapsed = lease.HasLapsed(NowMs);
+        if (lapsed)
+        {
+            DropSilo(silo);
+        }
+
+        lease.Extend(sentAtMs + leaseMs);
+        return !lapsed;
+    }
+
+    /// <summary>A renewal with the silo failed: nothing read from it is served until a renewal succeeds (which then drops it all).</summary>
+    public void LapseLease(SiloAddress silo) => _leases.GetOrAdd(silo, static _ => new SiloLease()).Lapse();
+
+    /// <summary>Forgets the lease of a silo that left (what was read from it is dropped by <see cref="DropSilo"/>).</summary>
+    public void ForgetLease(SiloAddress silo) => _leases.TryRemove(silo, out _);
 
     /// <summary>The value when a fresh copy is held (the stored array: callers hand out copies or only read it).</summary>
     public bool TryGet(string key, out byte[] value)
@@ -247,10 +275,14 @@ internal sealed class NearCacheStore
         Interlocked.Increment(ref _clears);
     }
 
-    private bool IsFresh(NearEntry entry, long now) =>
-        entry.ExpiresAtMs > now
-        && entry.Generation == Volatile.Read(ref _partitions[entry.Partition].Generation)
-        && entry.GlobalGeneration == Volatile.Read(ref _generation);
+    private bool IsFresh(NearEntry entry, long now)
+    {
+        var state = _partitions[entry.Partition];
+        return entry.ExpiresAtMs > now
+            && entry.Generation == Volatile.Read(ref state.Generation)
+            && entry.GlobalGeneration == Volatile.Read(ref _generation)
+            && Volatile.Read(ref state.Lease) is { } lease && lease.IsValid(now);
+    }
 
     private void Adopt(PartitionState state, SiloAddress silo, long epoch, long sequence)
     {
@@ -261,6 +293,7 @@ internal sealed class NearCacheStore
 
         state.Silo = silo;
         state.Epoch = epoch;
+        Volatile.Write(ref state.Lease, _leases.GetOrAdd(silo, static _ => new SiloLease()));
         state.Restart(sequence);
     }
 
@@ -350,6 +383,7 @@ internal sealed class NearCacheStore
         private int _recentNext;
 
         public SiloAddress? Silo;
+        public SiloLease? Lease;
         public long Epoch;
         public long LastSequence;
         public int Generation;

@@ -103,6 +103,8 @@ public static class GridSiloHostingExtensions
 
         // Cluster: membership view, memory loads, the partition balancer, replication.
         services.AddSingleton<ClusterView>();
+        services.AddSingleton<SiloPauseGuard>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloPauseGuard>());
         services.AddSingleton<ClusterViewWatcher>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterViewWatcher>());
         services.AddSingleton<SiloLoadTable>();

@@ -98,6 +98,12 @@ public sealed class GridSiloOptions
         Tags.Validate();
         ArgumentNullException.ThrowIfNull(Membership, nameof(Membership));
         Membership.Validate();
+        var detection = Membership.ProbeTimeout * Membership.NumMissedProbesLimit;
+        if (NearCache.LeaseDuration >= detection)
+        {
+            throw new ArgumentOutOfRangeException("NearCache.LeaseDuration", NearCache.LeaseDuration,
+                $"Grid:NearCache:LeaseDuration must be shorter than failure detection (Membership:ProbeTimeout × NumMissedProbesLimit = {detection}), or clients could serve a dead silo's values after other silos took over its partitions.");
+        }
         ArgumentNullException.ThrowIfNull(Replication, nameof(Replication));
         Replication.Validate();
         ArgumentNullException.ThrowIfNull(Balancing, nameof(Balancing));

@@ -14,6 +14,14 @@ namespace Grid.Grains.NearCache;
 /// slot; stores remember, per key, which slots read it (<see cref="IReadTracker"/>); when a tracked key changes, the
 /// hub queues an invalidation for exactly those clients, numbered per client and partition, and a pump pushes the
 /// queues to the clients' observers in batches. Tracking of a key ends with its change; a client re-reads to re-track.
+/// <para>
+/// Each renewal grants the client a lease (<see cref="NearCacheSiloOptions.LeaseDuration"/>, shorter than failure
+/// detection): a client that cannot renew (this silo died, froze, or is unreachable) stops serving what it read from
+/// here within it. In <see cref="NearCacheCoherence.Strict"/> coherence a write to a tracked key is answered only once
+/// every tracking client confirmed the invalidation (<see cref="IInvalidationObserver.OnInvalidatedConfirmed"/>); a
+/// client that does not confirm within the lease is cut off (its slot is freed, its next renewal tells it to drop
+/// everything from this silo) and the write answers once that client's lease ran out.
+/// </para>
 /// </summary>
 internal sealed partial class InvalidationHub : BackgroundService, IStoreChangeListener, IReadTracker
 {
@@ -22,7 +30,7 @@ internal sealed partial class InvalidationHub : BackgroundService, IStoreChangeL
 
     private const int MaxBatch = 4096;
 
-    private readonly Subscriber?[] _slots = new Subscriber?[MaxSlots];
+    private readonly NearCacheSubscriber?[] _slots = new NearCacheSubscriber?[MaxSlots];
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _signal = new(0);
     private readonly ILocalSiloDetails _silo;
@@ -31,6 +39,8 @@ internal sealed partial class InvalidationHub : BackgroundService, IStoreChangeL
     private readonly int _partitionCount;
     private readonly long _maxTrackedKeys;
     private readonly TimeSpan _subscriptionTimeout;
+    private readonly TimeSpan _lease;
+    private readonly bool _strict;
     private long _tracked;
     private int _pending;
 
@@ -42,6 +52,8 @@ internal sealed partial class InvalidationHub : BackgroundService, IStoreChangeL
         _partitionCount = options.Value.PartitionCount;
         _maxTrackedKeys = options.Value.NearCache.MaxTrackedKeys;
         _subscriptionTimeout = options.Value.NearCache.SubscriptionTimeout;
+        _lease = options.Value.NearCache.LeaseDuration;
+        _strict = options.Value.NearCache.Coherence == NearCacheCoherence.Strict;
         Epoch = Environment.TickCount64 ^ ((long)Random.Shared.Next() << 32);
     }
 
@@ -83,6 +95,8 @@ internal sealed partial class InvalidationHub : BackgroundService, IStoreChangeL
     public NearCacheSubscription Subscribe(Guid clientId, IInvalidationObserver observer)
     {
         long now = _clock.NowMs;
+        long leaseUntil = Environment.TickCount64 + (long)_lease.TotalMilliseconds;
+        long leaseMs = (long)_lease.TotalMilliseconds;
         lock (_gate)
         {
             int free = -1;
@@ -97,19 +111,20 @@ internal sealed partial class InvalidationHub : BackgroundService, IStoreChangeL
                 {
                     subscriber.Observer = observer;
                     subscriber.RenewedAt = now;
-                    return new NearCacheSubscription(i, Epoch, Renewed: true);
+                    subscriber.LeaseUntil = leaseUntil;
+                    return new NearCacheSubscription(i, Epoch, Renewed: true, leaseMs);
                 }
             }
 
             if (free < 0)
             {
                 LogFull(_logger, clientId, MaxSlots);
-                return new NearCacheSubscription(-1, Epoch, Renewed: false);
+                return new NearCacheSubscription(-1, Epoch, Renewed: false, leaseMs);
             }
 
-            Volatile.Write(ref _slots[free], new Subscriber(clientId, observer, _partitionCount) { RenewedAt = now });
+            Volatile.Write(ref _slots[free], new NearCacheSubscriber(clientId, observer, _partitionCount) { RenewedAt = now, LeaseUntil = leaseUntil });
             LogSubscribed(_logger, clientId, free);
-            return new NearCacheSubscription(free, Epoch, Renewed: false);
+            return new NearCacheSubscription(free, Epoch, Renewed: false, leaseMs);
         }
     }
 
@@ -157,6 +172,7 @@ internal sealed partial class InvalidationHub : BackgroundService, IStoreChangeL
 
         InvalidationsByCause.Increment(Metrics.InvalidationCauses.IndexOf(change.Kind, change.Cause));
         byte[]? key = null;
+        var context = _strict ? change.Context : null;
         while (bits != 0)
         {
             int slot = System.Numerics.BitOperations.TrailingZeroCount(bits);
@@ -164,11 +180,34 @@ internal sealed partial class InvalidationHub : BackgroundService, IStoreChangeL
             if (Volatile.Read(ref _slots[slot]) is { } subscriber)
             {
                 key ??= change.Key.ToArray();
-                subscriber.Enqueue(change.Partition, key, change.Version);
+                long position = subscriber.Enqueue(change.Partition, key, change.Version);
+                context?.RequireConfirmed(subscriber, position);
             }
         }
 
         Signal();
+    }
+
+    /// <summary>Completes once every client <paramref name="context"/> waits on confirmed (strict coherence; at once otherwise).</summary>
+    public Task WhenConfirmed(BatchContext context)
+    {
+        if (context.InvalidationFences is not { } fences)
+        {
+            return Task.CompletedTask;
+        }
+
+        if (fences.Count == 1)
+        {
+            return fences[0].Client.WhenConfirmed(fences[0].Position);
+        }
+
+        var waits = new Task[fences.Count];
+        for (int i = 0; i < waits.Length; i++)
+        {
+            waits[i] = fences[i].Client.WhenConfirmed(fences[i].Position);
+        }
+
+        return Task.WhenAll(waits);
     }
 
     public bool TryReserve()
@@ -187,12 +226,17 @@ internal sealed partial class InvalidationHub : BackgroundService, IStoreChangeL
     public long Sequence(int slot, int partition) =>
         Volatile.Read(ref _slots[slot]) is { } subscriber ? Volatile.Read(ref subscriber.Sequences[partition]) : 0;
 
-    public void OnTrackingDropped(int partition, int trackedKeys)
+    public void OnTrackingDropped(int partition, int trackedKeys, BatchContext? context)
     {
         Release(trackedKeys);
+        context = _strict ? context : null;
         foreach (var subscriber in _slots)
         {
-            subscriber?.Enqueue(partition, null, 0);
+            if (subscriber is not null)
+            {
+                long position = subscriber.Enqueue(partition, null, 0);
+                context?.RequireConfirmed(subscriber, position);
+            }
         }
 
         Signal();
@@ -234,7 +278,20 @@ internal sealed partial class InvalidationHub : BackgroundService, IStoreChangeL
                 continue;
             }
 
-            while (subscriber.TryDrain(MaxBatch, _silo.SiloAddress, Epoch, out var batch))
+            if (_strict)
+            {
+                // One confirmed batch at a time per client; what queues meanwhile leaves together when it is confirmed.
+                if (!subscriber.Pushing && subscriber.TryDrain(MaxBatch, _silo.SiloAddress, Epoch, out var confirmed, out long upTo))
+                {
+                    subscriber.Pushing = true;
+                    Interlocked.Add(ref _sent, confirmed.Keys.Length);
+                    _ = PushConfirmedAsync(slot, subscriber, confirmed, upTo);
+                }
+
+                continue;
+            }
+
+            while (subscriber.TryDrain(MaxBatch, _silo.SiloAddress, Epoch, out var batch, out _))
             {
                 if (DropFilter?.Invoke(batch) == true)
                 {
@@ -242,12 +299,12 @@ internal sealed partial class InvalidationHub : BackgroundService, IStoreChangeL
                 }
 
                 Interlocked.Add(ref _sent, batch.Keys.Length);
-                _ = PushAsync(subscriber, batch);
+                _ = PushAsync(slot, subscriber, batch);
             }
         }
     }
 
-    private async Task PushAsync(Subscriber subscriber, InvalidationBatch batch)
+    private async Task PushAsync(int slot, NearCacheSubscriber subscriber, InvalidationBatch batch)
     {
         try
         {
@@ -255,10 +312,47 @@ internal sealed partial class InvalidationHub : BackgroundService, IStoreChangeL
         }
         catch (Exception ex)
         {
-            // The client is gone or unreachable: it clears its near cache when it loses the connection, and its next
-            // subscription renewal sees what it missed through the sequence numbers.
+            // The push did not leave: the client missed invalidations. It is cut off, so its next renewal tells it to drop
+            // everything it read from this silo (and its lease runs out meanwhile).
             LogPushFailed(_logger, ex, subscriber.ClientId);
+            CutOff(slot, subscriber);
         }
+    }
+
+    private async Task PushConfirmedAsync(int slot, NearCacheSubscriber subscriber, InvalidationBatch batch, long upTo)
+    {
+        try
+        {
+            if (DropFilter?.Invoke(batch) == true)
+            {
+                throw new TimeoutException("The push was dropped (test hook): the client never confirms it.");
+            }
+
+            await subscriber.Observer.OnInvalidatedConfirmed(batch).WaitAsync(_lease).ConfigureAwait(false);
+
+            subscriber.Confirm(upTo);
+            subscriber.Pushing = false;
+            Signal();
+        }
+        catch (Exception ex)
+        {
+            LogPushFailed(_logger, ex, subscriber.ClientId);
+            CutOff(slot, subscriber);
+        }
+    }
+
+    /// <summary>Frees the client's slot (its next renewal starts afresh, dropping what it holds) and releases writers once its lease ran out.</summary>
+    private void CutOff(int slot, NearCacheSubscriber subscriber)
+    {
+        lock (_gate)
+        {
+            if (ReferenceEquals(_slots[slot], subscriber))
+            {
+                Volatile.Write(ref _slots[slot], null);
+            }
+        }
+
+        _ = subscriber.CutOffAsync();
     }
 
     private void DropExpiredSubscribers()
@@ -272,52 +366,9 @@ internal sealed partial class InvalidationHub : BackgroundService, IStoreChangeL
                 {
                     LogExpired(_logger, subscriber.ClientId, i);
                     Volatile.Write(ref _slots[i], null);
+                    _ = subscriber.CutOffAsync();
                 }
             }
-        }
-    }
-
-    /// <summary>A subscribed client: its observer, its per-partition sequence numbers and its queue of invalidations.</summary>
-    private sealed class Subscriber(Guid clientId, IInvalidationObserver observer, int partitions)
-    {
-        private readonly ConcurrentQueue<(int Partition, long Sequence, byte[]? Key, long Version)> _queue = new();
-
-        public Guid ClientId { get; } = clientId;
-
-        public IInvalidationObserver Observer { get; set; } = observer;
-
-        public long RenewedAt { get; set; }
-
-        public long[] Sequences { get; } = new long[partitions];
-
-        /// <summary>Numbers and queues an invalidation; called under the partition's store lock, so per partition in order.</summary>
-        public void Enqueue(int partition, byte[]? key, long version) =>
-            _queue.Enqueue((partition, Interlocked.Increment(ref Sequences[partition]), key, version));
-
-        public bool TryDrain(int max, SiloAddress silo, long epoch, out InvalidationBatch batch)
-        {
-            int count = Math.Min(max, _queue.Count);
-            if (count == 0)
-            {
-                batch = null!;
-                return false;
-            }
-
-            var partitions = new int[count];
-            var sequences = new long[count];
-            var keys = new byte[]?[count];
-            var versions = new long[count];
-            int n = 0;
-            while (n < count && _queue.TryDequeue(out var item))
-            {
-                (partitions[n], sequences[n], keys[n], versions[n]) = item;
-                n++;
-            }
-
-            batch = n == count
-                ? new InvalidationBatch(silo, epoch, partitions, sequences, keys, versions)
-                : new InvalidationBatch(silo, epoch, partitions[..n], sequences[..n], keys[..n], versions[..n]);
-            return n > 0;
         }
     }
 
@@ -330,6 +381,6 @@ internal sealed partial class InvalidationHub : BackgroundService, IStoreChangeL
     [LoggerMessage(Level = LogLevel.Information, Message = "Near-cache client {ClientId} (slot {Slot}) did not renew its subscription; dropped")]
     private static partial void LogExpired(ILogger logger, Guid clientId, int slot);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Pushing invalidations to near-cache client {ClientId} failed")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pushing invalidations to near-cache client {ClientId} failed: it is cut off (its next renewal drops what it read from this silo)")]
     private static partial void LogPushFailed(ILogger logger, Exception error, Guid clientId);
 }

@@ -35,6 +35,8 @@ internal sealed partial class PartitionGrain(
     ReplicationOutbox replication,
     ReplicaRecovery recovery,
     ReplicaRegistry replicas,
+    Cluster.SiloPauseGuard pauseGuard,
+    NearCache.InvalidationHub nearCaches,
     ILogger<PartitionGrain> logger) : Grain, IPartitionGrain, IPartitionControlGrain, IGrainMigrationParticipant
 {
     private const string SnapshotKey = "grid.store";
@@ -105,7 +107,12 @@ internal sealed partial class PartitionGrain(
         if (_store is { } store)
         {
             registry.Unregister(store);
-            store.Close();
+            var closing = new BatchContext();
+            store.Close(closing);
+
+            // Strict coherence: clients that held keys of the partition have dropped them (or their lease ran out)
+            // before the partition serves anywhere else.
+            await nearCaches.WhenConfirmed(closing);
 
             // Deactivated in place, not moving (Orleans deactivates activations whose grain directory entry lived on a
             // silo that left, for one): park the entries on this silo; the next activation takes them back.
@@ -186,6 +193,12 @@ internal sealed partial class PartitionGrain(
         RequestFrameLimits.Check(requestFrame, _limits);
         var store = _store!;
         var reader = new OpFrameReader(requestFrame);
+        if (!pauseGuard.IsServing)
+        {
+            // Woken from a freeze: this partition may live elsewhere now; nothing runs, the caller sends it again.
+            return Task.FromResult(new PartitionBatchResult(Silo.SiloEntryGrain.NotHereFrame(reader.Count), silo.SiloAddress));
+        }
+
         var context = new BatchContext { Origin = reader.Origin };
         using var output = new FrameBuffer(16 + requestFrame.Length);
         ResultFrame.WriteHeader(output, reader.Count);
@@ -210,14 +223,18 @@ internal sealed partial class PartitionGrain(
         budget.EnforceBudget(context);
         replication.RequireReplayedReplicated(context);
         var result = new PartitionBatchResult(output.ToArray(), silo.SiloAddress);
-        long fence = context.ReplicationFence;
-        return fence == 0 ? Task.FromResult(result) : AfterReplicatedAsync(fence, result);
+        return context.ReplicationFence == 0 && context.InvalidationFences is null ? Task.FromResult(result) : AfterFencesAsync(context, result);
     }
 
-    /// <summary>Sync replication: answers once the replica holds what this batch wrote.</summary>
-    private async Task<PartitionBatchResult> AfterReplicatedAsync(long fence, PartitionBatchResult result)
+    /// <summary>Answers once the replica holds what this batch wrote (sync mode) and near caches dropped it (strict coherence).</summary>
+    private async Task<PartitionBatchResult> AfterFencesAsync(BatchContext context, PartitionBatchResult result)
     {
-        await replication.WhenReplicated(fence);
+        if (context.ReplicationFence != 0)
+        {
+            await replication.WhenReplicated(context.ReplicationFence);
+        }
+
+        await nearCaches.WhenConfirmed(context);
         return result;
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Grid.Grains.Cluster;
 using Grid.Grains.Hosting;
 using Grid.Grains.Memory;
 using Grid.Grains.Metrics;
@@ -35,7 +36,9 @@ internal sealed class SiloEntryGrain(
     ReplicaRegistry replicas,
     GridSiloMetrics metrics,
     SiloAnalytics analytics,
-    TagIndexShardRegistry tagShards) : Grain, ISiloEntryGrain
+    TagIndexShardRegistry tagShards,
+    SiloPauseGuard pauseGuard,
+    NearCache.InvalidationHub nearCaches) : Grain, ISiloEntryGrain
 {
     private readonly GridLimits _limits = options.Value.Limits;
     private readonly int _partitionCount = options.Value.PartitionCount;
@@ -58,6 +61,12 @@ internal sealed class SiloEntryGrain(
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var reader = new OpFrameReader(requestFrame);
         int count = reader.Count;
+        if (!pauseGuard.IsServing)
+        {
+            // Woken from a freeze: this silo's stores may be stale; nothing runs, every op goes again elsewhere.
+            return Task.FromResult(new SiloBatchResult(NotHereFrame(count), null));
+        }
+
         var output = new FrameBuffer(32 + requestFrame.Length + count * 8);
         ResultFrame.WriteHeader(output, count);
 
@@ -100,29 +109,43 @@ internal sealed class SiloEntryGrain(
             output.Dispose();
             ArrayPool<int>.Shared.Return(resultRanges);
             var result = new SiloBatchResult(frame, null);
-            if (fence == 0)
+            if (fence == 0 && context.InvalidationFences is null)
             {
                 metrics.RecordBatch(started, count);
                 return Task.FromResult(result);
             }
 
-            return AfterReplicatedAsync(fence, result, started, count);
+            return AfterFencesAsync(context, result, started, count);
         }
 
-        return ExecuteRemoteAsync(requestFrame, context.Origin, count, output, resultRanges, remote, fence, started);
+        return ExecuteRemoteAsync(requestFrame, context, count, output, resultRanges, remote, started);
     }
 
-    /// <summary>Sync replication: answers once the replicas hold what this batch wrote (reads record nothing and never wait).</summary>
-    private async Task<SiloBatchResult> AfterReplicatedAsync(long fence, SiloBatchResult result, long started, int count)
+    /// <summary>
+    /// Answers once the batch's changes are safe: replicated (sync replication; reads record nothing and never wait) and
+    /// dropped by every near cache that held them (strict coherence).
+    /// </summary>
+    private async Task<SiloBatchResult> AfterFencesAsync(BatchContext context, SiloBatchResult result, long started, int count)
     {
-        await replication.WhenReplicated(fence);
+        await WhenFencesPassedAsync(context);
         metrics.RecordBatch(started, count);
         return result;
     }
 
-    /// <summary>Sends the ops whose partition is not live here to their partition grains, then merges all results in order.</summary>
-    private async Task<SiloBatchResult> ExecuteRemoteAsync(byte[] requestFrame, RequestOrigin origin, int count, FrameBuffer local, int[] resultRanges, List<RemoteOp> remote, long fence, long started)
+    private async Task WhenFencesPassedAsync(BatchContext context)
     {
+        if (context.ReplicationFence != 0)
+        {
+            await replication.WhenReplicated(context.ReplicationFence);
+        }
+
+        await nearCaches.WhenConfirmed(context);
+    }
+
+    /// <summary>Sends the ops whose partition is not live here to their partition grains, then merges all results in order.</summary>
+    private async Task<SiloBatchResult> ExecuteRemoteAsync(byte[] requestFrame, BatchContext context, int count, FrameBuffer local, int[] resultRanges, List<RemoteOp> remote, long started)
+    {
+        var origin = context.Origin;
         try
         {
             var groups = new Dictionary<int, List<RemoteOp>>();
@@ -195,11 +218,7 @@ internal sealed class SiloEntryGrain(
                 }
             }
 
-            if (fence != 0)
-            {
-                await replication.WhenReplicated(fence);
-            }
-
+            await WhenFencesPassedAsync(context);
             metrics.RecordBatch(started, count);
             return new SiloBatchResult(merged.ToArray(), moved?.ToArray());
         }
@@ -208,6 +227,20 @@ internal sealed class SiloEntryGrain(
             local.Dispose();
             ArrayPool<int>.Shared.Return(resultRanges);
         }
+    }
+
+    /// <summary>A result frame answering <see cref="ResultStatus.NotHere"/> to each of <paramref name="count"/> ops.</summary>
+    internal static byte[] NotHereFrame(int count)
+    {
+        using var frame = new FrameBuffer(8 + count * 2);
+        ResultFrame.WriteHeader(frame, count);
+        var notHere = GridResult.OfStatus(ResultStatus.NotHere);
+        for (int i = 0; i < count; i++)
+        {
+            ResultFrame.Write(frame, notHere);
+        }
+
+        return frame.ToArray();
     }
 
     private static bool ContainsPartition(List<RemoteOp> remote, int partition)

@@ -31,6 +31,29 @@ internal sealed class BatchContext
         }
     }
 
+    /// <summary>Near-cache clients that must confirm dropping copies before the caller answers (strict coherence), with the position to confirm.</summary>
+    public List<(IConfirmation Client, long Position)>? InvalidationFences { get; private set; }
+
+    /// <summary>Requires the caller to wait until <paramref name="client"/> confirmed everything up to <paramref name="position"/>.</summary>
+    public void RequireConfirmed(IConfirmation client, long position)
+    {
+        var fences = InvalidationFences ??= [];
+        for (int i = 0; i < fences.Count; i++)
+        {
+            if (ReferenceEquals(fences[i].Client, client))
+            {
+                if (position > fences[i].Position)
+                {
+                    fences[i] = (client, position);
+                }
+
+                return;
+            }
+        }
+
+        fences.Add((client, position));
+    }
+
     /// <summary>Requires the caller to wait until replication passes <paramref name="sequence"/>.</summary>
     public void RequireReplicated(long sequence)
     {

@@ -16,6 +16,9 @@ internal interface IReadTracker
     /// <summary>The last invalidation sequence number sent to the client in <paramref name="slot"/> for <paramref name="partition"/>.</summary>
     long Sequence(int slot, int partition);
 
-    /// <summary>A store closed (its partition moved or stopped): what it tracked is gone, so clients must forget the partition.</summary>
-    void OnTrackingDropped(int partition, int trackedKeys);
+    /// <summary>
+    /// A store closed (its partition moved or stopped): what it tracked is gone, so clients must forget the partition.
+    /// <paramref name="context"/>, when given, is the caller that closed it (in strict coherence it waits for the clients).
+    /// </summary>
+    void OnTrackingDropped(int partition, int trackedKeys, BatchContext? context);
 }

@@ -84,8 +84,11 @@ internal sealed partial class PartitionStore
         }
     }
 
-    /// <summary>Closes the store: later operations answer <see cref="ResultStatus.NotHere"/> and its bytes leave the budget.</summary>
-    public void Close()
+    /// <summary>
+    /// Closes the store: later operations answer <see cref="ResultStatus.NotHere"/> and its bytes leave the budget; the
+    /// clients tracking its keys are told to forget the partition (<paramref name="context"/>: the caller, which may wait for them).
+    /// </summary>
+    public void Close(BatchContext? context = null)
     {
         lock (_lock)
         {
@@ -98,7 +101,7 @@ internal sealed partial class PartitionStore
             _memory.Add(-_bytes);
             if (_tracking is { Count: > 0 } tracking)
             {
-                _tracker!.OnTrackingDropped(Partition, tracking.Count);
+                _tracker!.OnTrackingDropped(Partition, tracking.Count, context);
                 _tracking = null;
             }
         }
