@@ -7,7 +7,7 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 # Restore first, from the project files alone, so the layer is reused while only sources change.
 COPY global.json Directory.Build.props Directory.Packages.props ./
-COPY src/Directory.Build.props src/
+COPY src/Directory.Build.props src/Directory.Build.targets src/
 COPY src/Abstractions/Grid.Abstractions.csproj src/Abstractions/
 COPY src/Grains/Grid.Grains.csproj src/Grains/
 COPY src/Silo/Grid.Silo.csproj src/Silo/
