@@ -1,5 +1,7 @@
 # The Grid silo image. Build from the repository root:
 #   docker build -t grid-silo:0.1.0 .
+#   podman build --isolation=chroot -t grid-silo:0.1.0 .    # daemonless, where containers cannot run RUN steps
+# tests/Grid.Deploy.Tests/Image checks that everything the silo's build reads is copied before the step that reads it.
 # Ports: 11111 silo-to-silo, 30000 client gateway, 8080 admin (/health/live, /health/ready; /admin/* with the admin token).
 # Configuration comes from environment variables (Grid__*), see deploy/k8s/silo-config.yaml.
 
