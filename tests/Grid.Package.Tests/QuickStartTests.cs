@@ -19,10 +19,12 @@ public sealed class QuickStartTests(PackageFeed feed, ITestOutputHelper output)
         var quickStart = ReadmeQuickStart.Load();
         string app = Path.Combine(feed.Root, "QuickStart");
         Directory.CreateDirectory(app);
-        File.WriteAllText(Path.Combine(app, "nuget.config"), NuGetConfig(feed.Directory, MachinePackagesWithoutGrid()));
+        File.WriteAllText(Path.Combine(app, "nuget.config"), NuGetConfig(MachinePackagesWithoutGrid()));
         var step = Stopwatch.StartNew();
         output.WriteLine($"pack: {feed.PackDuration.TotalSeconds:F1} s");
 
+        // The README's commands; the feed is registered in the app's nuget.config, not the user's.
+        await feed.Dotnet.RunAsync(app, "nuget", "add", "source", feed.Directory, "--name", "grid-local", "--configfile", "nuget.config");
         await feed.Dotnet.RunAsync(app, "new", "console", "--name", "QuickStart", "--output", ".");
         await feed.Dotnet.RunAsync(app, "add", "package", "Grid.Client");
         File.WriteAllText(Path.Combine(app, "Program.cs"), quickStart.Program);
@@ -56,15 +58,12 @@ public sealed class QuickStartTests(PackageFeed feed, ITestOutputHelper output)
     }
 
     /// <summary>
-    /// The user's own NuGet sources plus the feed, named as the README registers it. Packages the machine already has are
-    /// read from its cache (through <paramref name="machinePackages"/>); the Grid packages come from the feed only.
+    /// The user's own NuGet settings (sources included), where packages the machine already has are read from its cache
+    /// (through <paramref name="machinePackages"/>); the Grid packages can only come from the feed.
     /// </summary>
-    private static string NuGetConfig(string feedDirectory, string machinePackages) => $"""
+    private static string NuGetConfig(string machinePackages) => $"""
         <?xml version="1.0" encoding="utf-8"?>
         <configuration>
-          <packageSources>
-            <add key="grid-local" value="{feedDirectory}" />
-          </packageSources>
           <fallbackPackageFolders>
             <add key="machine" value="{machinePackages}" />
           </fallbackPackageFolders>
