@@ -1,5 +1,7 @@
 # The Grid silo image. Build from the repository root:
 #   docker build -t grid-silo:0.1.0 .
+#   podman build --isolation=chroot -t grid-silo:0.1.0 .    # daemonless, where containers cannot run RUN steps
+# tests/Grid.Deploy.Tests/Image checks that everything the silo's build reads is copied before the step that reads it.
 # Ports: 11111 silo-to-silo, 30000 client gateway, 8080 admin (/health/live, /health/ready; /admin/* with the admin token).
 # Configuration comes from environment variables (Grid__*), see deploy/k8s/silo-config.yaml.
 
@@ -7,7 +9,7 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 # Restore first, from the project files alone, so the layer is reused while only sources change.
 COPY global.json Directory.Build.props Directory.Packages.props ./
-COPY src/Directory.Build.props src/
+COPY src/Directory.Build.props src/Directory.Build.targets src/
 COPY src/Abstractions/Grid.Abstractions.csproj src/Abstractions/
 COPY src/Grains/Grid.Grains.csproj src/Grains/
 COPY src/Silo/Grid.Silo.csproj src/Silo/

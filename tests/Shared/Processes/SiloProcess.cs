@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Grid.EndToEnd.Tests.Infrastructure;
+namespace Grid.Tests.Shared.Processes;
 
 /// <summary>A real Grid silo process (<c>dotnet Grid.Silo.dll</c>) configured through environment variables.</summary>
 internal sealed class SiloProcess : IAsyncDisposable

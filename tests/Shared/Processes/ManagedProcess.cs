@@ -2,11 +2,13 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 
-namespace Grid.EndToEnd.Tests.Infrastructure;
+namespace Grid.Tests.Shared.Processes;
 
 /// <summary>A child process whose output is captured, that can wait for a line and is always killed on dispose.</summary>
 internal sealed class ManagedProcess : IAsyncDisposable
 {
+    private static readonly Lock PidFileLock = new();
+
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly StringBuilder _log = new();
@@ -28,7 +30,7 @@ internal sealed class ManagedProcess : IAsyncDisposable
         }
     }
 
-    public static ManagedProcess Start(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    public static ManagedProcess Start(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -36,6 +38,11 @@ internal sealed class ManagedProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (workingDirectory is not null)
+        {
+            info.WorkingDirectory = workingDirectory;
+        }
+
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -51,9 +58,43 @@ internal sealed class ManagedProcess : IAsyncDisposable
         process.OutputDataReceived += (_, e) => managed.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => managed.OnLine(e.Data);
         process.Start();
+        RecordForCiCleanup(process.Id);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return managed;
+    }
+
+    /// <summary>
+    /// Runs a command to its end and returns its exit code and output (stdout and stderr); throws with the output so far
+    /// when it outlasts <paramref name="timeout"/> (the process is killed).
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string fileName, IReadOnlyList<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+    {
+        await using var process = Start(fileName, arguments, environment, workingDirectory);
+        try
+        {
+            int exitCode = await process.WaitForExitAsync(timeout);
+            return (exitCode, process.Output);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"'{fileName} {string.Join(' ', arguments)}' did not finish within {timeout}. Output:\n{process.Output}");
+        }
+    }
+
+    /// <summary>When CI asks for it (GRID_CI_PID_FILE), notes the PID so that .ci/run can kill what a crashed test host left behind.</summary>
+    private static void RecordForCiCleanup(int processId)
+    {
+        var file = Environment.GetEnvironmentVariable("GRID_CI_PID_FILE");
+        if (string.IsNullOrEmpty(file))
+        {
+            return;
+        }
+
+        lock (PidFileLock)
+        {
+            File.AppendAllText(file, processId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n");
+        }
     }
 
     private void OnLine(string? line)
