@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Grid.EndToEnd.Tests.Infrastructure;
+namespace Grid.Tests.Shared.Processes;
 
 internal static class FreePort
 {

@@ -1,4 +1,4 @@
-namespace Grid.EndToEnd.Tests.Infrastructure;
+namespace Grid.Tests.Shared.Processes;
 
 /// <summary>Finds the repository's build outputs from the test assembly's location.</summary>
 internal static class RepoPaths
