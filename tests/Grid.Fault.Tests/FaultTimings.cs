@@ -15,10 +15,10 @@ internal static class FaultTimings
     public const int DirectReaders = 4;
 
     /// <summary>When the first fault is injected, counted from the start of the load.</summary>
-    public static readonly TimeSpan FaultAt = TimeSpan.FromSeconds(9);
+    public static readonly TimeSpan FaultAt = TimeSpan.FromSeconds(8);
 
     /// <summary>The load goes on this long after the last fault action, then stops.</summary>
-    public static readonly TimeSpan LoadAfterLastFault = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan LoadAfterLastFault = TimeSpan.FromSeconds(12);
 
     /// <summary>The baseline throughput is measured from here (warm-up excluded) to the first fault action.</summary>
     public static readonly TimeSpan BaselineFrom = TimeSpan.FromSeconds(3);

@@ -29,7 +29,7 @@ internal static class FaultReport
 
         foreach (var recovery in run.Recoveries)
         {
-            text.Append(CultureInfo.InvariantCulture, $"- recovery after {recovery.What}: {Seconds(recovery.Seconds)}; lowest 250 ms bucket within {FaultTimings.DipSearch.TotalSeconds:0} s: {recovery.LowestFraction:P0} of the baseline\n");
+            text.Append(CultureInfo.InvariantCulture, $"- recovery after {recovery.What}: {recovery.Describe()}; lowest 250 ms bucket within {FaultTimings.DipSearch.TotalSeconds:0} s: {recovery.LowestFraction:P0} of the baseline\n");
         }
 
         foreach (var (kind, count, message) in run.ErrorsByKind)
@@ -62,7 +62,7 @@ internal static class FaultReport
             return Seconds(run.Recoveries[0].Seconds);
         }
 
-        return string.Join(", ", run.Recoveries.Select(r => $"{Short(r.What)} {Seconds(r.Seconds)}"));
+        return string.Join(", ", run.Recoveries.Select(r => $"{Short(r.What)}: {Seconds(r.Seconds)}"));
     }
 
     /// <summary>"kill -9", "SIGTERM", "joined": the action without the silo.</summary>

@@ -30,7 +30,7 @@ internal static class FaultRunVerdict
             if (recovery.Seconds is not { } seconds || seconds >= FaultGoals.MaxRecoveryAfterCrash.TotalSeconds)
             {
                 failures.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"throughput not back to {FaultGoals.RecoveredFraction:P0} within {FaultGoals.MaxRecoveryAfterCrash.TotalSeconds:0} s after {recovery.What}: {(recovery.Seconds is { } s ? s.ToString("0.0", CultureInfo.InvariantCulture) + " s" : "not back before the load ended")}"));
+                    $"throughput not back to {FaultGoals.RecoveredFraction:P0} within {FaultGoals.MaxRecoveryAfterCrash.TotalSeconds:0} s after {recovery.What}: {recovery.Describe()}"));
             }
         }
 

@@ -181,15 +181,19 @@ internal static class FaultRunSummary
             return recoveries;
         }
 
-        int end = Recovery.BucketAt(run.Load.StoppedAt);
-        foreach (var fault in events.Where(e => e.MeasuresRecovery))
+        int loadEnd = Recovery.BucketAt(run.Load.StoppedAt);
+        var faults = events.Where(e => e.MeasuresRecovery).ToList();
+        for (int i = 0; i < faults.Count; i++)
         {
-            double? seconds = Recovery.SecondsAfter(buckets, baseline, fault.AtSeconds, end);
-            double lowest = Recovery.LowestAfter(buckets, baseline, fault.AtSeconds, end);
-            recoveries.Add(new EventRecovery(fault.What, fault.Kind is FaultKind.Kill or FaultKind.Freeze, seconds, lowest));
+            // Each fault is watched until the next one: what follows that is the next fault's.
+            bool last = i == faults.Count - 1;
+            int end = last ? loadEnd : Math.Min(loadEnd, Recovery.BucketAt(faults[i + 1].AtSeconds));
+            double? seconds = Recovery.SecondsAfter(buckets, baseline, faults[i].AtSeconds, end);
+            double lowest = Recovery.LowestAfter(buckets, baseline, faults[i].AtSeconds, end);
+            recoveries.Add(new EventRecovery(faults[i].What, faults[i].Kind is FaultKind.Kill or FaultKind.Freeze, seconds, lowest, last ? "the end of the load" : "the next fault"));
         }
 
-        details.Add(string.Create(CultureInfo.InvariantCulture, $"throughput (writers and near-cache-off readers): baseline {baseline / FaultTimings.Bucket.TotalSeconds:0} ops/s; per second: {PerSecond(buckets, end)}"));
+        details.Add(string.Create(CultureInfo.InvariantCulture, $"throughput (writers and near-cache-off readers): baseline {baseline / FaultTimings.Bucket.TotalSeconds:0} ops/s; per second: {PerSecond(buckets, loadEnd)}"));
         return recoveries;
     }
 
@@ -225,7 +229,7 @@ internal static class FaultRunSummary
             {
                 string state = status == MembershipWatcher.Dead ? "declared dead" : "active";
                 line += run.Cluster.Membership.FirstSeen(fault.Silo.SiloPort, status) is { } at
-                    ? string.Create(CultureInfo.InvariantCulture, $"; {state} in the membership table at {clock.SecondsAt(at):0.00} s (+{clock.SecondsAt(at) - fault.AtSeconds:0.0} s)")
+                    ? string.Create(CultureInfo.InvariantCulture, $"; {state} in the membership table at {clock.SecondsAt(at):0.00} s ({clock.SecondsAt(at) - fault.AtSeconds:+0.0;-0.0} s)")
                     : $"; not {state} in the membership table by the end of the run";
             }
 

@@ -26,16 +26,24 @@ internal static class FaultRunner
         FaultRunResult result;
         try
         {
-            var writerClient = await StartClientAsync(cluster, clients, nearCache: true);
-            var nearClient = await StartClientAsync(cluster, clients, nearCache: true);
-            var directClient = await StartClientAsync(cluster, clients, nearCache: false);
-            // Partitions start on first use, so the load's first seconds (left out of the baseline) spread them.
+            var starting = new[] { StartClientAsync(cluster, nearCache: true), StartClientAsync(cluster, nearCache: true), StartClientAsync(cluster, nearCache: false) };
+            try
+            {
+                await Task.WhenAll(starting);
+            }
+            finally
+            {
+                // Each started client is stopped at the end, even when another failed to start.
+                clients.AddRange(starting.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result));
+            }
+
+            var (writerClient, nearClient, directClient) = (starting[0].Result, starting[1].Result, starting[2].Result);
             await ClusterWait.WaitForSilosAsync(writerClient.Cache, scenario.InitialSilos, FaultTimings.ClusterStartBound);
             phases.End("clients");
 
             var load = new FaultLoad($"fault:{scenario.Slug}:{Guid.NewGuid():N}", writerClient.Cache, nearClient.Cache, directClient.Cache);
             var context = new FaultContext(cluster, load);
-            await load.WarmUpAsync(directClient.Cache);
+            await ClusterWarmUp.RunAsync(load, writerClient.Cache, nearClient.Cache, directClient.Cache);
             phases.End("warm-up");
             load.Start();
             try
@@ -55,7 +63,8 @@ internal static class FaultRunner
             var nearStatistics = nearClient.Cache.GetStatistics();
             var directStatistics = directClient.Cache.GetStatistics();
 
-            var verifier = await StartClientAsync(cluster, clients, nearCache: false);
+            var verifier = await StartClientAsync(cluster, nearCache: false);
+            clients.Add(verifier);
             string settle = await ClusterSettle.WaitAsync(verifier.Cache, cluster.Membership);
             phases.End("verifier client and settle");
             var final = await FinalCheck.RunAsync(verifier.Cache, load);
@@ -74,17 +83,13 @@ internal static class FaultRunner
         return result with { Details = [.. result.Details, phases.ToString(), .. stopNotes], RunSeconds = run.Elapsed.TotalSeconds };
     }
 
-    private static async Task<ClientHost> StartClientAsync(FaultCluster cluster, List<ClientHost> clients, bool nearCache)
-    {
-        var client = await ClientHost.StartAsync(options =>
+    private static Task<ClientHost> StartClientAsync(FaultCluster cluster, bool nearCache) =>
+        ClientHost.StartAsync(options =>
         {
             // The product's default client options but for the membership store and, for some clients, the near cache.
             options.Clustering.Redis = cluster.Redis.ConnectionString;
             options.NearCache.Enabled = nearCache;
         }).WaitAsync(FaultTimings.ClusterStartBound);
-        clients.Add(client);
-        return client;
-    }
 
     /// <summary>Stops a client within its bound; one that does not stop is noted (the run's result is already built).</summary>
     private static async Task StopClientAsync(ClientHost client, List<string> notes)

@@ -89,14 +89,16 @@ internal static class FinalCheck
     }
 
     /// <summary>
-    /// One read, retried (each try bounded) until it succeeds or the deadline passes; then it is listed as unread.
-    /// Returns whether it was read, and the value.
+    /// One read, retried until it succeeds or the deadline passes; then it is listed as unread. Each try is bounded by
+    /// <see cref="FaultTimings.CheckCallBound"/> and by the deadline (with a second at least: a dead cluster costs one
+    /// short try per remaining read). Returns whether it was read, and the value.
     /// </summary>
     private static async Task<(bool Found, T? Value)> ReadAsync<T>(FinalState state, string what, Func<ValueTask<T>> read, long deadline)
     {
         while (true)
         {
-            var outcome = await BoundedCall.RunAsync(read, FaultTimings.CheckCallBound);
+            var left = TimeSpan.FromSeconds(Math.Max(1, (deadline - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency));
+            var outcome = await BoundedCall.RunAsync(read, left < FaultTimings.CheckCallBound ? left : FaultTimings.CheckCallBound);
             if (outcome.IsOk)
             {
                 return (true, outcome.Value);

@@ -16,6 +16,7 @@ internal sealed class FaultLoad
 
     public FaultLoad(string prefix, IGridCache writerClient, IGridCache nearCacheClient, IGridCache directClient)
     {
+        Prefix = prefix;
         for (int w = 0; w < FaultTimings.Writers; w++)
         {
             _writers.Add(new Writer(w, prefix, writerClient, Clock));
@@ -38,6 +39,9 @@ internal sealed class FaultLoad
         }
     }
 
+    /// <summary>What every key of this load starts with.</summary>
+    public string Prefix { get; }
+
     /// <summary>The load's time origin, set by <see cref="Start"/>.</summary>
     public LoadClock Clock { get; } = new();
 
@@ -50,25 +54,6 @@ internal sealed class FaultLoad
 
     /// <summary>Seconds since the load started.</summary>
     public double Now => Clock.Now;
-
-    /// <summary>
-    /// Reads every key, counter and list once (changing nothing) so their partitions are live before the load:
-    /// partitions start on first use, and their start would otherwise be the load's first seconds.
-    /// </summary>
-    public async Task WarmUpAsync(IGridCache client)
-    {
-        foreach (var writer in _writers)
-        {
-            var keys = writer.Keys.Select(k => k.Key).ToArray();
-            await Expect(await BoundedCall.RunAsync(() => client.GetManyAsync(keys), FaultTimings.ClusterStartBound));
-            await Expect(await BoundedCall.RunAsync(() => client.GetAsync(writer.Counter.Key), FaultTimings.ClusterStartBound));
-            await Expect(await BoundedCall.RunAsync(() => client.ListLengthAsync(writer.List.Key), FaultTimings.ClusterStartBound));
-        }
-
-        static Task Expect<T>(CallOutcome<T> outcome) => outcome.IsOk
-            ? Task.CompletedTask
-            : throw new InvalidOperationException($"harness: the cluster did not serve the warm-up reads ({ErrorTally.KindOf(outcome)}: {ErrorTally.MessageOf(outcome)})", outcome.Error);
-    }
 
     public void Start()
     {

@@ -2,62 +2,27 @@ namespace Grid.Fault.Tests.Workload;
 
 /// <summary>
 /// Exactly-once accounting of one writer's list (<c>ListRightPushAsync</c> of one element <c>w{writer}:p{n}</c>, n
-/// counting pushes sent): which pushes were acknowledged, and how many had an unknown outcome. Written by the writer only.
+/// numbering the pushes sent): which pushes were acknowledged.
 /// </summary>
-internal sealed class ListLedger(string key, int writer)
+internal sealed class ListLedger(string key, int writer) : CountingLedger(key)
 {
     private readonly List<bool> _acknowledged = [false];
-    private long _lastLength;
-
-    public string Key { get; } = key;
 
     public int Writer { get; } = writer;
-
-    public long Attempts { get; private set; }
-
-    public long Acknowledged { get; private set; }
-
-    public long Unknown { get; private set; }
-
-    /// <summary>Acknowledged pushes that returned a length not above the one before: an acknowledged element lost.</summary>
-    public long Regressions { get; private set; }
-
-    /// <summary>Acknowledged pushes that returned a length above the pushes sent so far: one applied twice.</summary>
-    public long AboveAttempts { get; private set; }
-
-    /// <summary>Set once a push stalled past the harness bound: it may still land, so no more are sent (order would be the harness's doing).</summary>
-    public bool Abandoned { get; private set; }
 
     /// <summary>Numbers the next push and returns it.</summary>
     public long BeginPush()
     {
-        Attempts++;
         _acknowledged.Add(false);
-        return Attempts;
+        return Begin();
     }
 
     public void Record(long push, in CallOutcome<long> outcome)
     {
-        if (!outcome.IsOk)
+        if (End(outcome))
         {
-            Unknown++;
-            Abandoned |= outcome.Result == CallResult.Stalled;
-            return;
+            _acknowledged[(int)push] = true;
         }
-
-        Acknowledged++;
-        _acknowledged[(int)push] = true;
-        if (outcome.Value <= _lastLength)
-        {
-            Regressions++;
-        }
-
-        if (outcome.Value > Attempts)
-        {
-            AboveAttempts++;
-        }
-
-        _lastLength = outcome.Value;
     }
 
     /// <summary>
@@ -101,8 +66,7 @@ internal sealed class ListLedger(string key, int writer)
         var notes = new List<string>();
         if (missing > 0 || duplicates > 0 || outOfOrder > 0 || foreign > 0 || Regressions > 0 || AboveAttempts > 0)
         {
-            notes.Add($"{Key}: {elements.Count} elements for {Acknowledged} acknowledged and {Unknown} unknown pushes; acknowledged missing {missing}, " +
-                $"duplicates {duplicates}, out of order {outOfOrder}, never pushed {foreign}, returned-length regressions {Regressions}, returned above attempts {AboveAttempts}");
+            notes.Add($"{Key}: {elements.Count} elements for pushes {Calls}; acknowledged missing {missing}, duplicates {duplicates}, out of order {outOfOrder}, never pushed {foreign}");
         }
 
         // A regression and the element it left missing are one loss seen twice, as a length above the attempts and the
