@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Grid.Tests.Shared.Processes;
 
 namespace Grid.Fault.Tests.Workload;
 
@@ -30,14 +31,9 @@ internal static class BoundedCall
 
         try
         {
-            var value = await task.WaitAsync(bound);
-            return new CallOutcome<T>(CallResult.Ok, value, null, start, Stopwatch.GetTimestamp());
-        }
-        catch (TimeoutException) when (!task.IsCompleted)
-        {
-            // Abandoned, not forgotten: its eventual failure is observed so it does not surface as unobserved.
-            _ = task.ContinueWith(static t => t.Exception, TaskScheduler.Default);
-            return new CallOutcome<T>(CallResult.Stalled, default, null, start, Stopwatch.GetTimestamp());
+            return await task.CompletedWithinAsync(bound)
+                ? new CallOutcome<T>(CallResult.Ok, task.Result, null, start, Stopwatch.GetTimestamp())
+                : new CallOutcome<T>(CallResult.Stalled, default, null, start, Stopwatch.GetTimestamp());
         }
         catch (Exception ex)
         {

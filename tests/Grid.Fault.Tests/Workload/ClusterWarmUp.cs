@@ -1,5 +1,6 @@
 using System.Text;
 using Grid.Client;
+using Grid.Tests.Shared.Processes;
 
 namespace Grid.Fault.Tests.Workload;
 
@@ -20,14 +21,8 @@ internal static class ClusterWarmUp
 
     public static async Task RunAsync(FaultLoad load, IGridCache writerClient, IGridCache nearCacheClient, IGridCache directClient)
     {
-        var warming = WarmAsync(load, writerClient, nearCacheClient, directClient);
-        try
+        if (!await WarmAsync(load, writerClient, nearCacheClient, directClient).CompletedWithinAsync(FaultTimings.ClusterStartBound))
         {
-            await warming.WaitAsync(FaultTimings.ClusterStartBound);
-        }
-        catch (TimeoutException) when (!warming.IsCompleted)
-        {
-            _ = warming.ContinueWith(static t => t.Exception, TaskScheduler.Default);
             throw new TimeoutException($"harness: the cluster did not serve the warm-up within {FaultTimings.ClusterStartBound.TotalSeconds:0} s.");
         }
     }

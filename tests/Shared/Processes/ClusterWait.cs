@@ -54,13 +54,7 @@ internal static class ClusterWait
         var call = cache.GetSiloStatisticsAsync().AsTask();
         try
         {
-            return await call.WaitAsync(CallBound);
-        }
-        catch (TimeoutException) when (!call.IsCompleted)
-        {
-            // Abandoned: observe its eventual failure so it does not surface as an unobserved task exception.
-            _ = call.ContinueWith(static t => t.Exception, TaskScheduler.Default);
-            return null;
+            return await call.CompletedWithinAsync(CallBound) ? call.Result : null;
         }
         catch (Exception ex) when (ex is GridException or Orleans.Runtime.OrleansException or TimeoutException)
         {
