@@ -34,8 +34,6 @@ internal sealed record FaultRunResult
 
     public required double MaxLatencyStartedAt { get; init; }
 
-    public required double BaselineOpsPerSecond { get; init; }
-
     /// <summary>The timeline: actions, declarations of death, exits, at seconds since the load started.</summary>
     public required IReadOnlyList<string> Timeline { get; init; }
 

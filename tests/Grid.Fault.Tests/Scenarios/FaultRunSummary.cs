@@ -75,7 +75,6 @@ internal static class FaultRunSummary
             Recoveries = recoveries,
             MaxLatency = maxLatency,
             MaxLatencyStartedAt = maxLatencyAt,
-            BaselineOpsPerSecond = recoveries.Count == 0 ? 0 : Baseline(run) / FaultTimings.Bucket.TotalSeconds,
             Timeline = Timeline(run),
             Details = details,
             HarnessProblems = problems,
@@ -155,14 +154,6 @@ internal static class FaultRunSummary
         }
     }
 
-    private static double Baseline(FaultRunInputs run)
-    {
-        var events = run.Context.Events;
-        return events.Count == 0
-            ? 0
-            : Recovery.Baseline(run.Load.GridThroughputBuckets(), Recovery.BucketAt(FaultTimings.BaselineFrom.TotalSeconds), Recovery.BucketAt(events[0].AtSeconds));
-    }
-
     private static List<EventRecovery> Recoveries(FaultRunInputs run, List<string> problems, List<string> details)
     {
         var recoveries = new List<EventRecovery>();
@@ -174,7 +165,8 @@ internal static class FaultRunSummary
         }
 
         var buckets = run.Load.GridThroughputBuckets();
-        double baseline = Baseline(run);
+        // Before the first action (a join's process start included): the cluster as it was.
+        double baseline = Recovery.Baseline(buckets, Recovery.BucketAt(FaultTimings.BaselineFrom.TotalSeconds), Recovery.BucketAt(events[0].AtSeconds));
         if (baseline <= 0)
         {
             problems.Add("no throughput before the first fault: recovery cannot be measured");
