@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net.Http;
 using Grid.Client;
-using Grid.EndToEnd.Tests.Infrastructure;
 using Grid.Tests.Shared;
+using Grid.Tests.Shared.Processes;
 using Xunit.Abstractions;
 
 namespace Grid.EndToEnd.Tests;
@@ -36,7 +36,7 @@ public sealed class ElasticClusterTests(ITestOutputHelper output)
             }
 
             var caches = clients.Select(c => c.Cache).ToList();
-            await WaitForSilosAsync(caches[0], 2);
+            await ClusterWait.WaitForSilosAsync(caches[0], 2, Timeout);
 
             // (a) a third silo joins.
             var load = new ClusterLoad(caches);
@@ -45,7 +45,7 @@ public sealed class ElasticClusterTests(ITestOutputHelper output)
             load.MarkEvent();
             var joinedAt = Stopwatch.StartNew();
             silos.Add(await SiloProcess.StartAsync(redis.ConnectionString));
-            await WaitForSpreadAsync(caches[0], 3);
+            await ClusterWait.WaitForSpreadAsync(caches[0], 3, Timeout);
             var settled = joinedAt.Elapsed;
             await load.WaitForProgressAsync(100, Timeout);
             await load.StopAsync();
@@ -63,7 +63,7 @@ public sealed class ElasticClusterTests(ITestOutputHelper output)
             var stopWatch = Stopwatch.StartNew();
             Assert.Equal(0, await stopping.Process.StopAsync(Timeout));
             var stopTook = stopWatch.Elapsed;
-            await WaitForSilosAsync(caches[0], 2);
+            await ClusterWait.WaitForSilosAsync(caches[0], 2, Timeout);
             await load.WaitForProgressAsync(100, Timeout);
             await load.StopAsync();
             report = await load.VerifyAsync(caches[0]);
@@ -73,7 +73,7 @@ public sealed class ElasticClusterTests(ITestOutputHelper output)
 
             // (c) SIGKILL: partitions come back from their replicas elsewhere.
             silos.Add(await SiloProcess.StartAsync(redis.ConnectionString));
-            await WaitForSpreadAsync(caches[0], 3);
+            await ClusterWait.WaitForSpreadAsync(caches[0], 3, Timeout);
             load = new ClusterLoad(caches);
             load.Start();
             await load.WaitForProgressAsync(50, Timeout);
@@ -81,7 +81,7 @@ public sealed class ElasticClusterTests(ITestOutputHelper output)
             var killed = silos[^1];
             var killWatch = Stopwatch.StartNew();
             await killed.Process.KillAsync();
-            await WaitForSilosAsync(caches[0], 2);
+            await ClusterWait.WaitForSilosAsync(caches[0], 2, Timeout);
             var declaredDead = killWatch.Elapsed;
             await load.WaitForProgressAsync(100, Timeout);
             await load.StopAsync();
@@ -135,58 +135,6 @@ public sealed class ElasticClusterTests(ITestOutputHelper output)
         var dir = Path.Combine(RepoPaths.Root, "TestResults");
         Directory.CreateDirectory(dir);
         File.AppendAllText(Path.Combine(dir, "cluster-scenarios.txt"), line + Environment.NewLine);
-    }
-
-    private static async Task WaitForSilosAsync(IGridCache cache, int count)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while ((await TryGetStatisticsAsync(cache))?.Select(s => s.Silo).Distinct().Count() != count)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"The cluster did not reach {count} silos.");
-            }
-
-            await Task.Delay(100);
-        }
-    }
-
-    /// <summary>Waits until <paramref name="count"/> silos each hold within ±20% of the average number of partitions.</summary>
-    private static async Task WaitForSpreadAsync(IGridCache cache, int count)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (true)
-        {
-            var stats = await TryGetStatisticsAsync(cache) ?? [];
-            if (stats.Count == count && stats.Select(s => s.Silo).Distinct().Count() == count)
-            {
-                double average = stats.Average(s => s.Partitions);
-                if (average > 0 && stats.All(s => Math.Abs(s.Partitions - average) <= 0.2 * average))
-                {
-                    return;
-                }
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"The partitions did not spread over {count} silos: {string.Join(", ", stats.Select(s => s.Partitions))}.");
-            }
-
-            await Task.Delay(200);
-        }
-    }
-
-    /// <summary>Every silo's statistics, or null while a silo that just left still answers nothing.</summary>
-    private static async Task<IReadOnlyList<GridSiloStatistics>?> TryGetStatisticsAsync(IGridCache cache)
-    {
-        try
-        {
-            return await cache.GetSiloStatisticsAsync();
-        }
-        catch (Exception ex) when (ex is GridException or Orleans.Runtime.OrleansException or TimeoutException)
-        {
-            return null;
-        }
     }
 
     private static async Task<string> PartitionsAsync(IGridCache cache) =>

@@ -1,5 +1,5 @@
 using Grid.Client;
-using Grid.EndToEnd.Tests.Infrastructure;
+using Grid.Tests.Shared.Processes;
 
 namespace Grid.EndToEnd.Tests;
 

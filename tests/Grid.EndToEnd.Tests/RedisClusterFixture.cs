@@ -1,4 +1,4 @@
-using Grid.EndToEnd.Tests.Infrastructure;
+using Grid.Tests.Shared.Processes;
 
 namespace Grid.EndToEnd.Tests;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using Grid.Client;
-using Grid.EndToEnd.Tests.Infrastructure;
+using Grid.Tests.Shared.Processes;
 
 namespace Grid.EndToEnd.Tests;
 

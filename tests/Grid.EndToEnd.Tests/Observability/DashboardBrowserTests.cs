@@ -1,6 +1,6 @@
 using System.Globalization;
 using Grid.Client;
-using Grid.EndToEnd.Tests.Infrastructure;
+using Grid.Tests.Shared.Processes;
 using Microsoft.Playwright;
 
 namespace Grid.EndToEnd.Tests.Observability;

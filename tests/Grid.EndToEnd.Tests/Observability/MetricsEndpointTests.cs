@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using Grid.Client;
-using Grid.EndToEnd.Tests.Infrastructure;
+using Grid.Tests.Shared.Processes;
 
 namespace Grid.EndToEnd.Tests.Observability;
 

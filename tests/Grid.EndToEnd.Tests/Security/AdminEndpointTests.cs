@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
-using Grid.EndToEnd.Tests.Infrastructure;
+using Grid.Tests.Shared.Processes;
 
 namespace Grid.EndToEnd.Tests.Security;
 

@@ -1,6 +1,6 @@
 using Grid.Client;
-using Grid.EndToEnd.Tests.Infrastructure;
 using Grid.Tests.Shared;
+using Grid.Tests.Shared.Processes;
 
 namespace Grid.EndToEnd.Tests.Security;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Grid.Client;
-using Grid.EndToEnd.Tests.Infrastructure;
 using Grid.Tests.Shared;
+using Grid.Tests.Shared.Processes;
 
 namespace Grid.EndToEnd.Tests.Security;
 

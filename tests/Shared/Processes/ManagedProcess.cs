@@ -1,19 +1,24 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 
 namespace Grid.Tests.Shared.Processes;
 
-/// <summary>A child process whose output is captured, that can wait for a line and is always killed on dispose.</summary>
+/// <summary>
+/// A child process whose output is captured (and optionally written to a log file as it comes), that can wait for a
+/// line, be sent signals by PID, and is always killed on dispose. Its PID goes to <see cref="CiPidFile"/> at start.
+/// </summary>
 internal sealed class ManagedProcess : IAsyncDisposable
 {
-    private static readonly Lock PidFileLock = new();
-
     private readonly Process _process;
-    private readonly ConcurrentQueue<string> _lines = new();
     private readonly StringBuilder _log = new();
+    private StreamWriter? _logFile;
 
-    private ManagedProcess(Process process) => _process = process;
+    private ManagedProcess(Process process, StreamWriter? logFile)
+    {
+        _process = process;
+        _logFile = logFile;
+    }
 
     public int Id => _process.Id;
 
@@ -30,7 +35,8 @@ internal sealed class ManagedProcess : IAsyncDisposable
         }
     }
 
-    public static ManagedProcess Start(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+    /// <summary>Starts <paramref name="fileName"/>; with <paramref name="logPath"/> every output line is also appended to that file.</summary>
+    public static ManagedProcess Start(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? logPath = null, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -53,12 +59,19 @@ internal sealed class ManagedProcess : IAsyncDisposable
             info.Environment[key] = value;
         }
 
+        StreamWriter? logFile = null;
+        if (logPath is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
+            logFile = new StreamWriter(logPath, append: true) { AutoFlush = true };
+        }
+
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var managed = new ManagedProcess(process);
+        var managed = new ManagedProcess(process, logFile);
         process.OutputDataReceived += (_, e) => managed.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => managed.OnLine(e.Data);
         process.Start();
-        RecordForCiCleanup(process.Id);
+        CiPidFile.Record(process.Id);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return managed;
@@ -70,7 +83,7 @@ internal sealed class ManagedProcess : IAsyncDisposable
     /// </summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(string fileName, IReadOnlyList<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
-        await using var process = Start(fileName, arguments, environment, workingDirectory);
+        await using var process = Start(fileName, arguments, environment, workingDirectory: workingDirectory);
         try
         {
             int exitCode = await process.WaitForExitAsync(timeout);
@@ -82,21 +95,6 @@ internal sealed class ManagedProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>When CI asks for it (GRID_CI_PID_FILE), notes the PID so that .ci/run can kill what a crashed test host left behind.</summary>
-    private static void RecordForCiCleanup(int processId)
-    {
-        var file = Environment.GetEnvironmentVariable("GRID_CI_PID_FILE");
-        if (string.IsNullOrEmpty(file))
-        {
-            return;
-        }
-
-        lock (PidFileLock)
-        {
-            File.AppendAllText(file, processId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n");
-        }
-    }
-
     private void OnLine(string? line)
     {
         if (line is null)
@@ -104,10 +102,10 @@ internal sealed class ManagedProcess : IAsyncDisposable
             return;
         }
 
-        _lines.Enqueue(line);
         lock (_log)
         {
             _log.AppendLine(line);
+            _logFile?.WriteLine(line);
         }
     }
 
@@ -131,7 +129,7 @@ internal sealed class ManagedProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Asks the process to stop (SIGTERM) and waits for it to exit.</summary>
+    /// <summary>Asks the process to stop (SIGTERM) and waits for it to exit; kills it when it takes longer than <paramref name="timeout"/>.</summary>
     public async Task<int> StopAsync(TimeSpan timeout)
     {
         if (!_process.HasExited)
@@ -169,15 +167,29 @@ internal sealed class ManagedProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    private void Signal(string signal)
+    /// <summary>
+    /// Sends a signal by PID with <c>kill -SIGNAL pid</c> (<c>TERM</c>, <c>STOP</c>, <c>CONT</c>, <c>KILL</c>) and does not
+    /// wait for its effect. Throws when <c>kill</c> fails while the process still runs.
+    /// </summary>
+    public void Signal(string signal)
     {
-        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false });
-        kill?.WaitForExit();
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, _process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })
+            ?? throw new InvalidOperationException("Could not start kill.");
+        kill.WaitForExit();
+        if (kill.ExitCode != 0 && !_process.HasExited)
+        {
+            throw new InvalidOperationException($"kill -{signal} {_process.Id} exited with code {kill.ExitCode}.");
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
         _process.Dispose();
+        lock (_log)
+        {
+            _logFile?.Dispose();
+            _logFile = null;
+        }
     }
 }

@@ -24,8 +24,17 @@ internal sealed class SiloProcess : IAsyncDisposable
 
     public string Gateway => $"127.0.0.1:{GatewayPort}";
 
-    /// <summary>Starts a silo; with <paramref name="redis"/> it joins that Redis membership, else it is a localhost single-silo grid.</summary>
-    public static async Task<SiloProcess> StartAsync(string? redis, IReadOnlyDictionary<string, string>? settings = null, bool waitUntilReady = true, int? siloPort = null, int? gatewayPort = null)
+    /// <summary>
+    /// Starts a silo; with <paramref name="redis"/> it joins that Redis membership, else it is a localhost single-silo grid.
+    /// With <paramref name="logPath"/> its output is also written to that file as it comes.
+    /// </summary>
+    public static async Task<SiloProcess> StartAsync(
+        string? redis,
+        IReadOnlyDictionary<string, string>? settings = null,
+        bool waitUntilReady = true,
+        int? siloPort = null,
+        int? gatewayPort = null,
+        string? logPath = null)
     {
         int silo = siloPort ?? FreePort.Next();
         int gateway = gatewayPort ?? FreePort.Next();
@@ -56,15 +65,27 @@ internal sealed class SiloProcess : IAsyncDisposable
             throw new InvalidOperationException($"{dll} is missing; build the solution first.");
         }
 
-        var process = ManagedProcess.Start("dotnet", [dll], environment);
+        var process = ManagedProcess.Start("dotnet", [dll], environment, logPath);
         var started = new SiloProcess(process, silo, gateway, admin);
         if (waitUntilReady)
         {
-            await process.WaitForOutputAsync("Grid silo ready", TimeSpan.FromSeconds(60));
+            try
+            {
+                await started.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+            }
+            catch
+            {
+                // Nobody else holds the process yet: kill it rather than leave it running.
+                await started.DisposeAsync();
+                throw;
+            }
         }
 
         return started;
     }
+
+    /// <summary>Waits until the silo has joined its cluster and serves (it logs "Grid silo ready").</summary>
+    public Task WaitUntilReadyAsync(TimeSpan timeout) => Process.WaitForOutputAsync("Grid silo ready", timeout);
 
     public ValueTask DisposeAsync() => Process.DisposeAsync();
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Grid.EndToEnd.Tests.Infrastructure;
+namespace Grid.Tests.Shared.Processes;
 
 /// <summary>A separate client host with its own Orleans client, as a .NET service would have.</summary>
 internal sealed class ClientHost : IAsyncDisposable

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 
-namespace Grid.EndToEnd.Tests.Infrastructure;
+namespace Grid.Tests.Shared.Processes;
 
 /// <summary>A real redis-server on a free loopback port, without persistence, killed on dispose.</summary>
 internal sealed class RedisServer : IAsyncDisposable
