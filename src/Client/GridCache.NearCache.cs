@@ -244,6 +244,22 @@ public sealed partial class GridCache
         return result;
     }
 
+    /// <summary>
+    /// An invalidation arrived: later readers of the key must not join a grid read already under way (it may return the
+    /// value from before the change); a whole partition's (null) stops all sharing.
+    /// </summary>
+    private void ForgetSharedRead(string? key)
+    {
+        if (key is null)
+        {
+            _nearReads.Clear();
+        }
+        else
+        {
+            _nearReads.TryRemove(key, out _);
+        }
+    }
+
     private void ForgetLocal(string key)
     {
         if (_near is not null)

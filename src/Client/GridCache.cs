@@ -48,6 +48,7 @@ public sealed partial class GridCache : IGridCache, IGridAnalytics, IDisposable,
             _coordinator = new NearCacheCoordinator(client, _near, options.NearCache, logger);
             _router.SilosChanged = _coordinator.OnRoutingChanged;
             _router.SilosDied = _coordinator.OnSilosDied;
+            _near.Invalidated = ForgetSharedRead;
         }
 
         GridClientMetrics.Register(this);

@@ -56,14 +56,17 @@ public interface INearCacheHubGrain : IGrainWithStringKey
 /// A client's subscription on one silo: its tracking slot (-1 when the silo tracks as many clients as it may: then the
 /// client must not keep values read from this silo), the silo's epoch (a new epoch means what it tracked is gone),
 /// whether it renewed a live subscription (false: a new one, so anything tracked before for this client is gone), and
-/// the lease: for how long after sending this renewal the client may serve values it read from this silo.
+/// the lease: for how long after sending this renewal the client may serve values it read from this silo, and how many
+/// invalidations the silo has queued for this subscription so far (the client checks that they reach it: pushes that
+/// are lost, or stuck behind a frozen gateway, make it stop serving what it read from this silo).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("grid.NearCacheSubscription")]
 public sealed record NearCacheSubscription(
     [property: Id(0)] int Slot,
     [property: Id(1)] long Epoch,
     [property: Id(2)] bool Renewed,
-    [property: Id(3)] long LeaseMs = NearCacheSubscription.DefaultLeaseMs)
+    [property: Id(3)] long LeaseMs = NearCacheSubscription.DefaultLeaseMs,
+    [property: Id(4)] long Enqueued = 0)
 {
     /// <summary>The lease when a silo names none.</summary>
     public const long DefaultLeaseMs = 1500;

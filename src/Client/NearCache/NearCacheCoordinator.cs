@@ -21,6 +21,7 @@ internal sealed partial class NearCacheCoordinator : IInvalidationObserver, IDis
     private readonly Guid _clientId = Guid.NewGuid();
     private readonly SemaphoreSlim _syncGate = new(1, 1);
     private readonly Dictionary<SiloAddress, long> _epochs = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<SiloAddress, PushLedger> _ledgers = new();
     private IInvalidationObserver? _reference;
     private ITimer? _renewal;
     private long _renewalPeriodMs = NearCacheSubscription.DefaultLeaseMs / 3;
@@ -46,6 +47,7 @@ internal sealed partial class NearCacheCoordinator : IInvalidationObserver, IDis
             return Task.CompletedTask;
         }
 
+        _ledgers.GetOrAdd(batch.Silo, static _ => new PushLedger()).OnReceived(batch.Partitions.Length);
         for (int i = 0; i < batch.Partitions.Length; i++)
         {
             string? key = batch.Keys[i] is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
@@ -231,6 +233,7 @@ internal sealed partial class NearCacheCoordinator : IInvalidationObserver, IDis
                 {
                     _store.DropSilo(old.Silo);
                     _store.ForgetLease(old.Silo);
+                    _ledgers.TryRemove(old.Silo, out _);
                     lock (_epochs)
                     {
                         _epochs.Remove(old.Silo);
@@ -273,16 +276,44 @@ internal sealed partial class NearCacheCoordinator : IInvalidationObserver, IDis
             return;
         }
 
+        var ledger = _ledgers.GetOrAdd(channel.Silo, static _ => new PushLedger());
+        bool fresh;
         lock (_epochs)
         {
             bool known = _epochs.TryGetValue(channel.Silo, out long epoch);
-            if (known && (!subscription.Renewed || epoch != subscription.Epoch))
+            fresh = !known || !subscription.Renewed || epoch != subscription.Epoch;
+            if (known && fresh)
             {
                 // The silo forgot us (restart, expiry, or it cut us off): invalidations may have been lost meanwhile.
                 _store.DropSilo(channel.Silo);
             }
 
             _epochs[channel.Silo] = subscription.Epoch;
+        }
+
+        if (fresh)
+        {
+            ledger.Rebase(subscription.Enqueued);
+        }
+        else if (ledger.IsBehind)
+        {
+            if (!ledger.Behind())
+            {
+                // Pushes queued before the last renewal have not arrived (lost, or stuck behind a gateway): serve nothing
+                // read from this silo until they do (the lease lapses, so what it held is dropped before it serves again).
+                LogPushesLate(_logger, channel.Silo, ledger.Expected - ledger.Received - ledger.Offset);
+                _store.LapseLease(channel.Silo);
+                return;
+            }
+
+            // Still missing: given up as lost. Everything read from the silo goes, and counting starts afresh.
+            LogPushesLost(_logger, channel.Silo);
+            _store.DropSilo(channel.Silo);
+            ledger.Rebase(subscription.Enqueued);
+        }
+        else
+        {
+            ledger.InStep(subscription.Enqueued);
         }
 
         _store.RenewLease(channel.Silo, sentAt, subscription.LeaseMs);
@@ -306,6 +337,12 @@ internal sealed partial class NearCacheCoordinator : IInvalidationObserver, IDis
         Volatile.Write(ref _renewalPeriodMs, period);
         _renewal?.Change(TimeSpan.FromMilliseconds(period), TimeSpan.FromMilliseconds(period));
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Near cache: {Missing} invalidation(s) from silo {Silo} are late; what was read from it is not served until they arrive")]
+    private static partial void LogPushesLate(ILogger logger, SiloAddress silo, long missing);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Near cache: invalidations from silo {Silo} were lost; everything read from it is dropped")]
+    private static partial void LogPushesLost(ILogger logger, SiloAddress silo);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Near cache cleared: the silos' invalidation sequence numbers could not be read after an invalidation")]
     private static partial void LogCatchUpFailed(ILogger logger, Exception error);

@@ -48,6 +48,12 @@ internal sealed class NearCacheStore
         _ticksPerMs = Math.Max(1, time.TimestampFrequency / 1000);
     }
 
+    /// <summary>
+    /// Called with each key an invalidation removes (null: a whole partition), so reads of it already on their way to the
+    /// grid are not shared with later readers (they may carry the value from before the change).
+    /// </summary>
+    public Action<string?>? Invalidated { get; set; }
+
     public StripedCounter Hits { get; } = new();
 
     public StripedCounter Misses { get; } = new();
@@ -130,6 +136,14 @@ internal sealed class NearCacheStore
         {
             if (!silo.Equals(state.Silo) || epoch != state.Epoch)
             {
+                if (state.SeenBefore(silo, epoch, out long seen) && seen > readSequence)
+                {
+                    // A late answer from a silo the partition was held from before: invalidations newer than the read
+                    // came from it since (its hand-off among them), so the value may be stale and that silo no longer
+                    // tells us about the key.
+                    return false;
+                }
+
                 // First value from this silo incarnation for the partition: what came from elsewhere is not tracked here.
                 Adopt(state, silo, epoch, readSequence);
             }
@@ -188,6 +202,14 @@ internal sealed class NearCacheStore
         {
             if (!silo.Equals(state.Silo) || epoch != state.Epoch)
             {
+                if (state.SeenBefore(silo, epoch, out _))
+                {
+                    // From a silo the partition was held from before: what we hold now came from elsewhere, later. Remember
+                    // how far that silo got, so a late answer from it is not taken.
+                    state.AdvancePrevious(silo, epoch, sequence);
+                    return;
+                }
+
                 // News about a partition we do not hold from that silo: whatever we hold of it may be stale.
                 Adopt(state, silo, epoch, sequence);
             }
@@ -212,6 +234,8 @@ internal sealed class NearCacheStore
         {
             Remove(entry);
         }
+
+        Invalidated?.Invoke(key);
     }
 
     /// <summary>Whether the partition, held from <paramref name="silo"/>, has not yet applied invalidation <paramref name="sequence"/>.</summary>
@@ -289,8 +313,10 @@ internal sealed class NearCacheStore
         if (state.Silo is not null)
         {
             Drop(state);
+            state.RememberPrevious(state.Silo, state.Epoch, state.LastSequence);
         }
 
+        state.ForgetPrevious(silo, epoch);
         state.Silo = silo;
         state.Epoch = epoch;
         Volatile.Write(ref state.Lease, _leases.GetOrAdd(silo, static _ => new SiloLease()));
@@ -387,6 +413,64 @@ internal sealed class NearCacheStore
         public long Epoch;
         public long LastSequence;
         public int Generation;
+
+        private const int PreviousCapacity = 4;
+        private (SiloAddress Silo, long Epoch, long LastSequence)[]? _previous;
+        private int _previousNext;
+
+        /// <summary>Remembers how far invalidations from a silo the partition is no longer held from got (a few, oldest replaced).</summary>
+        public void RememberPrevious(SiloAddress silo, long epoch, long lastSequence)
+        {
+            _previous ??= new (SiloAddress, long, long)[PreviousCapacity];
+            for (int i = 0; i < _previous.Length; i++)
+            {
+                if (_previous[i].Silo is { } known && known.Equals(silo) && _previous[i].Epoch == epoch)
+                {
+                    _previous[i].LastSequence = Math.Max(_previous[i].LastSequence, lastSequence);
+                    return;
+                }
+            }
+
+            _previous[_previousNext] = (silo, epoch, lastSequence);
+            _previousNext = (_previousNext + 1) % PreviousCapacity;
+        }
+
+        /// <summary>Whether the partition was held from <paramref name="silo"/> before, and how far its invalidations got.</summary>
+        public bool SeenBefore(SiloAddress silo, long epoch, out long lastSequence)
+        {
+            if (_previous is { } previous)
+            {
+                foreach (var (known, knownEpoch, last) in previous)
+                {
+                    if (known is not null && known.Equals(silo) && knownEpoch == epoch)
+                    {
+                        lastSequence = last;
+                        return true;
+                    }
+                }
+            }
+
+            lastSequence = 0;
+            return false;
+        }
+
+        /// <summary>An invalidation from a previous silo arrived late: it got this far.</summary>
+        public void AdvancePrevious(SiloAddress silo, long epoch, long sequence) => RememberPrevious(silo, epoch, sequence);
+
+        /// <summary>The partition is held from <paramref name="silo"/> again: it is current, not previous.</summary>
+        public void ForgetPrevious(SiloAddress silo, long epoch)
+        {
+            if (_previous is { } previous)
+            {
+                for (int i = 0; i < previous.Length; i++)
+                {
+                    if (previous[i].Silo is { } known && known.Equals(silo) && previous[i].Epoch == epoch)
+                    {
+                        previous[i] = default;
+                    }
+                }
+            }
+        }
 
         /// <summary>Starts counting again from <paramref name="sequence"/>, knowing no earlier invalidation.</summary>
         public void Restart(long sequence)

@@ -30,6 +30,16 @@ public sealed class GridMembershipOptions
     /// <summary>How often a silo writes its I-am-alive time to the table (a safety net besides probes). Default 10 s (Orleans: 30 s).</summary>
     public TimeSpan IAmAliveTablePublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Orleans' connection liveness check: a silo does not vote a peer dead while its connection to that peer received
+    /// any message within the last max probe timeout × missed probes (12 s by Orleans' defaults). It counts messages
+    /// received before the peer stopped, so a frozen silo (SIGSTOP, a VM pause) escapes detection for that long and
+    /// every caller touching it waits. Default false: a silo that stops answering probes is declared dead in about
+    /// <see cref="ProbeTimeout"/> × <see cref="NumMissedProbesLimit"/>, busy cluster or not; a silo that was merely slow
+    /// and is declared dead stops, and its partitions come back from their replicas.
+    /// </summary>
+    public bool ConnectionLivenessCheck { get; set; }
+
     /// <summary>Throws an <see cref="ArgumentException"/> that names the first invalid setting.</summary>
     public void Validate()
     {

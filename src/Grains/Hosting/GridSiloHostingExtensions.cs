@@ -148,6 +148,7 @@ public static class GridSiloHostingExtensions
             o.DeathVoteExpirationTimeout = membership.DeathVoteExpirationTimeout;
             o.TableRefreshTimeout = membership.TableRefreshTimeout;
             o.IAmAliveTablePublishTimeout = membership.IAmAliveTablePublishTimeout;
+            o.EnableConnectionLivenessCheck = membership.ConnectionLivenessCheck;
         });
 
     private static void ConfigureClustering(ISiloBuilder silo, GridClusteringOptions clustering)

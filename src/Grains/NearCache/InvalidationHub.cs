@@ -112,7 +112,7 @@ internal sealed partial class InvalidationHub : BackgroundService, IStoreChangeL
                     subscriber.Observer = observer;
                     subscriber.RenewedAt = now;
                     subscriber.LeaseUntil = leaseUntil;
-                    return new NearCacheSubscription(i, Epoch, Renewed: true, leaseMs);
+                    return new NearCacheSubscription(i, Epoch, Renewed: true, leaseMs, subscriber.Enqueued);
                 }
             }
 

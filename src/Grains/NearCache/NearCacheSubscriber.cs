@@ -38,6 +38,18 @@ internal sealed class NearCacheSubscriber(Guid clientId, IInvalidationObserver o
 
     public long[] Sequences { get; } = new long[partitions];
 
+    /// <summary>How many invalidations were queued for this client so far.</summary>
+    public long Enqueued
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _enqueued;
+            }
+        }
+    }
+
     /// <summary>Numbers and queues an invalidation (called under the partition's store lock, so per partition in order); returns its position.</summary>
     public long Enqueue(int partition, byte[]? key, long version)
     {
