@@ -51,10 +51,28 @@ internal sealed class ManagedProcess : IAsyncDisposable
         process.OutputDataReceived += (_, e) => managed.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => managed.OnLine(e.Data);
         process.Start();
+        RecordForCi(process.Id);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return managed;
     }
+
+    /// <summary>
+    /// Appends the child's PID to <c>GRID_CI_PID_FILE</c> when it is set, so the CI script can kill what a crashed test
+    /// host left behind, by PID.
+    /// </summary>
+    private static void RecordForCi(int pid)
+    {
+        if (Environment.GetEnvironmentVariable("GRID_CI_PID_FILE") is { Length: > 0 } file)
+        {
+            lock (PidFileGate)
+            {
+                File.AppendAllText(file, pid.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n");
+            }
+        }
+    }
+
+    private static readonly Lock PidFileGate = new();
 
     private void OnLine(string? line)
     {
@@ -90,12 +108,12 @@ internal sealed class ManagedProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Asks the process to stop (SIGTERM) and waits for it to exit.</summary>
-    public async Task<int> StopAsync(TimeSpan timeout)
+    /// <summary>Asks the process to stop (SIGTERM, or the signal named, e.g. "INT" for Ctrl+C) and waits for it to exit.</summary>
+    public async Task<int> StopAsync(TimeSpan timeout, string signal = "TERM")
     {
         if (!_process.HasExited)
         {
-            Signal("TERM");
+            Signal(signal);
             using var cts = new CancellationTokenSource(timeout);
             try
             {
@@ -126,6 +144,24 @@ internal sealed class ManagedProcess : IAsyncDisposable
         using var cts = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(cts.Token);
         return _process.ExitCode;
+    }
+
+    /// <summary>
+    /// Whether the process ignores SIGINT: a child inherits an ignored SIGINT (a shell ignores it for background jobs,
+    /// and .NET keeps it ignored), and then Ctrl+C cannot reach it.
+    /// </summary>
+    public bool IgnoresInterrupt()
+    {
+        foreach (string line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("SigIgn:", StringComparison.Ordinal))
+            {
+                ulong mask = ulong.Parse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+                return (mask & (1UL << (2 - 1))) != 0;   // SIGINT is signal 2
+            }
+        }
+
+        return false;
     }
 
     private void Signal(string signal)
