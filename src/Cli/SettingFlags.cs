@@ -17,7 +17,7 @@ internal static class SettingFlags
         ("GridClient:Clustering:Redis", "--cluster"),
         ("GridClient:PartitionCount", "--partitions"),
         ("GridClient:ConnectTimeout", "--connect-timeout"),
-        ("GridClient:Tls", "--tls, --tls-ca and --tls-cert"),
+        ("GridClient:Tls", "--tls/--tls-ca/--tls-cert"),
     ];
 
     /// <summary><paramref name="message"/> with every client setting it names replaced by the CLI flag that sets it.</summary>

@@ -39,7 +39,7 @@ internal static class StrictBinding
                 cause = inner;
             }
 
-            string detail = cause.InnerException is { } reason ? $" ({reason.Message.TrimEnd('.')})" : "";
+            string detail = cause.InnerException is { } reason ? $" ({WithoutParameter(reason).TrimEnd('.')})" : "";
             throw new GridConfigurationException(cause.Message.TrimEnd('.') + detail, ex);
         }
     }
@@ -50,17 +50,18 @@ internal static class StrictBinding
     /// </summary>
     internal static string Describe(ArgumentException error)
     {
-        string message = error.Message;
-        int parameter = error.ParamName is { } name ? message.IndexOf($" (Parameter '{name}')", StringComparison.Ordinal) : -1;
-        if (parameter >= 0)
-        {
-            message = message[..parameter];
-        }
-
-        message = message.ReplaceLineEndings(" ").Trim();
+        string message = WithoutParameter(error);
         return error is ArgumentOutOfRangeException { ActualValue: { } value }
             ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{message.TrimEnd('.')} (it is {value}).")
             : message;
+    }
+
+    /// <summary>An exception's message in one line, cut before the "(Parameter 'x')" an argument exception appends (and the lines after it).</summary>
+    internal static string WithoutParameter(Exception error)
+    {
+        string message = error.Message;
+        int parameter = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
+        return (parameter >= 0 ? message[..parameter] : message).ReplaceLineEndings(" ").Trim();
     }
 
     /// <summary>The first key under <paramref name="section"/> that binds to no property of <paramref name="type"/>, with the closest known name.</summary>

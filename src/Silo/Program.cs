@@ -8,30 +8,39 @@ using Microsoft.Extensions.Hosting;
 // admin endpoint (health checks) on port 8080; Grid:Clustering:Redis (env Grid__Clustering__Redis) joins a cluster
 // whose membership lives in Redis. Ctrl+C / SIGTERM stop it gracefully: it hands its partitions off, then leaves.
 // Every start-up failure it can explain is one line on stderr and an exit code of GridExitCodes (README: Exit codes).
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-GridSiloOptions options;
+IHost host;
 try
 {
-    options = GridSiloHostingExtensions.BindOptions(builder.Configuration);
-    options.Validate();
+    host = Build(args);
 }
 catch (Exception ex) when (ex is GridConfigurationException or ArgumentException)
 {
-    // Only the settings are read here, so an argument error is a bad setting (its message names it).
+    // Only the configuration is read and applied here (settings, Redis string, certificate files), so an argument
+    // error is a bad setting; its message names it.
     return SiloStartup.Fail(ex);
 }
 
-if (!options.Admin.Enabled)
+using (host)
 {
-    // No admin endpoint: a plain host, so no web server listens at all.
-    var plain = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
-    plain.AddGridSilo();
-    using var host = plain.Build();
     return await SiloStartup.RunAsync(host);
 }
 
-builder.AddGridSilo();
-builder.AddGridAdmin(options.Admin);
-await using var app = builder.Build();
-app.MapGridAdmin();
-return await SiloStartup.RunAsync(app);
+static IHost Build(string[] args)
+{
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+    var options = GridSiloHostingExtensions.BindOptions(builder.Configuration);
+    options.Validate();
+    if (!options.Admin.Enabled)
+    {
+        // No admin endpoint: a plain host, so no web server listens at all.
+        var plain = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        plain.AddGridSilo();
+        return plain.Build();
+    }
+
+    builder.AddGridSilo();
+    builder.AddGridAdmin(options.Admin);
+    var app = builder.Build();
+    app.MapGridAdmin();
+    return app;
+}

@@ -25,7 +25,7 @@ public sealed class TlsTests(TlsSiloFixture silo) : IClassFixture<TlsSiloFixture
         var result = await Cli.RunRealAsync([.. silo.GlobalOptions, "--connect-timeout", "2s", "--tls-ca", silo.Certificates.CaPath, "get", "tls:cli"]);
         Assert.Equal(GridExitCodes.Unavailable, result.ExitCode);
         Assert.Contains("cannot reach the grid", result.Error, StringComparison.Ordinal);
-        Assert.Contains("--tls, --tls-ca and --tls-cert", result.Error, StringComparison.Ordinal);
+        Assert.Contains("--tls/--tls-ca/--tls-cert", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -30,6 +30,27 @@ public sealed class StartupFailureTests
     }
 
     [Fact]
+    public async Task A_certificate_file_that_is_not_a_certificate_is_one_line_naming_the_setting()
+    {
+        string notACertificate = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(notACertificate, "not a certificate");
+            var settings = new Dictionary<string, string> { ["Grid__Tls__Enabled"] = "true", ["Grid__Tls__CertificatePath"] = notACertificate };
+            await using var silo = await SiloProcess.StartAsync(redis: null, settings, waitUntilReady: false);
+
+            int exitCode = await silo.Process.WaitForExitAsync(ExitWithin);
+
+            AssertOneLineFailure(silo.Process.Output, exitCode, GridExitCodes.Error,
+                $"Grid silo cannot start: Grid:Tls:CertificatePath: cannot load the certificate from '{notACertificate}': ");
+        }
+        finally
+        {
+            File.Delete(notACertificate);
+        }
+    }
+
+    [Fact]
     public async Task A_silo_whose_gateway_port_is_taken_says_so_instead_of_sharing_it()
     {
         using var taken = new TcpListener(IPAddress.Loopback, 0);
