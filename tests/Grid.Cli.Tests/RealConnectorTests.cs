@@ -49,9 +49,14 @@ public sealed class RealConnectorTests(RealSiloFixture silo) : IClassFixture<Rea
         // Orleans' gateway drops a client of another cluster id: the client only sees the connection closed.
         var result = await Cli.RunRealAsync("get", "real:any", "--gateway", Gateway, "--service-id", RealSiloFixture.ClusterId, "--cluster-id", "someone-else", "--connect-timeout", "2s");
 
+        // Depending on timing Orleans reports the gateway's cluster id, or only that the gateway closed the connection.
         Assert.Equal(GridExitCodes.Unavailable, result.ExitCode);
-        Assert.Contains("the gateway closed the connection", result.Error, StringComparison.Ordinal);
-        Assert.Contains("check that --cluster-id equals the silos' Grid:Clustering:ClusterId", result.Error, StringComparison.Ordinal);
+        Assert.True(
+            result.Error.Contains("the gateway belongs to cluster id 'cli-tests', not 'someone-else'", StringComparison.Ordinal)
+            || result.Error.Contains("the gateway closed the connection", StringComparison.Ordinal),
+            result.Error);
+        Assert.Contains("--cluster-id", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("is a silo running there?", result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("GridClient:", result.Error, StringComparison.Ordinal);
         Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }

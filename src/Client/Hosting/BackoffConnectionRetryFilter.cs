@@ -51,11 +51,16 @@ internal sealed partial class BackoffConnectionRetryFilter(TimeSpan timeout, str
     }
 
     /// <summary>
-    /// What to check. A gateway that accepts the connection and then closes it usually means another cluster id
-    /// (Orleans refuses such a client that way) or a TLS mismatch; anything else, that no silo is running there.
+    /// What to check. A gateway of another cluster id says so in its handshake, or closes the connection (Orleans refuses
+    /// such a client either way, depending on timing), and so does a TLS mismatch; anything else, that no silo is running there.
     /// </summary>
     internal static string Hint(Exception exception)
     {
+        if (OtherClusterId(exception) is { } ids)
+        {
+            return $"set GridClient:Clustering:ClusterId to the silos' Grid:Clustering:ClusterId ('{ids.Theirs}')";
+        }
+
         if (ClosedByGateway(exception))
         {
             return "check that GridClient:Clustering:ClusterId equals the silos' Grid:Clustering:ClusterId, " +
@@ -65,9 +70,14 @@ internal sealed partial class BackoffConnectionRetryFilter(TimeSpan timeout, str
         return $"is a silo running there? {StartLocalSilo}, or point GridClient:Clustering:Gateways (or GridClient:Clustering:Redis) at a running grid";
     }
 
-    /// <summary>The cause in a few words: "connection refused", "the gateway closed the connection", or the innermost message.</summary>
+    /// <summary>The cause in a few words: "connection refused", "the gateway closed the connection", another cluster id, or the innermost message.</summary>
     internal static string Reason(Exception exception)
     {
+        if (OtherClusterId(exception) is { } ids)
+        {
+            return $"the gateway belongs to cluster id '{ids.Theirs}', not '{ids.Ours}'";
+        }
+
         if (ClosedByGateway(exception))
         {
             return "the gateway closed the connection";
@@ -94,6 +104,21 @@ internal sealed partial class BackoffConnectionRetryFilter(TimeSpan timeout, str
         return exception.Message.Contains("Could not find any gateway", StringComparison.Ordinal)
             ? "no silo has registered a gateway in the membership store"
             : innermost.Message.ReplaceLineEndings(" ").TrimEnd('.');
+    }
+
+    /// <summary>The ids of Orleans' <c>Unexpected cluster id "grid", expected "other"</c>, when the gateway's handshake got that far.</summary>
+    private static (string Theirs, string Ours)? OtherClusterId(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(e.Message, "Unexpected cluster id \"([^\"]*)\", expected \"([^\"]*)\"");
+            if (match.Success)
+            {
+                return (match.Groups[1].Value, match.Groups[2].Value);
+            }
+        }
+
+        return null;
     }
 
     private static bool ClosedByGateway(Exception exception)

@@ -93,6 +93,22 @@ public sealed class StartupFailureTests
     }
 
     [Fact]
+    public async Task An_application_without_a_grid_gets_one_clear_GridUnavailableException_from_its_host()
+    {
+        string nobody = $"127.0.0.1:{FreePort.Next()}";
+
+        var error = await Assert.ThrowsAsync<GridUnavailableException>(() => ClientHost.StartAsync(o =>
+        {
+            o.Clustering.Gateways = [nobody];
+            o.ConnectTimeout = TimeSpan.FromSeconds(1);
+        }));
+
+        Assert.StartsWith($"cannot reach the grid at {nobody}: connection refused (", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("is a silo running there? start a local silo with 'dotnet run --project src/Silo', or point GridClient:Clustering:Gateways (or GridClient:Clustering:Redis) at a running grid", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
     public async Task The_sample_without_a_grid_says_where_it_looked_and_how_to_start_a_silo_and_exits_3()
     {
         int nobody = FreePort.Next();
