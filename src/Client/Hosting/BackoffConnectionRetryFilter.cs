@@ -22,26 +22,27 @@ internal sealed partial class BackoffConnectionRetryFilter(TimeSpan timeout, str
     private readonly long _started = TimeProvider.System.GetTimestamp();
     private TimeSpan _delay = TimeSpan.FromMilliseconds(100);
     private int _attempt;
-    private string? _lastReason;
+    private Exception? _lastTelling;
 
     public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
     {
         var elapsed = TimeProvider.System.GetElapsedTime(_started);
 
         // After a failed attempt Orleans refuses new ones to that gateway for a moment ("will retry after 265ms"),
-        // which says nothing about why: the last attempt that reached the network does.
-        string reason = Reason(exception);
-        if (reason.Contains("will retry after", StringComparison.Ordinal) && _lastReason is not null)
+        // which says nothing about why: the last attempt that reached the network does, for the reason and the hint.
+        var telling = exception;
+        if (Reason(exception).Contains("will retry after", StringComparison.Ordinal) && _lastTelling is not null)
         {
-            reason = _lastReason;
+            telling = _lastTelling;
         }
 
-        _lastReason = reason;
+        _lastTelling = telling;
+        string reason = Reason(telling);
         if (elapsed + _delay > timeout)
         {
             // Not logged: the exception is the report (the host's start fails with it, and the host logs it).
             throw new GridUnavailableException(string.Create(CultureInfo.InvariantCulture,
-                $"cannot reach the grid {target}: {reason} ({++_attempt} attempts over {elapsed.TotalSeconds:0.#} s); {Hint(exception)}"), exception);
+                $"cannot reach the grid {target}: {reason} ({++_attempt} attempts over {elapsed.TotalSeconds:0.#} s); {Hint(telling)}"), exception);
         }
 
         LogRetrying(logger, ++_attempt, _delay, reason);
