@@ -23,12 +23,21 @@ public sealed partial class GridOutputCacheStore : IOutputCacheBufferStore
     private readonly ILogger _logger;
     private readonly GridHitCounter? _lookups;
 
-    /// <summary>Creates the store.</summary>
+    /// <summary>Creates the store (its hits and misses are not counted for the silos' dashboard).</summary>
     /// <param name="cache">The grid cache.</param>
     /// <param name="options">Key and tag prefixes.</param>
     /// <param name="logger">Where entries that could not be stored are reported.</param>
-    /// <param name="levels">Where output-cache hits and misses are counted (level <c>output</c>, on the silos' dashboard); none when null.</param>
-    public GridOutputCacheStore(IGridCache cache, IOptions<GridOutputCacheOptions> options, ILogger<GridOutputCacheStore> logger, GridLevelCounters? levels = null)
+    public GridOutputCacheStore(IGridCache cache, IOptions<GridOutputCacheOptions> options, ILogger<GridOutputCacheStore> logger)
+        : this(cache, options, logger, levels: null)
+    {
+    }
+
+    /// <summary>Creates the store, counting its hits and misses as level <c>output</c> (reported to the silos' dashboard).</summary>
+    /// <param name="cache">The grid cache.</param>
+    /// <param name="options">Key and tag prefixes.</param>
+    /// <param name="logger">Where entries that could not be stored are reported.</param>
+    /// <param name="levels">Where output-cache hits and misses are counted; none when null.</param>
+    public GridOutputCacheStore(IGridCache cache, IOptions<GridOutputCacheOptions> options, ILogger<GridOutputCacheStore> logger, GridLevelCounters? levels)
     {
         ArgumentNullException.ThrowIfNull(cache);
         ArgumentNullException.ThrowIfNull(options);
