@@ -26,6 +26,7 @@ namespace Grid.Grains.Partitions;
 [KeepAlive]
 [PartitionPlacement]
 internal sealed partial class PartitionGrain(
+    ClusterView cluster,
     PartitionStoreRegistry registry,
     SiloMemoryBudget budget,
     GridClock clock,
@@ -36,7 +37,6 @@ internal sealed partial class PartitionGrain(
     ReplicationOutbox replication,
     ReplicaRecovery recovery,
     ReplicaRegistry replicas,
-    ClusterView cluster,
     ILogger<PartitionGrain> logger) : Grain, IPartitionGrain, IPartitionControlGrain, IGrainMigrationParticipant
 {
     private const string SnapshotKey = "grid.store";

@@ -51,28 +51,10 @@ internal sealed class ManagedProcess : IAsyncDisposable
         process.OutputDataReceived += (_, e) => managed.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => managed.OnLine(e.Data);
         process.Start();
-        RecordForCi(process.Id);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return managed;
     }
-
-    /// <summary>
-    /// Appends the child's PID to <c>GRID_CI_PID_FILE</c> when it is set, so the CI script can kill what a crashed test
-    /// host left behind, by PID.
-    /// </summary>
-    private static void RecordForCi(int pid)
-    {
-        if (Environment.GetEnvironmentVariable("GRID_CI_PID_FILE") is { Length: > 0 } file)
-        {
-            lock (PidFileGate)
-            {
-                File.AppendAllText(file, pid.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n");
-            }
-        }
-    }
-
-    private static readonly Lock PidFileGate = new();
 
     private void OnLine(string? line)
     {
