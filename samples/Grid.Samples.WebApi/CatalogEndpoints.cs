@@ -26,10 +26,16 @@ public static class CatalogEndpoints
                 ? Results.Ok(await cache.GetOrSetAsync($"product:{id}", t => catalog.LoadProductAsync(id, t), Cached($"product:{id}", "products"), ct))
                 : Results.NotFound());
 
-        // Update: write the new value and, in the same call, drop everything tagged "products" (the list) except the
-        // entry just written; then evict the output-cached and edge-cached responses tagged "products".
+        // Update: check the body (400 with problem details, nothing written), write the new value and, in the same call,
+        // drop everything tagged "products" (the list) except the entry just written; then evict the output-cached and
+        // edge-cached responses tagged "products".
         api.MapPut("/products/{id:int}", async (int id, ProductUpdate update, IGridCache cache, IOutputCacheStore responses, Catalog catalog, CancellationToken ct) =>
         {
+            if (UpdateValidation.Problems(update) is { Count: > 0 } problems)
+            {
+                return Results.ValidationProblem(problems);
+            }
+
             if (catalog.UpdateProduct(id, update) is not { } product)
             {
                 return Results.NotFound();
@@ -62,6 +68,11 @@ public static class CatalogEndpoints
 
         api.MapPut("/users/{id:int}", async (int id, UserUpdate update, IGridCache cache, Catalog catalog, CancellationToken ct) =>
         {
+            if (UpdateValidation.Problems(update) is { Count: > 0 } problems)
+            {
+                return Results.ValidationProblem(problems);
+            }
+
             if (catalog.UpdateUser(id, update) is not { } user)
             {
                 return Results.NotFound();

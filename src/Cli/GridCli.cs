@@ -10,7 +10,7 @@ namespace Grid.Cli;
 /// <summary>The <c>grid</c> command line, runnable without a process (tests pass their own writers and cache).</summary>
 internal static class GridCli
 {
-    /// <summary>Parses <paramref name="args"/>, runs the command and returns the exit code (see <see cref="ExitCodes"/>).</summary>
+    /// <summary>Parses <paramref name="args"/>, runs the command and returns the exit code (see <see cref="GridExitCodes"/>).</summary>
     /// <param name="args">The command line, without the program name.</param>
     /// <param name="stdout">Where results go.</param>
     /// <param name="stderr">Where messages (and the client's warnings) go.</param>
@@ -19,6 +19,7 @@ internal static class GridCli
     /// after. A cache passed in is not disposed.
     /// </param>
     /// <param name="environment">Reads environment variables (<c>GRID_*</c>); null for the process environment.</param>
+    /// <param name="stdin">Where a value given as <c>-</c> is read from; null for the process's standard input.</param>
     /// <param name="cancellationToken">Stops the command.</param>
     internal static async Task<int> RunAsync(
         string[] args,
@@ -26,6 +27,7 @@ internal static class GridCli
         TextWriter stderr,
         Func<GridClientOptions, CancellationToken, Task<IGridCache>>? connect = null,
         Func<string, string?>? environment = null,
+        Stream? stdin = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -38,7 +40,7 @@ internal static class GridCli
         connect ??= host!.ConnectAsync;
 
         var globals = new GlobalOptions();
-        var runner = new CommandRunner(globals, stdout, stderr, environment ?? Environment.GetEnvironmentVariable, connect);
+        var runner = new CommandRunner(globals, stdin ?? Console.OpenStandardInput(), stdout, stderr, environment ?? Environment.GetEnvironmentVariable, connect);
         var root = CreateRootCommand(globals, runner);
 
         var parse = root.Parse(args);
@@ -51,7 +53,7 @@ internal static class GridCli
                 ? $"unrecognized command or argument '{parse.UnmatchedTokens[0]}'"
                 : parse.Errors[0].Message;
             stderr.WriteLine($"error: {message} (see '{help}')");
-            return ExitCodes.Error;
+            return GridExitCodes.Error;
         }
 
         var invocation = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
@@ -63,14 +65,14 @@ internal static class GridCli
         {
             // Expected failures were turned into one line by CommandRunner; this is a bug, so all of it is shown.
             stderr.WriteLine($"error: unexpected failure: {ex}");
-            return ExitCodes.Error;
+            return GridExitCodes.Error;
         }
     }
 
     private static Command CreateRootCommand(GlobalOptions globals, CommandRunner runner)
     {
         // A plain command named "grid" rather than RootCommand, which takes its name from the executable (Grid.Cli).
-        var root = new Command("grid", "Read and write the Grid distributed cache. Exit codes: 0 ok, 1 not found or false, 2 error.")
+        var root = new Command("grid", "Read and write the Grid distributed cache. Exit codes: 0 ok, 1 not found or false, 2 error (fix the command line), 3 the grid cannot be reached, 130 interrupted.")
         {
             new HelpOption(),
             new VersionOption(),

@@ -1,3 +1,5 @@
+using Grid;
+using Grid.Grains.Hosting;
 using Grid.Silo;
 using Grid.Silo.Admin;
 using Microsoft.Extensions.Hosting;
@@ -5,21 +7,40 @@ using Microsoft.Extensions.Hosting;
 // A Grid silo. With no configuration it is a single-silo grid on localhost clustering (gateway port 30000) with its
 // admin endpoint (health checks) on port 8080; Grid:Clustering:Redis (env Grid__Clustering__Redis) joins a cluster
 // whose membership lives in Redis. Ctrl+C / SIGTERM stop it gracefully: it hands its partitions off, then leaves.
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-var options = GridSiloHostingExtensions.BindOptions(builder.Configuration);
-options.Validate();
-if (!options.Admin.Enabled)
+// Every start-up failure it can explain is one line on stderr and an exit code of GridExitCodes (README: Exit codes).
+IHost host;
+try
 {
-    // No admin endpoint: a plain host, so no web server listens at all.
-    var plain = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
-    plain.AddGridSilo();
-    using var host = plain.Build();
-    await SiloStartup.RunAsync(host);
-    return;
+    host = Build(args);
+}
+catch (Exception ex) when (ex is GridConfigurationException or ArgumentException)
+{
+    // Only the configuration is read and applied here (settings, Redis string, certificate files), so an argument
+    // error is a bad setting; its message names it.
+    return SiloStartup.Fail(ex);
 }
 
-builder.AddGridSilo();
-builder.AddGridAdmin(options.Admin);
-await using var app = builder.Build();
-app.MapGridAdmin();
-await SiloStartup.RunAsync(app);
+using (host)
+{
+    return await SiloStartup.RunAsync(host);
+}
+
+static IHost Build(string[] args)
+{
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+    var options = GridSiloHostingExtensions.BindOptions(builder.Configuration);
+    options.Validate();
+    if (!options.Admin.Enabled)
+    {
+        // No admin endpoint: a plain host, so no web server listens at all.
+        var plain = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        plain.AddGridSilo();
+        return plain.Build();
+    }
+
+    builder.AddGridSilo();
+    builder.AddGridAdmin(options.Admin);
+    var app = builder.Build();
+    app.MapGridAdmin();
+    return app;
+}

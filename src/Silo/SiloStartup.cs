@@ -3,21 +3,34 @@ using Microsoft.Extensions.Hosting;
 
 namespace Grid.Silo;
 
-/// <summary>Runs the silo host; a start-up failure the silo explains (<see cref="SiloStartupException"/>) ends the process with one line and exit code 3.</summary>
+/// <summary>
+/// Runs the silo host, turning every start-up failure the silo explains into one line on stderr and a documented exit
+/// code (<see cref="GridExitCodes"/>), never a stack trace: a bad setting, a port in use (<see cref="GridConfigurationException"/>,
+/// <see cref="ArgumentException"/> from validation: 2), or an unreachable Redis membership store (<see cref="SiloStartupException"/>: 3).
+/// </summary>
 internal static class SiloStartup
 {
-    public const int StartupFailedExitCode = 3;
+    /// <summary>Prints why the silo cannot start and returns the exit code for it.</summary>
+    public static int Fail(Exception error)
+    {
+        string reason = error is ArgumentException argument ? Grid.Hosting.StrictBinding.Describe(argument) : error.Message.ReplaceLineEndings(" ");
+        Console.Error.WriteLine($"Grid silo cannot start: {reason}");
+        return error is SiloStartupException ? GridExitCodes.Unavailable : GridExitCodes.Error;
+    }
 
-    public static async Task RunAsync(IHost host)
+    /// <summary>Runs the start-up checks, then the host until it stops; returns the process's exit code.</summary>
+    public static async Task<int> RunAsync(IHost host)
     {
         try
         {
+            // Before the host starts: a failed check is then this one line, not also the host's "Hosting failed to start" trace.
+            await SiloStartupChecks.RunAsync(host.Services, CancellationToken.None);
             await host.RunAsync();
+            return GridExitCodes.Ok;
         }
-        catch (SiloStartupException ex)
+        catch (Exception ex) when (ex is SiloStartupException or GridConfigurationException)
         {
-            await Console.Error.WriteLineAsync($"Grid silo failed to start: {ex.Message}");
-            Environment.ExitCode = StartupFailedExitCode;
+            return Fail(ex);
         }
     }
 }

@@ -20,6 +20,10 @@ internal static class Cli
     public static Task<CliResult> RunAsync(IGridCache cache, params string[] args) =>
         RunWithAsync((_, _) => Task.FromResult(cache), args);
 
+    /// <summary>Runs against a given cache with <paramref name="stdin"/> as standard input.</summary>
+    public static Task<CliResult> RunWithInputAsync(IGridCache cache, byte[] stdin, params string[] args) =>
+        RunWithAsync((_, _) => Task.FromResult(cache), args, stdin: new MemoryStream(stdin));
+
     /// <summary>Runs a command line that must fail before connecting.</summary>
     public static Task<CliResult> RunWithoutGridAsync(params string[] args) =>
         RunWithAsync((_, _) => throw new InvalidOperationException("This command line must not connect."), args);
@@ -27,11 +31,11 @@ internal static class Cli
     /// <summary>Runs with the real connector (a client host).</summary>
     public static Task<CliResult> RunRealAsync(params string[] args) => RunWithAsync(null, args);
 
-    public static async Task<CliResult> RunWithAsync(Func<GridClientOptions, CancellationToken, Task<IGridCache>>? connect, string[] args, Func<string, string?>? environment = null)
+    public static async Task<CliResult> RunWithAsync(Func<GridClientOptions, CancellationToken, Task<IGridCache>>? connect, string[] args, Func<string, string?>? environment = null, Stream? stdin = null)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        int exit = await GridCli.RunAsync(args, stdout, stderr, connect, environment ?? NoEnvironment);
+        int exit = await GridCli.RunAsync(args, stdout, stderr, connect, environment ?? NoEnvironment, stdin ?? Stream.Null);
         return new CliResult(exit, stdout.ToString(), stderr.ToString());
     }
 }

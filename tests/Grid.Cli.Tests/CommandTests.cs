@@ -187,7 +187,30 @@ public sealed class CommandTests(CliClusterFixture fixture)
         AssertNotFound(await Run("rpop", "cmd:list2"), "list 'cmd:list2' does not exist");
         AssertNotFound(await Run("lpop", "cmd:list2"), "list 'cmd:list2' does not exist");
         AssertOk(await Run("llen", "cmd:list2"), "0");
-        AssertOk(await Run("lrange", "cmd:list2"), "");
+        AssertNotFound(await Run("lrange", "cmd:list2"), "list 'cmd:list2' does not exist");
+    }
+
+    [Fact]
+    public async Task Missing_keys_exit_1_for_every_command_that_prints_contents_and_counts_print_0()
+    {
+        // The rule: a command that prints a key's contents (or acts on an existing key) exits 1 when it is missing;
+        // one that prints a count prints 0 and exits 0.
+        const string missing = "cmd:nothing-here";
+        foreach (string[] command in new string[][] { ["get", missing], ["hget", missing, "f"], ["hgetall", missing], ["lrange", missing], ["lpop", missing], ["ttl", missing], ["type", missing], ["del", missing], ["exists", missing] })
+        {
+            var result = await Run(command);
+            Assert.True(result.ExitCode == 1, $"{string.Join(' ', command)}: {result}");
+        }
+
+        AssertOk(await Run("llen", missing), "0");
+        AssertOk(await Run("invalidate-tag", "cmd:no-such-tag"), "0");
+    }
+
+    [Fact]
+    public async Task Lrange_of_an_empty_range_of_a_list_that_exists_prints_nothing_and_exits_0()
+    {
+        await Run("rpush", "cmd:list3", "a", "b");
+        AssertOk(await Run("lrange", "cmd:list3", "5", "9"), "");
     }
 
     [Fact]
@@ -240,12 +263,15 @@ public sealed class CommandTests(CliClusterFixture fixture)
         Assert.Equal(0, result.ExitCode);
         var lines = result.Text.Split(Environment.NewLine).TakeWhile(line => line.Length > 0).ToArray();
         Assert.Equal(4, lines.Length);
-        Assert.Equal(["silo", "partitions", "entries", "bytes", "budget", "hits", "misses", "evictions", "expirations"], lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["silo", "owned", "live", "entries", "bytes", "budget", "hits", "misses", "evictions", "expirations"], lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("total ", lines[3], StringComparison.Ordinal);
         Assert.All(lines, line => Assert.Equal(lines[0].Length, line.Length));
         var totals = lines[3].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        Assert.True(int.Parse(totals[1], System.Globalization.CultureInfo.InvariantCulture) >= 1, result.Out);
-        Assert.True(long.Parse(totals[2], System.Globalization.CultureInfo.InvariantCulture) >= 1, result.Out);
+        Assert.Equal("1024", totals[1]);   // every partition has an owner, live or not
+        Assert.True(int.Parse(totals[2], System.Globalization.CultureInfo.InvariantCulture) >= 1, result.Out);
+        Assert.True(long.Parse(totals[3], System.Globalization.CultureInfo.InvariantCulture) >= 1, result.Out);
+        Assert.Matches(@" \d+(\.\d)? (B|KiB|MiB|GiB) ", lines[3]);
+        Assert.All(lines[1..3], line => Assert.True(int.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) > 300, result.Out));
     }
 
     [Fact]
@@ -259,6 +285,8 @@ public sealed class CommandTests(CliClusterFixture fixture)
         Assert.Equal(2, silos.GetArrayLength());
         var total = json.RootElement.GetProperty("total");
         Assert.Equal("total", total.GetProperty("silo").GetString());
+        Assert.Equal(1024, total.GetProperty("ownedPartitions").GetInt32());
+        Assert.Equal(1024, silos.EnumerateArray().Sum(s => s.GetProperty("ownedPartitions").GetInt32()));
         Assert.Equal(
             silos.EnumerateArray().Sum(s => s.GetProperty("entries").GetInt64()),
             total.GetProperty("entries").GetInt64());

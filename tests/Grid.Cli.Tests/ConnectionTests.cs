@@ -8,7 +8,7 @@ namespace Grid.Cli.Tests;
 public sealed class ConnectionTests
 {
     [Fact]
-    public async Task Get_against_a_closed_port_exits_2_quickly_with_a_clear_message()
+    public async Task Get_against_a_closed_port_exits_3_quickly_saying_where_it_looked_and_how_to_start_a_silo()
     {
         int port = ClosedPort();
         var clock = Stopwatch.StartNew();
@@ -16,9 +16,10 @@ public sealed class ConnectionTests
         var result = await Cli.RunRealAsync("get", "k", "--gateway", $"127.0.0.1:{port}", "--connect-timeout", "1s");
 
         clock.Stop();
-        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(GridExitCodes.Unavailable, result.ExitCode);
         Assert.Equal("", result.Out);
-        Assert.StartsWith($"error: cannot reach the grid at 127.0.0.1:{port}: ", result.Error, StringComparison.Ordinal);
+        Assert.StartsWith($"error: cannot reach the grid at 127.0.0.1:{port}: connection refused (", result.Error, StringComparison.Ordinal);
+        Assert.Contains("start a local silo with 'dotnet run --project src/Silo', or point --gateway (or --cluster) at a running grid", result.Error, StringComparison.Ordinal);
         Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"took {clock.Elapsed}");
     }

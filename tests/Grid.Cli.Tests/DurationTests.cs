@@ -28,7 +28,6 @@ public sealed class DurationTests
     [InlineData("s")]
     [InlineData("abc")]
     [InlineData("3x")]
-    [InlineData("-5s")]
     [InlineData("+5s")]
     [InlineData("5 s")]
     [InlineData("1e3s")]
@@ -46,10 +45,13 @@ public sealed class DurationTests
     [InlineData("0ms")]
     [InlineData("00:00:00")]
     [InlineData("-00:00:05")]
-    public void Zero_and_negative_durations_are_refused(string text)
+    [InlineData("-5s")]
+    [InlineData("-1")]
+    [InlineData("-0.5m")]
+    public void Zero_and_negative_durations_are_called_not_positive(string text)
     {
         Assert.False(Durations.TryParse(text, out _, out string? error));
-        Assert.Contains("positive", error, StringComparison.Ordinal);
+        Assert.Equal($"'{text}': a duration must be positive", error);
     }
 
     [Fact]

@@ -23,8 +23,9 @@ public sealed class TlsTests(TlsSiloFixture silo) : IClassFixture<TlsSiloFixture
     public async Task Cli_without_a_client_certificate_is_refused_with_a_clear_error()
     {
         var result = await Cli.RunRealAsync([.. silo.GlobalOptions, "--connect-timeout", "2s", "--tls-ca", silo.Certificates.CaPath, "get", "tls:cli"]);
-        Assert.Equal(ExitCodes.Error, result.ExitCode);
+        Assert.Equal(GridExitCodes.Unavailable, result.ExitCode);
         Assert.Contains("cannot reach the grid", result.Error, StringComparison.Ordinal);
+        Assert.Contains("--tls/--tls-ca/--tls-cert", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -38,7 +39,7 @@ public sealed class TlsTests(TlsSiloFixture silo) : IClassFixture<TlsSiloFixture
         Assert.Equal("pw", probe.Options.Tls.CertificatePassword);
 
         var usage = await Cli.RunWithoutGridAsync(["--tls-key", "k.pem", "exists", "k"]);
-        Assert.Equal(ExitCodes.Error, usage.ExitCode);
+        Assert.Equal(GridExitCodes.Error, usage.ExitCode);
         Assert.Contains("--tls-key needs --tls-cert", usage.Error, StringComparison.Ordinal);
     }
 

@@ -6,7 +6,9 @@ public sealed class UsageErrorTests
     [Theory]
     [InlineData("set k v --ttl 3x", "--ttl: '3x' is not a duration")]
     [InlineData("set k v --sliding never", "--sliding: 'never' is not a duration")]
-    [InlineData("set k v --ttl 0s", "--ttl: '0s' is not a positive duration")]
+    [InlineData("set k v --ttl 0s", "--ttl: '0s': a duration must be positive")]
+    [InlineData("set k v --ttl -5s", "--ttl: '-5s': a duration must be positive")]
+    [InlineData("expire k -1m", "TTL: '-1m': a duration must be positive")]
     [InlineData("expire k soon", "TTL: 'soon' is not a duration")]
     [InlineData("get k --connect-timeout 1y", "--connect-timeout: '1y' is not a duration")]
     [InlineData("set k v --nx --xx", "--nx and --xx cannot be used together")]
@@ -34,7 +36,7 @@ public sealed class UsageErrorTests
     [InlineData(new[] { "get", "k", "--cluster", " " }, "--cluster: the Redis connection string must not be empty")]
     [InlineData(new[] { "get", "k", "--partitions", "0" }, "--partitions: must be between 1 and 65536")]
     [InlineData(new[] { "get", "k", "--gateway", "nonsense" }, "Gateway address 'nonsense' is not host:port.")]
-    [InlineData(new[] { "get", "k", "--service-id", " " }, "GridClient:Clustering:ServiceId must not be empty.")]
+    [InlineData(new[] { "get", "k", "--service-id", " " }, "--service-id must not be empty.")]
     public async Task Bad_global_options_exit_2_without_connecting(string[] args, string expected)
     {
         var result = await Cli.RunWithoutGridAsync(args);
@@ -70,7 +72,8 @@ public sealed class UsageErrorTests
         var result = await Cli.RunWithoutGridAsync("set", "--help");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("grid set <KEY> <VALUE> [options]", result.Out, StringComparison.Ordinal);
+        Assert.Contains("grid set <KEY> [<VALUE>] [options]", result.Out, StringComparison.Ordinal);
+        Assert.Contains("--file <path>", result.Out, StringComparison.Ordinal);
         Assert.Contains("--ttl <duration>", result.Out, StringComparison.Ordinal);
         Assert.Equal("", result.Error);
     }

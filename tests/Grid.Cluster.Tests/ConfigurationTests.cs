@@ -34,8 +34,31 @@ public sealed class ConfigurationTests(ClusterFixture fixture)
     public void Unknown_silo_setting_fails_with_its_name()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Grid:MaxMemoryByts"] = "100" }).Build();
-        var error = Assert.Throws<InvalidOperationException>(() => GridSiloHostingExtensions.BindOptions(configuration));
-        Assert.Contains("MaxMemoryByts", error.Message, StringComparison.Ordinal);
+        var error = Assert.Throws<GridConfigurationException>(() => GridSiloHostingExtensions.BindOptions(configuration));
+        Assert.StartsWith("Grid:MaxMemoryByts is not a setting (from ", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("did you mean Grid:MaxMemoryBytes?", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Grid:Limits:MaxKeyByts", "Grid:Limits:MaxKeyByts is not a setting", "did you mean Grid:Limits:MaxKeyBytes?")]
+    [InlineData("Grid:Nonsense", "Grid:Nonsense is not a setting", "see the Grid settings in the README")]
+    public void Unknown_nested_silo_settings_are_named_by_their_full_path(string key, string start, string? end)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = "1" }).Build();
+        var error = Assert.Throws<GridConfigurationException>(() => GridSiloHostingExtensions.BindOptions(configuration));
+        Assert.StartsWith(start, error.Message, StringComparison.Ordinal);
+        if (end is not null)
+        {
+            Assert.EndsWith(end, error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_silo_setting_of_the_wrong_form_names_the_setting_and_the_value()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Grid:ExpirySweepInterval"] = "often" }).Build();
+        var error = Assert.Throws<GridConfigurationException>(() => GridSiloHostingExtensions.BindOptions(configuration));
+        Assert.Contains("'often' at 'Grid:ExpirySweepInterval'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -43,8 +66,18 @@ public sealed class ConfigurationTests(ClusterFixture fixture)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["GridClient:PartitionCont"] = "1024" });
-        var error = Assert.Throws<InvalidOperationException>(() => builder.AddGridCache());
-        Assert.Contains("PartitionCont", error.Message, StringComparison.Ordinal);
+        var error = Assert.Throws<GridConfigurationException>(() => builder.AddGridCache());
+        Assert.StartsWith("GridClient:PartitionCont is not a setting", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("did you mean GridClient:PartitionCount?", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_invalid_client_setting_from_configuration_is_a_configuration_error_in_one_line()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["GridClient:MaxBatchSize"] = "0" });
+        var error = Assert.Throws<GridConfigurationException>(() => builder.AddGridCache());
+        Assert.Equal("GridClient:MaxBatchSize must be between 1 and 65536 (it is 0).", error.Message);
     }
 
     [Theory]

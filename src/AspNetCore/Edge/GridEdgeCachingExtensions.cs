@@ -64,7 +64,7 @@ public static class GridEdgeCachingServiceCollectionExtensions
                 }
             }
 
-            throw new InvalidOperationException($"Configuration section '{section.Path}' is invalid: {string.Join(" ", messages.AsEnumerable().Reverse())}", e);
+            throw new Grid.GridConfigurationException($"Configuration section '{section.Path}' is invalid: {string.Join(" ", messages.AsEnumerable().Reverse())}", e);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Grid.Client;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +26,7 @@ internal sealed partial class GridEdgeCachingMiddleware
     private readonly TimeProvider _time;
     private readonly string _instance;
     private readonly int _maxBodyBytes;
+    private readonly GridHitCounter? _lookups;
 
     public GridEdgeCachingMiddleware(RequestDelegate next, IOptions<GridEdgeCachingOptions> options, GridOutputCacheStore store, ILogger<GridEdgeCachingMiddleware> logger, IServiceProvider services)
     {
@@ -35,6 +37,7 @@ internal sealed partial class GridEdgeCachingMiddleware
         _time = services.GetService<TimeProvider>() ?? TimeProvider.System;
         _instance = options.Value.InstanceName;
         _maxBodyBytes = options.Value.MaxBodyBytes;
+        _lookups = services.GetService<GridLevelCounters>()?.For("edge");
     }
 
     public async Task InvokeAsync(HttpContext context)
@@ -61,9 +64,12 @@ internal sealed partial class GridEdgeCachingMiddleware
         string key = EdgeCacheKey.Build(request, rule);
         if (await ReadAsync(key, request.Path, context.RequestAborted).ConfigureAwait(false) is { } entry)
         {
+            _lookups?.Hit();
             await ServeHitAsync(context, entry).ConfigureAwait(false);
             return;
         }
+
+        _lookups?.Miss();
 
         if (head)
         {
@@ -196,7 +202,7 @@ internal sealed partial class GridEdgeCachingMiddleware
         byte[]? bytes;
         try
         {
-            bytes = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+            bytes = await _store.ReadAsync(key, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

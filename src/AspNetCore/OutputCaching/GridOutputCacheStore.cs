@@ -21,12 +21,23 @@ public sealed partial class GridOutputCacheStore : IOutputCacheBufferStore
     private readonly string _keyPrefix;
     private readonly string _tagPrefix;
     private readonly ILogger _logger;
+    private readonly GridHitCounter? _lookups;
 
-    /// <summary>Creates the store.</summary>
+    /// <summary>Creates the store (its hits and misses are not counted for the silos' dashboard).</summary>
     /// <param name="cache">The grid cache.</param>
     /// <param name="options">Key and tag prefixes.</param>
     /// <param name="logger">Where entries that could not be stored are reported.</param>
     public GridOutputCacheStore(IGridCache cache, IOptions<GridOutputCacheOptions> options, ILogger<GridOutputCacheStore> logger)
+        : this(cache, options, logger, levels: null)
+    {
+    }
+
+    /// <summary>Creates the store, counting its hits and misses as level <c>output</c> (reported to the silos' dashboard).</summary>
+    /// <param name="cache">The grid cache.</param>
+    /// <param name="options">Key and tag prefixes.</param>
+    /// <param name="logger">Where entries that could not be stored are reported.</param>
+    /// <param name="levels">Where output-cache hits and misses are counted; none when null.</param>
+    public GridOutputCacheStore(IGridCache cache, IOptions<GridOutputCacheOptions> options, ILogger<GridOutputCacheStore> logger, GridLevelCounters? levels)
     {
         ArgumentNullException.ThrowIfNull(cache);
         ArgumentNullException.ThrowIfNull(options);
@@ -36,6 +47,7 @@ public sealed partial class GridOutputCacheStore : IOutputCacheBufferStore
         _keyPrefix = options.Value.KeyPrefix;
         _tagPrefix = options.Value.TagPrefix;
         _logger = logger;
+        _lookups = levels?.For("output");
     }
 
     /// <summary>Removes every entry stored with <paramref name="tag"/>, in the whole cluster (grid tag invalidation).</summary>
@@ -51,10 +63,28 @@ public sealed partial class GridOutputCacheStore : IOutputCacheBufferStore
     /// <summary>Reads an entry; null when it is missing or expired.</summary>
     /// <param name="key">The output-cache key.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
-    public ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken)
+    public async ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken) =>
+        Count(await ReadAsync(key, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>Reads an entry without counting it as an output-cache lookup (the edge middleware counts its own).</summary>
+    internal ValueTask<byte[]?> ReadAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
         return _cache.GetAsync(_keyPrefix + key, cancellationToken);
+    }
+
+    private byte[]? Count(byte[]? value)
+    {
+        if (value is null)
+        {
+            _lookups?.Miss();
+        }
+        else
+        {
+            _lookups?.Hit();
+        }
+
+        return value;
     }
 
     /// <summary>
@@ -80,7 +110,7 @@ public sealed partial class GridOutputCacheStore : IOutputCacheBufferStore
     public async ValueTask<bool> TryGetAsync(string key, PipeWriter destination, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        var value = await GetAsync(key, cancellationToken).ConfigureAwait(false);
+        var value = Count(await ReadAsync(key, cancellationToken).ConfigureAwait(false));
         if (value is null)
         {
             return false;

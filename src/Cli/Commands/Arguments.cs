@@ -10,8 +10,6 @@ internal static class Arguments
 
     public static Argument<string> Field() => new("FIELD") { Description = "The hash field" };
 
-    public static Argument<string> Value() => new("VALUE") { Description = "The value, as UTF-8 text" };
-
     public static Argument<long> Int64(string name, long defaultValue, string description) => new(name)
     {
         Description = description,

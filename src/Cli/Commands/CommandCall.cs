@@ -5,8 +5,8 @@ using Grid.Client;
 
 namespace Grid.Cli.Commands;
 
-/// <summary>One run of a command: the connected cache, the parsed command line, and where to write.</summary>
-internal sealed record CommandCall(IGridCache Cache, ParseResult Parse, TextWriter Out, TextWriter Error, CancellationToken Cancellation)
+/// <summary>One run of a command: the connected cache and the options it was connected with, the parsed command line, where to read and write.</summary>
+internal sealed record CommandCall(IGridCache Cache, GridClientOptions Options, ParseResult Parse, Stream Input, TextWriter Out, TextWriter Error, CancellationToken Cancellation)
 {
     /// <summary>The value of a required argument.</summary>
     public T Value<T>(Argument<T> argument) => Parse.GetRequiredValue(argument);
@@ -18,7 +18,7 @@ internal sealed record CommandCall(IGridCache Cache, ParseResult Parse, TextWrit
     public int Print(string line)
     {
         Out.WriteLine(line);
-        return ExitCodes.Ok;
+        return GridExitCodes.Ok;
     }
 
     /// <summary>Prints a number on stdout; exit code 0.</summary>
@@ -31,7 +31,7 @@ internal sealed record CommandCall(IGridCache Cache, ParseResult Parse, TextWrit
     public int NotFound(string message)
     {
         Error.WriteLine(message);
-        return ExitCodes.NotFound;
+        return GridExitCodes.NotFound;
     }
 
     /// <summary>A stored value as text (invalid UTF-8 shows as U+FFFD).</summary>

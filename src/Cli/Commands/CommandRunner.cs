@@ -6,10 +6,12 @@ namespace Grid.Cli.Commands;
 
 /// <summary>
 /// Runs a command's body: resolves the global options, connects, runs, and turns the expected failures into one line
-/// on stderr and exit code 2 (1 and 0 come from the body).
+/// on stderr and an exit code of <see cref="GridExitCodes"/>: 3 when the grid cannot be reached, did not answer or is
+/// busy, 2 for everything else (1 and 0 come from the body).
 /// </summary>
 internal sealed class CommandRunner(
     GlobalOptions globals,
+    Stream stdin,
     TextWriter stdout,
     TextWriter stderr,
     Func<string, string?> environment,
@@ -30,7 +32,7 @@ internal sealed class CommandRunner(
             var cache = await connect(options, cancellation).ConfigureAwait(false);
             try
             {
-                return await body(new CommandCall(cache, parse, stdout, stderr, cancellation)).ConfigureAwait(false);
+                return await body(new CommandCall(cache, options, parse, stdin, stdout, stderr, cancellation)).ConfigureAwait(false);
             }
             catch (GridWrongTypeException ex)
             {
@@ -43,31 +45,32 @@ internal sealed class CommandRunner(
         }
         catch (ArgumentException ex)
         {
-            return Fail(ErrorText.Of(ex));
+            return Fail(SettingFlags.Translate(ErrorText.Of(ex)));
         }
-        catch (GridConfigurationException ex)
+        catch (Exception ex) when (ex is GridUnavailableException or GridTimeoutException or GridBusyException)
         {
-            return Fail($"{ErrorText.Of(ex)} (grid: use --partitions)");
+            // The client's messages name its settings; the CLI's user sets flags.
+            return Fail(SettingFlags.Translate(ErrorText.Of(ex)), GridExitCodes.Unavailable);
         }
         catch (GridException ex)
         {
-            return Fail(ErrorText.Of(ex));
+            return Fail(SettingFlags.Translate(ErrorText.Of(ex)));
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
             stderr.WriteLine("error: cancelled");
-            return ExitCodes.Cancelled;
+            return GridExitCodes.Interrupted;
         }
         catch (Exception ex) when (ex is TimeoutException or OrleansException)
         {
-            return Fail($"the grid did not answer: {ErrorText.Of(ex)}");
+            return Fail($"the grid did not answer: {ErrorText.Of(ex)}", GridExitCodes.Unavailable);
         }
     }
 
-    private int Fail(string message)
+    private int Fail(string message, int exitCode = GridExitCodes.Error)
     {
         stderr.WriteLine("error: " + message);
-        return ExitCodes.Error;
+        return exitCode;
     }
 
     /// <summary>"key 'x' holds a hash; GET does not apply", from the type the grid reported.</summary>

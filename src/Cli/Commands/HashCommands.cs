@@ -11,11 +11,13 @@ internal static class HashCommands
     {
         var key = Arguments.Key();
         var field = Arguments.Field();
-        var value = Arguments.Value();
-        var command = new Command("hset", "Set a hash field (prints \"created\" or \"updated\")") { key, field, value };
+        var value = new ValueInput();
+        var command = new Command("hset", "Set a hash field to a value: text, '-' for standard input, or --file PATH (prints \"created\" or \"updated\")") { key, field };
+        value.AddTo(command);
         runner.Bind(command, ValueTypes.Hashes, async call =>
         {
-            bool created = await call.Cache.HashSetAsync(call.Value(key), call.Value(field), CommandCall.Bytes(call.Value(value)), call.Cancellation).ConfigureAwait(false);
+            byte[] bytes = await value.ReadAsync(call).ConfigureAwait(false);
+            bool created = await call.Cache.HashSetAsync(call.Value(key), call.Value(field), bytes, call.Cancellation).ConfigureAwait(false);
             return call.Print(created ? "created" : "updated");
         });
         return command;
@@ -57,7 +59,7 @@ internal static class HashCommands
                 call.Out.WriteLine($"{fieldName}\t{CommandCall.Text(value)}");
             }
 
-            return ExitCodes.Ok;
+            return GridExitCodes.Ok;
         });
         return command;
     }

@@ -32,7 +32,7 @@ internal static class KeyCommands
         {
             bool exists = await call.Cache.ExistsAsync(call.Value(key), call.Cancellation).ConfigureAwait(false);
             call.Print(exists ? "true" : "false");
-            return exists ? ExitCodes.Ok : ExitCodes.NotFound;
+            return exists ? GridExitCodes.Ok : GridExitCodes.NotFound;
         });
         return command;
     }
@@ -94,7 +94,7 @@ internal static class KeyCommands
         {
             var type = await call.Cache.GetTypeAsync(call.Value(key), call.Cancellation).ConfigureAwait(false);
             call.Print(type.ToString().ToLowerInvariant());
-            return type == GridValueType.None ? ExitCodes.NotFound : ExitCodes.Ok;
+            return type == GridValueType.None ? GridExitCodes.NotFound : GridExitCodes.Ok;
         });
         return command;
     }

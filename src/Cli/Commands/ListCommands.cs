@@ -48,16 +48,25 @@ internal static class ListCommands
         var key = Arguments.Key();
         var start = Arguments.Int64("START", 0, "First index (negative counts from the end) [default: 0]");
         var stop = Arguments.Int64("STOP", -1, "Last index, inclusive (-1 is the last) [default: -1]");
-        var command = new Command("lrange", "Print list elements START through STOP, one per line") { key, start, stop };
+        var command = new Command("lrange", "Print list elements START through STOP, one per line (exit code 1 when the list does not exist)") { key, start, stop };
         runner.Bind(command, ValueTypes.Lists, async call =>
         {
-            var values = await call.Cache.ListRangeAsync(call.Value(key), call.Value(start), call.Value(stop), call.Cancellation).ConfigureAwait(false);
+            string listKey = call.Value(key);
+            var values = await call.Cache.ListRangeAsync(listKey, call.Value(start), call.Value(stop), call.Cancellation).ConfigureAwait(false);
+
+            // A missing key exits 1, as for every command that prints a key's contents; an empty range of a list that
+            // exists prints nothing and exits 0. A list goes with its last element, so only an empty answer needs asking.
+            if (values.Length == 0 && !await call.Cache.ExistsAsync(listKey, call.Cancellation).ConfigureAwait(false))
+            {
+                return call.NotFound($"list {ErrorText.Quote(listKey)} does not exist");
+            }
+
             foreach (var value in values)
             {
                 call.Out.WriteLine(CommandCall.Text(value));
             }
 
-            return ExitCodes.Ok;
+            return GridExitCodes.Ok;
         });
         return command;
     }

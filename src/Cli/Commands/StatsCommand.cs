@@ -11,12 +11,12 @@ internal static class StatsCommand
     public static Command Create(CommandRunner runner)
     {
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table" };
-        var command = new Command("stats", "Print each silo's partitions, entries, bytes, budget, hits, misses, evictions and expirations, the totals, " +
+        var command = new Command("stats", "Print each silo's partitions (owned by the ownership function, and live now), entries, bytes, budget, hits, misses, evictions and expirations, the totals, " +
             "and the analytics report: hit ratio, server-side average and p99 latency, ops/s, reads by level, hourly history of the last 24 h") { json };
         runner.Bind(command, ValueTypes.Any, async call =>
         {
             var statistics = await call.Cache.GetSiloStatisticsAsync(call.Cancellation).ConfigureAwait(false);
-            var report = StatsReport.From(statistics);
+            var report = StatsReport.From(statistics, call.Options.PartitionCount);
             if (call.Cache is IGridAnalytics analytics)
             {
                 report = report with { Analytics = AnalyticsSummary.From(await analytics.GetAnalyticsAsync(call.Cancellation).ConfigureAwait(false)) };
@@ -36,7 +36,7 @@ internal static class StatsCommand
                 }
             }
 
-            return ExitCodes.Ok;
+            return GridExitCodes.Ok;
         });
         return command;
     }

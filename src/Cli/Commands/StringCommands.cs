@@ -12,14 +12,20 @@ internal static class StringCommands
     private static Command Set(CommandRunner runner)
     {
         var key = Arguments.Key();
-        var value = Arguments.Value();
+        var value = new ValueInput();
         var ttl = new Option<TimeSpan?>("--ttl") { Description = "Expire this long after the write", HelpName = "duration", CustomParser = ValueParsers.OptionalDuration };
         var sliding = new Option<TimeSpan?>("--sliding") { Description = "Expire when not read for this long", HelpName = "duration", CustomParser = ValueParsers.OptionalDuration };
         var nx = new Option<bool>("--nx") { Description = "Only set when the key does not exist" };
         var xx = new Option<bool>("--xx") { Description = "Only set when the key exists" };
         var tags = new Option<string[]>("--tag") { Description = "Tag the entry; repeatable", HelpName = "tag" };
         var invalidate = new Option<string[]>("--invalidate-tag") { Description = "After the write, remove every other entry carrying this tag; repeatable", HelpName = "tag" };
-        var command = new Command("set", "Set a key to a text value") { key, value, ttl, sliding, nx, xx, tags, invalidate };
+        var command = new Command("set", "Set a key to a value: text, '-' for standard input, or --file PATH") { key };
+        value.AddTo(command);
+        foreach (var option in new Option[] { ttl, sliding, nx, xx, tags, invalidate })
+        {
+            command.Options.Add(option);
+        }
+
         command.Validators.Add(result =>
         {
             if (result.GetValue(nx) && result.GetValue(xx))
@@ -40,7 +46,8 @@ internal static class StringCommands
                 InvalidateTags = call.Value(invalidate) is { Length: > 0 } dependents ? dependents : null,
             };
             string name = call.Value(key);
-            bool written = await call.Cache.SetAsync(name, CommandCall.Bytes(call.Value(value)), options, call.Cancellation).ConfigureAwait(false);
+            byte[] bytes = await value.ReadAsync(call).ConfigureAwait(false);
+            bool written = await call.Cache.SetAsync(name, bytes, options, call.Cancellation).ConfigureAwait(false);
             return written
                 ? call.Print("OK")
                 : call.NotFound($"not set: key {ErrorText.Quote(name)} {(onlyIfMissing ? "already exists" : "does not exist")}");

@@ -11,16 +11,23 @@ namespace Grid.Cli.Connection;
 /// </summary>
 internal sealed class HostConnector(TextWriter log) : IAsyncDisposable
 {
-    /// <summary>How long the host may take past the connect timeout to give up by itself before it is cancelled.</summary>
-    private static readonly TimeSpan StartGrace = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How long the host may take past the connect timeout to give up by itself before it is cancelled. The client's
+    /// retries end within the connect timeout and say why; this only bounds an attempt that hangs, so it leaves room for
+    /// a busy machine's start-up (the retries' clock starts at the first failed attempt, not here).
+    /// </summary>
+    private static readonly TimeSpan StartGrace = TimeSpan.FromSeconds(5);
 
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>What to do when no grid answers (the client library says the same in its own words).</summary>
+    private const string NoGridHint = "is a silo running there? start a local silo with 'dotnet run --project src/Silo', or point --gateway (or --cluster) at a running grid";
 
     private IHost? _host;
 
     /// <summary>Starts the host and returns its cache, connected.</summary>
     /// <exception cref="GridUnavailableException">The grid could not be reached within the connect timeout.</exception>
-    /// <exception cref="GridConfigurationException">The grid was reached but does not fit the options (partition count).</exception>
+    /// <exception cref="GridConfigurationException">The grid was reached but does not fit the options (partition count, service or cluster id).</exception>
     public async Task<IGridCache> ConnectAsync(GridClientOptions options, CancellationToken cancellationToken)
     {
         if (_host is not null)
@@ -50,11 +57,14 @@ internal sealed class HostConnector(TextWriter log) : IAsyncDisposable
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new GridUnavailableException($"cannot reach the grid {GridAddress.Describe(options)}: no answer within {Parsing.Durations.Format(options.ConnectTimeout)}", ex);
+            throw new GridUnavailableException(
+                $"cannot reach the grid {GridAddress.Describe(options)}: no answer within {Parsing.Durations.Format(options.ConnectTimeout)}; {NoGridHint}", ex);
         }
-        catch (Exception ex) when (ex is not (GridConfigurationException or ArgumentException or OperationCanceledException))
+        catch (Exception ex) when (ex is not (GridException or ArgumentException or OperationCanceledException))
         {
-            throw new GridUnavailableException($"cannot reach the grid {GridAddress.Describe(options)}: {Reason(ex)}", ex);
+            // The client gives up with a GridUnavailableException that says where it looked and what to do; anything else
+            // (a host that could not start at all) is described here.
+            throw new GridUnavailableException($"cannot reach the grid {GridAddress.Describe(options)}: {Reason(ex)}; {NoGridHint}", ex);
         }
 
         return _host.Services.GetRequiredService<IGridCache>();

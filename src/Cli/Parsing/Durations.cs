@@ -32,6 +32,13 @@ internal static class Durations
             return false;
         }
 
+        // "-5s" and "-00:00:05" are durations, only not ones a TTL can be: say that, not that they are malformed.
+        if (trimmed.StartsWith('-') && (TryParse(trimmed[1..], out _, out string? rest) || rest.EndsWith("must be positive", StringComparison.Ordinal)))
+        {
+            error = $"'{text}': a duration must be positive";
+            return false;
+        }
+
         if (trimmed.Contains(':', StringComparison.Ordinal))
         {
             if (!TimeSpan.TryParse(trimmed, CultureInfo.InvariantCulture, out value))
@@ -48,7 +55,7 @@ internal static class Durations
 
         if (value <= TimeSpan.Zero)
         {
-            error = $"'{text}' is not a positive duration";
+            error = $"'{text}': a duration must be positive";
             return false;
         }
 

@@ -13,17 +13,30 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class GridCacheServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="IGridCache"/> (and the Orleans client it runs on) configured from section <c>GridClient</c>
-    /// (bound strictly: an unknown key fails) and then <paramref name="configure"/>. The client connects when the host
-    /// starts, retrying with exponential backoff for <see cref="GridClientOptions.ConnectTimeout"/>.
+    /// Adds <see cref="IGridCache"/> (and the Orleans client it runs on) configured from section <c>GridClient</c> and
+    /// then <paramref name="configure"/>. The section is bound strictly: an unknown key (a typo), a value that does not
+    /// convert or an invalid setting throws <see cref="Grid.GridConfigurationException"/> naming the setting. The client
+    /// connects when the host starts, retrying with exponential backoff for <see cref="GridClientOptions.ConnectTimeout"/>;
+    /// when no gateway answers by then, the host's start fails with <see cref="Grid.GridUnavailableException"/>, whose
+    /// one-line message says where the client looked and what to do.
     /// </summary>
+    /// <exception cref="Grid.GridConfigurationException">A setting of section <c>GridClient</c> is unknown or invalid.</exception>
     public static IHostApplicationBuilder AddGridCache(this IHostApplicationBuilder builder, Action<GridClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var options = new GridClientOptions();
-        builder.Configuration.GetSection(GridClientOptions.SectionName).Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
+        Grid.Hosting.StrictBinding.Bind(builder.Configuration, GridClientOptions.SectionName, options);
         configure?.Invoke(options);
-        builder.Services.AddGridCache(options);
+        try
+        {
+            builder.Services.AddGridCache(options);
+        }
+        catch (ArgumentException ex)
+        {
+            // The settings' own validation: the message names the setting ("GridClient:MaxBatchSize must be ...").
+            throw new Grid.GridConfigurationException(Grid.Hosting.StrictBinding.Describe(ex), ex);
+        }
+
         return builder;
     }
 
@@ -66,6 +79,7 @@ public static class GridCacheServiceCollectionExtensions
         services.AddOrleansClient(client =>
         {
             var clustering = options.Clustering;
+            string target;
             if (string.IsNullOrWhiteSpace(clustering.Redis))
             {
                 var gateways = new List<System.Net.IPEndPoint>();
@@ -75,11 +89,13 @@ public static class GridCacheServiceCollectionExtensions
                 }
 
                 client.UseStaticClustering(gateways.ToArray());
+                target = "at " + string.Join(", ", clustering.EffectiveGateways);
             }
             else
             {
                 var redis = Grid.Security.RedisConnectionSettings.Parse(clustering.Redis, clustering.RedisPasswordFile, clustering.RedisTrustedCaPath, "GridClient:Clustering");
                 client.UseRedisClustering(o => o.ConfigurationOptions = redis);
+                target = "through Redis membership at " + Grid.Security.RedisConnectionSettings.Describe(redis);
             }
 
             if (options.Tls.Enabled)
@@ -96,7 +112,7 @@ public static class GridCacheServiceCollectionExtensions
             client.Services.AddSingleton<ConnectionLossObserver>();
             client.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<ConnectionLossObserver>());
             client.Services.AddSingleton<IClientConnectionRetryFilter>(sp =>
-                new BackoffConnectionRetryFilter(options.ConnectTimeout, sp.GetRequiredService<ILogger<BackoffConnectionRetryFilter>>()));
+                new BackoffConnectionRetryFilter(options.ConnectTimeout, target, sp.GetRequiredService<ILogger<BackoffConnectionRetryFilter>>()));
         });
 
         services.AddSingleton(sp =>
@@ -112,6 +128,10 @@ public static class GridCacheServiceCollectionExtensions
         services.AddSingleton<IGridCache>(sp => sp.GetRequiredService<GridCache>());
         services.AddSingleton<IGridAnalytics>(sp => sp.GetRequiredService<GridCache>());
         services.AddHostedService<GridCacheConnector>();
+
+        // Levels in front of the grid (near cache, edge, output cache), reported for the silos' dashboard.
+        services.TryAddSingleton<GridLevelCounters>();
+        services.AddHostedService<ClientLevelReporter>();
         return services;
     }
 }

@@ -16,6 +16,26 @@ internal sealed class ClusterView(IClusterMembershipService membership, ILocalSi
 
     public SiloAddress Local => local.SiloAddress;
 
+    /// <summary>
+    /// Whether another silo is active: somewhere a stopping silo's partitions can go. A lone silo's partitions have no
+    /// migration destination, and asking Orleans to migrate them anyway logs a failed placement for each one.
+    /// </summary>
+    public bool HasPeer
+    {
+        get
+        {
+            foreach (var silo in Current.Silos)
+            {
+                if (!silo.Equals(Local))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
     /// <summary>The active silos (sorted) and their seeds, as of the latest membership version.</summary>
     public Snapshot Current
     {

@@ -35,13 +35,16 @@ public static class GridSiloHostingExtensions
         var options = BindOptions(builder.Configuration);
         configure?.Invoke(options);
         options.Validate();
+        // The start-up checks run before the silo starts (their hosted service comes before UseOrleans's): a port in use,
+        // a wrong Redis password or an unreachable Redis stops start-up with one line instead of Orleans' retries and traces.
+        builder.Services.AddSingleton<ISiloStartupCheck>(new SiloPortCheck(options.Clustering));
         if (!string.IsNullOrWhiteSpace(options.Clustering.Redis))
         {
-            // Before UseOrleans, so it runs before the silo starts: a wrong password or an unreachable Redis stops start-up here.
             var redis = Grid.Security.RedisConnectionSettings.Parse(options.Clustering.Redis, options.Clustering.RedisPasswordFile, options.Clustering.RedisTrustedCaPath, "Grid:Clustering");
-            builder.Services.AddHostedService(sp => new RedisMembershipCheck(redis, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RedisMembershipCheck>>()));
+            builder.Services.AddSingleton<ISiloStartupCheck>(sp => new RedisMembershipCheck(redis, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RedisMembershipCheck>>()));
         }
 
+        builder.Services.AddHostedService<SiloStartupChecks>();
         builder.UseOrleans(silo =>
         {
             ConfigureClustering(silo, options.Clustering);
@@ -54,11 +57,16 @@ public static class GridSiloHostingExtensions
         return builder;
     }
 
-    /// <summary>Reads <see cref="GridSiloOptions"/> from the <c>Grid</c> section; an unknown key throws <see cref="InvalidOperationException"/> naming it.</summary>
+    /// <summary>
+    /// Reads <see cref="GridSiloOptions"/> from the <c>Grid</c> section. An unknown key (a typo) or a value that does not
+    /// convert throws <see cref="Grid.GridConfigurationException"/> naming the setting, where it came from and, for a
+    /// typo, the setting it most likely meant.
+    /// </summary>
     public static GridSiloOptions BindOptions(IConfiguration configuration)
     {
+        ArgumentNullException.ThrowIfNull(configuration);
         var options = new GridSiloOptions();
-        configuration.GetSection(GridSiloOptions.SectionName).Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
+        Grid.Hosting.StrictBinding.Bind(configuration, GridSiloOptions.SectionName, options);
         return options;
     }
 
@@ -83,6 +91,10 @@ public static class GridSiloHostingExtensions
     {
         var services = silo.Services;
         services.TryAddSingleton(GridClock.System);
+
+        // Membership's clock counts timestamps from just before the silo starts, which keeps Orleans' watchdog from
+        // measuring its first component check from the machine's boot (see StartRelativeTimeProvider).
+        services.AddKeyedSingleton<TimeProvider>(TimeProviderNames.Membership, (sp, _) => new StartRelativeTimeProvider(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<PartitionStoreRegistry>();
         services.AddSingleton<SiloMemoryBudget>();
         services.AddSingleton<StoreChangeListeners>();

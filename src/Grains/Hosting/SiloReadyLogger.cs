@@ -1,3 +1,4 @@
+using Grid.Grains.Cluster;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
@@ -5,12 +6,22 @@ using Orleans.Runtime;
 namespace Grid.Grains.Hosting;
 
 /// <summary>Logs one line once the silo has joined its cluster and serves clients; scripts and tests wait for it.</summary>
-internal sealed partial class SiloReadyLogger(IHostApplicationLifetime lifetime, ILocalSiloDetails silo, ILogger<SiloReadyLogger> logger) : IHostedService
+internal sealed partial class SiloReadyLogger(IHostApplicationLifetime lifetime, ILocalSiloDetails silo, ClusterView cluster, ILogger<SiloReadyLogger> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         lifetime.ApplicationStarted.Register(() => LogReady(logger, silo.SiloAddress.ToParsableString(), silo.GatewayAddress?.ToParsableString() ?? "none"));
-        lifetime.ApplicationStopping.Register(() => LogStopping(logger, silo.SiloAddress.ToParsableString()));
+        lifetime.ApplicationStopping.Register(() =>
+        {
+            if (cluster.HasPeer)
+            {
+                LogStopping(logger, silo.SiloAddress.ToParsableString());
+            }
+            else
+            {
+                LogStoppingAlone(logger, silo.SiloAddress.ToParsableString());
+            }
+        });
         return Task.CompletedTask;
     }
 
@@ -21,4 +32,7 @@ internal sealed partial class SiloReadyLogger(IHostApplicationLifetime lifetime,
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Grid silo {Silo} stopping: handing off and leaving the cluster")]
     private static partial void LogStopping(ILogger logger, string silo);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Grid silo {Silo} stopping: it is the only silo, so its entries go with it")]
+    private static partial void LogStoppingAlone(ILogger logger, string silo);
 }

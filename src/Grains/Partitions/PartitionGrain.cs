@@ -1,4 +1,5 @@
 using Grid.Grains.Balancing;
+using Grid.Grains.Cluster;
 using Grid.Grains.Hosting;
 using Grid.Grains.Memory;
 using Grid.Grains.Replication;
@@ -25,6 +26,7 @@ namespace Grid.Grains.Partitions;
 [KeepAlive]
 [PartitionPlacement]
 internal sealed partial class PartitionGrain(
+    ClusterView cluster,
     PartitionStoreRegistry registry,
     SiloMemoryBudget budget,
     GridClock clock,
@@ -95,11 +97,15 @@ internal sealed partial class PartitionGrain(
     {
         LogDeactivating(logger, (int)this.GetPrimaryKeyLong(), reason.ReasonCode, reason.Description);
 
-        // A stopping silo hands its partitions, entries included, to the remaining silos.
+        // A stopping silo hands its partitions, entries included, to the remaining silos; the last silo of a cluster
+        // (the lone development silo) has none to hand them to, and its entries go with it.
         if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown)
         {
             _shuttingDown = true;
-            this.MigrateOnIdle();
+            if (cluster.HasPeer)
+            {
+                this.MigrateOnIdle();
+            }
         }
 
         // Closing first means every later direct operation answers NotHere and goes through a grain call, which

@@ -1,5 +1,4 @@
 using Grid.Grains.Hosting;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -8,12 +7,19 @@ namespace Grid.Grains.Security;
 /// <summary>
 /// Connects to the Redis membership store before the silo starts, so a wrong password, an unknown ACL user, a TLS
 /// mismatch or an unreachable server stops start-up with one clear line (endpoints and reason, never the password)
-/// instead of Orleans' retries. Registered before Orleans' own hosted service, so it runs first.
+/// instead of Orleans' retries. A start-up check (<see cref="ISiloStartupCheck"/>), so it runs before Orleans starts.
 /// </summary>
-internal sealed partial class RedisMembershipCheck(ConfigurationOptions configuration, ILogger<RedisMembershipCheck> logger) : IHostedService
+internal sealed partial class RedisMembershipCheck(ConfigurationOptions configuration, ILogger<RedisMembershipCheck> logger) : ISiloStartupCheck
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    private bool _passed;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
+        if (_passed)
+        {
+            return;
+        }
+
         var options = configuration.Clone();
         options.AbortOnConnectFail = true;
         options.ConnectRetry = 1;
@@ -25,15 +31,13 @@ internal sealed partial class RedisMembershipCheck(ConfigurationOptions configur
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException)
         {
-            string message = $"cannot connect to the Redis membership store at {endpoints}: {Reason(ex)}";
-            LogFailed(logger, message);
-            throw new SiloStartupException(message, ex);
+            // Not logged here: the exception is the report (the silo process prints its message as its one line).
+            throw new SiloStartupException($"cannot connect to the Redis membership store at {endpoints}: {Reason(ex)}", ex);
         }
 
         LogConnected(logger, endpoints);
+        _passed = true;
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>What went wrong, in words (StackExchange.Redis messages never carry the password, but they are long).</summary>
     internal static string Reason(Exception error)
@@ -59,9 +63,6 @@ internal sealed partial class RedisMembershipCheck(ConfigurationOptions configur
             ? $"unreachable ({connection.FailureType}; check the address and that Redis runs)"
             : $"unreachable ({error.GetType().Name}: {error.Message})";
     }
-
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Grid silo cannot start: {Reason}")]
-    private static partial void LogFailed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Redis membership store reachable at {Endpoints}")]
     private static partial void LogConnected(ILogger logger, string endpoints);

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Grid.Grains.Cluster;
 using Grid.Grains.Hosting;
 using Grid.Grains.Invalidation;
 using Grid.Grains.Metrics;
@@ -22,7 +23,8 @@ namespace Grid.Grains.Tags;
 internal sealed partial class TagIndexGrain(
     IClusterMembershipService membership,
     IOptions<GridSiloOptions> options,
-    TagIndexShardRegistry shards) : Grain, ITagIndexGrain, IGrainMigrationParticipant
+    TagIndexShardRegistry shards,
+    ClusterView cluster) : Grain, ITagIndexGrain, IGrainMigrationParticipant
 {
     private const string SnapshotKey = "grid.tags";
 
@@ -97,8 +99,8 @@ internal sealed partial class TagIndexGrain(
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         StopStatistics();
-        // A silo shutting down hands the shard to another silo, entries and all.
-        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && _sets.Count > 0)
+        // A silo shutting down hands the shard to another silo, entries and all (a lone silo has none to hand it to).
+        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && _sets.Count > 0 && cluster.HasPeer)
         {
             this.MigrateOnIdle();
         }

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using Grid.Grains.Hosting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime;
@@ -17,7 +19,14 @@ internal static partial class GridAdmin
     public static IServiceCollection AddGridAdminAuthentication(this IServiceCollection services, GridAdminOptions options)
     {
         string? token = options.EffectiveToken();
-        services.AddAuthentication(AdminTokenAuthentication.SchemeName)
+
+        // Not AddAuthentication(): it also adds ASP.NET Core Data Protection, whose key ring the host creates at start
+        // (warning that its keys are stored unencrypted) though nothing here protects data: the bearer token is compared
+        // as a hash, and the sign-in cookie holds the token's hash. These are the parts the token scheme needs.
+        services.AddAuthenticationCore(o => o.DefaultScheme = AdminTokenAuthentication.SchemeName);
+        services.AddWebEncoders();
+        services.TryAddSingleton(TimeProvider.System);
+        new AuthenticationBuilder(services)
             .AddScheme<AdminTokenOptions, AdminTokenAuthentication>(AdminTokenAuthentication.SchemeName, o =>
                 o.TokenHash = token is null ? null : SHA256.HashData(Encoding.UTF8.GetBytes(token)));
         services.AddAuthorizationBuilder().AddPolicy(AdminTokenAuthentication.PolicyName, policy => policy

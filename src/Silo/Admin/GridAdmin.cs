@@ -33,6 +33,9 @@ internal static partial class GridAdmin
     public static WebApplicationBuilder AddGridAdmin(this WebApplicationBuilder builder, GridAdminOptions options)
     {
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(options.Address), options.Port));
+
+        // Checked before the silo starts: Kestrel finding its port taken would stop a silo that had already joined.
+        builder.Services.AddSingleton<ISiloStartupCheck>(new AdminPortCheck(options));
         builder.Services.AddHealthChecks()
             .AddCheck<SiloLiveHealthCheck>("silo-live", tags: [LiveTag])
             .AddCheck<SiloReadyHealthCheck>("silo-ready", tags: [ReadyTag]);

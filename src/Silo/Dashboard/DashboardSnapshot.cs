@@ -7,7 +7,16 @@ internal sealed record DashboardSnapshot(
     IReadOnlyList<DashboardSilo> Silos,
     IReadOnlyList<DashboardPoint> Recent,
     IReadOnlyList<DashboardPoint> Hourly,
-    DashboardTags Tags);
+    DashboardTags Tags,
+    IReadOnlyList<DashboardLevel> Levels,
+    int ReportingClients);
+
+/// <summary>
+/// One cache level's hits and misses since its counters started, outermost level first: the edge cache and output
+/// cache of ASP.NET Core applications and the clients' near caches (as the clients report them), then the grid (as the
+/// silos count it). A read served by an outer level never reaches the inner ones.
+/// </summary>
+internal sealed record DashboardLevel(string Level, string Label, long Hits, long Misses, double HitRatio);
 
 /// <summary>Cluster totals: sizes now, counters since the silos started, rates and latency over the last minute and the window.</summary>
 internal sealed record DashboardTotals(

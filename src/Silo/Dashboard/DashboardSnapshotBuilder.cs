@@ -5,7 +5,15 @@ internal static class DashboardSnapshotBuilder
 {
     public sealed record SiloAnswer(string Address, string Name, bool Local, GridSiloAnalytics? Analytics, string? Error);
 
-    public static DashboardSnapshot Build(IReadOnlyList<SiloAnswer> answers, DateTimeOffset now)
+    /// <summary>The levels the dashboard knows by name, outermost first, with their labels.</summary>
+    private static readonly (string Level, string Label)[] KnownLevels =
+    [
+        ("edge", "Edge cache (HTTP responses)"),
+        ("output", "Output cache (ASP.NET Core)"),
+        ("l1", "Near cache (in clients)"),
+    ];
+
+    public static DashboardSnapshot Build(IReadOnlyList<SiloAnswer> answers, GridClientLevels? clients, DateTimeOffset now)
     {
         var ok = answers.Where(a => a.Analytics is not null).Select(a => a.Analytics!).ToList();
         var recent = GridAnalyticsPeriod.Merge(ok.Select(a => (IReadOnlyList<GridAnalyticsBucket>)a.Recent));
@@ -51,8 +59,40 @@ internal static class DashboardSnapshotBuilder
             ok.Sum(a => a.TagIndex.Bytes),
             [.. largest.OrderByDescending(t => t.Value).ThenBy(t => t.Key, StringComparer.Ordinal).Take(10).Select(t => new GridTagSize(t.Key, t.Value))]);
 
-        return new DashboardSnapshot(now.ToUnixTimeMilliseconds(), totals, silos, [.. recent.Select(Point)], [.. hourly.Select(Point)], tags);
+        return new DashboardSnapshot(now.ToUnixTimeMilliseconds(), totals, silos, [.. recent.Select(Point)], [.. hourly.Select(Point)], tags,
+            Levels(clients, hits, misses), clients?.Clients ?? 0);
     }
+
+    /// <summary>
+    /// The levels in use, outermost first: those the clients counted (known ones by name, then any of an application's
+    /// own), then the grid, from the silos' own counts (every client's reads, the command line's included).
+    /// </summary>
+    private static List<DashboardLevel> Levels(GridClientLevels? clients, long gridHits, long gridMisses)
+    {
+        var levels = new List<DashboardLevel>();
+        var reported = clients?.Levels ?? [];
+        foreach (var (level, label) in KnownLevels)
+        {
+            if (Array.Find(reported, r => r.Level == level) is { } count)
+            {
+                levels.Add(Level(level, label, count.Hits, count.Misses));
+            }
+        }
+
+        foreach (var count in reported)
+        {
+            if (!Array.Exists(KnownLevels, known => known.Level == count.Level))
+            {
+                levels.Add(Level(count.Level, count.Level, count.Hits, count.Misses));
+            }
+        }
+
+        levels.Add(Level("grid", "Grid (silos)", gridHits, gridMisses));
+        return levels;
+    }
+
+    private static DashboardLevel Level(string level, string label, long hits, long misses) =>
+        new(level, label, hits, misses, hits + misses == 0 ? 0 : (double)hits / (hits + misses));
 
     private static DashboardPoint Point(GridAnalyticsPeriod p) => new(
         p.Start.ToUnixTimeMilliseconds(), (long)p.Duration.TotalMilliseconds, p.Operations, p.OperationsPerSecond, p.Hits, p.Misses,

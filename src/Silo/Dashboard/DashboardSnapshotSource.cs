@@ -48,6 +48,7 @@ internal sealed partial class DashboardSnapshotSource(IGrainFactory grains, IClu
         }
 
         var calls = silos.Select(silo => AskAsync(silo, cancellationToken)).ToArray();
+        var clients = ClientLevelsAsync(cancellationToken);
         var answers = await Task.WhenAll(calls).ConfigureAwait(false);
         var views = new List<DashboardSnapshotBuilder.SiloAnswer>(silos.Length);
         for (int i = 0; i < silos.Length; i++)
@@ -56,7 +57,21 @@ internal sealed partial class DashboardSnapshotSource(IGrainFactory grains, IClu
                 silos[i].ToParsableString(), names.GetValueOrDefault(silos[i], ""), silos[i].Equals(local.SiloAddress), answers[i].Analytics, answers[i].Error));
         }
 
-        return DashboardSnapshotBuilder.Build(views, DateTimeOffset.UtcNow);
+        return DashboardSnapshotBuilder.Build(views, await clients.ConfigureAwait(false), DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>What the clients reported about the levels in front of the grid; null (only the grid shown) when it cannot be had.</summary>
+    private async Task<GridClientLevels?> ClientLevelsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await grains.GetGrain<IClientStatisticsGrain>(0).GetLevels().WaitAsync(SiloTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogClientLevelsFailed(logger, ex.Message);
+            return null;
+        }
     }
 
     private async Task<(GridSiloAnalytics? Analytics, string? Error)> AskAsync(SiloAddress silo, CancellationToken cancellationToken)
@@ -72,6 +87,9 @@ internal sealed partial class DashboardSnapshotSource(IGrainFactory grains, IClu
             return (null, ex.Message);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dashboard: the clients' cache-level counts could not be read: {Error}")]
+    private static partial void LogClientLevelsFailed(ILogger logger, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dashboard: silo {Silo} did not answer for analytics: {Error}")]
     private static partial void LogSiloFailed(ILogger logger, SiloAddress silo, string error);

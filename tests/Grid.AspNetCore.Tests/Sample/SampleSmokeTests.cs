@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using Grid.AspNetCore.Tests.Infrastructure;
+using Grid.Client;
 using Grid.Samples.WebApi;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Grid.AspNetCore.Tests.Sample;
 
@@ -18,6 +20,45 @@ public sealed class SampleSmokeTests(GridSilosFixture grid)
         try
         {
             await CheckAsync(app);
+
+            // The edge cache answered a HIT and output caching served the report twice: both levels counted, for the
+            // client to report to the silos' dashboard.
+            var levels = app.Services.GetRequiredService<GridLevelCounters>();
+            Assert.True(levels.For("edge").Hits >= 1 && levels.For("edge").Misses >= 1, $"edge {levels.For("edge").Hits}/{levels.For("edge").Misses}");
+            Assert.True(levels.For("output").Hits >= 1 && levels.For("output").Misses >= 1, $"output {levels.For("output").Hits}/{levels.For("output").Misses}");
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData("/api/products/2", """{"name":"","price":5}""", "name", "The name must not be empty.")]
+    [InlineData("/api/products/2", """{"name":"   ","price":5}""", "name", "The name must not be empty.")]
+    [InlineData("/api/products/2", """{"price":5}""", "name", "The name must not be empty.")]
+    [InlineData("/api/products/2", """{"name":"Mouse","price":-0.01}""", "price", "The price must not be negative.")]
+    [InlineData("/api/users/2", """{"name":"Grace","email":"nowhere"}""", "email", "The email must be an address with '@'.")]
+    public async Task An_invalid_update_answers_400_with_problem_details_and_changes_nothing(string path, string body, string field, string error)
+    {
+        await using var app = SampleApp.Build([.. grid.ClientArgs, "--urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"]);
+        await app.StartAsync();
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+            var catalog = app.Services.GetRequiredService<Catalog>();
+            object before = path.Contains("products", StringComparison.Ordinal) ? await catalog.LoadProductAsync(2, default) : await catalog.LoadUserAsync(2, default);
+
+            using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+            using var response = await client.PutAsync(path, content);
+
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            using var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Equal(400, problem.RootElement.GetProperty("status").GetInt32());
+            Assert.Equal([error], problem.RootElement.GetProperty("errors").GetProperty(field).EnumerateArray().Select(e => e.GetString()));
+            object after = path.Contains("products", StringComparison.Ordinal) ? await catalog.LoadProductAsync(2, default) : await catalog.LoadUserAsync(2, default);
+            Assert.Equal(before, after);
         }
         finally
         {

@@ -92,4 +92,25 @@ public sealed class LimitTests(LimitsClusterFixture fixture) : IClassFixture<Lim
         Assert.Contains("GridClient:Tls", BackoffConnectionRetryFilter.Hint(closed), StringComparison.Ordinal);
         Assert.DoesNotContain("ClusterId", BackoffConnectionRetryFilter.Hint(new TimeoutException()), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_gateway_of_another_cluster_id_and_a_closed_port_are_explained_in_words()
+    {
+        var otherCluster = new Orleans.Runtime.Messaging.ConnectionFailedException("Unable to connect to any of the 1 available gateways.", new InvalidOperationException("Unexpected cluster id \"grid\", expected \"other\""));
+        Assert.Equal("the gateway belongs to cluster id 'grid', not 'other'", BackoffConnectionRetryFilter.Reason(otherCluster));
+        Assert.Equal("set GridClient:Clustering:ClusterId to the silos' Grid:Clustering:ClusterId ('grid')", BackoffConnectionRetryFilter.Hint(otherCluster));
+
+        // Orleans' cooldown after a failed attempt says nothing; the attempt before it does.
+        var filter = new BackoffConnectionRetryFilter(TimeSpan.FromMilliseconds(150), "at 127.0.0.1:30000", Microsoft.Extensions.Logging.Abstractions.NullLogger<BackoffConnectionRetryFilter>.Instance);
+        var cooldown = new Orleans.Runtime.Messaging.ConnectionFailedException("Unable to connect to S127.0.0.1:30000:0, will retry after 265.6963ms");
+        Assert.True(await filter.ShouldRetryConnectionAttempt(otherCluster, CancellationToken.None));
+        var givenUp = await Assert.ThrowsAsync<GridUnavailableException>(() => filter.ShouldRetryConnectionAttempt(cooldown, CancellationToken.None));
+        Assert.StartsWith("cannot reach the grid at 127.0.0.1:30000: the gateway belongs to cluster id 'grid', not 'other' (2 attempts over ", givenUp.Message, StringComparison.Ordinal);
+        Assert.EndsWith("set GridClient:Clustering:ClusterId to the silos' Grid:Clustering:ClusterId ('grid')", givenUp.Message, StringComparison.Ordinal);
+        Assert.Same(cooldown, givenUp.InnerException);
+
+        var refused = new Orleans.Runtime.Messaging.ConnectionFailedException("Unable to connect to any of the 1 available gateways.", new InvalidOperationException("Unable to connect to 127.0.0.1:30000. Error: ConnectionRefused"));
+        Assert.Equal("connection refused", BackoffConnectionRetryFilter.Reason(refused));
+        Assert.StartsWith("is a silo running there? start a local silo with 'dotnet run --project src/Silo'", BackoffConnectionRetryFilter.Hint(refused), StringComparison.Ordinal);
+    }
 }

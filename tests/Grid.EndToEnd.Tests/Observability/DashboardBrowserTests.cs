@@ -55,6 +55,16 @@ public sealed class DashboardBrowserTests
                 "n => parseInt(document.body.dataset.points || '0', 10) >= n && parseInt(document.body.dataset.hitPoints || '0', 10) >= n - 2 && document.querySelectorAll('#silo-table tbody tr').length === 2",
                 points, new PageWaitForFunctionOptions { Timeout = (float)Deadline.TotalMilliseconds, PollingInterval = 200 });
 
+            // Hit ratio per level: the client's near cache (reported by the client every 5 s) in front of the grid.
+            await page.WaitForSelectorAsync("#level-table tr[data-level=l1]", new PageWaitForSelectorOptions { Timeout = (float)Deadline.TotalMilliseconds });
+            var nearCache = await page.Locator("#level-table tr[data-level=l1]").InnerTextAsync();
+            var grid = await page.Locator("#level-table tr[data-level=grid]").InnerTextAsync();
+            Assert.StartsWith("Near cache (in clients)", nearCache, StringComparison.Ordinal);
+            Assert.Matches(@"\d+\.\d %", nearCache);
+            Assert.DoesNotContain("\t0.0 %", nearCache, StringComparison.Ordinal);
+            Assert.StartsWith("Grid (silos)", grid, StringComparison.Ordinal);
+            Assert.Contains("client(s) reporting", await page.InnerTextAsync("#level-note"), StringComparison.Ordinal);
+
             Assert.Equal("2", await page.InnerTextAsync("#silos"));
             Assert.True(long.Parse((await page.InnerTextAsync("#entries")).Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture) > 0);
             Assert.Contains("/ 128.0 MiB", await page.InnerTextAsync("#memory"), StringComparison.Ordinal);
@@ -92,7 +102,7 @@ public sealed class DashboardBrowserTests
 
     /// <summary>
     /// Tagged writes, then reads of which about 90 % hit, paced to roughly 10,000 operations per second (the machine is
-    /// shared), in a loop until cancelled (bounded by the test's deadline).
+    /// shared), and reads of a few hot keys through the near cache, in a loop until cancelled (bounded by the test's deadline).
     /// </summary>
     private static async Task RunLoadAsync(IGridCache cache, CancellationToken stop)
     {
@@ -117,6 +127,13 @@ public sealed class DashboardBrowserTests
             }
 
             await Task.WhenAll(reads);
+
+            // A few hot keys read through the near cache: after their first read, hits the silos never see.
+            for (int i = 0; i < 32; i++)
+            {
+                await cache.GetAsync($"dashboard:{i % 8}");
+            }
+
             round++;
             await Task.Delay(20, CancellationToken.None);
         }

@@ -129,12 +129,15 @@ internal sealed class ManagedProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Asks the process to stop (SIGTERM) and waits for it to exit; kills it when it takes longer than <paramref name="timeout"/>.</summary>
-    public async Task<int> StopAsync(TimeSpan timeout)
+    /// <summary>
+    /// Asks the process to stop (SIGTERM, or the signal named, e.g. "INT" for Ctrl+C) and waits for it to exit; kills it
+    /// when it takes longer than <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<int> StopAsync(TimeSpan timeout, string signal = "TERM")
     {
         if (!_process.HasExited)
         {
-            Signal("TERM");
+            Signal(signal);
             using var cts = new CancellationTokenSource(timeout);
             try
             {
@@ -165,6 +168,24 @@ internal sealed class ManagedProcess : IAsyncDisposable
         using var cts = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(cts.Token);
         return _process.ExitCode;
+    }
+
+    /// <summary>
+    /// Whether the process ignores SIGINT: a child inherits an ignored SIGINT (a shell ignores it for background jobs,
+    /// and .NET keeps it ignored), and then Ctrl+C cannot reach it.
+    /// </summary>
+    public bool IgnoresInterrupt()
+    {
+        foreach (string line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("SigIgn:", StringComparison.Ordinal))
+            {
+                ulong mask = ulong.Parse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+                return (mask & (1UL << (2 - 1))) != 0;   // SIGINT is signal 2
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -42,6 +42,8 @@
     $("ops").textContent = fmtInt(t.operationsPerSecond);
     $("p99").textContent = t.p99LatencyMs > 0 ? fmtMs(t.p99LatencyMs) : "–";
 
+    renderLevels(data);
+
     const maxPartitions = Math.max(1, ...data.silos.map((s) => s.partitions));
     const body = document.querySelector("#silo-table tbody");
     body.replaceChildren();
@@ -88,6 +90,26 @@
       tr.appendChild(cell(h.p99LatencyMs > 0 ? fmtMs(h.p99LatencyMs) : "–", "num"));
       hourBody.appendChild(tr);
     }
+  }
+
+  // Hit ratio per level, outermost first: edge and output caches and near caches as the clients report them, then
+  // the grid as the silos count it. Levels nobody uses are not listed.
+  function renderLevels(data) {
+    const body = document.querySelector("#level-table tbody");
+    body.replaceChildren();
+    for (const l of data.levels) {
+      const tr = document.createElement("tr");
+      tr.dataset.level = l.level;
+      tr.appendChild(cell(l.label));
+      const lookups = l.hits + l.misses;
+      tr.appendChild(lookups > 0 ? barCell(l.hitRatio, fmtPct(l.hitRatio)) : cell("–", "num"));
+      tr.appendChild(cell(fmtInt(l.hits), "num"));
+      tr.appendChild(cell(fmtInt(l.misses), "num"));
+      body.appendChild(tr);
+    }
+    $("level-note").textContent = data.reportingClients > 0
+      ? data.reportingClients + " client(s) reporting their near cache, edge or output cache (every 5 s); the grid's figures are the silos' own."
+      : "No client reports a near cache, edge or output cache yet; the grid's figures are the silos' own.";
   }
 
   // The "over time" series: the silos' completed 10-second buckets from before this page opened, then the page's own
