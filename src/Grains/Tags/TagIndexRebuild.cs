@@ -21,7 +21,8 @@ namespace Grid.Grains.Tags;
 /// on the very silo being walked. Every silo therefore also reports the partitions it knows exist (ever live there, or
 /// replicated there); any known but not walked is asked for again, from its primary or, if it has none, a replica;
 /// and if still nowhere, it is activated (which waits for a partition in transit, or recovers it from its replica) and
-/// asked for once more. Rounds repeat until every known partition was walked somewhere after the request.
+/// asked for once more. Rounds repeat until every partition known in the first round was walked somewhere after the
+/// request (a partition that first appears later was created after the shard activated and holds nothing it needs).
 /// </para>
 /// <para>
 /// Each silo call is bounded by liveness, not by a fixed timeout: a silo that membership declares dead (or that leaves)
@@ -48,6 +49,8 @@ internal sealed partial class TagIndexRebuild(ITagPairSource source, int partiti
         var covered = new PartitionSet(partitionCount);
         var known = new PartitionSet(partitionCount);
         PartitionSet? wanted = null;
+        var knownBy = new Dictionary<SiloAddress, PartitionSet>();
+
         long pairs = 0;
         int silosAsked = 0;
         int activated = 0;
@@ -61,9 +64,10 @@ internal sealed partial class TagIndexRebuild(ITagPairSource source, int partiti
             }
 
             bool skipped = false;
-            foreach (var answer in await Task.WhenAll(asks))
+            var answers = await Task.WhenAll(asks);
+            for (int i = 0; i < answers.Length; i++)
             {
-                if (answer is null)
+                if (answers[i] is not { } answer)
                 {
                     skipped = true;
                     continue;
@@ -72,7 +76,14 @@ internal sealed partial class TagIndexRebuild(ITagPairSource source, int partiti
                 apply(answer.Updates);
                 pairs += answer.Pairs;
                 covered.UnionWith(answer.Scanned);
-                known.UnionWith(answer.Known);
+                if (round == 1)
+                {
+                    // What must be walked is fixed by the first round: a partition that held entries when the shard
+                    // activated was then live, replicated or remembered by some silo. Partitions that appear later
+                    // (created since) are not chased, or a cluster creating partitions would keep the rounds going.
+                    knownBy[silos[i]] = answer.Known;
+                    known.UnionWith(answer.Known);
+                }
             }
 
             silosAsked = Math.Max(silosAsked, silos.Length);
@@ -91,7 +102,7 @@ internal sealed partial class TagIndexRebuild(ITagPairSource source, int partiti
 
             if (round >= MaxRounds)
             {
-                throw new GridException($"Tag index shard {TagIndexAddressing.GrainKey(bucket, shard)} found {missing.Count} partition(s) live on no silo after {round} rounds.");
+                throw new GridException($"Tag index shard {TagIndexAddressing.GrainKey(bucket, shard)} found partition(s) {Describe(missing, knownBy)} live on no silo after {round} rounds.");
             }
 
             LogMissing(logger, TagIndexAddressing.GrainKey(bucket, shard), missing.Count, round);
@@ -150,6 +161,27 @@ internal sealed partial class TagIndexRebuild(ITagPairSource source, int partiti
                 await Task.Delay(RetryDelay, time, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>The missing partitions and the silos that know them, for the error that ends a rebuild that cannot find them.</summary>
+    private static string Describe(PartitionSet missing, Dictionary<SiloAddress, PartitionSet> knownBy)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (int partition in missing.Partitions())
+        {
+            text.Append(text.Length == 0 ? "" : "; ").Append(partition).Append(" (known by");
+            foreach (var (silo, known) in knownBy)
+            {
+                if (known.Contains(partition))
+                {
+                    text.Append(' ').Append(silo);
+                }
+            }
+
+            text.Append(')');
+        }
+
+        return text.ToString();
     }
 
     /// <summary>Observes a call left behind, so its eventual failure is not an unobserved task exception.</summary>

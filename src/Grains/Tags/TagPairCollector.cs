@@ -13,18 +13,34 @@ namespace Grid.Grains.Tags;
 /// its stores, not one per shard. A walk starts only after every request it answers arrived, which is what a rebuilding
 /// shard relies on (see <see cref="TagIndexRebuild"/>).
 /// </summary>
-internal sealed partial class TagPairCollector(
-    PartitionStoreRegistry primaries,
-    ReplicaRegistry replicas,
-    IOptions<GridSiloOptions> options,
-    ILogger<TagPairCollector> logger)
+internal sealed partial class TagPairCollector
 {
-    private readonly GridTagOptions _tags = options.Value.Tags;
-    private readonly int _partitionCount = options.Value.PartitionCount;
+    private readonly PartitionStoreRegistry _primaries;
+    private readonly ReplicaRegistry _replicas;
+    private readonly ILogger _logger;
+    private readonly TaskScheduler _scheduler;
+    private readonly GridTagOptions _tags;
+    private readonly int _partitionCount;
     private readonly Lock _gate = new();
     private TagPairPass? _next;
     private bool _running;
     private long _passes;
+
+    public TagPairCollector(PartitionStoreRegistry primaries, ReplicaRegistry replicas, IOptions<GridSiloOptions> options, ILogger<TagPairCollector> logger)
+        : this(primaries, replicas, options, logger, TaskScheduler.Default)
+    {
+    }
+
+    /// <summary>Walks run on <paramref name="scheduler"/> (the thread pool in a silo; tests run them by hand).</summary>
+    internal TagPairCollector(PartitionStoreRegistry primaries, ReplicaRegistry replicas, IOptions<GridSiloOptions> options, ILogger<TagPairCollector> logger, TaskScheduler scheduler)
+    {
+        _primaries = primaries;
+        _replicas = replicas;
+        _logger = logger;
+        _scheduler = scheduler;
+        _tags = options.Value.Tags;
+        _partitionCount = options.Value.PartitionCount;
+    }
 
     /// <summary>Walks run since the silo started.</summary>
     public long Passes => Interlocked.Read(ref _passes);
@@ -54,7 +70,7 @@ internal sealed partial class TagPairCollector(
         if (start)
         {
             // Off the caller's (grain) scheduler: each step's yield gives the thread back to the pool.
-            _ = Task.Run(RunPassesAsync);
+            _ = Task.Factory.StartNew(RunPassesAsync, CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler).Unwrap();
         }
 
         return answer;
@@ -78,8 +94,8 @@ internal sealed partial class TagPairCollector(
 
             Interlocked.Increment(ref _passes);
             long started = Environment.TickCount64;
-            await pass.RunAsync(primaries, replicas, _tags.ScanBatchSize).ConfigureAwait(false);
-            LogPass(logger, pass.Requests, Environment.TickCount64 - started);
+            await pass.RunAsync(_primaries, _replicas, _tags.ScanBatchSize);
+            LogPass(_logger, pass.Requests, Environment.TickCount64 - started);
         }
     }
 

@@ -66,6 +66,8 @@ internal sealed class TagPairPass(int buckets, int shards, int partitionCount) :
                 }
             }
 
+            // Taken after the walk: a partition that became live here meanwhile (arrived, recovered) is known, so the shard
+            // asks for it again if it was walked nowhere.
             var known = Known(primaries, replicas);
             foreach (var request in _requests)
             {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Grid.Client;
 
 namespace Grid.Cluster.Tests.Tags;
@@ -52,5 +53,63 @@ public sealed class TagIndexRebuildTests(TagsClusterFixture fixture)
         Assert.Equal(340, await Cache.InvalidateTagAsync(tag));
         Assert.All(await Cache.GetManyAsync(items.Skip(100).Select(i => i.Key).ToList()), Assert.Null);
         Assert.Equal("untagged", await Cache.GetStringAsync(items[40].Key));
+    }
+
+    [Fact]
+    public async Task Shards_that_lose_their_state_again_and_again_while_writers_tag_untag_and_remove_keys_end_with_every_tagged_key()
+    {
+        string tag = Unique("churn");
+        var tagged = new GridEntryOptions { Tags = [tag] };
+        var lastOp = new ConcurrentDictionary<string, char>();
+        using var stop = new CancellationTokenSource();
+
+        // Each writer owns its keys, so the last acknowledged operation on a key says whether it carries the tag.
+        async Task WriterAsync(int writer)
+        {
+            var random = new Random(writer);
+            while (!stop.IsCancellationRequested)
+            {
+                string key = $"{tag}:{writer}:{random.Next(150)}";
+                switch (random.Next(4))
+                {
+                    case 0 or 1:
+                        await Cache.SetStringAsync(key, "v", tagged);
+                        lastOp[key] = 'T';
+                        break;
+                    case 2:
+                        await Cache.SetStringAsync(key, "v");
+                        lastOp[key] = 'U';
+                        break;
+                    default:
+                        await Cache.RemoveAsync(key);
+                        lastOp[key] = 'R';
+                        break;
+                }
+            }
+        }
+
+        var writers = Enumerable.Range(0, 4).Select(w => Task.Run(() => WriterAsync(w))).ToArray();
+        for (int round = 0; round < 6; round++)
+        {
+            await Task.Delay(150);
+            foreach (var shard in fixture.ShardsOf(tag))
+            {
+                await fixture.Cluster.DeactivateAsync(shard.GetGrainId());
+            }
+
+            // Reactivate them now, so each rebuild runs while the writers' updates keep coming.
+            await fixture.TagInfoAsync(tag);
+        }
+
+        await Task.Delay(150);
+        await stop.CancelAsync();
+        await Task.WhenAll(writers);
+
+        var carrying = lastOp.Where(op => op.Value == 'T').Select(op => op.Key).ToList();
+        Assert.True(carrying.Count > 50, $"only {carrying.Count} keys carry the tag");
+        Assert.Equal(carrying.Count, await Cache.InvalidateTagAsync(tag));
+        Assert.All(await Cache.GetManyAsync(carrying), Assert.Null);
+        var others = lastOp.Where(op => op.Value == 'U').Select(op => op.Key).ToList();
+        Assert.All(await Cache.GetManyAsync(others), Assert.NotNull);
     }
 }
