@@ -92,12 +92,7 @@ public sealed class ElasticClusterTests(ITestOutputHelper output)
         }
         catch
         {
-            foreach (var silo in silos)
-            {
-                var log = silo.Process.Output;
-                output.WriteLine($"---- silo {silo.SiloPort} ----\n{(log.Length > 20000 ? log[^20000..] : log)}");
-            }
-
+            ProcessCluster.WriteLogs(output, silos);
             throw;
         }
         finally
@@ -107,11 +102,7 @@ public sealed class ElasticClusterTests(ITestOutputHelper output)
                 await client.DisposeAsync();
             }
 
-            foreach (var silo in silos)
-            {
-                await silo.Process.StopAsync(TimeSpan.FromSeconds(30));
-                await silo.DisposeAsync();
-            }
+            await ProcessCluster.StopAllAsync(silos);
         }
     }
 
@@ -137,19 +128,7 @@ public sealed class ElasticClusterTests(ITestOutputHelper output)
         File.AppendAllText(Path.Combine(dir, "cluster-scenarios.txt"), line + Environment.NewLine);
     }
 
-    private static async Task WaitForSilosAsync(IGridCache cache, int count)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while ((await TryGetStatisticsAsync(cache))?.Select(s => s.Silo).Distinct().Count() != count)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"The cluster did not reach {count} silos.");
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitForSilosAsync(IGridCache cache, int count) => ProcessCluster.WaitForSilosAsync(cache, count, Timeout);
 
     /// <summary>Waits until <paramref name="count"/> silos each hold within ±20% of the average number of partitions.</summary>
     private static async Task WaitForSpreadAsync(IGridCache cache, int count)
@@ -157,7 +136,7 @@ public sealed class ElasticClusterTests(ITestOutputHelper output)
         var deadline = DateTime.UtcNow + Timeout;
         while (true)
         {
-            var stats = await TryGetStatisticsAsync(cache) ?? [];
+            var stats = await ProcessCluster.TryGetStatisticsAsync(cache) ?? [];
             if (stats.Count == count && stats.Select(s => s.Silo).Distinct().Count() == count)
             {
                 double average = stats.Average(s => s.Partitions);
@@ -173,19 +152,6 @@ public sealed class ElasticClusterTests(ITestOutputHelper output)
             }
 
             await Task.Delay(200);
-        }
-    }
-
-    /// <summary>Every silo's statistics, or null while a silo that just left still answers nothing.</summary>
-    private static async Task<IReadOnlyList<GridSiloStatistics>?> TryGetStatisticsAsync(IGridCache cache)
-    {
-        try
-        {
-            return await cache.GetSiloStatisticsAsync();
-        }
-        catch (Exception ex) when (ex is GridException or Orleans.Runtime.OrleansException or TimeoutException)
-        {
-            return null;
         }
     }
 

@@ -34,7 +34,7 @@ public sealed class TagIndexCrashTests(ITestOutputHelper output)
                 o.RoutingRefreshInterval = TimeSpan.FromSeconds(1);
             });
             var cache = client.Cache;
-            await WaitForSilosAsync(cache, 3);
+            await ProcessCluster.WaitForSilosAsync(cache, 3, Timeout);
 
             string hot = $"hot:{Guid.NewGuid():N}";
             var keys = Enumerable.Range(0, Keys).Select(i => $"e2e-tag:{i}").ToArray();
@@ -52,7 +52,7 @@ public sealed class TagIndexCrashTests(ITestOutputHelper output)
 
             var killed = Stopwatch.StartNew();
             await victim.Process.KillAsync();
-            await WaitForSilosAsync(cache, 2);
+            await ProcessCluster.WaitForSilosAsync(cache, 2, Timeout);
             output.WriteLine($"declared dead after {killed.Elapsed.TotalSeconds:0.0} s");
 
             var invalidating = Stopwatch.StartNew();
@@ -67,12 +67,7 @@ public sealed class TagIndexCrashTests(ITestOutputHelper output)
         }
         catch
         {
-            foreach (var silo in silos)
-            {
-                var log = silo.Process.Output;
-                output.WriteLine($"---- silo {silo.SiloPort} ----\n{(log.Length > 20000 ? log[^20000..] : log)}");
-            }
-
+            ProcessCluster.WriteLogs(output, silos);
             throw;
         }
         finally
@@ -82,11 +77,7 @@ public sealed class TagIndexCrashTests(ITestOutputHelper output)
                 await client.DisposeAsync();
             }
 
-            foreach (var silo in silos)
-            {
-                await silo.Process.StopAsync(TimeSpan.FromSeconds(30));
-                await silo.DisposeAsync();
-            }
+            await ProcessCluster.StopAllAsync(silos);
         }
     }
 
@@ -128,32 +119,6 @@ public sealed class TagIndexCrashTests(ITestOutputHelper output)
             {
                 await Task.Delay(200);
             }
-        }
-    }
-
-    private static async Task WaitForSilosAsync(IGridCache cache, int count)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (true)
-        {
-            try
-            {
-                if ((await cache.GetSiloStatisticsAsync()).Select(s => s.Silo).Distinct().Count() == count)
-                {
-                    return;
-                }
-            }
-            catch (Exception ex) when (ex is GridException or Orleans.Runtime.OrleansException or TimeoutException)
-            {
-                // A silo that just died answers nothing until it is declared dead.
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"The cluster did not reach {count} silos.");
-            }
-
-            await Task.Delay(100);
         }
     }
 }

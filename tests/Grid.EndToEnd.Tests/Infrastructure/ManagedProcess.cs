@@ -10,7 +10,6 @@ internal sealed class ManagedProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly StringBuilder _log = new();
-    private static readonly Lock PidFileGate = new();
 
     private ManagedProcess(Process process) => _process = process;
 
@@ -52,22 +51,9 @@ internal sealed class ManagedProcess : IAsyncDisposable
         process.OutputDataReceived += (_, e) => managed.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => managed.OnLine(e.Data);
         process.Start();
-        RecordForCleanup(process.Id);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return managed;
-    }
-
-    /// <summary>With <c>GRID_CI_PID_FILE</c> set, appends the PID there: the CI script kills leftovers by PID at the end.</summary>
-    private static void RecordForCleanup(int pid)
-    {
-        if (Environment.GetEnvironmentVariable("GRID_CI_PID_FILE") is { Length: > 0 } path)
-        {
-            lock (PidFileGate)
-            {
-                File.AppendAllText(path, pid.ToString(System.Globalization.CultureInfo.InvariantCulture) + Environment.NewLine);
-            }
-        }
     }
 
     private void OnLine(string? line)
