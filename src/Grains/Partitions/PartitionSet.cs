@@ -15,6 +15,7 @@ internal sealed class PartitionSet
     /// <summary>One bit per partition, partition p at bit p % 64 of word p / 64.</summary>
     [Id(0)] public ulong[] Bits { get; set; }
 
+    /// <summary>Whether no partition is in the set.</summary>
     public bool IsEmpty
     {
         get
@@ -31,6 +32,7 @@ internal sealed class PartitionSet
         }
     }
 
+    /// <summary>Partitions in the set.</summary>
     public int Count
     {
         get
@@ -48,6 +50,7 @@ internal sealed class PartitionSet
     /// <summary>Whether <paramref name="partition"/> is in the set (false when it is beyond the set's range).</summary>
     public bool Contains(int partition) => (uint)(partition >> 6) < (uint)Bits.Length && (Bits[partition >> 6] & (1UL << partition)) != 0;
 
+    /// <summary>Adds <paramref name="partition"/> (which must be within the set's range).</summary>
     public void Add(int partition) => Bits[partition >> 6] |= 1UL << partition;
 
     /// <summary>Adds every partition from 0 to <paramref name="partitionCount"/> - 1.</summary>
@@ -59,6 +62,7 @@ internal sealed class PartitionSet
         }
     }
 
+    /// <summary>Adds every partition of <paramref name="other"/> within this set's range.</summary>
     public void UnionWith(PartitionSet other)
     {
         for (int i = 0; i < Bits.Length && i < other.Bits.Length; i++)
