@@ -1,9 +1,14 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Grid.Client;
+using Grid.Grains.Balancing;
 using Grid.Grains.Hosting;
+using Grid.Grains.Partitions;
+using Grid.Grains.Replication;
 using Grid.Grains.Tags;
+using Grid.Partitioning;
 using Grid.Protocol;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
 using Xunit.Abstractions;
 
@@ -56,6 +61,11 @@ public sealed class TagIndexCrashTests(ITestOutputHelper output)
 
         Assert.Equal(HotKeys, removed);
         var left = await GetWithRetriesAsync(cache, hotKeys);
+        if (left.Any(v => v is not null))
+        {
+            await DescribeReadableAsync(scenario, hotKeys.Where((_, i) => left[i] is not null).ToArray());
+        }
+
         Assert.Equal(0, left.Count(v => v is not null));
         var kept = await GetWithRetriesAsync(cache, otherKeys);
         Assert.All(kept, Assert.NotNull);
@@ -129,6 +139,25 @@ public sealed class TagIndexCrashTests(ITestOutputHelper output)
         Assert.Equal(0, (await GetWithRetriesAsync(cache, [.. carrying])).Count(v => v is not null));
         var untagged = lastOp.Where(op => op.Value == 'U').Select(op => op.Key).ToArray();
         Assert.All(await GetWithRetriesAsync(cache, untagged), Assert.NotNull);
+    }
+
+    /// <summary>On failure: where the partitions of keys still readable live, and every silo's copy of them.</summary>
+    private async Task DescribeReadableAsync(ScenarioCluster scenario, string[] readable)
+    {
+        var byPartition = readable.GroupBy(k => PartitionHasher.GetPartition(Encoding.UTF8.GetBytes(k), PartitionHasher.DefaultPartitionCount)).ToArray();
+        output.WriteLine($"{readable.Length} keys still readable, in {byPartition.Length} partitions");
+        foreach (var group in byPartition.Take(5))
+        {
+            int partition = group.Key;
+            var location = await scenario.Cluster.Client.GetGrain<IPartitionControlGrain>(partition).GetLocation();
+            var copies = scenario.Cluster.Silos.Where(s => s.IsActive).Select(s =>
+            {
+                var primary = s.ServiceProvider.GetRequiredService<PartitionStoreRegistry>().TryGet(partition);
+                long replica = s.ServiceProvider.GetRequiredService<ReplicaRegistry>().VersionOf(partition);
+                return $"{s.SiloAddress}: primary {(primary is null ? "none" : $"{primary.Count} entries v{primary.Version}")}, replica v{replica}";
+            });
+            output.WriteLine($"partition {partition} ({group.Count()} readable) served by {location}; {string.Join("; ", copies)}");
+        }
     }
 
     private static async Task<string[]> WriteTaggedAsync(GridCache cache, string prefix, int count, string tag)
