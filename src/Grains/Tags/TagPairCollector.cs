@@ -9,8 +9,8 @@ namespace Grid.Grains.Tags;
 /// <summary>
 /// Answers index shards that rebuild their sets (see <see cref="TagIndexGrain"/>): the tag/key pairs of one shard held
 /// by this silo's partitions. Requests are coalesced: while a walk runs, the requests that arrive wait for the next one,
-/// which answers all of them, so the shards of a crashed silo reactivating together cost this silo one or two walks of
-/// its stores, not one per shard. A walk starts only after every request it answers arrived, which is what a rebuilding
+/// which answers all of them, so shards reactivating together after a crash cost this silo back-to-back walks for about
+/// as long as their activations take to arrive (measured: 4 to 30 walks for 512 shards), not one walk per shard. A walk starts only after every request it answers arrived, which is what a rebuilding
 /// shard relies on (see <see cref="TagIndexRebuild"/>).
 /// </summary>
 internal sealed partial class TagPairCollector
