@@ -92,12 +92,7 @@ public sealed class ElasticClusterTests(ITestOutputHelper output)
         }
         catch
         {
-            foreach (var silo in silos)
-            {
-                var log = silo.Process.Output;
-                output.WriteLine($"---- silo {silo.SiloPort} ----\n{(log.Length > 20000 ? log[^20000..] : log)}");
-            }
-
+            ProcessCluster.WriteLogs(output, silos);
             throw;
         }
         finally
@@ -107,11 +102,7 @@ public sealed class ElasticClusterTests(ITestOutputHelper output)
                 await client.DisposeAsync();
             }
 
-            foreach (var silo in silos)
-            {
-                await silo.Process.StopAsync(TimeSpan.FromSeconds(30));
-                await silo.DisposeAsync();
-            }
+            await ProcessCluster.StopAllAsync(silos);
         }
     }
 

@@ -1,11 +1,14 @@
+using Grid.Grains.Partitions;
 using Grid.Grains.Replication;
 using Grid.Grains.Storage;
+using Grid.Grains.Tags;
 
 namespace Grid.Grains.Cluster;
 
 /// <summary>
-/// Silo-to-silo control of one silo (key: the silo's parsable address; placed on that silo): its memory load, and the
-/// replicas it keeps for partitions whose primary lives on another silo.
+/// Silo-to-silo control of one silo (key: the silo's parsable address; placed on that silo): its memory load, the
+/// replicas it keeps for partitions whose primary lives on another silo, and the tag/key pairs its entries hold (for an
+/// index shard that rebuilds its sets).
 /// </summary>
 [Alias("grid.ISiloAgentGrain")]
 internal interface ISiloAgentGrain : IGrainWithStringKey
@@ -25,6 +28,14 @@ internal interface ISiloAgentGrain : IGrainWithStringKey
     /// <summary>A copy of this silo's replica of <paramref name="partition"/>, or null when it has none.</summary>
     [Alias("GetReplica")]
     Task<StoreSnapshot?> GetReplica(int partition);
+
+    /// <summary>
+    /// The tag/key pairs of index shard <c>{bucket}#{shard}</c> in this silo's live partitions (<paramref name="partitions"/>
+    /// null), or in the given partitions (from the primary if it is live here, else from a replica here). Concurrent
+    /// requests share one walk of the stores (<see cref="TagPairCollector"/>).
+    /// </summary>
+    [Alias("CollectTagPairs")]
+    Task<TagPairsAnswer> CollectTagPairs(int bucket, int shard, PartitionSet? partitions);
 }
 
 /// <summary>A silo's memory use against its budget.</summary>

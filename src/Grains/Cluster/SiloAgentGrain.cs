@@ -3,13 +3,15 @@ using Grid.Grains.Partitions;
 using Grid.Grains.Replication;
 using Grid.Grains.Silo;
 using Grid.Grains.Storage;
+using Grid.Grains.Tags;
 using Orleans.Concurrency;
 using Orleans.Runtime;
 
 namespace Grid.Grains.Cluster;
 
 /// <summary>
-/// Silo-to-silo control endpoint of one silo: memory load for placement, and the replicas it keeps. It refuses to work
+/// Silo-to-silo control endpoint of one silo: memory load for placement, the replicas it keeps, and the tag/key pairs of
+/// its entries for a rebuilding index shard. It refuses to work
 /// anywhere but on the silo its key names (placement falls back to another silo when that one is gone), so a replica
 /// never lands on a silo its primary did not choose.
 /// </summary>
@@ -20,6 +22,7 @@ internal sealed class SiloAgentGrain(
     ReplicaRegistry replicas,
     PartitionStoreRegistry partitions,
     SiloMemoryBudget budget,
+    TagPairCollector tagPairs,
     ILocalSiloDetails silo) : Grain, ISiloAgentGrain
 {
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -56,6 +59,12 @@ internal sealed class SiloAgentGrain(
     {
         EnsureHome();
         return Task.FromResult(replicas.Snapshot(partition));
+    }
+
+    public Task<TagPairsAnswer> CollectTagPairs(int bucket, int shard, PartitionSet? partitions)
+    {
+        EnsureHome();
+        return tagPairs.CollectAsync(bucket, shard, partitions);
     }
 
     private void EnsureHome()

@@ -30,6 +30,13 @@ public sealed class GridTagOptions
     /// <summary>How long a tag invalidation waits for the silos to deliver their pending index updates. Default 30 s.</summary>
     public TimeSpan FlushTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long an index shard that activates without its sets (its silo crashed) may take to rebuild them from the
+    /// entries on every silo; past it the activation fails and the caller retries. It must stay below Orleans' activation
+    /// timeout (30 s). Default 20 s; a rebuild over 100,000 tagged entries takes well under a second.
+    /// </summary>
+    public TimeSpan RebuildTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Throws an <see cref="ArgumentException"/> that names the first invalid setting.</summary>
     public void Validate()
     {
@@ -42,6 +49,11 @@ public sealed class GridTagOptions
         if (FlushTimeout < TimeSpan.FromMilliseconds(100) || FlushTimeout > TimeSpan.FromMinutes(10))
         {
             throw new ArgumentOutOfRangeException(nameof(FlushTimeout), FlushTimeout, "Grid:Tags:FlushTimeout must be between 100 ms and 10 minutes.");
+        }
+
+        if (RebuildTimeout < TimeSpan.FromSeconds(1) || RebuildTimeout > TimeSpan.FromSeconds(25))
+        {
+            throw new ArgumentOutOfRangeException(nameof(RebuildTimeout), RebuildTimeout, "Grid:Tags:RebuildTimeout must be between 1 and 25 seconds (below Orleans' 30-second activation timeout).");
         }
     }
 

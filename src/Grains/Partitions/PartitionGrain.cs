@@ -5,6 +5,7 @@ using Grid.Grains.Memory;
 using Grid.Grains.Replication;
 using Grid.Grains.Security;
 using Grid.Grains.Storage;
+using Grid.Grains.Tags;
 using Grid.Partitioning;
 using Grid.Protocol;
 using Grid.Protocol.Wire;
@@ -39,6 +40,7 @@ internal sealed partial class PartitionGrain(
     ReplicaRegistry replicas,
     Cluster.SiloPauseGuard pauseGuard,
     NearCache.InvalidationHub nearCaches,
+    TagIndexPump tags,
     ILogger<PartitionGrain> logger) : Grain, IPartitionGrain, IPartitionControlGrain, IGrainMigrationParticipant
 {
     private const string SnapshotKey = "grid.store";
@@ -82,7 +84,9 @@ internal sealed partial class PartitionGrain(
         else if (await recovery.RecoverAsync(partition) is { } recovered)
         {
             // Came back with no state: its silo died (or a hand-off failed); the newest replica has every acknowledged write.
+            // The dead silo may not have delivered its last tag index updates: tell the index about every tagged entry.
             store.Restore(recovered.Snapshot);
+            tags.Announce(store);
             staleReplicas = recovered.Holders;
         }
 

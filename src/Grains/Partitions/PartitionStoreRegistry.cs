@@ -10,6 +10,7 @@ internal sealed class PartitionStoreRegistry
 {
     private readonly Lock _gate = new();
     private readonly PartitionStore?[] _byPartition;
+    private readonly bool[] _wasHere;
     private PartitionStore[] _all = [];
     private readonly StoreCounters _retired = new();
 
@@ -18,7 +19,11 @@ internal sealed class PartitionStoreRegistry
     {
     }
 
-    internal PartitionStoreRegistry(int partitionCount) => _byPartition = new PartitionStore?[partitionCount];
+    internal PartitionStoreRegistry(int partitionCount)
+    {
+        _byPartition = new PartitionStore?[partitionCount];
+        _wasHere = new bool[partitionCount];
+    }
 
     public int PartitionCount => _byPartition.Length;
 
@@ -30,11 +35,18 @@ internal sealed class PartitionStoreRegistry
 
     public PartitionStore? TryGet(int partition) => Volatile.Read(ref _byPartition[partition]);
 
+    /// <summary>
+    /// Whether <paramref name="partition"/> was ever live on this silo (it may have moved on since): the tag index asks,
+    /// to learn which partitions exist somewhere even while one is between silos.
+    /// </summary>
+    public bool WasHere(int partition) => Volatile.Read(ref _wasHere[partition]);
+
     public void Register(PartitionStore store)
     {
         lock (_gate)
         {
             _byPartition[store.Partition] = store;
+            Volatile.Write(ref _wasHere[store.Partition], true);
             var all = new List<PartitionStore>(_all.Length + 1);
             foreach (var s in _all)
             {

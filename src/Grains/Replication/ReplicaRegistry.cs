@@ -153,6 +153,27 @@ internal sealed class ReplicaRegistry(GridClock clock) : IMemoryAccount
         }
     }
 
+    /// <summary>
+    /// The store of this silo's replica of <paramref name="partition"/>, or null: read it only through its own locked
+    /// methods (the tag index walks it while the partition has no live primary).
+    /// </summary>
+    public PartitionStore? StoreOf(int partition)
+    {
+        lock (_gate)
+        {
+            return _replicas.TryGetValue(partition, out var replica) ? replica.Store : null;
+        }
+    }
+
+    /// <summary>The partitions this silo holds a replica of.</summary>
+    public int[] Partitions()
+    {
+        lock (_gate)
+        {
+            return [.. _replicas.Keys];
+        }
+    }
+
     /// <summary>Forgets the replica of <paramref name="partition"/> (this silo became its primary).</summary>
     public void Remove(int partition)
     {

@@ -33,6 +33,7 @@ internal sealed partial class PartitionStore
     private object[] _records;
     private uint[] _table;
     private int _count;
+    private int _tagged;
     private int _tombstones;
     private long _bytes;
     private bool _closed;
@@ -63,6 +64,9 @@ internal sealed partial class PartitionStore
 
     /// <summary>Entries held (including expired ones not yet swept).</summary>
     public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Entries that carry at least one tag (including expired ones not yet swept).</summary>
+    public int TaggedCount => Volatile.Read(ref _tagged);
 
     /// <summary>Bytes accounted for this store: records, structures and its own arrays.</summary>
     public long Bytes => Volatile.Read(ref _bytes);
@@ -238,6 +242,7 @@ internal sealed partial class PartitionStore
 
         _table[slot] = (uint)(hash >> 56) << 24 | (uint)(index + 1);
         Account(EntrySize(entry));
+        CountTags(entry, +1);
         Changed(entry);
         if ((_count + _tombstones) * 4L > _table.Length * 3L)
         {
@@ -253,6 +258,8 @@ internal sealed partial class PartitionStore
         Account(EntrySize(entry) - EntrySize(_records[index]));
         var previous = _records[index];
         _records[index] = entry;
+        CountTags(previous, -1);
+        CountTags(entry, +1);
         Changed(entry, previous);
     }
 
@@ -298,6 +305,7 @@ internal sealed partial class PartitionStore
         }
 
         Account(-EntrySize(_records[index]));
+        CountTags(_records[index], -1);
         _table[slot] = Tombstone;
         _tombstones++;
         int last = _count - 1;
@@ -322,6 +330,16 @@ internal sealed partial class PartitionStore
     }
 
     private void RemoveIndex(int index, RemovalCause cause) => RemoveAt(index, SlotOf(index), cause);
+
+    /// <summary>Keeps <see cref="TaggedCount"/>: entries change their tags only by being inserted, replaced or removed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void CountTags(object entry, int delta)
+    {
+        if (EntryRecord.HasTags(RecordOf(entry)))
+        {
+            Volatile.Write(ref _tagged, _tagged + delta);
+        }
+    }
 
     private static int TableLengthFor(int count)
     {

@@ -11,11 +11,10 @@ internal sealed partial class TagIndexGrain
     private IGrainTimer? _statsTimer;
     private bool _statsDirty = true;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    private void StartStatistics()
     {
         shards.Register(_stats);
         _statsTimer = this.RegisterGrainTimer(RefreshStatistics, new GrainTimerCreationOptions(TimeSpan.Zero, StatisticsRefresh) { Interleave = true, KeepAlive = false });
-        return Task.CompletedTask;
     }
 
     private void StopStatistics()

@@ -6,6 +6,7 @@ using Grid.Grains.Metrics;
 using Grid.Partitioning;
 using Grid.Protocol;
 using Grid.Protocol.Wire;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Runtime;
@@ -16,7 +17,8 @@ namespace Grid.Grains.Tags;
 /// One shard of the tag index (see <see cref="ITagIndexGrain"/>). Reentrant, so index updates keep flowing while an
 /// invalidation awaits its removals: an invalidation first takes the tag's key set out of the index (later additions
 /// start a new set), then removes those keys from the stores with tag-checked removes in bounded batches, grouped per
-/// silo. Kept alive (idle collection would lose the index) and carried along when Orleans migrates it.
+/// silo. Kept alive (idle collection would lose the index) and carried along when Orleans migrates it; an activation
+/// that arrives without its sets (its silo crashed) rebuilds them from the entries first (see <see cref="TagIndexRebuild"/>).
 /// </summary>
 [Reentrant]
 [KeepAlive]
@@ -24,16 +26,25 @@ internal sealed partial class TagIndexGrain(
     IClusterMembershipService membership,
     IOptions<GridSiloOptions> options,
     TagIndexShardRegistry shards,
-    ClusterView cluster) : Grain, ITagIndexGrain, IGrainMigrationParticipant
+    ClusterView cluster,
+    ILogger<TagIndexGrain> logger) : Grain, ITagIndexGrain, IGrainMigrationParticipant
 {
     private const string SnapshotKey = "grid.tags";
 
     private readonly GridTagOptions _options = options.Value.Tags;
     private readonly int _partitionCount = options.Value.PartitionCount;
+    private readonly bool _replicated = options.Value.Replication.Replicas > 0;
     private readonly Dictionary<byte[], Task> _running = new(Utf8BytesComparer.Instance);
     private TagSets _sets = new();
 
     public Task Apply(byte[] updates)
+    {
+        ApplyFrame(updates);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Applies an update frame (from a pump, or a silo's answer to a rebuild) to the sets, in order.</summary>
+    private void ApplyFrame(byte[] updates)
     {
         _statsDirty = true;
         var reader = new TagUpdateFrame.Reader(updates);
@@ -48,8 +59,6 @@ internal sealed partial class TagIndexGrain(
                 _sets.RemoveIfEmpty(tag, set);
             }
         }
-
-        return Task.CompletedTask;
     }
 
     public async Task<long> Invalidate(byte[] tag, byte[][]? keep)
@@ -99,8 +108,9 @@ internal sealed partial class TagIndexGrain(
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         StopStatistics();
-        // A silo shutting down hands the shard to another silo, entries and all (a lone silo has none to hand it to).
-        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && _sets.Count > 0 && cluster.HasPeer)
+        // A silo shutting down hands the shard to another silo, entries and all (even none: arriving with its sets,
+        // however empty, tells the next activation it needs no rebuild); a lone silo has none to hand it to.
+        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && cluster.HasPeer)
         {
             this.MigrateOnIdle();
         }
@@ -151,6 +161,7 @@ internal sealed partial class TagIndexGrain(
         }
 
         _sets = sets;
+        _arrivedWithSets = true;
         _statsDirty = true;
     }
 

@@ -16,8 +16,9 @@ namespace Grid.Grains.Tags;
 /// index shard and sends each shard one call per batch. Updates of one tag/key pair always go to the same shard, in
 /// the order they were recorded, so the index ends as the stores are. <see cref="FlushAsync"/> waits until everything
 /// recorded before it has been delivered: the barrier a tag invalidation passes before it reads the index.
+/// <see cref="Announce"/> records every tagged entry of a partition recovered from a replica.
 /// </summary>
-internal sealed partial class TagIndexPump : IStoreChangeListener, IHostedService, IDisposable
+internal sealed partial class TagIndexPump : IStoreChangeListener, ITaggedEntryVisitor, IHostedService, IDisposable
 {
     private const int RecordHeader = 5;
     private const int MaxCallsInFlight = 16;
@@ -118,6 +119,45 @@ internal sealed partial class TagIndexPump : IStoreChangeListener, IHostedServic
         }
 
         wake.TrySetResult();
+    }
+
+    /// <summary>
+    /// Records an addition for every tag of every live tagged entry of <paramref name="store"/>, a partition just recovered
+    /// from a replica and not yet serving: the silo that died may have recorded its last writes' tags without delivering
+    /// them, and the shards that survived it would never learn them otherwise. Pairs the index has already are no-ops.
+    /// </summary>
+    public void Announce(PartitionStore store)
+    {
+        if (store.TaggedCount == 0)
+        {
+            return;
+        }
+
+        long before = Recorded;
+        int cursor = int.MaxValue;
+        while (store.VisitTagged(ref cursor, int.MaxValue, this))
+        {
+        }
+
+        TaskCompletionSource wake;
+        lock (_gate)
+        {
+            wake = _wake;
+        }
+
+        wake.TrySetResult();
+        LogAnnounced(_logger, store.Partition, Recorded - before);
+    }
+
+    void ITaggedEntryVisitor.Visit(ReadOnlySpan<byte> key, ReadOnlySpan<byte> tagsBlock)
+    {
+        lock (_gate)
+        {
+            foreach (var tag in TagBlockTags.Enumerate(tagsBlock))
+            {
+                Append(TagUpdateFrame.Add, tag, key);
+            }
+        }
     }
 
     /// <summary>Completes once every update recorded before the call has reached its index shard.</summary>
@@ -392,6 +432,9 @@ internal sealed partial class TagIndexPump : IStoreChangeListener, IHostedServic
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivering tag index updates to shard {Shard} failed (attempt {Attempt}); retrying in {Delay}")]
     private static partial void LogDeliveryFailed(ILogger logger, Exception exception, string shard, int attempt, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Partition {Partition} recovered from a replica: {Pairs} tag/key pairs announced to the tag index")]
+    private static partial void LogAnnounced(ILogger logger, int partition, long pairs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The silo stopped with {Count} tag index updates undelivered; the index may keep stale keys, which invalidations skip")]
     private static partial void LogUndelivered(ILogger logger, long count);

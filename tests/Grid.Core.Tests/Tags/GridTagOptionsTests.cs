@@ -22,6 +22,16 @@ public sealed class GridTagOptionsTests
         Assert.Contains("Grid:Tags:" + name, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(30)]
+    public void A_rebuild_timeout_outside_1_to_25_seconds_is_refused(double seconds)
+    {
+        var options = new GridTagOptions { RebuildTimeout = TimeSpan.FromSeconds(seconds) };
+        var error = Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
+        Assert.Contains("Grid:Tags:RebuildTimeout", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Silo_options_validate_their_tag_settings()
     {

@@ -32,6 +32,25 @@ public sealed class TagIndexPumpTests
     }
 
     [Fact]
+    public void Announcing_a_recovered_partition_records_an_addition_for_every_tag_of_every_live_tagged_entry()
+    {
+        // Restored from a replica: the store's own listener heard nothing of these entries.
+        var recovered = new PartitionStore(1, new GridClock(_time), new CountingAccount());
+        var snapshotSource = new PartitionStore(1, new GridClock(_time), new CountingAccount());
+        snapshotSource.Execute(new GridOp { Code = OpCode.Set, Key = StoreFixture.Bytes("a"), Value = [1], Tags = ["t1", "t2"] });
+        snapshotSource.Execute(new GridOp { Code = OpCode.Set, Key = StoreFixture.Bytes("b"), Value = [1], Tags = ["t1"] });
+        snapshotSource.Execute(new GridOp { Code = OpCode.Set, Key = StoreFixture.Bytes("plain"), Value = [1] });
+        snapshotSource.Execute(new GridOp { Code = OpCode.Set, Key = StoreFixture.Bytes("expiring"), Value = [1], Tags = ["t1"], Arg0 = 1000 });
+        recovered.Restore(snapshotSource.Snapshot());
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        _pump.Announce(recovered);
+
+        Assert.Equal(3, _pump.Recorded);
+        Assert.Equal(3, _pump.Pending);
+    }
+
+    [Fact]
     public void A_write_records_each_new_tag_and_an_overwrite_only_what_changed()
     {
         Set("a", ["t1", "t2"]);
