@@ -209,6 +209,55 @@ public sealed class PartitionRouterTests : IDisposable
         Assert.Equal(_b, _router.Table.ByPartition[partition].Silo);
     }
 
+    [Fact]
+    public async Task Op_created_while_no_silo_is_known_is_sent_once_one_is()
+    {
+        using var router = new PartitionRouter(_cluster, new GridClientOptions { PartitionCount = 16 }, NullLogger.Instance, _requests);
+        _cluster.SetHosts();
+        _cluster[_a].AutoAnswer = _ => GridResult.OfNumber(6);
+        var op = TestOps.Pending(TestOps.Set("k"), requests: _requests);
+
+        router.SendWhenRouted(op);
+        _cluster.SetHosts((_a, SiloStatus.Active));
+
+        // The router re-reads membership while it waits (no test call does it), then sends.
+        Assert.Equal(6, (await op.Task.WaitAsync(Bound)).Number);
+    }
+
+    [Fact]
+    public async Task Op_waiting_for_a_silo_fails_with_GridTimeoutException_at_its_deadline()
+    {
+        using var router = new PartitionRouter(_cluster, new GridClientOptions { PartitionCount = 16 }, NullLogger.Instance, _requests);
+        _cluster.SetHosts();
+        var op = TestOps.Pending(TestOps.Get("k"), timeout: TimeSpan.FromMilliseconds(200));
+
+        router.SendWhenRouted(op);
+
+        var error = await Assert.ThrowsAsync<GridTimeoutException>(() => op.Task.WaitAsync(Bound));
+        Assert.Contains("No active silo", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Call_to_a_live_silo_still_out_when_another_silo_dies_is_abandoned_after_the_grace_and_sent_again()
+    {
+        _cluster.SetHosts((_a, SiloStatus.Active), (_b, SiloStatus.Active));
+        _router.Apply([_a, _b]);
+        int partition = PartitionOwnedBy(_b);
+        var op = TestOps.Pending(TestOps.Increment("counter"), partition: partition, requests: _requests);
+        _router.Table.ByPartition[partition].Enqueue(op);
+        var first = await _cluster[_b].WaitForCallAsync(1, Bound);
+
+        // A dies. B's call may have travelled through A's gateway, which would leave it waiting for Orleans' response
+        // timeout: after a short grace (not the batch timeout) it is abandoned, and the write goes again with its id.
+        _cluster.SetHosts((_a, SiloStatus.Dead), (_b, SiloStatus.Active));
+        await _router.RefreshAsync();
+
+        var second = await _cluster[_b].WaitForCallAsync(2, Bound);
+        Assert.Equal(first.Ops[0].RequestId, second.Ops[0].RequestId);
+        second.Answer(_ => GridResult.OfNumber(1));
+        Assert.Equal(1, (await op.Task.WaitAsync(Bound)).Number);
+    }
+
     private int PartitionOwnedBy(SiloAddress silo)
     {
         var byPartition = _router.Table.ByPartition;

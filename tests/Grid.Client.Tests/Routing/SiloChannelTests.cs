@@ -87,6 +87,20 @@ public sealed class SiloChannelTests
     }
 
     [Fact]
+    public void Batches_of_large_values_are_cut_to_stay_off_the_large_object_heap()
+    {
+        var channel = Channel(maxInFlight: 1);
+        channel.Enqueue(TestOps.Pending(TestOps.Get("first")));
+        string large = new('x', SiloChannel.MaxBatchBytes / 2 - 100);
+        channel.EnqueueRange([.. new[] { "a", "b", "c" }.Select(key => TestOps.Pending(TestOps.Set(key, large)))]);
+
+        _silo[0].AnswerOk();
+        _silo[1].AnswerOk();
+
+        Assert.Equal([["first"], ["a", "b"], ["c"]], _silo.Calls.Select(call => call.Keys));
+    }
+
+    [Fact]
     public async Task Caller_that_blocks_in_its_continuation_does_not_stop_the_next_batch()
     {
         var channel = Channel(maxInFlight: 1);
