@@ -423,10 +423,8 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
         }
     }
 
-    private SiloChannel CreateChannel(SiloAddress silo)
-    {
-        return new SiloChannel(silo, _cluster.GetEntry(silo), this, _options.MaxBatchSize, _options.MaxBatchesInFlight, Requests);
-    }
+    private SiloChannel CreateChannel(SiloAddress silo) =>
+        new(silo, _cluster.GetEntry(silo), this, _options.MaxBatchSize, _options.MaxBatchesInFlight, Requests);
 
     private static SiloChannel? Find(SiloChannel[] channels, SiloAddress silo)
     {
