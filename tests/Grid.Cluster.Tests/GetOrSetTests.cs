@@ -1,4 +1,6 @@
 using Grid.Client;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Grid.Cluster.Tests;
 
@@ -47,13 +49,15 @@ public sealed class GetOrSetTests(ClusterFixture fixture)
     [Fact]
     public async Task Fail_safe_returns_the_stale_value_when_the_factory_fails()
     {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var cache = await ConnectOnClockAsync(time);
         var key = Key("failsafe");
         var options = new GridGetOrSetOptions { FailSafe = true, Entry = GridEntryOptions.WithTimeToLive(TimeSpan.FromMilliseconds(200)) };
-        Assert.Equal("first", await fixture.Cache.GetOrSetAsync(key, _ => ValueTask.FromResult("first"), options));
-        await Task.Delay(300); // past the logical expiry; the entry is kept for the fail-safe window
+        Assert.Equal("first", await cache.GetOrSetAsync(key, _ => ValueTask.FromResult("first"), options));
+        time.Advance(TimeSpan.FromMilliseconds(300)); // past the logical expiry; the entry is kept for the fail-safe window
 
-        Assert.Equal("first", await fixture.Cache.GetOrSetAsync<string>(key, _ => throw new InvalidOperationException("database down"), options));
-        Assert.Equal("second", await fixture.Cache.GetOrSetAsync(key, _ => ValueTask.FromResult("second"), options));
+        Assert.Equal("first", await cache.GetOrSetAsync<string>(key, _ => throw new InvalidOperationException("database down"), options));
+        Assert.Equal("second", await cache.GetOrSetAsync(key, _ => ValueTask.FromResult("second"), options));
     }
 
     [Fact]
@@ -69,21 +73,21 @@ public sealed class GetOrSetTests(ClusterFixture fixture)
     [Fact]
     public async Task Soft_timeout_returns_the_stale_value_and_refreshes_in_the_background()
     {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var cache = await ConnectOnClockAsync(time);
         var key = Key("soft");
-        // The refreshed value lives 600 ms: long enough for the poll below to see it on a busy machine.
         var options = new GridGetOrSetOptions { FailSafe = true, SoftTimeout = TimeSpan.FromMilliseconds(100), Entry = GridEntryOptions.WithTimeToLive(TimeSpan.FromMilliseconds(600)) };
-        await fixture.Cache.GetOrSetAsync(key, _ => ValueTask.FromResult("old"), options);
-        await Task.Delay(700);
+        await cache.GetOrSetAsync(key, _ => ValueTask.FromResult("old"), options);
+        time.Advance(TimeSpan.FromMilliseconds(700));
 
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        var value = await fixture.Cache.GetOrSetAsync(key, async ct =>
-        {
-            await Task.Delay(1500, ct);
-            return "new";
-        }, options);
-        Assert.Equal("old", value);
-        Assert.True(watch.Elapsed < TimeSpan.FromMilliseconds(1200), $"took {watch.Elapsed}");
-        await Poll.UntilAsync(async () => await fixture.Cache.GetOrSetAsync<string>(key, _ => ValueTask.FromResult("unexpected"), options with { Entry = null }) == "new",
+        // The factory finishes only when the test says: "old" can only come from the soft timeout.
+        var factoryResult = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var call = cache.GetOrSetAsync(key, _ => new ValueTask<string>(factoryResult.Task), options).AsTask();
+        await AdvanceUntilAsync(time, call, "the soft timeout answered with the stale value");
+        Assert.Equal("old", await call);
+
+        factoryResult.SetResult("new");
+        await Poll.UntilAsync(async () => await cache.GetOrSetAsync<string>(key, _ => ValueTask.FromResult("unexpected"), options with { Entry = null }) == "new",
             TimeSpan.FromSeconds(10), "the background refresh wrote the new value");
     }
 
@@ -93,12 +97,13 @@ public sealed class GetOrSetTests(ClusterFixture fixture)
         var key = Key("hard");
         bool cancelled = false;
         var options = new GridGetOrSetOptions { HardTimeout = TimeSpan.FromMilliseconds(200) };
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        await Assert.ThrowsAsync<TimeoutException>(async () => await fixture.Cache.GetOrSetAsync(key, async ct =>
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var cache = await ConnectOnClockAsync(time);
+        var call = cache.GetOrSetAsync(key, async ct =>
         {
             try
             {
-                await Task.Delay(10_000, ct);
+                await Task.Delay(Timeout.Infinite, ct);
             }
             catch (OperationCanceledException)
             {
@@ -107,10 +112,41 @@ public sealed class GetOrSetTests(ClusterFixture fixture)
             }
 
             return "late";
-        }, options));
+        }, options).AsTask();
+        await AdvanceUntilAsync(time, call, "the hard timeout cancelled the factory");
+        await Assert.ThrowsAsync<TimeoutException>(() => call);
         Assert.True(cancelled);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5));
-        Assert.False(await fixture.Cache.ExistsAsync(key));
+        Assert.False(await cache.ExistsAsync(key));
+    }
+
+    /// <summary>A cache whose GetOrSet timing (logical expiry, soft and hard timeouts) runs on <paramref name="time"/>.</summary>
+    private async Task<GridCache> ConnectOnClockAsync(FakeTimeProvider time)
+    {
+        var cache = new GridCache(fixture.Cluster.Client, new GridClientOptions { NearCache = { Enabled = false } }, new SystemTextJsonGridSerializer(), NullLogger.Instance)
+        {
+            TimeProvider = time,
+        };
+        await cache.ConnectAsync();
+        return cache;
+    }
+
+    /// <summary>
+    /// Moves the fake clock on in small steps until <paramref name="call"/> ends: its timer is set only after a few
+    /// grid round trips, so one step taken too early would not fire it. Real time only bounds the wait.
+    /// </summary>
+    private static async Task AdvanceUntilAsync(FakeTimeProvider time, Task call, string what)
+    {
+        var bound = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!call.IsCompleted)
+        {
+            if (DateTime.UtcNow > bound)
+            {
+                throw new TimeoutException($"Timed out waiting until {what}.");
+            }
+
+            time.Advance(TimeSpan.FromMilliseconds(50));
+            await Task.WhenAny(call, Task.Delay(10));
+        }
     }
 
     [Fact]

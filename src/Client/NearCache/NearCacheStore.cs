@@ -477,6 +477,10 @@ internal sealed class NearCacheStore
         {
             LastSequence = sequence;
             _recentCount = 0;
+
+            // The ring refills from slot 0: MayHaveInvalidatedSince reads slots 0.._recentCount-1, so a restart that kept
+            // the write position would look at keys from before it and miss the ones recorded after.
+            _recentNext = 0;
         }
 
         public void Record(long sequence, string key)

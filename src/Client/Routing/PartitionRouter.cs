@@ -29,7 +29,7 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
     /// <summary>The same for a silo seen shutting down before it left: it answers what it accepted, so its answers are worth a longer wait.</summary>
     internal static readonly TimeSpan GracefulAbandonGrace = TimeSpan.FromSeconds(5);
 
-    private readonly IClusterClient _client;
+    private readonly IRoutingCluster _cluster;
     private readonly GridClientOptions _options;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
@@ -42,9 +42,15 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
     private volatile bool _disposed;
 
     public PartitionRouter(IClusterClient client, GridClientOptions options, ILogger logger, RequestSequencer? requests = null)
+        : this(new ClusterClientRouting(client), options, logger, requests)
+    {
+    }
+
+    /// <summary>A router over any view of the cluster (unit tests pass a fake one).</summary>
+    internal PartitionRouter(IRoutingCluster cluster, GridClientOptions options, ILogger logger, RequestSequencer? requests = null)
     {
         Requests = requests;
-        _client = client;
+        _cluster = cluster;
         _options = options;
         _logger = logger;
         BatchTimeout = options.EffectiveBatchTimeout;
@@ -70,7 +76,7 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
     /// <summary>Reads the membership (bounded) and rebuilds the map if the active silos changed; handles silos that left or died.</summary>
     public async Task RefreshAsync()
     {
-        var hosts = await _client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: false).WaitAsync(_options.RoutingRefreshTimeout).ConfigureAwait(false);
+        var hosts = await _cluster.GetHostsAsync().WaitAsync(_options.RoutingRefreshTimeout).ConfigureAwait(false);
         var active = new List<SiloAddress>(hosts.Count);
         foreach (var (silo, status) in hosts)
         {
@@ -195,7 +201,13 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
         TriggerRefresh();
     }
 
-    public void Resend(PendingOp op, bool notRun, Exception reason)
+    public void Resend(PendingOp op, bool notRun, Exception reason) => Resend(op, notRun, reason, Environment.TickCount64);
+
+    /// <summary>
+    /// <see cref="Resend(PendingOp, bool, Exception)"/> as decided at <paramref name="now"/> (<see cref="Environment.TickCount64"/>
+    /// ms), so unit tests can ask what happens to an operation once it is old.
+    /// </summary>
+    internal void Resend(PendingOp op, bool notRun, Exception reason, long now)
     {
         if (_disposed)
         {
@@ -203,13 +215,13 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
             return;
         }
 
-        if (!notRun && !CanRunAgain(op))
+        if (!notRun && !CanRunAgain(op, now))
         {
             op.Fail(reason as GridException ?? new GridUnavailableException($"The call failed: {reason.Message}. The write may or may not have been applied.", reason));
             return;
         }
 
-        if (op.IsExpired(Environment.TickCount64))
+        if (op.IsExpired(now))
         {
             op.Fail(Timeouts.Expired(op, $"its last attempt failed: {reason.Message}", reason));
             return;
@@ -227,8 +239,8 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
     /// Whether an operation may be sent again after a failure that does not prove it did not run: reads, and writes the
     /// silos deduplicate by request id, as long as the silos still remember them (<see cref="MaxResendAge"/>).
     /// </summary>
-    private static bool CanRunAgain(PendingOp op) =>
-        CallFailures.IsReadOnly(op.Op.Code) || (op.IsIdentified && Environment.TickCount64 - op.CreatedAt < (long)MaxResendAge.TotalMilliseconds);
+    private static bool CanRunAgain(PendingOp op, long now) =>
+        CallFailures.IsReadOnly(op.Op.Code) || (op.IsIdentified && now - op.CreatedAt < (long)MaxResendAge.TotalMilliseconds);
 
     /// <summary>
     /// How long after its creation a write may still be sent again: well within the time partitions keep answers of a
@@ -411,11 +423,8 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
         }
     }
 
-    private SiloChannel CreateChannel(SiloAddress silo)
-    {
-        var entry = _client.GetGrain<ISiloEntryGrain>(silo.ToParsableString() + "#0");
-        return new SiloChannel(silo, entry, this, _options.MaxBatchSize, _options.MaxBatchesInFlight, Requests);
-    }
+    private SiloChannel CreateChannel(SiloAddress silo) =>
+        new(silo, _cluster.GetEntry(silo), this, _options.MaxBatchSize, _options.MaxBatchesInFlight, Requests);
 
     private static SiloChannel? Find(SiloChannel[] channels, SiloAddress silo)
     {

@@ -31,20 +31,30 @@ internal sealed class RequestSequencer
     /// <summary>The next id. Throws <see cref="GridBusyException"/> when <see cref="MaxOutstanding"/> writes are still outstanding.</summary>
     public long Next()
     {
-        long id = Interlocked.Increment(ref _last);
-        if (id - Volatile.Read(ref _low) >= MaxOutstanding)
+        // A refused write takes no id: every id handed out stays within MaxOutstanding of the low mark, so no two
+        // outstanding ids share a ring slot. (An id taken and then refused shared the slot of the oldest outstanding
+        // one; that id's completion overwrote it, and the low mark stopped there for good.)
+        while (true)
         {
-            Completed(id);
-            throw new GridBusyException($"This client has {MaxOutstanding} writes outstanding (the grid is not keeping up, or a silo is unreachable); the write was not sent.");
-        }
+            long last = Volatile.Read(ref _last);
+            if (last + 1 - Volatile.Read(ref _low) >= MaxOutstanding)
+            {
+                throw new GridBusyException($"This client has {MaxOutstanding} writes outstanding (the grid is not keeping up, or a silo is unreachable); the write was not sent.");
+            }
 
-        return id;
+            if (Interlocked.CompareExchange(ref _last, last + 1, last) == last)
+            {
+                return last + 1;
+            }
+        }
     }
 
     /// <summary>Records that request <paramref name="id"/> completed (answered or given up); idempotent.</summary>
     public void Completed(long id)
     {
-        Volatile.Write(ref _completed[id & Mask], id);
+        // A full fence between publishing the id and reading the mark: with a plain store, two ids completing at once
+        // could each miss the other's write (store-load reordering), and the mark would stop short of both.
+        Interlocked.Exchange(ref _completed[id & Mask], id);
         while (true)
         {
             long low = Volatile.Read(ref _low);

@@ -191,17 +191,26 @@ internal sealed class SiloChannel
     }
 
     /// <summary>
-    /// The periodic check: abandons calls out longer than <paramref name="batchTimeout"/> ms, and fails queued operations
-    /// whose deadline passed at <paramref name="now"/> (their slots are stuck; they are never sent).
+    /// The periodic check: abandons calls out longer than <paramref name="batchTimeout"/> ms, fails queued operations
+    /// whose deadline passed at <paramref name="now"/> (their slots are stuck; they are never sent), and fails operations
+    /// of calls still out whose deadline passed (the call keeps its slot until it returns or is abandoned).
     /// </summary>
     public void CheckDeadlines(long now, long batchTimeout)
     {
         bool stuck = false;
+        List<PendingOp>? overdue = null;
         lock (_gate)
         {
             foreach (var batch in _inFlight)
             {
                 stuck |= now - batch.SentAt >= batchTimeout;
+                foreach (var op in batch.Ops)
+                {
+                    if (op.IsExpired(now) && !op.Task.IsCompleted)
+                    {
+                        (overdue ??= []).Add(op);
+                    }
+                }
             }
 
             if (HasExpiredLocked(now))
@@ -219,6 +228,16 @@ internal sealed class SiloChannel
                         _queue.Enqueue(op);
                     }
                 }
+            }
+        }
+
+        if (overdue is not null)
+        {
+            // The deadline is the caller's promise, the batch timeout only the slot's bound: a caller whose deadline
+            // comes first hears at its deadline (a late answer then finds the op completed and changes nothing).
+            foreach (var op in overdue)
+            {
+                op.Fail(Timeouts.Expired(op, $"its batch call to silo {Silo} had not come back"));
             }
         }
 
@@ -363,7 +382,7 @@ internal sealed class SiloChannel
         // Moves the estimate a quarter of the way to this batch's figure: quick to follow, not jumpy.
         int perOp = answer.ResultFrame.Length / batch.Ops.Length;
         Volatile.Write(ref _responseBytesPerOp, _responseBytesPerOp + ((perOp - _responseBytesPerOp) / 4));
-        CompleteBatch(batch.Ops, answer.ResultFrame, _listener);
+        CompleteBatch(batch.Ops, answer.ResultFrame, _listener, Silo);
         Release(batch);
     }
 
@@ -418,32 +437,46 @@ internal sealed class SiloChannel
     /// Hands each caller its result. Callers' continuations run on the thread pool, never here, so a caller that blocks
     /// on the grid cannot hold this channel's slot.
     /// </summary>
-    private static void CompleteBatch(PendingOp[] batch, byte[] resultFrame, IBatchListener listener)
+    private static void CompleteBatch(PendingOp[] batch, byte[] resultFrame, IBatchListener listener, SiloAddress silo)
     {
-        var reader = new FrameReader(resultFrame);
-        int count = ResultFrame.ReadHeader(ref reader);
-        if (count != batch.Length)
+        int handled = 0;
+        try
         {
-            var error = new GridException($"The silo answered {count} results for {batch.Length} operations.");
-            foreach (var pending in batch)
+            var reader = new FrameReader(resultFrame);
+            int count = ResultFrame.ReadHeader(ref reader);
+            if (count != batch.Length)
             {
-                pending.Fail(error);
+                FailFrom(batch, 0, new GridException($"Silo {silo} answered {count} results for {batch.Length} operations."));
+                return;
             }
 
-            return;
+            for (; handled < batch.Length; handled++)
+            {
+                var pending = batch[handled];
+                var result = ResultFrame.Read(ref reader);
+                if (result.Status == ResultStatus.NotHere)
+                {
+                    // The partition was moving or its silo unreachable: the op did not run, and goes again to its new home.
+                    listener.Resend(pending, notRun: true, NotHereError);
+                    continue;
+                }
+
+                pending.Complete(result);
+            }
         }
-
-        foreach (var pending in batch)
+        catch (FormatException unreadable)
         {
-            var result = ResultFrame.Read(ref reader);
-            if (result.Status == ResultStatus.NotHere)
-            {
-                // The partition was moving or its silo unreachable: the op did not run, and goes again to its new home.
-                listener.Resend(pending, notRun: true, NotHereError);
-                continue;
-            }
+            // An answer this client cannot read (a silo of another release, a damaged frame): its callers learn why now
+            // instead of at their deadline, and the slot is released (the call is over, so nothing else would free it).
+            FailFrom(batch, handled, new GridException($"The answer of silo {silo} could not be read: {unreadable.Message}", unreadable));
+        }
+    }
 
-            pending.Complete(result);
+    private static void FailFrom(PendingOp[] batch, int first, GridException error)
+    {
+        for (int i = first; i < batch.Length; i++)
+        {
+            batch[i].Fail(error);
         }
     }
 

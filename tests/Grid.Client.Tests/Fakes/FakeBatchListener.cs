@@ -1,0 +1,29 @@
+using System.Collections.Concurrent;
+using Grid.Client.Routing;
+using Grid.Protocol;
+
+namespace Grid.Client.Tests.Fakes;
+
+/// <summary>A channel's router as a recorder: what it was asked to send again, which calls failed, what moved.</summary>
+internal sealed class FakeBatchListener : IBatchListener
+{
+    public int MaxOpsPerCall { get; set; } = int.MaxValue;
+
+    /// <summary>Every <see cref="Resend"/>, in order.</summary>
+    public ConcurrentQueue<ResendRequest> Resent { get; } = new();
+
+    /// <summary>Every failed batch call's error.</summary>
+    public ConcurrentQueue<Exception> BatchFailures { get; } = new();
+
+    /// <summary>Every "partitions live elsewhere" report.</summary>
+    public ConcurrentQueue<PartitionLocation[]> Moves { get; } = new();
+
+    public void OnBatchFailed(SiloChannel channel, Exception error) => BatchFailures.Enqueue(error);
+
+    public void OnPartitionsMoved(PartitionLocation[] moved) => Moves.Enqueue(moved);
+
+    public void Resend(PendingOp op, bool notRun, Exception reason) => Resent.Enqueue(new ResendRequest(op, notRun, reason));
+}
+
+/// <summary>One operation a channel handed back to its router.</summary>
+internal sealed record ResendRequest(PendingOp Op, bool NotRun, Exception Reason);
