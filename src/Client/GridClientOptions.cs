@@ -28,9 +28,9 @@ public sealed class GridClientOptions
 
     /// <summary>
     /// How often the client re-reads cluster membership to route partitions (it also does after any failed call). Default
-    /// 2 s: a silo that dies is noticed within this after membership declares it dead.
+    /// 1 s: a silo that dies is noticed within this after membership declares it dead.
     /// </summary>
-    public TimeSpan RoutingRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan RoutingRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long the first connection is retried (with exponential backoff) before start-up fails. Default 30 s.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);

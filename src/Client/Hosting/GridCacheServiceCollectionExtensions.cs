@@ -109,6 +109,10 @@ public static class GridCacheServiceCollectionExtensions
                 o.ServiceId = clustering.ServiceId;
             });
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.OperationTimeout);
+
+            // A frozen silo keeps its gateway connections open, so Orleans would keep sending through it until its
+            // gateway list (read from the membership table) drops it: re-read it every second, not every minute.
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
             client.Services.AddSingleton<ConnectionLossObserver>();
             client.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<ConnectionLossObserver>());
             client.Services.AddSingleton<IClientConnectionRetryFilter>(sp =>

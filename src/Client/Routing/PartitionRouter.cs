@@ -24,7 +24,7 @@ namespace Grid.Client.Routing;
 internal sealed partial class PartitionRouter : IBatchListener, IDisposable
 {
     /// <summary>How long calls still out when a silo is declared dead may take to come back before they are abandoned.</summary>
-    internal static readonly TimeSpan AbandonGrace = TimeSpan.FromSeconds(1);
+    internal static readonly TimeSpan AbandonGrace = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The same for a silo seen shutting down before it left: it answers what it accepted, so its answers are worth a longer wait.</summary>
     internal static readonly TimeSpan GracefulAbandonGrace = TimeSpan.FromSeconds(5);
