@@ -101,7 +101,7 @@ public static class GridSiloHostingExtensions
         services.AddSingleton<InvalidationHub>();
         services.AddSingleton<IStoreChangeListener>(sp => sp.GetRequiredService<InvalidationHub>());
         services.AddSingleton<IReadTracker>(sp => sp.GetRequiredService<InvalidationHub>());
-        services.AddHostedService(sp => sp.GetRequiredService<InvalidationHub>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<InvalidationHub>());
         services.AddHostedService<ExpirySweeper>();
         services.AddGridTags();
         services.AddGridSiloMetrics();

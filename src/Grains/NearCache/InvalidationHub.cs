@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Grid.Grains.Hosting;
 using Grid.Grains.Storage;
 using Grid.Protocol;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
@@ -23,7 +22,7 @@ namespace Grid.Grains.NearCache;
 /// everything from this silo) and the write answers once that client's lease ran out.
 /// </para>
 /// </summary>
-internal sealed partial class InvalidationHub : BackgroundService, IStoreChangeListener, IReadTracker
+internal sealed partial class InvalidationHub : ILifecycleParticipant<ISiloLifecycle>, IStoreChangeListener, IReadTracker, IDisposable
 {
     /// <summary>Clients a silo tracks at once (one bit each in the stores' tracking tables).</summary>
     public const int MaxSlots = 64;
@@ -41,8 +40,12 @@ internal sealed partial class InvalidationHub : BackgroundService, IStoreChangeL
     private readonly TimeSpan _subscriptionTimeout;
     private readonly TimeSpan _lease;
     private readonly bool _strict;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _pump = Task.CompletedTask;
     private long _tracked;
     private int _pending;
+    private int _pushesOut;
+    private TaskCompletionSource? _drained;
 
     public InvalidationHub(IOptions<GridSiloOptions> options, ILocalSiloDetails silo, GridClock clock, ILogger<InvalidationHub> logger)
     {
@@ -250,7 +253,39 @@ internal sealed partial class InvalidationHub : BackgroundService, IStoreChangeL
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// The pump runs with the silo's runtime, not as a hosted service: a stopping silo closes its partitions (telling the
+    /// clients that tracked them to drop them) after the hosted services registered with it have stopped, and those
+    /// last pushes must still leave.
+    /// </summary>
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(InvalidationHub), ServiceLifecycleStage.RuntimeGrainServices, OnStart, OnStop);
+
+    private Task OnStart(CancellationToken cancellationToken)
+    {
+        _pump = Task.Run(() => PumpAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task OnStop(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _pump.ConfigureAwait(false);
+
+        // What the partitions' close queued (the "drop this partition" pushes) leaves now, and the silo waits for it
+        // (within its shutdown timeout) before its connections close.
+        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _drained, drained);
+        PushAll();
+        if (Volatile.Read(ref _pushesOut) == 0)
+        {
+            drained.TrySetResult();
+        }
+
+        await drained.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task PumpAsync(CancellationToken stoppingToken)
     {
         var expiryCheck = TimeSpan.FromSeconds(1);
         try
@@ -265,7 +300,24 @@ internal sealed partial class InvalidationHub : BackgroundService, IStoreChangeL
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Silo stopping.
+            // Silo stopping: OnStop pushes what is left.
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        _signal.Dispose();
+    }
+
+    private void PushStarted() => Interlocked.Increment(ref _pushesOut);
+
+    private void PushEnded()
+    {
+        if (Interlocked.Decrement(ref _pushesOut) == 0)
+        {
+            Volatile.Read(ref _drained)?.TrySetResult();
         }
     }
 
@@ -285,6 +337,7 @@ internal sealed partial class InvalidationHub : BackgroundService, IStoreChangeL
                 {
                     subscriber.Pushing = true;
                     Interlocked.Add(ref _sent, confirmed.Keys.Length);
+                    PushStarted();
                     _ = PushConfirmedAsync(slot, subscriber, confirmed, upTo);
                 }
 
@@ -299,6 +352,7 @@ internal sealed partial class InvalidationHub : BackgroundService, IStoreChangeL
                 }
 
                 Interlocked.Add(ref _sent, batch.Keys.Length);
+                PushStarted();
                 _ = PushAsync(slot, subscriber, batch);
             }
         }
@@ -316,6 +370,10 @@ internal sealed partial class InvalidationHub : BackgroundService, IStoreChangeL
             // everything it read from this silo (and its lease runs out meanwhile).
             LogPushFailed(_logger, ex, subscriber.ClientId);
             CutOff(slot, subscriber);
+        }
+        finally
+        {
+            PushEnded();
         }
     }
 
@@ -338,6 +396,10 @@ internal sealed partial class InvalidationHub : BackgroundService, IStoreChangeL
         {
             LogPushFailed(_logger, ex, subscriber.ClientId);
             CutOff(slot, subscriber);
+        }
+        finally
+        {
+            PushEnded();
         }
     }
 
