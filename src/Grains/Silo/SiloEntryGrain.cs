@@ -10,6 +10,7 @@ using Grid.Grains.Storage;
 using Grid.Partitioning;
 using Grid.Protocol;
 using Grid.Protocol.Wire;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Configuration;
@@ -38,18 +39,38 @@ internal sealed class SiloEntryGrain(
     SiloAnalytics analytics,
     TagIndexShardRegistry tagShards,
     SiloPauseGuard pauseGuard,
-    NearCache.InvalidationHub nearCaches) : Grain, ISiloEntryGrain
+    NearCache.InvalidationHub nearCaches,
+    ILogger<SiloEntryGrain> logger) : Grain, ISiloEntryGrain
 {
     private readonly GridLimits _limits = options.Value.Limits;
     private readonly int _partitionCount = options.Value.PartitionCount;
 
+    // False on an activation placed away from the silo its key names: the client's tracking slot was given by that
+    // silo's near-cache hub, and this silo's stores would track the key for whichever client holds the slot here (its
+    // pushes would reach another client, and this one would keep serving a copy nobody invalidates).
+    private bool _onNamedSilo = true;
+
+    /// <summary>How long an activation placed away from its named silo serves before it leaves to be placed again.</summary>
+    private static readonly TimeSpan MisplacedLifetime = TimeSpan.FromSeconds(1);
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Placed away from the silo its key names (that silo was not yet known to the placing silo, or is gone): serve
-        // this call, then leave, so the next call is placed again, on the right silo.
-        if (!this.GetPrimaryKeyString().StartsWith(silo.SiloAddress.ToParsableString() + "#", StringComparison.Ordinal))
+        // calls untracked for a moment, then leave, so later calls are placed again, on the right silo. Not at once: a
+        // call that reaches an activation already leaving is forwarded to a new one, placed here again while the named
+        // silo is still unknown, and Orleans rejects a call after two such forwards.
+        if (!NamedSilo.Hosts(silo.SiloAddress, this.GetPrimaryKeyString()))
         {
-            this.DeactivateOnIdle();
+            _onNamedSilo = false;
+            EntryGrainLog.Misplaced(logger, this.GetPrimaryKeyString());
+            this.RegisterGrainTimer(
+                static (grain, _) =>
+                {
+                    grain.DeactivateOnIdle();
+                    return Task.CompletedTask;
+                },
+                this,
+                new GrainTimerCreationOptions(MisplacedLifetime, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = false });
         }
 
         return Task.CompletedTask;
@@ -75,6 +96,7 @@ internal sealed class SiloEntryGrain(
         List<RemoteOp>? remote = null;
         long now = clock.NowMs;
         var context = new BatchContext { Origin = reader.Origin };
+        int trackingSlot = _onNamedSilo ? reader.TrackingSlot : -1;
         for (int i = 0; reader.TryRead(out var op, out int opStart, out int opEnd); i++)
         {
             int resultStart = output.Position;
@@ -88,7 +110,7 @@ internal sealed class SiloEntryGrain(
                 // Once an op of a partition went remote, later ops of that partition follow it, so their order holds.
                 bool done = (remote is null || !ContainsPartition(remote, partition))
                     && registry.TryGet(partition) is { } store
-                    && store.Execute(op, output, now, reader.TrackingSlot, context) != ResultStatus.NotHere;
+                    && store.Execute(op, output, now, trackingSlot, context) != ResultStatus.NotHere;
                 if (!done)
                 {
                     (remote ??= []).Add(new RemoteOp(i, partition, opStart, opEnd, op.Code));
