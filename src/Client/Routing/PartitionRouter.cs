@@ -18,10 +18,11 @@ namespace Grid.Client.Routing;
 /// Retry rule: an operation goes again, to wherever its partition lives by then, when its failure proves it did not run
 /// (the silo answered <c>NotHere</c>, or Orleans refused the call before delivering it), when it only reads, or when it
 /// is a write the silos deduplicate; backing off from 10 ms to 500 ms, never past its deadline, after which it fails with
-/// <see cref="GridTimeoutException"/> (the back-off loop is a Polly pipeline, <see cref="ClientRetryPipelines.Resend"/>;
-/// the rule of what may go again is decided in <see cref="Resend(PendingOp, bool, Exception)"/>, before it). A batch call out longer than the batch timeout is abandoned and its operations
-/// resent; when a silo dies, every call still out after a short grace is abandoned too (it may have travelled through
-/// the dead silo's gateway, which would leave it waiting for Orleans' response timeout).
+/// <see cref="GridTimeoutException"/>. (The back-off loop is a Polly pipeline, <see cref="ClientRetryPipelines.Resend"/>;
+/// what may go again is decided before it, in <see cref="Resend(PendingOp, bool, Exception)"/>.) A batch call out longer
+/// than the batch timeout is abandoned and its operations resent; when a silo dies, every call still out after a short
+/// grace is abandoned too (it may have travelled through the dead silo's gateway, which would leave it waiting for
+/// Orleans' response timeout).
 /// </para>
 /// </summary>
 internal sealed partial class PartitionRouter : IBatchListener, IDisposable
