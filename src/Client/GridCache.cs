@@ -1,15 +1,18 @@
-using System.Runtime.InteropServices;
+using System.Diagnostics.Metrics;
+using Grid.Client.Analytics;
+using Grid.Client.Commands;
+using Grid.Client.Connection;
+using Grid.Client.Dispatch;
+using Grid.Client.GetOrSet;
+using Grid.Client.Invalidation;
 using Grid.Client.Metrics;
 using Grid.Client.NearCache;
+using Grid.Client.Requests;
 using Grid.Client.Routing;
-using Grid.Partitioning;
+using Grid.Client.Structures;
 using Grid.Protocol;
-using Grid.Protocol.Wire;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Orleans.Configuration;
 
 namespace Grid.Client;
 
@@ -19,49 +22,81 @@ namespace Grid.Client;
 /// partition. Create it through <c>AddGridCache</c>, or with <see cref="ConnectAsync(IClusterClient, GridClientOptions?, IGridSerializer?, ILoggerFactory?, CancellationToken)"/>
 /// over a client you already have.
 /// </summary>
-public sealed partial class GridCache : IGridCache, IGridAnalytics, IDisposable, IAsyncDisposable
+/// <remarks>
+/// A facade: it builds the cache's parts once and forwards each call to the one that does it (no state of its own).
+/// <see cref="ClusterConnection"/> connects and checks the cluster; <see cref="OperationDispatcher"/> gets operations to
+/// their silos; <see cref="RequestBuilder"/> checks input; <see cref="KeyCommands"/>, <see cref="HashCommands"/>,
+/// <see cref="ListCommands"/> and <see cref="CounterCommands"/> are the commands; <see cref="NearCacheReads"/> the
+/// near cache's read path; <see cref="GetOrSetRunner"/> GetOrSet; <see cref="TagAndPatternInvalidation"/>
+/// invalidation; <see cref="ClusterReports"/> the silos' reports; <see cref="GridClientMetrics"/> the instruments.
+/// </remarks>
+public sealed class GridCache : IGridCache, IGridAnalytics, IDisposable, IAsyncDisposable
 {
-    private readonly IClusterClient _client;
-    private readonly GridClientOptions _options;
-    private readonly PartitionRouter _router;
-    private readonly RequestSequencer _requests = new();
-    private readonly ILogger _logger;
-    private readonly SemaphoreSlim _connectGate = new(1, 1);
-    private readonly NearCacheStore? _near;
-    private readonly NearCacheCoordinator? _coordinator;
-    private readonly StripedCounter _gridHits = new();
-    private readonly StripedCounter _gridMisses = new();
-    private GridLimits _limits;
-    private volatile bool _connected;
+    private readonly ClusterConnection _connection;
+    private readonly NearCacheReads _reads;
+    private readonly ClientReadStatistics _statistics;
+    private readonly KeyCommands _keys;
+    private readonly CounterCommands _counters;
+    private readonly HashCommands _hashes;
+    private readonly ListCommands _lists;
+    private readonly GetOrSetRunner _getOrSet;
+    private readonly TagAndPatternInvalidation _invalidation;
+    private readonly ClusterReports _reports;
 
-    internal GridCache(IClusterClient client, GridClientOptions options, IGridSerializer serializer, ILogger logger)
+    /// <summary>Builds the cache's parts over <paramref name="client"/> (not connected yet).</summary>
+    /// <param name="client">The Orleans client.</param>
+    /// <param name="options">Validated client options.</param>
+    /// <param name="serializer">Serializer for typed calls.</param>
+    /// <param name="logger">The cache's logger.</param>
+    /// <param name="meterFactory">The DI container's meter factory; null: the cache's own (disposed with it).</param>
+    /// <param name="timeProvider">The clock of expirations, GetOrSet timeouts and the near cache; the system's when null.</param>
+    internal GridCache(IClusterClient client, GridClientOptions options, IGridSerializer serializer, ILogger logger, IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null)
     {
-        _client = client;
-        _options = options;
-        _logger = logger;
-        _limits = options.Limits;
+        var time = timeProvider ?? TimeProvider.System;
+        TimeProvider = time;
         Serializer = serializer;
-        _router = new PartitionRouter(client, options, logger, _requests);
+        var sequencer = new RequestSequencer();
+        var router = new PartitionRouter(client, options, logger, sequencer);
+        NearCacheStore? near = null;
+        NearCacheCoordinator? coordinator = null;
         if (options.NearCache.Enabled && options.Batching)
         {
-            _near = new NearCacheStore(options.PartitionCount, options.NearCache.MaxEntries, options.NearCache.MaxBytes, TimeProvider);
-            _coordinator = new NearCacheCoordinator(client, _near, options.NearCache, logger);
-            _router.SilosChanged = _coordinator.OnRoutingChanged;
-            _router.SilosDied = _coordinator.OnSilosDied;
-            _near.Invalidated = ForgetSharedRead;
+            near = new NearCacheStore(options.PartitionCount, options.NearCache.MaxEntries, options.NearCache.MaxBytes, time);
+            coordinator = new NearCacheCoordinator(client, near, options.NearCache, logger);
+            router.SilosChanged = coordinator.OnRoutingChanged;
+            router.SilosDied = coordinator.OnSilosDied;
         }
 
-        GridClientMetrics.Register(this);
+        _connection = new ClusterConnection(client, options, router, coordinator, logger);
+        _statistics = new ClientReadStatistics(near);
+        Metrics = new GridClientMetrics(meterFactory, _statistics);
+        var dispatcher = new OperationDispatcher(_connection, sequencer, Metrics.Operations, options);
+        var requests = new RequestBuilder(_connection, time);
+        _reads = new NearCacheReads(near, dispatcher, _statistics, Metrics.Operations, options);
+        var runner = new CommandRunner(dispatcher, _reads, requests);
+        _invalidation = new TagAndPatternInvalidation(_connection, requests);
+        _keys = new KeyCommands(dispatcher, runner, requests, _reads, _statistics, _invalidation);
+        _counters = new CounterCommands(runner, requests);
+        _hashes = new HashCommands(runner, requests);
+        _lists = new ListCommands(runner, requests);
+        _getOrSet = new GetOrSetRunner(_keys, new ClusterLease(dispatcher, requests, logger), serializer, time, logger);
+        _reports = new ClusterReports(_connection, _statistics, time);
     }
 
-    /// <summary>This cache's operation counters (read by the <c>grid.client.*</c> instruments).</summary>
-    internal ClientOperationMetrics OperationMetrics { get; } = new();
+    /// <summary>This cache's instruments and the counters they read.</summary>
+    internal GridClientMetrics Metrics { get; }
+
+    /// <summary>The clock absolute expirations, GetOrSet timeouts and the near cache are measured against.</summary>
+    internal TimeProvider TimeProvider { get; }
+
+    /// <summary>The near cache's coherence machinery (null when the near cache is off); tests reach its hooks here.</summary>
+    internal NearCacheCoordinator? NearCacheCoordinator => _connection.Coordinator;
 
     /// <inheritdoc />
     public IGridSerializer Serializer { get; }
 
     /// <inheritdoc />
-    public GridLimits Limits => _limits;
+    public GridLimits Limits => _connection.Limits;
 
     /// <summary>Creates a cache over a connected cluster client and checks it against the cluster.</summary>
     /// <param name="client">A started Orleans cluster client (or a silo's own).</param>
@@ -86,276 +121,142 @@ public sealed partial class GridCache : IGridCache, IGridAnalytics, IDisposable,
     /// Called at host start by <c>AddGridCache</c>, and by the first operation if it was not.
     /// </summary>
     /// <param name="cancellationToken">Stops waiting.</param>
-    public async Task ConnectAsync(CancellationToken cancellationToken = default)
-    {
-        if (_connected)
-        {
-            return;
-        }
-
-        await _connectGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_connected)
-            {
-                return;
-            }
-
-            await _router.RefreshAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-            var silos = _router.Table.Silos;
-            if (silos.Length == 0)
-            {
-                throw new GridUnavailableException("The cluster has no active silo.");
-            }
-
-            var info = await silos[0].Entry.GetClusterInfo().WaitAsync(cancellationToken).ConfigureAwait(false);
-            CheckIdentity(info);
-            if (info.PartitionCount != _options.PartitionCount)
-            {
-                throw new GridConfigurationException(
-                    $"This client is configured for {_options.PartitionCount} partitions but cluster '{info.ServiceId}/{info.ClusterId}' has {info.PartitionCount}; " +
-                    $"set GridClient:PartitionCount to {info.PartitionCount}. Keys would otherwise be routed to the wrong partitions.");
-            }
-
-            _limits = info.Limits;
-            _router.MaxOpsPerCall = info.Limits.MaxKeysPerCall;
-            _router.Start();
-            if (_coordinator is not null)
-            {
-                await _coordinator.StartAsync(_router.Table).WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            _connected = true;
-            LogConnected(_logger, info.ServiceId, info.ClusterId, silos.Length, info.PartitionCount);
-        }
-        finally
-        {
-            _connectGate.Release();
-        }
-    }
-
-    /// <summary>Refuses a cluster whose service or cluster id is not the one configured.</summary>
-    private void CheckIdentity(GridClusterInfo info)
-    {
-        // The Orleans client's own ids (those of AddGridCache are GridClient:Clustering's).
-        var ids = _client.ServiceProvider.GetService<IOptions<ClusterOptions>>() is { } configured
-            ? (configured.Value.ServiceId, configured.Value.ClusterId)
-            : (_options.Clustering.ServiceId, _options.Clustering.ClusterId);
-        if (!string.Equals(info.ServiceId, ids.ServiceId, StringComparison.Ordinal) || !string.Equals(info.ClusterId, ids.ClusterId, StringComparison.Ordinal))
-        {
-            throw new GridConfigurationException(
-                $"This client is configured for cluster '{ids.ServiceId}/{ids.ClusterId}' (service id/cluster id) but reached cluster '{info.ServiceId}/{info.ClusterId}'; " +
-                "set GridClient:Clustering:ServiceId and ClusterId to the silos' Grid:Clustering values, or point the client at the right cluster.");
-        }
-    }
+    public Task ConnectAsync(CancellationToken cancellationToken = default) => _connection.ConnectAsync(cancellationToken);
 
     /// <summary>Stops the background routing refresh and ends near-cache subscriptions, waiting (briefly) for the silos.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_coordinator is not null)
-        {
-            await _coordinator.DisposeAsync().ConfigureAwait(false);
-        }
-
-        _router.Dispose();
-        _connectGate.Dispose();
-        GridClientMetrics.Unregister(this);
+        await _connection.DisposeAsync().ConfigureAwait(false);
+        Metrics.Dispose();
     }
 
     /// <summary>Stops the background routing refresh and ends near-cache subscriptions (without waiting for the silos).</summary>
     public void Dispose()
     {
-        _coordinator?.Dispose();
-        _router.Dispose();
-        _connectGate.Dispose();
-        GridClientMetrics.Unregister(this);
+        _connection.Dispose();
+        Metrics.Dispose();
     }
 
-    /// <summary>
-    /// Sends one operation; the task completes with its result. Not async itself, so the hot path costs no state
-    /// machine beyond the caller's.
-    /// </summary>
-    private Task<GridResult> ExecuteAsync(GridOp op, CancellationToken cancellationToken, TimeSpan? timeout = null)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var task = _connected ? Submit(op, timeout) : ConnectThenSubmitAsync(op, timeout, cancellationToken);
-        return cancellationToken.CanBeCanceled ? task.WaitAsync(cancellationToken) : task;
-    }
+    /// <inheritdoc />
+    public ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default) =>
+        _keys.GetAsync(key, null, cancellationToken);
 
-    private async Task<GridResult> ConnectThenSubmitAsync(GridOp op, TimeSpan? timeout, CancellationToken cancellationToken)
-    {
-        await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        return await Submit(op, timeout).ConfigureAwait(false);
-    }
+    /// <inheritdoc />
+    public ValueTask<byte[]?> GetAsync(string key, GridReadOptions? options, CancellationToken cancellationToken = default) =>
+        _keys.GetAsync(key, options, cancellationToken);
 
-    private Task<GridResult> Submit(GridOp op, TimeSpan? timeout)
-    {
-        int partition = PartitionHasher.GetPartition(op.Key, _options.PartitionCount);
-        if (!_options.Batching)
-        {
-            return ExecuteDirectAsync(op, partition, timeout ?? _options.OperationTimeout);
-        }
+    /// <inheritdoc />
+    public ValueTask<bool> SetAsync(string key, ReadOnlyMemory<byte> value, GridEntryOptions? options = null, CancellationToken cancellationToken = default) =>
+        _keys.SetAsync(key, value, options, cancellationToken);
 
-        return Enqueue(op, partition, timeout).Task;
-    }
+    /// <inheritdoc />
+    public ValueTask<bool> RemoveAsync(string key, CancellationToken cancellationToken = default) => _keys.RemoveAsync(key, cancellationToken);
 
-    /// <summary>The deadline (<see cref="Environment.TickCount64"/> ms) of an operation starting now.</summary>
-    private long DeadlineAfter(TimeSpan? timeout) =>
-        Environment.TickCount64 + (long)(timeout ?? _options.OperationTimeout).TotalMilliseconds;
+    /// <inheritdoc />
+    public ValueTask<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) => _keys.ExistsAsync(key, cancellationToken);
 
-    /// <summary>Queues one op on its silo's channel (batching on); with no silo known yet it waits for one within its deadline.</summary>
-    private PendingOp Enqueue(GridOp op, int partition, TimeSpan? timeout = null)
-    {
-        var pending = new PendingOp(op, partition, DeadlineAfter(timeout), OperationMetrics, _requests);
-        if (ChannelFor(partition) is { } channel)
-        {
-            pending.Channel = channel;
-            channel.Enqueue(pending);
-        }
-        else
-        {
-            _router.SendWhenRouted(pending);
-        }
+    /// <inheritdoc />
+    public ValueTask<bool> ExpireAsync(string key, TimeSpan timeToLive, CancellationToken cancellationToken = default) =>
+        _keys.ExpireAsync(key, timeToLive, cancellationToken);
 
-        return pending;
-    }
+    /// <inheritdoc />
+    public ValueTask<bool> PersistAsync(string key, CancellationToken cancellationToken = default) => _keys.PersistAsync(key, cancellationToken);
 
-    /// <summary>Sends many operations (grouped per silo) and waits for all results, in order.</summary>
-    private async ValueTask<GridResult[]> ExecuteManyAsync(GridOp[] ops, CancellationToken cancellationToken, TimeSpan? timeout = null)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        if (!_connected)
-        {
-            await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        }
+    /// <inheritdoc />
+    public ValueTask<GridTimeToLive> GetTimeToLiveAsync(string key, CancellationToken cancellationToken = default) =>
+        _keys.GetTimeToLiveAsync(key, cancellationToken);
 
-        var tasks = new Task<GridResult>[ops.Length];
-        if (_options.Batching)
-        {
-            var pending = EnqueueMany(ops, timeout);
-            for (int i = 0; i < ops.Length; i++)
-            {
-                tasks[i] = pending[i].Task;
-            }
-        }
-        else
-        {
-            for (int i = 0; i < ops.Length; i++)
-            {
-                tasks[i] = ExecuteDirectAsync(ops[i], PartitionHasher.GetPartition(ops[i].Key, _options.PartitionCount), timeout ?? _options.OperationTimeout);
-            }
-        }
+    /// <inheritdoc />
+    public ValueTask<GridValueType> GetTypeAsync(string key, CancellationToken cancellationToken = default) => _keys.GetTypeAsync(key, cancellationToken);
 
-        var all = Task.WhenAll(tasks);
-        return cancellationToken.CanBeCanceled
-            ? await all.WaitAsync(cancellationToken).ConfigureAwait(false)
-            : await all.ConfigureAwait(false);
-    }
+    /// <inheritdoc />
+    public ValueTask<byte[]?[]> GetManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default) =>
+        _keys.GetManyAsync(keys, cancellationToken);
 
-    /// <summary>Queues ops on their silos' channels, all of one silo at once (so they leave in as few batches as possible).</summary>
-    private PendingOp[] EnqueueMany(GridOp[] ops, TimeSpan? timeout = null)
-    {
-        var all = new PendingOp[ops.Length];
-        var perSilo = new Dictionary<SiloChannel, List<PendingOp>>();
-        long deadline = DeadlineAfter(timeout);
-        List<PendingOp>? unrouted = null;
-        for (int i = 0; i < ops.Length; i++)
-        {
-            int partition = PartitionHasher.GetPartition(ops[i].Key, _options.PartitionCount);
-            PendingOp pending;
-            try
-            {
-                pending = new PendingOp(ops[i], partition, deadline, OperationMetrics, _requests);
-            }
-            catch (GridBusyException busy)
-            {
-                // Too many writes outstanding: none of this call's ops leave (those numbered already complete as failed).
-                for (int j = 0; j < i; j++)
-                {
-                    all[j].Fail(busy);
-                }
+    /// <inheritdoc />
+    public ValueTask SetManyAsync(IReadOnlyCollection<KeyValuePair<string, ReadOnlyMemory<byte>>> items, GridEntryOptions? options = null, CancellationToken cancellationToken = default) =>
+        _keys.SetManyAsync(items, options, cancellationToken);
 
-                throw;
-            }
+    /// <inheritdoc />
+    public ValueTask<long> IncrementAsync(string key, long delta = 1, CancellationToken cancellationToken = default) =>
+        _counters.IncrementAsync(key, delta, cancellationToken);
 
-            all[i] = pending;
-            if (ChannelFor(partition) is not { } channel)
-            {
-                (unrouted ??= []).Add(pending);
-                continue;
-            }
+    /// <inheritdoc />
+    public ValueTask<long> DecrementAsync(string key, long delta = 1, CancellationToken cancellationToken = default) =>
+        _counters.DecrementAsync(key, delta, cancellationToken);
 
-            pending.Channel = channel;
-            ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(perSilo, channel, out _);
-            (list ??= []).Add(pending);
-        }
+    /// <inheritdoc />
+    public ValueTask<bool> HashSetAsync(string key, string field, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default) =>
+        _hashes.SetAsync(key, field, value, cancellationToken);
 
-        foreach (var (channel, pending) in perSilo)
-        {
-            channel.EnqueueRange(pending);
-        }
+    /// <inheritdoc />
+    public ValueTask<byte[]?> HashGetAsync(string key, string field, CancellationToken cancellationToken = default) =>
+        _hashes.GetAsync(key, field, cancellationToken);
 
-        if (unrouted is not null)
-        {
-            foreach (var pending in unrouted)
-            {
-                _router.SendWhenRouted(pending);
-            }
-        }
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyDictionary<string, byte[]>> HashGetAllAsync(string key, CancellationToken cancellationToken = default) =>
+        _hashes.GetAllAsync(key, cancellationToken);
 
-        return all;
-    }
+    /// <inheritdoc />
+    public ValueTask<bool> HashDeleteAsync(string key, string field, CancellationToken cancellationToken = default) =>
+        _hashes.DeleteAsync(key, field, cancellationToken);
 
-    /// <summary>The channel of the silo believed to hold <paramref name="partition"/>, or null while no silo is known.</summary>
-    private SiloChannel? ChannelFor(int partition)
-    {
-        var byPartition = _router.Table.ByPartition;
-        if (byPartition.Length == 0)
-        {
-            _router.TriggerRefresh();
-            return null;
-        }
+    /// <inheritdoc />
+    public ValueTask<long> HashIncrementAsync(string key, string field, long delta = 1, CancellationToken cancellationToken = default) =>
+        _hashes.IncrementAsync(key, field, delta, cancellationToken);
 
-        return byPartition[partition];
-    }
+    /// <inheritdoc />
+    public ValueTask<long> HashLengthAsync(string key, CancellationToken cancellationToken = default) => _hashes.LengthAsync(key, cancellationToken);
 
-    /// <summary>The unbatched path (<see cref="GridClientOptions.Batching"/> off): one partition grain call, bounded by the deadline.</summary>
-    private async Task<GridResult> ExecuteDirectAsync(GridOp op, int partition, TimeSpan timeout)
-    {
-        long started = ClientOperationMetrics.Start();
-        bool identified = !CallFailures.IsReadOnly(op.Code);
-        if (identified)
-        {
-            op.RequestId = _requests.Next();
-        }
+    /// <inheritdoc />
+    public ValueTask<long> ListLeftPushAsync(string key, IReadOnlyList<ReadOnlyMemory<byte>> values, CancellationToken cancellationToken = default) =>
+        _lists.PushAsync(key, values, OpFlags.Left, cancellationToken);
 
-        try
-        {
-            var answer = await _client.GetGrain<IPartitionGrain>(partition).Execute(OpFrame.Encode([op], origin: _requests.Origin)).WaitAsync(timeout).ConfigureAwait(false);
-            var result = ResultFrame.Decode(answer.ResultFrame)[0];
-            OperationMetrics.Completed(op.Code, ClientOperationMetrics.IsOk(result.Status), started);
-            return result;
-        }
-        catch (Exception ex) when (ex is not (GridException or ArgumentException))
-        {
-            OperationMetrics.Completed(op.Code, ok: false, started);
-            if (ex is TimeoutException)
-            {
-                throw new GridTimeoutException($"The grid operation ({op.Code}) did not complete within {timeout} (GridClientOptions.OperationTimeout or the call's own). " +
-                    (CallFailures.IsReadOnly(op.Code) ? "Nothing was changed." : "The write may or may not have been applied."), ex);
-            }
+    /// <inheritdoc />
+    public ValueTask<long> ListRightPushAsync(string key, IReadOnlyList<ReadOnlyMemory<byte>> values, CancellationToken cancellationToken = default) =>
+        _lists.PushAsync(key, values, OpFlags.None, cancellationToken);
 
-            throw new GridUnavailableException($"The call to partition {partition} failed: {ex.Message}", ex);
-        }
-        finally
-        {
-            if (identified)
-            {
-                _requests.Completed(op.RequestId);
-            }
-        }
-    }
+    /// <inheritdoc />
+    public ValueTask<byte[]?> ListLeftPopAsync(string key, CancellationToken cancellationToken = default) =>
+        _lists.PopAsync(key, OpFlags.Left, cancellationToken);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Grid client connected to {ServiceId}/{ClusterId}: {SiloCount} silo(s), {PartitionCount} partitions")]
-    private static partial void LogConnected(ILogger logger, string serviceId, string clusterId, int siloCount, int partitionCount);
+    /// <inheritdoc />
+    public ValueTask<byte[]?> ListRightPopAsync(string key, CancellationToken cancellationToken = default) =>
+        _lists.PopAsync(key, OpFlags.None, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<byte[][]> ListRangeAsync(string key, long start = 0, long stop = -1, CancellationToken cancellationToken = default) =>
+        _lists.RangeAsync(key, start, stop, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<long> ListLengthAsync(string key, CancellationToken cancellationToken = default) => _lists.LengthAsync(key, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<T?> GetOrSetAsync<T>(string key, Func<CancellationToken, ValueTask<T>> factory, GridGetOrSetOptions? options = null, CancellationToken cancellationToken = default) =>
+        _getOrSet.GetOrSetAsync(key, factory, options, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<long> InvalidateTagAsync(string tag, CancellationToken cancellationToken = default) =>
+        _invalidation.InvalidateTagAsync(tag, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<long> InvalidatePatternAsync(string pattern, CancellationToken cancellationToken = default) =>
+        _invalidation.InvalidatePatternAsync(pattern, cancellationToken);
+
+    /// <inheritdoc />
+    public GridClientStatistics GetStatistics() => _statistics.Snapshot();
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<GridSiloStatistics>> GetSiloStatisticsAsync(CancellationToken cancellationToken = default) =>
+        _reports.GetSiloStatisticsAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<GridAnalyticsReport> GetAnalyticsAsync(CancellationToken cancellationToken = default) =>
+        _reports.GetAnalyticsAsync(cancellationToken);
+
+    /// <summary>A fresh near-cache copy, not copied: only for callers that read it (deserializers), never hand it out.</summary>
+    internal bool TryGetNearCached(string key, out byte[] value) => _reads.TryGetFresh(key, out value);
+
+    /// <summary>The connection to the cluster was lost: the near cache can no longer hear about changes, so it empties.</summary>
+    internal void OnConnectionLost(bool expected = false) => _connection.Coordinator?.OnConnectionLost(expected);
 }

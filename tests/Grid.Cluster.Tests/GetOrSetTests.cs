@@ -122,10 +122,7 @@ public sealed class GetOrSetTests(ClusterFixture fixture)
     /// <summary>A cache whose GetOrSet timing (logical expiry, soft and hard timeouts) runs on <paramref name="time"/>.</summary>
     private async Task<GridCache> ConnectOnClockAsync(FakeTimeProvider time)
     {
-        var cache = new GridCache(fixture.Cluster.Client, new GridClientOptions { NearCache = { Enabled = false } }, new SystemTextJsonGridSerializer(), NullLogger.Instance)
-        {
-            TimeProvider = time,
-        };
+        var cache = new GridCache(fixture.Cluster.Client, new GridClientOptions { NearCache = { Enabled = false } }, new SystemTextJsonGridSerializer(), NullLogger.Instance, timeProvider: time);
         await cache.ConnectAsync();
         return cache;
     }

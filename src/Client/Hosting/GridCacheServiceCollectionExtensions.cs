@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Grid.Client;
 using Grid.Client.Hosting;
 using Grid.Client.Security;
@@ -75,6 +76,10 @@ public static class GridCacheServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         options.Validate();
         services.AddSingleton(Options.Options.Create(options));
+
+        // The cache's instruments (meter "Grid") come from the container's meter factory, which the host's metrics
+        // pipeline (OpenTelemetry, dotnet-counters) listens to; AddMetrics only adds it when the host has not.
+        services.AddMetrics();
         services.TryAddSingleton<IGridSerializer, SystemTextJsonGridSerializer>();
         services.AddOrleansClient(client =>
         {
@@ -125,7 +130,8 @@ public static class GridCacheServiceCollectionExtensions
                 sp.GetRequiredService<IClusterClient>(),
                 options,
                 sp.GetRequiredService<IGridSerializer>(),
-                sp.GetRequiredService<ILogger<GridCache>>());
+                sp.GetRequiredService<ILogger<GridCache>>(),
+                sp.GetRequiredService<IMeterFactory>());
             sp.GetRequiredService<ConnectionLossObserver>().Attach(cache);
             return cache;
         });

@@ -1,16 +1,17 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Grid.Protocol;
 
 namespace Grid.Client.Metrics;
 
 /// <summary>
-/// The client library's instruments, on one process-wide meter <c>Grid</c>, named <c>grid.client.*</c>. Counts are
-/// read from each live cache's own (striped) counters by observable instruments, so the hot path only pays for them
-/// what <see cref="IGridCache.GetStatistics"/> already paid; the duration histogram is recorded only while a listener
-/// is on. Caches that are disposed keep contributing their final counts, so counters never go back.
+/// One cache's instruments, named <c>grid.client.*</c>, on meter <c>Grid</c> (<see cref="MeterName"/>, the name
+/// dashboards and the Prometheus export know) from the <see cref="IMeterFactory"/> of the DI container, or from a
+/// <see cref="PrivateMeterFactory"/> the cache owns when it is built without one. Counts are read from the cache's own
+/// (striped) counters by observable instruments, so the hot path only pays for them what
+/// <see cref="IGridCache.GetStatistics"/> already paid; the duration histogram is recorded only while a listener is on.
+/// A disposed cache keeps reporting its final counts while its meter lives (counters never go back), but no longer
+/// holds on to its near cache.
 /// </summary>
-internal static class GridClientMetrics
+internal sealed class GridClientMetrics : IDisposable
 {
     /// <summary>The meter name of Grid's instruments (client and silo).</summary>
     public const string MeterName = "Grid";
@@ -19,7 +20,7 @@ internal static class GridClientMetrics
     public const string LevelGrid = "grid";
 
     // Layout of a counter snapshot: operations (kind × outcome), then the single counters.
-    private static readonly int Ops = OperationKinds.Count * 2;
+    private static readonly int Ops = OperationKindsCount * 2;
     private static readonly int L1Hits = Ops;
     private static readonly int L1Misses = Ops + 1;
     private static readonly int GridHits = Ops + 2;
@@ -30,125 +31,114 @@ internal static class GridClientMetrics
     private static readonly int Clears = Ops + 7;
     private static readonly int Width = Ops + 8;
 
-    private static readonly Lock Gate = new();
-    private static readonly List<GridCache> Live = [];
-    private static readonly List<IWriteBehindQueue> Queues = [];
-    private static readonly long[] Retired = new long[Width];
-    private static readonly KeyValuePair<string, object?>[] OperationTags = BuildTags("operation", OperationKinds.Names);
+    private readonly Lock _gate = new();
+    private readonly List<IWriteBehindQueue> _queues = [];
+    private readonly PrivateMeterFactory? _ownFactory;
+    private ClientReadStatistics? _reads;
+    private long[]? _final;
 
-    public static readonly Meter Meter = new(new MeterOptions(MeterName) { Version = typeof(GridClientMetrics).Assembly.GetName().Version?.ToString(3) });
-
-    public static readonly Histogram<double> Duration = Meter.CreateHistogram<double>(
-        "grid.client.duration", "ms", "Duration of cache operations as the caller sees them, by operation and level (l1: near-cache hit; grid: a round trip, retries included).");
-
-    static GridClientMetrics()
+    /// <summary>Creates the cache's instruments on the meter <paramref name="meterFactory"/> gives (a private factory when null).</summary>
+    public GridClientMetrics(IMeterFactory? meterFactory, ClientReadStatistics reads)
     {
+        _reads = reads;
+        if (meterFactory is null)
+        {
+            _ownFactory = new PrivateMeterFactory();
+            meterFactory = _ownFactory;
+        }
+
+        Meter = meterFactory.Create(new MeterOptions(MeterName) { Version = typeof(GridClientMetrics).Assembly.GetName().Version?.ToString(3) });
+        var duration = Meter.CreateHistogram<double>(
+            "grid.client.duration", "ms", "Duration of cache operations as the caller sees them, by operation and level (l1: near-cache hit; grid: a round trip, retries included).");
+        Operations = new ClientOperationMetrics(duration);
         Meter.CreateObservableCounter("grid.client.operations", ObserveOperations, "{operation}", "Operations sent to the grid, by kind (operation) and outcome (ok, error).");
         Meter.CreateObservableCounter("grid.client.hits", () => ObserveLevels(L1Hits, GridHits), "{read}", "Reads that found a value, by level (l1: the near cache; grid).");
         Meter.CreateObservableCounter("grid.client.misses", () => ObserveLevels(L1Misses, GridMisses), "{read}", "Reads that found no value, by level (l1: went on to the grid; grid: the key is absent).");
         Meter.CreateObservableCounter("grid.client.near_cache.promotions", () => Snapshot()[Promotions], "{entry}", "Values read from the grid and kept in the near cache.");
         Meter.CreateObservableCounter("grid.client.invalidations", ObserveInvalidations, "{invalidation}", "Near-cache invalidations, by kind (received: pushes of keys and partitions from silos; partition_dropped; cleared).");
-        Meter.CreateObservableGauge("grid.client.near_cache.entries", () => Sum(c => c.GetNearCacheSize().Entries), "{entry}", "Entries in the near caches.");
-        Meter.CreateObservableGauge("grid.client.near_cache.bytes", () => Sum(c => c.GetNearCacheSize().Bytes), "By", "Value bytes in the near caches.");
+        Meter.CreateObservableGauge("grid.client.near_cache.entries", () => Volatile.Read(ref _reads)?.NearCacheSize.Entries ?? 0, "{entry}", "Entries in the near caches.");
+        Meter.CreateObservableGauge("grid.client.near_cache.bytes", () => Volatile.Read(ref _reads)?.NearCacheSize.Bytes ?? 0, "By", "Value bytes in the near caches.");
         Meter.CreateObservableGauge("grid.client.write_behind.queue_depth", QueueDepth, "{write}", "Writes queued by write-behind caches and not yet saved to their store.");
     }
 
-    /// <summary>Starts counting a cache (its counters are read until it is disposed, then kept).</summary>
-    public static void Register(GridCache cache)
+    /// <summary>The meter the instruments are on.</summary>
+    public Meter Meter { get; }
+
+    /// <summary>The operation counters and duration histogram (the call path records into them).</summary>
+    public ClientOperationMetrics Operations { get; }
+
+    private static int OperationKindsCount => Grid.Protocol.OperationKinds.Count;
+
+    /// <summary>Reports a write-behind queue's depth with this cache's instruments until it is untracked.</summary>
+    public void Track(IWriteBehindQueue queue)
     {
-        lock (Gate)
+        lock (_gate)
         {
-            Live.Add(cache);
+            _queues.Add(queue);
         }
     }
 
-    /// <summary>A cache is disposed: its final counts stay in the totals.</summary>
-    public static void Unregister(GridCache cache)
+    /// <summary>A write-behind queue is disposed.</summary>
+    public void Untrack(IWriteBehindQueue queue)
     {
-        lock (Gate)
+        lock (_gate)
         {
-            if (Live.Remove(cache))
+            _queues.Remove(queue);
+        }
+    }
+
+    /// <summary>
+    /// The cache is disposed: its final counts stay (for a container's meter, which outlives it), its near cache is let
+    /// go; a private factory's meter is disposed with it.
+    /// </summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_reads is not null)
             {
-                AddCounts(cache, Retired);
-            }
-        }
-    }
-
-    public static void Register(IWriteBehindQueue queue)
-    {
-        lock (Gate)
-        {
-            Queues.Add(queue);
-        }
-    }
-
-    public static void Unregister(IWriteBehindQueue queue)
-    {
-        lock (Gate)
-        {
-            Queues.Remove(queue);
-        }
-    }
-
-    /// <summary>Records a duration since <paramref name="startTimestamp"/> (<see cref="Stopwatch.GetTimestamp()"/>).</summary>
-    public static void RecordDuration(int kind, string level, long startTimestamp)
-    {
-        double ms = Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds;
-        Duration.Record(ms, OperationTags[kind], new KeyValuePair<string, object?>("level", level));
-    }
-
-    /// <summary>A near-cache hit of a get took from <paramref name="startTimestamp"/> to now.</summary>
-    public static void RecordNearHit(long startTimestamp) => RecordDuration(OperationKinds.IndexOf(OpCode.Get), LevelL1, startTimestamp);
-
-    private static long[] Snapshot()
-    {
-        var totals = new long[Width];
-        lock (Gate)
-        {
-            Array.Copy(Retired, totals, Width);
-            foreach (var cache in Live)
-            {
-                AddCounts(cache, totals);
+                _final = Snapshot();
+                Volatile.Write(ref _reads, null);
             }
         }
 
-        return totals;
+        _ownFactory?.Dispose();
     }
 
-    private static void AddCounts(GridCache cache, long[] into)
+    private long[] Snapshot()
     {
-        cache.OperationMetrics.Counts.AddTo(into, 0);
-        var s = cache.GetStatistics();
-        into[L1Hits] += s.NearCacheHits;
-        into[L1Misses] += s.NearCacheMisses;
-        into[GridHits] += s.GridHits;
-        into[GridMisses] += s.GridMisses;
-        into[Promotions] += s.Promotions;
-        into[InvalidationsReceived] += s.InvalidationsReceived;
-        into[PartitionsDropped] += s.PartitionsDropped;
-        into[Clears] += s.Clears;
+        lock (_gate)
+        {
+            if (_final is { } final)
+            {
+                return (long[])final.Clone();
+            }
+
+            var totals = new long[Width];
+            Operations.Counts.AddTo(totals, 0);
+            if (_reads is { } reads)
+            {
+                var s = reads.Snapshot();
+                totals[L1Hits] = s.NearCacheHits;
+                totals[L1Misses] = s.NearCacheMisses;
+                totals[GridHits] = s.GridHits;
+                totals[GridMisses] = s.GridMisses;
+                totals[Promotions] = s.Promotions;
+                totals[InvalidationsReceived] = s.InvalidationsReceived;
+                totals[PartitionsDropped] = s.PartitionsDropped;
+                totals[Clears] = s.Clears;
+            }
+
+            return totals;
+        }
     }
 
-    private static long Sum(Func<GridCache, long> of)
+    private long QueueDepth()
     {
         long sum = 0;
-        lock (Gate)
+        lock (_gate)
         {
-            foreach (var cache in Live)
-            {
-                sum += of(cache);
-            }
-        }
-
-        return sum;
-    }
-
-    private static long QueueDepth()
-    {
-        long sum = 0;
-        lock (Gate)
-        {
-            foreach (var queue in Queues)
+            foreach (var queue in _queues)
             {
                 sum += queue.Pending;
             }
@@ -157,18 +147,18 @@ internal static class GridClientMetrics
         return sum;
     }
 
-    private static IEnumerable<Measurement<long>> ObserveOperations()
+    private IEnumerable<Measurement<long>> ObserveOperations()
     {
         var totals = Snapshot();
         var measurements = new List<Measurement<long>>();
-        for (int kind = 0; kind < OperationKinds.Count; kind++)
+        for (int kind = 0; kind < OperationKindsCount; kind++)
         {
             for (int outcome = 0; outcome < 2; outcome++)
             {
                 long value = totals[(kind * 2) + outcome];
                 if (value != 0)
                 {
-                    measurements.Add(new Measurement<long>(value, OperationTags[kind], new KeyValuePair<string, object?>("outcome", outcome == ClientOperationMetrics.Ok ? "ok" : "error")));
+                    measurements.Add(new Measurement<long>(value, ClientOperationMetrics.OperationTag(kind), new KeyValuePair<string, object?>("outcome", outcome == ClientOperationMetrics.Ok ? "ok" : "error")));
                 }
             }
         }
@@ -176,7 +166,7 @@ internal static class GridClientMetrics
         return measurements;
     }
 
-    private static Measurement<long>[] ObserveLevels(int l1, int grid)
+    private Measurement<long>[] ObserveLevels(int l1, int grid)
     {
         var totals = Snapshot();
         return
@@ -186,7 +176,7 @@ internal static class GridClientMetrics
         ];
     }
 
-    private static Measurement<long>[] ObserveInvalidations()
+    private Measurement<long>[] ObserveInvalidations()
     {
         var totals = Snapshot();
         return
@@ -196,21 +186,4 @@ internal static class GridClientMetrics
             new(totals[Clears], new KeyValuePair<string, object?>("kind", "cleared")),
         ];
     }
-
-    private static KeyValuePair<string, object?>[] BuildTags(string name, string[] values)
-    {
-        var tags = new KeyValuePair<string, object?>[values.Length];
-        for (int i = 0; i < values.Length; i++)
-        {
-            tags[i] = new KeyValuePair<string, object?>(name, values[i]);
-        }
-
-        return tags;
-    }
-}
-
-/// <summary>A write-behind queue whose depth the metrics report.</summary>
-internal interface IWriteBehindQueue
-{
-    long Pending { get; }
 }

@@ -1,6 +1,9 @@
 using System.Threading.Channels;
+using Grid.Client.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.Retry;
 
 namespace Grid.Client;
 
@@ -25,6 +28,9 @@ public sealed partial class WriteBehindCache<TKey, TValue> : IAsyncDisposable, M
     private readonly Channel<KeyValuePair<TKey, TValue>> _queue;
     private readonly CancellationTokenSource _abandon = new();
     private readonly Task _pump;
+    private readonly ResiliencePipeline _retry;
+    private readonly Metrics.GridClientMetrics? _metrics;
+    private static readonly ResiliencePropertyKey<int> BatchSize = new("grid.write-behind.batch");
     private long _queued;
     private long _saved;
 
@@ -52,8 +58,12 @@ public sealed partial class WriteBehindCache<TKey, TValue> : IAsyncDisposable, M
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
         });
+        _retry = ClientRetryPipelines.StoreRetry(_options.RetryDelay, _options.MaxRetryDelay, OnSaveFailed, TimeProvider.System);
         _pump = Task.Run(PumpAsync);
-        Metrics.GridClientMetrics.Register(this);
+
+        // The queue depth is reported with the grid cache's own instruments (none over another IGridCache).
+        _metrics = (cache as GridCache)?.Metrics;
+        _metrics?.Track(this);
     }
 
     /// <summary>Writes queued and not yet saved.</summary>
@@ -99,7 +109,7 @@ public sealed partial class WriteBehindCache<TKey, TValue> : IAsyncDisposable, M
         finally
         {
             _abandon.Dispose();
-            Metrics.GridClientMetrics.Unregister(this);
+            _metrics?.Untrack(this);
         }
     }
 
@@ -158,24 +168,25 @@ public sealed partial class WriteBehindCache<TKey, TValue> : IAsyncDisposable, M
         }
     }
 
+    /// <summary>Saves one batch, retried (<see cref="ClientRetryPipelines.StoreRetry"/>) until the store takes it or the cache is abandoned.</summary>
     private async Task SaveAsync(List<KeyValuePair<TKey, TValue>> batch)
     {
-        var delay = _options.RetryDelay;
-        for (int attempt = 1; ; attempt++)
+        var context = ResilienceContextPool.Shared.Get(_abandon.Token);
+        context.Properties.Set(BatchSize, batch.Count);
+        try
         {
-            try
-            {
-                await _store.SaveAsync(batch, _abandon.Token).ConfigureAwait(false);
-                return;
-            }
-            catch (Exception ex) when (!_abandon.IsCancellationRequested)
-            {
-                LogSaveFailed(_logger, ex, batch.Count, attempt, delay);
-            }
-
-            await Task.Delay(delay, _abandon.Token).ConfigureAwait(false);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
+            await _retry.ExecuteAsync(static (ctx, state) => state.Store.SaveAsync(state.Batch, ctx.CancellationToken), context, (Store: _store, Batch: batch)).ConfigureAwait(false);
         }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private ValueTask OnSaveFailed(OnRetryArguments<object> args)
+    {
+        LogSaveFailed(_logger, args.Outcome.Exception!, args.Context.Properties.GetValue(BatchSize, 0), args.AttemptNumber + 1, args.RetryDelay);
+        return ValueTask.CompletedTask;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Write-behind: saving {Count} record(s) failed (attempt {Attempt}); retrying in {Delay}")]

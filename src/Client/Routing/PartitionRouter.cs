@@ -1,7 +1,9 @@
+using Grid.Client.Resilience;
 using Grid.Partitioning;
 using Grid.Protocol;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
+using Polly;
 
 namespace Grid.Client.Routing;
 
@@ -16,9 +18,11 @@ namespace Grid.Client.Routing;
 /// Retry rule: an operation goes again, to wherever its partition lives by then, when its failure proves it did not run
 /// (the silo answered <c>NotHere</c>, or Orleans refused the call before delivering it), when it only reads, or when it
 /// is a write the silos deduplicate; backing off from 10 ms to 500 ms, never past its deadline, after which it fails with
-/// <see cref="GridTimeoutException"/>. A batch call out longer than the batch timeout is abandoned and its operations
-/// resent; when a silo dies, every call still out after a short grace is abandoned too (it may have travelled through
-/// the dead silo's gateway, which would leave it waiting for Orleans' response timeout).
+/// <see cref="GridTimeoutException"/>. (The back-off loop is a Polly pipeline, <see cref="ClientRetryPipelines.Resend"/>;
+/// what may go again is decided before it, in <see cref="Resend(PendingOp, bool, Exception)"/>.) A batch call out longer
+/// than the batch timeout is abandoned and its operations resent; when a silo dies, every call still out after a short
+/// grace is abandoned too (it may have travelled through the dead silo's gateway, which would leave it waiting for
+/// Orleans' response timeout).
 /// </para>
 /// </summary>
 internal sealed partial class PartitionRouter : IBatchListener, IDisposable
@@ -32,6 +36,7 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
     private readonly IRoutingCluster _cluster;
     private readonly GridClientOptions _options;
     private readonly ILogger _logger;
+    private readonly ResiliencePipeline<ResendStep> _resend;
     private readonly Lock _gate = new();
     private readonly List<SiloChannel> _leaving = [];
     private readonly HashSet<SiloAddress> _known = [];
@@ -53,6 +58,7 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
         _cluster = cluster;
         _options = options;
         _logger = logger;
+        _resend = ClientRetryPipelines.Resend(TimeProvider.System);
         BatchTimeout = options.EffectiveBatchTimeout;
     }
 
@@ -250,40 +256,58 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
 
     private async Task ResendAsync(PendingOp op, Exception reason)
     {
-        while (true)
+        var context = ResilienceContextPool.Shared.Get();
+        context.Properties.Set(ClientRetryPipelines.ResentOp, op);
+        try
         {
-            long left = op.Deadline - Environment.TickCount64;
-            if (left > 0)
-            {
-                await Task.Delay((int)Math.Min(left, Math.Min(500, 10 << Math.Min(op.Retries, 6)))).ConfigureAwait(false);
-            }
-
-            if (_disposed)
-            {
-                op.Fail(new GridUnavailableException("The Grid client was disposed before the operation completed.", reason));
-                return;
-            }
-
-            if (op.IsExpired(Environment.TickCount64))
-            {
-                op.Fail(Timeouts.Expired(op, $"its last attempt failed: {reason.Message}", reason));
-                return;
-            }
-
-            var byPartition = Table.ByPartition;
-            if (byPartition.Length > 0)
-            {
-                LogRetry(_logger, op.Partition, op.Retries);
-                var channel = byPartition[op.Partition];
-                op.Channel = channel;
-                channel.Enqueue(op);
-                return;
-            }
-
-            reason = NoSiloError;
-            op.Retries++;
-            TriggerRefresh();
+            await _resend.ExecuteAsync(static (_, attempt) => ValueTask.FromResult(attempt.Router.TryResend(attempt.State)), context, (Router: this, State: new ResendAttempt(op, reason))).ConfigureAwait(false);
         }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>
+    /// One turn of the resend loop (<see cref="ClientRetryPipelines.Resend"/> waits between turns): the first only backs
+    /// off (the failed send stands for it); later ones fail the operation once the client is disposed or its deadline
+    /// passed, queue it where its partition lives by then, or wait again while no silo is known.
+    /// </summary>
+    private ResendStep TryResend(ResendAttempt attempt)
+    {
+        var op = attempt.Op;
+        if (!attempt.BackedOff)
+        {
+            attempt.BackedOff = true;
+            return ResendStep.Wait;
+        }
+
+        if (_disposed)
+        {
+            op.Fail(new GridUnavailableException("The Grid client was disposed before the operation completed.", attempt.Reason));
+            return ResendStep.Done;
+        }
+
+        if (op.IsExpired(Environment.TickCount64))
+        {
+            op.Fail(Timeouts.Expired(op, $"its last attempt failed: {attempt.Reason.Message}", attempt.Reason));
+            return ResendStep.Done;
+        }
+
+        var byPartition = Table.ByPartition;
+        if (byPartition.Length > 0)
+        {
+            LogRetry(_logger, op.Partition, op.Retries);
+            var channel = byPartition[op.Partition];
+            op.Channel = channel;
+            channel.Enqueue(op);
+            return ResendStep.Done;
+        }
+
+        attempt.Reason = NoSiloError;
+        op.Retries++;
+        TriggerRefresh();
+        return ResendStep.Wait;
     }
 
     /// <summary>Refreshes in the background unless a refresh is already under way.</summary>

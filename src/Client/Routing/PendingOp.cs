@@ -27,7 +27,7 @@ internal sealed class PendingOp : TaskCompletionSource<GridResult>
         Deadline = deadline;
         CreatedAt = Environment.TickCount64;
         _metrics = metrics;
-        _startTimestamp = metrics is null ? 0 : ClientOperationMetrics.Start();
+        _startTimestamp = metrics?.Start() ?? 0;
         if (requests is not null && !CallFailures.IsReadOnly(op.Code))
         {
             op.RequestId = requests.Next();

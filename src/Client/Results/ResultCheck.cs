@@ -1,11 +1,12 @@
 using Grid.Protocol;
 
-namespace Grid.Client;
+namespace Grid.Client.Results;
 
-public sealed partial class GridCache
+/// <summary>Turns a grid answer's error status into the documented exception.</summary>
+internal static class ResultCheck
 {
-    /// <summary>Turns an error status into the documented exception; returns the result otherwise.</summary>
-    private static GridResult Check(in GridResult result, string key)
+    /// <summary>Throws the documented exception for an error status; returns the result otherwise.</summary>
+    public static GridResult Check(in GridResult result, string key)
     {
         switch (result.Status)
         {
@@ -24,5 +25,6 @@ public sealed partial class GridCache
         }
     }
 
-    private static string Shorten(string key) => key.Length <= 64 ? key : string.Concat(key.AsSpan(0, 61), "...");
+    /// <summary>A key (or tag, pattern) cut to 64 characters for an error message.</summary>
+    public static string Shorten(string key) => key.Length <= 64 ? key : string.Concat(key.AsSpan(0, 61), "...");
 }

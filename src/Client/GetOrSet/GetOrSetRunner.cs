@@ -1,25 +1,28 @@
 using System.Collections.Concurrent;
-using Grid.Client.GetOrSet;
-using Grid.Protocol;
+using Grid.Client.Commands;
+using Grid.Client.Results;
 using Microsoft.Extensions.Logging;
 
-namespace Grid.Client;
+namespace Grid.Client.GetOrSet;
 
-public sealed partial class GridCache
+/// <summary>
+/// <c>GetOrSetAsync</c>: a fresh value is returned as read; otherwise one factory run per key in this client (the first
+/// caller leads, the others wait for its value), optionally under the <see cref="ClusterLease"/> so one client in the
+/// cluster runs it, within the soft and hard timeouts, falling back to the stale value when fail-safe allows it.
+/// </summary>
+internal sealed partial class GetOrSetRunner(KeyCommands keys, ClusterLease lease, IGridSerializer serializer, TimeProvider time, ILogger logger)
 {
     private readonly ConcurrentDictionary<string, Task<ReadOnlyMemory<byte>>> _flights = new(StringComparer.Ordinal);
-    private readonly byte[] _leaseOwner = Guid.NewGuid().ToByteArray();
 
-    /// <inheritdoc />
-    public async ValueTask<T?> GetOrSetAsync<T>(string key, Func<CancellationToken, ValueTask<T>> factory, GridGetOrSetOptions? options = null, CancellationToken cancellationToken = default)
+    public async ValueTask<T?> GetOrSetAsync<T>(string key, Func<CancellationToken, ValueTask<T>> factory, GridGetOrSetOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(factory);
         options ??= GridGetOrSetOptions.Default;
         options.Validate();
-        var found = await ReadForGetOrSetAsync(key, options, bypassNearCache: false, cancellationToken).ConfigureAwait(false);
+        var found = await ReadAsync(key, options, bypassNearCache: false, cancellationToken).ConfigureAwait(false);
         if (found.Fresh)
         {
-            return Serializer.Deserialize<T>(found.Payload.Span);
+            return serializer.Deserialize<T>(found.Payload.Span);
         }
 
         // One factory run per key in this client: the first caller leads, the others wait for its value.
@@ -33,7 +36,7 @@ public sealed partial class GridCache
         var payload = cancellationToken.CanBeCanceled
             ? await flight.WaitAsync(cancellationToken).ConfigureAwait(false)
             : await flight.ConfigureAwait(false);
-        return Serializer.Deserialize<T>(payload.Span);
+        return serializer.Deserialize<T>(payload.Span);
     }
 
     private async Task LeadAsync<T>(string key, Func<CancellationToken, ValueTask<T>> factory, GridGetOrSetOptions options, CachedLookup stale, TaskCompletionSource<ReadOnlyMemory<byte>> lead)
@@ -60,18 +63,18 @@ public sealed partial class GridCache
         {
             if (options.ClusterWide)
             {
-                var deadline = TimeProvider.GetUtcNow() + options.LockTimeout;
+                var deadline = time.GetUtcNow() + options.LockTimeout;
                 var delay = TimeSpan.FromMilliseconds(5);
-                while (!(leased = await TryLeaseAsync(key, options.LockTimeout).ConfigureAwait(false)))
+                while (!(leased = await lease.TryAcquireAsync(key, options.LockTimeout).ConfigureAwait(false)))
                 {
                     // Another client runs the factory: wait for its value (or for its lease to lapse).
-                    var written = await ReadForGetOrSetAsync(key, options, bypassNearCache: true, CancellationToken.None).ConfigureAwait(false);
+                    var written = await ReadAsync(key, options, bypassNearCache: true, CancellationToken.None).ConfigureAwait(false);
                     if (written.Fresh)
                     {
                         return written.Payload;
                     }
 
-                    if (TimeProvider.GetUtcNow() > deadline)
+                    if (time.GetUtcNow() > deadline)
                     {
                         break;
                     }
@@ -81,7 +84,7 @@ public sealed partial class GridCache
                 }
             }
 
-            var now = await ReadForGetOrSetAsync(key, options, bypassNearCache: true, CancellationToken.None).ConfigureAwait(false);
+            var now = await ReadAsync(key, options, bypassNearCache: true, CancellationToken.None).ConfigureAwait(false);
             if (now.Fresh)
             {
                 return now.Payload;
@@ -94,24 +97,24 @@ public sealed partial class GridCache
         {
             if (leased)
             {
-                await ReleaseLeaseAsync(key).ConfigureAwait(false);
+                await lease.ReleaseAsync(key).ConfigureAwait(false);
             }
         }
     }
 
     private async Task<ReadOnlyMemory<byte>> RunFactoryAsync<T>(string key, Func<CancellationToken, ValueTask<T>> factory, GridGetOrSetOptions options, CachedLookup stale)
     {
-        using var hard = options.HardTimeout is { } hardTimeout ? new CancellationTokenSource(hardTimeout, TimeProvider) : new CancellationTokenSource();
+        using var hard = options.HardTimeout is { } hardTimeout ? new CancellationTokenSource(hardTimeout, time) : new CancellationTokenSource();
         var produce = ProduceAsync(key, factory, options, hard.Token);
         try
         {
             if (stale.Exists && options.SoftTimeout is { } soft)
             {
-                var first = await Task.WhenAny(produce, Task.Delay(soft, TimeProvider)).ConfigureAwait(false);
+                var first = await Task.WhenAny(produce, Task.Delay(soft, time)).ConfigureAwait(false);
                 if (!ReferenceEquals(first, produce))
                 {
-                    LogSoftTimeout(_logger, key, soft);
-                    _ = produce.ContinueWith(t => LogBackgroundRefresh(_logger, key, t.Exception), TaskScheduler.Default);
+                    LogSoftTimeout(logger, key, soft);
+                    _ = produce.ContinueWith(t => LogBackgroundRefresh(logger, key, t.Exception), TaskScheduler.Default);
                     return stale.Payload;
                 }
             }
@@ -122,15 +125,15 @@ public sealed partial class GridCache
         {
             if (options.FailSafe && stale.Exists)
             {
-                LogFailSafe(_logger, null, key);
+                LogFailSafe(logger, null, key);
                 return stale.Payload;
             }
 
-            throw new TimeoutException($"The factory for key '{Shorten(key)}' did not finish within {options.HardTimeout}.");
+            throw new TimeoutException($"The factory for key '{ResultCheck.Shorten(key)}' did not finish within {options.HardTimeout}.");
         }
         catch (Exception ex) when (options.FailSafe && stale.Exists && ex is not OperationCanceledException)
         {
-            LogFailSafe(_logger, ex, key);
+            LogFailSafe(logger, ex, key);
             return stale.Payload;
         }
     }
@@ -139,27 +142,27 @@ public sealed partial class GridCache
     private async Task<ReadOnlyMemory<byte>> ProduceAsync<T>(string key, Func<CancellationToken, ValueTask<T>> factory, GridGetOrSetOptions options, CancellationToken cancellationToken)
     {
         var value = await factory(cancellationToken).ConfigureAwait(false);
-        var payload = Serializer.Serialize(value);
+        var payload = serializer.Serialize(value);
         var entry = options.Entry ?? GridEntryOptions.Default;
         if (options.FailSafe)
         {
-            var ttl = entry.TimeToLive ?? (entry.AbsoluteExpiration is { } at ? at - TimeProvider.GetUtcNow() : null);
-            long logicalExpiry = ttl is { } t ? TimeProvider.GetUtcNow().Add(t).ToUnixTimeMilliseconds() : 0;
+            var ttl = entry.TimeToLive ?? (entry.AbsoluteExpiration is { } at ? at - time.GetUtcNow() : null);
+            long logicalExpiry = ttl is { } t ? time.GetUtcNow().Add(t).ToUnixTimeMilliseconds() : 0;
             var stored = FailSafeEnvelope.Wrap(payload, logicalExpiry);
             var physical = ttl is { } logical ? entry with { TimeToLive = logical + options.FailSafeMaxDuration, AbsoluteExpiration = null } : entry;
-            await SetAsync(key, stored, physical, CancellationToken.None).ConfigureAwait(false);
+            await keys.SetAsync(key, stored, physical, CancellationToken.None).ConfigureAwait(false);
         }
         else
         {
-            await SetAsync(key, payload, entry, CancellationToken.None).ConfigureAwait(false);
+            await keys.SetAsync(key, payload, entry, CancellationToken.None).ConfigureAwait(false);
         }
 
         return payload;
     }
 
-    private async ValueTask<CachedLookup> ReadForGetOrSetAsync(string key, GridGetOrSetOptions options, bool bypassNearCache, CancellationToken cancellationToken)
+    private async ValueTask<CachedLookup> ReadAsync(string key, GridGetOrSetOptions options, bool bypassNearCache, CancellationToken cancellationToken)
     {
-        var stored = await GetAsync(key, bypassNearCache ? GridReadOptions.SkipNearCache : null, cancellationToken).ConfigureAwait(false);
+        var stored = await keys.GetAsync(key, bypassNearCache ? GridReadOptions.SkipNearCache : null, cancellationToken).ConfigureAwait(false);
         if (stored is null)
         {
             return default;
@@ -171,32 +174,9 @@ public sealed partial class GridCache
         }
 
         var payload = FailSafeEnvelope.Unwrap(stored, out long logicalExpiry);
-        bool fresh = logicalExpiry == 0 || logicalExpiry > TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        bool fresh = logicalExpiry == 0 || logicalExpiry > time.GetUtcNow().ToUnixTimeMilliseconds();
         return new CachedLookup(true, fresh, payload);
     }
-
-    private async ValueTask<bool> TryLeaseAsync(string key, TimeSpan duration)
-    {
-        var op = new GridOp { Code = OpCode.LeaseAcquire, Key = EncodeKey(key), Value = _leaseOwner, Arg0 = GridValidation.ToMilliseconds(duration, _limits, nameof(duration)) };
-        return Check(await ExecuteAsync(op, CancellationToken.None).ConfigureAwait(false), key).Number == 1;
-    }
-
-    private async ValueTask ReleaseLeaseAsync(string key)
-    {
-        try
-        {
-            var op = new GridOp { Code = OpCode.LeaseRelease, Key = EncodeKey(key), Value = _leaseOwner };
-            Check(await ExecuteAsync(op, CancellationToken.None).ConfigureAwait(false), key);
-        }
-        catch (GridException ex)
-        {
-            // The lease lapses by itself after LockTimeout.
-            LogLeaseRelease(_logger, ex, key);
-        }
-    }
-
-    /// <summary>What a GetOrSet read found: whether there is a value, whether it is still fresh, and its payload.</summary>
-    private readonly record struct CachedLookup(bool Exists, bool Fresh, ReadOnlyMemory<byte> Payload);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "GetOrSet for key {Key}: the factory failed or timed out; returning the stale value (fail-safe)")]
     private static partial void LogFailSafe(ILogger logger, Exception? error, string key);
@@ -206,9 +186,6 @@ public sealed partial class GridCache
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "GetOrSet for key {Key}: the background refresh failed")]
     private static partial void LogBackgroundRefreshFailed(ILogger logger, Exception error, string key);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "GetOrSet for key {Key}: releasing the lease failed; it lapses by itself")]
-    private static partial void LogLeaseRelease(ILogger logger, Exception error, string key);
 
     private static void LogBackgroundRefresh(ILogger logger, string key, AggregateException? error)
     {

@@ -1,0 +1,59 @@
+using Grid.Client.Connection;
+using Grid.Client.Metrics;
+using Grid.Protocol;
+
+namespace Grid.Client.Analytics;
+
+/// <summary>
+/// The reports that ask every active silo (read off the routing table after a fresh membership read): each silo's
+/// statistics, and the analytics report merged from the silos' and this client's counts. Kept off the data plane.
+/// </summary>
+internal sealed class ClusterReports(ClusterConnection connection, ClientReadStatistics statistics, TimeProvider time)
+{
+    public async ValueTask<IReadOnlyList<GridSiloStatistics>> GetSiloStatisticsAsync(CancellationToken cancellationToken)
+    {
+        var silos = await ActiveSilosAsync(cancellationToken).ConfigureAwait(false);
+        var calls = new Task<GridSiloStatistics>[silos.Length];
+        for (int i = 0; i < silos.Length; i++)
+        {
+            calls[i] = silos[i].Entry.GetStatistics();
+        }
+
+        return await Task.WhenAll(calls).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<GridAnalyticsReport> GetAnalyticsAsync(CancellationToken cancellationToken)
+    {
+        var silos = await ActiveSilosAsync(cancellationToken).ConfigureAwait(false);
+        if (silos.Length == 0)
+        {
+            throw new GridUnavailableException("The cluster has no active silo.");
+        }
+
+        var calls = new Task<GridSiloAnalytics>[silos.Length];
+        for (int i = 0; i < silos.Length; i++)
+        {
+            calls[i] = silos[i].Entry.GetAnalytics();
+        }
+
+        GridSiloAnalytics[] answers;
+        try
+        {
+            answers = await Task.WhenAll(calls).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not GridException and not OperationCanceledException)
+        {
+            throw new GridUnavailableException($"A silo did not answer for analytics: {ex.Message}", ex);
+        }
+
+        return GridAnalyticsMerge.Build(answers, statistics.Snapshot(), time.GetUtcNow());
+    }
+
+    /// <summary>Connects if needed, re-reads the membership and returns the active silos' channels.</summary>
+    private async ValueTask<Routing.SiloChannel[]> ActiveSilosAsync(CancellationToken cancellationToken)
+    {
+        await connection.EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
+        await connection.Router.RefreshAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        return connection.Router.Table.Silos;
+    }
+}

@@ -1,0 +1,195 @@
+using System.Runtime.CompilerServices;
+using Grid.Client.Dispatch;
+using Grid.Client.Invalidation;
+using Grid.Client.Metrics;
+using Grid.Client.NearCache;
+using Grid.Client.Requests;
+using Grid.Client.Results;
+using Grid.Protocol;
+
+namespace Grid.Client.Commands;
+
+/// <summary>
+/// The commands on whole keys: get and set (through the near cache when there is one), remove, exists, expiry, type,
+/// and their multi-key forms. Get and set are the hot path: pooled state machines, no allocation beyond the operation
+/// and, on a near-cache hit, the caller's copy.
+/// </summary>
+internal sealed class KeyCommands
+{
+    private readonly OperationDispatcher _dispatcher;
+    private readonly CommandRunner _runner;
+    private readonly RequestBuilder _requests;
+    private readonly NearCacheReads _reads;
+    private readonly ClientReadStatistics _statistics;
+    private readonly TagAndPatternInvalidation _invalidation;
+
+    public KeyCommands(OperationDispatcher dispatcher, CommandRunner runner, RequestBuilder requests, NearCacheReads reads, ClientReadStatistics statistics, TagAndPatternInvalidation invalidation)
+    {
+        _dispatcher = dispatcher;
+        _runner = runner;
+        _requests = requests;
+        _reads = reads;
+        _statistics = statistics;
+        _invalidation = invalidation;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<byte[]?> GetAsync(string key, GridReadOptions? options, CancellationToken cancellationToken)
+    {
+        bool near = _reads.Enabled && options?.BypassNearCache != true;
+        if (near && key is not null && _reads.TryGetFresh(key, out var cached))
+        {
+            return cached.AsSpan().ToArray();
+        }
+
+        var keyBytes = _requests.EncodeKey(key!);
+        if (near)
+        {
+            return await _reads.ReadAsync(key!, keyBytes, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        var result = ResultCheck.Check(await _dispatcher.ExecuteAsync(new GridOp { Code = OpCode.Get, Key = keyBytes }, cancellationToken, RequestBuilder.CallTimeout(options?.Timeout)).ConfigureAwait(false), key!);
+        return _statistics.CountGridRead(result) ? result.Value : null;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<bool> SetAsync(string key, ReadOnlyMemory<byte> value, GridEntryOptions? options, CancellationToken cancellationToken)
+    {
+        var op = _requests.BuildSet(_requests.EncodeKey(key), value, options, allowCondition: true);
+        var invalidate = _invalidation.TagsToInvalidate(options);
+        _reads.ForgetLocal(key);
+        GridResult result;
+        if (_reads.KeepsWrittenValue(op))
+        {
+            var pending = await _dispatcher.SubmitTrackedAsync(op, cancellationToken, RequestBuilder.CallTimeout(options?.Timeout)).ConfigureAwait(false);
+            result = ResultCheck.Check(pending.Task.Result, key);
+            _reads.ForgetLocal(key);
+            _reads.KeepWritten(key, value, result, pending);
+        }
+        else
+        {
+            result = ResultCheck.Check(await _dispatcher.ExecuteAsync(op, cancellationToken, RequestBuilder.CallTimeout(options?.Timeout)).ConfigureAwait(false), key);
+            _reads.ForgetLocal(key);
+        }
+
+        bool written = result.Status != ResultStatus.ConditionNotMet;
+        if (written && invalidate is not null)
+        {
+            await _invalidation.InvalidateAfterWriteAsync(invalidate, [key], cancellationToken).ConfigureAwait(false);
+        }
+
+        return written;
+    }
+
+    public async ValueTask<bool> RemoveAsync(string key, CancellationToken cancellationToken) =>
+        (await _runner.WriteAsync(new GridOp { Code = OpCode.Remove, Key = _requests.EncodeKey(key) }, key, cancellationToken).ConfigureAwait(false)).Number == 1;
+
+    public async ValueTask<bool> ExistsAsync(string key, CancellationToken cancellationToken) =>
+        await _runner.NumberAsync(OpCode.Exists, key, cancellationToken).ConfigureAwait(false) == 1;
+
+    public async ValueTask<bool> ExpireAsync(string key, TimeSpan timeToLive, CancellationToken cancellationToken)
+    {
+        var op = new GridOp { Code = OpCode.Expire, Key = _requests.EncodeKey(key), Arg0 = _requests.Milliseconds(timeToLive, nameof(timeToLive)) };
+        return (await _runner.WriteAsync(op, key, cancellationToken).ConfigureAwait(false)).Number == 1;
+    }
+
+    public async ValueTask<bool> PersistAsync(string key, CancellationToken cancellationToken) =>
+        (await _runner.WriteAsync(new GridOp { Code = OpCode.Persist, Key = _requests.EncodeKey(key) }, key, cancellationToken).ConfigureAwait(false)).Number == 1;
+
+    public async ValueTask<GridTimeToLive> GetTimeToLiveAsync(string key, CancellationToken cancellationToken)
+    {
+        var op = new GridOp { Code = OpCode.TimeToLive, Key = _requests.EncodeKey(key) };
+        var result = await _runner.ReadAsync(op, key, cancellationToken).ConfigureAwait(false);
+        if (result.Status == ResultStatus.NotFound)
+        {
+            return GridTimeToLive.Missing;
+        }
+
+        return result.Number < 0 ? GridTimeToLive.NoExpiry : new GridTimeToLive(true, TimeSpan.FromMilliseconds(result.Number));
+    }
+
+    public async ValueTask<GridValueType> GetTypeAsync(string key, CancellationToken cancellationToken) =>
+        (GridValueType)await _runner.NumberAsync(OpCode.Type, key, cancellationToken).ConfigureAwait(false);
+
+    public async ValueTask<byte[]?[]> GetManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        _requests.CheckCount(keys.Count, nameof(keys));
+        var values = new byte[]?[keys.Count];
+        var ops = new List<GridOp>(keys.Count);
+        var indexes = new List<int>(keys.Count);
+        bool near = _reads.Enabled;
+        for (int i = 0; i < values.Length; i++)
+        {
+            var keyBytes = _requests.EncodeKey(keys[i], $"{nameof(keys)}[{i}]");
+            if (near && _reads.TryGet(keys[i], out var cached))
+            {
+                values[i] = cached.AsSpan().ToArray();
+                continue;
+            }
+
+            ops.Add(new GridOp { Code = OpCode.Get, Key = keyBytes, Flags = near ? OpFlags.Track : OpFlags.None });
+            indexes.Add(i);
+        }
+
+        if (ops.Count == 0)
+        {
+            return values;
+        }
+
+        var (results, pending) = await _dispatcher.ExecuteReadsAsync([.. ops], cancellationToken).ConfigureAwait(false);
+        for (int j = 0; j < results.Length; j++)
+        {
+            int i = indexes[j];
+            // As Redis MGET: a key holding another type reads as missing.
+            values[i] = results[j].Status switch
+            {
+                ResultStatus.Ok => near ? _reads.KeepRead(keys[i], results[j], pending?[j], null)?.AsSpan().ToArray() : results[j].Value,
+                ResultStatus.NotFound or ResultStatus.WrongType => null,
+                _ => ResultCheck.Check(results[j], keys[i]).Value,
+            };
+            _statistics.CountGridRead(results[j]);
+        }
+
+        return values;
+    }
+
+    public async ValueTask SetManyAsync(IReadOnlyCollection<KeyValuePair<string, ReadOnlyMemory<byte>>> items, GridEntryOptions? options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        _requests.CheckCount(items.Count, nameof(items));
+        if (options is not null && options.When != SetCondition.Always)
+        {
+            throw new ArgumentException("SetManyAsync writes unconditionally; use SetAsync for conditional writes.", nameof(options));
+        }
+
+        var ops = new GridOp[items.Count];
+        var keys = new string[ops.Length];
+        int i = 0;
+        foreach (var (key, value) in items)
+        {
+            keys[i] = key;
+            ops[i] = _requests.BuildSet(_requests.EncodeKey(key, $"{nameof(items)}[{i}].Key"), value, options, allowCondition: false);
+            i++;
+        }
+
+        _requests.CheckRequestBytes(ops, nameof(items));
+        foreach (var key in keys)
+        {
+            _reads.ForgetLocal(key);
+        }
+
+        var invalidate = _invalidation.TagsToInvalidate(options);
+        var results = await _dispatcher.ExecuteManyAsync(ops, cancellationToken, RequestBuilder.CallTimeout(options?.Timeout)).ConfigureAwait(false);
+        for (i = 0; i < results.Length; i++)
+        {
+            _reads.ForgetLocal(keys[i]);
+            ResultCheck.Check(results[i], keys[i]);
+        }
+
+        if (invalidate is not null)
+        {
+            await _invalidation.InvalidateAfterWriteAsync(invalidate, keys, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,232 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Grid.Client.Connection;
+using Grid.Client.Metrics;
+using Grid.Client.Routing;
+using Grid.Partitioning;
+using Grid.Protocol;
+
+namespace Grid.Client.Dispatch;
+
+/// <summary>
+/// Gets operations to the grid: batching on, each one is queued on the channel of the silo that holds its partition
+/// (coalesced with other callers' there), or handed to the router while no silo is known; batching off, the
+/// <see cref="UnbatchedSender"/> calls the partition grain. Every operation gets its deadline here, and connects the
+/// cache first if nothing did yet.
+/// </summary>
+internal sealed class OperationDispatcher
+{
+    private readonly ClusterConnection _connection;
+    private readonly PartitionRouter _router;
+    private readonly RequestSequencer _requests;
+    private readonly ClientOperationMetrics _metrics;
+    private readonly GridClientOptions _options;
+    private readonly UnbatchedSender _unbatched;
+
+    public OperationDispatcher(ClusterConnection connection, RequestSequencer requests, ClientOperationMetrics metrics, GridClientOptions options)
+    {
+        _connection = connection;
+        _router = connection.Router;
+        _requests = requests;
+        _metrics = metrics;
+        _options = options;
+        _unbatched = new UnbatchedSender(connection.Client, requests, metrics);
+    }
+
+    /// <summary>
+    /// Sends one operation; the task completes with its result. Not async itself, so the hot path costs no state
+    /// machine beyond the caller's.
+    /// </summary>
+    public Task<GridResult> ExecuteAsync(GridOp op, CancellationToken cancellationToken, TimeSpan? timeout = null)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var task = _connection.IsConnected ? Submit(op, timeout) : ConnectThenSubmitAsync(op, timeout, cancellationToken);
+        return cancellationToken.CanBeCanceled ? task.WaitAsync(cancellationToken) : task;
+    }
+
+    /// <summary>Sends many operations (grouped per silo) and waits for all results, in order.</summary>
+    public async ValueTask<GridResult[]> ExecuteManyAsync(GridOp[] ops, CancellationToken cancellationToken, TimeSpan? timeout = null)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await _connection.EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
+        var tasks = new Task<GridResult>[ops.Length];
+        if (_options.Batching)
+        {
+            var pending = EnqueueMany(ops, timeout);
+            for (int i = 0; i < ops.Length; i++)
+            {
+                tasks[i] = pending[i].Task;
+            }
+        }
+        else
+        {
+            for (int i = 0; i < ops.Length; i++)
+            {
+                tasks[i] = _unbatched.SendAsync(ops[i], PartitionOf(ops[i].Key), timeout ?? _options.OperationTimeout);
+            }
+        }
+
+        var all = Task.WhenAll(tasks);
+        return cancellationToken.CanBeCanceled
+            ? await all.WaitAsync(cancellationToken).ConfigureAwait(false)
+            : await all.ConfigureAwait(false);
+    }
+
+    /// <summary>Runs reads and returns their results with the pending ops (to know each one's silo channel; null with batching off).</summary>
+    public async ValueTask<(GridResult[] Results, PendingOp[]? Pending)> ExecuteReadsAsync(GridOp[] ops, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_options.Batching)
+        {
+            return (await ExecuteManyAsync(ops, cancellationToken).ConfigureAwait(false), null);
+        }
+
+        await _connection.EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
+        var pending = EnqueueMany(ops);
+        var results = new GridResult[pending.Length];
+        for (int i = 0; i < pending.Length; i++)
+        {
+            var task = pending[i].Task;
+            results[i] = cancellationToken.CanBeCanceled
+                ? await task.WaitAsync(cancellationToken).ConfigureAwait(false)
+                : await task.ConfigureAwait(false);
+        }
+
+        return (results, pending);
+    }
+
+    /// <summary>
+    /// Sends one op that asks the silo to track its key for this client (a near-cache read, or a write whose value is
+    /// kept) and returns it once answered, to know which silo answered. Needs batching (so does the near cache).
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<PendingOp> SubmitTrackedAsync(GridOp op, CancellationToken cancellationToken, TimeSpan? timeout = null)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_connection.IsConnected)
+        {
+            await _connection.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        op.Flags |= OpFlags.Track;
+        var pending = Enqueue(op, PartitionOf(op.Key), timeout);
+        if (cancellationToken.CanBeCanceled)
+        {
+            await pending.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await pending.Task.ConfigureAwait(false);
+        }
+
+        return pending;
+    }
+
+    /// <summary>The partition of an encoded key.</summary>
+    public int PartitionOf(byte[] key) => PartitionHasher.GetPartition(key, _options.PartitionCount);
+
+    private async Task<GridResult> ConnectThenSubmitAsync(GridOp op, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        await _connection.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        return await Submit(op, timeout).ConfigureAwait(false);
+    }
+
+    private Task<GridResult> Submit(GridOp op, TimeSpan? timeout)
+    {
+        int partition = PartitionOf(op.Key);
+        if (!_options.Batching)
+        {
+            return _unbatched.SendAsync(op, partition, timeout ?? _options.OperationTimeout);
+        }
+
+        return Enqueue(op, partition, timeout).Task;
+    }
+
+    /// <summary>The deadline (<see cref="Environment.TickCount64"/> ms) of an operation starting now.</summary>
+    private long DeadlineAfter(TimeSpan? timeout) =>
+        Environment.TickCount64 + (long)(timeout ?? _options.OperationTimeout).TotalMilliseconds;
+
+    /// <summary>Queues one op on its silo's channel (batching on); with no silo known yet it waits for one within its deadline.</summary>
+    private PendingOp Enqueue(GridOp op, int partition, TimeSpan? timeout = null)
+    {
+        var pending = new PendingOp(op, partition, DeadlineAfter(timeout), _metrics, _requests);
+        if (ChannelFor(partition) is { } channel)
+        {
+            pending.Channel = channel;
+            channel.Enqueue(pending);
+        }
+        else
+        {
+            _router.SendWhenRouted(pending);
+        }
+
+        return pending;
+    }
+
+    /// <summary>Queues ops on their silos' channels, all of one silo at once (so they leave in as few batches as possible).</summary>
+    private PendingOp[] EnqueueMany(GridOp[] ops, TimeSpan? timeout = null)
+    {
+        var all = new PendingOp[ops.Length];
+        var perSilo = new Dictionary<SiloChannel, List<PendingOp>>();
+        long deadline = DeadlineAfter(timeout);
+        List<PendingOp>? unrouted = null;
+        for (int i = 0; i < ops.Length; i++)
+        {
+            int partition = PartitionOf(ops[i].Key);
+            PendingOp pending;
+            try
+            {
+                pending = new PendingOp(ops[i], partition, deadline, _metrics, _requests);
+            }
+            catch (GridBusyException busy)
+            {
+                // Too many writes outstanding: none of this call's ops leave (those numbered already complete as failed).
+                for (int j = 0; j < i; j++)
+                {
+                    all[j].Fail(busy);
+                }
+
+                throw;
+            }
+
+            all[i] = pending;
+            if (ChannelFor(partition) is not { } channel)
+            {
+                (unrouted ??= []).Add(pending);
+                continue;
+            }
+
+            pending.Channel = channel;
+            ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(perSilo, channel, out _);
+            (list ??= []).Add(pending);
+        }
+
+        foreach (var (channel, pending) in perSilo)
+        {
+            channel.EnqueueRange(pending);
+        }
+
+        if (unrouted is not null)
+        {
+            foreach (var pending in unrouted)
+            {
+                _router.SendWhenRouted(pending);
+            }
+        }
+
+        return all;
+    }
+
+    /// <summary>The channel of the silo believed to hold <paramref name="partition"/>, or null while no silo is known.</summary>
+    private SiloChannel? ChannelFor(int partition)
+    {
+        var byPartition = _router.Table.ByPartition;
+        if (byPartition.Length == 0)
+        {
+            _router.TriggerRefresh();
+            return null;
+        }
+
+        return byPartition[partition];
+    }
+}

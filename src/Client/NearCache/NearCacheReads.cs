@@ -1,0 +1,212 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Grid.Client.Dispatch;
+using Grid.Client.Metrics;
+using Grid.Client.Requests;
+using Grid.Client.Results;
+using Grid.Client.Routing;
+using Grid.Protocol;
+
+namespace Grid.Client.NearCache;
+
+/// <summary>
+/// Reads through the near cache and what keeps its copies right: a local hit returns a copy of the kept value;
+/// concurrent misses of one key share one tracked grid read (single flight), whose value is kept when the silo tracks
+/// the key for this client; a write forgets the key locally, and an invalidation stops later readers from joining a
+/// read already under way. With the near cache off (<see cref="Enabled"/> false) every member is a no-op.
+/// </summary>
+internal sealed class NearCacheReads
+{
+    // Grid reads of near-cache misses under way, by key (shared by concurrent callers).
+    private readonly ConcurrentDictionary<string, Task<byte[]?>> _flights = new(StringComparer.Ordinal);
+    private readonly NearCacheStore? _near;
+    private readonly OperationDispatcher _dispatcher;
+    private readonly ClientReadStatistics _statistics;
+    private readonly ClientOperationMetrics _metrics;
+    private readonly GridClientOptions _options;
+
+    public NearCacheReads(NearCacheStore? near, OperationDispatcher dispatcher, ClientReadStatistics statistics, ClientOperationMetrics metrics, GridClientOptions options)
+    {
+        _near = near;
+        _dispatcher = dispatcher;
+        _statistics = statistics;
+        _metrics = metrics;
+        _options = options;
+        if (near is not null)
+        {
+            near.Invalidated = ForgetSharedRead;
+        }
+    }
+
+    /// <summary>True when the cache has a near cache.</summary>
+    public bool Enabled => _near is not null;
+
+    /// <summary>
+    /// A fresh near-cache copy, not copied: only for callers that copy or only read it (deserializers), never hand it
+    /// out. A hit's duration is recorded (level l1).
+    /// </summary>
+    public bool TryGetFresh(string key, out byte[] value)
+    {
+        if (_near is not null && key is not null)
+        {
+            long started = _metrics.Start();
+            if (_near.TryGet(key, out value))
+            {
+                if (started != 0)
+                {
+                    _metrics.RecordNearHit(started);
+                }
+
+                return true;
+            }
+
+            return false;
+        }
+
+        value = null!;
+        return false;
+    }
+
+    /// <summary>A near-cache copy without recording a duration (multi-key reads).</summary>
+    public bool TryGet(string key, out byte[] value)
+    {
+        if (_near is not null)
+        {
+            return _near.TryGet(key, out value);
+        }
+
+        value = null!;
+        return false;
+    }
+
+    /// <summary>
+    /// A read through the near cache after a local miss: the grid answers a tracked read, and
+    /// a value the silo tracks for this client is kept (never longer than the grid entry, the read's or the default
+    /// near-cache time to live, or <see cref="NearCacheOptions.MaxStaleness"/>).
+    /// Concurrent misses of one key in this client share one grid read (a hot key just invalidated would otherwise send
+    /// every waiting caller to the grid at once); a write by this client starts a fresh one for later readers.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<byte[]?> ReadAsync(string key, byte[] keyBytes, GridReadOptions? options, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (_flights.TryGetValue(key, out var shared))
+            {
+                var value = cancellationToken.CanBeCanceled
+                    ? await shared.WaitAsync(cancellationToken).ConfigureAwait(false)
+                    : await shared.ConfigureAwait(false);
+                return value?.AsSpan().ToArray();
+            }
+
+            var lead = new TaskCompletionSource<byte[]?>();
+            if (_flights.TryAdd(key, lead.Task))
+            {
+                return await LeadReadAsync(key, keyBytes, options, lead, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Keeps a tracked value in the near cache when it may be kept; returns the value (callers copy it).</summary>
+    public byte[]? KeepRead(string key, in GridResult result, PendingOp? pending, GridReadOptions? options)
+    {
+        var value = result.Value;
+        if (value is not null && options?.BypassNearCache != true && KeepableFor(result, pending, options?.NearCacheTimeToLive) is var ttl && ttl > TimeSpan.Zero)
+        {
+            var channel = pending!.Channel!;
+            _near!.TrySet(key, value, pending.Partition, channel.Silo, channel.NearCacheEpoch, result.Sequence, ttl);
+        }
+
+        return value;
+    }
+
+    /// <summary>Whether this write's value is kept in the near cache (<see cref="NearCacheOptions.KeepWrittenValues"/>).</summary>
+    public bool KeepsWrittenValue(GridOp op) =>
+        _near is not null && _options.Batching && _options.NearCache.KeepWrittenValues && op.Arg1 == 0;
+
+    /// <summary>Keeps the value this client just wrote, when the silo tracks the key for it.</summary>
+    public void KeepWritten(string key, ReadOnlyMemory<byte> value, in GridResult result, PendingOp pending)
+    {
+        var ttl = KeepableFor(result, pending, null);
+        if (ttl > TimeSpan.Zero)
+        {
+            var channel = pending.Channel!;
+            _near!.TrySet(key, value.ToArray(), pending.Partition, channel.Silo, channel.NearCacheEpoch, result.Sequence, ttl);
+        }
+    }
+
+    /// <summary>This client writes the key: its copy goes, and later readers do not join a read already under way.</summary>
+    public void ForgetLocal(string key)
+    {
+        if (_near is not null)
+        {
+            _near.Remove(key);
+            _flights.TryRemove(key, out _);
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<byte[]?> LeadReadAsync(string key, byte[] keyBytes, GridReadOptions? options, TaskCompletionSource<byte[]?> lead, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // One op straight onto its channel: no arrays or per-silo grouping on the miss path.
+            var pending = await _dispatcher.SubmitTrackedAsync(new GridOp { Code = OpCode.Get, Key = keyBytes }, cancellationToken, RequestBuilder.CallTimeout(options?.Timeout)).ConfigureAwait(false);
+            var result = ResultCheck.Check(pending.Task.Result, key);
+            var value = _statistics.CountGridRead(result) ? KeepRead(key, result, pending, options) : null;
+            lead.TrySetResult(value);
+            return value?.AsSpan().ToArray();
+        }
+        catch (Exception ex)
+        {
+            lead.TrySetException(ex);
+            throw;
+        }
+        finally
+        {
+            _flights.TryRemove(new KeyValuePair<string, Task<byte[]?>>(key, lead.Task));
+        }
+    }
+
+    /// <summary>
+    /// How long the value of a tracked answer may stay in the near cache (zero: it may not be kept): the requested or
+    /// the default time, capped by MaxStaleness and by what the grid entry has left.
+    /// </summary>
+    private TimeSpan KeepableFor(in GridResult result, PendingOp? pending, TimeSpan? requested)
+    {
+        if (_near is null || pending?.Channel is null || !result.Tracked || result.TimeToLiveMs == GridResult.NotCacheable)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var nearOptions = _options.NearCache;
+        var ttl = requested ?? nearOptions.TimeToLive;
+        if (ttl > nearOptions.MaxStaleness)
+        {
+            ttl = nearOptions.MaxStaleness;
+        }
+
+        if (result.TimeToLiveMs >= 0 && TimeSpan.FromMilliseconds(result.TimeToLiveMs) < ttl)
+        {
+            ttl = TimeSpan.FromMilliseconds(result.TimeToLiveMs);
+        }
+
+        return ttl;
+    }
+
+    /// <summary>
+    /// An invalidation arrived: later readers of the key must not join a grid read already under way (it may return the
+    /// value from before the change); a whole partition's (null) stops all sharing.
+    /// </summary>
+    private void ForgetSharedRead(string? key)
+    {
+        if (key is null)
+        {
+            _flights.Clear();
+        }
+        else
+        {
+            _flights.TryRemove(key, out _);
+        }
+    }
+}
