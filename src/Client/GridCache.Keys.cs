@@ -33,7 +33,7 @@ public sealed partial class GridCache
         }
 
         var keyBytes = EncodeKey(key!);
-        if (near)
+        if (near && _near!.Admits(key!))
         {
             return await GetThroughNearCacheAsync(key!, keyBytes, options, cancellationToken).ConfigureAwait(false);
         }
@@ -144,7 +144,7 @@ public sealed partial class GridCache
                 continue;
             }
 
-            ops.Add(new GridOp { Code = OpCode.Get, Key = keyBytes, Flags = _near is null ? OpFlags.None : OpFlags.Track });
+            ops.Add(new GridOp { Code = OpCode.Get, Key = keyBytes, Flags = _near is not null && _near.Admits(keys[i]) ? OpFlags.Track : OpFlags.None });
             indexes.Add(i);
         }
 

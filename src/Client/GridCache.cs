@@ -44,7 +44,7 @@ public sealed partial class GridCache : IGridCache, IGridAnalytics, IDisposable,
         _router = new PartitionRouter(client, options, logger, _requests);
         if (options.NearCache.Enabled && options.Batching)
         {
-            _near = new NearCacheStore(options.PartitionCount, options.NearCache.MaxEntries, options.NearCache.MaxBytes, TimeProvider);
+            _near = new NearCacheStore(options.PartitionCount, options.NearCache.MaxEntries, options.NearCache.MaxBytes, TimeProvider, options.NearCache.Admission);
             _coordinator = new NearCacheCoordinator(client, _near, options.NearCache, logger);
             _router.SilosChanged = _coordinator.OnRoutingChanged;
             _router.SilosDied = _coordinator.OnSilosDied;
