@@ -61,7 +61,7 @@ public sealed class GridCache : IGridCache, IGridAnalytics, IDisposable, IAsyncD
         NearCacheCoordinator? coordinator = null;
         if (options.NearCache.Enabled && options.Batching)
         {
-            near = new NearCacheStore(options.PartitionCount, options.NearCache.MaxEntries, options.NearCache.MaxBytes, time);
+            near = new NearCacheStore(options.PartitionCount, options.NearCache.MaxEntries, options.NearCache.MaxBytes, time, options.NearCache.Admission);
             coordinator = new NearCacheCoordinator(client, near, options.NearCache, logger);
             router.SilosChanged = coordinator.OnRoutingChanged;
             router.SilosDied = coordinator.OnSilosDied;

@@ -43,7 +43,7 @@ internal sealed class KeyCommands
         }
 
         var keyBytes = _requests.EncodeKey(key!);
-        if (near)
+        if (near && _reads.Admits(key!))
         {
             return await _reads.ReadAsync(key!, keyBytes, options, cancellationToken).ConfigureAwait(false);
         }
@@ -128,7 +128,7 @@ internal sealed class KeyCommands
                 continue;
             }
 
-            ops.Add(new GridOp { Code = OpCode.Get, Key = keyBytes, Flags = near ? OpFlags.Track : OpFlags.None });
+            ops.Add(new GridOp { Code = OpCode.Get, Key = keyBytes, Flags = near && _reads.Admits(keys[i]) ? OpFlags.Track : OpFlags.None });
             indexes.Add(i);
         }
 

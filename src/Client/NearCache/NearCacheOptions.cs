@@ -28,6 +28,13 @@ public sealed class NearCacheOptions
     /// </summary>
     public TimeSpan MaxStaleness { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Which values read from the grid are kept (<c>GridClient:NearCache:Admission</c>): by default
+    /// <see cref="NearCacheAdmission.ReRead"/>, every value while there is room and, once the near cache is nearly full,
+    /// only values of keys read lately before; <see cref="NearCacheAdmission.All"/> keeps every tracked value.
+    /// </summary>
+    public NearCacheAdmission Admission { get; set; } = NearCacheAdmission.ReRead;
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {

@@ -41,6 +41,9 @@ internal sealed class NearCacheReads
     /// <summary>True when the cache has a near cache.</summary>
     public bool Enabled => _near is not null;
 
+    /// <summary>Whether a read of <paramref name="key"/> that missed is tracked and kept (<see cref="NearCacheStore.Admits"/>).</summary>
+    public bool Admits(string key) => _near!.Admits(key);
+
     /// <summary>
     /// A fresh near-cache copy, not copied: only for callers that copy or only read it (deserializers), never hand it
     /// out. A hit's duration is recorded (level l1).

@@ -22,6 +22,7 @@ internal sealed class NearCacheStore
     private readonly Lock _ringLock = new();
     private readonly Stack<int> _freeSlots = new();
     private readonly long _maxBytes;
+    private readonly ReReadFilter? _reReads;
     private readonly TimeProvider _time;
     private readonly long _ticksPerMs;
     private int _hand;
@@ -34,8 +35,9 @@ internal sealed class NearCacheStore
     private long _partitionsDropped;
     private long _clears;
 
-    public NearCacheStore(int partitionCount, int maxEntries, long maxBytes, TimeProvider time)
+    public NearCacheStore(int partitionCount, int maxEntries, long maxBytes, TimeProvider time, NearCacheAdmission admission = NearCacheAdmission.All)
     {
+        _reReads = admission == NearCacheAdmission.ReRead ? new ReReadFilter(maxEntries) : null;
         _partitions = new PartitionState[partitionCount];
         for (int i = 0; i < _partitions.Length; i++)
         {
@@ -96,6 +98,27 @@ internal sealed class NearCacheStore
 
     /// <summary>Forgets the lease of a silo that left (what was read from it is dropped by <see cref="DropSilo"/>).</summary>
     public void ForgetLease(SiloAddress silo) => _leases.TryRemove(silo, out _);
+
+    /// <summary>
+    /// Whether a read of <paramref name="key"/> that missed should be tracked and kept: always with
+    /// <see cref="NearCacheAdmission.All"/>; with <see cref="NearCacheAdmission.ReRead"/> while there is room, then only
+    /// for keys read lately before (so keys read once do not evict keys read often, nor cost a tracked read).
+    /// </summary>
+    public bool Admits(string key)
+    {
+        if (_reReads is null)
+        {
+            return true;
+        }
+
+        // Every read is noted, even with room to spare, so the filter knows the keys when the near cache fills.
+        bool seen = _reReads.SeenBefore(key.GetHashCode());
+        return seen || HasRoom();
+    }
+
+    /// <summary>Less than 15/16 full by entries and by bytes.</summary>
+    private bool HasRoom() =>
+        Volatile.Read(ref _live) < _ring.Length - (_ring.Length >> 4) && Volatile.Read(ref _bytes) < _maxBytes - (_maxBytes >> 4);
 
     /// <summary>The value when a fresh copy is held (the stored array: callers hand out copies or only read it).</summary>
     public bool TryGet(string key, out byte[] value)

@@ -1,0 +1,109 @@
+using System.Text;
+using Grid.Client.NearCache;
+using Grid.Client.Tests.Fakes;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Grid.Client.Tests.NearCache;
+
+/// <summary>
+/// Near-cache admission (<see cref="NearCacheAdmission.ReRead"/>): every read is let in while there is room; once the
+/// near cache is nearly full, only keys read lately before are, so keys read once neither evict the keys read often
+/// nor pay for a tracked read.
+/// </summary>
+public sealed class NearCacheAdmissionTests
+{
+    private const int Capacity = 64;
+
+    private readonly FakeTimeProvider _time = new();
+
+    [Fact]
+    public void With_room_every_read_is_admitted()
+    {
+        var store = new NearCacheStore(8, Capacity, 1 << 20, _time, NearCacheAdmission.ReRead);
+        for (int i = 0; i < Capacity / 2; i++)
+        {
+            Assert.True(store.Admits($"k{i}"));
+        }
+    }
+
+    [Fact]
+    public void When_nearly_full_a_key_is_admitted_on_its_second_read_only()
+    {
+        var store = Full(NearCacheAdmission.ReRead);
+
+        Assert.False(store.Admits("new"));
+        Assert.True(store.Admits("new"));
+    }
+
+    [Fact]
+    public void When_nearly_full_most_keys_read_once_are_not_admitted()
+    {
+        var store = Full(NearCacheAdmission.ReRead);
+        int admitted = 0;
+        for (int i = 0; i < Capacity / 2; i++)
+        {
+            admitted += store.Admits($"once{i}") ? 1 : 0;
+        }
+
+        // Bloom false positives let a few through (about 5 % at a full window).
+        Assert.True(admitted <= Capacity / 8, $"{admitted} of {Capacity / 2} keys read once were admitted");
+    }
+
+    [Fact]
+    public void Admission_All_admits_every_read_even_when_full()
+    {
+        var store = Full(NearCacheAdmission.All);
+
+        Assert.True(store.Admits("new"));
+    }
+
+    [Fact]
+    public void The_filter_forgets_after_a_near_cache_full_of_new_keys()
+    {
+        var filter = new ReReadFilter(Capacity);
+        Assert.False(filter.SeenBefore("old".GetHashCode()));
+        Assert.True(filter.SeenBefore("old".GetHashCode()));
+
+        for (int i = 0; i < Capacity; i++)
+        {
+            filter.SeenBefore($"new{i}".GetHashCode());
+        }
+
+        Assert.False(filter.SeenBefore("old".GetHashCode()));
+    }
+
+    [Fact]
+    public void The_filter_lets_few_new_keys_pass_as_seen()
+    {
+        // A window of 2,000 new keys holding 1,000 (it does not clear during the test); strangers checked one by one.
+        const int members = 1_000;
+        var filter = new ReReadFilter(2 * members);
+        for (int i = 0; i < members; i++)
+        {
+            filter.SeenBefore($"member{i}".GetHashCode());
+        }
+
+        int falsePositives = 0;
+        for (int i = 0; i < members; i++)
+        {
+            falsePositives += filter.SeenBefore($"stranger{i}".GetHashCode()) ? 1 : 0;
+        }
+
+        Assert.True(falsePositives < members / 10, $"{falsePositives} of {members} new keys looked seen");
+    }
+
+    /// <summary>A store filled to its entry bound, with a lease so its entries count.</summary>
+    private NearCacheStore Full(NearCacheAdmission admission)
+    {
+        var store = new NearCacheStore(8, Capacity, 1 << 20, _time, admission);
+        var silo = TestOps.Silo(1);
+        store.RenewLease(silo, store.NowMs, 60_000);
+        for (int i = 0; i < Capacity; i++)
+        {
+            store.TrySet($"held{i}", Encoding.UTF8.GetBytes("v"), partition: i % 8, silo, epoch: 1, readSequence: 0, TimeSpan.FromMinutes(1));
+        }
+
+        Assert.Equal(Capacity, store.Count);
+        return store;
+    }
+}
