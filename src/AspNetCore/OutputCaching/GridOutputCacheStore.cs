@@ -42,7 +42,7 @@ public sealed partial class GridOutputCacheStore : IOutputCacheBufferStore
         ArgumentNullException.ThrowIfNull(cache);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
-        options.Value.Validate();
+        Grid.Hosting.GridOptionsRegistration.ThrowIfInvalid(new GridOutputCacheOptionsValidator(), options.Value);
         _cache = cache;
         _keyPrefix = options.Value.KeyPrefix;
         _tagPrefix = options.Value.TagPrefix;
