@@ -57,7 +57,18 @@ public static class GridSiloHostingExtensions
         builder.Services.AddHostedService<SiloReadyLogger>();
 
         // Graceful stop hands partitions off within this; Kubernetes' grace period must be longer.
-        builder.Services.AddOptions<HostOptions>().Configure<IOptions<GridSiloOptions>>((o, grid) => o.ShutdownTimeout = grid.Value.ShutdownTimeout);
+        // The host reads its options while it is built, before start-up validation: invalid settings leave the default
+        // here and are reported when the host starts (ValidateOnStart), not as a failure to build.
+        builder.Services.AddOptions<HostOptions>().Configure<IServiceProvider>((o, provider) =>
+        {
+            try
+            {
+                o.ShutdownTimeout = provider.GetRequiredService<IOptions<GridSiloOptions>>().Value.ShutdownTimeout;
+            }
+            catch (OptionsValidationException)
+            {
+            }
+        });
         return builder;
     }
 
