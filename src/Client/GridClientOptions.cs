@@ -94,27 +94,10 @@ public sealed class GridClientOptions
 }
 
 /// <summary>How a client finds its cluster (section <c>GridClient:Clustering</c>).</summary>
-public sealed class GridClientClusteringOptions : IValidatableObject
+public sealed class GridClientClusteringOptions : GridClusteringOptionsBase, IValidatableObject
 {
-    /// <summary>StackExchange.Redis configuration string of the cluster's membership store; empty to use <see cref="Gateways"/>.</summary>
-    public string? Redis { get; set; }
-
-    /// <summary>A file holding the Redis password (a mounted secret); it replaces any <c>password=</c> of <see cref="Redis"/>.</summary>
-    public string? RedisPasswordFile { get; set; }
-
-    /// <summary>A PEM file of the CA that signed Redis' TLS certificate; setting it turns TLS to Redis on (as <c>ssl=true</c>).</summary>
-    public string? RedisTrustedCaPath { get; set; }
-
     /// <summary>Gateway endpoints (<c>host:port</c>) when there is no Redis membership. Default <c>127.0.0.1:30000</c>, the embedded silo.</summary>
     public List<string>? Gateways { get; set; }
-
-    /// <summary>The cluster id (must match the silos'). Default "grid".</summary>
-    [SettingRequired]
-    public string ClusterId { get; set; } = "grid";
-
-    /// <summary>The service id (must match the silos'). Default "grid".</summary>
-    [SettingRequired]
-    public string ServiceId { get; set; } = "grid";
 
     /// <summary>The gateways to use: <see cref="Gateways"/>, or the local default.</summary>
     public IReadOnlyList<string> EffectiveGateways => Gateways is { Count: > 0 } list ? list : ["127.0.0.1:30000"];
@@ -140,7 +123,8 @@ public sealed class GridClientClusteringOptions : IValidatableObject
 
         foreach (string gateway in EffectiveGateways)
         {
-            if (Failure(() => GatewayEndpoint.Parse(gateway), section + ":Gateways: ") is { } bad)
+            // The parser names the gateway address it refuses (the grid tool shows it for its --gateway flag as it is).
+            if (Failure(() => GatewayEndpoint.Parse(gateway), "") is { } bad)
             {
                 yield return bad;
             }

@@ -5,28 +5,8 @@ using Grid.Hosting;
 namespace Grid.Grains.Hosting;
 
 /// <summary>How a silo finds its cluster and where it listens (section <c>Grid:Clustering</c>).</summary>
-public sealed class GridClusteringOptions : IValidatableObject
+public sealed class GridClusteringOptions : GridClusteringOptionsBase, IValidatableObject
 {
-    /// <summary>
-    /// StackExchange.Redis configuration string of the membership store (for example <c>redis:6379,password=...</c>).
-    /// Empty: localhost clustering, a single-machine development cluster with no dependency.
-    /// </summary>
-    public string? Redis { get; set; }
-
-    /// <summary>A file holding the Redis password (a mounted secret); it replaces any <c>password=</c> of <see cref="Redis"/>.</summary>
-    public string? RedisPasswordFile { get; set; }
-
-    /// <summary>A PEM file of the CA that signed Redis' TLS certificate; setting it turns TLS to Redis on (as <c>ssl=true</c>).</summary>
-    public string? RedisTrustedCaPath { get; set; }
-
-    /// <summary>Orleans cluster id; silos and clients of one cluster share it. Default "grid".</summary>
-    [SettingRequired]
-    public string ClusterId { get; set; } = "grid";
-
-    /// <summary>Orleans service id; stable across deployments of the same service. Default "grid".</summary>
-    [SettingRequired]
-    public string ServiceId { get; set; } = "grid";
-
     /// <summary>Silo-to-silo port. Default 11111.</summary>
     [SettingRange(1, 65535, Rule = "must be a TCP port (1-65535)")]
     public int SiloPort { get; set; } = 11111;
