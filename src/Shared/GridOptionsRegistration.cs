@@ -21,10 +21,10 @@ internal static class GridOptionsRegistration
     /// <see cref="IConfiguration"/>), validated by <typeparamref name="TValidator"/> on start.
     /// </summary>
     /// <param name="services">The container.</param>
-    /// <param name="section">The configuration section, e.g. <c>GridClient</c>.</param>
+    /// <param name="section">The configuration section, e.g. <c>GridClient</c>; null for options set in code only (not bound).</param>
     /// <param name="name">The options name (named options); the default options when null.</param>
     /// <returns>The options builder, for the caller's own <c>Configure</c>.</returns>
-    public static OptionsBuilder<TOptions> AddGridOptions<TOptions, TValidator>(this IServiceCollection services, string section, string? name = null)
+    public static OptionsBuilder<TOptions> AddGridOptions<TOptions, TValidator>(this IServiceCollection services, string? section, string? name = null)
         where TOptions : class
         where TValidator : class, IValidateOptions<TOptions>
     {
@@ -33,7 +33,7 @@ internal static class GridOptionsRegistration
         var builder = services.AddOptions<TOptions>(name);
 
         // Bound once per name, however often the package's Add method is called (binding a list twice would double it).
-        if (!services.Any(d => d.ServiceType == typeof(BoundSection<TOptions>) && d.ImplementationInstance is BoundSection<TOptions> bound && bound.Name == name))
+        if (section is not null && !services.Any(d => d.ServiceType == typeof(BoundSection<TOptions>) && d.ImplementationInstance is BoundSection<TOptions> bound && bound.Name == name))
         {
             services.AddSingleton(new BoundSection<TOptions>(name));
             builder.Configure<IServiceProvider>((options, provider) =>
@@ -45,8 +45,9 @@ internal static class GridOptionsRegistration
             });
             services.AddSingleton<IOptionsChangeTokenSource<TOptions>>(provider =>
                 new ConfigurationChangeTokenSource<TOptions>(name, (IConfiguration?)provider.GetService<IConfiguration>()?.GetSection(section) ?? new ConfigurationBuilder().Build()));
-            builder.ValidateOnStart();
         }
+
+        builder.ValidateOnStart();
 
         // The validator checks every name of the options type: registered once, or each failure would be reported twice.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
