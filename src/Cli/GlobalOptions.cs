@@ -126,13 +126,11 @@ internal sealed class GlobalOptions
 
         ResolveTls(parse, environment, options.Tls);
         options.Clustering.RedisPasswordFile = Env(environment, "GRID_REDIS_PASSWORD_FILE");
-        try
+        // The client's own validator (as its host's start would run it); the first failure is the one line the CLI prints.
+        var result = new GridClientOptionsValidator().Validate(Microsoft.Extensions.Options.Options.DefaultName, options);
+        if (result.Failed)
         {
-            options.Validate();
-        }
-        catch (SocketException ex)
-        {
-            throw new GridUnavailableException($"cannot reach the grid {GridAddress.Describe(options)}: {ex.Message}", ex);
+            throw new ArgumentException(result.Failures.First());
         }
 
         return options;

@@ -109,7 +109,7 @@ public sealed class GridCache : IGridCache, IGridAnalytics, IDisposable, IAsyncD
     {
         ArgumentNullException.ThrowIfNull(client);
         options ??= new GridClientOptions();
-        options.Validate();
+        Grid.Hosting.GridOptionsRegistration.ThrowIfInvalid(new GridClientOptionsValidator(), options);
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<GridCache>();
         var cache = new GridCache(client, options, serializer ?? new SystemTextJsonGridSerializer(), logger);
         await cache.ConnectAsync(cancellationToken).ConfigureAwait(false);

@@ -1,17 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+using Grid.Hosting;
 using Grid.Partitioning;
+using Microsoft.Extensions.Options;
 
 namespace Grid.Client;
 
-/// <summary>Settings of a Grid client, bound from configuration section <c>GridClient</c> (unknown keys fail start-up).</summary>
+/// <summary>
+/// Settings of a Grid client, bound from configuration section <c>GridClient</c> (unknown keys fail start-up) and
+/// checked by <c>GridClientOptionsValidator</c> when the host starts; <c>Configure&lt;GridClientOptions&gt;</c> applies.
+/// </summary>
 public sealed class GridClientOptions
 {
     /// <summary>The configuration section these options bind from.</summary>
     public const string SectionName = "GridClient";
 
     /// <summary>The cluster's partition count; a client whose count differs from the cluster's is refused at connect. Default 1024.</summary>
+    [SettingRange(1, PartitionHasher.MaxPartitionCount)]
     public int PartitionCount { get; set; } = PartitionHasher.DefaultPartitionCount;
 
     /// <summary>How to find the cluster.</summary>
+    [ValidateObjectMembers]
     public GridClientClusteringOptions Clustering { get; set; } = new();
 
     /// <summary>
@@ -21,18 +29,22 @@ public sealed class GridClientOptions
     public bool Batching { get; set; } = true;
 
     /// <summary>Most operations in one batch call. Default 256.</summary>
+    [SettingRange(1, 65_536)]
     public int MaxBatchSize { get; set; } = 256;
 
     /// <summary>Batch calls in flight per silo before new operations queue for the next batch. Default 2.</summary>
+    [SettingRange(1, 1024)]
     public int MaxBatchesInFlight { get; set; } = 2;
 
     /// <summary>
     /// How often the client re-reads cluster membership to route partitions (it also does after any failed call). Default
     /// 1 s: a silo that dies is noticed within this after membership declares it dead.
     /// </summary>
+    [SettingRange("00:00:00.0000001", "1.00:00:00", Rule = "must be positive and at most one day")]
     public TimeSpan RoutingRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long the first connection is retried (with exponential backoff) before start-up fails. Default 30 s.</summary>
+    [SettingRange("00:00:00.0000001", "1.00:00:00", Rule = "must be positive and at most one day")]
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -41,6 +53,7 @@ public sealed class GridClientOptions
     /// 10 s, longer than the cluster's failure detection, so a silo that dies costs callers a delay, not an error. A call
     /// can shorten it with its <see cref="CancellationToken"/> or its options' <c>Timeout</c>.
     /// </summary>
+    [SettingRange("00:00:00.0000001", "1.00:00:00", Rule = "must be positive and at most one day")]
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
@@ -48,6 +61,7 @@ public sealed class GridClientOptions
     /// (reads, and writes, which silos deduplicate by request id, so nothing runs twice). Bounds each of the
     /// <see cref="MaxBatchesInFlight"/> slots, so one lost call cannot hold every key of a silo. Default 2 s.
     /// </summary>
+    [SettingRange("00:00:00.0000001", "1.00:00:00", Rule = "must be positive and at most one day")]
     public TimeSpan BatchTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
@@ -64,78 +78,26 @@ public sealed class GridClientOptions
     internal TimeSpan RoutingRefreshTimeout => OperationTimeout < TimeSpan.FromSeconds(2) ? OperationTimeout : TimeSpan.FromSeconds(2);
 
     /// <summary>The local near cache (L1) in front of the grid; on by default (it needs <see cref="Batching"/>).</summary>
+    [ValidateObjectMembers]
     public NearCacheOptions NearCache { get; set; } = new();
 
     /// <summary>Limits checked before the cluster's own limits are known (they replace these at connect).</summary>
+    [ValidateObjectMembers]
     public GridLimits Limits { get; set; } = new();
 
     /// <summary>
     /// TLS to the gateways (section <c>GridClient:Tls</c>); needed when the silos use TLS. A certificate
     /// (<see cref="GridTlsOptions.CertificatePath"/>) is needed when the silos require mutual TLS. Off by default.
     /// </summary>
+    [ValidateObjectMembers]
     public GridTlsOptions Tls { get; set; } = new();
-
-    /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid setting.</summary>
-    public void Validate()
-    {
-        if (PartitionCount is < 1 or > PartitionHasher.MaxPartitionCount)
-        {
-            throw new ArgumentOutOfRangeException(nameof(PartitionCount), PartitionCount, $"GridClient:PartitionCount must be between 1 and {PartitionHasher.MaxPartitionCount}.");
-        }
-
-        if (MaxBatchSize is < 1 or > 65_536)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxBatchSize), MaxBatchSize, "GridClient:MaxBatchSize must be between 1 and 65536.");
-        }
-
-        if (MaxBatchesInFlight is < 1 or > 1024)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxBatchesInFlight), MaxBatchesInFlight, "GridClient:MaxBatchesInFlight must be between 1 and 1024.");
-        }
-
-        CheckPositive(RoutingRefreshInterval, nameof(RoutingRefreshInterval));
-        CheckPositive(ConnectTimeout, nameof(ConnectTimeout));
-        CheckPositive(OperationTimeout, nameof(OperationTimeout));
-        CheckPositive(BatchTimeout, nameof(BatchTimeout));
-        ArgumentNullException.ThrowIfNull(Limits, nameof(Limits));
-        Limits.Validate();
-        ArgumentNullException.ThrowIfNull(NearCache, nameof(NearCache));
-        NearCache.Validate();
-        ArgumentNullException.ThrowIfNull(Clustering, nameof(Clustering));
-        Clustering.Validate();
-        ArgumentNullException.ThrowIfNull(Tls, nameof(Tls));
-        Tls.Validate(Security.ClientTls.Section, certificateRequired: false);
-    }
-
-    private static void CheckPositive(TimeSpan value, string name)
-    {
-        if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(1))
-        {
-            throw new ArgumentOutOfRangeException(name, value, $"GridClient:{name} must be positive and at most one day.");
-        }
-    }
 }
 
 /// <summary>How a client finds its cluster (section <c>GridClient:Clustering</c>).</summary>
-public sealed class GridClientClusteringOptions
+public sealed class GridClientClusteringOptions : GridClusteringOptionsBase, IValidatableObject
 {
-    /// <summary>StackExchange.Redis configuration string of the cluster's membership store; empty to use <see cref="Gateways"/>.</summary>
-    public string? Redis { get; set; }
-
-    /// <summary>A file holding the Redis password (a mounted secret); it replaces any <c>password=</c> of <see cref="Redis"/>.</summary>
-    public string? RedisPasswordFile { get; set; }
-
-    /// <summary>A PEM file of the CA that signed Redis' TLS certificate; setting it turns TLS to Redis on (as <c>ssl=true</c>).</summary>
-    public string? RedisTrustedCaPath { get; set; }
-
     /// <summary>Gateway endpoints (<c>host:port</c>) when there is no Redis membership. Default <c>127.0.0.1:30000</c>, the embedded silo.</summary>
     public List<string>? Gateways { get; set; }
-
-    /// <summary>The cluster id (must match the silos'). Default "grid".</summary>
-    public string ClusterId { get; set; } = "grid";
-
-    /// <summary>The service id (must match the silos'). Default "grid".</summary>
-    public string ServiceId { get; set; } = "grid";
 
     /// <summary>The gateways to use: <see cref="Gateways"/>, or the local default.</summary>
     public IReadOnlyList<string> EffectiveGateways => Gateways is { Count: > 0 } list ? list : ["127.0.0.1:30000"];
@@ -145,29 +107,41 @@ public sealed class GridClientClusteringOptions
         $"Redis={Grid.Security.RedactedRedis.Of(Redis)}, RedisPasswordFile={RedisPasswordFile}, RedisTrustedCaPath={RedisTrustedCaPath}, " +
         $"Gateways={string.Join(' ', EffectiveGateways)}, ClusterId={ClusterId}, ServiceId={ServiceId}";
 
-    /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid setting.</summary>
-    public void Validate()
+    /// <summary>Cross-field rules: the Redis string parses (with its password and CA files), or every gateway is <c>host:port</c>.</summary>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
-        if (string.IsNullOrWhiteSpace(ClusterId))
-        {
-            throw new ArgumentException("GridClient:Clustering:ClusterId must not be empty.", nameof(ClusterId));
-        }
-
-        if (string.IsNullOrWhiteSpace(ServiceId))
-        {
-            throw new ArgumentException("GridClient:Clustering:ServiceId must not be empty.", nameof(ServiceId));
-        }
-
+        string section = SettingPath.Of(validationContext);
         if (!string.IsNullOrWhiteSpace(Redis))
         {
-            _ = Grid.Security.RedisConnectionSettings.Parse(Redis, RedisPasswordFile, RedisTrustedCaPath, "GridClient:Clustering");
-        }
-        else
-        {
-            foreach (var gateway in EffectiveGateways)
+            if (Failure(() => Grid.Security.RedisConnectionSettings.Parse(Redis, RedisPasswordFile, RedisTrustedCaPath, section), "") is { } redis)
             {
-                _ = GatewayEndpoint.Parse(gateway);
+                yield return redis;
             }
+
+            yield break;
+        }
+
+        foreach (string gateway in EffectiveGateways)
+        {
+            // The parser names the gateway address it refuses (the grid tool shows it for its --gateway flag as it is).
+            if (Failure(() => GatewayEndpoint.Parse(gateway), "") is { } bad)
+            {
+                yield return bad;
+            }
+        }
+    }
+
+    /// <summary>The one-line failure of a parse that throws an <see cref="ArgumentException"/> naming what is wrong.</summary>
+    private static ValidationResult? Failure(Action parse, string prefix)
+    {
+        try
+        {
+            parse();
+            return null;
+        }
+        catch (ArgumentException ex)
+        {
+            return new ValidationResult(prefix + StrictBinding.WithoutParameter(ex));
         }
     }
 }

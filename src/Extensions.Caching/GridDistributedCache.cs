@@ -51,7 +51,7 @@ public sealed partial class GridDistributedCache : IBufferDistributedCache
     {
         ArgumentNullException.ThrowIfNull(cache);
         ArgumentNullException.ThrowIfNull(options);
-        options.Value.Validate();
+        Grid.Hosting.GridOptionsRegistration.ThrowIfInvalid(new GridDistributedCacheOptionsValidator(), options.Value);
         _cache = cache;
         _prefix = options.Value.KeyPrefix;
         _readOptions = options.Value.UseNearCache ? null : GridReadOptions.SkipNearCache;

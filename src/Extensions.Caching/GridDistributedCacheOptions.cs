@@ -1,9 +1,18 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Grid.Extensions.Caching;
 
-/// <summary>Settings of <see cref="GridDistributedCache"/>.</summary>
+/// <summary>
+/// Settings of <see cref="GridDistributedCache"/>: section <c>GridDistributedCache</c>, then the delegate of
+/// <c>AddGridDistributedCache</c> and any <c>Configure&lt;GridDistributedCacheOptions&gt;</c>; validated when the host starts.
+/// </summary>
 public sealed class GridDistributedCacheOptions
 {
+    /// <summary>The configuration section these options bind from.</summary>
+    public const string SectionName = "GridDistributedCache";
+
     /// <summary>Put before every key, so distributed-cache entries live in their own part of the key space (like RedisCacheOptions.InstanceName). Default "dc:".</summary>
+    [Required(AllowEmptyStrings = true, ErrorMessage = "GridDistributedCache:KeyPrefix must not be null (use \"\" for no prefix).")]
     public string KeyPrefix { get; set; } = "dc:";
 
     /// <summary>
@@ -15,6 +24,7 @@ public sealed class GridDistributedCacheOptions
     public bool HybridCacheTags { get; set; } = true;
 
     /// <summary>Put before HybridCache tags to make grid tags of them. Default "hc:" (HybridCache tag <c>products</c> is grid tag <c>hc:products</c>).</summary>
+    [Required(AllowEmptyStrings = true, ErrorMessage = "GridDistributedCache:HybridCacheTagPrefix must not be null (use \"\" for no prefix).")]
     public string HybridCacheTagPrefix { get; set; } = "hc:";
 
     /// <summary>
@@ -25,18 +35,4 @@ public sealed class GridDistributedCacheOptions
     /// copy anyway. Turn it on only for data where that window is acceptable.
     /// </summary>
     public bool UseNearCache { get; set; }
-
-    /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid setting.</summary>
-    public void Validate()
-    {
-        if (KeyPrefix is null)
-        {
-            throw new ArgumentNullException(nameof(KeyPrefix), "GridDistributedCacheOptions.KeyPrefix must not be null (use \"\" for no prefix).");
-        }
-
-        if (HybridCacheTagPrefix is null)
-        {
-            throw new ArgumentNullException(nameof(HybridCacheTagPrefix), "GridDistributedCacheOptions.HybridCacheTagPrefix must not be null (use \"\" for no prefix).");
-        }
-    }
 }

@@ -1,4 +1,5 @@
 using Grid.Extensions.Caching;
+using Grid.Hosting;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -10,22 +11,17 @@ public static class GridDistributedCacheServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="GridDistributedCache"/> as <see cref="IDistributedCache"/> and
     /// <see cref="IBufferDistributedCache"/> (which HybridCache picks up as its L2). Register the grid client too
-    /// (<c>AddGridCache</c>).
+    /// (<c>AddGridCache</c>). Settings: section <c>GridDistributedCache</c>, then <paramref name="configure"/>; validated when the host starts.
     /// </summary>
     public static IServiceCollection AddGridDistributedCache(this IServiceCollection services, Action<GridDistributedCacheOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = services.AddOptions<GridDistributedCacheOptions>();
+        var options = services.AddGridOptions<GridDistributedCacheOptions, GridDistributedCacheOptionsValidator>(GridDistributedCacheOptions.SectionName);
         if (configure is not null)
         {
             options.Configure(configure);
         }
 
-        options.Validate(o =>
-        {
-            o.Validate();
-            return true;
-        });
         services.TryAddSingleton<GridDistributedCache>();
         services.Replace(ServiceDescriptor.Singleton<IDistributedCache>(sp => sp.GetRequiredService<GridDistributedCache>()));
         services.Replace(ServiceDescriptor.Singleton<IBufferDistributedCache>(sp => sp.GetRequiredService<GridDistributedCache>()));

@@ -1,8 +1,10 @@
 using Grid;
 using Grid.Grains.Hosting;
+using Grid.Hosting;
 using Grid.Silo;
 using Grid.Silo.Admin;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 // A Grid silo. With no configuration it is a single-silo grid on localhost clustering (gateway port 30000) with its
 // admin endpoint (health checks) on port 8080; Grid:Clustering:Redis (env Grid__Clustering__Redis) joins a cluster
@@ -13,7 +15,7 @@ try
 {
     host = Build(args);
 }
-catch (Exception ex) when (ex is GridConfigurationException or ArgumentException)
+catch (Exception ex) when (ex is GridConfigurationException or OptionsValidationException or ArgumentException)
 {
     // Only the configuration is read and applied here (settings, Redis string, certificate files), so an argument
     // error is a bad setting; its message names it.
@@ -29,7 +31,9 @@ static IHost Build(string[] args)
 {
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     var options = GridSiloHostingExtensions.BindOptions(builder.Configuration);
-    options.Validate();
+
+    // Validated now, as the host's start would (ValidateOnStart), so a bad setting stops the silo before anything is built.
+    GridOptionsRegistration.ThrowIfInvalid(new GridSiloOptionsValidator(), options);
     if (!options.Admin.Enabled)
     {
         // No admin endpoint: a plain host, so no web server listens at all.

@@ -3,6 +3,7 @@ using Grid.Grains.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Grid.Cluster.Tests;
 
@@ -72,12 +73,14 @@ public sealed class ConfigurationTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public void An_invalid_client_setting_from_configuration_is_a_configuration_error_in_one_line()
+    public async Task An_invalid_client_setting_from_configuration_stops_start_up_in_one_line()
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["GridClient:MaxBatchSize"] = "0" });
-        var error = Assert.Throws<GridConfigurationException>(() => builder.AddGridCache());
-        Assert.Equal("GridClient:MaxBatchSize must be between 1 and 65536 (it is 0).", error.Message);
+        builder.AddGridCache();
+        using var host = builder.Build();
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Equal("GridClient:MaxBatchSize must be between 1 and 65536 (it is 0).", Assert.Single(error.Failures));
     }
 
     [Theory]
@@ -86,21 +89,32 @@ public sealed class ConfigurationTests(ClusterFixture fixture)
     [InlineData("Grid:Limits:MaxKeyBytes", "70000", "MaxKeyBytes")]
     [InlineData("Grid:ExpirySweepInterval", "00:00:00", "ExpirySweepInterval")]
     [InlineData("Grid:Clustering:GatewayPort", "11111", "GatewayPort")]
-    public void Invalid_silo_settings_fail_start_up_naming_the_setting(string key, string value, string name)
+    public async Task Invalid_silo_settings_fail_start_up_naming_the_setting(string key, string value, string name)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [key] = value });
-        var error = Assert.ThrowsAny<ArgumentException>(() => builder.AddGridSilo());
-        Assert.Contains(name, error.Message, StringComparison.Ordinal);
+        builder.AddGridSilo();
+        using var host = builder.Build();
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains(name, Assert.Single(error.Failures), StringComparison.Ordinal);
     }
 
     [Fact]
     public void Invalid_client_settings_fail_naming_the_setting()
     {
+        var error = Assert.Throws<OptionsValidationException>(() => ClientOptions(o => o.MaxBatchSize = 0));
+        Assert.Equal("GridClient:MaxBatchSize must be between 1 and 65536 (it is 0).", Assert.Single(error.Failures));
+        error = Assert.Throws<OptionsValidationException>(() => ClientOptions(o => o.Clustering.Gateways = ["nonsense"]));
+        Assert.Contains("nonsense", Assert.Single(error.Failures), StringComparison.Ordinal);
+    }
+
+    /// <summary>The client options a container with <c>AddGridCache(configure)</c> resolves (validated on first use).</summary>
+    private static GridClientOptions ClientOptions(Action<GridClientOptions> configure)
+    {
         var services = new ServiceCollection();
-        var error = Assert.ThrowsAny<ArgumentException>(() => services.AddGridCache(o => o.MaxBatchSize = 0));
-        Assert.Contains("MaxBatchSize", error.Message, StringComparison.Ordinal);
-        error = Assert.ThrowsAny<ArgumentException>(() => services.AddGridCache(o => o.Clustering.Gateways = ["nonsense"]));
-        Assert.Contains("nonsense", error.Message, StringComparison.Ordinal);
+        services.AddLogging();
+        services.AddGridCache(configure);
+        using var provider = services.BuildServiceProvider();
+        return provider.GetRequiredService<IOptions<GridClientOptions>>().Value;
     }
 }

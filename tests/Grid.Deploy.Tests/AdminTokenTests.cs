@@ -1,6 +1,7 @@
 using System.Net;
 using Grid.Grains.Hosting;
 using Grid.Silo.Admin;
+using Grid.Tests.Shared.Options;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,10 +38,10 @@ public sealed class AdminTokenTests
     [Fact]
     public void Short_tokens_and_missing_token_files_fail_start_up_naming_the_setting()
     {
-        var error = Assert.ThrowsAny<ArgumentException>(() => new GridAdminOptions { Token = "short" }.Validate());
-        Assert.Contains("Grid:Admin:Token", error.Message, StringComparison.Ordinal);
-        error = Assert.ThrowsAny<ArgumentException>(() => new GridAdminOptions { TokenFile = "/nonexistent/token" }.Validate());
-        Assert.Contains("Grid:Admin:TokenFile", error.Message, StringComparison.Ordinal);
+        string error = Assert.Single(SiloOptionsFailures.Of(new GridAdminOptions { Token = "short" }));
+        Assert.Equal("Grid:Admin:Token must hold at least 16 characters.", error);
+        error = Assert.Single(SiloOptionsFailures.Of(new GridAdminOptions { TokenFile = "/nonexistent/token" }));
+        Assert.Contains("Grid:Admin:TokenFile", error, StringComparison.Ordinal);
         Assert.DoesNotContain("secret-token-value", new GridAdminOptions { Token = "secret-token-value" }.ToString(), StringComparison.Ordinal);
     }
 }

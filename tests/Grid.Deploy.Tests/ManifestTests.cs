@@ -1,6 +1,7 @@
 using System.Globalization;
 using Grid.Grains.Hosting;
 using Grid.Silo.Admin;
+using Grid.Tests.Shared.Options;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using YamlDotNet.RepresentationModel;
@@ -50,7 +51,7 @@ public sealed class ManifestTests
     public void The_silo_configuration_binds_to_the_silo_options_without_unknown_keys_and_validates()
     {
         var options = BindSiloConfig();
-        options.Validate();
+        Assert.Empty(SiloOptionsFailures.Of(options));
         Assert.Equal(1, options.Replication.Replicas);
         Assert.Equal(GridReplicationMode.Sync, options.Replication.Mode);
     }

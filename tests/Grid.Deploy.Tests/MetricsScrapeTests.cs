@@ -1,6 +1,7 @@
 using System.Globalization;
 using Grid.Grains.Hosting;
 using Grid.Silo.Admin;
+using Grid.Tests.Shared.Options;
 using YamlDotNet.RepresentationModel;
 
 namespace Grid.Deploy.Tests;
@@ -55,8 +56,8 @@ public sealed class MetricsScrapeTests
         var defaults = new GridAdminOptions();
         Assert.False(defaults.Dashboard.Enabled);
         Assert.True(defaults.Metrics);
-        defaults.Validate();
-        Assert.Throws<ArgumentException>(() => new GridDashboardOptions { Path = "dashboard" }.Validate());
-        Assert.Throws<ArgumentOutOfRangeException>(() => new GridDashboardOptions { RefreshInterval = TimeSpan.Zero }.Validate());
+        Assert.Empty(SiloOptionsFailures.Of(defaults));
+        Assert.StartsWith("Grid:Admin:Dashboard:Path 'dashboard' must be an absolute path", Assert.Single(SiloOptionsFailures.Of(new GridAdminOptions { Dashboard = new GridDashboardOptions { Path = "dashboard" } })), StringComparison.Ordinal);
+        Assert.StartsWith("Grid:Admin:Dashboard:RefreshInterval must be between", Assert.Single(SiloOptionsFailures.Of(new GridAdminOptions { Dashboard = new GridDashboardOptions { RefreshInterval = TimeSpan.Zero } })), StringComparison.Ordinal);
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Grid.Grains.Hosting;
+using Grid.Tests.Shared.Options;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using YamlDotNet.RepresentationModel;
@@ -170,7 +171,7 @@ public sealed class SecurityManifestTests
             File.Copy(Path.Combine(output, "silo.key"), Path.Combine(mounted, "tls.key"));
             File.Copy(Path.Combine(output, "ca.crt"), Path.Combine(mounted, "ca.crt"));
             var silo = new GridSiloTlsOptions { Enabled = true, CertificateDirectory = mounted, ClientCertificateMode = GridClientCertificateMode.Require };
-            silo.Validate("Grid:Tls", certificateRequired: true);
+            Assert.Empty(SiloOptionsFailures.Of(silo));
             var source = new TlsCertificateSource(silo, "Grid:Tls");
             var trust = new CertificateTrust(source, null);
             using var client = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(Path.Combine(output, "client.crt"), Path.Combine(output, "client.key"));

@@ -1,3 +1,7 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using Grid.Hosting;
+
 namespace Grid;
 
 /// <summary>
@@ -9,7 +13,7 @@ namespace Grid;
 /// one of <see cref="AllowedThumbprints"/>; with neither, the operating system's trust store decides. Host names are
 /// not checked (Orleans connects by IP address): the CA or the thumbprints are the identity.
 /// </summary>
-public class GridTlsOptions
+public class GridTlsOptions : IValidatableObject
 {
     /// <summary>Use TLS. Default false.</summary>
     public bool Enabled { get; set; }
@@ -65,48 +69,53 @@ public class GridTlsOptions
         : CertificateDirectory is { Length: > 0 } dir && File.Exists(Path.Combine(dir, "ca.crt")) ? Path.Combine(dir, "ca.crt")
         : null;
 
-    /// <summary>
-    /// Throws an <see cref="ArgumentException"/> naming the first invalid setting (prefixed with
-    /// <paramref name="section"/>, e.g. <c>Grid:Tls</c>). Files must exist; loading them is checked when TLS starts.
-    /// </summary>
-    /// <param name="section">The configuration section, for messages.</param>
-    /// <param name="certificateRequired">Whether a local certificate must be configured (silos: yes; clients: only for mutual TLS).</param>
-    public virtual void Validate(string section, bool certificateRequired)
+    /// <summary>Whether a local certificate must be configured when TLS is on (silos: yes; clients: only for mutual TLS).</summary>
+    internal virtual bool CertificateRequired => false;
+
+    /// <summary>Cross-field rules, checked by the options validators: files exist (loading them is checked when TLS starts), thumbprints parse.</summary>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext) => ValidateSettings(SettingPath.Of(validationContext));
+
+    /// <summary>The failures of these settings under <paramref name="section"/> (e.g. <c>Grid:Tls</c>), one line each.</summary>
+    internal virtual IEnumerable<ValidationResult> ValidateSettings(string section)
     {
         if (!Enabled)
         {
-            return;
+            yield break;
         }
 
         if (CertificatePath is { Length: > 0 } && CertificateDirectory is { Length: > 0 })
         {
-            throw new ArgumentException($"{section}:CertificatePath and {section}:CertificateDirectory cannot both be set.", nameof(CertificatePath));
+            yield return new ValidationResult($"{section}:CertificatePath and {section}:CertificateDirectory cannot both be set.");
         }
 
         if (EffectiveCertificatePath is null)
         {
-            if (certificateRequired)
+            if (CertificateRequired)
             {
-                throw new ArgumentException($"{section}:Enabled is true but no certificate is configured: set {section}:CertificatePath (PFX or PEM) or {section}:CertificateDirectory.", nameof(CertificatePath));
+                yield return new ValidationResult($"{section}:Enabled is true but no certificate is configured: set {section}:CertificatePath (PFX or PEM) or {section}:CertificateDirectory.");
             }
         }
         else
         {
-            CheckFile(EffectiveCertificatePath, CertificatePath is { Length: > 0 } ? $"{section}:CertificatePath" : $"{section}:CertificateDirectory (tls.crt)");
-            if (EffectiveKeyPath is { } key)
+            if (MissingFile(EffectiveCertificatePath, CertificatePath is { Length: > 0 } ? $"{section}:CertificatePath" : $"{section}:CertificateDirectory (tls.crt)") is { } certificate)
             {
-                CheckFile(key, CertificatePath is { Length: > 0 } ? $"{section}:KeyPath" : $"{section}:CertificateDirectory (tls.key)");
+                yield return certificate;
+            }
+
+            if (EffectiveKeyPath is { } key && MissingFile(key, CertificatePath is { Length: > 0 } ? $"{section}:KeyPath" : $"{section}:CertificateDirectory (tls.key)") is { } missingKey)
+            {
+                yield return missingKey;
             }
         }
 
-        if (CertificatePasswordFile is { Length: > 0 } passwordFile)
+        if (CertificatePasswordFile is { Length: > 0 } passwordFile && MissingFile(passwordFile, $"{section}:CertificatePasswordFile") is { } password)
         {
-            CheckFile(passwordFile, $"{section}:CertificatePasswordFile");
+            yield return password;
         }
 
-        if (TrustedCaPath is { Length: > 0 } ca)
+        if (TrustedCaPath is { Length: > 0 } ca && MissingFile(ca, $"{section}:TrustedCaPath") is { } missingCa)
         {
-            CheckFile(ca, $"{section}:TrustedCaPath");
+            yield return missingCa;
         }
 
         foreach (var thumbprint in AllowedThumbprints ?? [])
@@ -114,18 +123,18 @@ public class GridTlsOptions
             string normalized = CertificateTrust.NormalizeThumbprint(thumbprint);
             if (normalized.Length is not (40 or 64) || !normalized.All(Uri.IsHexDigit))
             {
-                throw new ArgumentException($"{section}:AllowedThumbprints: '{thumbprint}' is not a SHA-1 (40 hex digits) or SHA-256 (64 hex digits) thumbprint.", nameof(AllowedThumbprints));
+                yield return new ValidationResult($"{section}:AllowedThumbprints: '{thumbprint}' is not a SHA-1 (40 hex digits) or SHA-256 (64 hex digits) thumbprint.");
             }
         }
 
         if (ReloadInterval < TimeSpan.FromSeconds(1) || ReloadInterval > TimeSpan.FromDays(1))
         {
-            throw new ArgumentOutOfRangeException(nameof(ReloadInterval), ReloadInterval, $"{section}:ReloadInterval must be between 1 second and 1 day.");
+            yield return new ValidationResult(string.Create(CultureInfo.InvariantCulture, $"{section}:ReloadInterval must be between 1 second and 1 day (it is {ReloadInterval})."));
         }
 
         if (HandshakeTimeout < TimeSpan.FromMilliseconds(100) || HandshakeTimeout > TimeSpan.FromMinutes(5))
         {
-            throw new ArgumentOutOfRangeException(nameof(HandshakeTimeout), HandshakeTimeout, $"{section}:HandshakeTimeout must be between 100 ms and 5 minutes.");
+            yield return new ValidationResult(string.Create(CultureInfo.InvariantCulture, $"{section}:HandshakeTimeout must be between 100 ms and 5 minutes (it is {HandshakeTimeout})."));
         }
     }
 
@@ -135,11 +144,6 @@ public class GridTlsOptions
         $"CertificatePasswordFile={CertificatePasswordFile}, CertificateDirectory={CertificateDirectory}, TrustedCaPath={TrustedCaPath}, " +
         $"AllowedThumbprints={string.Join(' ', AllowedThumbprints ?? [])}, ReloadInterval={ReloadInterval}";
 
-    private static void CheckFile(string path, string setting)
-    {
-        if (!File.Exists(path))
-        {
-            throw new ArgumentException($"{setting}: file '{path}' does not exist.", setting);
-        }
-    }
+    private static ValidationResult? MissingFile(string path, string setting) =>
+        File.Exists(path) ? null : new ValidationResult($"{setting}: file '{path}' does not exist.");
 }

@@ -1,8 +1,7 @@
 using Grid.AspNetCore;
 using Grid.AspNetCore.Edge;
-using Microsoft.Extensions.Configuration;
+using Grid.Hosting;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -18,7 +17,7 @@ public static class GridEdgeCachingServiceCollectionExtensions
     public static IHostApplicationBuilder AddGridEdgeCaching(this IHostApplicationBuilder builder, Action<GridEdgeCachingOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddGridEdgeCaching(builder.Configuration.GetSection(GridEdgeCachingOptions.SectionName), configure);
+        builder.Services.AddGridEdgeCaching(GridEdgeCachingOptions.SectionName, configure);
         return builder;
     }
 
@@ -26,45 +25,21 @@ public static class GridEdgeCachingServiceCollectionExtensions
     public static IServiceCollection AddGridEdgeCaching(this IServiceCollection services, Action<GridEdgeCachingOptions>? configure = null) =>
         services.AddGridEdgeCaching(section: null, configure);
 
-    private static IServiceCollection AddGridEdgeCaching(this IServiceCollection services, IConfigurationSection? section, Action<GridEdgeCachingOptions>? configure)
+    /// <param name="services">The container.</param>
+    /// <param name="section">The section to bind (strictly, as every Grid section); null in code only.</param>
+    /// <param name="configure">The application's delegate, applied after the section binds.</param>
+    private static IServiceCollection AddGridEdgeCaching(this IServiceCollection services, string? section, Action<GridEdgeCachingOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = services.AddOptions<GridEdgeCachingOptions>();
-        if (section is not null)
-        {
-            options.Configure(o => BindStrictly(section, o));
-        }
 
+        // The validator compiles the rules (globs, durations, Vary), which attributes cannot express.
+        var options = services.AddGridOptions<GridEdgeCachingOptions, GridEdgeCachingOptionsValidator>(section);
         if (configure is not null)
         {
             options.Configure(configure);
         }
 
-        options.ValidateOnStart();
-        services.AddSingleton<IValidateOptions<GridEdgeCachingOptions>, GridEdgeCachingOptionsValidator>();
         services.AddGridOutputCacheStore(configure: null);
         return services;
-    }
-
-    private static void BindStrictly(IConfigurationSection section, GridEdgeCachingOptions options)
-    {
-        try
-        {
-            section.Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
-        }
-        catch (InvalidOperationException e)
-        {
-            // For items of a list the binder puts the detail (the setting and what is wrong) in inner exceptions.
-            var messages = new List<string>();
-            for (Exception? inner = e; inner is not null; inner = inner.InnerException)
-            {
-                if (inner.InnerException is null || !inner.Message.Contains("binding has failed", StringComparison.Ordinal))
-                {
-                    messages.Add(inner.Message);
-                }
-            }
-
-            throw new Grid.GridConfigurationException($"Configuration section '{section.Path}' is invalid: {string.Join(" ", messages.AsEnumerable().Reverse())}", e);
-        }
     }
 }

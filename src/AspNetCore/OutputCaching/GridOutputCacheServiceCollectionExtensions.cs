@@ -1,4 +1,5 @@
 using Grid.AspNetCore;
+using Grid.Hosting;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -23,20 +24,15 @@ public static class GridOutputCacheServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Registers <see cref="GridOutputCacheStore"/> itself (once), with validated options.</summary>
+    /// <summary>Registers <see cref="GridOutputCacheStore"/> itself (once), with options from section <c>GridOutputCache</c>, validated on start.</summary>
     internal static IServiceCollection AddGridOutputCacheStore(this IServiceCollection services, Action<GridOutputCacheOptions>? configure)
     {
-        var options = services.AddOptions<GridOutputCacheOptions>();
+        var options = services.AddGridOptions<GridOutputCacheOptions, GridOutputCacheOptionsValidator>(GridOutputCacheOptions.SectionName);
         if (configure is not null)
         {
             options.Configure(configure);
         }
 
-        options.Validate(o =>
-        {
-            o.Validate();
-            return true;
-        }).ValidateOnStart();
         services.TryAddSingleton<GridOutputCacheStore>();
         return services;
     }

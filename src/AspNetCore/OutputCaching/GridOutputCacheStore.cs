@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Text;
 using Grid.Client;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.Logging;
@@ -42,7 +41,7 @@ public sealed partial class GridOutputCacheStore : IOutputCacheBufferStore
         ArgumentNullException.ThrowIfNull(cache);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
-        options.Value.Validate();
+        Grid.Hosting.GridOptionsRegistration.ThrowIfInvalid(new GridOutputCacheOptionsValidator(), options.Value);
         _cache = cache;
         _keyPrefix = options.Value.KeyPrefix;
         _tagPrefix = options.Value.TagPrefix;
@@ -139,7 +138,7 @@ public sealed partial class GridOutputCacheStore : IOutputCacheBufferStore
 
         var limits = _cache.Limits;
         var gridTags = PrefixTags(tags);
-        if (Problem(gridTags, limits) is { } problem)
+        if (Grid.Tags.TagLimits.Problem(gridTags, limits) is { } problem)
         {
             LogNotStored(_logger, key, problem);
             return;
@@ -170,29 +169,6 @@ public sealed partial class GridOutputCacheStore : IOutputCacheBufferStore
         }
 
         return result;
-    }
-
-    private static string? Problem(List<string>? tags, GridLimits limits)
-    {
-        if (tags is null)
-        {
-            return null;
-        }
-
-        if (tags.Count > limits.MaxTagsPerEntry)
-        {
-            return $"{tags.Count} tags are more than the cluster's MaxTagsPerEntry ({limits.MaxTagsPerEntry})";
-        }
-
-        foreach (var tag in tags)
-        {
-            if (Encoding.UTF8.GetByteCount(tag) > limits.MaxKeyBytes)
-            {
-                return $"tag '{tag[..Math.Min(tag.Length, 64)]}...' is longer than the cluster's MaxKeyBytes ({limits.MaxKeyBytes} UTF-8 bytes)";
-            }
-        }
-
-        return null;
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Output cache tag '{Tag}' evicted: {Removed} entries removed from the grid")]

@@ -2,10 +2,12 @@ using System.Diagnostics.Metrics;
 using Grid.Client;
 using Grid.Client.Hosting;
 using Grid.Client.Security;
+using Grid.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -14,39 +16,39 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class GridCacheServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="IGridCache"/> (and the Orleans client it runs on) configured from section <c>GridClient</c> and
-    /// then <paramref name="configure"/>. The section is bound strictly: an unknown key (a typo), a value that does not
-    /// convert or an invalid setting throws <see cref="Grid.GridConfigurationException"/> naming the setting. The client
-    /// connects when the host starts, retrying with exponential backoff for <see cref="GridClientOptions.ConnectTimeout"/>;
-    /// when no gateway answers by then, the host's start fails with <see cref="Grid.GridUnavailableException"/>, whose
-    /// one-line message says where the client looked and what to do.
+    /// Adds <see cref="IGridCache"/> (and the Orleans client it runs on) configured from section <c>GridClient</c>, then
+    /// <paramref name="configure"/>, then any <c>Configure&lt;GridClientOptions&gt;</c> of the application. The section
+    /// is bound strictly: an unknown key (a typo) or a value that does not convert throws
+    /// <see cref="Grid.GridConfigurationException"/> naming the setting, here. The settings are validated when the host
+    /// starts: an invalid one stops it with an <see cref="OptionsValidationException"/> whose failures each name a
+    /// setting. The client connects when the host starts, retrying with exponential backoff for
+    /// <see cref="GridClientOptions.ConnectTimeout"/>; when no gateway answers by then, the host's start fails with
+    /// <see cref="Grid.GridUnavailableException"/>, whose one-line message says where the client looked and what to do.
+    /// <c>GridClient:Clustering</c> and <c>GridClient:Tls</c> shape the Orleans client, so they are read now (from
+    /// configuration and <paramref name="configure"/>); a later <c>Configure&lt;GridClientOptions&gt;</c> that changes
+    /// them fails start-up naming them.
     /// </summary>
-    /// <exception cref="Grid.GridConfigurationException">A setting of section <c>GridClient</c> is unknown or invalid.</exception>
+    /// <exception cref="Grid.GridConfigurationException">A key of section <c>GridClient</c> is unknown or of the wrong form.</exception>
     public static IHostApplicationBuilder AddGridCache(this IHostApplicationBuilder builder, Action<GridClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = new GridClientOptions();
-        Grid.Hosting.StrictBinding.Bind(builder.Configuration, GridClientOptions.SectionName, options);
-        configure?.Invoke(options);
-        try
-        {
-            builder.Services.AddGridCache(options);
-        }
-        catch (ArgumentException ex)
-        {
-            // The settings' own validation: the message names the setting ("GridClient:MaxBatchSize must be ...").
-            throw new Grid.GridConfigurationException(Grid.Hosting.StrictBinding.Describe(ex), ex);
-        }
-
+        var shape = new GridClientOptions();
+        StrictBinding.Bind(builder.Configuration, GridClientOptions.SectionName, shape);
+        configure?.Invoke(shape);
+        builder.Services.AddGridCache(shape, configure);
         return builder;
     }
 
-    /// <summary>Adds <see cref="IGridCache"/> configured by <paramref name="configure"/> (defaults: the embedded silo on 127.0.0.1:30000).</summary>
+    /// <summary>
+    /// Adds <see cref="IGridCache"/> configured by the container's configuration section <c>GridClient</c> (if it has
+    /// one), then <paramref name="configure"/> and any <c>Configure&lt;GridClientOptions&gt;</c>; validated when the
+    /// host starts. Defaults: the embedded silo on 127.0.0.1:30000.
+    /// </summary>
     public static IServiceCollection AddGridCache(this IServiceCollection services, Action<GridClientOptions>? configure = null)
     {
-        var options = new GridClientOptions();
-        configure?.Invoke(options);
-        return services.AddGridCache(options);
+        var shape = new GridClientOptions();
+        configure?.Invoke(shape);
+        return services.AddGridCache(shape, configure);
     }
 
     /// <summary>
@@ -57,55 +59,72 @@ public static class GridCacheServiceCollectionExtensions
         where TKey : notnull
     {
         ArgumentNullException.ThrowIfNull(keyOf);
-        var options = new WriteBehindOptions();
-        configure?.Invoke(options);
-        options.Validate();
+        // Named per record type, so two write-behind caches keep their own settings, each from its own section.
+        string name = WriteBehindOptions.SectionName + ":" + typeof(TValue).Name;
+        services.AddGridOptions<WriteBehindOptions, WriteBehindOptionsValidator>(name, name);
+        if (configure is not null)
+        {
+            services.Configure(name, configure);
+        }
+
         services.AddSingleton(sp => new WriteBehindCache<TKey, TValue>(
             sp.GetRequiredService<IGridCache>(),
             sp.GetRequiredService<ICacheStore<TKey, TValue>>(),
             keyOf,
-            options,
+            sp.GetRequiredService<IOptionsMonitor<WriteBehindOptions>>().Get(name),
             entry,
             sp.GetRequiredService<ILogger<WriteBehindCache<TKey, TValue>>>()));
         services.AddHostedService<WriteBehindHostedService<TKey, TValue>>();
         return services;
     }
 
-    private static IServiceCollection AddGridCache(this IServiceCollection services, GridClientOptions options)
+    /// <param name="services">The container.</param>
+    /// <param name="shape">The settings known now (configuration and the delegate): clustering and TLS come from them.</param>
+    /// <param name="configure">The application's delegate, applied after the section binds.</param>
+    private static IServiceCollection AddGridCache(this IServiceCollection services, GridClientOptions shape, Action<GridClientOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(services);
-        options.Validate();
-        services.AddSingleton(Options.Options.Create(options));
+        var options = services.AddGridOptions<GridClientOptions, GridClientOptionsValidator>(GridClientOptions.SectionName);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        // Clustering and TLS decide which Orleans services exist, so they are taken from the settings known now; a
+        // Configure<GridClientOptions> that changes them later would be silently ignored, so start-up refuses it.
+        string clusteringNow = shape.Clustering.ToString();
+        string tlsNow = shape.Tls.ToString();
+        options.Validate(o => o.Clustering.ToString() == clusteringNow, $"{GridClientOptions.SectionName}:Clustering was changed after AddGridCache (by Configure<GridClientOptions>): set it in configuration or in AddGridCache's delegate.");
+        options.Validate(o => o.Tls.ToString() == tlsNow, $"{GridClientOptions.SectionName}:Tls was changed after AddGridCache (by Configure<GridClientOptions>): set it in configuration or in AddGridCache's delegate.");
 
         // The cache's instruments (meter "Grid") come from the container's meter factory, which the host's metrics
         // pipeline (OpenTelemetry, dotnet-counters) listens to; AddMetrics only adds it when the host has not.
         services.AddMetrics();
+
         services.TryAddSingleton<IGridSerializer, SystemTextJsonGridSerializer>();
         services.AddOrleansClient(client =>
         {
-            var clustering = options.Clustering;
-            string target;
+            var clustering = shape.Clustering;
             if (string.IsNullOrWhiteSpace(clustering.Redis))
             {
-                var gateways = new List<System.Net.IPEndPoint>();
-                foreach (var gateway in clustering.EffectiveGateways)
+                client.UseStaticClustering(o =>
                 {
-                    gateways.Add(GatewayEndpoint.Parse(gateway));
-                }
-
-                client.UseStaticClustering(gateways.ToArray());
-                target = "at " + string.Join(", ", clustering.EffectiveGateways);
+                    // Resolved when the client starts (a host name resolves then); validation has checked them.
+                    foreach (var gateway in clustering.EffectiveGateways)
+                    {
+                        o.Gateways.Add(GatewayEndpoint.Parse(gateway).ToGatewayUri());
+                    }
+                });
             }
             else
             {
-                var redis = Grid.Security.RedisConnectionSettings.Parse(clustering.Redis, clustering.RedisPasswordFile, clustering.RedisTrustedCaPath, "GridClient:Clustering");
-                client.UseRedisClustering(o => o.ConfigurationOptions = redis);
-                target = "through Redis membership at " + Grid.Security.RedisConnectionSettings.Describe(redis);
+                string redisSection = GridClientOptions.SectionName + ":Clustering";
+                client.UseRedisClustering(o => o.ConfigurationOptions = Grid.Security.RedisConnectionSettings.Parse(clustering.Redis, clustering.RedisPasswordFile, clustering.RedisTrustedCaPath, redisSection));
             }
 
-            if (options.Tls.Enabled)
+            if (shape.Tls.Enabled)
             {
-                ClientTls.Configure(client, options.Tls);
+                ClientTls.Configure(client, shape.Tls);
             }
 
             client.Configure<ClusterOptions>(o =>
@@ -113,7 +132,8 @@ public static class GridCacheServiceCollectionExtensions
                 o.ClusterId = clustering.ClusterId;
                 o.ServiceId = clustering.ServiceId;
             });
-            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.OperationTimeout);
+            client.Services.AddOptions<ClientMessagingOptions>()
+                .Configure<IOptions<GridClientOptions>>((o, grid) => o.ResponseTimeout = grid.Value.OperationTimeout);
 
             // A frozen silo keeps its gateway connections open, so Orleans would keep sending through it until its
             // gateway list (read from the membership table) drops it: re-read it every second, not every minute.
@@ -121,14 +141,14 @@ public static class GridCacheServiceCollectionExtensions
             client.Services.AddSingleton<ConnectionLossObserver>();
             client.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<ConnectionLossObserver>());
             client.Services.AddSingleton<IClientConnectionRetryFilter>(sp =>
-                new BackoffConnectionRetryFilter(options.ConnectTimeout, target, sp.GetRequiredService<ILogger<BackoffConnectionRetryFilter>>()));
+                new BackoffConnectionRetryFilter(sp.GetRequiredService<IOptions<GridClientOptions>>().Value.ConnectTimeout, Target(clustering), sp.GetRequiredService<ILogger<BackoffConnectionRetryFilter>>()));
         });
 
         services.AddSingleton(sp =>
         {
             var cache = new GridCache(
                 sp.GetRequiredService<IClusterClient>(),
-                options,
+                sp.GetRequiredService<IOptions<GridClientOptions>>().Value,
                 sp.GetRequiredService<IGridSerializer>(),
                 sp.GetRequiredService<ILogger<GridCache>>(),
                 sp.GetRequiredService<IMeterFactory>());
@@ -144,4 +164,11 @@ public static class GridCacheServiceCollectionExtensions
         services.AddHostedService<ClientLevelReporter>();
         return services;
     }
+
+    /// <summary>Where the client looks for the grid, for the connect error ("at 127.0.0.1:30000"; never a password).</summary>
+    private static string Target(GridClientClusteringOptions clustering) =>
+        string.IsNullOrWhiteSpace(clustering.Redis)
+            ? "at " + string.Join(", ", clustering.EffectiveGateways)
+            : "through Redis membership at " + Grid.Security.RedisConnectionSettings.Describe(
+                Grid.Security.RedisConnectionSettings.Parse(clustering.Redis, clustering.RedisPasswordFile, clustering.RedisTrustedCaPath, GridClientOptions.SectionName + ":Clustering"));
 }

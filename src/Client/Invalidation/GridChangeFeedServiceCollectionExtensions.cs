@@ -1,7 +1,9 @@
 using Grid.Client;
 using Grid.Client.Invalidation;
+using Grid.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -14,7 +16,7 @@ public static class GridChangeFeedServiceCollectionExtensions
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="rules">Declares the rules.</param>
-    /// <param name="configure">Queue, lanes and retry settings.</param>
+    /// <param name="configure">Queue, lanes and retry settings (after section <c>GridChangeFeed</c>; validated when the host starts).</param>
     public static IServiceCollection AddGridChangeFeed(this IServiceCollection services, Action<GridChangeRules> rules, Action<GridChangeFeedOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -27,13 +29,16 @@ public static class GridChangeFeedServiceCollectionExtensions
             }
         }
 
-        var options = new GridChangeFeedOptions();
-        configure?.Invoke(options);
-        options.Validate();
+        var options = services.AddGridOptions<GridChangeFeedOptions, GridChangeFeedOptionsValidator>(GridChangeFeedOptions.SectionName);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
         var built = new GridChangeRules();
         rules(built);
 
-        services.AddSingleton(options);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<GridChangeFeedOptions>>().Value);
         services.AddSingleton(built);
         services.TryAddSingleton<ChannelChangeFeed>();
         services.TryAddSingleton<IChangeFeed>(sp => sp.GetRequiredService<ChannelChangeFeed>());

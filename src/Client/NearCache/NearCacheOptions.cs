@@ -1,3 +1,5 @@
+using Grid.Hosting;
+
 namespace Grid.Client;
 
 /// <summary>The client's local near cache (L1) in front of the grid (section <c>GridClient:NearCache</c>).</summary>
@@ -14,18 +16,22 @@ public sealed class NearCacheOptions
     public bool KeepWrittenValues { get; set; } = true;
 
     /// <summary>Most entries kept. Default 10,000.</summary>
+    [SettingRange(1, 100_000_000)]
     public int MaxEntries { get; set; } = 10_000;
 
     /// <summary>Most value bytes kept. Default 64 MiB.</summary>
+    [SettingRange(1024, long.MaxValue, Rule = "must be at least 1024")]
     public long MaxBytes { get; set; } = 64L << 20;
 
     /// <summary>How long a value stays in the near cache unless a read says otherwise; never longer than the grid entry lives. Default 5 minutes.</summary>
+    [SettingRange("00:00:00.0000001", "1.00:00:00", Rule = "must be positive and at most one day")]
     public TimeSpan TimeToLive { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// The last safety net: a near-cache entry is never served longer than this after it was read from the grid, even if
     /// an invalidation was lost without a trace. Default 30 seconds.
     /// </summary>
+    [SettingRange("00:00:00.0000001", "1.00:00:00", Rule = "must be positive and at most one day")]
     public TimeSpan MaxStaleness { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -34,29 +40,4 @@ public sealed class NearCacheOptions
     /// only values of keys read lately before; <see cref="NearCacheAdmission.All"/> keeps every tracked value.
     /// </summary>
     public NearCacheAdmission Admission { get; set; } = NearCacheAdmission.ReRead;
-
-    /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid setting.</summary>
-    public void Validate()
-    {
-        if (MaxEntries is < 1 or > 100_000_000)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxEntries), MaxEntries, "GridClient:NearCache:MaxEntries must be between 1 and 100000000.");
-        }
-
-        if (MaxBytes < 1024)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxBytes), MaxBytes, "GridClient:NearCache:MaxBytes must be at least 1024.");
-        }
-
-        Positive(TimeToLive, nameof(TimeToLive));
-        Positive(MaxStaleness, nameof(MaxStaleness));
-    }
-
-    private static void Positive(TimeSpan value, string name)
-    {
-        if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(1))
-        {
-            throw new ArgumentOutOfRangeException(name, value, $"GridClient:NearCache:{name} must be positive and at most one day.");
-        }
-    }
 }

@@ -47,7 +47,7 @@ public sealed partial class WriteBehindCache<TKey, TValue> : IAsyncDisposable, M
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(keyOf);
         _options = options ?? new WriteBehindOptions();
-        _options.Validate();
+        Grid.Hosting.GridOptionsRegistration.ThrowIfInvalid(new WriteBehindOptionsValidator(), _options);
         _cache = cache;
         _store = store;
         _keyOf = keyOf;

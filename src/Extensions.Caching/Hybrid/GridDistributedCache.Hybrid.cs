@@ -1,4 +1,3 @@
-using System.Text;
 using Grid.Client;
 using Grid.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Logging;
@@ -45,7 +44,7 @@ public sealed partial class GridDistributedCache
             }
         }
 
-        if (TagsOverLimits(gridTags) is { } problem)
+        if (Grid.Tags.TagLimits.Problem(gridTags, _cache.Limits, "grid tags (the entry's HybridCache tags and the wildcard)") is { } problem)
         {
             LogEntryNotStored(_logger, key, problem);
             await _cache.RemoveAsync(_prefix + key, token).ConfigureAwait(false);
@@ -53,25 +52,6 @@ public sealed partial class GridDistributedCache
         }
 
         await _cache.SetAsync(_prefix + key, value, entry with { Tags = gridTags }, token).ConfigureAwait(false);
-    }
-
-    private string? TagsOverLimits(List<string> tags)
-    {
-        var limits = _cache.Limits;
-        if (tags.Count > limits.MaxTagsPerEntry)
-        {
-            return $"{tags.Count - 1} HybridCache tags (plus the wildcard) are more than the cluster's MaxTagsPerEntry ({limits.MaxTagsPerEntry})";
-        }
-
-        foreach (var tag in tags)
-        {
-            if (Encoding.UTF8.GetByteCount(tag) > limits.MaxKeyBytes)
-            {
-                return $"a tag is longer than the cluster's MaxKeyBytes ({limits.MaxKeyBytes} UTF-8 bytes)";
-            }
-        }
-
-        return null;
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "HybridCache removed tag '{Tag}': grid tag '{GridTag}' invalidated")]

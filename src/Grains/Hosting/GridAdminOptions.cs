@@ -1,10 +1,14 @@
+using System.ComponentModel.DataAnnotations;
+using Grid.Hosting;
+using Microsoft.Extensions.Options;
+
 namespace Grid.Grains.Hosting;
 
 /// <summary>
 /// The silo's admin HTTP endpoint (section <c>Grid:Admin</c>): <c>/health/live</c>, <c>/health/ready</c>, Prometheus
 /// <c>/metrics</c> and, when enabled, the dashboard. It listens apart from the Orleans silo and gateway ports.
 /// </summary>
-public sealed class GridAdminOptions
+public sealed class GridAdminOptions : IValidatableObject
 {
     /// <summary>Serve the admin endpoint. Default true.</summary>
     public bool Enabled { get; set; } = true;
@@ -13,12 +17,14 @@ public sealed class GridAdminOptions
     public string Address { get; set; } = "0.0.0.0";
 
     /// <summary>TCP port; 0 picks a free one (logged). Default 8080.</summary>
+    [SettingRange(0, 65535, Rule = "must be a TCP port (0-65535; 0 picks a free one)")]
     public int Port { get; set; } = 8080;
 
     /// <summary>Serve the Prometheus scrape endpoint <c>/metrics</c> (meters <c>Grid</c> and <c>Microsoft.Orleans</c>). Default true.</summary>
     public bool Metrics { get; set; } = true;
 
     /// <summary>The read-only cluster dashboard (section <c>Grid:Admin:Dashboard</c>); off unless enabled.</summary>
+    [ValidateObjectMembers]
     public GridDashboardOptions Dashboard { get; set; } = new();
 
     /// <summary>
@@ -40,34 +46,30 @@ public sealed class GridAdminOptions
     public override string ToString() =>
         $"Enabled={Enabled}, Address={Address}, Port={Port}, Metrics={Metrics}, Dashboard={Dashboard.Enabled}, Token={(Token is null ? "" : "***")}, TokenFile={TokenFile}";
 
-    /// <summary>Throws an <see cref="ArgumentException"/> that names the first invalid setting.</summary>
-    public void Validate()
+    /// <summary>Cross-field rules: the address parses, one token source, a token file that exists, a long enough token.</summary>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
-        ArgumentNullException.ThrowIfNull(Dashboard, nameof(Dashboard));
-        Dashboard.Validate();
-        if (Port is < 0 or > 65535)
-        {
-            throw new ArgumentOutOfRangeException(nameof(Port), Port, "Grid:Admin:Port must be a TCP port (0-65535; 0 picks a free one).");
-        }
-
+        string section = SettingPath.Of(validationContext);
         if (string.IsNullOrWhiteSpace(Address) || !System.Net.IPAddress.TryParse(Address, out _))
         {
-            throw new ArgumentException($"Grid:Admin:Address '{Address}' is not an IP address.", nameof(Address));
+            yield return new ValidationResult($"{section}:Address '{Address}' is not an IP address.");
         }
 
         if (Token is { Length: > 0 } && TokenFile is { Length: > 0 })
         {
-            throw new ArgumentException("Grid:Admin:Token and Grid:Admin:TokenFile cannot both be set.", nameof(Token));
+            yield return new ValidationResult($"{section}:Token and {section}:TokenFile cannot both be set.");
+            yield break;
         }
 
         if (TokenFile is { Length: > 0 } file && !File.Exists(file))
         {
-            throw new ArgumentException($"Grid:Admin:TokenFile: file '{file}' does not exist.", nameof(TokenFile));
+            yield return new ValidationResult($"{section}:TokenFile: file '{file}' does not exist.");
+            yield break;
         }
 
         if (EffectiveToken() is { Length: < 16 })
         {
-            throw new ArgumentException($"Grid:Admin:{(TokenFile is { Length: > 0 } ? "TokenFile" : "Token")} must hold at least 16 characters.", nameof(Token));
+            yield return new ValidationResult($"{section}:{(TokenFile is { Length: > 0 } ? "TokenFile" : "Token")} must hold at least 16 characters.");
         }
     }
 }

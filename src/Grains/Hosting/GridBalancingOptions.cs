@@ -1,3 +1,5 @@
+using Grid.Hosting;
+
 namespace Grid.Grains.Hosting;
 
 /// <summary>
@@ -10,41 +12,21 @@ public sealed class GridBalancingOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>How long membership must stay unchanged before partitions move. Default 2 s.</summary>
+    [SettingRange("00:00:00", "00:10:00", Rule = "must be between 0 and 10 minutes")]
     public TimeSpan SettleDelay { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Partitions one silo moves at the same time, so traffic keeps flowing during a rebalance. Default 4.</summary>
+    [SettingRange(1, 256)]
     public int MaxConcurrentMoves { get; set; } = 4;
 
     /// <summary>
     /// Fraction of its memory budget above which a silo receives no new partitions (placement and the balancer skip
     /// it while another silo is below). Default 0.85.
     /// </summary>
+    [SettingRange(double.Epsilon, 1.0, Rule = "must be a fraction in (0, 1]")]
     public double MemoryHighWatermark { get; set; } = 0.85;
 
     /// <summary>How often each silo reads the others' memory use. Default 2 s.</summary>
+    [SettingRange("00:00:00.050", "00:10:00", Rule = "must be between 50 ms and 10 minutes")]
     public TimeSpan LoadRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
-
-    /// <summary>Throws an <see cref="ArgumentException"/> that names the first invalid setting.</summary>
-    public void Validate()
-    {
-        if (SettleDelay < TimeSpan.Zero || SettleDelay > TimeSpan.FromMinutes(10))
-        {
-            throw new ArgumentOutOfRangeException(nameof(SettleDelay), SettleDelay, "Grid:Balancing:SettleDelay must be between 0 and 10 minutes.");
-        }
-
-        if (MaxConcurrentMoves is < 1 or > 256)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxConcurrentMoves), MaxConcurrentMoves, "Grid:Balancing:MaxConcurrentMoves must be between 1 and 256.");
-        }
-
-        if (double.IsNaN(MemoryHighWatermark) || MemoryHighWatermark <= 0 || MemoryHighWatermark > 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MemoryHighWatermark), MemoryHighWatermark, "Grid:Balancing:MemoryHighWatermark must be a fraction in (0, 1].");
-        }
-
-        if (LoadRefreshInterval < TimeSpan.FromMilliseconds(50) || LoadRefreshInterval > TimeSpan.FromMinutes(10))
-        {
-            throw new ArgumentOutOfRangeException(nameof(LoadRefreshInterval), LoadRefreshInterval, "Grid:Balancing:LoadRefreshInterval must be between 50 ms and 10 minutes.");
-        }
-    }
 }

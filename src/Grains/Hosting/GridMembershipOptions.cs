@@ -1,3 +1,7 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using Grid.Hosting;
+
 namespace Grid.Grains.Hosting;
 
 /// <summary>
@@ -7,27 +11,34 @@ namespace Grid.Grains.Hosting;
 /// dead in the membership table, and <see cref="NumVotesForDeathDeclaration"/> fresh votes (at most half the active
 /// silos, rounded up) evict it. Orleans' own defaults (5 s probes, 2 min vote expiry, 60 s table refresh) take 15-30 s.
 /// </summary>
-public sealed class GridMembershipOptions
+public sealed class GridMembershipOptions : IValidatableObject
 {
     /// <summary>Probe period and timeout. Default 1 s (Orleans: 5 s).</summary>
+    [SettingRange("00:00:00.100", "00:05:00")]
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Missed probes in a row before a silo votes another dead. Default 3 (Orleans' default).</summary>
+    [SettingRange(1, 100)]
     public int NumMissedProbesLimit { get; set; } = 3;
 
     /// <summary>Silos each silo probes. Default 3.</summary>
+    [SettingRange(1, 100)]
     public int NumProbedSilos { get; set; } = 3;
 
     /// <summary>Votes that declare a silo dead (Orleans lowers it to half the active silos, rounded up). Default 2.</summary>
+    [SettingRange(1, 100)]
     public int NumVotesForDeathDeclaration { get; set; } = 2;
 
     /// <summary>How long a vote counts. Default 10 s (Orleans: 2 min), so stale suspicions do not add up.</summary>
+    [SettingRange("00:00:01", "01:00:00")]
     public TimeSpan DeathVoteExpirationTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How often each silo re-reads the membership table (gossip usually tells it sooner). Default 5 s (Orleans: 60 s).</summary>
+    [SettingRange("00:00:00.500", "01:00:00")]
     public TimeSpan TableRefreshTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How often a silo writes its I-am-alive time to the table (a safety net besides probes). Default 10 s (Orleans: 30 s).</summary>
+    [SettingRange("00:00:01", "01:00:00")]
     public TimeSpan IAmAliveTablePublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
@@ -40,35 +51,16 @@ public sealed class GridMembershipOptions
     /// </summary>
     public bool ConnectionLivenessCheck { get; set; }
 
-    /// <summary>Throws an <see cref="ArgumentException"/> that names the first invalid setting.</summary>
-    public void Validate()
-    {
-        CheckRange(ProbeTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5), nameof(ProbeTimeout));
-        CheckRange(DeathVoteExpirationTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), nameof(DeathVoteExpirationTimeout));
-        CheckRange(TableRefreshTimeout, TimeSpan.FromMilliseconds(500), TimeSpan.FromHours(1), nameof(TableRefreshTimeout));
-        CheckRange(IAmAliveTablePublishTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), nameof(IAmAliveTablePublishTimeout));
-        CheckCount(NumMissedProbesLimit, nameof(NumMissedProbesLimit));
-        CheckCount(NumProbedSilos, nameof(NumProbedSilos));
-        CheckCount(NumVotesForDeathDeclaration, nameof(NumVotesForDeathDeclaration));
-        if (DeathVoteExpirationTimeout <= ProbeTimeout * NumMissedProbesLimit)
-        {
-            throw new ArgumentOutOfRangeException(nameof(DeathVoteExpirationTimeout), DeathVoteExpirationTimeout, "Grid:Membership:DeathVoteExpirationTimeout must exceed ProbeTimeout × NumMissedProbesLimit, or votes expire before they can add up.");
-        }
-    }
+    /// <summary>Failure detection: how long a silo that stops answering probes takes to be suspected.</summary>
+    internal TimeSpan Detection => ProbeTimeout * NumMissedProbesLimit;
 
-    private static void CheckRange(TimeSpan value, TimeSpan min, TimeSpan max, string name)
+    /// <summary>Cross-field rule: votes must outlive the probes that cast them.</summary>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
-        if (value < min || value > max)
+        if (DeathVoteExpirationTimeout <= Detection)
         {
-            throw new ArgumentOutOfRangeException(name, value, $"Grid:Membership:{name} must be between {min} and {max}.");
-        }
-    }
-
-    private static void CheckCount(int value, string name)
-    {
-        if (value is < 1 or > 100)
-        {
-            throw new ArgumentOutOfRangeException(name, value, $"Grid:Membership:{name} must be between 1 and 100.");
+            yield return new ValidationResult(string.Create(CultureInfo.InvariantCulture,
+                $"{SettingPath.Of(validationContext, nameof(DeathVoteExpirationTimeout))} must exceed ProbeTimeout × NumMissedProbesLimit ({Detection}), or votes expire before they can add up (it is {DeathVoteExpirationTimeout})."));
         }
     }
 }

@@ -1,3 +1,6 @@
+using System.ComponentModel.DataAnnotations;
+using Grid.Hosting;
+
 namespace Grid.Grains.Hosting;
 
 /// <summary>When a write is acknowledged relative to its replica.</summary>
@@ -14,18 +17,21 @@ public enum GridReplicationMode
 }
 
 /// <summary>Replicas of partitions on other silos, so a crashed silo's partitions come back with their entries (section <c>Grid:Replication</c>).</summary>
-public sealed class GridReplicationOptions
+public sealed class GridReplicationOptions : IValidatableObject
 {
     /// <summary>Replicas per partition: 0 (none: a crash loses the silo's entries) or 1 (default). Every silo of a cluster must agree.</summary>
+    [SettingRange(0, 1, Rule = "must be 0 or 1")]
     public int Replicas { get; set; } = 1;
 
     /// <summary>When writes are acknowledged; default <see cref="GridReplicationMode.Sync"/>.</summary>
     public GridReplicationMode Mode { get; set; } = GridReplicationMode.Sync;
 
     /// <summary>How long a partition activating after a crash waits for the other silos to offer their replica. Default 5 s.</summary>
+    [SettingRange("00:00:00.100", "00:05:00", Rule = "must be between 100 ms and 5 minutes")]
     public TimeSpan RecoveryTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Most bytes of changes sent to one silo in one replication call (a partition seed may exceed it alone). Default 1 MiB.</summary>
+    [SettingRange(4096, 64 << 20, Rule = "must be between 4096 and 64 MiB")]
     public int MaxBatchBytes { get; set; } = 1 << 20;
 
     /// <summary>
@@ -34,34 +40,15 @@ public sealed class GridReplicationOptions
     /// cannot grow the queue without bound). A soft bound: writes already running when it is reached still queue theirs.
     /// Default 100,000.
     /// </summary>
+    [SettingRange(100, 10_000_000)]
     public int MaxAsyncBacklog { get; set; } = 100_000;
 
-    /// <summary>Throws an <see cref="ArgumentException"/> that names the first invalid setting.</summary>
-    public void Validate()
+    /// <summary>The mode is one of the defined ones (configuration can only give those; code can give any number).</summary>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
-        if (Replicas is < 0 or > 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(Replicas), Replicas, "Grid:Replication:Replicas must be 0 or 1.");
-        }
-
         if (!Enum.IsDefined(Mode))
         {
-            throw new ArgumentOutOfRangeException(nameof(Mode), Mode, "Grid:Replication:Mode must be Sync or Async.");
-        }
-
-        if (RecoveryTimeout < TimeSpan.FromMilliseconds(100) || RecoveryTimeout > TimeSpan.FromMinutes(5))
-        {
-            throw new ArgumentOutOfRangeException(nameof(RecoveryTimeout), RecoveryTimeout, "Grid:Replication:RecoveryTimeout must be between 100 ms and 5 minutes.");
-        }
-
-        if (MaxAsyncBacklog is < 100 or > 10_000_000)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxAsyncBacklog), MaxAsyncBacklog, "Grid:Replication:MaxAsyncBacklog must be between 100 and 10,000,000.");
-        }
-
-        if (MaxBatchBytes is < 4096 or > 64 << 20)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxBatchBytes), MaxBatchBytes, "Grid:Replication:MaxBatchBytes must be between 4096 and 64 MiB.");
+            yield return new ValidationResult($"{SettingPath.Of(validationContext, nameof(Mode))} must be Sync or Async (it is {Mode}).");
         }
     }
 }

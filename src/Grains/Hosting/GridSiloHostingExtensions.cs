@@ -11,6 +11,7 @@ using Grid.Grains.Security;
 using Grid.Grains.Silo;
 using Grid.Grains.Storage;
 using Grid.Grains.Tags;
+using Grid.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,69 +26,99 @@ namespace Microsoft.Extensions.Hosting;
 public static class GridSiloHostingExtensions
 {
     /// <summary>
-    /// Builds a complete Grid silo host from configuration section <c>Grid</c> (see <see cref="GridSiloOptions"/>):
-    /// localhost clustering when <c>Grid:Clustering:Redis</c> is empty, Redis membership otherwise. The options are
-    /// bound strictly (an unknown key fails) and validated here, so a bad setting stops start-up with a message naming it.
+    /// Builds a complete Grid silo host from configuration section <c>Grid</c> (see <see cref="GridSiloOptions"/>), then
+    /// <paramref name="configure"/>, then any <c>Configure&lt;GridSiloOptions&gt;</c> of the application: localhost
+    /// clustering when <c>Grid:Clustering:Redis</c> is empty, Redis membership otherwise. The section is bound strictly
+    /// (an unknown key throws <see cref="Grid.GridConfigurationException"/> naming it, here); the settings are validated
+    /// when the host starts (<see cref="OptionsValidationException"/>, each failure naming a setting).
+    /// <c>Grid:Clustering</c> and <c>Grid:Tls</c> shape the Orleans silo, so they are read now (from configuration and
+    /// <paramref name="configure"/>); a later <c>Configure&lt;GridSiloOptions&gt;</c> that changes them fails start-up.
     /// </summary>
     public static IHostApplicationBuilder AddGridSilo(this IHostApplicationBuilder builder, Action<GridSiloOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = BindOptions(builder.Configuration);
-        configure?.Invoke(options);
-        options.Validate();
+        var shape = BindOptions(builder.Configuration);
+        configure?.Invoke(shape);
+
         // The start-up checks run before the silo starts (their hosted service comes before UseOrleans's): a port in use,
         // a wrong Redis password or an unreachable Redis stops start-up with one line instead of Orleans' retries and traces.
-        builder.Services.AddSingleton<ISiloStartupCheck>(new SiloPortCheck(options.Clustering));
-        if (!string.IsNullOrWhiteSpace(options.Clustering.Redis))
+        builder.Services.AddSingleton<ISiloStartupCheck>(sp => new SiloPortCheck(sp.GetRequiredService<IOptions<GridSiloOptions>>().Value.Clustering));
+        if (!string.IsNullOrWhiteSpace(shape.Clustering.Redis))
         {
-            var redis = Grid.Security.RedisConnectionSettings.Parse(options.Clustering.Redis, options.Clustering.RedisPasswordFile, options.Clustering.RedisTrustedCaPath, "Grid:Clustering");
-            builder.Services.AddSingleton<ISiloStartupCheck>(sp => new RedisMembershipCheck(redis, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RedisMembershipCheck>>()));
+            builder.Services.AddSingleton<ISiloStartupCheck>(sp => new RedisMembershipCheck(Redis(shape.Clustering), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RedisMembershipCheck>>()));
         }
 
         builder.Services.AddHostedService<SiloStartupChecks>();
         builder.UseOrleans(silo =>
         {
-            ConfigureClustering(silo, options.Clustering);
-            silo.AddGrid(options);
+            ConfigureClustering(silo, shape.Clustering);
+            silo.AddGrid(configure, shape);
         });
         builder.Services.AddHostedService<SiloReadyLogger>();
 
         // Graceful stop hands partitions off within this; Kubernetes' grace period must be longer.
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
+        // The host reads its options while it is built, before start-up validation: invalid settings leave the default
+        // here and are reported when the host starts (ValidateOnStart), not as a failure to build.
+        builder.Services.AddOptions<HostOptions>().Configure<IServiceProvider>((o, provider) =>
+        {
+            try
+            {
+                o.ShutdownTimeout = provider.GetRequiredService<IOptions<GridSiloOptions>>().Value.ShutdownTimeout;
+            }
+            catch (OptionsValidationException)
+            {
+            }
+        });
         return builder;
     }
 
     /// <summary>
-    /// Reads <see cref="GridSiloOptions"/> from the <c>Grid</c> section. An unknown key (a typo) or a value that does not
-    /// convert throws <see cref="Grid.GridConfigurationException"/> naming the setting, where it came from and, for a
-    /// typo, the setting it most likely meant.
+    /// Reads <see cref="GridSiloOptions"/> from the <c>Grid</c> section (not validated: see <see cref="GridSiloOptionsValidator"/>).
+    /// An unknown key (a typo) or a value that does not convert throws <see cref="Grid.GridConfigurationException"/> naming
+    /// the setting, where it came from and, for a typo, the setting it most likely meant.
     /// </summary>
     public static GridSiloOptions BindOptions(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var options = new GridSiloOptions();
-        Grid.Hosting.StrictBinding.Bind(configuration, GridSiloOptions.SectionName, options);
+        StrictBinding.Bind(configuration, GridSiloOptions.SectionName, options);
         return options;
     }
 
-    /// <summary>Adds Grid's grains and silo services to an Orleans silo, with the given options (validated now).</summary>
-    public static ISiloBuilder AddGrid(this ISiloBuilder silo, GridSiloOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        silo.Services.AddSingleton<IOptions<GridSiloOptions>>(Options.Options.Create(options));
-        return silo.AddGridServices(options);
-    }
-
-    /// <summary>Adds Grid's grains and silo services to an Orleans silo (the way tests host it).</summary>
+    /// <summary>
+    /// Adds Grid's grains and silo services to an Orleans silo (the way tests host it): options from section <c>Grid</c>
+    /// of the container's configuration (if any), then <paramref name="configure"/>, then any
+    /// <c>Configure&lt;GridSiloOptions&gt;</c>; validated when the host starts.
+    /// </summary>
     public static ISiloBuilder AddGrid(this ISiloBuilder silo, Action<GridSiloOptions>? configure = null)
     {
-        var options = new GridSiloOptions();
-        configure?.Invoke(options);
-        return silo.AddGrid(options);
+        var shape = new GridSiloOptions();
+        configure?.Invoke(shape);
+        return silo.AddGrid(configure, shape);
     }
 
-    private static ISiloBuilder AddGridServices(this ISiloBuilder silo, GridSiloOptions options)
+    /// <param name="silo">The silo.</param>
+    /// <param name="configure">The application's delegate, applied after the section binds.</param>
+    /// <param name="shape">The settings known now: replication on or off, and TLS, decide which services exist.</param>
+    private static ISiloBuilder AddGrid(this ISiloBuilder silo, Action<GridSiloOptions>? configure, GridSiloOptions shape)
+    {
+        var options = silo.Services.AddGridOptions<GridSiloOptions, GridSiloOptionsValidator>(GridSiloOptions.SectionName);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        string clusteringNow = shape.Clustering.ToString();
+        string tlsNow = shape.Tls.ToString();
+        bool replicasNow = shape.Replication.Replicas > 0;
+        options.Validate(o => o.Clustering.ToString() == clusteringNow, $"{GridSiloOptions.SectionName}:Clustering was changed after AddGridSilo (by Configure<GridSiloOptions>): set it in configuration or in AddGridSilo's delegate.");
+        options.Validate(o => o.Tls.ToString() == tlsNow, $"{GridSiloOptions.SectionName}:Tls was changed after AddGridSilo (by Configure<GridSiloOptions>): set it in configuration or in AddGridSilo's delegate.");
+        options.Validate(o => o.Replication.Replicas > 0 == replicasNow, $"{GridSiloOptions.SectionName}:Replication:Replicas was changed after AddGridSilo (by Configure<GridSiloOptions>): set it in configuration or in AddGridSilo's delegate.");
+        return silo.AddGridServices(shape);
+    }
+
+    /// <summary>The silo services; <paramref name="shape"/> decides which exist, their settings come from <see cref="IOptions{GridSiloOptions}"/>.</summary>
+    private static ISiloBuilder AddGridServices(this ISiloBuilder silo, GridSiloOptions shape)
     {
         var services = silo.Services;
         services.TryAddSingleton(GridClock.System);
@@ -107,8 +138,8 @@ public static class GridSiloHostingExtensions
         services.AddGridSiloMetrics();
 
         // Limits against abuse: per-client concurrency at this silo, bounded pattern scans.
-        services.AddSingleton(sp => new ClientRequestLimiter(options.Limits, sp.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToString()));
-        services.AddSingleton(sp => new ScanThrottle(options.Limits, sp.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToString()));
+        services.AddSingleton(sp => new ClientRequestLimiter(sp.GetRequiredService<IOptions<GridSiloOptions>>().Value.Limits, sp.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToString()));
+        services.AddSingleton(sp => new ScanThrottle(sp.GetRequiredService<IOptions<GridSiloOptions>>().Value.Limits, sp.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToString()));
         silo.AddIncomingGrainCallFilter<ClientRequestLimitFilter>();
         silo.AddPlacementDirector<PartitionPlacementStrategy, PartitionPlacementDirector>();
         silo.AddPlacementDirector<SiloTargetedPlacementStrategy, SiloTargetedPlacementDirector>();
@@ -127,7 +158,7 @@ public static class GridSiloHostingExtensions
         services.AddSingleton<ReplicaRecovery>();
         services.AddSingleton<ReplicationOutbox>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ReplicationOutbox>());
-        if (options.Replication.Replicas > 0)
+        if (shape.Replication.Replicas > 0)
         {
             // Stores report their changes only when someone listens: with no replicas, writes pay nothing for it.
             services.AddSingleton<IStoreChangeListener>(sp => sp.GetRequiredService<ReplicationOutbox>());
@@ -135,24 +166,25 @@ public static class GridSiloHostingExtensions
 
         // The memory budget decides what leaves memory, never Orleans' memory-pressure activation shedding. A
         // partition's hand-off on shutdown (migration with its entries) must fit in the deactivation timeout.
-        silo.Configure<GrainCollectionOptions>(o =>
+        services.AddOptions<GrainCollectionOptions>().Configure<IOptions<GridSiloOptions>>((o, grid) =>
         {
             o.EnableActivationSheddingOnMemoryPressure = false;
-            o.DeactivationTimeout = options.ShutdownTimeout / 2;
+            o.DeactivationTimeout = grid.Value.ShutdownTimeout / 2;
         });
-        ConfigureFailureDetection(silo, options.Membership);
-        if (options.Tls.Enabled)
+        ConfigureFailureDetection(services);
+        if (shape.Tls.Enabled)
         {
-            SiloTls.Configure(silo, options.Tls);
+            SiloTls.Configure(silo, shape.Tls);
         }
 
         return silo;
     }
 
     /// <summary>Fast failure detection (see <see cref="GridMembershipOptions"/> for the values and why).</summary>
-    private static void ConfigureFailureDetection(ISiloBuilder silo, GridMembershipOptions membership) =>
-        silo.Configure<ClusterMembershipOptions>(o =>
+    private static void ConfigureFailureDetection(IServiceCollection services) =>
+        services.AddOptions<ClusterMembershipOptions>().Configure<IOptions<GridSiloOptions>>((o, grid) =>
         {
+            var membership = grid.Value.Membership;
             o.ProbeTimeout = membership.ProbeTimeout;
             o.NumMissedProbesLimit = membership.NumMissedProbesLimit;
             o.NumProbedSilos = membership.NumProbedSilos;
@@ -177,20 +209,24 @@ public static class GridSiloHostingExtensions
             return;
         }
 
-        var redis = Grid.Security.RedisConnectionSettings.Parse(clustering.Redis, clustering.RedisPasswordFile, clustering.RedisTrustedCaPath, "Grid:Clustering");
-        silo.UseRedisClustering(o => o.ConfigurationOptions = redis);
+        // Parsed when the silo starts, after validation has named any bad setting.
+        silo.UseRedisClustering(o => o.ConfigurationOptions = Redis(clustering));
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = clustering.ClusterId;
             o.ServiceId = clustering.ServiceId;
         });
-        if (clustering.AdvertisedAddress is { Length: > 0 } address)
+        // A bad address is left to validation, which names it when the host starts.
+        if (clustering.AdvertisedAddress is { Length: > 0 } address && IPAddress.TryParse(address, out var advertised))
         {
-            silo.ConfigureEndpoints(IPAddress.Parse(address), clustering.SiloPort, clustering.GatewayPort, listenOnAnyHostAddress: true);
+            silo.ConfigureEndpoints(advertised, clustering.SiloPort, clustering.GatewayPort, listenOnAnyHostAddress: true);
         }
         else
         {
             silo.ConfigureEndpoints(clustering.SiloPort, clustering.GatewayPort, listenOnAnyHostAddress: true);
         }
     }
+
+    private static StackExchange.Redis.ConfigurationOptions Redis(GridClusteringOptions clustering) =>
+        Grid.Security.RedisConnectionSettings.Parse(clustering.Redis!, clustering.RedisPasswordFile, clustering.RedisTrustedCaPath, GridSiloOptions.SectionName + ":Clustering");
 }

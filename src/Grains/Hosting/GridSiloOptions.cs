@@ -1,4 +1,9 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using Grid.Hosting;
+
 using Grid.Partitioning;
+using Microsoft.Extensions.Options;
 
 namespace Grid.Grains.Hosting;
 
@@ -6,12 +11,13 @@ namespace Grid.Grains.Hosting;
 /// Settings of a Grid silo, bound from the <c>Grid</c> configuration section (environment: <c>Grid__Name</c>).
 /// Unknown keys in that section fail start-up.
 /// </summary>
-public sealed class GridSiloOptions
+public sealed class GridSiloOptions : IValidatableObject
 {
     /// <summary>The configuration section these options bind from.</summary>
     public const string SectionName = "Grid";
 
     /// <summary>Fixed number of partitions; identical on every silo and client of a cluster. Default 1024.</summary>
+    [SettingRange(1, PartitionHasher.MaxPartitionCount)]
     public int PartitionCount { get; set; } = PartitionHasher.DefaultPartitionCount;
 
     /// <summary>
@@ -21,100 +27,75 @@ public sealed class GridSiloOptions
     public long MaxMemoryBytes { get; set; } = DefaultMaxMemoryBytes();
 
     /// <summary>Request limits (key, value and TTL sizes, tags, keys per call).</summary>
+    [ValidateObjectMembers]
     public GridLimits Limits { get; set; } = new();
 
     /// <summary>How often the active expiry sweep runs. Default 100 ms.</summary>
+    [SettingRange("00:00:00.001", "00:10:00", Rule = "must be between 1 ms and 10 minutes")]
     public TimeSpan ExpirySweepInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Entries the sweep checks per partition per pass (at most 4 passes per tick). Default 20.</summary>
+    [SettingRange(1, 100_000)]
     public int ExpirySweepChecksPerPartition { get; set; } = 20;
 
     /// <summary>Allows diagnostic calls that cost the silo (a forced full GC for benchmarks). Default false.</summary>
     public bool EnableDiagnostics { get; set; }
 
     /// <summary>Silo side of client near caches.</summary>
+    [ValidateObjectMembers]
     public NearCacheSiloOptions NearCache { get; set; } = new();
 
     /// <summary>Clustering and network endpoints of the silo process.</summary>
+    [ValidateObjectMembers]
     public GridClusteringOptions Clustering { get; set; } = new();
 
     /// <summary>The tag index and invalidations.</summary>
+    [ValidateObjectMembers]
     public GridTagOptions Tags { get; set; } = new();
     /// <summary>Failure detection: how fast a dead silo is noticed.</summary>
+    [ValidateObjectMembers]
     public GridMembershipOptions Membership { get; set; } = new();
 
     /// <summary>Replicas of partitions on other silos.</summary>
+    [ValidateObjectMembers]
     public GridReplicationOptions Replication { get; set; } = new();
 
     /// <summary>Moving partitions to new silos, and away from silos near their memory budget.</summary>
+    [ValidateObjectMembers]
     public GridBalancingOptions Balancing { get; set; } = new();
 
     /// <summary>The admin HTTP endpoint (health checks) of the silo process.</summary>
+    [ValidateObjectMembers]
     public GridAdminOptions Admin { get; set; } = new();
 
     /// <summary>TLS (and optionally mutual TLS) on the gateway and silo-to-silo connections. Off by default.</summary>
+    [ValidateObjectMembers]
     public GridSiloTlsOptions Tls { get; set; } = new();
 
     /// <summary>
     /// How long a graceful stop may take: partitions hand off (migrate with their entries) within it. Also bounds each
     /// partition's deactivation. Keep Kubernetes' <c>terminationGracePeriodSeconds</c> above it. Default 60 s.
     /// </summary>
+    [SettingRange("00:00:01", "01:00:00", Rule = "must be between 1 second and 1 hour")]
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Half of the memory the GC may use (honours container limits).</summary>
     public static long DefaultMaxMemoryBytes() => Math.Max(64L << 20, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2);
 
-    /// <summary>Throws an <see cref="ArgumentException"/> that names the first invalid setting.</summary>
-    public void Validate()
+    /// <summary>Cross-field rules: a memory budget the process has, near-cache leases shorter than failure detection.</summary>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
-        if (PartitionCount is < 1 or > PartitionHasher.MaxPartitionCount)
-        {
-            throw new ArgumentOutOfRangeException(nameof(PartitionCount), PartitionCount, $"Grid:PartitionCount must be between 1 and {PartitionHasher.MaxPartitionCount}.");
-        }
-
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if (MaxMemoryBytes < 1L << 20 || MaxMemoryBytes > available)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxMemoryBytes), MaxMemoryBytes, $"Grid:MaxMemoryBytes must be between 1 MiB (1048576) and the memory available to the process ({available}).");
+            yield return new ValidationResult(string.Create(CultureInfo.InvariantCulture,
+                $"{SettingPath.Of(validationContext, nameof(MaxMemoryBytes))} must be between 1 MiB (1048576) and the memory available to the process ({available}) (it is {MaxMemoryBytes})."));
         }
 
-        if (ExpirySweepInterval < TimeSpan.FromMilliseconds(1) || ExpirySweepInterval > TimeSpan.FromMinutes(10))
+        if (NearCache is not null && Membership is not null && NearCache.LeaseDuration >= Membership.Detection)
         {
-            throw new ArgumentOutOfRangeException(nameof(ExpirySweepInterval), ExpirySweepInterval, "Grid:ExpirySweepInterval must be between 1 ms and 10 minutes.");
-        }
-
-        if (ExpirySweepChecksPerPartition is < 1 or > 100_000)
-        {
-            throw new ArgumentOutOfRangeException(nameof(ExpirySweepChecksPerPartition), ExpirySweepChecksPerPartition, "Grid:ExpirySweepChecksPerPartition must be between 1 and 100000.");
-        }
-
-        ArgumentNullException.ThrowIfNull(Limits, nameof(Limits));
-        Limits.Validate();
-        ArgumentNullException.ThrowIfNull(NearCache, nameof(NearCache));
-        NearCache.Validate();
-        ArgumentNullException.ThrowIfNull(Clustering, nameof(Clustering));
-        Clustering.Validate();
-        ArgumentNullException.ThrowIfNull(Tags, nameof(Tags));
-        Tags.Validate();
-        ArgumentNullException.ThrowIfNull(Membership, nameof(Membership));
-        Membership.Validate();
-        var detection = Membership.ProbeTimeout * Membership.NumMissedProbesLimit;
-        if (NearCache.LeaseDuration >= detection)
-        {
-            throw new ArgumentOutOfRangeException("NearCache.LeaseDuration", NearCache.LeaseDuration,
-                $"Grid:NearCache:LeaseDuration must be shorter than failure detection (Membership:ProbeTimeout × NumMissedProbesLimit = {detection}), or clients could serve a dead silo's values after other silos took over its partitions.");
-        }
-        ArgumentNullException.ThrowIfNull(Replication, nameof(Replication));
-        Replication.Validate();
-        ArgumentNullException.ThrowIfNull(Balancing, nameof(Balancing));
-        Balancing.Validate();
-        ArgumentNullException.ThrowIfNull(Admin, nameof(Admin));
-        Admin.Validate();
-        ArgumentNullException.ThrowIfNull(Tls, nameof(Tls));
-        Tls.Validate(Security.SiloTls.Section, certificateRequired: true);
-        if (ShutdownTimeout < TimeSpan.FromSeconds(1) || ShutdownTimeout > TimeSpan.FromHours(1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(ShutdownTimeout), ShutdownTimeout, "Grid:ShutdownTimeout must be between 1 second and 1 hour.");
+            yield return new ValidationResult(string.Create(CultureInfo.InvariantCulture,
+                $"{SettingPath.Of(validationContext, "NearCache:LeaseDuration")} must be shorter than failure detection (Membership:ProbeTimeout × NumMissedProbesLimit = {Membership.Detection}), or clients could serve a dead silo's values after other silos took over its partitions (it is {NearCache.LeaseDuration})."));
         }
     }
 }

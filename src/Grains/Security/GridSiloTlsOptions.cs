@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Grid.Grains.Hosting;
 
 /// <summary>Which certificates a silo asks of the clients that connect to its gateway.</summary>
@@ -20,13 +22,20 @@ public sealed class GridSiloTlsOptions : GridTlsOptions
     /// <summary>What the gateway asks of clients: <c>None</c> (default) or <c>Require</c> (mutual TLS).</summary>
     public GridClientCertificateMode ClientCertificateMode { get; set; }
 
+    /// <summary>Silos always present a certificate (to each other, and to clients).</summary>
+    internal override bool CertificateRequired => true;
+
     /// <inheritdoc />
-    public override void Validate(string section, bool certificateRequired)
+    internal override IEnumerable<ValidationResult> ValidateSettings(string section)
     {
-        base.Validate(section, certificateRequired);
+        foreach (var failure in base.ValidateSettings(section))
+        {
+            yield return failure;
+        }
+
         if (!Enum.IsDefined(ClientCertificateMode))
         {
-            throw new ArgumentOutOfRangeException(nameof(ClientCertificateMode), ClientCertificateMode, $"{section}:ClientCertificateMode must be None or Require.");
+            yield return new ValidationResult($"{section}:ClientCertificateMode must be None or Require (it is {ClientCertificateMode}).");
         }
     }
 

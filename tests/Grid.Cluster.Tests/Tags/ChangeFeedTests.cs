@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
 
 namespace Grid.Cluster.Tests.Tags;
 
@@ -252,10 +253,18 @@ public sealed class ChangeFeedTests(TagsClusterFixture fixture)
     }
 
     [Fact]
-    public void Bad_feed_settings_and_templates_are_refused_at_registration()
+    public void Bad_feed_settings_are_refused_on_start_and_bad_templates_at_registration()
     {
+        // Settings are validated when the host starts, as every Grid options class: reading them names the setting.
+        var invalid = new ServiceCollection();
+        invalid.AddGridChangeFeed(_ => { }, o => o.MaxAttempts = 0);
+        using (var provider = invalid.BuildServiceProvider())
+        {
+            var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<GridChangeFeedOptions>>().Value);
+            Assert.Equal("GridChangeFeed:MaxAttempts must be between 1 and 100 (it is 0).", Assert.Single(error.Failures));
+        }
+
         var services = new ServiceCollection();
-        Assert.Throws<ArgumentOutOfRangeException>(() => services.AddGridChangeFeed(_ => { }, o => o.MaxAttempts = 0));
         Assert.ThrowsAny<ArgumentException>(() => services.AddGridChangeFeed(r => r.ForSource("users", rule => rule.InvalidateKey(""))));
         Assert.ThrowsAny<ArgumentException>(() => services.AddGridChangeFeed(r => r.ForSource("", rule => rule.InvalidateKey("k"))));
         services.AddGridChangeFeed(r => r.ForSource("users", rule => rule.InvalidateKey("user:{id}")));

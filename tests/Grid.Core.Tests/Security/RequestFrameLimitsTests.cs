@@ -1,6 +1,7 @@
 using Grid.Grains.Security;
 using Grid.Protocol;
 using Grid.Protocol.Wire;
+using Grid.Tests.Shared.Options;
 
 namespace Grid.Core.Tests.Security;
 
@@ -31,11 +32,11 @@ public sealed class RequestFrameLimitsTests
     {
         var limits = new GridLimits();
         Assert.True(limits.MaxRequestBytes >= limits.LargestOperationBytes);
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new GridLimits { MaxRequestBytes = limits.MaxValueBytes }.Validate());
-        Assert.Equal(nameof(GridLimits.MaxRequestBytes), error.ParamName);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new GridLimits { MaxConcurrentRequestsPerClient = 0 }.Validate());
-        Assert.Throws<ArgumentOutOfRangeException>(() => new GridLimits { MaxQueuedRequestsPerClient = -1 }.Validate());
-        Assert.Throws<ArgumentOutOfRangeException>(() => new GridLimits { RequestQueueTimeout = TimeSpan.FromSeconds(-1) }.Validate());
-        Assert.Throws<ArgumentOutOfRangeException>(() => new GridLimits { MaxConcurrentScans = 0 }.Validate());
+        string error = Assert.Single(SiloOptionsFailures.Of(new GridLimits { MaxRequestBytes = limits.MaxValueBytes }));
+        Assert.StartsWith("Grid:Limits:MaxRequestBytes must be at least the largest valid operation", error, StringComparison.Ordinal);
+        Assert.StartsWith("Grid:Limits:MaxConcurrentRequestsPerClient ", Assert.Single(SiloOptionsFailures.Of(new GridLimits { MaxConcurrentRequestsPerClient = 0 })), StringComparison.Ordinal);
+        Assert.StartsWith("Grid:Limits:MaxQueuedRequestsPerClient ", Assert.Single(SiloOptionsFailures.Of(new GridLimits { MaxQueuedRequestsPerClient = -1 })), StringComparison.Ordinal);
+        Assert.StartsWith("Grid:Limits:RequestQueueTimeout ", Assert.Single(SiloOptionsFailures.Of(new GridLimits { RequestQueueTimeout = TimeSpan.FromSeconds(-1) })), StringComparison.Ordinal);
+        Assert.StartsWith("Grid:Limits:MaxConcurrentScans ", Assert.Single(SiloOptionsFailures.Of(new GridLimits { MaxConcurrentScans = 0 })), StringComparison.Ordinal);
     }
 }

@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Grid.Grains.Hosting;
 using Grid.Tests.Shared;
+using Grid.Tests.Shared.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Grid.Core.Tests.Security;
@@ -105,8 +106,8 @@ public sealed class TlsCertificateTests : IDisposable
             default: options.CertificateDirectory = _certs.SecretDirectory; break;
         }
 
-        var error = Assert.ThrowsAny<ArgumentException>(() => options.Validate("Grid:Tls", certificateRequired: true));
-        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        string error = Assert.Single(SiloOptionsFailures.Of(options));
+        Assert.Contains(expected, error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,11 +1,12 @@
 using Grid.Grains.Hosting;
+using Grid.Tests.Shared.Options;
 
 namespace Grid.Core.Tests.Tags;
 
 public sealed class GridTagOptionsTests
 {
     [Fact]
-    public void Defaults_are_valid() => new GridTagOptions().Validate();
+    public void Defaults_are_valid() => Assert.Empty(SiloOptionsFailures.Of(new GridTagOptions()));
 
     [Theory]
     [InlineData(nameof(GridTagOptions.IndexShards), 0)]
@@ -18,8 +19,8 @@ public sealed class GridTagOptionsTests
     {
         var options = new GridTagOptions();
         typeof(GridTagOptions).GetProperty(name)!.SetValue(options, value);
-        var error = Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
-        Assert.Contains("Grid:Tags:" + name, error.Message, StringComparison.Ordinal);
+        string error = Assert.Single(SiloOptionsFailures.Of(options));
+        Assert.StartsWith("Grid:Tags:" + name + " must be between", error, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -28,15 +29,14 @@ public sealed class GridTagOptionsTests
     public void A_rebuild_timeout_outside_1_to_25_seconds_is_refused(double seconds)
     {
         var options = new GridTagOptions { RebuildTimeout = TimeSpan.FromSeconds(seconds) };
-        var error = Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
-        Assert.Contains("Grid:Tags:RebuildTimeout", error.Message, StringComparison.Ordinal);
+        string error = Assert.Single(SiloOptionsFailures.Of(options));
+        Assert.StartsWith("Grid:Tags:RebuildTimeout must be between 1 and 25 seconds", error, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Silo_options_validate_their_tag_settings()
     {
         var options = new GridSiloOptions { Tags = new GridTagOptions { FlushTimeout = TimeSpan.Zero } };
-        var error = Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
-        Assert.Contains("FlushTimeout", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Grid:Tags:FlushTimeout ", SiloOptionsFailures.Single(options), StringComparison.Ordinal);
     }
 }

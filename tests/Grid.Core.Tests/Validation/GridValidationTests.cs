@@ -1,4 +1,5 @@
 using System.Text;
+using Grid.Tests.Shared.Options;
 
 namespace Grid.Core.Tests.Validation;
 
@@ -153,7 +154,7 @@ public sealed class GridValidationTests
         Assert.Equal(valid, GridValidation.MillisecondsError(ms, Limits, "time to live") is null);
 
     [Fact]
-    public void Default_limits_are_valid() => new GridLimits().Validate();
+    public void Default_limits_are_valid() => Assert.Empty(SiloOptionsFailures.Of(new GridLimits()));
 
     public static TheoryData<GridLimits, string> BadLimits() => new()
     {
@@ -172,12 +173,12 @@ public sealed class GridValidationTests
     [Theory]
     [MemberData(nameof(BadLimits))]
     public void Out_of_range_limits_are_rejected_naming_the_setting(GridLimits limits, string name) =>
-        Assert.Equal(name, Assert.Throws<ArgumentOutOfRangeException>(limits.Validate).ParamName);
+        Assert.StartsWith($"Grid:Limits:{name} must be", SiloOptionsFailures.Of(limits)[0], StringComparison.Ordinal);
 
     [Fact]
     public void Limits_at_their_extremes_are_valid()
     {
-        new GridLimits { MaxKeyBytes = 1, MaxValueBytes = 1, MaxTimeToLive = TimeSpan.FromTicks(1), MaxTagsPerEntry = 0, MaxKeysPerCall = 1 }.Validate();
-        new GridLimits { MaxKeyBytes = 65_535, MaxValueBytes = 512 * 1024 * 1024, MaxTimeToLive = TimeSpan.FromDays(36_500), MaxTagsPerEntry = 255, MaxKeysPerCall = 1_000_000, MaxRequestBytes = int.MaxValue }.Validate();
+        Assert.Empty(SiloOptionsFailures.Of(new GridLimits { MaxKeyBytes = 1, MaxValueBytes = 1, MaxTimeToLive = TimeSpan.FromTicks(1), MaxTagsPerEntry = 0, MaxKeysPerCall = 1 }));
+        Assert.Empty(SiloOptionsFailures.Of(new GridLimits { MaxKeyBytes = 65_535, MaxValueBytes = 512 * 1024 * 1024, MaxTimeToLive = TimeSpan.FromDays(36_500), MaxTagsPerEntry = 255, MaxKeysPerCall = 1_000_000, MaxRequestBytes = int.MaxValue }));
     }
 }

@@ -1,6 +1,7 @@
 using Grid.Core.Tests.Support;
 using Grid.Grains.Storage;
 using Grid.Protocol;
+using Grid.Tests.Shared.Options;
 
 namespace Grid.Core.Tests.Validation;
 
@@ -244,7 +245,7 @@ public sealed class OpValidatorTests
     {
         // The record stores the tag count in one byte, so limits cap MaxTagsPerEntry at 255.
         var limits = new GridLimits { MaxTagsPerEntry = 255 };
-        limits.Validate();
+        Assert.Empty(SiloOptionsFailures.Of(limits));
         var tags = Enumerable.Range(0, 255).Select(i => "t" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         var op = new GridOp { Code = OpCode.Set, Key = [1], Value = "payload"u8.ToArray(), Tags = tags };
         Assert.False(OpValidator.TryGetError(op, limits, out _));

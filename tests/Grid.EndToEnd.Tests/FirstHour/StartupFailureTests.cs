@@ -29,6 +29,24 @@ public sealed class StartupFailureTests
     }
 
     [Fact]
+    public async Task Several_invalid_silo_settings_are_one_line_each_and_exit_code_2()
+    {
+        var settings = new Dictionary<string, string> { ["Grid__PartitionCount"] = "0", ["Grid__Tags__IndexShards"] = "0" };
+        await using var silo = await SiloProcess.StartAsync(redis: null, settings, waitUntilReady: false);
+
+        int exitCode = await silo.Process.WaitForExitAsync(ExitWithin);
+
+        string[] lines = silo.Process.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.True(exitCode == GridExitCodes.Error, $"exit code {exitCode}. Output:\n{silo.Process.Output}");
+        Assert.Equal(
+            [
+                "Grid silo cannot start: Grid:PartitionCount must be between 1 and 65536 (it is 0).",
+                "Grid silo cannot start: Grid:Tags:IndexShards must be between 1 and 1024 (it is 0).",
+            ],
+            lines);
+    }
+
+    [Fact]
     public async Task A_certificate_file_that_is_not_a_certificate_is_one_line_naming_the_setting()
     {
         string notACertificate = Path.GetTempFileName();

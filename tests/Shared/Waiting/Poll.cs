@@ -1,6 +1,6 @@
-namespace Grid.AspNetCore.Tests.Infrastructure;
+namespace Grid.Tests.Shared.Waiting;
 
-/// <summary>Waits for a condition with a deadline instead of sleeping a fixed time.</summary>
+/// <summary>Waits for a condition with a deadline instead of sleeping a fixed time (linked into the cluster and ASP.NET Core tests).</summary>
 internal static class Poll
 {
     public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)

@@ -1,0 +1,9 @@
+using Microsoft.Extensions.Options;
+
+namespace Grid.Client;
+
+/// <summary>Checks <see cref="WriteBehindOptions"/> (generated from their attributes and cross-field rule); every failure names the setting.</summary>
+[OptionsValidator]
+public sealed partial class WriteBehindOptionsValidator : IValidateOptions<WriteBehindOptions>
+{
+}
