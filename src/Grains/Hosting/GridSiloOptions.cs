@@ -1,4 +1,5 @@
 using Grid.Partitioning;
+using Grid.Protocol;
 
 namespace Grid.Grains.Hosting;
 
@@ -13,6 +14,16 @@ public sealed class GridSiloOptions
 
     /// <summary>Fixed number of partitions; identical on every silo and client of a cluster. Default 1024.</summary>
     public int PartitionCount { get; set; } = PartitionHasher.DefaultPartitionCount;
+
+    /// <summary>
+    /// Entry activations that run the silo's data-plane batches (<c>Grid:DataPlaneShards</c>): clients spread their
+    /// batches over them by partition, so batches run on that many cores at once. 0 (the default): the silo's core
+    /// count. At most <see cref="GridClusterInfo.MaxDataPlaneShards"/>.
+    /// </summary>
+    public int DataPlaneShards { get; set; }
+
+    /// <summary><see cref="DataPlaneShards"/> with 0 resolved to the core count.</summary>
+    public int EffectiveDataPlaneShards => DataPlaneShards > 0 ? DataPlaneShards : Math.Min(Environment.ProcessorCount, GridClusterInfo.MaxDataPlaneShards);
 
     /// <summary>
     /// The silo's cache memory budget in bytes; past it, least recently used entries are evicted. Default: half of the
@@ -70,6 +81,11 @@ public sealed class GridSiloOptions
         if (PartitionCount is < 1 or > PartitionHasher.MaxPartitionCount)
         {
             throw new ArgumentOutOfRangeException(nameof(PartitionCount), PartitionCount, $"Grid:PartitionCount must be between 1 and {PartitionHasher.MaxPartitionCount}.");
+        }
+
+        if (DataPlaneShards is < 0 or > GridClusterInfo.MaxDataPlaneShards)
+        {
+            throw new ArgumentOutOfRangeException(nameof(DataPlaneShards), DataPlaneShards, $"Grid:DataPlaneShards must be between 0 (one per core) and {GridClusterInfo.MaxDataPlaneShards}.");
         }
 
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
