@@ -8,6 +8,6 @@ internal sealed class ClusterClientRouting(IClusterClient client) : IRoutingClus
 {
     public Task<Dictionary<SiloAddress, SiloStatus>> GetHostsAsync() => client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: false);
 
-    // Shard 0 of the silo's entry grain (the key is "{silo address}#{shard}").
-    public ISiloEntryGrain GetEntry(SiloAddress silo) => client.GetGrain<ISiloEntryGrain>(silo.ToParsableString() + "#0");
+    // The silo's entry grain keyed "{silo address}#{shard}" (placed on that silo).
+    public ISiloEntryGrain GetEntry(SiloAddress silo, int shard) => client.GetGrain<ISiloEntryGrain>(silo.ToParsableString() + "#" + shard.ToString(System.Globalization.CultureInfo.InvariantCulture));
 }

@@ -13,6 +13,6 @@ internal interface IRoutingCluster
     /// <summary>Every silo membership knows of, with its status (not only the active ones).</summary>
     Task<Dictionary<SiloAddress, SiloStatus>> GetHostsAsync();
 
-    /// <summary>The batch entry of <paramref name="silo"/>.</summary>
-    ISiloEntryGrain GetEntry(SiloAddress silo);
+    /// <summary>The entry activation <paramref name="shard"/> of <paramref name="silo"/> (0: control; 1..N: data-plane lanes).</summary>
+    ISiloEntryGrain GetEntry(SiloAddress silo, int shard);
 }

@@ -70,6 +70,9 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
     /// <summary>The cluster's MaxKeysPerCall once connected (batches are cut to it).</summary>
     public int MaxOpsPerCall { get; set; } = int.MaxValue;
 
+    /// <inheritdoc />
+    public int DataPlaneShards { get; set; } = 1;
+
     /// <summary>How long one batch call may be out before it is abandoned and its operations sent again.</summary>
     public TimeSpan BatchTimeout { get; set; }
 
@@ -448,7 +451,7 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
     }
 
     private SiloChannel CreateChannel(SiloAddress silo) =>
-        new(silo, _cluster.GetEntry(silo), this, _options.MaxBatchSize, _options.MaxBatchesInFlight, Requests);
+        new(silo, shard => _cluster.GetEntry(silo, shard), this, _options.MaxBatchSize, _options.MaxBatchesInFlight, Requests);
 
     private static SiloChannel? Find(SiloChannel[] channels, SiloAddress silo)
     {

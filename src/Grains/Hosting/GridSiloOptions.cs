@@ -3,6 +3,7 @@ using System.Globalization;
 using Grid.Hosting;
 
 using Grid.Partitioning;
+using Grid.Protocol;
 using Microsoft.Extensions.Options;
 
 namespace Grid.Grains.Hosting;
@@ -19,6 +20,17 @@ public sealed class GridSiloOptions : IValidatableObject
     /// <summary>Fixed number of partitions; identical on every silo and client of a cluster. Default 1024.</summary>
     [SettingRange(1, PartitionHasher.MaxPartitionCount)]
     public int PartitionCount { get; set; } = PartitionHasher.DefaultPartitionCount;
+
+    /// <summary>
+    /// Entry activations that run the silo's data-plane batches (<c>Grid:DataPlaneShards</c>): clients spread their
+    /// batches over them by partition, so batches run on that many cores at once. 0 (the default): the silo's core
+    /// count. At most <see cref="GridClusterInfo.MaxDataPlaneShards"/>.
+    /// </summary>
+    [SettingRange(0, GridClusterInfo.MaxDataPlaneShards)]
+    public int DataPlaneShards { get; set; }
+
+    /// <summary><see cref="DataPlaneShards"/> with 0 resolved to the core count.</summary>
+    public int EffectiveDataPlaneShards => DataPlaneShards > 0 ? DataPlaneShards : Math.Min(Environment.ProcessorCount, GridClusterInfo.MaxDataPlaneShards);
 
     /// <summary>
     /// The silo's cache memory budget in bytes; past it, least recently used entries are evicted. Default: half of the

@@ -282,7 +282,10 @@ internal sealed class SiloEntryGrain(
     internal readonly record struct RemoteOp(int Index, int Partition, int Start, int End, OpCode Code);
 
     public Task<GridClusterInfo> GetClusterInfo() =>
-        Task.FromResult(new GridClusterInfo(_partitionCount, _limits, clusterOptions.Value.ServiceId, clusterOptions.Value.ClusterId));
+        Task.FromResult(new GridClusterInfo(_partitionCount, _limits, clusterOptions.Value.ServiceId, clusterOptions.Value.ClusterId)
+        {
+            DataPlaneShards = options.Value.EffectiveDataPlaneShards,
+        });
 
     public Task<GridSiloStatistics> CollectGarbage()
     {

@@ -9,6 +9,8 @@ internal sealed class FakeBatchListener : IBatchListener
 {
     public int MaxOpsPerCall { get; set; } = int.MaxValue;
 
+    public int DataPlaneShards { get; set; } = 1;
+
     /// <summary>Every <see cref="Resend"/>, in order.</summary>
     public ConcurrentQueue<ResendRequest> Resent { get; } = new();
 

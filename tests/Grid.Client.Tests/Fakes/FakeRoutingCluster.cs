@@ -52,5 +52,5 @@ internal sealed class FakeRoutingCluster : IRoutingCluster
         }
     }
 
-    public ISiloEntryGrain GetEntry(SiloAddress silo) => this[silo];
+    public ISiloEntryGrain GetEntry(SiloAddress silo, int shard) => this[silo];
 }

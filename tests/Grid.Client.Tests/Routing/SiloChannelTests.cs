@@ -91,7 +91,7 @@ public sealed class SiloChannelTests
     {
         var channel = Channel(maxInFlight: 1);
         channel.Enqueue(TestOps.Pending(TestOps.Get("first")));
-        string large = new('x', SiloChannel.MaxBatchBytes / 2 - 100);
+        string large = new('x', EntryLane.MaxBatchBytes / 2 - 100);
         channel.EnqueueRange([.. new[] { "a", "b", "c" }.Select(key => TestOps.Pending(TestOps.Set(key, large)))]);
 
         _silo[0].AnswerOk();

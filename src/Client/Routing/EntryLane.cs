@@ -1,0 +1,476 @@
+using Grid.Protocol;
+using Grid.Protocol.Wire;
+using Orleans.Runtime;
+
+namespace Grid.Client.Routing;
+
+/// <summary>
+/// Natural batching toward one data-plane entry activation of a silo (one lane of its <see cref="SiloChannel"/>): an operation goes out at once when fewer than <c>maxInFlight</c> batch calls are
+/// under way; otherwise it queues, and when a call returns everything queued leaves together as the next call. No
+/// timers on the hot path, so a lone operation never waits and a busy client sends few, full messages.
+/// <para>
+/// Every batch slot has its own bound: a call that takes longer than the router's batch timeout, or that may have
+/// travelled through a silo that died, is abandoned (<see cref="AbandonSentBefore"/>): its slot is free for the next
+/// batch at once, and its operations go again through the router (reads and writes with a request id are safe to run
+/// again; the silos deduplicate writes). Queued operations whose deadline passed fail with
+/// <see cref="GridTimeoutException"/> and are never sent.
+/// </para>
+/// </summary>
+internal sealed class EntryLane
+{
+    private readonly Lock _gate = new();
+    private readonly Queue<PendingOp> _queue = new();
+    private readonly List<InFlightBatch> _inFlight;
+    private readonly SiloChannel _owner;
+    private readonly ISiloEntryGrain _entry;
+    private readonly IBatchListener _listener;
+    private readonly int _maxBatch;
+    private readonly int _maxInFlight;
+    private readonly RequestSequencer? _requests;
+    private bool _retired;
+
+    // Running estimate of result bytes per op (values read), to size batches before the answers are known.
+    private int _responseBytesPerOp = 16;
+
+    /// <summary>Target size of one batch's request plus response frames (under the 85,000-byte large object threshold).</summary>
+    internal const int MaxBatchBytes = 60 * 1024;
+
+    public EntryLane(SiloChannel owner, ISiloEntryGrain entry, IBatchListener listener, int maxBatch, int maxInFlight, RequestSequencer? requests)
+    {
+        _requests = requests;
+        _owner = owner;
+        _entry = entry;
+        _listener = listener;
+        _maxBatch = maxBatch;
+        _maxInFlight = maxInFlight;
+        _inFlight = new List<InFlightBatch>(maxInFlight);
+    }
+
+    private SiloAddress Silo => _owner.Silo;
+
+    /// <summary>Batch calls under way.</summary>
+    public int InFlightCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _inFlight.Count;
+            }
+        }
+    }
+
+    public void Enqueue(PendingOp op)
+    {
+        InFlightBatch? batch;
+        lock (_gate)
+        {
+            if (_retired)
+            {
+                batch = null;
+            }
+            else
+            {
+                _queue.Enqueue(op);
+                batch = StartBatchLocked(Environment.TickCount64);
+                op = null!;
+            }
+        }
+
+        if (op is not null)
+        {
+            // The silo left the routing table meanwhile: the op goes to wherever its partition lives now.
+            _listener.Resend(op, notRun: true, RetiredError);
+            return;
+        }
+
+        Send(batch);
+    }
+
+    public void EnqueueRange(List<PendingOp> ops)
+    {
+        InFlightBatch? batch = null;
+        bool retired;
+        lock (_gate)
+        {
+            retired = _retired;
+            if (!retired)
+            {
+                foreach (var op in ops)
+                {
+                    _queue.Enqueue(op);
+                }
+
+                batch = StartBatchLocked(Environment.TickCount64);
+            }
+        }
+
+        if (retired)
+        {
+            foreach (var op in ops)
+            {
+                _listener.Resend(op, notRun: true, RetiredError);
+            }
+
+            return;
+        }
+
+        Send(batch);
+    }
+
+    /// <summary>
+    /// The silo left the routing table: nothing more is queued here, and what was queued (never sent) goes to the
+    /// partitions' new homes now. Calls under way are left to <see cref="AbandonSentBefore"/>.
+    /// </summary>
+    public void Retire()
+    {
+        PendingOp[] queued;
+        lock (_gate)
+        {
+            _retired = true;
+            queued = _queue.ToArray();
+            _queue.Clear();
+        }
+
+        foreach (var op in queued)
+        {
+            _listener.Resend(op, notRun: true, RetiredError);
+        }
+    }
+
+    /// <summary>
+    /// Stops waiting for the calls sent at or before <paramref name="sentBefore"/> (<see cref="Environment.TickCount64"/> ms)
+    /// that are still out: their operations go again through the router, and their slots take the next batches.
+    /// </summary>
+    public void AbandonSentBefore(long sentBefore, Exception reason)
+    {
+        List<InFlightBatch>? abandoned = null;
+        List<InFlightBatch>? next = null;
+        lock (_gate)
+        {
+            for (int i = _inFlight.Count - 1; i >= 0; i--)
+            {
+                var batch = _inFlight[i];
+                if (batch.SentAt <= sentBefore && batch.TryAbandon())
+                {
+                    _inFlight.RemoveAt(i);
+                    (abandoned ??= []).Add(batch);
+                }
+            }
+
+            if (abandoned is not null)
+            {
+                next = StartBatchesLocked(Environment.TickCount64);
+            }
+        }
+
+        if (abandoned is null)
+        {
+            return;
+        }
+
+        foreach (var batch in abandoned)
+        {
+            foreach (var op in batch.Ops)
+            {
+                _listener.Resend(op, notRun: false, reason);
+            }
+        }
+
+        SendAll(next);
+    }
+
+    /// <summary>
+    /// The periodic check: abandons calls out longer than <paramref name="batchTimeout"/> ms, fails queued operations
+    /// whose deadline passed at <paramref name="now"/> (their slots are stuck; they are never sent), and fails operations
+    /// of calls still out whose deadline passed (the call keeps its slot until it returns or is abandoned).
+    /// </summary>
+    public void CheckDeadlines(long now, long batchTimeout)
+    {
+        bool stuck = false;
+        List<PendingOp>? overdue = null;
+        lock (_gate)
+        {
+            foreach (var batch in _inFlight)
+            {
+                stuck |= now - batch.SentAt >= batchTimeout;
+                foreach (var op in batch.Ops)
+                {
+                    if (op.IsExpired(now) && !op.Task.IsCompleted)
+                    {
+                        (overdue ??= []).Add(op);
+                    }
+                }
+            }
+
+            if (HasExpiredLocked(now))
+            {
+                int count = _queue.Count;
+                for (int i = 0; i < count; i++)
+                {
+                    var op = _queue.Dequeue();
+                    if (op.IsExpired(now))
+                    {
+                        op.Fail(Timeouts.Expired(op, $"it waited in the client's queue for silo {Silo}, whose batch calls did not come back"));
+                    }
+                    else
+                    {
+                        _queue.Enqueue(op);
+                    }
+                }
+            }
+        }
+
+        if (overdue is not null)
+        {
+            // The deadline is the caller's promise, the batch timeout only the slot's bound: a caller whose deadline
+            // comes first hears at its deadline (a late answer then finds the op completed and changes nothing).
+            foreach (var op in overdue)
+            {
+                op.Fail(Timeouts.Expired(op, $"its batch call to silo {Silo} had not come back"));
+            }
+        }
+
+        if (stuck)
+        {
+            AbandonSentBefore(now - batchTimeout, new GridUnavailableException($"Silo {Silo} did not answer a batch call within {batchTimeout} ms; its operations were sent again."));
+        }
+    }
+
+    private bool HasExpiredLocked(long now)
+    {
+        foreach (var op in _queue)
+        {
+            if (op.IsExpired(now))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A batch to send now when fewer than the maximum are in flight; otherwise the queue waits for a returning call.</summary>
+    private InFlightBatch? StartBatchLocked(long now)
+    {
+        while (_inFlight.Count < _maxInFlight && _queue.Count > 0)
+        {
+            if (DrainLocked(now) is { } ops)
+            {
+                var batch = new InFlightBatch(ops, now);
+                _inFlight.Add(batch);
+                return batch;
+            }
+        }
+
+        return null;
+    }
+
+    private List<InFlightBatch>? StartBatchesLocked(long now)
+    {
+        List<InFlightBatch>? started = null;
+        while (StartBatchLocked(now) is { } batch)
+        {
+            (started ??= []).Add(batch);
+        }
+
+        return started;
+    }
+
+    private void Send(InFlightBatch? batch)
+    {
+        if (batch is not null)
+        {
+            _ = RunAsync(batch);
+        }
+    }
+
+    private void SendAll(List<InFlightBatch>? batches)
+    {
+        if (batches is not null)
+        {
+            foreach (var batch in batches)
+            {
+                _ = RunAsync(batch);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes the next batch: up to <c>maxBatch</c> ops, and no more than about <see cref="MaxBatchBytes"/> of request
+    /// plus expected response, so frames stay off the large object heap (a 64-op batch of 4 KiB values would
+    /// otherwise make 256 KiB arrays and gen-2 collections). Ops whose deadline passed fail instead of leaving; null when
+    /// every op taken had expired.
+    /// </summary>
+    private PendingOp[]? DrainLocked(long now)
+    {
+        int count = 0;
+        long bytes = 0;
+        int limit = Math.Min(_maxBatch, _listener.MaxOpsPerCall);
+        foreach (var pending in _queue)
+        {
+            if (pending.IsExpired(now))
+            {
+                continue;
+            }
+
+            bytes += pending.EstimatedBytes + _responseBytesPerOp;
+            if (count == limit || (count > 0 && bytes > MaxBatchBytes))
+            {
+                break;
+            }
+
+            count++;
+        }
+
+        var batch = count == 0 ? null : new PendingOp[count];
+        int taken = 0;
+        while (taken < count || (_queue.Count > 0 && _queue.Peek().IsExpired(now)))
+        {
+            var pending = _queue.Dequeue();
+            if (pending.IsExpired(now))
+            {
+                pending.Fail(Timeouts.Expired(pending, $"it waited in the client's queue for silo {Silo}"));
+                continue;
+            }
+
+            batch![taken++] = pending;
+        }
+
+        return batch;
+    }
+
+    private async Task RunAsync(InFlightBatch batch)
+    {
+        SiloBatchResult answer;
+        try
+        {
+            answer = await _entry.Execute(EncodeBatch(batch.Ops)).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            if (batch.TryFinish())
+            {
+                Failed(batch.Ops, ex);
+                Release(batch);
+            }
+
+            return;
+        }
+
+        if (!batch.TryFinish())
+        {
+            // Abandoned meanwhile: its operations were sent again; this late answer is not theirs to give.
+            return;
+        }
+
+        if (answer.Moved is { Length: > 0 } moved)
+        {
+            _listener.OnPartitionsMoved(moved);
+        }
+
+        // Moves the estimate a quarter of the way to this batch's figure: quick to follow, not jumpy.
+        int perOp = answer.ResultFrame.Length / batch.Ops.Length;
+        Volatile.Write(ref _responseBytesPerOp, _responseBytesPerOp + ((perOp - _responseBytesPerOp) / 4));
+        CompleteBatch(batch.Ops, answer.ResultFrame, _listener, Silo);
+        Release(batch);
+    }
+
+    /// <summary>The batch's slot is free: the next queued operations leave now.</summary>
+    private void Release(InFlightBatch batch)
+    {
+        InFlightBatch? next;
+        lock (_gate)
+        {
+            _inFlight.Remove(batch);
+            next = _queue.Count > 0 ? StartBatchLocked(Environment.TickCount64) : null;
+        }
+
+        Send(next);
+    }
+
+    private void Failed(PendingOp[] batch, Exception error)
+    {
+        if (error is GridBusyException or ArgumentException)
+        {
+            // Refused by a limit before anything ran: the caller learns it at once (no retry, no rerouting).
+            foreach (var pending in batch)
+            {
+                pending.Fail(error);
+            }
+
+            return;
+        }
+
+        _listener.OnBatchFailed(_owner, error);
+        bool notRun = CallFailures.ProvesNotRun(error);
+        foreach (var pending in batch)
+        {
+            _listener.Resend(pending, notRun, error);
+        }
+    }
+
+    private byte[] EncodeBatch(PendingOp[] batch)
+    {
+        int trackingSlot = _owner.TrackingSlot;
+        using var frame = new FrameBuffer(32 + batch.Length * 64);
+        OpFrame.WriteHeader(frame, batch.Length, trackingSlot, _requests?.Origin ?? default);
+        foreach (var pending in batch)
+        {
+            OpFrame.Write(frame, pending.Op);
+        }
+
+        return frame.ToArray();
+    }
+
+    /// <summary>
+    /// Hands each caller its result. Callers' continuations run on the thread pool, never here, so a caller that blocks
+    /// on the grid cannot hold this channel's slot.
+    /// </summary>
+    private static void CompleteBatch(PendingOp[] batch, byte[] resultFrame, IBatchListener listener, SiloAddress silo)
+    {
+        int handled = 0;
+        try
+        {
+            var reader = new FrameReader(resultFrame);
+            int count = ResultFrame.ReadHeader(ref reader);
+            if (count != batch.Length)
+            {
+                FailFrom(batch, 0, new GridException($"Silo {silo} answered {count} results for {batch.Length} operations."));
+                return;
+            }
+
+            for (; handled < batch.Length; handled++)
+            {
+                var pending = batch[handled];
+                var result = ResultFrame.Read(ref reader);
+                if (result.Status == ResultStatus.NotHere)
+                {
+                    // The partition was moving or its silo unreachable: the op did not run, and goes again to its new home.
+                    listener.Resend(pending, notRun: true, NotHereError);
+                    continue;
+                }
+
+                pending.Complete(result);
+            }
+        }
+        catch (FormatException unreadable)
+        {
+            // An answer this client cannot read (a silo of another release, a damaged frame): its callers learn why now
+            // instead of at their deadline, and the slot is released (the call is over, so nothing else would free it).
+            FailFrom(batch, handled, new GridException($"The answer of silo {silo} could not be read: {unreadable.Message}", unreadable));
+        }
+    }
+
+    private static void FailFrom(PendingOp[] batch, int first, GridException error)
+    {
+        for (int i = first; i < batch.Length; i++)
+        {
+            batch[i].Fail(error);
+        }
+    }
+
+    private static readonly GridUnavailableException RetiredError = new("The silo left the cluster before the operation was sent.");
+
+    private static readonly GridUnavailableException NotHereError = new("The partition was not live on the silo the client chose; it moved or its silo could not be reached.");
+}
