@@ -10,7 +10,7 @@ internal static class BenchCommandLine
     /// <summary>Parses <paramref name="args"/> and runs; returns the process exit code.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        var quick = new Option<bool>("--quick") { Description = "Short pass (under 3 minutes): fewer cells of ~2 s, 100k throughput keys, the memory section still at 1M entries." };
+        var quick = new Option<bool>("--quick") { Description = "Short pass (about 3 minutes): fewer cells of ~2 s, 100k throughput keys, the memory section still at 1M entries." };
         var smoke = new Option<bool>("--smoke") { Description = "Seconds-long check: 1 silo, one cell per system at N=16 for 0.5 s, 10k-entry memory check. Writes the same files." };
         var only = new Option<string[]>("--only")
         {
