@@ -10,11 +10,11 @@ internal static class BenchCommandLine
     /// <summary>Parses <paramref name="args"/> and runs; returns the process exit code.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        var quick = new Option<bool>("--quick") { Description = "Short pass (under 3 minutes): fewer cells of ~2 s, 100k throughput keys, the memory section still at 1M entries." };
+        var quick = new Option<bool>("--quick") { Description = "Short pass (about 3 minutes): fewer cells of ~2 s, 100k throughput keys, the memory section still at 1M entries." };
         var smoke = new Option<bool>("--smoke") { Description = "Seconds-long check: 1 silo, one cell per system at N=16 for 0.5 s, 10k-entry memory check. Writes the same files." };
         var only = new Option<string[]>("--only")
         {
-            Description = "Systems to measure: redis, grid, grid-unbatched, grid-l1 (comma-separated or repeated).",
+            Description = "Systems to measure: redis, redis-cluster, grid, grid-async, grid-unbatched, grid-l1 (comma-separated or repeated).",
             AllowMultipleArgumentsPerToken = true,
         };
         var duration = new Option<double?>("--duration") { Description = "Measured seconds per cell." };
@@ -27,6 +27,7 @@ internal static class BenchCommandLine
         var rate = new Option<double?>("--rate") { Description = "Open loop: total target ops/s spread over the loops; latency counts from each op's scheduled send time." };
         var results = new Option<string?>("--results") { Description = "Folder for run folders (default bench/results); the newest run is also copied to <folder>/latest." };
         var siloDll = new Option<string?>("--silo-dll") { Description = "Grid.Silo.dll to start (default src/Silo/bin/Release/net10.0/Grid.Silo.dll)." };
+        var cores = new Option<int?>("--cores") { Description = "Limit silos and redis-server processes to N cores: DOTNET_PROCESSOR_COUNT=N for silos, and `taskset -c 0-(N-1)` for both when taskset is on PATH." };
         var plain = new Option<bool>("--plain") { Description = "Plain progress lines instead of the live display." };
         var noMemory = new Option<bool>("--no-memory") { Description = "Skip the memory section." };
         var noRedisBenchmark = new Option<bool>("--no-redis-benchmark") { Description = "Skip the redis-benchmark reference rows." };
@@ -34,7 +35,7 @@ internal static class BenchCommandLine
 
         var root = new RootCommand("Grid side by side with redis-server (StackExchange.Redis): throughput, latency, CPU, memory.")
         {
-            quick, smoke, only, duration, warmup, concurrency, silos, noBatching, keys, memoryEntries, rate, results, siloDll, plain, noMemory, noRedisBenchmark, planOnly,
+            quick, smoke, only, duration, warmup, concurrency, silos, noBatching, keys, memoryEntries, rate, results, siloDll, cores, plain, noMemory, noRedisBenchmark, planOnly,
         };
 
         var micro = new Command("micro", "BenchmarkDotNet micro-benchmarks; other arguments go to BenchmarkDotNet (default --filter *).")
@@ -90,6 +91,7 @@ internal static class BenchCommandLine
                     Rate = Positive(parse.GetValue(rate), "--rate"),
                     ResultsRoot = parse.GetValue(results),
                     SiloDll = parse.GetValue(siloDll),
+                    Cores = PositiveInt(parse.GetValue(cores), "--cores", Environment.ProcessorCount),
                     Plain = parse.GetValue(plain),
                     SkipMemory = parse.GetValue(noMemory),
                     SkipRedisBenchmark = parse.GetValue(noRedisBenchmark),

@@ -32,6 +32,9 @@ internal sealed record BenchOptions
     /// <summary>Open-loop mode: total target ops/s spread over the loops (latency from each op's scheduled send time). Null = closed loop.</summary>
     public double? Rate { get; init; }
 
+    /// <summary>Limit silos and redis-server processes to this many cores (DOTNET_PROCESSOR_COUNT, and taskset when on PATH); null = no limit.</summary>
+    public int? Cores { get; init; }
+
     /// <summary>Where run folders go (default <c>bench/results</c>).</summary>
     public string? ResultsRoot { get; init; }
 

@@ -28,7 +28,13 @@ internal sealed class RedisServer : IAsyncDisposable
 
     public IServer Server => Connection.GetServer("127.0.0.1", Port);
 
-    public static async Task<RedisServer> StartAsync(ProcessSupervisor supervisor, string name, string logDirectory, CancellationToken cancellationToken)
+    /// <summary>Starts a redis-server on a free port and connects to it.</summary>
+    /// <param name="supervisor">Tracks the process.</param>
+    /// <param name="name">Process and log name.</param>
+    /// <param name="logDirectory">Where its output goes (and its working directory).</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <param name="cores">Run under <c>taskset</c> on this many cores (<see cref="CoreLimit"/>); null = no limit.</param>
+    public static async Task<RedisServer> StartAsync(ProcessSupervisor supervisor, string name, string logDirectory, CancellationToken cancellationToken, int? cores = null)
     {
         string redisServer = ExecutableLocator.Require("redis-server", "redis-server");
         int port = FreePorts.Take(1)[0];
@@ -43,7 +49,8 @@ internal sealed class RedisServer : IAsyncDisposable
             "--logfile", "",
             "--dir", logDirectory,
         ];
-        var process = ChildProcess.Start(supervisor, name, redisServer, arguments, Path.Combine(logDirectory, name + ".log"), readyText: "Ready to accept connections");
+        var (fileName, commandArguments) = CoreLimit.Wrap(redisServer, arguments, cores);
+        var process = ChildProcess.Start(supervisor, name, fileName, commandArguments, Path.Combine(logDirectory, name + ".log"), readyText: "Ready to accept connections");
         try
         {
             await process.WaitReadyAsync(TimeSpan.FromSeconds(30), cancellationToken);

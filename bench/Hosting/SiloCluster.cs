@@ -45,6 +45,8 @@ internal sealed class SiloCluster : IAsyncDisposable
     /// <param name="enableDiagnostics">Allow the forced-GC diagnostics call.</param>
     /// <param name="logDirectory">Where each silo's output goes.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
+    /// <param name="settings">Extra environment variables for every silo (configuration such as <c>Grid__Replication__Mode</c>).</param>
+    /// <param name="cores">Limit each silo to this many cores (<see cref="CoreLimit"/>); null = no limit.</param>
     public static async Task<SiloCluster> StartAsync(
         ProcessSupervisor supervisor,
         string siloDll,
@@ -53,7 +55,9 @@ internal sealed class SiloCluster : IAsyncDisposable
         string? membershipRedis,
         bool enableDiagnostics,
         string logDirectory,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? settings = null,
+        int? cores = null)
     {
         if (count > 1 && membershipRedis is null)
         {
@@ -89,12 +93,27 @@ internal sealed class SiloCluster : IAsyncDisposable
                     environment["Grid__Clustering__Redis"] = membershipRedis;
                 }
 
+                if (settings is not null)
+                {
+                    foreach (var (key, value) in settings)
+                    {
+                        environment[key] = value;
+                    }
+                }
+
+                if (cores is { } n)
+                {
+                    environment["DOTNET_PROCESSOR_COUNT"] = n.ToString(CultureInfo.InvariantCulture);
+                }
+
+                var (fileName, arguments) = CoreLimit.Wrap(dotnet, [siloDll], cores);
+
                 string siloName = count == 1 ? name : $"{name}-{i}";
                 silos.Add(ChildProcess.Start(
                     supervisor,
                     siloName,
-                    dotnet,
-                    [siloDll],
+                    fileName,
+                    arguments,
                     Path.Combine(logDirectory, siloName + ".log"),
                     readyText: "Application started",
                     environment: environment,

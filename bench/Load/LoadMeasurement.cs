@@ -36,5 +36,13 @@ internal sealed record LoadMeasurement
     public double ServerCpuPercent { get; init; }
 
     /// <summary>(Client + server CPU time) ÷ operations, in µs.</summary>
-    public double CpuMicrosPerOp => Operations > 0 ? (ClientCpuPercent + ServerCpuPercent) / 100 * Seconds * 1e6 / Operations : 0;
+    public double CpuMicrosPerOp => ClientCpuMicrosPerOp + ServerCpuMicrosPerOp;
+
+    /// <summary>The client (harness) process's CPU time ÷ operations, in µs.</summary>
+    public double ClientCpuMicrosPerOp => PerOp(ClientCpuPercent);
+
+    /// <summary>The server processes' CPU time ÷ operations, in µs.</summary>
+    public double ServerCpuMicrosPerOp => PerOp(ServerCpuPercent);
+
+    private double PerOp(double cpuPercent) => Operations > 0 ? cpuPercent / 100 * Seconds * 1e6 / Operations : 0;
 }

@@ -25,7 +25,7 @@ internal static class MemoryBenchmark
         if (plan.MemoryRedis)
         {
             run.Progress.Status($"memory: {entries:N0} entries into a fresh redis-server");
-            await using var server = await RedisServer.StartAsync(run.Supervisor, "redis-memory", run.LogDirectory, cancellationToken);
+            await using var server = await RedisServer.StartAsync(run.Supervisor, "redis-memory", run.LogDirectory, cancellationToken, run.Cores);
             long used0 = await server.InfoNumberAsync("memory", "used_memory");
             long rss0 = ProcStat.RssBytes(server.ProcessId);
             var elapsed = await Preloader.RedisAsync(server.Database, keys, entries, value, cancellationToken);
@@ -39,7 +39,7 @@ internal static class MemoryBenchmark
         if (plan.MemoryGrid)
         {
             run.Progress.Status($"memory: {entries:N0} entries into a fresh silo");
-            await using var cluster = await SiloCluster.StartAsync(run.Supervisor, run.SiloDll, "silo-memory", 1, null, enableDiagnostics: true, run.LogDirectory, cancellationToken);
+            await using var cluster = await SiloCluster.StartAsync(run.Supervisor, run.SiloDll, "silo-memory", 1, null, enableDiagnostics: true, run.LogDirectory, cancellationToken, cores: run.Cores);
             await using var connection = await GridConnection.ConnectAsync(cluster, Path.Combine(run.LogDirectory, "client-memory.log"), cancellationToken);
             var before = await connection.CollectGarbageAsync();
             long rss0 = cluster.RssBytes();

@@ -51,4 +51,18 @@ internal sealed class BenchResults
 
         return fallback;
     }
+
+    /// <summary>The redis-cluster row of the same workload in the same phase (a Redis Cluster only runs beside several silos).</summary>
+    public CellResult? RedisClusterFor(CellResult grid)
+    {
+        foreach (var cell in Cells)
+        {
+            if (cell.System == SystemNames.RedisCluster && cell.Silos == grid.Silos && cell.SameWorkload(grid))
+            {
+                return cell;
+            }
+        }
+
+        return null;
+    }
 }

@@ -9,10 +9,17 @@ internal static class ConsoleSummary
     public static void Print(BenchResults results, List<string> files, string directory, bool interactive, TimeSpan elapsed)
     {
         var comparisons = Comparison.All(results);
-        var shown = new List<Comparison>(2);
+        var summary = SummaryTable.Build(results);
+        var shown = new List<Comparison>(3);
         if (comparisons.Count > 0)
         {
             shown.Add(comparisons[0]);
+        }
+
+        // The grid beside several silos, against redis-server and the Redis Cluster.
+        if (comparisons.Find(c => c.Silos > 1 && c.System == SystemNames.Grid) is { } multi && !shown.Contains(multi))
+        {
+            shown.Add(multi);
         }
 
         if (comparisons.Find(c => c.System == SystemNames.GridL1) is { } near && !shown.Contains(near))
@@ -22,6 +29,11 @@ internal static class ConsoleSummary
 
         if (interactive)
         {
+            if (summary.Count > 0)
+            {
+                AnsiConsole.Write(SpectreSummary(summary));
+            }
+
             foreach (var comparison in shown)
             {
                 AnsiConsole.Write(SpectreTable(comparison));
@@ -34,6 +46,12 @@ internal static class ConsoleSummary
 
             AnsiConsole.MarkupLine($"[green]Done in {elapsed:mm\\:ss}.[/] Results: {Markup.Escape(string.Join(", ", files))} in [bold]{Markup.Escape(directory)}[/] (copied to latest/).");
             return;
+        }
+
+        if (summary.Count > 0)
+        {
+            Console.WriteLine();
+            Console.WriteLine(PlainSummary(summary));
         }
 
         foreach (var comparison in shown)
@@ -54,6 +72,39 @@ internal static class ConsoleSummary
     {
         int newline = text.IndexOf('\n');
         return newline < 0 ? text : text[..newline];
+    }
+
+    private const string SummaryTitle = "Summary: geometric mean of the ratios per system; CPU µs/op = total (client + server), mean over the cells";
+
+    private static Table SpectreSummary(List<SummaryLine> summary)
+    {
+        var table = new Table().Title(Markup.Escape(SummaryTitle)).Border(TableBorder.Rounded);
+        foreach (var column in SummaryTable.Columns)
+        {
+            table.AddColumn(new TableColumn(Markup.Escape(column)).RightAligned());
+        }
+
+        foreach (var line in summary)
+        {
+            table.AddRow(SummaryTable.Format(line).ConvertAll(Markup.Escape).ToArray());
+        }
+
+        return table;
+    }
+
+    /// <summary>The summary as a markdown-style text table (redirected output).</summary>
+    internal static string PlainSummary(List<SummaryLine> summary)
+    {
+        var text = new System.Text.StringBuilder();
+        text.AppendLine(SummaryTitle);
+        text.AppendLine("| " + string.Join(" | ", SummaryTable.Columns) + " |");
+        text.AppendLine("|" + string.Concat(Enumerable.Repeat("---|", SummaryTable.Columns.Count)));
+        foreach (var line in summary)
+        {
+            text.AppendLine("| " + string.Join(" | ", SummaryTable.Format(line)) + " |");
+        }
+
+        return text.ToString();
     }
 
     private static Table SpectreTable(Comparison comparison)
@@ -88,35 +139,66 @@ internal static class ConsoleSummary
         return text.ToString();
     }
 
-    private static List<string> Columns(Comparison comparison) => comparison.System == SystemNames.Redis
-        ? ["value", "mix", "keys", "N", "ops/s", "p50 µs", "p99 µs", "p99.9 µs"]
-        : comparison.System == SystemNames.GridL1
-            ? ["value", "mix", "keys", "N", "redis ops/s", $"{comparison.System} ops/s", "ops/s ×", "L1 hits", "redis p99 µs", $"{comparison.System} p99 µs", "p99 ×"]
-            : ["value", "mix", "keys", "N", "redis ops/s", $"{comparison.System} ops/s", "ops/s ×", "redis p99 µs", $"{comparison.System} p99 µs", "p99 ×"];
+    private static List<string> Columns(Comparison comparison)
+    {
+        if (SystemNames.IsRedis(comparison.System))
+        {
+            return ["value", "mix", "keys", "N", "ops/s", "p50 µs", "p99 µs", "p99.9 µs", "CPU µs/op"];
+        }
+
+        string sys = comparison.System;
+        var columns = new List<string> { "value", "mix", "keys", "N", "redis ops/s", $"{sys} ops/s", "ops/s ×" };
+        if (comparison.HasCluster)
+        {
+            columns.AddRange(["redis-cluster ops/s", "ops/s × cluster"]);
+        }
+
+        if (sys == SystemNames.GridL1)
+        {
+            columns.Add("L1 hits");
+        }
+
+        columns.AddRange(["redis p99 µs", $"{sys} p99 µs", "p99 ×"]);
+        if (comparison.HasCluster)
+        {
+            columns.AddRange(["redis-cluster p99 µs", "p99 × cluster"]);
+        }
+
+        columns.Add(comparison.HasCluster ? $"CPU µs/op redis / redis-cluster / {sys}" : $"CPU µs/op redis / {sys}");
+        return columns;
+    }
 
     private static List<List<string>> Rows(Comparison comparison)
     {
         var rows = new List<List<string>>();
-        foreach (var (row, redis) in comparison.Rows)
+        foreach (var (row, redis, cluster) in comparison.Rows)
         {
             var m = row.Measurement;
-            if (comparison.System == SystemNames.Redis)
+            string n = row.Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (SystemNames.IsRedis(comparison.System))
             {
-                rows.Add([$"{row.ValueSize} B", row.Mix, row.DistributionName, row.Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), Fmt.Int(m.OpsPerSecond), Fmt.Int(m.P50Micros), Fmt.Int(m.P99Micros), Fmt.Int(m.P999Micros)]);
+                rows.Add([$"{row.ValueSize} B", row.Mix, row.DistributionName, n, Fmt.Int(m.OpsPerSecond), Fmt.Int(m.P50Micros), Fmt.Int(m.P99Micros), Fmt.Int(m.P999Micros), Fmt.CpuPerOp(m)]);
                 continue;
             }
 
             var r = redis?.Measurement;
+            var c = cluster?.Measurement;
             var cells = new List<string>
             {
                 $"{row.ValueSize} B",
                 row.Mix,
                 row.DistributionName,
-                row.Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                n,
                 r is null ? "–" : Fmt.Int(r.OpsPerSecond),
                 Fmt.Int(m.OpsPerSecond),
-                Fmt.Ratio(r is null ? null : Fmt.Divide(m.OpsPerSecond, r.OpsPerSecond)),
+                Fmt.Ratio(ComparisonRow.OpsRatio(row, redis)),
             };
+            if (comparison.HasCluster)
+            {
+                cells.Add(c is null ? "–" : Fmt.Int(c.OpsPerSecond));
+                cells.Add(Fmt.Ratio(ComparisonRow.OpsRatio(row, cluster)));
+            }
+
             if (comparison.System == SystemNames.GridL1)
             {
                 cells.Add(row.NearCache?.HitRatio is { } h ? Fmt.Dec(h * 100) + "%" : "–");
@@ -124,7 +206,15 @@ internal static class ConsoleSummary
 
             cells.Add(r is null ? "–" : Fmt.Int(r.P99Micros));
             cells.Add(Fmt.Int(m.P99Micros));
-            cells.Add(Fmt.Ratio(r is null ? null : Fmt.Divide(m.P99Micros, r.P99Micros)));
+            cells.Add(Fmt.Ratio(ComparisonRow.P99Ratio(row, redis)));
+            if (comparison.HasCluster)
+            {
+                cells.Add(c is null ? "–" : Fmt.Int(c.P99Micros));
+                cells.Add(Fmt.Ratio(ComparisonRow.P99Ratio(row, cluster)));
+            }
+
+            string cpu = (r is null ? "–" : Fmt.Dec(r.CpuMicrosPerOp)) + (comparison.HasCluster ? " / " + (c is null ? "–" : Fmt.Dec(c.CpuMicrosPerOp)) : "") + " / " + Fmt.Dec(m.CpuMicrosPerOp);
+            cells.Add(cpu);
             rows.Add(cells);
         }
 

@@ -9,7 +9,8 @@ internal static class CsvReport
 {
     public const string Header =
         "section,silos,system,value_bytes,get_percent,distribution,concurrency,keys,pipeline,warmup_s,measured_s,ops,ops_per_s,p50_us,p99_us,p999_us,max_us,mean_us," +
-        "errors,stuck_loops,hit_ratio,client_cpu_pct,server_cpu_pct,cpu_us_per_op,ops_ratio_vs_redis,p99_ratio_vs_redis," +
+        "errors,stuck_loops,hit_ratio,client_cpu_pct,server_cpu_pct,cpu_us_per_op,client_cpu_us_per_op,server_cpu_us_per_op,ops_ratio_vs_redis,p99_ratio_vs_redis," +
+        "ops_ratio_vs_redis_cluster,p99_ratio_vs_redis_cluster," +
         "near_cache_hit_ratio,near_cache_hits,near_cache_misses,near_cache_promotions,near_cache_invalidations,first_error";
 
     public static string Results(BenchResults results)
@@ -20,7 +21,8 @@ internal static class CsvReport
         foreach (var cell in results.Cells)
         {
             var m = cell.Measurement;
-            var redis = cell.System == SystemNames.Redis ? null : results.RedisFor(cell)?.Measurement;
+            var redis = SystemNames.IsRedis(cell.System) ? null : results.RedisFor(cell)?.Measurement;
+            var cluster = SystemNames.IsRedis(cell.System) ? null : results.RedisClusterFor(cell)?.Measurement;
             var near = cell.NearCache;
             csv.AppendLine(string.Join(',',
                 "throughput",
@@ -47,8 +49,12 @@ internal static class CsvReport
                 Fmt.Csv(m.ClientCpuPercent),
                 Fmt.Csv(m.ServerCpuPercent),
                 Fmt.Csv(m.CpuMicrosPerOp),
+                Fmt.Csv(m.ClientCpuMicrosPerOp),
+                Fmt.Csv(m.ServerCpuMicrosPerOp),
                 Fmt.Csv(redis is null ? null : Fmt.Divide(m.OpsPerSecond, redis.OpsPerSecond)),
                 Fmt.Csv(redis is null ? null : Fmt.Divide(m.P99Micros, redis.P99Micros)),
+                Fmt.Csv(cluster is null ? null : Fmt.Divide(m.OpsPerSecond, cluster.OpsPerSecond)),
+                Fmt.Csv(cluster is null ? null : Fmt.Divide(m.P99Micros, cluster.P99Micros)),
                 Fmt.Csv(near?.HitRatio),
                 near is null ? "" : I(near.Hits),
                 near is null ? "" : I(near.Misses),
@@ -77,7 +83,7 @@ internal static class CsvReport
                 Fmt.Csv(row.P99Micros),
                 "", "", "", "", "", "", "",
                 Fmt.Csv(row.ServerCpuPercent),
-                "", "", "",
+                "", "", "", "", "", "", "",
                 "", "", "", "", "",
                 Quote(row.Command)));
         }

@@ -17,6 +17,15 @@ internal static class Fmt
 
     public static string Bytes(long value) => value >= 1 << 20 ? (value / 1048576.0).ToString("N1", Inv) + " MiB" : Int(value) + " B";
 
+    /// <summary>CPU µs per operation as "total (client + server)", e.g. <c>41.3 (25.0 + 16.3)</c>; "–" when nothing was measured.</summary>
+    public static string CpuPerOp(double clientMicros, double serverMicros) =>
+        !(clientMicros >= 0 && serverMicros >= 0) || clientMicros + serverMicros <= 0 || !double.IsFinite(clientMicros + serverMicros)
+            ? "–"
+            : $"{Dec(clientMicros + serverMicros)} ({Dec(clientMicros)} + {Dec(serverMicros)})";
+
+    /// <summary><see cref="CpuPerOp(double, double)"/> of one measurement.</summary>
+    public static string CpuPerOp(Load.LoadMeasurement measurement) => CpuPerOp(measurement.ClientCpuMicrosPerOp, measurement.ServerCpuMicrosPerOp);
+
     public static string Csv(double value) => double.IsFinite(value) ? value.ToString("0.###", Inv) : "";
 
     public static string Csv(double? value) => value is { } v ? Csv(v) : "";

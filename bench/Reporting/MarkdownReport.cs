@@ -75,42 +75,38 @@ internal static class MarkdownReport
 
     private static void AppendSummary(StringBuilder md, BenchResults results)
     {
-        var comparisons = Comparison.All(results);
-        var lines = new List<string>();
-        foreach (var comparison in comparisons)
-        {
-            if (comparison.System == SystemNames.Redis)
-            {
-                continue;
-            }
-
-            var (ops, p99, min, max) = comparison.Summary();
-            if (ops is null)
-            {
-                continue;
-            }
-
-            lines.Add($"| {comparison.System}, {comparison.SiloText} | {comparison.Rows.Count} | {Fmt.Ratio(ops)} | {Fmt.Ratio(min)} – {Fmt.Ratio(max)} | {Fmt.Ratio(p99)} |");
-        }
-
+        var summary = SummaryTable.Build(results);
+        var memoryLine = "";
         if (results.Memory is { Redis: { } redis, Grid: { } grid } memory)
         {
             int n = memory.Entries;
-            lines.Add($"| memory, {Fmt.Int(n)} × {memory.ValueSize} B | | GC heap {Fmt.Ratio(Fmt.Divide(grid.GcHeapPerEntry(n), redis.UsedPerEntry(n)))} of used_memory; RSS {Fmt.Ratio(Fmt.Divide(grid.RssPerEntry(n), redis.RssPerEntry(n)))} | | |");
+            var cells = new string[SummaryTable.Columns.Count];
+            Array.Fill(cells, "");
+            cells[0] = $"memory, {Fmt.Int(n)} × {memory.ValueSize} B";
+            cells[2] = $"GC heap {Fmt.Ratio(Fmt.Divide(grid.GcHeapPerEntry(n), redis.UsedPerEntry(n)))} of used_memory; RSS {Fmt.Ratio(Fmt.Divide(grid.RssPerEntry(n), redis.RssPerEntry(n)))}";
+            memoryLine = "| " + string.Join(" | ", cells) + " |";
         }
 
-        if (lines.Count == 0)
+        if (summary.Count == 0 && memoryLine.Length == 0)
         {
             return;
         }
 
         md.AppendLine("## Summary");
         md.AppendLine();
-        md.AppendLine("| grid ÷ redis | cells | ops/s (geometric mean) | ops/s range | p99 (geometric mean) |");
-        md.AppendLine("|---|---:|---:|---:|---:|");
-        foreach (var line in lines)
+        md.AppendLine("Ratios: system ÷ anchor, geometric mean over the cells that have the anchor (redis-server in every phase; the Redis Cluster, 3 masters + 3 replicas, beside several silos); ops/s above 1× and p99 below 1× favour the grid. " +
+            "CPU µs/op: (client + server CPU time) ÷ operations, arithmetic mean over the same cells, as total (client + server); client = the harness process, server = the silos, redis-server or every Redis Cluster node.");
+        md.AppendLine();
+        md.AppendLine("| " + string.Join(" | ", SummaryTable.Columns) + " |");
+        md.AppendLine("|---|" + string.Concat(Enumerable.Repeat("---:|", SummaryTable.Columns.Count - 1)));
+        foreach (var line in summary)
         {
-            md.AppendLine(line);
+            md.AppendLine("| " + string.Join(" | ", SummaryTable.Format(line)) + " |");
+        }
+
+        if (memoryLine.Length > 0)
+        {
+            md.AppendLine(memoryLine);
         }
 
         md.AppendLine();
@@ -122,16 +118,16 @@ internal static class MarkdownReport
         int keys = comparison.Rows.Count > 0 ? comparison.Rows[0].Challenger.Keys : 0;
         md.AppendLine($"## {comparison.Title}");
         md.AppendLine();
-        md.AppendLine($"{Fmt.Int(keys)} keys preloaded; N = concurrent async loops in the client process; latency per operation in µs (HdrHistogram); CPU in % of one core over the measured window (client = the harness process, server = {(sys == SystemNames.Redis ? "redis-server" : "the silo processes")} / redis-server); CPU µs/op = (client + server CPU time) ÷ operations.");
+        md.AppendLine($"{Fmt.Int(keys)} keys preloaded; N = concurrent async loops in the client process; latency per operation in µs (HdrHistogram); CPU in % of one core over the measured window (client = the harness process, server = {sys switch { SystemNames.Redis => "redis-server", SystemNames.RedisCluster => "every Redis Cluster node", _ => "the silo processes" }} / redis-server{(comparison.HasCluster ? " / the 6 Redis Cluster nodes" : "")}); CPU µs/op = (client + server CPU time) ÷ operations, shown as total (client + server).");
         md.AppendLine();
-        if (sys == SystemNames.Redis)
+        if (SystemNames.IsRedis(sys))
         {
             md.AppendLine("| value | mix | keys | N | ops/s | p50 / p99 / p99.9 µs | CPU client / server | CPU µs/op | hits | errors |");
             md.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
-            foreach (var (row, _) in comparison.Rows)
+            foreach (var (row, _, _) in comparison.Rows)
             {
                 var m = row.Measurement;
-                md.AppendLine($"| {row.ValueSize} B | {row.Mix} | {row.DistributionName} | {row.Concurrency} | {Fmt.Int(m.OpsPerSecond)} | {Latencies(m)} | {Cpu(m)} | {Fmt.Dec(m.CpuMicrosPerOp)} | {Hits(row)} | {Fmt.Int(m.Errors)} |");
+                md.AppendLine($"| {row.ValueSize} B | {row.Mix} | {row.DistributionName} | {row.Concurrency} | {Fmt.Int(m.OpsPerSecond)} | {Latencies(m)} | {Cpu(m)} | {Fmt.CpuPerOp(m)} | {Hits(row)} | {Fmt.Int(m.Errors)} |");
             }
 
             md.AppendLine();
@@ -144,18 +140,48 @@ internal static class MarkdownReport
             AppendNearCacheIntro(md, comparison);
         }
 
-        md.AppendLine($"| value | mix | keys | N | redis ops/s | {sys} ops/s | **ops/s ×** |{(near ? " **L1 hit ratio** |" : "")} redis p50 / p99 / p99.9 | {sys} p50 / p99 / p99.9 | **p99 ×** | redis CPU client / server | {sys} CPU client / server | CPU µs/op redis / {sys} | {sys} hits{(near ? " (at the silo)" : "")} | errors redis / {sys} |");
-        md.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + (near ? "---:|" : ""));
-        foreach (var (row, redis) in comparison.Rows)
+        bool cluster = comparison.HasCluster;
+        var header = new StringBuilder($"| value | mix | keys | N | redis ops/s | {sys} ops/s | **ops/s ×** |");
+        if (cluster)
+        {
+            header.Append(" redis-cluster ops/s | **ops/s × cluster** |");
+        }
+
+        header.Append(near ? " **L1 hit ratio** |" : "");
+        header.Append($" redis p50 / p99 / p99.9 | {sys} p50 / p99 / p99.9 | **p99 ×** |");
+        if (cluster)
+        {
+            header.Append(" redis-cluster p50 / p99 / p99.9 | **p99 × cluster** |");
+        }
+
+        header.Append($" redis CPU client / server | {sys} CPU client / server | CPU µs/op redis{(cluster ? " / redis-cluster" : "")} / {sys} | {sys} hits{(near ? " (at the silo)" : "")} | errors redis{(cluster ? " / redis-cluster" : "")} / {sys} |");
+        md.AppendLine(header.ToString());
+        int columns = header.ToString().Split('|').Length - 2;
+        md.AppendLine("|---|---|---|" + string.Concat(Enumerable.Repeat("---:|", columns - 3)));
+        foreach (var (row, redis, clusterRow) in comparison.Rows)
         {
             var m = row.Measurement;
             var r = redis?.Measurement;
-            md.AppendLine(
-                $"| {row.ValueSize} B | {row.Mix} | {row.DistributionName} | {row.Concurrency} " +
-                $"| {(r is null ? "–" : Fmt.Int(r.OpsPerSecond))} | {Fmt.Int(m.OpsPerSecond)} | **{Fmt.Ratio(r is null ? null : Fmt.Divide(m.OpsPerSecond, r.OpsPerSecond))}** " +
-                (near ? $"| **{NearHits(row)}** " : "") +
-                $"| {(r is null ? "–" : Latencies(r))} | {Latencies(m)} | **{Fmt.Ratio(r is null ? null : Fmt.Divide(m.P99Micros, r.P99Micros))}** " +
-                $"| {(r is null ? "–" : Cpu(r))} | {Cpu(m)} | {(r is null ? "–" : Fmt.Dec(r.CpuMicrosPerOp))} / {Fmt.Dec(m.CpuMicrosPerOp)} | {Hits(row)} | {(r is null ? "–" : Fmt.Int(r.Errors))} / {Fmt.Int(m.Errors)} |");
+            var c = clusterRow?.Measurement;
+            var line = new StringBuilder();
+            line.Append($"| {row.ValueSize} B | {row.Mix} | {row.DistributionName} | {row.Concurrency} ");
+            line.Append($"| {(r is null ? "–" : Fmt.Int(r.OpsPerSecond))} | {Fmt.Int(m.OpsPerSecond)} | **{Fmt.Ratio(ComparisonRow.OpsRatio(row, redis))}** ");
+            if (cluster)
+            {
+                line.Append($"| {(c is null ? "–" : Fmt.Int(c.OpsPerSecond))} | **{Fmt.Ratio(ComparisonRow.OpsRatio(row, clusterRow))}** ");
+            }
+
+            line.Append(near ? $"| **{NearHits(row)}** " : "");
+            line.Append($"| {(r is null ? "–" : Latencies(r))} | {Latencies(m)} | **{Fmt.Ratio(ComparisonRow.P99Ratio(row, redis))}** ");
+            if (cluster)
+            {
+                line.Append($"| {(c is null ? "–" : Latencies(c))} | **{Fmt.Ratio(ComparisonRow.P99Ratio(row, clusterRow))}** ");
+            }
+
+            line.Append($"| {(r is null ? "–" : Cpu(r))} | {Cpu(m)} ");
+            line.Append($"| {(r is null ? "–" : Fmt.CpuPerOp(r))}{(cluster ? " / " + (c is null ? "–" : Fmt.CpuPerOp(c)) : "")} / {Fmt.CpuPerOp(m)} ");
+            line.Append($"| {Hits(row)} | {(r is null ? "–" : Fmt.Int(r.Errors))}{(cluster ? " / " + (c is null ? "–" : Fmt.Int(c.Errors))  : "")} / {Fmt.Int(m.Errors)} |");
+            md.AppendLine(line.ToString());
         }
 
         md.AppendLine();

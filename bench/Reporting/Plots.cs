@@ -44,8 +44,8 @@ internal static class Plots
                 continue;
             }
 
-            string name = cell.System == Cli.SystemNames.Redis
-                ? $"redis {cell.Mix}{(cell.Silos > 1 ? $" ({cell.Silos}-silo phase)" : "")}"
+            string name = Cli.SystemNames.IsRedis(cell.System)
+                ? $"{cell.System} {cell.Mix}{(cell.Silos > 1 ? $" ({cell.Silos}-silo phase)" : "")}"
                 : $"{cell.System} {cell.Silos} silo{(cell.Silos > 1 ? "s" : "")} {cell.Mix}";
             if (!series.TryGetValue(name, out var list))
             {

@@ -17,6 +17,9 @@ internal sealed record BenchPlan
 
     public double? Rate { get; init; }
 
+    /// <summary><c>--cores N</c>: silos and redis-server processes limited to N cores (null = no limit).</summary>
+    public int? Cores { get; init; }
+
     public required IReadOnlyList<PhasePlan> Phases { get; init; }
 
     /// <summary>Entries for the memory section (0 = skipped).</summary>
@@ -39,25 +42,29 @@ internal sealed record BenchPlan
             {
                 steps++;
                 var sizes = new HashSet<int>();
-                bool redis = false;
-                bool grid = false;
+                var preloads = new HashSet<string>();
                 foreach (var cell in phase.Cells)
                 {
                     steps += cell.Systems.Count;
                     sizes.Add(cell.ValueSize);
                     foreach (var system in cell.Systems)
                     {
-                        redis |= !SystemNames.IsGrid(system);
-                        grid |= SystemNames.IsGrid(system);
+                        preloads.Add(PreloadTarget(system));
                     }
                 }
 
-                steps += sizes.Count * ((redis ? 1 : 0) + (grid ? 1 : 0));
+                steps += sizes.Count * preloads.Count;
             }
 
             return steps;
         }
     }
+
+    /// <summary>
+    /// The data set a system reads: redis-server, the Redis Cluster, the sync-replication silos (grid, grid-unbatched
+    /// and grid-l1 share them) or the async-replication silos. Each is preloaded once per value size.
+    /// </summary>
+    public static string PreloadTarget(string system) => SystemNames.UsesSyncSilos(system) ? SystemNames.Grid : system;
 
     public static BenchPlan Create(BenchOptions options)
     {
@@ -78,6 +85,11 @@ internal sealed record BenchPlan
 
         // Likewise the near-cache client (grid-l1, it needs batching) on the 100 B 90/10 cells of 1 silo, uniform and Zipf.
         bool nearCacheColumn = !explicitSystems && !options.NoBatching;
+
+        // Several silos are compared with a Redis Cluster as well (3 masters + 3 replicas: sharded and replicated like
+        // the grid), and the grid is measured again with async replication; both in every multi-silo cell.
+        bool clusterColumn = !explicitSystems && baseSystems.Contains(SystemNames.Redis);
+        bool asyncColumn = !explicitSystems && baseSystems.Contains(SystemNames.Grid);
         bool anyGrid = baseSystems.Exists(SystemNames.IsGrid);
         bool anyRedis = baseSystems.Contains(SystemNames.Redis);
 
@@ -106,6 +118,15 @@ internal sealed record BenchPlan
             foreach (var (size, mix, distribution, concurrency) in Expand(templates, options.Concurrency))
             {
                 var systems = new List<string>(baseSystems);
+                if (siloCount > 1 && clusterColumn)
+                {
+                    systems.Insert(systems.IndexOf(SystemNames.Redis) + 1, SystemNames.RedisCluster);
+                }
+
+                if (siloCount > 1 && asyncColumn)
+                {
+                    systems.Insert(systems.IndexOf(SystemNames.Grid) + 1, SystemNames.GridAsync);
+                }
                 if (Contains(unbatched, size, mix, distribution, concurrency) && !systems.Contains(SystemNames.GridUnbatched))
                 {
                     systems.Add(SystemNames.GridUnbatched);
@@ -128,6 +149,7 @@ internal sealed record BenchPlan
             Warmup = TimeSpan.FromSeconds(options.WarmupSeconds ?? warmup),
             Duration = TimeSpan.FromSeconds(options.DurationSeconds ?? duration),
             Rate = options.Rate,
+            Cores = options.Cores,
             Phases = phases,
             MemoryEntries = options.SkipMemory ? 0 : memory,
             MemoryRedis = !options.SkipMemory && anyRedis,
@@ -147,7 +169,7 @@ internal sealed record BenchPlan
             case BenchMode.Quick when silos == 1:
                 return [(100, 90, u, AllConcurrency), (100, 50, u, [64]), (100, 90, z, [64, 256]), (4096, 90, u, [64])];
             case BenchMode.Quick:
-                return [(100, 90, u, [16, 64, 256])];
+                return [(100, 90, u, [16, 64, 256]), (100, 50, u, [64])];
             default:
                 var cells = new List<(int, int, KeyDistribution, int[])>();
                 int[] sizes = silos == 1 ? [100, 4096] : [100];

@@ -42,7 +42,13 @@ internal static class BenchRunner
                     LogDirectory = output.Logs,
                     SiloDll = await SiloBuild.LocateAsync(options.SiloDll, supervisor, output.Logs, progress.Status, token),
                     Results = results,
+                    Cores = options.Cores,
                 };
+
+                if (options.Cores is { } cores)
+                {
+                    results.Notes.Add(CoreLimit.Describe(cores) + ".");
+                }
 
                 if (SiloBuild.StalenessWarning(run.SiloDll) is { } stale)
                 {
@@ -110,7 +116,7 @@ internal static class BenchRunner
             }
         }
 
-        await using var dataRedis = needRedis ? await RedisServer.StartAsync(run.Supervisor, "redis-data", run.LogDirectory, token) : null;
+        await using var dataRedis = needRedis ? await RedisServer.StartAsync(run.Supervisor, "redis-data", run.LogDirectory, token, run.Cores) : null;
         foreach (var phase in plan.Phases)
         {
             await new PhaseRunner(run, plan, phase, keys, dataRedis).RunAsync(token);

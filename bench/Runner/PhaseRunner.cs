@@ -13,29 +13,23 @@ internal sealed class PhaseRunner(RunContext run, BenchPlan plan, PhasePlan phas
 {
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        bool needGrid = false;
-        bool needRedis = false;
+        var preloadTargets = new List<string>();
         foreach (var cell in phase.Cells)
         {
             foreach (var system in cell.Systems)
             {
-                needGrid |= SystemNames.IsGrid(system);
-                needRedis |= !SystemNames.IsGrid(system);
+                string target = BenchPlan.PreloadTarget(system);
+                if (!preloadTargets.Contains(target))
+                {
+                    preloadTargets.Add(target);
+                }
             }
         }
 
         string label = phase.Silos == 1 ? "1 silo" : $"{phase.Silos} silos";
         run.Progress.Status($"{label}: starting");
-        await using var membership = needGrid && phase.Silos > 1
-            ? await RedisServer.StartAsync(run.Supervisor, $"redis-membership-{phase.Silos}", run.LogDirectory, cancellationToken)
-            : null;
-        await using var cluster = needGrid
-            ? await SiloCluster.StartAsync(run.Supervisor, run.SiloDll, phase.Silos == 1 ? "silo" : $"silo{phase.Silos}", phase.Silos, membership?.Endpoint, enableDiagnostics: false, run.LogDirectory, cancellationToken)
-            : null;
-        await using var grid = cluster is not null
-            ? await GridConnection.ConnectAsync(cluster, Path.Combine(run.LogDirectory, $"client-{phase.Silos}silo.log"), cancellationToken)
-            : null;
-        run.Progress.StepDone(cluster is null ? $"{label}: redis-server only" : $"{label}: started ({string.Join(", ", cluster.Gateways)}{(membership is null ? "" : $", membership {membership.Endpoint}")})");
+        await using var servers = await PhaseServers.StartAsync(run, phase, dataRedis, cancellationToken);
+        run.Progress.StepDone($"{label}: started ({servers.Describe()})");
 
         int preparedSize = -1;
         int warmedSize = -1;
@@ -43,25 +37,34 @@ internal sealed class PhaseRunner(RunContext run, BenchPlan plan, PhasePlan phas
         {
             if (cell.ValueSize != preparedSize)
             {
-                await PreloadAsync(cell.ValueSize, needRedis ? dataRedis : null, grid, cancellationToken);
+                foreach (var target in preloadTargets)
+                {
+                    await PreloadAsync(cell.ValueSize, target, servers, cancellationToken);
+                }
+
                 preparedSize = cell.ValueSize;
             }
 
             var value = KeySpace.Value(cell.ValueSize);
             if (cell.ValueSize != warmedSize)
             {
-                await WarmUpAsync(cell, value, grid, cluster, cancellationToken);
+                await WarmUpAsync(cell, value, servers, cancellationToken);
                 warmedSize = cell.ValueSize;
             }
 
             foreach (var system in cell.Systems)
             {
-                await MeasureAsync(cell, system, value, grid, cluster, cancellationToken);
+                await MeasureAsync(cell, system, value, servers, cancellationToken);
             }
         }
 
-        if (grid is not null)
+        foreach (var (grid, name) in new[] { (servers.SyncGrid, label), (servers.AsyncGrid, label + " (async replication)") })
         {
+            if (grid is null)
+            {
+                continue;
+            }
+
             var stats = await grid.StatisticsAsync();
             long evictions = 0;
             var spread = new List<string>(stats.Count);
@@ -73,41 +76,50 @@ internal sealed class PhaseRunner(RunContext run, BenchPlan plan, PhasePlan phas
 
             if (stats.Count > 1)
             {
-                run.Results.Notes.Add($"{label}: per silo at the end: {string.Join("; ", spread)}.");
+                run.Results.Notes.Add($"{name}: per silo at the end: {string.Join("; ", spread)}.");
             }
 
             if (evictions > 0)
             {
-                run.Results.Notes.Add($"{label}: the grid evicted {evictions:N0} entries (memory budget); gets of evicted keys miss.");
+                run.Results.Notes.Add($"{name}: the grid evicted {evictions:N0} entries (memory budget); gets of evicted keys miss.");
             }
         }
     }
 
-    private async Task PreloadAsync(int valueSize, RedisServer? redis, GridConnection? grid, CancellationToken cancellationToken)
+    private async Task PreloadAsync(int valueSize, string target, PhaseServers servers, CancellationToken cancellationToken)
     {
         var value = KeySpace.Value(valueSize);
-        if (redis is not null)
+        TimeSpan elapsed;
+        switch (target)
         {
-            run.Progress.Status($"preloading redis-server: {phase.Keys:N0} keys × {valueSize} B");
-            await redis.FlushAsync();
-            var elapsed = await Preloader.RedisAsync(redis.Database, keys, phase.Keys, value, cancellationToken);
-            Record(SystemNames.Redis, valueSize, elapsed);
+            case SystemNames.Redis:
+                var redis = servers.DataRedis ?? throw new InvalidOperationException("No redis-server was started.");
+                run.Progress.Status($"preloading redis-server: {phase.Keys:N0} keys × {valueSize} B");
+                await redis.FlushAsync();
+                elapsed = await Preloader.RedisAsync(redis.Database, keys, phase.Keys, value, cancellationToken);
+                break;
+            case SystemNames.RedisCluster:
+                var cluster = servers.RedisCluster ?? throw new InvalidOperationException("No Redis Cluster was started.");
+                run.Progress.Status($"preloading redis-cluster: {phase.Keys:N0} keys × {valueSize} B");
+                await cluster.FlushAsync();
+                elapsed = await Preloader.RedisClusterAsync(cluster.Database, keys, phase.Keys, value, cancellationToken);
+                break;
+            default:
+                // The grid has no "flush all": the same keys are overwritten, so the data set matches redis-server's.
+                var (grid, _) = servers.GridFor(target);
+                run.Progress.Status($"preloading {target} ({phase.Silos} silo(s)): {phase.Keys:N0} keys × {valueSize} B");
+                elapsed = await Preloader.GridAsync(grid.Batched, keys, phase.Keys, value, cancellationToken);
+                break;
         }
 
-        if (grid is not null)
-        {
-            // The grid has no "flush all": the same keys are overwritten, so the data set matches redis-server's.
-            run.Progress.Status($"preloading grid ({phase.Silos} silo(s)): {phase.Keys:N0} keys × {valueSize} B");
-            var elapsed = await Preloader.GridAsync(grid.Batched, keys, phase.Keys, value, cancellationToken);
-            Record(SystemNames.Grid, valueSize, elapsed);
-        }
+        Record(target, valueSize, elapsed);
     }
 
     /// <summary>
     /// An untimed round per system before a value size's first cell, so no cell pays for a cold process (JIT tiering,
     /// connection and thread-pool ramp-up, first activations): the per-cell warm-up is too short for that on its own.
     /// </summary>
-    private async Task WarmUpAsync(CellPlan cell, byte[] value, GridConnection? grid, SiloCluster? cluster, CancellationToken cancellationToken)
+    private async Task WarmUpAsync(CellPlan cell, byte[] value, PhaseServers servers, CancellationToken cancellationToken)
     {
         var duration = plan.Mode switch
         {
@@ -130,7 +142,7 @@ internal sealed class PhaseRunner(RunContext run, BenchPlan plan, PhasePlan phas
         foreach (var system in systems)
         {
             run.Progress.Status($"warming up {system} ({cell.ValueSize} B)");
-            await using var target = await SystemTarget.CreateAsync(system, dataRedis, grid, cluster, cancellationToken);
+            await using var target = await SystemTarget.CreateAsync(system, servers, cancellationToken);
             var request = new LoadRequest
             {
                 KeySpace = keys,
@@ -153,11 +165,11 @@ internal sealed class PhaseRunner(RunContext run, BenchPlan plan, PhasePlan phas
         run.Progress.StepDone($"preload {system,-14} {phase.Silos} silo(s) {phase.Keys:N0} × {valueSize} B in {elapsed.TotalSeconds:0.0} s ({preload.KeysPerSecond:N0} keys/s)");
     }
 
-    private async Task MeasureAsync(CellPlan cell, string system, byte[] value, GridConnection? grid, SiloCluster? cluster, CancellationToken cancellationToken)
+    private async Task MeasureAsync(CellPlan cell, string system, byte[] value, PhaseServers servers, CancellationToken cancellationToken)
     {
         string name = $"{system} {phase.Silos}s {cell.ValueSize}B {cell.GetPercent}/{100 - cell.GetPercent} {(cell.Distribution == KeyDistribution.Uniform ? "uniform" : "zipf")} N={cell.Concurrency}";
         run.Progress.Status(name);
-        await using var target = await SystemTarget.CreateAsync(system, dataRedis, grid, cluster, cancellationToken);
+        await using var target = await SystemTarget.CreateAsync(system, servers, cancellationToken);
 
         var request = new LoadRequest
         {
@@ -199,17 +211,22 @@ internal sealed class PhaseRunner(RunContext run, BenchPlan plan, PhasePlan phas
         }
 
         string ratio = "";
-        if (system != SystemNames.Redis && run.Results.RedisFor(result) is { } redisRow && redisRow.Measurement.OpsPerSecond > 0)
+        if (SystemNames.IsGrid(system) && run.Results.RedisFor(result) is { } redisRow && redisRow.Measurement.OpsPerSecond > 0)
         {
             ratio = $"  ({measurement.OpsPerSecond / redisRow.Measurement.OpsPerSecond:0.00}× redis)";
         }
 
-        string near = result.NearCache?.HitRatio is { } l1Hits ? $"  L1 hits {l1Hits * 100:0.0}%" : "";
-        run.Progress.StepDone($"{name,-44} {measurement.OpsPerSecond,10:N0} ops/s  p50 {measurement.P50Micros,6:N0} µs  p99 {measurement.P99Micros,7:N0} µs  p99.9 {measurement.P999Micros,7:N0} µs  CPU c {measurement.ClientCpuPercent:0}% s {measurement.ServerCpuPercent:0}%{near}{ratio}{(measurement.Errors > 0 ? $"  {measurement.Errors:N0} errors" : "")}");
-
-        if (cluster?.Exited() is { Count: > 0 } gone)
+        if (SystemNames.IsGrid(system) && run.Results.RedisClusterFor(result) is { } clusterRow && clusterRow.Measurement.OpsPerSecond > 0)
         {
-            throw new InvalidOperationException($"Silo process(es) died during {name}: {string.Join("; ", gone)}");
+            ratio += $"  ({measurement.OpsPerSecond / clusterRow.Measurement.OpsPerSecond:0.00}× redis-cluster)";
+        }
+
+        string near = result.NearCache?.HitRatio is { } l1Hits ? $"  L1 hits {l1Hits * 100:0.0}%" : "";
+        run.Progress.StepDone($"{name,-44} {measurement.OpsPerSecond,10:N0} ops/s  p50 {measurement.P50Micros,6:N0} µs  p99 {measurement.P99Micros,7:N0} µs  p99.9 {measurement.P999Micros,7:N0} µs  CPU c {measurement.ClientCpuPercent:0}% s {measurement.ServerCpuPercent:0}% {Fmt.CpuPerOp(measurement)} µs/op{near}{ratio}{(measurement.Errors > 0 ? $"  {measurement.Errors:N0} errors" : "")}");
+
+        if (servers.Exited() is { Count: > 0 } gone)
+        {
+            throw new InvalidOperationException($"Server process(es) died during {name}: {string.Join("; ", gone)}");
         }
     }
 }

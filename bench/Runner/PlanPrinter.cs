@@ -12,6 +12,8 @@ internal static class PlanPrinter
     // Rough costs measured on the 2-core development machine (seconds); only for the estimate.
     private const double SiloStartSeconds = 4;
     private const double ClusterStartSeconds = 10;
+    private const double RedisClusterStartSeconds = 3;
+    private const double RedisClusterLoadFactor = 3; // one SET per key instead of MSET
     private const double CellOverheadSeconds = 0.4;
     private static readonly (double PerKey, double PerByte) RedisLoad = (2e-6, 3e-9);
     private static readonly (double PerKey, double PerByte) GridLoad = (6e-6, 4e-9);
@@ -22,6 +24,11 @@ internal static class PlanPrinter
         var text = new StringBuilder();
         double total = 0;
         text.AppendLine($"mode {plan.Mode.ToString().ToLowerInvariant()}: {plan.Warmup.TotalSeconds:0.0} s warm-up + {plan.Duration.TotalSeconds:0.0} s measured per cell and system{(plan.Rate is { } rate ? $", open loop at {rate:N0} ops/s" : "")}");
+        if (plan.Cores is { } cores)
+        {
+            text.AppendLine(Hosting.CoreLimit.Describe(cores));
+        }
+
         if (plan.MemoryEntries > 0)
         {
             double memory = (plan.MemoryRedis ? SiloStartSeconds / 2 + Load(plan.MemoryEntries, 100, RedisLoad) : 0)
@@ -51,9 +58,26 @@ internal static class PlanPrinter
             }
 
             double warmUp = plan.Mode switch { BenchMode.Smoke => 0.5, BenchMode.Quick => 1, _ => 2 };
+            var targets = new HashSet<string>();
+            foreach (var system in systems)
+            {
+                targets.Add(BenchPlan.PreloadTarget(system));
+            }
+
+            seconds += (targets.Contains(SystemNames.RedisCluster) ? RedisClusterStartSeconds : 0) + (targets.Contains(SystemNames.GridAsync) ? ClusterStartSeconds : 0);
             foreach (int size in sizes)
             {
-                seconds += Load(phase.Keys, size, RedisLoad) + Load(phase.Keys, size, GridLoad) + (systems.Count * warmUp);
+                foreach (var target in targets)
+                {
+                    seconds += target switch
+                    {
+                        SystemNames.Redis => Load(phase.Keys, size, RedisLoad),
+                        SystemNames.RedisCluster => RedisClusterLoadFactor * Load(phase.Keys, size, RedisLoad),
+                        _ => Load(phase.Keys, size, GridLoad),
+                    };
+                }
+
+                seconds += systems.Count * warmUp;
             }
 
             seconds += measurements * (plan.Warmup.TotalSeconds + plan.Duration.TotalSeconds + CellOverheadSeconds);

@@ -18,5 +18,8 @@ internal sealed class RunContext
 
     public required BenchResults Results { get; init; }
 
+    /// <summary><c>--cores</c>: every silo and redis-server process limited to this many cores; null = no limit.</summary>
+    public int? Cores { get; init; }
+
     public LoadGenerator Generator { get; } = new();
 }

@@ -29,11 +29,11 @@ internal sealed class SystemTarget : IAsyncDisposable
     /// <summary>The near cache's counters at the window's edges (grid-l1 only).</summary>
     public NearCacheProbe? Probe { get; private init; }
 
-    public static async Task<SystemTarget> CreateAsync(string system, RedisServer? dataRedis, GridConnection? grid, SiloCluster? cluster, CancellationToken cancellationToken)
+    public static async Task<SystemTarget> CreateAsync(string system, PhaseServers servers, CancellationToken cancellationToken)
     {
         if (system == SystemNames.Redis)
         {
-            var redis = dataRedis ?? throw new InvalidOperationException("No redis-server was started.");
+            var redis = servers.DataRedis ?? throw new InvalidOperationException("No redis-server was started.");
             return new SystemTarget(new RedisTarget(redis.Database), [redis.ProcessId], async () =>
             {
                 var info = await redis.InfoAsync("stats");
@@ -41,8 +41,14 @@ internal sealed class SystemTarget : IAsyncDisposable
             });
         }
 
-        var connection = grid ?? throw new InvalidOperationException("No grid was started.");
-        var pids = cluster!.ProcessIds;
+        if (system == SystemNames.RedisCluster)
+        {
+            var cluster = servers.RedisCluster ?? throw new InvalidOperationException("No Redis Cluster was started.");
+            return new SystemTarget(new RedisTarget(cluster.Database), cluster.ProcessIds, cluster.KeyspaceCountersAsync);
+        }
+
+        var (connection, silos) = servers.GridFor(system);
+        var pids = silos.ProcessIds;
         Func<Task<(long, long)>> counters = async () =>
         {
             long hits = 0;
