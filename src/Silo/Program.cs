@@ -2,6 +2,7 @@ using Grid;
 using Grid.Grains.Hosting;
 using Grid.Silo;
 using Grid.Silo.Admin;
+using Grid.Silo.Tracing;
 using Microsoft.Extensions.Hosting;
 
 // A Grid silo. With no configuration it is a single-silo grid on localhost clustering (gateway port 30000) with its
@@ -35,10 +36,12 @@ static IHost Build(string[] args)
         // No admin endpoint: a plain host, so no web server listens at all.
         var plain = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
         plain.AddGridSilo();
+        plain.AddGridOtlpTracing(options.Telemetry);
         return plain.Build();
     }
 
     builder.AddGridSilo();
+    builder.AddGridOtlpTracing(options.Telemetry);
     builder.AddGridAdmin(options.Admin);
     var app = builder.Build();
     app.MapGridAdmin();

@@ -103,6 +103,11 @@ public static class GridCacheServiceCollectionExtensions
                 ClientTls.Configure(client, options.Tls);
             }
 
+            if (options.OrleansActivityPropagation)
+            {
+                client.AddActivityPropagation();
+            }
+
             client.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = clustering.ClusterId;

@@ -146,6 +146,11 @@ public static class GridSiloHostingExtensions
             SiloTls.Configure(silo, options.Tls);
         }
 
+        if (options.Telemetry.OrleansActivityPropagation)
+        {
+            silo.AddActivityPropagation();
+        }
+
         return silo;
     }
 

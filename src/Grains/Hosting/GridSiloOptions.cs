@@ -55,6 +55,9 @@ public sealed class GridSiloOptions
     /// <summary>TLS (and optionally mutual TLS) on the gateway and silo-to-silo connections. Off by default.</summary>
     public GridSiloTlsOptions Tls { get; set; } = new();
 
+    /// <summary>Distributed tracing: Grid's spans exported through OTLP, Orleans' activity propagation.</summary>
+    public GridTelemetryOptions Telemetry { get; set; } = new();
+
     /// <summary>
     /// How long a graceful stop may take: partitions hand off (migrate with their entries) within it. Also bounds each
     /// partition's deactivation. Keep Kubernetes' <c>terminationGracePeriodSeconds</c> above it. Default 60 s.
@@ -112,6 +115,8 @@ public sealed class GridSiloOptions
         Admin.Validate();
         ArgumentNullException.ThrowIfNull(Tls, nameof(Tls));
         Tls.Validate(Security.SiloTls.Section, certificateRequired: true);
+        ArgumentNullException.ThrowIfNull(Telemetry, nameof(Telemetry));
+        Telemetry.Validate();
         if (ShutdownTimeout < TimeSpan.FromSeconds(1) || ShutdownTimeout > TimeSpan.FromHours(1))
         {
             throw new ArgumentOutOfRangeException(nameof(ShutdownTimeout), ShutdownTimeout, "Grid:ShutdownTimeout must be between 1 second and 1 hour.");
