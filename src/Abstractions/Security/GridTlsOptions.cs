@@ -111,7 +111,7 @@ public class GridTlsOptions
 
         foreach (var thumbprint in AllowedThumbprints ?? [])
         {
-            string normalized = CertificateTrust.NormalizeThumbprint(thumbprint);
+            string normalized = Grid.Security.Thumbprints.Normalize(thumbprint);
             if (normalized.Length is not (40 or 64) || !normalized.All(Uri.IsHexDigit))
             {
                 throw new ArgumentException($"{section}:AllowedThumbprints: '{thumbprint}' is not a SHA-1 (40 hex digits) or SHA-256 (64 hex digits) thumbprint.", nameof(AllowedThumbprints));
