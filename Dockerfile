@@ -16,6 +16,7 @@ COPY src/Silo/Grid.Silo.csproj src/Silo/
 RUN dotnet restore src/Silo/Grid.Silo.csproj
 COPY src/Abstractions/ src/Abstractions/
 COPY src/Shared/ src/Shared/
+COPY src/Protocol/ src/Protocol/
 COPY src/Grains/ src/Grains/
 COPY src/Silo/ src/Silo/
 RUN dotnet publish src/Silo/Grid.Silo.csproj -c Release --no-restore -o /app

@@ -1,9 +1,17 @@
+// The wire types are compiled into both Grid.Client and Grid.Grains (src/Protocol): these are the silo's copies.
+extern alias grains;
+
 using BenchmarkDotNet.Attributes;
 using Grid.Bench.Load;
 using Grid.Grains.Memory;
 using Grid.Grains.Storage;
 using Grid.Protocol;
 using Grid.Protocol.Wire;
+using GridOp = grains::Grid.Protocol.GridOp;
+using ResultStatus = grains::Grid.Protocol.ResultStatus;
+using FrameBuffer = grains::Grid.Protocol.Wire.FrameBuffer;
+using OpFrame = grains::Grid.Protocol.Wire.OpFrame;
+using OpFrameReader = grains::Grid.Protocol.Wire.OpFrameReader;
 
 namespace Grid.Bench.Micro;
 

@@ -71,6 +71,13 @@ public sealed class GridClientOptions
     /// </summary>
     public bool ThreadPoolStarvationGuard { get; set; } = true;
 
+    /// <summary>
+    /// Also turn on Orleans' own activity propagation on the client (its spans around every grain call, source
+    /// <c>Microsoft.Orleans.Application</c>). Default false: Grid's spans (source <see cref="GridTracing.SourceName"/>)
+    /// carry their trace context to the silos themselves.
+    /// </summary>
+    public bool OrleansActivityPropagation { get; set; }
+
     /// <summary>The batch timeout in use: <see cref="BatchTimeout"/>, at most <see cref="OperationTimeout"/>.</summary>
     internal TimeSpan EffectiveBatchTimeout => BatchTimeout < OperationTimeout ? BatchTimeout : OperationTimeout;
 

@@ -3,6 +3,7 @@ using Grid.Grains.Hosting;
 using Grid.Hosting;
 using Grid.Silo;
 using Grid.Silo.Admin;
+using Grid.Silo.Tracing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -39,10 +40,12 @@ static IHost Build(string[] args)
         // No admin endpoint: a plain host, so no web server listens at all.
         var plain = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
         plain.AddGridSilo();
+        plain.AddGridOtlpTracing(options.Telemetry);
         return plain.Build();
     }
 
     builder.AddGridSilo();
+    builder.AddGridOtlpTracing(options.Telemetry);
     builder.AddGridAdmin(options.Admin);
     var app = builder.Build();
     app.MapGridAdmin();

@@ -7,7 +7,7 @@ namespace Grid.Hosting;
 /// the display name the options validator generator gives it (<c>GridSiloOptions.Clustering.GatewayPort</c>): the root
 /// options type becomes its section, dots become colons. Messages name the setting a user can change.
 /// </summary>
-internal static class SettingPath
+public static class SettingPath
 {
     /// <summary>The sections of the root options types (their <c>SectionName</c>); other types keep their name.</summary>
     private static readonly Dictionary<string, string> Sections = new(StringComparer.Ordinal)

@@ -10,7 +10,7 @@ namespace Grid.Hosting;
 /// is valid. Durations are given as <see cref="TimeSpan"/> strings (<c>"00:00:01"</c>).
 /// </summary>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = false)]
-internal sealed class SettingRangeAttribute : ValidationAttribute
+public sealed class SettingRangeAttribute : ValidationAttribute
 {
     private readonly IComparable _minimum;
     private readonly IComparable _maximum;

@@ -7,7 +7,7 @@ namespace Grid.Hosting;
 /// names the setting by its configuration path (<c>Grid:Clustering:ClusterId must not be empty.</c>).
 /// </summary>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = false)]
-internal sealed class SettingRequiredAttribute : ValidationAttribute
+public sealed class SettingRequiredAttribute : ValidationAttribute
 {
     /// <inheritdoc />
     public override bool RequiresValidationContext => true;

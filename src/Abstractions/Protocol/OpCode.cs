@@ -1,6 +1,6 @@
 namespace Grid.Protocol;
 
-/// <summary>The operation a <see cref="GridOp"/> asks a partition to run. Wire contract: never renumber.</summary>
+/// <summary>What an operation of a request frame (see src/Protocol) asks a partition to run. Wire contract: never renumber.</summary>
 public enum OpCode : byte
 {
     /// <summary>Read a string value (a counter reads as its decimal text).</summary>

@@ -70,13 +70,13 @@ public class GridTlsOptions : IValidatableObject
         : null;
 
     /// <summary>Whether a local certificate must be configured when TLS is on (silos: yes; clients: only for mutual TLS).</summary>
-    internal virtual bool CertificateRequired => false;
+    protected internal virtual bool CertificateRequired => false;
 
     /// <summary>Cross-field rules, checked by the options validators: files exist (loading them is checked when TLS starts), thumbprints parse.</summary>
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext) => ValidateSettings(SettingPath.Of(validationContext));
 
     /// <summary>The failures of these settings under <paramref name="section"/> (e.g. <c>Grid:Tls</c>), one line each.</summary>
-    internal virtual IEnumerable<ValidationResult> ValidateSettings(string section)
+    protected internal virtual IEnumerable<ValidationResult> ValidateSettings(string section)
     {
         if (!Enabled)
         {
@@ -120,7 +120,7 @@ public class GridTlsOptions : IValidatableObject
 
         foreach (var thumbprint in AllowedThumbprints ?? [])
         {
-            string normalized = CertificateTrust.NormalizeThumbprint(thumbprint);
+            string normalized = Grid.Security.Thumbprints.Normalize(thumbprint);
             if (normalized.Length is not (40 or 64) || !normalized.All(Uri.IsHexDigit))
             {
                 yield return new ValidationResult($"{section}:AllowedThumbprints: '{thumbprint}' is not a SHA-1 (40 hex digits) or SHA-256 (64 hex digits) thumbprint.");

@@ -127,6 +127,11 @@ public static class GridCacheServiceCollectionExtensions
                 ClientTls.Configure(client, shape.Tls);
             }
 
+            if (shape.OrleansActivityPropagation)
+            {
+                client.AddActivityPropagation();
+            }
+
             client.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = clustering.ClusterId;

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Grid.Protocol;
 using Grid.Protocol.Wire;
+using Grid.Tracing;
 using Orleans.Runtime;
 
 namespace Grid.Client.Routing;
@@ -343,12 +345,15 @@ internal sealed class EntryLane
     private async Task RunAsync(InFlightBatch batch)
     {
         SiloBatchResult answer;
+        var span = GridActivities.IsTracing ? BatchSpan.Start(batch.Ops, Silo) : null;
         try
         {
-            answer = await _entry.Execute(EncodeBatch(batch.Ops)).ConfigureAwait(false);
+            answer = await Call(batch.Ops, span).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
+            GridActivities.Failed(span, ex);
+            span?.Dispose();
             if (batch.TryFinish())
             {
                 Failed(batch.Ops, ex);
@@ -358,6 +363,7 @@ internal sealed class EntryLane
             return;
         }
 
+        span?.Dispose();
         if (!batch.TryFinish())
         {
             // Abandoned meanwhile: its operations were sent again; this late answer is not theirs to give.
@@ -374,6 +380,20 @@ internal sealed class EntryLane
         Volatile.Write(ref _responseBytesPerOp, _responseBytesPerOp + ((perOp - _responseBytesPerOp) / 4));
         CompleteBatch(batch.Ops, answer.ResultFrame, _listener, Silo);
         Release(batch);
+    }
+
+    /// <summary>Sends the batch; a traced one carries its span's context to the silo in the request context.</summary>
+    private Task<SiloBatchResult> Call(PendingOp[] ops, Activity? span)
+    {
+        if (span is null)
+        {
+            return _entry.Execute(EncodeBatch(ops));
+        }
+
+        using (GridActivities.Inject(span))
+        {
+            return _entry.Execute(EncodeBatch(ops));
+        }
     }
 
     /// <summary>The batch's slot is free: the next queued operations leave now.</summary>

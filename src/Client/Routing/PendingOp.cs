@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Grid.Client.Metrics;
 using Grid.Protocol;
+using Grid.Tracing;
 
 namespace Grid.Client.Routing;
 
@@ -26,6 +28,9 @@ internal sealed class PendingOp : TaskCompletionSource<GridResult>
         Partition = partition;
         Deadline = deadline;
         CreatedAt = Environment.TickCount64;
+
+        // The caller's span, so the batch that carries the op joins the caller's trace (only read while someone listens).
+        Caller = GridActivities.IsTracing ? Activity.Current : null;
         _metrics = metrics;
         _startTimestamp = metrics?.Start() ?? 0;
         if (requests is not null && !CallFailures.IsReadOnly(op.Code))
@@ -34,6 +39,9 @@ internal sealed class PendingOp : TaskCompletionSource<GridResult>
             _requests = requests;
         }
     }
+
+    /// <summary>The caller's current span when the op was created while Grid's spans are listened to; otherwise null.</summary>
+    public Activity? Caller { get; }
 
     /// <summary>When the op was created (<see cref="Environment.TickCount64"/> ms).</summary>
     public long CreatedAt { get; }

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using Grid.Grains.Memory;
 using Grid.Grains.Partitions;
 using Grid.Grains.Replication;
 using Grid.Grains.Silo;
 using Grid.Grains.Storage;
 using Grid.Grains.Tags;
+using Grid.Tracing;
 using Orleans.Concurrency;
 using Orleans.Runtime;
 
@@ -45,7 +47,29 @@ internal sealed class SiloAgentGrain(
     public Task Replicate(ReplicaItem[] items)
     {
         EnsureHome();
-        replicas.Apply(items);
+        if (!GridActivities.IsTracing)
+        {
+            replicas.Apply(items);
+            return Task.CompletedTask;
+        }
+
+        // Traced: the shipment's span is the parent; the current activity is put back, this method being synchronous.
+        var previous = Activity.Current;
+        using (var span = GridActivities.StartFromRequest(GridTracing.ReplicationApply, ActivityKind.Server))
+        {
+            span?.SetTag("grid.replication.items", items.Length);
+            try
+            {
+                replicas.Apply(items);
+            }
+            catch (Exception ex)
+            {
+                GridActivities.Failed(span, ex);
+                throw;
+            }
+        }
+
+        Activity.Current = previous;
         return Task.CompletedTask;
     }
 

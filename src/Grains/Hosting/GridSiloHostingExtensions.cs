@@ -177,6 +177,11 @@ public static class GridSiloHostingExtensions
             SiloTls.Configure(silo, shape.Tls);
         }
 
+        if (shape.Telemetry.OrleansActivityPropagation)
+        {
+            silo.AddActivityPropagation();
+        }
+
         return silo;
     }
 

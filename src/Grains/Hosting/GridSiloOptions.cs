@@ -84,6 +84,10 @@ public sealed class GridSiloOptions : IValidatableObject
     [ValidateObjectMembers]
     public GridSiloTlsOptions Tls { get; set; } = new();
 
+    /// <summary>Distributed tracing: Grid's spans exported through OTLP, Orleans' activity propagation.</summary>
+    [ValidateObjectMembers]
+    public GridTelemetryOptions Telemetry { get; set; } = new();
+
     /// <summary>
     /// How long a graceful stop may take: partitions hand off (migrate with their entries) within it. Also bounds each
     /// partition's deactivation. Keep Kubernetes' <c>terminationGracePeriodSeconds</c> above it. Default 60 s.

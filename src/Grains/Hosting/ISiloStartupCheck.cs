@@ -6,7 +6,7 @@ namespace Grid.Grains.Hosting;
 /// for a setting to change, <see cref="SiloStartupException"/> for something unreachable. Checks run once: the silo
 /// process runs them before starting its host, <see cref="SiloStartupChecks"/> in any other host.
 /// </summary>
-internal interface ISiloStartupCheck
+public interface ISiloStartupCheck
 {
     /// <summary>Runs the check (again only if it has not passed yet).</summary>
     Task RunAsync(CancellationToken cancellationToken);

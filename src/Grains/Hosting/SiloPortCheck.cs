@@ -8,10 +8,11 @@ namespace Grid.Grains.Hosting;
 /// listener that allows it (on Linux a second silo on the same ports starts and splits the connections with the
 /// first: two clusters behind one address), so a port in use must be caught before they bind.
 /// </summary>
-internal sealed class SiloPortCheck(GridClusteringOptions clustering) : ISiloStartupCheck
+public sealed class SiloPortCheck(GridClusteringOptions clustering) : ISiloStartupCheck
 {
     private bool _passed;
 
+    /// <summary>Checks the silo and gateway ports.</summary>
     public Task RunAsync(CancellationToken cancellationToken)
     {
         if (_passed)
@@ -30,7 +31,7 @@ internal sealed class SiloPortCheck(GridClusteringOptions clustering) : ISiloSta
     }
 
     /// <summary>Throws <see cref="GridConfigurationException"/> naming <paramref name="setting"/> when something listens on <paramref name="port"/>.</summary>
-    internal static void Ensure(IPAddress address, int port, string setting, string remedy)
+    public static void Ensure(IPAddress address, int port, string setting, string remedy)
     {
         if (port == 0)
         {

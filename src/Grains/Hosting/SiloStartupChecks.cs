@@ -6,8 +6,9 @@ namespace Grid.Grains.Hosting;
 /// Runs every <see cref="ISiloStartupCheck"/> when the host starts, before Orleans' silo (it is registered first), so a
 /// failed check stops start-up before anything listens or joins the cluster.
 /// </summary>
-internal sealed class SiloStartupChecks(IEnumerable<ISiloStartupCheck> checks) : IHostedService
+public sealed class SiloStartupChecks(IEnumerable<ISiloStartupCheck> checks) : IHostedService
 {
+    /// <summary>Runs the checks in order; the first that fails stops start-up with its exception.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var check in checks)
@@ -16,6 +17,7 @@ internal sealed class SiloStartupChecks(IEnumerable<ISiloStartupCheck> checks) :
         }
     }
 
+    /// <summary>Nothing to do.</summary>
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Runs the checks of <paramref name="services"/> now (the silo process does this before starting its host, so a failure is its one line, not the host's error log).</summary>

@@ -4,7 +4,7 @@ using Orleans.Runtime;
 namespace Grid.Grains.Invalidation;
 
 /// <summary>The active silos as this silo's membership view sees them, and which of them holds each partition.</summary>
-internal static class ClusterSilos
+public static class ClusterSilos
 {
     /// <summary>Active silos, ordered by address text (the order clients use).</summary>
     public static SiloAddress[] Active(IClusterMembershipService membership)

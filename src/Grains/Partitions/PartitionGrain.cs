@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Grid.Grains.Balancing;
 using Grid.Grains.Cluster;
 using Grid.Grains.Hosting;
@@ -9,6 +10,7 @@ using Grid.Grains.Tags;
 using Grid.Partitioning;
 using Grid.Protocol;
 using Grid.Protocol.Wire;
+using Grid.Tracing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Placement;
@@ -198,7 +200,28 @@ internal sealed partial class PartitionGrain(
         return Task.FromResult(true);
     }
 
-    public Task<PartitionBatchResult> Execute(byte[] requestFrame)
+    public Task<PartitionBatchResult> Execute(byte[] requestFrame) =>
+        GridActivities.IsTracing ? ExecuteTracedAsync(requestFrame) : ExecuteCore(requestFrame);
+
+    /// <summary>The slice under a <see cref="GridTracing.PartitionExecute"/> span, child of the caller's (a silo's batch) when it sent one.</summary>
+    private async Task<PartitionBatchResult> ExecuteTracedAsync(byte[] requestFrame)
+    {
+        using var span = GridActivities.StartFromRequest(GridTracing.PartitionExecute, ActivityKind.Server);
+        span?.SetTag("grid.partition", (int)this.GetPrimaryKeyLong());
+        try
+        {
+            var result = ExecuteCore(requestFrame);
+            span?.SetTag("grid.partition.ops", new OpFrameReader(requestFrame).Count);
+            return await result;
+        }
+        catch (Exception ex)
+        {
+            GridActivities.Failed(span, ex);
+            throw;
+        }
+    }
+
+    private Task<PartitionBatchResult> ExecuteCore(byte[] requestFrame)
     {
         RequestFrameLimits.Check(requestFrame, _limits);
         var store = _store!;

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Grid.Grains.Cluster;
+using Grid.Tracing;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 
@@ -50,7 +52,7 @@ internal sealed partial class ReplicationOutbox
                     await hold().ConfigureAwait(false);
                 }
 
-                await agent.Replicate(batch!).ConfigureAwait(false);
+                await ShipAsync(agent, queue.Target, batch!).ConfigureAwait(false);
             }
             catch (Exception ex) when (!_stopping.IsCancellationRequested)
             {
@@ -72,6 +74,41 @@ internal sealed partial class ReplicationOutbox
 
             failures = 0;
             OnShipped(queue);
+        }
+    }
+
+    /// <summary>Sends one shipment; while Grid's spans are listened to, under a <see cref="GridTracing.ReplicationShip"/> span.</summary>
+    private static Task ShipAsync(ISiloAgentGrain agent, SiloAddress target, ReplicaItem[] batch) =>
+        GridActivities.IsTracing ? ShipTracedAsync(agent, target, batch) : agent.Replicate(batch);
+
+    private static async Task ShipTracedAsync(ISiloAgentGrain agent, SiloAddress target, ReplicaItem[] batch)
+    {
+        // Background work that serves every writer of the queue: a trace of its own, not a child of whichever grain call
+        // first started the pump (its activity would otherwise be current here for the pump's whole life).
+        Activity.Current = null;
+        using var span = GridActivities.Source.StartActivity(GridTracing.ReplicationShip, ActivityKind.Client);
+        if (span is null)
+        {
+            await agent.Replicate(batch).ConfigureAwait(false);
+            return;
+        }
+
+        span.SetTag("grid.replication.target", target.ToString());
+        span.SetTag("grid.replication.items", batch.Length);
+        Task call;
+        using (GridActivities.Inject(span))
+        {
+            call = agent.Replicate(batch);
+        }
+
+        try
+        {
+            await call.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            GridActivities.Failed(span, ex);
+            throw;
         }
     }
 

@@ -23,10 +23,10 @@ public sealed class GridSiloTlsOptions : GridTlsOptions
     public GridClientCertificateMode ClientCertificateMode { get; set; }
 
     /// <summary>Silos always present a certificate (to each other, and to clients).</summary>
-    internal override bool CertificateRequired => true;
+    protected override bool CertificateRequired => true;
 
     /// <inheritdoc />
-    internal override IEnumerable<ValidationResult> ValidateSettings(string section)
+    protected override IEnumerable<ValidationResult> ValidateSettings(string section)
     {
         foreach (var failure in base.ValidateSettings(section))
         {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using Grid.Grains.Cluster;
 using Grid.Grains.Hosting;
 using Grid.Grains.Memory;
@@ -11,6 +12,7 @@ using Grid.Partitioning;
 using Grid.Protocol;
 using Grid.Protocol.Wire;
 using Microsoft.Extensions.Logging;
+using Grid.Tracing;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Configuration;
@@ -76,12 +78,32 @@ internal sealed class SiloEntryGrain(
         return Task.CompletedTask;
     }
 
-    public Task<SiloBatchResult> Execute(byte[] requestFrame)
+    public Task<SiloBatchResult> Execute(byte[] requestFrame) =>
+        GridActivities.IsTracing ? ExecuteTracedAsync(requestFrame) : Execute(requestFrame, trace: null);
+
+    /// <summary>The batch under a <see cref="GridTracing.BatchExecute"/> span, child of the client's span when it sent one.</summary>
+    private async Task<SiloBatchResult> ExecuteTracedAsync(byte[] requestFrame)
+    {
+        using var span = GridActivities.StartFromRequest(GridTracing.BatchExecute, ActivityKind.Server);
+        span?.SetTag("grid.silo", silo.SiloAddress.ToString());
+        try
+        {
+            return await Execute(requestFrame, span);
+        }
+        catch (Exception ex)
+        {
+            GridActivities.Failed(span, ex);
+            throw;
+        }
+    }
+
+    private Task<SiloBatchResult> Execute(byte[] requestFrame, Activity? trace)
     {
         RequestFrameLimits.Check(requestFrame, _limits);
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var reader = new OpFrameReader(requestFrame);
         int count = reader.Count;
+        trace?.SetTag("grid.batch.ops", count);
         if (!pauseGuard.IsServing)
         {
             // Woken from a freeze: this silo's stores may be stale; nothing runs, every op goes again elsewhere.
@@ -97,6 +119,7 @@ internal sealed class SiloEntryGrain(
         long now = clock.NowMs;
         var context = new BatchContext { Origin = reader.Origin };
         int trackingSlot = _onNamedSilo ? reader.TrackingSlot : -1;
+        var spans = trace is null ? null : new PartitionSpans();
         for (int i = 0; reader.TryRead(out var op, out int opStart, out int opEnd); i++)
         {
             int resultStart = output.Position;
@@ -110,7 +133,7 @@ internal sealed class SiloEntryGrain(
                 // Once an op of a partition went remote, later ops of that partition follow it, so their order holds.
                 bool done = (remote is null || !ContainsPartition(remote, partition))
                     && registry.TryGet(partition) is { } store
-                    && store.Execute(op, output, now, trackingSlot, context) != ResultStatus.NotHere;
+                    && Run(store, op, output, now, trackingSlot, context, spans) != ResultStatus.NotHere;
                 if (!done)
                 {
                     (remote ??= []).Add(new RemoteOp(i, partition, opStart, opEnd, op.Code));
@@ -122,6 +145,7 @@ internal sealed class SiloEntryGrain(
             resultRanges[2 * i + 1] = output.Position;
         }
 
+        spans?.Close();
         budget.EnforceBudget(context);
         replication.RequireReplayedReplicated(context);
         long fence = context.ReplicationFence;
@@ -140,7 +164,14 @@ internal sealed class SiloEntryGrain(
             return AfterFencesAsync(context, result, started, count);
         }
 
-        return ExecuteRemoteAsync(requestFrame, context, count, output, resultRanges, remote, started);
+        return ExecuteRemoteAsync(requestFrame, context, count, output, resultRanges, remote, started, trace);
+    }
+
+    /// <summary>Runs one op on a store live here, inside its partition's span when the batch is traced.</summary>
+    private static ResultStatus Run(PartitionStore store, in OpView op, FrameBuffer output, long now, int trackingSlot, BatchContext context, PartitionSpans? spans)
+    {
+        spans?.Enter(store.Partition);
+        return store.Execute(op, output, now, trackingSlot, context);
     }
 
     /// <summary>
@@ -165,7 +196,7 @@ internal sealed class SiloEntryGrain(
     }
 
     /// <summary>Sends the ops whose partition is not live here to their partition grains, then merges all results in order.</summary>
-    private async Task<SiloBatchResult> ExecuteRemoteAsync(byte[] requestFrame, BatchContext context, int count, FrameBuffer local, int[] resultRanges, List<RemoteOp> remote, long started)
+    private async Task<SiloBatchResult> ExecuteRemoteAsync(byte[] requestFrame, BatchContext context, int count, FrameBuffer local, int[] resultRanges, List<RemoteOp> remote, long started, Activity? trace)
     {
         var origin = context.Origin;
         try
@@ -182,6 +213,9 @@ internal sealed class SiloEntryGrain(
             }
 
             var calls = new List<(List<RemoteOp> Ops, Task<PartitionBatchResult> Call)>(groups.Count);
+
+            // A traced batch's partition grain calls carry its span: each partition's span is a child of the batch's.
+            using var traced = trace is null ? default : GridActivities.Inject(trace);
             foreach (var (partition, ops) in groups)
             {
                 using var frame = new FrameBuffer(16 + ops.Count * 64);

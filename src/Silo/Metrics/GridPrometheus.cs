@@ -1,4 +1,3 @@
-using Grid.Grains.Metrics;
 using OpenTelemetry.Metrics;
 
 namespace Grid.Silo.Metrics;
@@ -6,6 +5,9 @@ namespace Grid.Silo.Metrics;
 /// <summary>OpenTelemetry metrics of the silo, exported for Prometheus on the admin endpoint's <c>/metrics</c>.</summary>
 internal static class GridPrometheus
 {
+    /// <summary>Grid's meter (the silo's instruments, <c>GridSiloMetrics.MeterName</c> in Grid.Grains).</summary>
+    public const string GridMeter = "Grid";
+
     /// <summary>Orleans' own meter.</summary>
     public const string OrleansMeter = "Microsoft.Orleans";
 
@@ -15,7 +17,7 @@ internal static class GridPrometheus
     public static WebApplicationBuilder AddGridPrometheus(this WebApplicationBuilder builder)
     {
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(GridSiloMetrics.MeterName, OrleansMeter)
+            .AddMeter(GridMeter, OrleansMeter)
             .AddView("grid.silo.batch.duration", new ExplicitBucketHistogramConfiguration { Boundaries = DurationBoundaries })
             .AddPrometheusExporter());
         return builder;

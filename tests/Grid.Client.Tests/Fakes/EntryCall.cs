@@ -27,6 +27,9 @@ internal sealed class EntryCall
     /// <summary>The frame's near-cache tracking slot (-1: none).</summary>
     public int TrackingSlot { get; }
 
+    /// <summary>The <c>traceparent</c> entry of the request context the call was made with (null: none).</summary>
+    public string? TraceParent { get; private set; }
+
     /// <summary>The operations, in frame order.</summary>
     public SentOp[] Ops { get; }
 
@@ -50,7 +53,7 @@ internal sealed class EntryCall
             ops[i] = new SentOp(op.Code, Encoding.UTF8.GetString(op.Key), op.RequestId);
         }
 
-        return new EntryCall(reader.Origin, reader.TrackingSlot, ops);
+        return new EntryCall(reader.Origin, reader.TrackingSlot, ops) { TraceParent = Orleans.Runtime.RequestContext.Get("traceparent") as string };
     }
 
     /// <summary>Answers every operation with <paramref name="result"/>'s result for it.</summary>

@@ -1,8 +1,15 @@
+// The wire types are compiled into both Grid.Client and Grid.Grains (src/Protocol): these are the silo's copies.
+extern alias grains;
+
 using Grid.Client;
 using System.Text;
 using Grid.Protocol;
 using Grid.Protocol.Wire;
 using Xunit.Abstractions;
+using GridOp = grains::Grid.Protocol.GridOp;
+using OpFlags = grains::Grid.Protocol.OpFlags;
+using OpFrame = grains::Grid.Protocol.Wire.OpFrame;
+using ResultFrame = grains::Grid.Protocol.Wire.ResultFrame;
 
 namespace Grid.Cluster.Tests.Security;
 

@@ -1,6 +1,13 @@
+// The wire types are compiled into both Grid.Client and Grid.Grains (src/Protocol): these are the silo's copies.
+extern alias grains;
+
 using System.Text;
 using Grid.Protocol;
-using Grid.Protocol.Wire;
+using GridOp = grains::Grid.Protocol.GridOp;
+using OpFlags = grains::Grid.Protocol.OpFlags;
+using OpFrame = grains::Grid.Protocol.Wire.OpFrame;
+using ResultFrame = grains::Grid.Protocol.Wire.ResultFrame;
+using ResultStatus = grains::Grid.Protocol.ResultStatus;
 
 namespace Grid.Cluster.Tests.Trust;
 

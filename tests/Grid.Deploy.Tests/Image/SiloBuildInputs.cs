@@ -78,7 +78,7 @@ internal sealed class SiloBuildInputs
 
     private static string Include(XElement item) => item.Attribute("Include")!.Value.Replace('\\', '/');
 
-    /// <summary>The files an Include matches: a path, or a path whose file name has wildcards.</summary>
+    /// <summary>The files an Include matches: a path, or a path whose file name has wildcards (under a <c>**</c> folder: at any depth).</summary>
     private IEnumerable<string> Expand(string folder, string include)
     {
         string full = Path.GetFullPath(Path.Combine(folder, include));
@@ -87,7 +87,15 @@ internal sealed class SiloBuildInputs
             return [Relative(full)];
         }
 
-        return Directory.GetFiles(Path.GetDirectoryName(full)!, Path.GetFileName(full)).Select(Relative);
+        string directory = Path.GetDirectoryName(full)!;
+        var depth = SearchOption.TopDirectoryOnly;
+        if (Path.GetFileName(directory) == "**")
+        {
+            directory = Path.GetDirectoryName(directory)!;
+            depth = SearchOption.AllDirectories;
+        }
+
+        return Directory.GetFiles(directory, Path.GetFileName(full), depth).Select(Relative);
     }
 
     private string Relative(string path) => Path.GetRelativePath(Root, path).Replace('\\', '/');

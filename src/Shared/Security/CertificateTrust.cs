@@ -17,12 +17,8 @@ internal sealed class CertificateTrust
     public CertificateTrust(TlsCertificateSource source, IEnumerable<string>? allowedThumbprints)
     {
         _source = source;
-        _thumbprints = new HashSet<string>((allowedThumbprints ?? []).Select(NormalizeThumbprint), StringComparer.Ordinal);
+        _thumbprints = new HashSet<string>((allowedThumbprints ?? []).Select(Grid.Security.Thumbprints.Normalize), StringComparer.Ordinal);
     }
-
-    /// <summary>Upper-case hex without separators.</summary>
-    public static string NormalizeThumbprint(string thumbprint) =>
-        new string(thumbprint.Where(c => c is not (':' or ' ' or '-')).ToArray()).ToUpperInvariant();
 
     /// <summary>The validation callback of TLS connections (both directions).</summary>
     public bool Validate(X509Certificate2 certificate, X509Chain? chain, SslPolicyErrors errors)
