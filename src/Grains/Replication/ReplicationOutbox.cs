@@ -267,7 +267,7 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
             item.Kind = ReplicaItemKind.Write;
             if (change.Entry is ComplexEntry complex)
             {
-                item.Structure = PartitionStore.CopyStructure(complex);
+                item.Structure = StructureSnapshot.From(complex);
             }
             else
             {
