@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Grid.Grains.Storage;
 
 /// <summary>
@@ -16,6 +18,7 @@ internal sealed class Keyspace(RecordTable table, StoreChangeFeed feed, NearCach
     public RecordTable Table => _table;
 
     /// <summary>Like <see cref="RecordTable.Find"/>, but an expired entry is removed (and counted) and reported as absent.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int FindLive(ReadOnlySpan<byte> key, ulong hash, long nowMs, out int slot)
     {
         int index = _table.Find(key, hash, out slot);

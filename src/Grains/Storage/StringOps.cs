@@ -18,6 +18,7 @@ internal sealed class StringOps(Keyspace keys, NearCacheTracking tracking, Store
     /// The hot read: a string hit is copied from its record straight into the response frame (tracked for the client in
     /// <paramref name="trackingSlot"/>, -1 none). False, with nothing written, for anything else (a miss, another type).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryGetInto(ReadOnlySpan<byte> key, ulong hash, long now, int trackingSlot, FrameBuffer output)
     {
         int index = _keys.FindLive(key, hash, now, out _);
