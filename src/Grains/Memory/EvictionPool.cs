@@ -20,7 +20,7 @@ internal sealed class EvictionPool(int size)
 
     public void Offer(PartitionStore store, object entry, uint stamp)
     {
-        uint age = PartitionStore.Age(_now, stamp);
+        uint age = LruStamp.Age(_now, stamp);
         int position = _count;
         for (int i = 0; i < _count; i++)
         {
@@ -29,7 +29,7 @@ internal sealed class EvictionPool(int size)
                 return;
             }
 
-            if (position == _count && age > PartitionStore.Age(_now, _candidates[i].Stamp))
+            if (position == _count && age > LruStamp.Age(_now, _candidates[i].Stamp))
             {
                 position = i;
             }

@@ -104,7 +104,7 @@ internal sealed class ReplicaRegistry(GridClock clock) : IMemoryAccount
                 }
                 else
                 {
-                    object entry = item.Structure is { } structure ? PartitionStore.EntryFrom(structure) : item.Record!;
+                    object entry = item.Structure is { } structure ? structure.ToEntry() : item.Record!;
                     replica.Store.ApplyReplicaWrite(entry);
                 }
 

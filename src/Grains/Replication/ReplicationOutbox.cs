@@ -25,6 +25,11 @@ namespace Grid.Grains.Replication;
 /// seed is acknowledged. When a target silo dies, its unacknowledged items are superseded by fresh seeds of the
 /// partitions they belonged to, so a writer waiting on them is released only when a live replica holds its change.
 /// </para>
+/// <para>
+/// Its parts, all used under its lock: <see cref="ReplicaQueueBook"/> (queues per target, sequence numbers, watermark),
+/// <see cref="ReplicaRetargeting"/> (membership changes) and the <see cref="ReplicatedPartition"/>s; each target's
+/// queue is shipped by its <see cref="ReplicaPump"/>.
+/// </para>
 /// </summary>
 internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecycleParticipant<ISiloLifecycle>
 {
@@ -34,15 +39,10 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
     private readonly ILogger _logger;
     private readonly int _maxBatchBytes;
     private readonly int _maxAsyncBacklog;
-    private readonly Attached?[] _attached;
-    private readonly Dictionary<SiloAddress, ReplicaQueue> _queues = [];
-
-    // Queues of silos that died, kept (blocking the watermark) until the seeds that supersede their items are acknowledged.
-    private readonly List<ReplicaQueue> _dead = [];
-    private readonly PriorityQueue<TaskCompletionSource, long> _waiters = new();
+    private readonly ReplicatedPartition?[] _attached;
+    private readonly ReplicaQueueBook _book;
+    private readonly ReplicaRetargeting _retargeting;
     private readonly CancellationTokenSource _stopping = new();
-    private long _seq;
-    private long _watermark;
 
     public ReplicationOutbox(IOptions<GridSiloOptions> options, ClusterView view, IGrainFactory grains, ILogger<ReplicationOutbox> logger)
     {
@@ -54,7 +54,9 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
         _view = view;
         _grains = grains;
         _logger = logger;
-        _attached = new Attached?[options.Value.PartitionCount];
+        _attached = new ReplicatedPartition?[options.Value.PartitionCount];
+        _book = new ReplicaQueueBook(StartPump);
+        _retargeting = new ReplicaRetargeting(_book, _attached, logger);
         if (Enabled)
         {
             view.Subscribe(OnViewChanged);
@@ -77,7 +79,7 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
         {
             lock (_lock)
             {
-                return _watermark;
+                return _book.Watermark;
             }
         }
     }
@@ -89,13 +91,7 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
         {
             lock (_lock)
             {
-                int pending = 0;
-                foreach (var queue in _queues.Values)
-                {
-                    pending += queue.Items.Count + (queue.InFlight?.Count ?? 0);
-                }
-
-                return pending;
+                return _book.PendingCount;
             }
         }
     }
@@ -105,18 +101,7 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
     {
         lock (_lock)
         {
-            var text = new System.Text.StringBuilder($"seq {_seq}, watermark {_watermark}, waiters {_waiters.Count}");
-            foreach (var queue in _queues.Values)
-            {
-                text.Append($"; {queue.Target}: {queue.Items.Count} queued, {queue.InFlight?.Count ?? 0} in flight, oldest {queue.OldestSequence}");
-            }
-
-            foreach (var queue in _dead)
-            {
-                text.Append($"; dead {queue.Target}: {queue.Items.Count + (queue.InFlight?.Count ?? 0)} pending, superseded by {queue.Superseding}, oldest {queue.OldestSequence}");
-            }
-
-            return text.ToString();
+            return _book.Describe();
         }
     }
 
@@ -135,7 +120,7 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
         {
             foreach (int partition in partitions)
             {
-                if (_attached[partition] is { Target: { } target } attached && (Sync || Backlog(target) > _maxAsyncBacklog))
+                if (_attached[partition] is { Target: { } target } attached && (Sync || _book.Backlog(target) > _maxAsyncBacklog))
                 {
                     context.RequireReplicated(attached.LastSequence);
                 }
@@ -148,14 +133,7 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
     {
         lock (_lock)
         {
-            if (sequence <= _watermark)
-            {
-                return Task.CompletedTask;
-            }
-
-            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiters.Enqueue(waiter, sequence);
-            return waiter.Task;
+            return _book.WhenReplicated(sequence);
         }
     }
 
@@ -177,7 +155,7 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
         lock (_lock)
         {
             var view = _view.Current;
-            var attached = new Attached(store);
+            var attached = new ReplicatedPartition(store);
             _attached[store.Partition] = attached;
             attached.Target = view.ReplicaTarget(store.Partition, _view.Local);
             if (attached.Target is { } target)
@@ -191,7 +169,7 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
                     }
                 }
 
-                seed = EnqueueSeed(store.Partition, target, drops);
+                seed = _book.EnqueueSeed(attached, target, drops);
             }
         }
 
@@ -267,7 +245,7 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
             item.Kind = ReplicaItemKind.Write;
             if (change.Entry is ComplexEntry complex)
             {
-                item.Structure = PartitionStore.CopyStructure(complex);
+                item.Structure = StructureSnapshot.From(complex);
             }
             else
             {
@@ -291,29 +269,110 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
                 return;
             }
 
-            long sequence = Enqueue(target, new PendingItem(item));
+            long sequence = _book.Enqueue(target, new PendingItem(item));
             attached.LastSequence = sequence;
 
             // Async mode waits too once the target's backlog is over its bound: back-pressure instead of unbounded memory
             // (a slow or unreachable replica silo would otherwise let the queue grow without limit).
-            if (context is not null && (Sync || Backlog(target) > _maxAsyncBacklog))
+            if (context is not null && (Sync || _book.Backlog(target) > _maxAsyncBacklog))
             {
                 context.RequireReplicated(sequence);
             }
         }
     }
 
-    /// <summary>Queues a seed marker for <paramref name="partition"/> (under the lock); its snapshot is filled in right after.</summary>
-    private PendingItem EnqueueSeed(int partition, SiloAddress target, List<SiloAddress> dropAt)
+    /// <summary>Re-targets partitions after a membership change, and supersedes what was queued for silos that died.</summary>
+    private void OnViewChanged()
     {
-        var seed = new PendingItem(new ReplicaItem { Kind = ReplicaItemKind.Seed, Partition = partition }) { DropAt = dropAt.Count == 0 ? null : dropAt };
-        long sequence = Enqueue(target, seed);
-        if (_attached[partition] is { } attached)
+        List<(PendingItem Seed, ReplicatedPartition Partition)> seeds;
+        List<TaskCompletionSource>? released;
+        lock (_lock)
         {
-            attached.LastSequence = sequence;
+            seeds = _retargeting.Retarget(_view.Current, _view.Local);
+            released = _book.Settle();
         }
 
-        return seed;
+        ReplicaQueueBook.Complete(released);
+        foreach (var (seed, partition) in seeds)
+        {
+            FillSeed(seed, partition.Store);
+        }
+    }
+
+    /// <summary>
+    /// For <paramref name="queue"/>'s pump: the batch to ship, the one in flight (unacknowledged) or else the next ready
+    /// items; with none, <paramref name="wake"/> completes when there may be. False once the queue is dead.
+    /// </summary>
+    internal bool TryTakeBatch(ReplicaQueue queue, out ReplicaItem[]? batch, out Task? wake)
+    {
+        lock (_lock)
+        {
+            return ReplicaQueueBook.TryTakeBatch(queue, _maxBatchBytes, out batch, out wake);
+        }
+    }
+
+    /// <summary>For a pump: its queue's silo is still a member (nothing more is sent to a dead queue).</summary>
+    internal bool IsLive(ReplicaQueue queue)
+    {
+        lock (_lock)
+        {
+            return !queue.Dead;
+        }
+    }
+
+    /// <summary>For a pump whose batch failed: re-targets at once if the queue's silo already left the cluster.</summary>
+    internal void OnShipFailed(ReplicaQueue queue)
+    {
+        if (!_view.Current.Contains(queue.Target))
+        {
+            OnViewChanged();
+        }
+    }
+
+    /// <summary>For a pump: its batch in flight is acknowledged; seeds retire older replicas and release dead queues, and the watermark moves.</summary>
+    internal void OnShipped(ReplicaQueue queue)
+    {
+        List<TaskCompletionSource>? released;
+        lock (_lock)
+        {
+            var shipped = queue.InFlight!;
+            queue.InFlight = null;
+            foreach (var pending in shipped)
+            {
+                if (pending.Item.Kind != ReplicaItemKind.Seed)
+                {
+                    continue;
+                }
+
+                // Only the partition's current primary, whose replica is this seed, retires older copies: a partition that
+                // left meanwhile has a new primary, whose own seed may already sit on those silos with the same version.
+                if (pending.DropAt is { } dropAt && _attached[pending.Item.Partition] is { } attached && queue.Target.Equals(attached.Target))
+                {
+                    foreach (var holder in dropAt)
+                    {
+                        if (!holder.Equals(attached.Target))
+                        {
+                            // Counted in the partition's last sequence, so a hand-off waits for it before the next primary seeds.
+                            attached.LastSequence = _book.Enqueue(holder, new PendingItem(new ReplicaItem { Kind = ReplicaItemKind.Drop, Partition = pending.Item.Partition, Version = pending.Item.Version }));
+                        }
+                    }
+                }
+
+                if (pending.Releases is { } links)
+                {
+                    foreach (var dead in links)
+                    {
+                        dead.Superseding--;
+                    }
+
+                    pending.Releases = null;
+                }
+            }
+
+            released = _book.Settle();
+        }
+
+        ReplicaQueueBook.Complete(released);
     }
 
     /// <summary>Takes the partition's snapshot (after its seed marker was queued, so later changes follow it) and releases the marker.</summary>
@@ -322,94 +381,17 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
         var snapshot = store.Snapshot();
         lock (_lock)
         {
-            seed.Item.Seed = snapshot;
-            seed.Item.Version = snapshot.Version;
-            seed.Filled = true;
-            if (_queues.TryGetValue(seed.Target!, out var queue))
-            {
-                queue.Wake();
-            }
+            _book.Fill(seed, snapshot);
         }
     }
 
-    /// <summary>Adds an item to its target's queue (under the lock); returns its sequence number.</summary>
-    private long Enqueue(SiloAddress target, PendingItem pending)
+    /// <summary>Starts the pump of a new target's queue (under the lock, as the book creates the queue).</summary>
+    private void StartPump(ReplicaQueue queue)
     {
-        if (!_queues.TryGetValue(target, out var queue))
-        {
-            queue = new ReplicaQueue(target);
-            _queues[target] = queue;
-            _ = Task.Run(() => PumpAsync(queue));
-        }
-
-        pending.Sequence = ++_seq;
-        pending.Target = target;
-        queue.Items.Enqueue(pending);
-        queue.Wake();
-        return pending.Sequence;
+        var pump = new ReplicaPump(this, queue, _grains, _logger, _stopping.Token);
+        _ = Task.Run(pump.RunAsync);
     }
-
-    /// <summary>Changes queued or in flight for <paramref name="target"/> (under the lock).</summary>
-    private int Backlog(SiloAddress target) =>
-        _queues.TryGetValue(target, out var queue) ? queue.Items.Count + (queue.InFlight?.Count ?? 0) : 0;
-
-    /// <summary>Forgets dead queues that no pending seed supersedes any more (under the lock).</summary>
-    private void RemoveReleasedQueues() => _dead.RemoveAll(queue => queue.Superseding <= 0);
-
-    /// <summary>Moves the watermark to just below the oldest unacknowledged item (under the lock); returns the waiters it passed.</summary>
-    private List<TaskCompletionSource>? AdvanceWatermark()
-    {
-        long oldest = long.MaxValue;
-        foreach (var queue in _queues.Values)
-        {
-            oldest = Math.Min(oldest, queue.OldestSequence);
-        }
-
-        foreach (var queue in _dead)
-        {
-            oldest = Math.Min(oldest, queue.OldestSequence);
-        }
-
-        _watermark = oldest == long.MaxValue ? _seq : oldest - 1;
-        List<TaskCompletionSource>? released = null;
-        while (_waiters.TryPeek(out _, out long sequence) && sequence <= _watermark)
-        {
-            (released ??= []).Add(_waiters.Dequeue());
-        }
-
-        return released;
-    }
-
-    private static void Complete(List<TaskCompletionSource>? released)
-    {
-        if (released is null)
-        {
-            return;
-        }
-
-        foreach (var waiter in released)
-        {
-            waiter.TrySetResult();
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Replication to silo {Silo} failed ({Failures} in a row); retrying until it answers or leaves the cluster")]
-    private static partial void LogShipFailed(ILogger logger, Exception error, SiloAddress silo, int failures);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Replica silo {Silo} left the cluster with {Pending} item(s) unacknowledged; affected partitions re-seed their replica elsewhere")]
-    private static partial void LogTargetLost(ILogger logger, SiloAddress silo, int pending);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition} left this silo before its replica confirmed everything within {Timeout}")]
     private static partial void LogDetachUnconfirmed(ILogger logger, int partition, TimeSpan timeout);
-
-    /// <summary>A primary partition live on this silo, and the silo its replica is on (null: no other silo).</summary>
-    private sealed class Attached(PartitionStore store)
-    {
-        public PartitionStore Store { get; } = store;
-
-        public SiloAddress? Target { get; set; }
-
-        /// <summary>The sequence number of the partition's latest item (seed or change).</summary>
-        public long LastSequence { get; set; }
-    }
 }

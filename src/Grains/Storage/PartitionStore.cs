@@ -1,61 +1,53 @@
-using System.IO.Hashing;
-using System.Runtime.CompilerServices;
 using Grid.Grains.Memory;
 using Grid.Protocol;
+using Grid.Protocol.Wire;
 
 namespace Grid.Grains.Storage;
 
 /// <summary>
-/// The entries of one partition: a dense array of records (each a <c>byte[]</c>, or a <see cref="ComplexEntry"/> for
-/// hashes and lists) indexed by an open-addressing table of ints (8-bit hash tag + 24-bit record index, linear probing,
-/// tombstones). Removal moves the last record into the hole so the array stays dense, which makes random sampling
-/// (eviction) and sweeping (expiry) cheap. Every access goes through <see cref="_lock"/>, which makes each operation
-/// atomic whether it arrives by a grain call or by the silo's batch entry.
+/// The entries of one partition, as the partition grain, the silo's batch entry and the background services use them:
+/// a thin facade that owns the store's lock and open/closed state and composes the parts that do the work. Every access
+/// goes through <see cref="_lock"/>, which makes each operation atomic whether it arrives by a grain call or by the
+/// silo's batch entry; a closed store runs nothing (ops answer <see cref="ResultStatus.NotHere"/>).
 /// </summary>
-internal sealed partial class PartitionStore
+/// <remarks>
+/// The parts: <see cref="RecordTable"/> (entries, hash index, bytes), <see cref="Keyspace"/> (the entries as ops see
+/// them: lazy expiry, and every change reported), <see cref="StoreChangeFeed"/> (version and listeners),
+/// <see cref="NearCacheTracking"/>, <see cref="OpExecutor"/> (op codes to <see cref="StringOps"/>, <see cref="KeyOps"/>,
+/// <see cref="ExpiryOps"/>, <see cref="HashOps"/>, <see cref="ListOps"/>, <see cref="LeaseTable"/>),
+/// <see cref="ExpirySweep"/>, <see cref="EvictionSampler"/>, <see cref="StoreScans"/>, <see cref="StoreSnapshotter"/> and
+/// <see cref="ReplicaApplier"/>.
+/// </remarks>
+internal sealed class PartitionStore
 {
-    /// <summary>Most entries one partition can hold (24-bit record indices).</summary>
-    public const int MaxEntries = (1 << 24) - 2;
-
-    private const uint EmptySlot = 0;
-    private const uint Tombstone = 0xFFFF_FFFF;
-    private const int MinRecordCapacity = 4;
-    private const int MinTableLength = 8;
-    private const long StoreOverhead = 256;
-    private const long HashSeed = 0x5bd1_e995;
-
     private readonly Lock _lock = new();
     private readonly GridClock _clock;
-    private readonly IMemoryAccount _memory;
-    private readonly IStoreChangeListener? _listener;
-    private readonly IReadTracker? _tracker;
-    private Dictionary<ulong, ulong>? _tracking;
-    private object[] _records;
-    private uint[] _table;
-    private int _count;
-    private int _tagged;
-    private int _tombstones;
-    private long _bytes;
-    private bool _closed;
-    private int _sweepCursor;
-    private bool _restoring;
-
-    // The caller of the locked operation under way (set and cleared under _lock), handed to listeners with each change.
-    private BatchContext? _context;
-
-    // Answers to writes that carried a request id, for writes sent again (under _lock).
+    private readonly RecordTable _table;
+    private readonly StoreChangeFeed _feed;
+    private readonly NearCacheTracking _tracking;
     private readonly RequestLog _requests = new();
+    private readonly OpExecutor _executor;
+    private readonly ExpirySweep _sweep;
+    private readonly EvictionSampler _eviction;
+    private readonly StoreScans _scans;
+    private readonly StoreSnapshotter _snapshots;
+    private readonly ReplicaApplier _replica;
+    private bool _closed;
 
     public PartitionStore(int partition, GridClock clock, IMemoryAccount memory, IStoreChangeListener? listener = null, IReadTracker? tracker = null)
     {
         Partition = partition;
         _clock = clock;
-        _memory = memory;
-        _listener = listener;
-        _tracker = tracker;
-        _records = new object[MinRecordCapacity];
-        _table = new uint[MinTableLength];
-        Account(StoreOverhead + ArraysSize(_records.Length, _table.Length));
+        _table = new RecordTable(memory);
+        _feed = new StoreChangeFeed(partition, listener);
+        _tracking = new NearCacheTracking(partition, tracker, _table, _feed);
+        var keys = new Keyspace(_table, _feed, _tracking, Counters);
+        _executor = new OpExecutor(keys, _feed, _tracking, _requests, Counters);
+        _sweep = new ExpirySweep(keys, Counters);
+        _eviction = new EvictionSampler(keys, Counters);
+        _scans = new StoreScans(keys, Counters);
+        _snapshots = new StoreSnapshotter(keys, _feed, _requests, Counters);
+        _replica = new ReplicaApplier(keys, _requests);
     }
 
     public int Partition { get; }
@@ -63,16 +55,16 @@ internal sealed partial class PartitionStore
     public StoreCounters Counters { get; } = new();
 
     /// <summary>Entries held (including expired ones not yet swept).</summary>
-    public int Count => Volatile.Read(ref _count);
+    public int Count => _table.Count;
 
     /// <summary>Entries that carry at least one tag (including expired ones not yet swept).</summary>
-    public int TaggedCount => Volatile.Read(ref _tagged);
+    public int TaggedCount => _table.TaggedCount;
 
     /// <summary>Bytes accounted for this store: records, structures and its own arrays.</summary>
-    public long Bytes => Volatile.Read(ref _bytes);
+    public long Bytes => _table.Bytes;
 
     /// <summary>Bumped by every write; lets observers order what they hear about this partition.</summary>
-    public long Version { get; private set; }
+    public long Version => _feed.Version;
 
     public bool IsClosed => Volatile.Read(ref _closed);
 
@@ -102,277 +94,225 @@ internal sealed partial class PartitionStore
             }
 
             _closed = true;
-            _memory.Add(-_bytes);
-            if (_tracking is { Count: > 0 } tracking)
+            _table.LeaveBudget();
+            _tracking.DropAll(context);
+        }
+    }
+
+    /// <summary>
+    /// Runs one operation atomically and writes its result to <paramref name="output"/>. The op must have passed
+    /// <see cref="OpValidator"/>. When the store is closed nothing runs, nothing is written, and the answer is
+    /// <see cref="ResultStatus.NotHere"/>: the caller sends the op to wherever the partition lives now.
+    /// <paramref name="now"/> is the batch's clock reading (<see cref="GridClock.NowMs"/>), read once per batch;
+    /// <paramref name="trackingSlot"/> is the sending client's near-cache slot on this silo (-1 none).
+    /// </summary>
+    public ResultStatus Execute(in OpView op, FrameBuffer output, long now, int trackingSlot = -1, BatchContext? context = null)
+    {
+        lock (_lock)
+        {
+            if (_closed)
             {
-                _tracker!.OnTrackingDropped(Partition, tracking.Count, context);
-                _tracking = null;
+                return ResultStatus.NotHere;
+            }
+
+            _feed.Context = context;
+            try
+            {
+                return _executor.Execute(op, output, now, trackingSlot);
+            }
+            finally
+            {
+                _feed.Context = null;
             }
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ulong HashKey(ReadOnlySpan<byte> key) => XxHash3.HashToUInt64(key, HashSeed);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static byte[] RecordOf(object entry) => entry as byte[] ?? Unsafe.As<ComplexEntry>(entry).Record;
-
-    internal static long EntrySize(object entry) => entry is byte[] r ? EntryRecord.HeapSize(r.Length) : Unsafe.As<ComplexEntry>(entry).HeapSize;
-
-    private static long ArraysSize(int records, int table) => EntryRecord.HeapSize(records * 8) + EntryRecord.HeapSize(table * 4);
-
-    private void Account(long delta)
+    /// <summary>Runs one operation given as a <see cref="GridOp"/> (the same path, through a one-op frame).</summary>
+    public GridResult Execute(GridOp op, BatchContext? context = null)
     {
-        _bytes += delta;
-        if (!_closed)
+        var frame = OpFrame.Encode([op]);
+        var reader = new OpFrameReader(frame);
+        reader.TryRead(out var view, out _, out _);
+        using var output = new FrameBuffer();
+        if (Execute(view, output, _clock.NowMs, context: context) == ResultStatus.NotHere)
         {
-            _memory.Add(delta);
+            return StoreResults.NotHere;
+        }
+
+        var results = new FrameReader(output.Written);
+        return ResultFrame.Read(ref results);
+    }
+
+    /// <summary>
+    /// Active expiry: checks up to <paramref name="maxChecks"/> records from where the last sweep stopped, removes the
+    /// expired ones and clamps very old LRU stamps. Returns how many it removed.
+    /// </summary>
+    public int SweepExpired(int maxChecks)
+    {
+        long now = _clock.NowMs;
+        lock (_lock)
+        {
+            return _closed ? 0 : _sweep.Sweep(maxChecks, now);
         }
     }
 
-    /// <summary>Index of the record with <paramref name="key"/>, or -1; <paramref name="slot"/> is its table slot, or where to insert it.</summary>
-    private int Find(ReadOnlySpan<byte> key, ulong hash, out int slot)
+    /// <summary>
+    /// Offers <paramref name="samples"/> random entries to the eviction pool (sampled LRU, as Redis does). Expired entries
+    /// met on the way are removed at once.
+    /// </summary>
+    public void Sample(EvictionPool pool, int samples, Random random, BatchContext? context = null)
     {
-        uint tag = (uint)(hash >> 56);
-        int mask = _table.Length - 1;
-        int pos = (int)(hash >> 24) & mask;
-        int firstFree = -1;
-        while (true)
+        long now = _clock.NowMs;
+        lock (_lock)
         {
-            uint s = _table[pos];
-            if (s == EmptySlot)
+            if (_closed)
             {
-                slot = firstFree >= 0 ? firstFree : pos;
-                return -1;
+                return;
             }
 
-            if (s == Tombstone)
+            _feed.Context = context;
+            try
             {
-                if (firstFree < 0)
-                {
-                    firstFree = pos;
-                }
+                _eviction.Sample(this, pool, samples, random, now);
             }
-            else if (s >> 24 == tag)
+            finally
             {
-                int index = (int)(s & 0xFF_FFFF) - 1;
-                if (EntryRecord.Key(RecordOf(_records[index])).SequenceEqual(key))
-                {
-                    slot = pos;
-                    return index;
-                }
-            }
-
-            pos = (pos + 1) & mask;
-        }
-    }
-
-    /// <summary>The record whose key hashes to <paramref name="hash"/> (tracking tables know keys only by hash), or null.</summary>
-    private byte[]? FindByHash(ulong hash)
-    {
-        uint tag = (uint)(hash >> 56);
-        int mask = _table.Length - 1;
-        for (int pos = (int)(hash >> 24) & mask; _table[pos] != EmptySlot; pos = (pos + 1) & mask)
-        {
-            uint s = _table[pos];
-            if (s != Tombstone && s >> 24 == tag)
-            {
-                byte[] record = RecordOf(_records[(int)(s & 0xFF_FFFF) - 1]);
-                if (HashKey(EntryRecord.Key(record)) == hash)
-                {
-                    return record;
-                }
+                _feed.Context = null;
             }
         }
-
-        return null;
     }
 
-    /// <summary>Like <see cref="Find"/>, but an expired entry is removed (and counted) and reported as absent.</summary>
-    private int FindLive(ReadOnlySpan<byte> key, ulong hash, long nowMs, out int slot)
+    /// <summary>Evicts the entry if it is still there and has not been used since it was sampled.</summary>
+    public bool TryEvict(object entry, uint stamp, BatchContext? context = null)
     {
-        int index = Find(key, hash, out slot);
-        if (index >= 0 && EntryRecord.IsExpired(RecordOf(_records[index]), nowMs))
+        lock (_lock)
         {
-            RemoveAt(index, slot, RemovalCause.Expired);
-            Counters.Expirations++;
-            index = Find(key, hash, out slot);
-        }
-
-        return index;
-    }
-
-    /// <summary>The table slot that points at record <paramref name="index"/>.</summary>
-    private int SlotOf(int index)
-    {
-        ulong hash = HashKey(EntryRecord.Key(RecordOf(_records[index])));
-        int mask = _table.Length - 1;
-        int pos = (int)(hash >> 24) & mask;
-        while (true)
-        {
-            uint s = _table[pos];
-            if (s != EmptySlot && s != Tombstone && (int)(s & 0xFF_FFFF) - 1 == index)
+            if (_closed)
             {
-                return pos;
+                return false;
             }
 
-            pos = (pos + 1) & mask;
-        }
-    }
-
-    /// <summary>Adds an entry at a slot <see cref="Find"/> returned; false when the partition is full.</summary>
-    private bool Insert(ulong hash, int slot, object entry)
-    {
-        if (_count >= MaxEntries)
-        {
-            return false;
-        }
-
-        if (_count == _records.Length)
-        {
-            ResizeRecords(_records.Length * 2);
-        }
-
-        int index = _count++;
-        _records[index] = entry;
-        if (_table[slot] == Tombstone)
-        {
-            _tombstones--;
-        }
-
-        _table[slot] = (uint)(hash >> 56) << 24 | (uint)(index + 1);
-        Account(EntrySize(entry));
-        CountTags(entry, +1);
-        Changed(entry);
-        if ((_count + _tombstones) * 4L > _table.Length * 3L)
-        {
-            Rehash(TableLengthFor(_count));
-        }
-
-        return true;
-    }
-
-    /// <summary>Puts a new entry object in place of record <paramref name="index"/> (same key).</summary>
-    private void Replace(int index, object entry)
-    {
-        Account(EntrySize(entry) - EntrySize(_records[index]));
-        var previous = _records[index];
-        _records[index] = entry;
-        CountTags(previous, -1);
-        CountTags(entry, +1);
-        Changed(entry, previous);
-    }
-
-    /// <summary>Bumps the version and tells the listener that <paramref name="entry"/> was written (it replaced <paramref name="previous"/>, if given).</summary>
-    private void Changed(object entry, object? previous = null)
-    {
-        Version++;
-        if (_listener is not null && !_restoring)
-        {
-            byte[] record = RecordOf(entry);
-            _listener.OnChanged(new StoreChange
+            _feed.Context = context;
+            try
             {
-                Partition = Partition,
-                Version = Version,
-                Kind = StoreChangeKind.Written,
-                Key = EntryRecord.Key(record),
-                Tags = EntryRecord.TagsBlock(record),
-                PreviousTags = previous is null ? default : EntryRecord.TagsBlock(RecordOf(previous)),
-                Trackers = TakeTrackers(EntryRecord.Key(record)),
-                Entry = entry,
-                Context = _context,
-            });
-        }
-    }
-
-    private void RemoveAt(int index, int slot, RemovalCause cause)
-    {
-        Version++;
-        if (_listener is not null)
-        {
-            byte[] record = RecordOf(_records[index]);
-            _listener.OnChanged(new StoreChange
+                return _eviction.TryEvict(entry, stamp);
+            }
+            finally
             {
-                Partition = Partition,
-                Version = Version,
-                Kind = StoreChangeKind.Removed,
-                Cause = cause,
-                Key = EntryRecord.Key(record),
-                Tags = EntryRecord.TagsBlock(record),
-                Trackers = TakeTrackers(EntryRecord.Key(record)),
-                Context = _context,
-            });
-        }
-
-        Account(-EntrySize(_records[index]));
-        CountTags(_records[index], -1);
-        _table[slot] = Tombstone;
-        _tombstones++;
-        int last = _count - 1;
-        if (index != last)
-        {
-            int movedSlot = SlotOf(last);
-            _records[index] = _records[last];
-            _table[movedSlot] = (_table[movedSlot] & 0xFF00_0000) | (uint)(index + 1);
-        }
-
-        _records[last] = null!;
-        _count--;
-        if (_records.Length > MinRecordCapacity && _count < _records.Length / 4)
-        {
-            ResizeRecords(Math.Max(MinRecordCapacity, _count * 2));
-            Rehash(TableLengthFor(_count));
-        }
-        else if (_tombstones > _table.Length / 4)
-        {
-            Rehash(_table.Length);
+                _feed.Context = null;
+            }
         }
     }
 
-    private void RemoveIndex(int index, RemovalCause cause) => RemoveAt(index, SlotOf(index), cause);
-
-    /// <summary>Keeps <see cref="TaggedCount"/>: entries change their tags only by being inserted, replaced or removed.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void CountTags(object entry, int delta)
+    /// <summary>
+    /// One bounded step of a pattern invalidation: under the lock, examines at most <paramref name="maxExamined"/>
+    /// entries going down from <paramref name="cursor"/> (start with <see cref="int.MaxValue"/>), removes those whose
+    /// key matches <paramref name="pattern"/> (cause <see cref="RemovalCause.Invalidated"/>; expired ones met on the way
+    /// are removed as expired and not counted), and moves the cursor. Returns false once the scan is complete (cursor 0,
+    /// or the store closed). See <see cref="StoreScans"/> for why no entry present throughout is skipped.
+    /// </summary>
+    public bool RemoveMatching(ReadOnlySpan<byte> pattern, ref int cursor, int maxExamined, out int removed, BatchContext? context = null)
     {
-        if (EntryRecord.HasTags(RecordOf(entry)))
+        removed = 0;
+        long now = _clock.NowMs;
+        lock (_lock)
         {
-            Volatile.Write(ref _tagged, _tagged + delta);
-        }
-    }
-
-    private static int TableLengthFor(int count)
-    {
-        long wanted = Math.Max(MinTableLength, count * 2L);
-        return (int)Math.Min(1 << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)wanted));
-    }
-
-    private void ResizeRecords(int capacity)
-    {
-        var resized = new object[capacity];
-        Array.Copy(_records, resized, _count);
-        Account(ArraysSize(capacity, _table.Length) - ArraysSize(_records.Length, _table.Length));
-        _records = resized;
-    }
-
-    private void Rehash(int tableLength)
-    {
-        var table = new uint[tableLength];
-        int mask = tableLength - 1;
-        for (int i = 0; i < _count; i++)
-        {
-            ulong hash = HashKey(EntryRecord.Key(RecordOf(_records[i])));
-            int pos = (int)(hash >> 24) & mask;
-            while (table[pos] != EmptySlot)
+            if (_closed)
             {
-                pos = (pos + 1) & mask;
+                cursor = 0;
+                return false;
             }
 
-            table[pos] = (uint)(hash >> 56) << 24 | (uint)(i + 1);
+            _feed.Context = context;
+            try
+            {
+                return _scans.RemoveMatching(pattern, ref cursor, maxExamined, ref removed, now);
+            }
+            finally
+            {
+                _feed.Context = null;
+            }
         }
+    }
 
-        Account(ArraysSize(_records.Length, tableLength) - ArraysSize(_records.Length, _table.Length));
-        _table = table;
-        _tombstones = 0;
+    /// <summary>
+    /// One bounded step of a walk over the live entries that carry tags (the tag index rebuilds itself from them): under
+    /// the lock, examines at most <paramref name="maxExamined"/> entries going down from <paramref name="cursor"/> (start
+    /// with <see cref="int.MaxValue"/>), hands each tagged, unexpired one to <paramref name="visitor"/>, and moves the
+    /// cursor. Returns false once the walk is complete.
+    /// </summary>
+    /// <remarks>
+    /// Unlike <see cref="RemoveMatching"/> it reads on after the store closed: a closed store no longer changes, and what
+    /// it holds is exactly what moves to the partition's next home, so a walk that began before a partition left still
+    /// sees all of it.
+    /// </remarks>
+    public bool VisitTagged(ref int cursor, int maxExamined, ITaggedEntryVisitor visitor)
+    {
+        long now = _clock.NowMs;
+        lock (_lock)
+        {
+            return _scans.VisitTagged(ref cursor, maxExamined, visitor, now);
+        }
+    }
+
+    /// <summary>Copies every live entry (expired ones are left behind); also from a closed store, whose entries are what moves.</summary>
+    public StoreSnapshot Snapshot()
+    {
+        long now = _clock.NowMs;
+        lock (_lock)
+        {
+            return _snapshots.Snapshot(now);
+        }
+    }
+
+    /// <summary>Loads a snapshot into this (new, empty) store; entries that expired meanwhile are dropped.</summary>
+    public void Restore(StoreSnapshot snapshot)
+    {
+        long now = _clock.NowMs;
+        lock (_lock)
+        {
+            _snapshots.Restore(snapshot, now);
+        }
+    }
+
+    /// <summary>
+    /// Replica side: puts an entry's new state (a record, or a <see cref="ComplexEntry"/>) at its key, replacing what
+    /// was there. An entry that already expired removes the key instead.
+    /// </summary>
+    public void ApplyReplicaWrite(object entry)
+    {
+        long now = _clock.NowMs;
+        lock (_lock)
+        {
+            if (!_closed)
+            {
+                _replica.Write(entry, now);
+            }
+        }
+    }
+
+    /// <summary>Replica side: keeps the primary's answer to a write with a request id.</summary>
+    public void ApplyReplicaRequest(ulong client, long requestId, long completedBelow, byte[] answer)
+    {
+        long now = _clock.NowMs;
+        lock (_lock)
+        {
+            if (!_closed)
+            {
+                _replica.Request(client, requestId, completedBelow, answer, now);
+            }
+        }
+    }
+
+    /// <summary>Replica side: removes the entry at <paramref name="key"/>, if any.</summary>
+    public void ApplyReplicaRemove(ReadOnlySpan<byte> key)
+    {
+        lock (_lock)
+        {
+            if (!_closed)
+            {
+                _replica.Remove(key);
+            }
+        }
     }
 }

@@ -16,16 +16,3 @@ internal sealed class StoreSnapshot
     /// <summary>Answers kept for writes that clients may send again (see <see cref="RequestLog"/>).</summary>
     [Id(3)] public RequestLogSnapshot[]? Requests { get; set; }
 }
-
-/// <summary>A hash or list entry: its record (header, key, tags) and elements.</summary>
-[GenerateSerializer, Alias("grid.StructureSnapshot")]
-internal sealed class StructureSnapshot
-{
-    [Id(0)] public byte[] Record { get; set; } = [];
-
-    /// <summary>Hash field names (null for a list).</summary>
-    [Id(1)] public string[]? Fields { get; set; }
-
-    /// <summary>Hash field values or list elements, in order.</summary>
-    [Id(2)] public byte[][] Values { get; set; } = [];
-}

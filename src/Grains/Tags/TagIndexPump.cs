@@ -1,11 +1,13 @@
 using System.Buffers.Binary;
 using Grid.Grains.Hosting;
+using Grid.Grains.Resilience;
 using Grid.Grains.Storage;
 using Grid.Protocol;
 using Grid.Protocol.Wire;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly;
 
 namespace Grid.Grains.Tags;
 
@@ -22,13 +24,16 @@ internal sealed partial class TagIndexPump : IStoreChangeListener, ITaggedEntryV
 {
     private const int RecordHeader = 5;
     private const int MaxCallsInFlight = 16;
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
+    private static readonly ResiliencePropertyKey<string> ShardKey = new("grid.tagShard");
     private static readonly TimeSpan FinalFlushTimeout = TimeSpan.FromSeconds(5);
 
     private readonly IGrainFactory _grains;
     private readonly GridTagOptions _options;
     private readonly ILogger<TagIndexPump> _logger;
     private readonly Lock _gate = new();
+    private readonly ResiliencePipeline _delivery;
     private readonly List<(long Target, TaskCompletionSource Done)> _waiters = [];
     private readonly CancellationTokenSource _stopping = new();
     private byte[] _buffer = new byte[4096];
@@ -44,6 +49,11 @@ internal sealed partial class TagIndexPump : IStoreChangeListener, ITaggedEntryV
         _grains = grains;
         _options = options.Value.Tags;
         _logger = logger;
+        _delivery = SiloRetryPipelines.UntilDelivered(FirstRetryDelay, MaxRetryDelay, args =>
+        {
+            LogDeliveryFailed(_logger, args.Outcome.Exception!, args.Context.Properties.GetValue(ShardKey, "?"), args.AttemptNumber + 1, args.RetryDelay);
+            return ValueTask.CompletedTask;
+        });
     }
 
     /// <summary>Updates recorded since the silo started.</summary>
@@ -283,8 +293,9 @@ internal sealed partial class TagIndexPump : IStoreChangeListener, ITaggedEntryV
                 {
                     await DeliverAsync(groups, stopping).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                catch (Exception) when (stopping.IsCancellationRequested)
                 {
+                    // Stopping: deliveries are no longer retried, whatever their last attempt ended with.
                     return;
                 }
             }
@@ -406,26 +417,30 @@ internal sealed partial class TagIndexPump : IStoreChangeListener, ITaggedEntryV
         var shard = _grains.GetGrain<ITagIndexGrain>(grainKey);
         foreach (var frame in frames)
         {
-            var delay = TimeSpan.FromMilliseconds(50);
-            for (int attempt = 1; ; attempt++)
+            var resilience = ResilienceContextPool.Shared.Get(stopping);
+            resilience.Properties.Set(ShardKey, grainKey);
+            try
             {
-                await gate.WaitAsync(stopping).ConfigureAwait(false);
-                try
-                {
-                    await shard.Apply(frame).ConfigureAwait(false);
-                    break;
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
-                {
-                    LogDeliveryFailed(_logger, ex, grainKey, attempt, delay);
-                }
-                finally
-                {
-                    gate.Release();
-                }
-
-                await Task.Delay(delay, stopping).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(MaxRetryDelay.Ticks, delay.Ticks * 2));
+                await _delivery.ExecuteAsync(
+                    static async (context, state) =>
+                    {
+                        // The gate bounds calls in flight, not retries waiting out their backoff.
+                        await state.Gate.WaitAsync(context.CancellationToken).ConfigureAwait(false);
+                        try
+                        {
+                            await state.Shard.Apply(state.Frame).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            state.Gate.Release();
+                        }
+                    },
+                    resilience,
+                    (Shard: shard, Frame: frame, Gate: gate)).ConfigureAwait(false);
+            }
+            finally
+            {
+                ResilienceContextPool.Shared.Return(resilience);
             }
         }
     }

@@ -15,12 +15,12 @@ public sealed class ClockStepTests
     [Fact]
     public void A_stamp_just_ahead_of_now_has_age_zero()
     {
-        Assert.Equal(0u, PartitionStore.Age(1_000, 1_001));
-        Assert.Equal(0u, PartitionStore.Age(0xFFFF_FFF0, 5)); // ahead across the wrap
-        Assert.Equal(10u, PartitionStore.Age(1_000, 990));
-        Assert.Equal(20u, PartitionStore.Age(4, 0xFFFF_FFF0)); // behind across the wrap
+        Assert.Equal(0u, LruStamp.Age(1_000, 1_001));
+        Assert.Equal(0u, LruStamp.Age(0xFFFF_FFF0, 5)); // ahead across the wrap
+        Assert.Equal(10u, LruStamp.Age(1_000, 990));
+        Assert.Equal(20u, LruStamp.Age(4, 0xFFFF_FFF0)); // behind across the wrap
         uint fortyDays = 40u * 24 * 3600 * 1000;
-        Assert.Equal(fortyDays, PartitionStore.Age(unchecked(7 + fortyDays), 7)); // long idle still reads as old
+        Assert.Equal(fortyDays, LruStamp.Age(unchecked(7 + fortyDays), 7)); // long idle still reads as old
     }
 
     [Fact]

@@ -206,12 +206,12 @@ public sealed class ExpirySweeperTests
         var records = StoreInspector.Records(store);
         for (int i = 0; i < 5; i++)
         {
-            EntryRecord.SetExpiresAt(PartitionStore.RecordOf(records[i]), f.Clock.NowMs);
+            EntryRecord.SetExpiresAt(RecordTable.RecordOf(records[i]), f.Clock.NowMs);
         }
 
         for (int i = 40; i < 60; i++)
         {
-            EntryRecord.SetExpiresAt(PartitionStore.RecordOf(records[i]), f.Clock.NowMs);
+            EntryRecord.SetExpiresAt(RecordTable.RecordOf(records[i]), f.Clock.NowMs);
         }
 
         Assert.Equal(5, Sweeper(f).SweepOnce(20));

@@ -153,7 +153,7 @@ public sealed class TableTests
         var colliding = new List<string>();
         for (int i = 0; colliding.Count < 200; i++)
         {
-            ulong h = PartitionStore.HashKey(StoreFixture.Bytes(K(i)));
+            ulong h = RecordTable.HashKey(StoreFixture.Bytes(K(i)));
             if (((h >> 24) & 0x3FF) < 4)
             {
                 colliding.Add(K(i));

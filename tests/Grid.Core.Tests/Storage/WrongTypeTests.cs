@@ -64,7 +64,7 @@ public sealed class WrongTypeTests
         var before = Snapshot(f, holder);
         f.Advance(1_000);
         var entry = StoreInspector.Entry(f.Store, "k")!;
-        var record = PartitionStore.RecordOf(entry);
+        var record = RecordTable.RecordOf(entry);
         var recordCopy = record.ToArray();
         long bytes = f.Store.Bytes;
         long account = f.Account.Total;
@@ -75,7 +75,7 @@ public sealed class WrongTypeTests
         Assert.Equal(ResultStatus.WrongType, result.Status);
         Assert.NotNull(result.Error);
         Assert.Same(entry, StoreInspector.Entry(f.Store, "k"));
-        Assert.Same(record, PartitionStore.RecordOf(entry));
+        Assert.Same(record, RecordTable.RecordOf(entry));
         Assert.Equal(recordCopy, record); // not even the LRU stamp moved
         Assert.Equal(bytes, f.Store.Bytes);
         Assert.Equal(account, f.Account.Total);

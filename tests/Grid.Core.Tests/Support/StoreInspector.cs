@@ -8,16 +8,18 @@ namespace Grid.Core.Tests.Support;
 internal static class StoreInspector
 {
     private const BindingFlags Private = BindingFlags.NonPublic | BindingFlags.Instance;
-    private static readonly FieldInfo RecordsField = typeof(PartitionStore).GetField("_records", Private)!;
-    private static readonly FieldInfo TableField = typeof(PartitionStore).GetField("_table", Private)!;
-    private static readonly FieldInfo TombstonesField = typeof(PartitionStore).GetField("_tombstones", Private)!;
-    private static readonly long StoreOverhead = (long)typeof(PartitionStore).GetField("StoreOverhead", BindingFlags.NonPublic | BindingFlags.Static)!.GetRawConstantValue()!;
+    private static readonly FieldInfo StoreTableField = typeof(PartitionStore).GetField("_table", Private)!;
+    private static readonly FieldInfo RecordsField = typeof(RecordTable).GetField("_records", Private)!;
+    private static readonly FieldInfo TableField = typeof(RecordTable).GetField("_table", Private)!;
+    private static readonly FieldInfo TombstonesField = typeof(RecordTable).GetField("_tombstones", Private)!;
 
-    public static object[] Records(PartitionStore store) => (object[])RecordsField.GetValue(store)!;
+    public static object[] Records(PartitionStore store) => (object[])RecordsField.GetValue(TableOf(store))!;
 
-    public static uint[] Table(PartitionStore store) => (uint[])TableField.GetValue(store)!;
+    public static uint[] Table(PartitionStore store) => (uint[])TableField.GetValue(TableOf(store))!;
 
-    public static int Tombstones(PartitionStore store) => (int)TombstonesField.GetValue(store)!;
+    public static int Tombstones(PartitionStore store) => (int)TombstonesField.GetValue(TableOf(store))!;
+
+    private static RecordTable TableOf(PartitionStore store) => (RecordTable)StoreTableField.GetValue(store)!;
 
     /// <summary>The entry object (byte[] record or ComplexEntry) held for <paramref name="key"/>, or null.</summary>
     public static object? Entry(PartitionStore store, string key)
@@ -26,7 +28,7 @@ internal static class StoreInspector
         var records = Records(store);
         for (int i = 0; i < store.Count; i++)
         {
-            if (EntryRecord.Key(PartitionStore.RecordOf(records[i])).SequenceEqual(k))
+            if (EntryRecord.Key(RecordTable.RecordOf(records[i])).SequenceEqual(k))
             {
                 return records[i];
             }
@@ -35,16 +37,16 @@ internal static class StoreInspector
         return null;
     }
 
-    public static byte[]? Record(PartitionStore store, string key) => Entry(store, key) is { } e ? PartitionStore.RecordOf(e) : null;
+    public static byte[]? Record(PartitionStore store, string key) => Entry(store, key) is { } e ? RecordTable.RecordOf(e) : null;
 
     /// <summary>What <see cref="PartitionStore.Bytes"/> should be: its overhead, its two arrays and every entry's size.</summary>
     public static long ExpectedBytes(PartitionStore store)
     {
         var records = Records(store);
-        long total = StoreOverhead + EntryRecord.HeapSize(records.Length * 8) + EntryRecord.HeapSize(Table(store).Length * 4);
+        long total = RecordTable.StoreOverhead + EntryRecord.HeapSize(records.Length * 8) + EntryRecord.HeapSize(Table(store).Length * 4);
         for (int i = 0; i < store.Count; i++)
         {
-            total += PartitionStore.EntrySize(records[i]);
+            total += RecordTable.EntrySize(records[i]);
         }
 
         return total;
@@ -87,7 +89,7 @@ internal static class StoreInspector
             Assert.InRange(index, 0, count - 1);
             Assert.False(seen[index], $"record {index} has two slots");
             seen[index] = true;
-            ulong hash = PartitionStore.HashKey(EntryRecord.Key(PartitionStore.RecordOf(records[index])));
+            ulong hash = RecordTable.HashKey(EntryRecord.Key(RecordTable.RecordOf(records[index])));
             Assert.Equal(hash >> 56, (ulong)(s >> 24));
         }
 

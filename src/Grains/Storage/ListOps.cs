@@ -3,11 +3,15 @@ using Grid.Protocol.Wire;
 
 namespace Grid.Grains.Storage;
 
-internal sealed partial class PartitionStore
+/// <summary>Lists: LPUSH/RPUSH, LPOP/RPOP, LRANGE, LLEN. Used under the store's lock.</summary>
+internal sealed class ListOps(StructureAccess structures)
 {
-    private GridResult ListPush(in OpView op, ulong hash, long now)
+    private readonly StructureAccess _structures = structures;
+
+    /// <summary>PUSH (left or right, <see cref="OpFlags.Left"/>): the list's length after.</summary>
+    public GridResult Push(in OpView op, ulong hash, long now)
     {
-        var entry = Structure(op.Key, hash, now, GridValueType.List, create: true, "PUSH", out var error);
+        var entry = _structures.Find(op.Key, hash, now, GridValueType.List, create: true, "PUSH", out var error);
         if (entry is null)
         {
             return error;
@@ -20,13 +24,14 @@ internal sealed partial class PartitionStore
             entry.Push(value.ToArray(), left);
         }
 
-        AfterStructureChange(entry, before, op.Key, hash);
+        _structures.Changed(entry, before, op.Key, hash);
         return GridResult.OfNumber(entry.List!.Count);
     }
 
-    private GridResult ListPop(in OpView op, ulong hash, long now)
+    /// <summary>POP up to <see cref="OpView.Arg0"/> elements; the key goes with its last element.</summary>
+    public GridResult Pop(in OpView op, ulong hash, long now)
     {
-        var entry = Structure(op.Key, hash, now, GridValueType.List, create: false, "POP", out var error);
+        var entry = _structures.Find(op.Key, hash, now, GridValueType.List, create: false, "POP", out var error);
         if (entry is null)
         {
             return error;
@@ -40,13 +45,14 @@ internal sealed partial class PartitionStore
             popped[i] = entry.Pop(left);
         }
 
-        AfterStructureChange(entry, before, op.Key, hash);
+        _structures.Changed(entry, before, op.Key, hash);
         return new GridResult { Values = popped, Number = popped.Length };
     }
 
-    private GridResult ListRange(in OpView op, ulong hash, long now)
+    /// <summary>LRANGE start..stop (inclusive, negative from the end, as Redis).</summary>
+    public GridResult Range(in OpView op, ulong hash, long now)
     {
-        var entry = Structure(op.Key, hash, now, GridValueType.List, create: false, "LRANGE", out var error);
+        var entry = _structures.Find(op.Key, hash, now, GridValueType.List, create: false, "LRANGE", out var error);
         if (entry is null)
         {
             return error.Status == ResultStatus.NotFound ? new GridResult { Values = [] } : error;
@@ -70,9 +76,10 @@ internal sealed partial class PartitionStore
         return new GridResult { Values = values };
     }
 
-    private GridResult ListLength(in OpView op, ulong hash, long now)
+    /// <summary>LLEN: the list's length (0 when missing).</summary>
+    public GridResult Length(in OpView op, ulong hash, long now)
     {
-        var entry = Structure(op.Key, hash, now, GridValueType.List, create: false, "LLEN", out var error);
+        var entry = _structures.Find(op.Key, hash, now, GridValueType.List, create: false, "LLEN", out var error);
         if (entry is null)
         {
             return error.Status == ResultStatus.NotFound ? GridResult.OfNumber(0) : error;

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Buffers.Text;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Grid.Protocol;
@@ -7,22 +6,32 @@ using Grid.Protocol.Wire;
 
 namespace Grid.Grains.Storage;
 
-internal sealed partial class PartitionStore
+/// <summary>Strings and counters: GET (and the hot read straight into the response frame), SET, INCRBY. Used under the store's lock.</summary>
+internal sealed class StringOps(Keyspace keys, NearCacheTracking tracking, StoreCounters counters)
 {
-    /// <summary>The hot read: a string hit is copied from its record straight into the response frame.</summary>
-    private bool TryGetStringInto(ReadOnlySpan<byte> key, ulong hash, long now, int trackingSlot, FrameBuffer output)
+    private readonly Keyspace _keys = keys;
+    private readonly RecordTable _table = keys.Table;
+    private readonly NearCacheTracking _tracking = tracking;
+    private readonly StoreCounters _counters = counters;
+
+    /// <summary>
+    /// The hot read: a string hit is copied from its record straight into the response frame (tracked for the client in
+    /// <paramref name="trackingSlot"/>, -1 none). False, with nothing written, for anything else (a miss, another type).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryGetInto(ReadOnlySpan<byte> key, ulong hash, long now, int trackingSlot, FrameBuffer output)
     {
-        int index = FindLive(key, hash, now, out _);
-        if (index < 0 || _records[index] is not byte[] r || EntryRecord.Type(r) != GridValueType.String)
+        int index = _keys.FindLive(key, hash, now, out _);
+        if (index < 0 || _table[index] is not byte[] r || EntryRecord.Type(r) != GridValueType.String)
         {
             return false;
         }
 
         EntryRecord.Touch(r, now);
-        Counters.Hits++;
-        if (trackingSlot >= 0 && _tracker is not null)
+        _counters.Hits++;
+        if (trackingSlot >= 0 && _tracking.IsEnabled)
         {
-            WriteTracked(r, hash, trackingSlot, now, output);
+            _tracking.WriteTracked(r, hash, trackingSlot, now, output);
         }
         else
         {
@@ -32,34 +41,36 @@ internal sealed partial class PartitionStore
         return true;
     }
 
-    private GridResult Get(ReadOnlySpan<byte> key, ulong hash, long now)
+    /// <summary>GET: a string's bytes, or a counter as decimal text.</summary>
+    public GridResult Get(ReadOnlySpan<byte> key, ulong hash, long now)
     {
-        int index = FindLive(key, hash, now, out _);
+        int index = _keys.FindLive(key, hash, now, out _);
         if (index < 0)
         {
-            Counters.Misses++;
-            return NotFound;
+            _counters.Misses++;
+            return StoreResults.NotFound;
         }
 
-        if (_records[index] is not byte[] r)
+        if (_table[index] is not byte[] r)
         {
-            return WrongType("GET", EntryRecord.Type(RecordOf(_records[index])));
+            return StoreResults.WrongType("GET", EntryRecord.Type(RecordTable.RecordOf(_table[index])));
         }
 
         EntryRecord.Touch(r, now);
-        Counters.Hits++;
+        _counters.Hits++;
         return EntryRecord.Type(r) == GridValueType.Counter
             ? GridResult.OfValue(Encoding.ASCII.GetBytes(ReadCounter(r).ToString(System.Globalization.CultureInfo.InvariantCulture)))
             : GridResult.OfValue(EntryRecord.Value(r).ToArray());
     }
 
-    private GridResult Set(in OpView op, ulong hash, long now)
+    /// <summary>SET with its conditions (NX/XX), expiry and tags.</summary>
+    public GridResult Set(in OpView op, ulong hash, long now)
     {
-        int index = FindLive(op.Key, hash, now, out int slot);
+        int index = _keys.FindLive(op.Key, hash, now, out int slot);
         bool exists = index >= 0;
         if (((op.Flags & OpFlags.IfNotExists) != 0 && exists) || ((op.Flags & OpFlags.IfExists) != 0 && !exists))
         {
-            return ConditionNotMet;
+            return StoreResults.ConditionNotMet;
         }
 
         ReadOnlySpan<byte> value = op.Value;
@@ -67,7 +78,7 @@ internal sealed partial class PartitionStore
         ReadOnlySpan<byte> tags = op.Tags;
 
         // Same shape as the old record (the usual overwrite): rewrite it in place instead of allocating.
-        if (exists && tags.Length == 0 && _records[index] is byte[] old && !EntryRecord.HasTags(old)
+        if (exists && tags.Length == 0 && _table[index] is byte[] old && !EntryRecord.HasTags(old)
             && EntryRecord.HasSliding(old) == (expiry.SlidingMs != 0)
             && old.Length == EntryRecord.KeyOffset(old) + op.Key.Length + value.Length)
         {
@@ -81,7 +92,7 @@ internal sealed partial class PartitionStore
             }
 
             value.CopyTo(old.AsSpan(EntryRecord.ValueOffset(old)));
-            Changed(old);
+            _keys.Written(old);
             return GridResult.Ok;
         }
 
@@ -89,25 +100,26 @@ internal sealed partial class PartitionStore
         value.CopyTo(record.AsSpan(valueOffset));
         if (exists)
         {
-            Replace(index, record);
+            _keys.Replace(index, record);
             return GridResult.Ok;
         }
 
-        return Insert(hash, slot, record) ? GridResult.Ok : PartitionFull;
+        return _keys.Insert(hash, slot, record) ? GridResult.Ok : StoreResults.PartitionFull;
     }
 
-    private GridResult Increment(ReadOnlySpan<byte> key, ulong hash, long now, long delta)
+    /// <summary>INCRBY: a missing key starts at 0; a string holding an integer becomes a counter.</summary>
+    public GridResult Increment(ReadOnlySpan<byte> key, ulong hash, long now, long delta)
     {
-        int index = FindLive(key, hash, now, out int slot);
+        int index = _keys.FindLive(key, hash, now, out int slot);
         if (index < 0)
         {
             var created = NewCounter(key, delta, EntryExpiry.None, [], now);
-            return Insert(hash, slot, created) ? GridResult.OfNumber(delta) : PartitionFull;
+            return _keys.Insert(hash, slot, created) ? GridResult.OfNumber(delta) : StoreResults.PartitionFull;
         }
 
-        if (_records[index] is not byte[] r)
+        if (_table[index] is not byte[] r)
         {
-            return WrongType("INCRBY", EntryRecord.Type(RecordOf(_records[index])));
+            return StoreResults.WrongType("INCRBY", EntryRecord.Type(RecordTable.RecordOf(_table[index])));
         }
 
         long current;
@@ -115,12 +127,12 @@ internal sealed partial class PartitionStore
         {
             current = ReadCounter(r);
         }
-        else if (!TryParseInteger(EntryRecord.Value(r), out current))
+        else if (!CounterArithmetic.TryParseInteger(EntryRecord.Value(r), out current))
         {
             return GridResult.Failure(ResultStatus.NotInteger, "The value is not a 64-bit integer, so it cannot be incremented.") with { Number = (long)GridValueType.String };
         }
 
-        if (!TryAdd(current, delta, out long updated))
+        if (!CounterArithmetic.TryAdd(current, delta, out long updated))
         {
             return GridResult.Failure(ResultStatus.Overflow, $"Adding {delta} to {current} overflows a 64-bit counter.");
         }
@@ -129,7 +141,7 @@ internal sealed partial class PartitionStore
         {
             BinaryPrimitives.WriteInt64LittleEndian(r.AsSpan(EntryRecord.ValueOffset(r)), updated);
             EntryRecord.Touch(r, now);
-            Changed(r);
+            _keys.Written(r);
         }
         else
         {
@@ -137,7 +149,7 @@ internal sealed partial class PartitionStore
             // increment is an access, so a sliding window moves as it does for a counter.
             var counter = NewCounter(key, updated, EntryRecord.GetExpiry(r), EntryRecord.TagsBlock(r), now);
             EntryRecord.Touch(counter, now);
-            Replace(index, counter);
+            _keys.Replace(index, counter);
         }
 
         return GridResult.OfNumber(updated);
@@ -151,17 +163,4 @@ internal sealed partial class PartitionStore
     }
 
     private static long ReadCounter(byte[] r) => BinaryPrimitives.ReadInt64LittleEndian(EntryRecord.Value(r));
-
-    internal static bool TryParseInteger(ReadOnlySpan<byte> text, out long value) =>
-        Utf8Parser.TryParse(text, out value, out int consumed) && consumed == text.Length && text.Length > 0;
-
-    internal static bool TryAdd(long current, long delta, out long result)
-    {
-        result = unchecked(current + delta);
-        // Overflow happened when both operands have the same sign and the result's sign differs.
-        return ((current ^ result) & (delta ^ result)) >= 0;
-    }
-
-    private static GridResult WrongType(string operation, GridValueType actual) =>
-        GridResult.Failure(ResultStatus.WrongType, $"{operation} does not apply to the {actual.ToString().ToLowerInvariant()} held at this key.") with { Number = (long)actual };
 }

@@ -1,0 +1,98 @@
+using Grid.Grains.Cluster;
+using Grid.Grains.Resilience;
+using Microsoft.Extensions.Logging;
+using Polly;
+
+namespace Grid.Grains.Replication;
+
+/// <summary>
+/// Ships one replica silo's queue of the <see cref="ReplicationOutbox"/>, in order, one batch at a time: it sleeps while
+/// the queue is empty, sends a batch to the silo's agent grain again and again (<see cref="SiloRetryPipelines.UntilDelivered"/>,
+/// 50 ms doubling to 1 s) until it is acknowledged, then lets the outbox settle it. It ends when the queue dies (the
+/// silo left the cluster: the outbox re-seeds elsewhere what it held) or the silo stops.
+/// </summary>
+internal sealed partial class ReplicaPump
+{
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(1);
+
+    private readonly ReplicationOutbox _outbox;
+    private readonly ReplicaQueue _queue;
+    private readonly ISiloAgentGrain _agent;
+    private readonly ResiliencePipeline _shipping;
+    private readonly CancellationToken _stopping;
+
+    public ReplicaPump(ReplicationOutbox outbox, ReplicaQueue queue, IGrainFactory grains, ILogger logger, CancellationToken stopping)
+    {
+        _outbox = outbox;
+        _queue = queue;
+        _agent = grains.GetGrain<ISiloAgentGrain>(queue.Target.ToParsableString());
+        _stopping = stopping;
+        _shipping = SiloRetryPipelines.UntilDelivered(FirstRetryDelay, MaxRetryDelay, args =>
+        {
+            int failures = args.AttemptNumber + 1;
+            if (failures == 1 || failures % 20 == 0)
+            {
+                LogShipFailed(logger, args.Outcome.Exception!, queue.Target, failures);
+            }
+
+            // The target may be gone already: re-target now rather than wait for the next membership notification.
+            outbox.OnShipFailed(queue);
+            return ValueTask.CompletedTask;
+        });
+    }
+
+    public async Task RunAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            if (!_outbox.TryTakeBatch(_queue, out var batch, out var wake))
+            {
+                return;
+            }
+
+            if (wake is not null)
+            {
+                await wake.WaitAsync(_stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                continue;
+            }
+
+            bool shipped;
+            try
+            {
+                shipped = await _shipping.ExecuteAsync(static (state, _) => state.Pump.ShipAsync(state.Batch!), (Pump: this, Batch: batch), _stopping).ConfigureAwait(false);
+            }
+            catch (Exception) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (!shipped)
+            {
+                return;
+            }
+
+            _outbox.OnShipped(_queue);
+        }
+    }
+
+    /// <summary>One attempt to ship the batch in flight (the same one after a failure), unless the queue died meanwhile (false).</summary>
+    private async ValueTask<bool> ShipAsync(ReplicaItem[] batch)
+    {
+        if (!_outbox.IsLive(_queue))
+        {
+            return false;
+        }
+
+        if (_outbox.BeforeShip is { } hold)
+        {
+            await hold().ConfigureAwait(false);
+        }
+
+        await ReplicationShipment.SendAsync(_agent, _queue.Target, batch).ConfigureAwait(false);
+        return true;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replication to silo {Silo} failed ({Failures} in a row); retrying until it answers or leaves the cluster")]
+    private static partial void LogShipFailed(ILogger logger, Exception error, Orleans.Runtime.SiloAddress silo, int failures);
+}

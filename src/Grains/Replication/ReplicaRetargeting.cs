@@ -1,0 +1,124 @@
+using Grid.Grains.Cluster;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+
+namespace Grid.Grains.Replication;
+
+/// <summary>
+/// The <see cref="ReplicationOutbox"/>'s answer to a membership change: partitions whose replica silo changed get a seed
+/// for the new one (and the old one, if still a member, drops its copy once the seed is acknowledged); the queues of
+/// silos that died are superseded by fresh seeds of the partitions they held items of, so a writer waiting on those
+/// items is released only once a live replica holds its change. Used under the outbox's lock.
+/// </summary>
+internal sealed partial class ReplicaRetargeting(ReplicaQueueBook book, ReplicatedPartition?[] attached, ILogger logger)
+{
+    private readonly ReplicaQueueBook _book = book;
+    private readonly ReplicatedPartition?[] _attached = attached;
+    private readonly ILogger _logger = logger;
+
+    /// <summary>
+    /// Re-targets every attached partition for <paramref name="view"/> and supersedes what was queued for silos that left.
+    /// Returns the seeds queued, to fill (outside the lock) with their partition's snapshot.
+    /// </summary>
+    public List<(PendingItem Seed, ReplicatedPartition Partition)> Retarget(ClusterView.Snapshot view, SiloAddress local)
+    {
+        // Queues of silos that left: their unacknowledged items must be covered by fresh seeds elsewhere.
+        Dictionary<int, List<ReplicaQueue>>? deadByPartition = null;
+        Dictionary<int, List<ReplicaQueue>>? inheritedLinks = null;
+        foreach (var queue in _book.RetireLeft(view.Contains))
+        {
+            LogTargetLost(_logger, queue.Target, queue.Items.Count + (queue.InFlight?.Count ?? 0));
+            foreach (var pending in queue.AllPending())
+            {
+                int partition = pending.Item.Partition;
+                deadByPartition ??= [];
+                if (!deadByPartition.TryGetValue(partition, out var queues))
+                {
+                    deadByPartition[partition] = queues = [];
+                }
+
+                if (!queues.Contains(queue))
+                {
+                    queues.Add(queue);
+                }
+
+                if (pending.Releases is { } links)
+                {
+                    // A seed that died with its queue: whoever it was to release, the next seed releases.
+                    inheritedLinks ??= [];
+                    if (!inheritedLinks.TryGetValue(partition, out var inherited))
+                    {
+                        inheritedLinks[partition] = inherited = [];
+                    }
+
+                    inherited.AddRange(links);
+                    pending.Releases = null;
+                }
+            }
+        }
+
+        var seeds = new List<(PendingItem Seed, ReplicatedPartition Partition)>();
+        for (int partition = 0; partition < _attached.Length; partition++)
+        {
+            if (_attached[partition] is not { } attached)
+            {
+                continue;
+            }
+
+            var target = view.ReplicaTarget(partition, local);
+            List<ReplicaQueue>? deadQueues = null;
+            deadByPartition?.TryGetValue(partition, out deadQueues);
+            if (Equals(target, attached.Target) && deadQueues is null)
+            {
+                continue;
+            }
+
+            var previous = attached.Target;
+            attached.Target = target;
+            if (target is null)
+            {
+                continue;
+            }
+
+            var drops = new List<SiloAddress>();
+            if (previous is not null && !previous.Equals(target) && view.Contains(previous))
+            {
+                drops.Add(previous);
+            }
+
+            var seed = _book.EnqueueSeed(attached, target, drops);
+            if (deadQueues is not null)
+            {
+                seed.Releases = [.. deadQueues];
+                foreach (var queue in deadQueues)
+                {
+                    queue.Superseding++;
+                }
+            }
+
+            if (inheritedLinks is not null && inheritedLinks.Remove(partition, out var more))
+            {
+                (seed.Releases ??= []).AddRange(more);
+            }
+
+            seeds.Add((seed, attached));
+        }
+
+        // Links nobody inherited (the partition left, or no silo is left to replicate to) release now.
+        if (inheritedLinks is not null)
+        {
+            foreach (var links in inheritedLinks.Values)
+            {
+                foreach (var queue in links)
+                {
+                    queue.Superseding--;
+                }
+            }
+        }
+
+        return seeds;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replica silo {Silo} left the cluster with {Pending} item(s) unacknowledged; affected partitions re-seed their replica elsewhere")]
+    private static partial void LogTargetLost(ILogger logger, SiloAddress silo, int pending);
+}

@@ -1,0 +1,72 @@
+using Grid.Protocol;
+
+namespace Grid.Grains.Storage;
+
+/// <summary>A key's time to live: EXPIRE, PERSIST, TTL. Used under the store's lock.</summary>
+internal sealed class ExpiryOps(Keyspace keys)
+{
+    private readonly Keyspace _keys = keys;
+    private readonly RecordTable _table = keys.Table;
+
+    /// <summary>EXPIRE: the key expires <paramref name="ttlMs"/> from now; 1 when the key was there.</summary>
+    public GridResult Expire(ReadOnlySpan<byte> key, ulong hash, long now, long ttlMs) =>
+        SetExpiry(key, hash, now, EntryExpiry.From(now, ttlMs, 0), onlyIfExpiring: false);
+
+    /// <summary>PERSIST: the key no longer expires; 1 when it had an expiry.</summary>
+    public GridResult Persist(ReadOnlySpan<byte> key, ulong hash, long now) =>
+        SetExpiry(key, hash, now, EntryExpiry.None, onlyIfExpiring: true);
+
+    /// <summary>TTL: milliseconds left, -1 without expiry, not found when missing.</summary>
+    public GridResult TimeToLive(ReadOnlySpan<byte> key, ulong hash, long now)
+    {
+        int index = _keys.FindLive(key, hash, now, out _);
+        if (index < 0)
+        {
+            return StoreResults.NotFound;
+        }
+
+        long expires = EntryRecord.ExpiresAt(RecordTable.RecordOf(_table[index]));
+        return GridResult.OfNumber(expires == 0 ? -1 : expires - now);
+    }
+
+    private GridResult SetExpiry(ReadOnlySpan<byte> key, ulong hash, long now, in EntryExpiry expiry, bool onlyIfExpiring)
+    {
+        int index = _keys.FindLive(key, hash, now, out _);
+        if (index < 0)
+        {
+            return GridResult.OfNumber(0);
+        }
+
+        object entry = _table[index];
+        byte[] r = RecordTable.RecordOf(entry);
+        if (onlyIfExpiring && EntryRecord.ExpiresAt(r) == 0)
+        {
+            return GridResult.OfNumber(0);
+        }
+
+        if (!EntryRecord.HasSliding(r) && expiry.SlidingMs == 0)
+        {
+            EntryRecord.SetExpiresAt(r, expiry.ExpiresAt);
+            EntryRecord.SetStamp(r, (uint)now);
+            _keys.Written(entry);
+            return GridResult.OfNumber(1);
+        }
+
+        // The header changes size (a sliding window added or dropped): a new record.
+        var updated = EntryRecord.WithExpiry(r, expiry);
+        EntryRecord.SetStamp(updated, (uint)now);
+        if (entry is ComplexEntry complex)
+        {
+            long before = complex.HeapSize;
+            complex.Record = updated;
+            _table.Resized(complex.HeapSize - before);
+            _keys.Written(complex);
+        }
+        else
+        {
+            _keys.Replace(index, updated);
+        }
+
+        return GridResult.OfNumber(1);
+    }
+}

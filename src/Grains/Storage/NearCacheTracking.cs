@@ -1,0 +1,125 @@
+using System.Runtime.InteropServices;
+using Grid.Protocol;
+using Grid.Protocol.Wire;
+
+namespace Grid.Grains.Storage;
+
+/// <summary>
+/// Which near-cache clients hold which keys of this partition (a bit per client slot, by key hash), so a change is
+/// pushed only to the clients that read the key. The silo-wide count and the invalidation sequences are the
+/// <see cref="IReadTracker"/>'s. Used under the store's lock.
+/// </summary>
+internal sealed class NearCacheTracking(int partition, IReadTracker? tracker, RecordTable table, StoreChangeFeed feed)
+{
+    private readonly int _partition = partition;
+    private readonly IReadTracker? _tracker = tracker;
+    private readonly RecordTable _table = table;
+    private readonly StoreChangeFeed _feed = feed;
+    private Dictionary<ulong, ulong>? _tracking;
+
+    /// <summary>The silo tracks near-cache reads (without a tracker, tracked reads are answered as plain reads).</summary>
+    public bool IsEnabled => _tracker is not null;
+
+    /// <summary>
+    /// A near-cache read: writes the value with what the client needs to keep it coherent, and remembers that the
+    /// client in <paramref name="slot"/> holds the key, so its next change is pushed to that client. An entry the client
+    /// must not keep (sliding expiration, or the silo tracks all it may) is answered as not cacheable.
+    /// </summary>
+    public void WriteTracked(byte[] record, ulong hash, int slot, long now, FrameBuffer output) =>
+        ResultFrame.WriteTrackedValue(output, EntryRecord.Value(record), _feed.Version, TrackFor(record, hash, slot, now), _tracker!.Sequence(slot, _partition));
+
+    /// <summary>
+    /// A near-cache client's own string write (<paramref name="record"/> as it is now): after the write (which already
+    /// told the key's other holders), the writer is tracked as if it had read the value back, so it may keep what it
+    /// wrote. Same rules as a tracked read.
+    /// </summary>
+    public GridResult TrackWriter(byte[] record, ulong hash, int slot, long now, GridResult result) =>
+        result with { Tracked = true, Version = _feed.Version, TimeToLiveMs = TrackFor(record, hash, slot, now), Sequence = _tracker!.Sequence(slot, _partition) };
+
+    /// <summary>The clients tracking a key that is changing; tracking ends with the change (clients re-read to re-track).</summary>
+    public ulong TakeTrackers(ReadOnlySpan<byte> key)
+    {
+        if (_tracking is not { Count: > 0 } tracking || !tracking.Remove(RecordTable.HashKey(key), out ulong bits))
+        {
+            return 0;
+        }
+
+        _tracker!.Release(1);
+        return bits;
+    }
+
+    /// <summary>
+    /// The store closed: what it tracked is gone, so the clients must forget the partition (<paramref name="context"/>:
+    /// the caller that closed it, which may wait for them).
+    /// </summary>
+    public void DropAll(BatchContext? context)
+    {
+        if (_tracking is { Count: > 0 } tracking)
+        {
+            _tracker!.OnTrackingDropped(_partition, tracking.Count, context);
+            _tracking = null;
+        }
+    }
+
+    /// <summary>
+    /// Tracks the key for the client in <paramref name="slot"/> when its value may be kept, and returns how long it may
+    /// (ms; -1 no expiry), or <see cref="GridResult.NotCacheable"/> (sliding expiration, or the silo tracks all it may).
+    /// </summary>
+    private long TrackFor(byte[] record, ulong hash, int slot, long now)
+    {
+        if (EntryRecord.HasSliding(record) || !Track(hash, slot))
+        {
+            return GridResult.NotCacheable;
+        }
+
+        long expiresAt = EntryRecord.ExpiresAt(record);
+        return expiresAt == 0 ? -1 : Math.Max(0, expiresAt - now);
+    }
+
+    private bool Track(ulong hash, int slot)
+    {
+        ulong bit = 1UL << slot;
+        if (_tracking is not null && _tracking.TryGetValue(hash, out ulong bits))
+        {
+            _tracking[hash] = bits | bit;
+            return true;
+        }
+
+        if (!_tracker!.TryReserve() && !EvictTracked())
+        {
+            return false;
+        }
+
+        _tracking ??= [];
+        CollectionsMarshal.GetValueRefOrAddDefault(_tracking, hash, out _) = bit;
+        return true;
+    }
+
+    /// <summary>
+    /// The silo tracks as many keys as it may: this store gives up one of its own tracked keys (its clients are told to
+    /// drop their copies), and the new key takes its place. False when the store tracks nothing to give up.
+    /// </summary>
+    private bool EvictTracked()
+    {
+        if (_tracking is not { Count: > 0 } tracking)
+        {
+            return false;
+        }
+
+        ulong victim = 0;
+        ulong bits = 0;
+        foreach (var (hash, trackers) in tracking)
+        {
+            (victim, bits) = (hash, trackers);
+            break;
+        }
+
+        tracking.Remove(victim);
+        if (_table.FindByHash(victim) is { } record)
+        {
+            _feed.TrackingEvicted(EntryRecord.Key(record), bits);
+        }
+
+        return true;
+    }
+}

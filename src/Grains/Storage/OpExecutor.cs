@@ -1,0 +1,140 @@
+using Grid.Protocol;
+using Grid.Protocol.Wire;
+
+namespace Grid.Grains.Storage;
+
+/// <summary>
+/// Runs one validated operation on a store: counts it, answers a string GET straight into the response frame, answers a
+/// write sent again (same request id) from the <see cref="RequestLog"/> instead of running it twice, dispatches the op
+/// code to its command type (<see cref="StringOps"/>, <see cref="KeyOps"/>, <see cref="ExpiryOps"/>, <see cref="HashOps"/>,
+/// <see cref="ListOps"/>, <see cref="LeaseTable"/>), and tracks a near-cache writer. Used under the store's lock.
+/// </summary>
+internal sealed class OpExecutor
+{
+    private readonly Keyspace _keys;
+    private readonly RecordTable _table;
+    private readonly StoreChangeFeed _feed;
+    private readonly NearCacheTracking _tracking;
+    private readonly RequestLog _requests;
+    private readonly StoreCounters _counters;
+    private readonly StringOps _strings;
+    private readonly KeyOps _keyOps;
+    private readonly ExpiryOps _expiry;
+    private readonly HashOps _hashes;
+    private readonly ListOps _lists;
+    private readonly LeaseTable _leases = new();
+
+    public OpExecutor(Keyspace keys, StoreChangeFeed feed, NearCacheTracking tracking, RequestLog requests, StoreCounters counters)
+    {
+        _keys = keys;
+        _table = keys.Table;
+        _feed = feed;
+        _tracking = tracking;
+        _requests = requests;
+        _counters = counters;
+        _strings = new StringOps(keys, tracking, counters);
+        _keyOps = new KeyOps(keys, counters);
+        _expiry = new ExpiryOps(keys);
+        var structures = new StructureAccess(keys, counters);
+        _hashes = new HashOps(structures, counters);
+        _lists = new ListOps(structures);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="op"/> and writes its result to <paramref name="output"/>; <paramref name="trackingSlot"/> is
+    /// the sending client's near-cache slot on this silo (-1 none). The caller's context is <see cref="StoreChangeFeed.Context"/>.
+    /// </summary>
+    public ResultStatus Execute(in OpView op, FrameBuffer output, long now, int trackingSlot)
+    {
+        _counters.Operations++;
+        _counters.ByKind[OperationKinds.IndexOf(op.Code)]++;
+        ulong hash = RecordTable.HashKey(op.Key);
+        if (op.Code == OpCode.Get
+            && _strings.TryGetInto(op.Key, hash, now, (op.Flags & OpFlags.Track) != 0 ? trackingSlot : -1, output))
+        {
+            return ResultStatus.Ok;
+        }
+
+        var context = _feed.Context;
+        bool identified = op.RequestId != 0 && context is { Origin.Client: not 0 };
+        if (identified)
+        {
+            var origin = context!.Origin;
+            switch (_requests.Check(origin.Client, op.RequestId, origin.CompletedBelow, now, out var answer))
+            {
+                case RequestVerdict.Replay:
+                    // Sent again after its first call was abandoned: the same answer, nothing applied twice.
+                    _counters.ReplayedRequests++;
+                    output.WriteRaw(answer);
+                    context.Replayed(_feed.Partition);
+                    return (ResultStatus)answer[0];
+                case RequestVerdict.Completed:
+                    ResultFrame.Write(output, StoreResults.AlreadyCompleted);
+                    return StoreResults.AlreadyCompleted.Status;
+            }
+        }
+
+        var result = Dispatch(op, hash, now);
+        if (identified)
+        {
+            Remember(context!.Origin, op.RequestId, result, now);
+        }
+
+        if (op.Code == OpCode.Set && (op.Flags & OpFlags.Track) != 0 && trackingSlot >= 0 && _tracking.IsEnabled && result.Status == ResultStatus.Ok)
+        {
+            result = TrackWriter(op.Key, hash, trackingSlot, now, result);
+        }
+
+        ResultFrame.Write(output, result);
+        return result.Status;
+    }
+
+    private GridResult Dispatch(in OpView op, ulong hash, long now) => op.Code switch
+    {
+        OpCode.Get => _strings.Get(op.Key, hash, now),
+        OpCode.Set => _strings.Set(op, hash, now),
+        OpCode.Remove => _keyOps.Remove(op.Key, hash, now),
+        OpCode.Exists => _keyOps.Exists(op.Key, hash, now),
+        OpCode.Expire => _expiry.Expire(op.Key, hash, now, op.Arg0),
+        OpCode.Persist => _expiry.Persist(op.Key, hash, now),
+        OpCode.TimeToLive => _expiry.TimeToLive(op.Key, hash, now),
+        OpCode.Increment => _strings.Increment(op.Key, hash, now, op.Arg0),
+        OpCode.HashSet => _hashes.Set(op, hash, now),
+        OpCode.HashGet => _hashes.Get(op, hash, now),
+        OpCode.HashGetAll => _hashes.GetAll(op, hash, now),
+        OpCode.HashDelete => _hashes.Delete(op, hash, now),
+        OpCode.HashIncrement => _hashes.Increment(op, hash, now),
+        OpCode.HashLength => _hashes.Length(op, hash, now),
+        OpCode.ListPush => _lists.Push(op, hash, now),
+        OpCode.ListPop => _lists.Pop(op, hash, now),
+        OpCode.ListRange => _lists.Range(op, hash, now),
+        OpCode.ListLength => _lists.Length(op, hash, now),
+        OpCode.Type => _keyOps.TypeOf(op.Key, hash, now),
+        OpCode.LeaseAcquire => _leases.Acquire(hash, op.Value, now, op.Arg0),
+        OpCode.LeaseRelease => _leases.Release(hash, op.Value),
+        OpCode.RemoveTagged => _keyOps.RemoveTagged(op, hash, now),
+        _ => GridResult.Failure(ResultStatus.InvalidArgument, $"Unknown operation code {(byte)op.Code}."),
+    };
+
+    /// <summary>Keeps the answer to a write with a request id (without tracking details, which belong to one silo) and reports it.</summary>
+    private void Remember(RequestOrigin origin, long requestId, GridResult result, long now)
+    {
+        using var buffer = new FrameBuffer(32);
+        ResultFrame.Write(buffer, result with { Tracked = false });
+        var answer = buffer.ToArray();
+        _requests.Record(origin.Client, requestId, origin.CompletedBelow, answer, now);
+        _feed.RequestRecorded(origin.Client, requestId, origin.CompletedBelow, answer);
+    }
+
+    /// <summary>After a near-cache client's successful string write: tracks the writer (the key may have gone meanwhile, e.g. already expired).</summary>
+    private GridResult TrackWriter(ReadOnlySpan<byte> key, ulong hash, int slot, long now, GridResult result)
+    {
+        int index = _keys.FindLive(key, hash, now, out _);
+        if (index < 0 || _table[index] is not byte[] record || EntryRecord.Type(record) != GridValueType.String)
+        {
+            return result;
+        }
+
+        return _tracking.TrackWriter(record, hash, slot, now, result);
+    }
+}

@@ -1,0 +1,76 @@
+using Grid.Protocol;
+
+namespace Grid.Grains.Storage;
+
+/// <summary>
+/// The hash or list at a key, for <see cref="HashOps"/> and <see cref="ListOps"/>: found (type-checked, touched) or
+/// created, and settled after a change (its new size accounted, the key removed once it is empty). Used under the
+/// store's lock.
+/// </summary>
+internal sealed class StructureAccess(Keyspace keys, StoreCounters counters)
+{
+    private readonly Keyspace _keys = keys;
+    private readonly RecordTable _table = keys.Table;
+    private readonly StoreCounters _counters = counters;
+
+    /// <summary>
+    /// The structure at a key, created when missing and <paramref name="create"/> is set. Returns null with
+    /// <paramref name="error"/> set (wrong type, missing, or partition full).
+    /// </summary>
+    public ComplexEntry? Find(ReadOnlySpan<byte> key, ulong hash, long now, GridValueType type, bool create, string operation, out GridResult error)
+    {
+        int index = _keys.FindLive(key, hash, now, out int slot);
+        if (index < 0)
+        {
+            if (!create)
+            {
+                error = StoreResults.NotFound;
+                return null;
+            }
+
+            var record = EntryRecord.Create(type, key, EntryExpiry.None, [], 0, now, out _);
+            var created = new ComplexEntry(record, type);
+            if (!_keys.Insert(hash, slot, created))
+            {
+                error = StoreResults.PartitionFull;
+                return null;
+            }
+
+            error = default;
+            return created;
+        }
+
+        if (_table[index] is ComplexEntry entry && EntryRecord.Type(entry.Record) == type)
+        {
+            EntryRecord.Touch(entry.Record, now);
+            error = default;
+            return entry;
+        }
+
+        error = StoreResults.WrongType(operation, EntryRecord.Type(RecordTable.RecordOf(_table[index])));
+        return null;
+    }
+
+    /// <summary>Any entry at the key, expired ones removed (for a check before anything is created), or null.</summary>
+    public object? Peek(ReadOnlySpan<byte> key, ulong hash, long now)
+    {
+        int index = _keys.FindLive(key, hash, now, out _);
+        return index < 0 ? null : _table[index];
+    }
+
+    /// <summary>Accounts for a structure's change of size, and removes its key when it became empty; else reports the write.</summary>
+    public void Changed(ComplexEntry entry, long sizeBefore, ReadOnlySpan<byte> key, ulong hash)
+    {
+        // Account first: the removal subtracts the entry's size as it is now, so the change must be in the bytes already.
+        _table.Resized(entry.HeapSize - sizeBefore);
+        if (entry.Count == 0)
+        {
+            int index = _table.Find(key, hash, out int slot);
+            _keys.RemoveAt(index, slot, RemovalCause.Deleted);
+            _counters.Deletions++;
+            return;
+        }
+
+        _keys.Written(entry);
+    }
+}
