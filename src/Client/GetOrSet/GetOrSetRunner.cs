@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Grid.Client.Commands;
 using Grid.Client.Results;
 using Microsoft.Extensions.Logging;
@@ -43,7 +44,14 @@ internal sealed partial class GetOrSetRunner(KeyCommands keys, ClusterLease leas
     {
         try
         {
-            lead.TrySetResult(await RefreshAsync(key, factory, options, stale).ConfigureAwait(false));
+            var background = new StrongBox<Task?>();
+            lead.TrySetResult(await RefreshAsync(key, factory, options, stale, background).ConfigureAwait(false));
+            if (background.Value is { } refresh)
+            {
+                // Answered with the stale value at the soft timeout: until the factory's value is written, later callers
+                // get the stale value from this flight too, instead of starting a second factory run.
+                await refresh.ConfigureAwait(false);
+            }
         }
         catch (Exception ex)
         {
@@ -56,7 +64,7 @@ internal sealed partial class GetOrSetRunner(KeyCommands keys, ClusterLease leas
     }
 
     /// <summary>The leader's work: look again, take the cluster lease if asked, run the factory under its timeouts, write.</summary>
-    private async Task<ReadOnlyMemory<byte>> RefreshAsync<T>(string key, Func<CancellationToken, ValueTask<T>> factory, GridGetOrSetOptions options, CachedLookup stale)
+    private async Task<ReadOnlyMemory<byte>> RefreshAsync<T>(string key, Func<CancellationToken, ValueTask<T>> factory, GridGetOrSetOptions options, CachedLookup stale, StrongBox<Task?> background)
     {
         bool leased = false;
         try
@@ -91,7 +99,7 @@ internal sealed partial class GetOrSetRunner(KeyCommands keys, ClusterLease leas
             }
 
             stale = now.Exists ? now : stale;
-            return await RunFactoryAsync(key, factory, options, stale).ConfigureAwait(false);
+            return await RunFactoryAsync(key, factory, options, stale, background).ConfigureAwait(false);
         }
         finally
         {
@@ -102,7 +110,8 @@ internal sealed partial class GetOrSetRunner(KeyCommands keys, ClusterLease leas
         }
     }
 
-    private async Task<ReadOnlyMemory<byte>> RunFactoryAsync<T>(string key, Func<CancellationToken, ValueTask<T>> factory, GridGetOrSetOptions options, CachedLookup stale)
+    /// <summary>Runs the factory under its timeouts; a factory still running at the soft timeout goes on in <paramref name="background"/>.</summary>
+    private async Task<ReadOnlyMemory<byte>> RunFactoryAsync<T>(string key, Func<CancellationToken, ValueTask<T>> factory, GridGetOrSetOptions options, CachedLookup stale, StrongBox<Task?> background)
     {
         using var hard = options.HardTimeout is { } hardTimeout ? new CancellationTokenSource(hardTimeout, time) : new CancellationTokenSource();
         var produce = ProduceAsync(key, factory, options, hard.Token);
@@ -114,7 +123,7 @@ internal sealed partial class GetOrSetRunner(KeyCommands keys, ClusterLease leas
                 if (!ReferenceEquals(first, produce))
                 {
                     LogSoftTimeout(logger, key, soft);
-                    _ = produce.ContinueWith(t => LogBackgroundRefresh(logger, key, t.Exception), TaskScheduler.Default);
+                    background.Value = produce.ContinueWith(t => LogBackgroundRefresh(logger, key, t.Exception), TaskScheduler.Default);
                     return stale.Payload;
                 }
             }
