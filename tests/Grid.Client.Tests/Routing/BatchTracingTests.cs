@@ -26,7 +26,7 @@ public sealed class BatchTracingTests
     {
         using var callers = new ActivitySource("Grid.Client.Tests.Callers");
         var stopped = new ConcurrentQueue<Activity>();
-        using var listener = Listen(stopped, GridTracing.SourceName, callers.Name);
+        using var listener = SpanListener.Listen(stopped, GridTracing.SourceName, callers.Name);
         var channel = new SiloChannel(TestOps.Silo(1), _silo, _listener, maxBatch: 256, maxInFlight: 1);
 
         var (a, spanA) = Call(callers, "caller a", "a");
@@ -62,7 +62,7 @@ public sealed class BatchTracingTests
     public async Task A_batch_with_no_traced_caller_starts_a_trace_of_its_own()
     {
         var stopped = new ConcurrentQueue<Activity>();
-        using var listener = Listen(stopped, GridTracing.SourceName);
+        using var listener = SpanListener.Listen(stopped, GridTracing.SourceName);
         var channel = new SiloChannel(TestOps.Silo(1), _silo, _listener, maxBatch: 256, maxInFlight: 1);
         var op = TestOps.Pending(TestOps.Get("a"));
 
@@ -96,18 +96,6 @@ public sealed class BatchTracingTests
     {
         using var span = source.StartActivity(name) ?? throw new InvalidOperationException("The test's source has no listener.");
         return (TestOps.Pending(TestOps.Get(key)), span);
-    }
-
-    private static ActivityListener Listen(ConcurrentQueue<Activity> stopped, params string[] sources)
-    {
-        var listener = new ActivityListener
-        {
-            ShouldListenTo = source => sources.Contains(source.Name),
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = stopped.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
-        return listener;
     }
 }
 

@@ -21,7 +21,7 @@ public sealed class TracingTests(ClusterFixture fixture)
     {
         using var app = new ActivitySource("Grid.Cluster.Tests.App");
         var stopped = new ConcurrentQueue<Activity>();
-        using var listener = Listen(stopped, GridTracing.SourceName, app.Name);
+        using var listener = SpanListener.Listen(stopped, GridTracing.SourceName, app.Name);
         string key = $"tracing:{Guid.NewGuid():N}";
 
         Activity request;
@@ -50,7 +50,7 @@ public sealed class TracingTests(ClusterFixture fixture)
     public async Task Replication_ships_under_a_span_whose_child_is_the_replica_silos_apply()
     {
         var stopped = new ConcurrentQueue<Activity>();
-        using var listener = Listen(stopped, GridTracing.SourceName);
+        using var listener = SpanListener.Listen(stopped, GridTracing.SourceName);
 
         Activity? ship = null, apply = null;
         await Poll.UntilAsync(async () =>
@@ -73,16 +73,4 @@ public sealed class TracingTests(ClusterFixture fixture)
 
     private static string Describe(ConcurrentQueue<Activity> stopped, ActivityTraceId trace) =>
         string.Join(", ", stopped.Where(span => span.TraceId == trace).Select(span => $"{span.OperationName} {span.SpanId} <- {span.ParentSpanId}"));
-
-    private static ActivityListener Listen(ConcurrentQueue<Activity> stopped, params string[] sources)
-    {
-        var listener = new ActivityListener
-        {
-            ShouldListenTo = source => sources.Contains(source.Name),
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = stopped.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
-        return listener;
-    }
 }
