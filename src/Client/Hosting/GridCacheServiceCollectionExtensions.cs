@@ -87,7 +87,15 @@ public static class GridCacheServiceCollectionExtensions
         var options = services.AddGridOptions<GridClientOptions, GridClientOptionsValidator>(GridClientOptions.SectionName);
         if (configure is not null)
         {
-            options.Configure(configure);
+            options.Configure(o =>
+            {
+                configure(o);
+
+                // Clustering and TLS as the delegate set them when AddGridCache ran (it runs again here, and a delegate
+                // that picks, say, a free port would otherwise pick another one).
+                o.Clustering = shape.Clustering;
+                o.Tls = shape.Tls;
+            });
         }
 
         // Clustering and TLS decide which Orleans services exist, so they are taken from the settings known now; a

@@ -8,8 +8,9 @@ namespace Grid.Grains.Silo;
 internal static class RemoteCallFailure
 {
     /// <summary>
-    /// <see cref="ResultStatus.NotHere"/> (the client sends it again) for each op that surely did not run or only reads;
-    /// <see cref="ResultStatus.Unavailable"/> for writes that may have run.
+    /// <see cref="ResultStatus.NotHere"/> (the client sends it again) for each op that surely did not run, only reads, or
+    /// carries a request id (the partition, or its replica, remembers it and does not apply it twice);
+    /// <see cref="ResultStatus.Unavailable"/> for other writes that may have run.
     /// </summary>
     public static PartitionBatchResult Results(List<SiloEntryGrain.RemoteOp> ops, Exception error, SiloAddress here)
     {
@@ -18,7 +19,7 @@ internal static class RemoteCallFailure
         ResultFrame.WriteHeader(output, ops.Count);
         foreach (var op in ops)
         {
-            ResultFrame.Write(output, notRun || CallFailures.IsReadOnly(op.Code)
+            ResultFrame.Write(output, notRun || op.HasRequestId || CallFailures.IsReadOnly(op.Code)
                 ? GridResult.OfStatus(ResultStatus.NotHere)
                 : GridResult.Failure(ResultStatus.Unavailable, $"Partition {op.Partition} could not be reached and the write may or may not have been applied: {error.Message}"));
         }

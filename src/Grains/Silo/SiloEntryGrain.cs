@@ -52,27 +52,17 @@ internal sealed class SiloEntryGrain(
     // pushes would reach another client, and this one would keep serving a copy nobody invalidates).
     private bool _onNamedSilo = true;
 
-    /// <summary>How long an activation placed away from its named silo serves before it leaves to be placed again.</summary>
-    private static readonly TimeSpan MisplacedLifetime = TimeSpan.FromSeconds(1);
-
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Placed away from the silo its key names (that silo was not yet known to the placing silo, or is gone): serve
-        // calls untracked for a moment, then leave, so later calls are placed again, on the right silo. Not at once: a
-        // call that reaches an activation already leaving is forwarded to a new one, placed here again while the named
-        // silo is still unknown, and Orleans rejects a call after two such forwards.
+        // what reaches it untracked, and leave at once, so the next call is placed again, on the right silo. (Kept
+        // alive instead, it served every call meant for the named silo and reported this silo's statistics as its; a
+        // call that reaches it while it leaves may be rejected, and the client sends it again.)
         if (!NamedSilo.Hosts(silo.SiloAddress, this.GetPrimaryKeyString()))
         {
             _onNamedSilo = false;
             EntryGrainLog.Misplaced(logger, this.GetPrimaryKeyString());
-            this.RegisterGrainTimer(
-                static (grain, _) =>
-                {
-                    grain.DeactivateOnIdle();
-                    return Task.CompletedTask;
-                },
-                this,
-                new GrainTimerCreationOptions(MisplacedLifetime, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = false });
+            this.DeactivateOnIdle();
         }
 
         return Task.CompletedTask;
@@ -136,7 +126,7 @@ internal sealed class SiloEntryGrain(
                     && Run(store, op, output, now, trackingSlot, context, spans) != ResultStatus.NotHere;
                 if (!done)
                 {
-                    (remote ??= []).Add(new RemoteOp(i, partition, opStart, opEnd, op.Code));
+                    (remote ??= []).Add(new RemoteOp(i, partition, opStart, opEnd, op.Code, op.RequestId != 0));
                     resultStart = -1;
                 }
             }
@@ -313,7 +303,7 @@ internal sealed class SiloEntryGrain(
     }
 
     /// <summary>An op of the batch that runs elsewhere: its index, partition and byte range in the request frame.</summary>
-    internal readonly record struct RemoteOp(int Index, int Partition, int Start, int End, OpCode Code);
+    internal readonly record struct RemoteOp(int Index, int Partition, int Start, int End, OpCode Code, bool HasRequestId);
 
     public Task<GridClusterInfo> GetClusterInfo() =>
         Task.FromResult(new GridClusterInfo(_partitionCount, _limits, clusterOptions.Value.ServiceId, clusterOptions.Value.ClusterId)
