@@ -10,6 +10,15 @@ namespace Grid.Grains.NearCache;
 [SiloTargetedPlacement]
 internal sealed class NearCacheHubGrain(InvalidationHub hub, Cluster.SiloPauseGuard pauseGuard, ILocalSiloDetails silo) : Grain, INearCacheHubGrain
 {
+    // Where an activation runs is fixed for its life: decided once, not on every renewal.
+    private bool _onNamedSilo;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _onNamedSilo = NamedSilo.Hosts(silo.SiloAddress, this.GetPrimaryKeyString());
+        return Task.CompletedTask;
+    }
+
     public Task<NearCacheSubscription> Subscribe(Guid clientId, IInvalidationObserver observer)
     {
         ArgumentNullException.ThrowIfNull(observer);
@@ -43,7 +52,7 @@ internal sealed class NearCacheHubGrain(InvalidationHub hub, Cluster.SiloPauseGu
     /// </summary>
     private void EnsureOnNamedSilo()
     {
-        if (!NamedSilo.Hosts(silo.SiloAddress, this.GetPrimaryKeyString()))
+        if (!_onNamedSilo)
         {
             DeactivateOnIdle();
 
