@@ -42,6 +42,43 @@ internal sealed class GridMeterListener : IDisposable
         return _observed.Where(o => o.Key.Instrument.Name == name && Matches(o.Key.Tags, wanted)).Sum(o => o.Value);
     }
 
+    /// <summary>
+    /// Reads every observable instrument now; returns the value matching the tags per source (each silo's meter has its
+    /// own instrument), so that a counter's growth can be taken per source with <see cref="Growth"/>.
+    /// </summary>
+    public Dictionary<Instrument, double> ObserveBySource(string name, params (string Key, string Value)[] tags)
+    {
+        _observed.Clear();
+        _listener.RecordObservableInstruments();
+        string wanted = Key(tags);
+        var bySource = new Dictionary<Instrument, double>();
+        foreach (var observed in _observed)
+        {
+            if (observed.Key.Instrument.Name == name && Matches(observed.Key.Tags, wanted))
+            {
+                bySource[observed.Key.Instrument] = bySource.GetValueOrDefault(observed.Key.Instrument) + observed.Value;
+            }
+        }
+
+        return bySource;
+    }
+
+    /// <summary>
+    /// How much a counter grew between two readings, summed over the sources still reporting: other test classes' silos
+    /// and clients come and go in this process, and a plain sum over all sources drops when one of them stops. A source
+    /// first seen in the second reading counts from zero (a counter may report a tag only once it was counted).
+    /// </summary>
+    public static double Growth(Dictionary<Instrument, double> before, Dictionary<Instrument, double> after)
+    {
+        double growth = 0;
+        foreach (var (source, value) in after)
+        {
+            growth += value - before.GetValueOrDefault(source);
+        }
+
+        return growth;
+    }
+
     /// <summary>Measurements recorded (histograms) for an instrument whose tags include <paramref name="tags"/>.</summary>
     public IReadOnlyList<double> Recorded(string name, params (string Key, string Value)[] tags) =>
         [.. _recorded.Where(r => r.Name == name && tags.All(t => r.Tags.TryGetValue(t.Key, out var v) && v == t.Value)).Select(r => r.Value)];
