@@ -4,6 +4,7 @@ namespace Grid;
 /// A setting is wrong: unknown (a typo), invalid, or not fitting the cluster the client connects to (for example a
 /// different partition count). The message names the setting and what to do; nothing was started with it.
 /// </summary>
+[GenerateSerializer, Alias("grid.GridConfigurationException")]
 public sealed class GridConfigurationException : GridException
 {
     /// <summary>Creates the exception.</summary>

@@ -5,6 +5,7 @@ namespace Grid;
 /// override). A read simply has no answer; a write may or may not have been applied. The message says how long the
 /// operation waited and what it was waiting for.
 /// </summary>
+[GenerateSerializer, Alias("grid.GridTimeoutException")]
 public sealed class GridTimeoutException : GridException
 {
     /// <summary>Creates the exception.</summary>
