@@ -102,6 +102,37 @@ public sealed class GetOrSetTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_background_refresh_past_the_soft_timeout_is_still_cancelled_at_the_hard_timeout()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var cache = await ConnectOnClockAsync(time);
+        var key = Key("soft-then-hard");
+        var options = new GridGetOrSetOptions
+        {
+            FailSafe = true,
+            SoftTimeout = TimeSpan.FromMilliseconds(100),
+            HardTimeout = TimeSpan.FromMilliseconds(1000),
+            Entry = GridEntryOptions.WithTimeToLive(TimeSpan.FromMilliseconds(600)),
+        };
+        await cache.GetOrSetAsync(key, _ => ValueTask.FromResult("old"), options);
+        time.Advance(TimeSpan.FromMilliseconds(700));
+
+        // A factory that never ends on its own: only the hard timeout's token can stop it.
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var call = cache.GetOrSetAsync(key, async ct =>
+        {
+            using var registration = ct.Register(() => cancelled.TrySetResult());
+            await Task.Delay(Timeout.Infinite, ct);
+            return "never";
+        }, options).AsTask();
+        await AdvanceUntilAsync(time, call, "the soft timeout answered with the stale value");
+        Assert.Equal("old", await call);
+
+        // The caller has its answer; the factory goes on in the background until the hard timeout (1 s) cancels it.
+        await AdvanceUntilAsync(time, cancelled.Task, "the hard timeout cancelled the background factory");
+    }
+
+    [Fact]
     public async Task Hard_timeout_cancels_the_factory_and_fails()
     {
         var key = Key("hard");

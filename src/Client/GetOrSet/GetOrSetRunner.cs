@@ -113,7 +113,8 @@ internal sealed partial class GetOrSetRunner(KeyCommands keys, ClusterLease leas
     /// <summary>Runs the factory under its timeouts; a factory still running at the soft timeout goes on in <paramref name="background"/>.</summary>
     private async Task<ReadOnlyMemory<byte>> RunFactoryAsync<T>(string key, Func<CancellationToken, ValueTask<T>> factory, GridGetOrSetOptions options, CachedLookup stale, StrongBox<Task?> background)
     {
-        using var hard = options.HardTimeout is { } hardTimeout ? new CancellationTokenSource(hardTimeout, time) : new CancellationTokenSource();
+        var hard = options.HardTimeout is { } hardTimeout ? new CancellationTokenSource(hardTimeout, time) : new CancellationTokenSource();
+        bool handedOff = false;
         var produce = ProduceAsync(key, factory, options, hard.Token);
         try
         {
@@ -123,7 +124,17 @@ internal sealed partial class GetOrSetRunner(KeyCommands keys, ClusterLease leas
                 if (!ReferenceEquals(first, produce))
                 {
                     LogSoftTimeout(logger, key, soft);
-                    background.Value = produce.ContinueWith(t => LogBackgroundRefresh(logger, key, t.Exception), TaskScheduler.Default);
+
+                    // The factory goes on after the caller is answered: its hard timeout must outlive this call, so the
+                    // background continuation owns the token source from here on.
+                    handedOff = true;
+                    background.Value = produce.ContinueWith(
+                        t =>
+                        {
+                            hard.Dispose();
+                            LogBackgroundRefresh(logger, key, t.Exception);
+                        },
+                        TaskScheduler.Default);
                     return stale.Payload;
                 }
             }
@@ -144,6 +155,13 @@ internal sealed partial class GetOrSetRunner(KeyCommands keys, ClusterLease leas
         {
             LogFailSafe(logger, ex, key);
             return stale.Payload;
+        }
+        finally
+        {
+            if (!handedOff)
+            {
+                hard.Dispose();
+            }
         }
     }
 
