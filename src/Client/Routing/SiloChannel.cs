@@ -60,13 +60,19 @@ internal sealed class SiloChannel
     /// <summary>The lanes, one per data-plane entry activation of the silo (made at the first send).</summary>
     internal EntryLane[] Lanes => Volatile.Read(ref _lanes) ?? CreateLanes();
 
+    /// <summary>
+    /// The lanes made so far (none before the first send): what the watchdog walks, so that its early passes do not make
+    /// the lanes before the cluster told the client how many the silo has.
+    /// </summary>
+    private EntryLane[] ExistingLanes => Volatile.Read(ref _lanes) ?? [];
+
     /// <summary>Batch calls under way, on all lanes.</summary>
     public int InFlightCount
     {
         get
         {
             int count = 0;
-            foreach (var lane in Lanes)
+            foreach (var lane in ExistingLanes)
             {
                 count += lane.InFlightCount;
             }
@@ -109,6 +115,7 @@ internal sealed class SiloChannel
     /// <inheritdoc cref="EntryLane.Retire"/>
     public void Retire()
     {
+        // Makes the lanes if none were: a retired channel must refuse later sends, which go through its lanes.
         foreach (var lane in Lanes)
         {
             lane.Retire();
@@ -118,7 +125,7 @@ internal sealed class SiloChannel
     /// <inheritdoc cref="EntryLane.AbandonSentBefore"/>
     public void AbandonSentBefore(long sentBefore, Exception reason)
     {
-        foreach (var lane in Lanes)
+        foreach (var lane in ExistingLanes)
         {
             lane.AbandonSentBefore(sentBefore, reason);
         }
@@ -127,7 +134,7 @@ internal sealed class SiloChannel
     /// <inheritdoc cref="EntryLane.CheckDeadlines"/>
     public void CheckDeadlines(long now, long batchTimeout)
     {
-        foreach (var lane in Lanes)
+        foreach (var lane in ExistingLanes)
         {
             lane.CheckDeadlines(now, batchTimeout);
         }

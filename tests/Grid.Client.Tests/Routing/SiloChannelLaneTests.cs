@@ -87,4 +87,21 @@ public sealed class SiloChannelLaneTests
         Assert.Equal(2, channel.Lanes.Length);
         Assert.Single(_entries[2].Calls);
     }
+
+    [Fact]
+    public void Watchdog_passes_before_the_first_send_do_not_fix_the_lane_count()
+    {
+        // The watchdog checks every channel from the start, maybe before the cluster told the client its shard count.
+        _listener.DataPlaneShards = 1;
+        var channel = Channel();
+        channel.CheckDeadlines(now: 0, batchTimeout: 1_000);
+        channel.AbandonSentBefore(0, new InvalidOperationException("test"));
+        Assert.Equal(0, channel.InFlightCount);
+        _listener.DataPlaneShards = 2;
+
+        channel.Enqueue(TestOps.Pending(TestOps.Get("k"), partition: 1));
+
+        Assert.Equal(2, channel.Lanes.Length);
+        Assert.Single(_entries[2].Calls);
+    }
 }
