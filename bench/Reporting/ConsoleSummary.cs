@@ -34,6 +34,8 @@ internal static class ConsoleSummary
                 AnsiConsole.Write(SpectreSummary(summary));
             }
 
+            AnsiConsole.WriteLine(Goals(results));
+
             foreach (var comparison in shown)
             {
                 AnsiConsole.Write(SpectreTable(comparison));
@@ -54,6 +56,9 @@ internal static class ConsoleSummary
             Console.WriteLine(PlainSummary(summary));
         }
 
+        Console.WriteLine();
+        Console.WriteLine(Goals(results));
+
         foreach (var comparison in shown)
         {
             Console.WriteLine();
@@ -66,6 +71,22 @@ internal static class ConsoleSummary
         }
 
         Console.WriteLine($"Done in {elapsed:mm\\:ss}. Results in {directory} (copied to latest/): {string.Join(", ", files)}");
+    }
+
+    /// <summary>The goals this run measured, one line each (results.md has them all).</summary>
+    internal static string Goals(BenchResults results)
+    {
+        var text = new System.Text.StringBuilder("Goals measured in this run (worst ratio, bound, verdict):");
+        foreach (var goal in GoalReport.Build(results))
+        {
+            if (goal.Ratio is not null)
+            {
+                text.AppendLine().Append("  ").Append(goal.Goal).Append(": ").Append(Fmt.Ratio(goal.Ratio)).Append(" (").Append(goal.BoundText).Append(") ")
+                    .Append(goal.Met == true ? "met" : "NOT MET");
+            }
+        }
+
+        return text.ToString();
     }
 
     private static string FirstLine(string text)

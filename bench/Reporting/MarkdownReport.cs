@@ -30,6 +30,7 @@ internal static class MarkdownReport
 
         AppendMachine(md, results);
         AppendSummary(md, results);
+        AppendGoals(md, results);
         foreach (var comparison in Comparison.All(results))
         {
             AppendComparison(md, results, comparison);
@@ -107,6 +108,22 @@ internal static class MarkdownReport
         if (memoryLine.Length > 0)
         {
             md.AppendLine(memoryLine);
+        }
+
+        md.AppendLine();
+    }
+
+    private static void AppendGoals(StringBuilder md, BenchResults results)
+    {
+        md.AppendLine("## Goals");
+        md.AppendLine();
+        md.AppendLine("The scale goals (100 B values and uniform keys unless said), each with its worst ratio over the cells of this run it covers (lowest for ops/s, highest for p99, CPU and memory). A quick run measures fewer cells and preloads fewer keys than a full one.");
+        md.AppendLine();
+        md.AppendLine("| goal | bound | worst ratio | cells | verdict |");
+        md.AppendLine("|---|---:|---:|---:|---|");
+        foreach (var goal in GoalReport.Build(results))
+        {
+            md.AppendLine($"| {goal.Goal} | {goal.BoundText} | {Fmt.Ratio(goal.Ratio)} | {goal.Cells} | {goal.Verdict} |");
         }
 
         md.AppendLine();

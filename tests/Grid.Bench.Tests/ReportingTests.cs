@@ -104,6 +104,42 @@ public sealed class ReportingTests
         Assert.Contains("**ops/s × cluster**", markdown, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Goals_take_the_worst_ratio_of_the_cells_they_cover_and_say_what_this_run_did_not_measure()
+    {
+        var results = Results();
+        results.Cells.Add(Cell(1, SystemNames.Redis, 64, ops: 10_000, p99: 1_000));
+        results.Cells.Add(Cell(1, SystemNames.Grid, 64, ops: 25_000, p99: 400));
+        results.Cells.Add(Cell(1, SystemNames.Redis, 64, ops: 10_000, p99: 1_000) with { GetPercent = 50 });
+        results.Cells.Add(Cell(1, SystemNames.Grid, 64, ops: 15_000, p99: 600) with { GetPercent = 50 });
+        results.Cells.Add(Cell(1, SystemNames.GridL1, 64, ops: 20_000));
+        results.Cells.Add(Cell(3, SystemNames.RedisCluster, 64, ops: 40_000, serverCpu: 100));
+        results.Cells.Add(Cell(3, SystemNames.Grid, 64, ops: 40_000, serverCpu: 300));
+        results.Preloads.Add(new PreloadResult(1, SystemNames.Redis, 1_000_000, 100, 1.0));
+        results.Preloads.Add(new PreloadResult(3, SystemNames.Grid, 1_000_000, 100, 2.0));
+
+        var goals = GoalReport.Build(results);
+
+        var throughput = Assert.Single(goals, g => g.Goal.StartsWith("1 silo, 100 B, N = 64", StringComparison.Ordinal) && g.AtLeast);
+        Assert.Equal(1.5, throughput.Ratio);                   // the 50/50 cell, the worse of the two
+        Assert.Equal(2, throughput.Cells);
+        Assert.False(throughput.Met);
+        var p99 = Assert.Single(goals, g => g.Goal.StartsWith("1 silo, 100 B, N = 64", StringComparison.Ordinal) && !g.AtLeast);
+        Assert.Equal(0.6, p99.Ratio!.Value, 6);
+        Assert.False(p99.Met);
+        Assert.True(Assert.Single(goals, g => g.Goal.Contains("ops/s vs Redis Cluster", StringComparison.Ordinal)).Met);
+        Assert.Equal(3.0, Assert.Single(goals, g => g.Goal.Contains("server CPU", StringComparison.Ordinal)).Ratio!.Value, 6);
+        Assert.Equal(0.8, Assert.Single(goals, g => g.Goal.StartsWith("near cache on vs off", StringComparison.Ordinal)).Ratio!.Value, 6);
+        Assert.Equal(0.5, Assert.Single(goals, g => g.Goal.StartsWith("bulk load", StringComparison.Ordinal)).Ratio);
+        var memory = Assert.Single(goals, g => g.Goal.Contains("GC heap", StringComparison.Ordinal));
+        Assert.Null(memory.Met);
+        Assert.Equal("not measured in this run", memory.Verdict);
+
+        string markdown = MarkdownReport.Render(results, []);
+        Assert.Contains("## Goals", markdown, StringComparison.Ordinal);
+        Assert.Contains("| 1 silo, 100 B, N = 64, 90/10 and 50/50: ops/s vs redis-server | ≥ 2.00× | 1.50× | 2 | **not met** |", markdown, StringComparison.Ordinal);
+    }
+
     private static CellResult Cell(int silos, string system, int concurrency, double ops, double p99 = 1_000, double clientCpu = 50, double serverCpu = 50)
     {
         var measurement = new LoadMeasurement
