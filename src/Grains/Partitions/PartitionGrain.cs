@@ -69,7 +69,7 @@ internal sealed partial class PartitionGrain(
             // replica is in place; a replica of it on this silo is obsolete now.
             store.Restore(snapshot);
             _arriving = null;
-            replicas.Remove(partition);
+            registry.TakeOverFromReplica(partition, replicas);
             var holders = new List<SiloAddress>(2);
             if (_replicaHolder is { } holder)
             {

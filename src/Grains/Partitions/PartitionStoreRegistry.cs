@@ -1,3 +1,4 @@
+using Grid.Grains.Replication;
 using Grid.Grains.Storage;
 
 namespace Grid.Grains.Partitions;
@@ -40,6 +41,18 @@ internal sealed class PartitionStoreRegistry
     /// to learn which partitions exist somewhere even while one is between silos.
     /// </summary>
     public bool WasHere(int partition) => Volatile.Read(ref _wasHere[partition]);
+
+    /// <summary>
+    /// This silo becomes <paramref name="partition"/>'s primary (recovered from, or arrived onto, its replica here): drops
+    /// the replica, having first marked the partition as here. Between the two registries' views there must be no moment
+    /// where neither knows it: a rebuilding tag index shard asking then would learn of it from no silo (its primary died
+    /// or moved away) and never ask for its entries (an invalidation after a crash then missed a few tagged entries).
+    /// </summary>
+    public void TakeOverFromReplica(int partition, ReplicaRegistry replicas)
+    {
+        Volatile.Write(ref _wasHere[partition], true);
+        replicas.Remove(partition);
+    }
 
     public void Register(PartitionStore store)
     {

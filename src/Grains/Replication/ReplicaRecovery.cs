@@ -1,5 +1,6 @@
 using Grid.Grains.Cluster;
 using Grid.Grains.Hosting;
+using Grid.Grains.Partitions;
 using Grid.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,6 +15,7 @@ namespace Grid.Grains.Replication;
 internal sealed partial class ReplicaRecovery(
     IOptions<GridSiloOptions> options,
     ReplicaRegistry replicas,
+    PartitionStoreRegistry primaries,
     ClusterView view,
     IGrainFactory grains,
     ILogger<ReplicaRecovery> logger)
@@ -87,7 +89,7 @@ internal sealed partial class ReplicaRecovery(
     private RecoveredPartition? Promote(int partition, StoreSnapshot? snapshot, SiloAddress? from, List<SiloAddress> holders)
     {
         // This silo is the partition's primary now: a replica of its own partition here would only go stale.
-        replicas.Remove(partition);
+        primaries.TakeOverFromReplica(partition, replicas);
         if (snapshot is null)
         {
             return null;
