@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Grid.Protocol;
+using Grid.Grains.Invalidation;
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
 
 namespace Grid.Grains.Tags;
 
@@ -9,6 +11,10 @@ internal sealed partial class TagIndexGrain
 {
     // Set by OnRehydrate: this activation took over its sets from the previous one (a migration or a silo's hand-off).
     private bool _arrivedWithSets;
+
+    // The active silos when the sets were last known complete (activation, or the last catch-up), and the catch-up under way.
+    private SiloAddress[] _silosAtCatchUp = [];
+    private Task? _catchingUp;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -20,7 +26,72 @@ internal sealed partial class TagIndexGrain
             await RebuildAsync(cancellationToken);
         }
 
+        _silosAtCatchUp = ClusterSilos.Active(membership);
         StartStatistics();
+    }
+
+    /// <summary>
+    /// Before an invalidation: if a silo this shard counted on has left since (crash or stop), collects the shard's
+    /// pairs from the entries again, adding them to the sets. A silo that dies takes with it the index updates its pump
+    /// had not yet delivered, for writes it had already acknowledged; their entries survive (replicas), but until their
+    /// partition is recovered and announces them this shard does not know them, and an invalidation would miss them.
+    /// The walk only adds pairs: one that is stale by the time it lands costs a tag-checked remove that finds nothing.
+    /// Concurrent invalidations share one catch-up.
+    /// </summary>
+    private Task CatchUpAfterDepartureAsync()
+    {
+        if (_catchingUp is { } running)
+        {
+            return running;
+        }
+
+        var current = ClusterSilos.Active(membership);
+        bool departed = false;
+        foreach (var silo in _silosAtCatchUp)
+        {
+            if (Array.IndexOf(current, silo) < 0)
+            {
+                departed = true;
+                break;
+            }
+        }
+
+        if (!departed)
+        {
+            _silosAtCatchUp = current;
+            return Task.CompletedTask;
+        }
+
+        _catchingUp = CatchUpAsync(current);
+        return _catchingUp;
+    }
+
+    private async Task CatchUpAsync(SiloAddress[] baseline)
+    {
+        try
+        {
+            string key = this.GetPrimaryKeyString();
+            var (bucket, shard) = ParseKey(key);
+            using var deadline = new CancellationTokenSource(_options.RebuildTimeout);
+            long started = Stopwatch.GetTimestamp();
+            var rebuild = new TagIndexRebuild(new GrainTagPairSource(GrainFactory, membership), _partitionCount, _replicated, TimeProvider.System, logger);
+            TagRebuildResult result;
+            try
+            {
+                result = await rebuild.RunAsync(bucket, shard, ApplyFrame, deadline.Token);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                throw new GridException($"Tag index shard {key} could not collect its pairs again after a silo left within {_options.RebuildTimeout} (Grid:Tags:RebuildTimeout); the invalidation can be retried.");
+            }
+
+            _silosAtCatchUp = baseline;
+            LogCaughtUp(logger, key, result.Pairs, result.Silos, result.Rounds, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        finally
+        {
+            _catchingUp = null;
+        }
     }
 
     private async Task RebuildAsync(CancellationToken activation)
@@ -66,6 +137,9 @@ internal sealed partial class TagIndexGrain
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Tag index shard {Shard} rebuilt from the entries: {Pairs} tag/key pairs from {Silos} silo(s) in {Rounds} round(s), {Activated} partition(s) activated, {ElapsedMs} ms")]
     private static partial void LogRebuilt(ILogger logger, string shard, long pairs, int silos, int rounds, int activated, long elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tag index shard {Shard} collected its pairs again after a silo left: {Pairs} tag/key pairs from {Silos} silo(s) in {Rounds} round(s), {ElapsedMs} ms")]
+    private static partial void LogCaughtUp(ILogger logger, string shard, long pairs, int silos, int rounds, long elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Tag index shard {Shard} activated with nothing to rebuild ({Silos} silo(s) asked, {ElapsedMs} ms)")]
     private static partial void LogNothingToRebuild(ILogger logger, string shard, int silos, long elapsedMs);

@@ -75,6 +75,7 @@ internal sealed partial class TagIndexGrain(
                 await previous;
             }
 
+            await CatchUpAfterDepartureAsync();
             return await InvalidateNowAsync(tag, keep);
         }
         finally
