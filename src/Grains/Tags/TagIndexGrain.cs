@@ -269,9 +269,9 @@ internal sealed partial class TagIndexGrain(
 
     private async Task<long> SendAsync(SiloAddress silo, byte[] frame)
     {
-        // A batch entry of its own on that silo (shard 1; clients use shard 0), so removal batches never queue in front
-        // of client batches on one activation: the two only share the silo's threads.
-        var answer = await GrainFactory.GetGrain<ISiloEntryGrain>(ClusterSilos.GrainKey(silo, shard: 1)).Execute(frame);
+        // The silo's control entry (#0: clients send their data to #1..#N), so removal batches never queue in front of
+        // client batches on one activation: the two only share the silo's threads.
+        var answer = await GrainFactory.GetGrain<ISiloEntryGrain>(ClusterSilos.GrainKey(silo, shard: 0)).Execute(frame);
         return TagRemovalFrame.CountRemoved(answer.ResultFrame);
     }
 }
