@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Grid.Bench.Micro;
 using Grid.Bench.Runner;
+using Grid.Grains.Storage;
 
 namespace Grid.Bench.Cli;
 
@@ -44,6 +45,14 @@ internal static class BenchCommandLine
         };
         micro.SetAction(_ => MicroRunner.Run(args.AsSpan(1).ToArray()));
         root.Subcommands.Add(micro);
+
+        var growthKeys = new Option<int?>("--keys") { Description = "Keys inserted (default 1,000,000)." };
+        var growthRuns = new Option<int?>("--runs") { Description = "Fills timed (default 3)." };
+        var growth = new Command("growth", "Per-insert latency (p50 to max) while one partition store grows from empty to --keys keys.") { growthKeys, growthRuns };
+        growth.SetAction(parse => GrowthLatencyRunner.Run(
+            PositiveInt(parse.GetValue(growthKeys), "--keys", RecordTable.MaxEntries) ?? 1_000_000,
+            PositiveInt(parse.GetValue(growthRuns), "--runs", 100) ?? 3));
+        root.Subcommands.Add(growth);
 
         var tagSizes = new Option<string?>("--sizes") { Description = "Keys per tag / pattern, e.g. 10000,100000,1000000 (the default)." };
         var tagSilos = new Option<int?>("--silos") { Description = "Silo processes (default 3, with Redis membership)." };

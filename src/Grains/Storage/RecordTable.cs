@@ -5,13 +5,22 @@ using Grid.Grains.Memory;
 namespace Grid.Grains.Storage;
 
 /// <summary>
-/// The table engine of one partition: a dense array of entries (each a record <c>byte[]</c>, or a
-/// <see cref="ComplexEntry"/> for hashes and lists) indexed by an open-addressing table of ints (8-bit hash tag + 24-bit
-/// record index, linear probing, tombstones), and the bytes they take, reported to the silo's memory account. Removal
-/// moves the last entry into the hole so the array stays dense, which makes random sampling (eviction) and sweeping
-/// (expiry) cheap. It knows nothing of operations, expiry or listeners (see <see cref="Keyspace"/>); the caller holds
-/// the store's lock.
+/// The table engine of one partition: a dense sequence of entries (each a record <c>byte[]</c>, or a
+/// <see cref="ComplexEntry"/> for hashes and lists) with each entry's stored hash beside it, indexed by an
+/// open-addressing table of ints (8-bit hash tag + 24-bit record index, linear probing, tombstones), and the bytes they
+/// take, reported to the silo's memory account. Removal moves the last entry into the hole so the sequence stays dense,
+/// which makes random sampling (eviction) and sweeping (expiry) cheap. It knows nothing of operations, expiry or
+/// listeners (see <see cref="Keyspace"/>); the caller holds the store's lock.
 /// </summary>
+/// <remarks>
+/// No single operation pays for the table's growth (issue 16 item 3). The entries live in fixed-size chunks (the first
+/// one grows by doubling up to <see cref="ChunkSize"/>, so a small partition stays small), so growing adds a chunk and
+/// never copies the entries. The index is rebuilt incrementally, as Redis's dict rehashes: a resize (or a rebuild to
+/// drop tombstones) allocates the new index and leaves the old one in place; every later insert or removal moves the
+/// entries of <see cref="MigrateSlotsPerStep"/> old slots into the new index, using the stored hashes (no key is read or
+/// hashed again). While both exist, lookups probe the new index, then the old; inserts go to the new one only. A slot
+/// <see cref="Find"/> returns is the new index's position, or the complement (negative) of the old index's.
+/// </remarks>
 internal sealed class RecordTable
 {
     /// <summary>Most entries one partition can hold (24-bit record indices).</summary>
@@ -20,27 +29,58 @@ internal sealed class RecordTable
     /// <summary>Bytes accounted for a store beyond its arrays and entries (its objects and their headers).</summary>
     public const long StoreOverhead = 256;
 
+    /// <summary>Entries per chunk: 4,096 references take 32 KiB, below the large object heap's 85,000 bytes.</summary>
+    internal const int ChunkSize = 1 << ChunkShift;
+
+    /// <summary>Old index slots whose entries one insert or removal moves to the new index during a resize.</summary>
+    /// <remarks>
+    /// A resize that doubles the index starts at 3/4 load (so half the new index's slots are still free once all moved)
+    /// and ends after old length / 16 operations, long before the new index needs to grow again (3/4 of the old length
+    /// more inserts): two migrations never overlap under growth. 16 slots hold at most 12 entries (3/4 load), a
+    /// bounded few hundred nanoseconds per operation.
+    /// </remarks>
+    internal const int MigrateSlotsPerStep = 16;
+
+    private const int ChunkShift = 12;
+    private const int ChunkMask = ChunkSize - 1;
     private const uint EmptySlot = 0;
     private const uint Tombstone = 0xFFFF_FFFF;
+    private const uint IndexMask = 0xFF_FFFF;
+    private const uint TagMask = 0xFF00_0000;
     private const int MinRecordCapacity = 4;
     private const int MinTableLength = 8;
     private const long HashSeed = 0x5bd1_e995;
 
     private readonly IMemoryAccount _memory;
-    private object[] _records;
+
+    // Entry i is _chunks[i >> ChunkShift][i & ChunkMask]; its stored hash is at the same place in _hashes.
+    // Only chunk 0 is ever smaller than ChunkSize, and only while it is the sole chunk.
+    private object[][] _chunks;
+    private uint[][] _hashes;
+    private int _chunkCount;
+    private int _capacity;
+
     private uint[] _table;
+    private uint[]? _old;
+    private int _oldCursor;
+    private int _oldLive;
     private int _count;
     private int _tagged;
     private int _tombstones;
+    private long _structureBytes;
     private long _bytes;
     private bool _outOfBudget;
 
     public RecordTable(IMemoryAccount memory)
     {
         _memory = memory;
-        _records = new object[MinRecordCapacity];
+        _chunks = [new object[MinRecordCapacity]];
+        _hashes = [new uint[MinRecordCapacity]];
+        _chunkCount = 1;
+        _capacity = MinRecordCapacity;
         _table = new uint[MinTableLength];
-        Account(StoreOverhead + ArraysSize(_records.Length, _table.Length));
+        Account(StoreOverhead);
+        UpdateStructureBytes();
     }
 
     /// <summary>Entries held (including expired ones not yet removed); readable without the lock.</summary>
@@ -49,18 +89,40 @@ internal sealed class RecordTable
     /// <summary>Entries that carry at least one tag; readable without the lock.</summary>
     public int TaggedCount => Volatile.Read(ref _tagged);
 
-    /// <summary>Bytes accounted: entries, the two arrays and <see cref="StoreOverhead"/>; readable without the lock.</summary>
+    /// <summary>Bytes accounted: entries, the arrays and <see cref="StoreOverhead"/>; readable without the lock.</summary>
     public long Bytes => Volatile.Read(ref _bytes);
 
     /// <summary>The entry at a dense index (0 to <see cref="Count"/> - 1).</summary>
     public object this[int index]
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => _records[index];
+        get => _chunks[index >> ChunkShift][index & ChunkMask];
     }
+
+    /// <summary>Entry slots allocated (tests).</summary>
+    internal int Capacity => _capacity;
+
+    /// <summary>The index inserts go to (tests).</summary>
+    internal uint[] IndexTable => _table;
+
+    /// <summary>The index being migrated from, or null when no resize is under way (tests).</summary>
+    internal uint[]? MigratingTable => _old;
+
+    /// <summary>Tombstones in <see cref="IndexTable"/> (tests).</summary>
+    internal int Tombstones => _tombstones;
+
+    /// <summary>Entries still indexed by <see cref="MigratingTable"/> (tests).</summary>
+    internal int MigratingEntries => _oldLive;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong HashKey(ReadOnlySpan<byte> key) => XxHash3.HashToUInt64(key, HashSeed);
+
+    /// <summary>
+    /// The 32 bits of a key hash an entry keeps: bits 24..55, whose low bits give the home position (as before) and whose
+    /// top 8 the slot's tag, so the index can be rebuilt from them alone.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static uint StoredHash(ulong hash) => (uint)(hash >> 24);
 
     /// <summary>The record (header, key, tags, value) of an entry: the entry itself, or a structure's record.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -68,6 +130,25 @@ internal sealed class RecordTable
 
     /// <summary>Bytes an entry takes on the heap, as accounted.</summary>
     internal static long EntrySize(object entry) => entry is byte[] r ? EntryRecord.HeapSize(r.Length) : Unsafe.As<ComplexEntry>(entry).HeapSize;
+
+    /// <summary>The stored hash of entry <paramref name="index"/> (see <see cref="StoredHash"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal uint HashAt(int index) => _hashes[index >> ChunkShift][index & ChunkMask];
+
+    /// <summary>
+    /// Bytes the arrays take, counted from the arrays themselves (tests compare it with what is accounted).
+    /// </summary>
+    internal long MeasureStructureBytes()
+    {
+        long total = EntryRecord.HeapSize(_chunks.Length * 8) + EntryRecord.HeapSize(_hashes.Length * 8);
+        for (int c = 0; c < _chunkCount; c++)
+        {
+            total += EntryRecord.HeapSize(_chunks[c].Length * 8) + EntryRecord.HeapSize(_hashes[c].Length * 4);
+        }
+
+        total += EntryRecord.HeapSize(_table.Length * 4);
+        return _old is null ? total : total + EntryRecord.HeapSize(_old.Length * 4);
+    }
 
     /// <summary>
     /// The table leaves the memory budget (its store closed): its bytes are given back once, and later changes are
@@ -85,80 +166,41 @@ internal sealed class RecordTable
     /// <summary>An entry held here changed size in place (a structure gained or lost elements, or got a new record).</summary>
     public void Resized(long deltaBytes) => Account(deltaBytes);
 
-    /// <summary>Index of the entry with <paramref name="key"/>, or -1; <paramref name="slot"/> is its table slot, or where to insert it.</summary>
+    /// <summary>
+    /// Index of the entry with <paramref name="key"/>, or -1; <paramref name="slot"/> is its slot (negative when it is
+    /// still in the index being migrated from), or where to insert it. Valid until the table next changes.
+    /// </summary>
     public int Find(ReadOnlySpan<byte> key, ulong hash, out int slot)
     {
-        uint tag = (uint)(hash >> 56);
-        int mask = _table.Length - 1;
-        int pos = (int)(hash >> 24) & mask;
-        int firstFree = -1;
-        while (true)
+        uint h = StoredHash(hash);
+        int index = Probe(_table, key, h, out slot);
+        if (index < 0 && _old is { } old)
         {
-            uint s = _table[pos];
-            if (s == EmptySlot)
+            // Not in the new index: it may not have been moved yet. A miss inserts into the new index (slot kept).
+            int oldIndex = Probe(old, key, h, out int oldSlot);
+            if (oldIndex >= 0)
             {
-                slot = firstFree >= 0 ? firstFree : pos;
-                return -1;
+                slot = ~oldSlot;
+                return oldIndex;
             }
-
-            if (s == Tombstone)
-            {
-                if (firstFree < 0)
-                {
-                    firstFree = pos;
-                }
-            }
-            else if (s >> 24 == tag)
-            {
-                int index = (int)(s & 0xFF_FFFF) - 1;
-                if (EntryRecord.Key(RecordOf(_records[index])).SequenceEqual(key))
-                {
-                    slot = pos;
-                    return index;
-                }
-            }
-
-            pos = (pos + 1) & mask;
         }
+
+        return index;
     }
 
     /// <summary>The record whose key hashes to <paramref name="hash"/> (tracking tables know keys only by hash), or null.</summary>
     public byte[]? FindByHash(ulong hash)
     {
-        uint tag = (uint)(hash >> 56);
-        int mask = _table.Length - 1;
-        for (int pos = (int)(hash >> 24) & mask; _table[pos] != EmptySlot; pos = (pos + 1) & mask)
-        {
-            uint s = _table[pos];
-            if (s != Tombstone && s >> 24 == tag)
-            {
-                byte[] record = RecordOf(_records[(int)(s & 0xFF_FFFF) - 1]);
-                if (HashKey(EntryRecord.Key(record)) == hash)
-                {
-                    return record;
-                }
-            }
-        }
-
-        return null;
+        uint h = StoredHash(hash);
+        return ProbeByHash(_table, hash, h) ?? (_old is { } old ? ProbeByHash(old, hash, h) : null);
     }
 
-    /// <summary>The table slot that points at entry <paramref name="index"/>.</summary>
+    /// <summary>The slot that points at entry <paramref name="index"/> (negative when in the index being migrated from).</summary>
     public int SlotOf(int index)
     {
-        ulong hash = HashKey(EntryRecord.Key(RecordOf(_records[index])));
-        int mask = _table.Length - 1;
-        int pos = (int)(hash >> 24) & mask;
-        while (true)
-        {
-            uint s = _table[pos];
-            if (s != EmptySlot && s != Tombstone && (int)(s & 0xFF_FFFF) - 1 == index)
-            {
-                return pos;
-            }
-
-            pos = (pos + 1) & mask;
-        }
+        uint h = HashAt(index);
+        int pos = SlotIn(_table, h, index);
+        return pos >= 0 || _old is null ? pos : ~SlotIn(_old, h, index);
     }
 
     /// <summary>Adds an entry at a slot <see cref="Find"/> returned; false when the partition is full.</summary>
@@ -169,24 +211,35 @@ internal sealed class RecordTable
             return false;
         }
 
-        if (_count == _records.Length)
+        if (_count == _capacity)
         {
-            ResizeRecords(_records.Length * 2);
+            GrowRecords();
         }
 
-        int index = _count++;
-        _records[index] = entry;
+        int index = _count;
+        uint h = StoredHash(hash);
+        _chunks[index >> ChunkShift][index & ChunkMask] = entry;
+        _hashes[index >> ChunkShift][index & ChunkMask] = h;
+        Volatile.Write(ref _count, index + 1);
         if (_table[slot] == Tombstone)
         {
             _tombstones--;
         }
 
-        _table[slot] = (uint)(hash >> 56) << 24 | (uint)(index + 1);
+        _table[slot] = (h & TagMask) | (uint)(index + 1);
         Account(EntrySize(entry));
         CountTags(entry, +1);
+
+        // The step runs after the entry is placed: the slot the caller got from Find is only valid until now.
+        if (_old is not null)
+        {
+            MigrateStep();
+        }
+
+        // Counting every entry (also those still in the old index) keeps the new index under 3/4 once all have moved.
         if ((_count + _tombstones) * 4L > _table.Length * 3L)
         {
-            Rehash(TableLengthFor(_count));
+            StartRebuild(TableLengthFor(_count));
         }
 
         return true;
@@ -195,9 +248,10 @@ internal sealed class RecordTable
     /// <summary>Puts a new entry object in place of entry <paramref name="index"/> (same key); returns the one it replaced.</summary>
     public object Replace(int index, object entry)
     {
-        var previous = _records[index];
+        ref object place = ref _chunks[index >> ChunkShift][index & ChunkMask];
+        var previous = place;
         Account(EntrySize(entry) - EntrySize(previous));
-        _records[index] = entry;
+        place = entry;
         CountTags(previous, -1);
         CountTags(entry, +1);
         return previous;
@@ -206,37 +260,146 @@ internal sealed class RecordTable
     /// <summary>Removes entry <paramref name="index"/> found at <paramref name="slot"/>; the last entry moves into its place.</summary>
     public void RemoveAt(int index, int slot)
     {
-        Account(-EntrySize(_records[index]));
-        CountTags(_records[index], -1);
-        _table[slot] = Tombstone;
-        _tombstones++;
+        object removed = this[index];
+        Account(-EntrySize(removed));
+        CountTags(removed, -1);
+        if (slot >= 0)
+        {
+            _table[slot] = Tombstone;
+            _tombstones++;
+        }
+        else
+        {
+            // Old-index tombstones are not counted: nothing is ever inserted there, and it goes once emptied.
+            _old![~slot] = Tombstone;
+            _oldLive--;
+        }
+
         int last = _count - 1;
         if (index != last)
         {
             int movedSlot = SlotOf(last);
-            _records[index] = _records[last];
-            _table[movedSlot] = (_table[movedSlot] & 0xFF00_0000) | (uint)(index + 1);
+            _chunks[index >> ChunkShift][index & ChunkMask] = this[last];
+            _hashes[index >> ChunkShift][index & ChunkMask] = HashAt(last);
+            ref uint moved = ref movedSlot >= 0 ? ref _table[movedSlot] : ref _old![~movedSlot];
+            moved = (moved & TagMask) | (uint)(index + 1);
         }
 
-        _records[last] = null!;
-        _count--;
-        if (_records.Length > MinRecordCapacity && _count < _records.Length / 4)
+        _chunks[last >> ChunkShift][last & ChunkMask] = null!;
+        Volatile.Write(ref _count, last);
+        if (last == 0)
         {
-            ResizeRecords(Math.Max(MinRecordCapacity, _count * 2));
-            Rehash(TableLengthFor(_count));
+            Reset();
+            return;
+        }
+
+        ShrinkRecords();
+        if (_old is not null)
+        {
+            MigrateStep();
+        }
+        else if (_table.Length > MinTableLength && _count * 8L < _table.Length)
+        {
+            StartRebuild(TableLengthFor(_count));
         }
         else if (_tombstones > _table.Length / 4)
         {
-            Rehash(_table.Length);
+            StartRebuild(_table.Length);
         }
     }
 
-    private static long ArraysSize(int records, int table) => EntryRecord.HeapSize(records * 8) + EntryRecord.HeapSize(table * 4);
+    private static long HeapSize(int elements, int elementSize) => EntryRecord.HeapSize(elements * elementSize);
 
     private static int TableLengthFor(int count)
     {
         long wanted = Math.Max(MinTableLength, count * 2L);
         return (int)Math.Min(1 << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)wanted));
+    }
+
+    /// <summary>
+    /// Looks <paramref name="key"/> up in one index: its entry index and <paramref name="pos"/> its position, or -1
+    /// with <paramref name="pos"/> the first tombstone or empty slot met (where it would be inserted).
+    /// </summary>
+    private int Probe(uint[] table, ReadOnlySpan<byte> key, uint h, out int pos)
+    {
+        uint tag = h & TagMask;
+        int mask = table.Length - 1;
+        int at = (int)h & mask;
+        int firstFree = -1;
+        while (true)
+        {
+            uint s = table[at];
+            if (s == EmptySlot)
+            {
+                pos = firstFree >= 0 ? firstFree : at;
+                return -1;
+            }
+
+            if (s == Tombstone)
+            {
+                if (firstFree < 0)
+                {
+                    firstFree = at;
+                }
+            }
+            else if ((s & TagMask) == tag)
+            {
+                // The tag leaves 1 in 256 false candidates: the key decides (the stored hash is not read, which would
+                // touch one more cache line on every hit).
+                int index = (int)(s & IndexMask) - 1;
+                if (EntryRecord.Key(RecordOf(this[index])).SequenceEqual(key))
+                {
+                    pos = at;
+                    return index;
+                }
+            }
+
+            at = (at + 1) & mask;
+        }
+    }
+
+    private byte[]? ProbeByHash(uint[] table, ulong hash, uint h)
+    {
+        uint tag = h & TagMask;
+        int mask = table.Length - 1;
+        for (int pos = (int)h & mask; table[pos] != EmptySlot; pos = (pos + 1) & mask)
+        {
+            uint s = table[pos];
+            if (s != Tombstone && (s & TagMask) == tag)
+            {
+                int index = (int)(s & IndexMask) - 1;
+                if (HashAt(index) == h)
+                {
+                    byte[] record = RecordOf(this[index]);
+                    if (HashKey(EntryRecord.Key(record)) == hash)
+                    {
+                        return record;
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The position in <paramref name="table"/> pointing at entry <paramref name="index"/>, or -1.</summary>
+    private static int SlotIn(uint[] table, uint h, int index)
+    {
+        uint wanted = (h & TagMask) | (uint)(index + 1);
+        int mask = table.Length - 1;
+        for (int pos = (int)h & mask; ; pos = (pos + 1) & mask)
+        {
+            uint s = table[pos];
+            if (s == wanted)
+            {
+                return pos;
+            }
+
+            if (s == EmptySlot)
+            {
+                return -1;
+            }
+        }
     }
 
     private void Account(long delta)
@@ -258,32 +421,161 @@ internal sealed class RecordTable
         }
     }
 
-    private void ResizeRecords(int capacity)
+    /// <summary>Accounts the arrays' size from the fields (O(1)): chunk 0 alone may be short; every further chunk is full.</summary>
+    private void UpdateStructureBytes()
     {
-        var resized = new object[capacity];
-        Array.Copy(_records, resized, _count);
-        Account(ArraysSize(capacity, _table.Length) - ArraysSize(_records.Length, _table.Length));
-        _records = resized;
-    }
-
-    private void Rehash(int tableLength)
-    {
-        var table = new uint[tableLength];
-        int mask = tableLength - 1;
-        for (int i = 0; i < _count; i++)
+        long size = HeapSize(_chunks.Length, 8) + HeapSize(_hashes.Length, 8) + HeapSize(_table.Length, 4);
+        size += _chunkCount == 1
+            ? HeapSize(_capacity, 8) + HeapSize(_capacity, 4)
+            : _chunkCount * (HeapSize(ChunkSize, 8) + HeapSize(ChunkSize, 4));
+        if (_old is not null)
         {
-            ulong hash = HashKey(EntryRecord.Key(RecordOf(_records[i])));
-            int pos = (int)(hash >> 24) & mask;
-            while (table[pos] != EmptySlot)
-            {
-                pos = (pos + 1) & mask;
-            }
-
-            table[pos] = (uint)(hash >> 56) << 24 | (uint)(i + 1);
+            size += HeapSize(_old.Length, 4);
         }
 
-        Account(ArraysSize(_records.Length, tableLength) - ArraysSize(_records.Length, _table.Length));
-        _table = table;
+        Account(size - _structureBytes);
+        _structureBytes = size;
+    }
+
+    /// <summary>
+    /// Room for one more entry: chunk 0 doubles (copying at most <see cref="ChunkSize"/> / 2 references) until it is
+    /// full-size; after that a new chunk is added and nothing is copied but, rarely, the chunk directory.
+    /// </summary>
+    private void GrowRecords()
+    {
+        if (_chunkCount == 1 && _capacity < ChunkSize)
+        {
+            int capacity = Math.Min(ChunkSize, _capacity * 2);
+            Array.Resize(ref _chunks[0], capacity);
+            Array.Resize(ref _hashes[0], capacity);
+            _capacity = capacity;
+        }
+        else
+        {
+            if (_chunkCount == _chunks.Length)
+            {
+                Array.Resize(ref _chunks, _chunks.Length * 2);
+                Array.Resize(ref _hashes, _hashes.Length * 2);
+            }
+
+            _chunks[_chunkCount] = new object[ChunkSize];
+            _hashes[_chunkCount] = new uint[ChunkSize];
+            _chunkCount++;
+            _capacity += ChunkSize;
+        }
+
+        UpdateStructureBytes();
+    }
+
+    /// <summary>
+    /// Gives memory back as entries go, a bounded amount per removal: the last chunk once the others are half a chunk
+    /// from full (so churn at a chunk boundary does not allocate and free each time), and chunk 0, once alone, halves
+    /// as before when under a quarter full.
+    /// </summary>
+    private void ShrinkRecords()
+    {
+        if (_chunkCount > 1)
+        {
+            // Half a chunk of hysteresis: after the release, ChunkSize / 2 inserts are needed before a chunk is added again.
+            if (_count <= ((_chunkCount - 1) * ChunkSize) - (ChunkSize / 2))
+            {
+                _chunkCount--;
+                _chunks[_chunkCount] = null!;
+                _hashes[_chunkCount] = null!;
+                _capacity -= ChunkSize;
+                UpdateStructureBytes();
+            }
+        }
+        else if (_capacity > MinRecordCapacity && _count < _capacity / 4)
+        {
+            int capacity = Math.Max(MinRecordCapacity, _count * 2);
+            Array.Resize(ref _chunks[0], capacity);
+            Array.Resize(ref _hashes[0], capacity);
+            _capacity = capacity;
+            UpdateStructureBytes();
+        }
+    }
+
+    /// <summary>The last entry went: back to the initial arrays at once (nothing is left to migrate).</summary>
+    private void Reset()
+    {
+        _chunks = [new object[MinRecordCapacity]];
+        _hashes = [new uint[MinRecordCapacity]];
+        _chunkCount = 1;
+        _capacity = MinRecordCapacity;
+        _table = new uint[MinTableLength];
+        _old = null;
+        _oldLive = 0;
         _tombstones = 0;
+        UpdateStructureBytes();
+    }
+
+    /// <summary>
+    /// Starts moving the index into a new one of <paramref name="tableLength"/> slots. A resize still under way is
+    /// finished first (it cannot be under growth, see <see cref="MigrateSlotsPerStep"/>; removals' tombstones could
+    /// bring it about, and a full index must not be left without empty slots).
+    /// </summary>
+    private void StartRebuild(int tableLength)
+    {
+        while (_old is not null)
+        {
+            MigrateStep();
+        }
+
+        _old = _table;
+        _oldCursor = 0;
+        _oldLive = _count;
+        _table = new uint[tableLength];
+        _tombstones = 0;
+        UpdateStructureBytes();
+        MigrateStep();
+    }
+
+    /// <summary>
+    /// Moves the entries of the next <see cref="MigrateSlotsPerStep"/> old slots to the new index, from their stored
+    /// hashes. A moved slot becomes a tombstone, not empty, so old probe chains through it still reach the entries
+    /// behind it; the old index goes once it holds no entry.
+    /// </summary>
+    private void MigrateStep()
+    {
+        uint[] old = _old!;
+        int end = Math.Min(old.Length, _oldCursor + MigrateSlotsPerStep);
+        for (int pos = _oldCursor; pos < end && _oldLive > 0; pos++)
+        {
+            uint s = old[pos];
+            if (s != EmptySlot && s != Tombstone)
+            {
+                int index = (int)(s & IndexMask) - 1;
+                PlaceNew(HashAt(index), s);
+                old[pos] = Tombstone;
+                _oldLive--;
+            }
+        }
+
+        _oldCursor = end;
+        if (_oldLive == 0)
+        {
+            _old = null;
+            UpdateStructureBytes();
+        }
+    }
+
+    /// <summary>Puts a slot value whose entry is in no slot of the new index at the first free slot of its probe chain.</summary>
+    private void PlaceNew(uint h, uint value)
+    {
+        uint[] table = _table;
+        int mask = table.Length - 1;
+        int pos = (int)h & mask;
+        while (table[pos] != EmptySlot && table[pos] != Tombstone)
+        {
+            pos = (pos + 1) & mask;
+        }
+
+        if (table[pos] == Tombstone)
+        {
+            _tombstones--;
+        }
+
+        table[pos] = value;
     }
 }

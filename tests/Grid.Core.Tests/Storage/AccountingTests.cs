@@ -12,7 +12,8 @@ public sealed class AccountingTests
     public void Empty_store_accounts_its_overhead_and_minimal_arrays()
     {
         var f = new StoreFixture();
-        Assert.Equal(256 + EntryRecord.HeapSize(4 * 8) + EntryRecord.HeapSize(8 * 4), f.Store.Bytes);
+        // Overhead, the two one-chunk directories (entries, stored hashes), chunk 0 of 4 entries and 4 hashes, the 8-slot index.
+        Assert.Equal(256 + (2 * EntryRecord.HeapSize(8)) + EntryRecord.HeapSize(4 * 8) + EntryRecord.HeapSize(4 * 4) + EntryRecord.HeapSize(8 * 4), f.Store.Bytes);
         Assert.Equal(f.Store.Bytes, f.Account.Total);
         StoreInspector.AssertConsistent(f.Store);
     }
