@@ -88,6 +88,9 @@ internal sealed class ReplicaQueueBook(Action<ReplicaQueue> startPump)
     {
         var seed = new PendingItem(new ReplicaItem { Kind = ReplicaItemKind.Seed, Partition = partition.Partition }) { DropAt = dropAt.Count == 0 ? null : dropAt };
         partition.LastSequence = Enqueue(target, seed);
+
+        // The seed carries everything so far: the next change chains to it, not to what came before.
+        partition.LastVersion = 0;
         return seed;
     }
 

@@ -15,4 +15,7 @@ internal sealed class ReplicatedPartition(PartitionStore store)
 
     /// <summary>The sequence number of the partition's latest item (seed or change).</summary>
     public long LastSequence { get; set; }
+
+    /// <summary>The version of the partition's latest change queued since its latest seed (0: none since).</summary>
+    public long LastVersion { get; set; }
 }

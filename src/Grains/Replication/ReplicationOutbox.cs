@@ -242,14 +242,23 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
         }
         else if (change.Kind == StoreChangeKind.Written)
         {
-            item.Kind = ReplicaItemKind.Write;
-            if (change.Entry is ComplexEntry complex)
+            if (change.Entry is not ComplexEntry complex)
             {
-                item.Structure = StructureSnapshot.From(complex);
+                item.Kind = ReplicaItemKind.Write;
+                item.Record = ((byte[])change.Entry!).AsSpan().ToArray();
+            }
+            else if (change.Delta is { } delta)
+            {
+                // What the operation changed (a field, a few elements) and the record (expiry, tags): O(change), not O(structure).
+                item.Kind = ReplicaItemKind.Delta;
+                item.Record = complex.Record.AsSpan().ToArray();
+                item.Delta = delta;
             }
             else
             {
-                item.Record = ((byte[])change.Entry!).AsSpan().ToArray();
+                // A structure written by a path that did not describe its change: the whole structure, as before.
+                item.Kind = ReplicaItemKind.Write;
+                item.Structure = StructureSnapshot.From(complex);
             }
         }
         else
@@ -267,6 +276,13 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
             if (!ReferenceEquals(_attached[change.Partition], attached) || attached.Target is not { } target)
             {
                 return;
+            }
+
+            if (item.Kind != ReplicaItemKind.Request)
+            {
+                // Chains the partition's changes, so a replica can tell it missed one before applying a delta on top.
+                item.PreviousVersion = attached.LastVersion;
+                attached.LastVersion = item.Version;
             }
 
             long sequence = _book.Enqueue(target, new PendingItem(item));
@@ -329,19 +345,42 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
         }
     }
 
-    /// <summary>For a pump: its batch in flight is acknowledged; seeds retire older replicas and release dead queues, and the watermark moves.</summary>
-    internal void OnShipped(ReplicaQueue queue)
+    /// <summary>
+    /// For a pump: its batch in flight is acknowledged; seeds retire older replicas and release dead queues, and the
+    /// watermark moves. <paramref name="reseed"/>: partitions whose replica could not follow a delta and dropped its
+    /// copy; each gets a new seed, which holds the watermark below this batch until it is acknowledged (a writer whose
+    /// change the replica could not apply waits for the seed that carries it).
+    /// </summary>
+    internal void OnShipped(ReplicaQueue queue, int[] reseed)
     {
         List<TaskCompletionSource>? released;
+        List<(PendingItem Seed, ReplicatedPartition Partition)>? seeds = null;
         lock (_lock)
         {
             var shipped = queue.InFlight!;
             queue.InFlight = null;
+            foreach (int partition in reseed)
+            {
+                if ((uint)partition < (uint)_attached.Length && _attached[partition] is { } attached && queue.Target.Equals(attached.Target) && !queue.Dead)
+                {
+                    LogReseed(_logger, partition, queue.Target);
+                    var seed = _book.EnqueueSeed(attached, queue.Target, []);
+                    seed.HoldFrom = shipped[0].Sequence;
+                    (queue.Holds ??= []).Add(seed);
+                    (seeds ??= []).Add((seed, attached));
+                }
+            }
+
             foreach (var pending in shipped)
             {
                 if (pending.Item.Kind != ReplicaItemKind.Seed)
                 {
                     continue;
+                }
+
+                if (pending.HoldFrom != 0)
+                {
+                    queue.Holds?.Remove(pending);
                 }
 
                 // Only the partition's current primary, whose replica is this seed, retires older copies: a partition that
@@ -373,6 +412,13 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
         }
 
         ReplicaQueueBook.Complete(released);
+        if (seeds is not null)
+        {
+            foreach (var (seed, partition) in seeds)
+            {
+                FillSeed(seed, partition.Store);
+            }
+        }
     }
 
     /// <summary>Takes the partition's snapshot (after its seed marker was queued, so later changes follow it) and releases the marker.</summary>
@@ -391,6 +437,9 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
         var pump = new ReplicaPump(this, queue, _grains, _logger, _stopping.Token);
         _ = Task.Run(pump.RunAsync);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: the replica on {Silo} could not follow a change and dropped its copy; seeding it again")]
+    private static partial void LogReseed(ILogger logger, int partition, SiloAddress silo);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition} left this silo before its replica confirmed everything within {Timeout}")]
     private static partial void LogDetachUnconfirmed(ILogger logger, int partition, TimeSpan timeout);
