@@ -73,6 +73,52 @@ internal sealed class ReplicaItem
     /// <summary>Request: that client's requests below this one have all completed.</summary>
     public long CompletedBelow { get; set; }
 
+    /// <summary>
+    /// The item for a store's change (not <see cref="StoreChangeKind.TrackingEvicted"/>), under the store's lock: what
+    /// must outlive the call is copied (records), elements are shared (a store never modifies one in place).
+    /// <see cref="PreviousVersion"/> is left for the outbox to chain.
+    /// </summary>
+    public static ReplicaItem From(in StoreChange change)
+    {
+        var item = new ReplicaItem { Partition = change.Partition, Version = change.Version };
+        if (change.Kind == StoreChangeKind.RequestRecorded)
+        {
+            item.Kind = ReplicaItemKind.Request;
+            item.Record = change.Answer;
+            item.RequestClient = change.RequestClient;
+            item.RequestId = change.RequestId;
+            item.CompletedBelow = change.CompletedBelow;
+        }
+        else if (change.Kind == StoreChangeKind.Written)
+        {
+            if (change.Entry is not ComplexEntry complex)
+            {
+                item.Kind = ReplicaItemKind.Write;
+                item.Record = ((byte[])change.Entry!).AsSpan().ToArray();
+            }
+            else if (change.Delta is { } delta)
+            {
+                // What the operation changed (a field, a few elements) and the record (expiry, tags): O(change), not O(structure).
+                item.Kind = ReplicaItemKind.Delta;
+                item.Record = complex.Record.AsSpan().ToArray();
+                item.Delta = delta;
+            }
+            else
+            {
+                // A structure written by a path that did not describe its change: the whole structure, as before.
+                item.Kind = ReplicaItemKind.Write;
+                item.Structure = StructureSnapshot.From(complex);
+            }
+        }
+        else
+        {
+            item.Kind = ReplicaItemKind.Remove;
+            item.Record = change.Key.ToArray();
+        }
+
+        return item;
+    }
+
     /// <summary>Approximate bytes on the wire, to size shipments.</summary>
     public int EstimatedBytes
     {

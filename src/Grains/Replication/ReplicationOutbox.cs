@@ -231,41 +231,7 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
             return;
         }
 
-        var item = new ReplicaItem { Partition = change.Partition, Version = change.Version };
-        if (change.Kind == StoreChangeKind.RequestRecorded)
-        {
-            item.Kind = ReplicaItemKind.Request;
-            item.Record = change.Answer;
-            item.RequestClient = change.RequestClient;
-            item.RequestId = change.RequestId;
-            item.CompletedBelow = change.CompletedBelow;
-        }
-        else if (change.Kind == StoreChangeKind.Written)
-        {
-            if (change.Entry is not ComplexEntry complex)
-            {
-                item.Kind = ReplicaItemKind.Write;
-                item.Record = ((byte[])change.Entry!).AsSpan().ToArray();
-            }
-            else if (change.Delta is { } delta)
-            {
-                // What the operation changed (a field, a few elements) and the record (expiry, tags): O(change), not O(structure).
-                item.Kind = ReplicaItemKind.Delta;
-                item.Record = complex.Record.AsSpan().ToArray();
-                item.Delta = delta;
-            }
-            else
-            {
-                // A structure written by a path that did not describe its change: the whole structure, as before.
-                item.Kind = ReplicaItemKind.Write;
-                item.Structure = StructureSnapshot.From(complex);
-            }
-        }
-        else
-        {
-            item.Kind = ReplicaItemKind.Remove;
-            item.Record = change.Key.ToArray();
-        }
+        var item = ReplicaItem.From(change);
 
         // Every change a caller made (writes, deletes, tag and pattern invalidations, expiry met on access, evictions its
         // writes caused) is replicated before that caller is answered; background changes (the sweep) carry no context
