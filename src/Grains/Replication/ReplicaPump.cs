@@ -84,7 +84,7 @@ internal sealed partial class ReplicaPump
     /// </summary>
     private async ValueTask<int[]?> ShipAsync(byte[] frame, int items)
     {
-        if (!_outbox.IsLive(_queue))
+        if (!ReplicationOutbox.IsLive(_queue))
         {
             return null;
         }

@@ -9,7 +9,8 @@ internal sealed class PendingItem(ReplicaItem item)
 
     public long Sequence { get; set; }
 
-    public SiloAddress? Target { get; set; }
+    /// <summary>The queue it was added to.</summary>
+    public ReplicaQueue? Queue { get; set; }
 
     /// <summary>A seed is only sent once its snapshot is filled in.</summary>
     public bool Filled { get; set; }
@@ -29,10 +30,17 @@ internal sealed class PendingItem(ReplicaItem item)
     public bool Ready => Item.Kind != ReplicaItemKind.Seed || Filled;
 }
 
-/// <summary>The items for one replica silo, in sequence order; one batch at a time is in flight (all under the outbox's lock).</summary>
+/// <summary>
+/// The items for one replica silo, in sequence order; one batch at a time is in flight. Its items, batch in flight,
+/// holds and <see cref="Dead"/> flag are used under its <see cref="Gate"/> (which is held only for those few steps, never
+/// around anything slow); <see cref="Superseding"/> under the outbox's lock.
+/// </summary>
 internal sealed class ReplicaQueue(SiloAddress target)
 {
     private TaskCompletionSource? _sleeping;
+
+    /// <summary>Guards this queue's state; taken under a store's lock (a change being queued), never the other way round.</summary>
+    public Lock Gate { get; } = new();
 
     public SiloAddress Target { get; } = target;
 

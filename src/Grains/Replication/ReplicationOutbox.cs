@@ -116,11 +116,16 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
             return;
         }
 
-        lock (_lock)
+        foreach (int partition in partitions)
         {
-            foreach (int partition in partitions)
+            if (Volatile.Read(ref _attached[partition]) is not { } attached)
             {
-                if (_attached[partition] is { Target: { } target } attached && (Sync || _book.Backlog(target) > _maxAsyncBacklog))
+                continue;
+            }
+
+            lock (attached.Gate)
+            {
+                if (attached.Queue is { } queue && (Sync || ReplicaQueueBook.Backlog(queue) > _maxAsyncBacklog))
                 {
                     context.RequireReplicated(attached.LastSequence);
                 }
@@ -156,20 +161,26 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
         {
             var view = _view.Current;
             var attached = new ReplicatedPartition(store);
-            _attached[store.Partition] = attached;
-            attached.Target = view.ReplicaTarget(store.Partition, _view.Local);
-            if (attached.Target is { } target)
+            var target = view.ReplicaTarget(store.Partition, _view.Local);
+
+            // Published only once its seed is queued (under its gate), so none of its changes can precede the seed.
+            lock (attached.Gate)
             {
-                var drops = new List<SiloAddress>();
-                foreach (var holder in staleHolders)
+                if (target is not null)
                 {
-                    if (!holder.Equals(target) && !holder.Equals(_view.Local) && view.Contains(holder))
+                    var drops = new List<SiloAddress>();
+                    foreach (var holder in staleHolders)
                     {
-                        drops.Add(holder);
+                        if (!holder.Equals(target) && !holder.Equals(_view.Local) && view.Contains(holder))
+                        {
+                            drops.Add(holder);
+                        }
                     }
+
+                    seed = _book.EnqueueSeed(attached, target, drops);
                 }
 
-                seed = _book.EnqueueSeed(attached, target, drops);
+                Volatile.Write(ref _attached[store.Partition], attached);
             }
         }
 
@@ -200,9 +211,12 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
                 return null;
             }
 
-            _attached[partition] = null;
-            holder = attached.Target;
-            fence = attached.LastSequence;
+            lock (attached.Gate)
+            {
+                Volatile.Write(ref _attached[partition], null);
+                holder = attached.Target;
+                fence = attached.LastSequence;
+            }
         }
 
         try
@@ -226,7 +240,7 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
         }
 
         var attached = Volatile.Read(ref _attached[change.Partition]);
-        if (attached is null || attached.Target is null)
+        if (attached is null || attached.Queue is null)
         {
             return;
         }
@@ -237,9 +251,11 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
         // writes caused) is replicated before that caller is answered; background changes (the sweep) carry no context
         // and nobody waits for them (a replica may keep such an entry a little longer; promotion drops what expired).
         var context = change.Context;
-        lock (_lock)
+        // Under this partition's gate and its target queue's gate only: no lock shared by all partitions is taken
+        // while the store's lock is held.
+        lock (attached.Gate)
         {
-            if (!ReferenceEquals(_attached[change.Partition], attached) || attached.Target is not { } target)
+            if (!ReferenceEquals(Volatile.Read(ref _attached[change.Partition]), attached) || attached.Queue is not { } queue)
             {
                 return;
             }
@@ -251,12 +267,12 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
                 attached.LastVersion = item.Version;
             }
 
-            long sequence = _book.Enqueue(target, new PendingItem(item));
+            long sequence = _book.Enqueue(queue, new PendingItem(item));
             attached.LastSequence = sequence;
 
             // Async mode waits too once the target's backlog is over its bound: back-pressure instead of unbounded memory
             // (a slow or unreachable replica silo would otherwise let the queue grow without limit).
-            if (context is not null && (Sync || _book.Backlog(target) > _maxAsyncBacklog))
+            if (context is not null && (Sync || ReplicaQueueBook.Backlog(queue) > _maxAsyncBacklog))
             {
                 context.RequireReplicated(sequence);
             }
@@ -285,18 +301,13 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
     /// For <paramref name="queue"/>'s pump: the batch to ship, the one in flight (unacknowledged) or else the next ready
     /// items; with none, <paramref name="wake"/> completes when there may be. False once the queue is dead.
     /// </summary>
-    internal bool TryTakeBatch(ReplicaQueue queue, out ReplicaItem[]? batch, out Task? wake)
-    {
-        lock (_lock)
-        {
-            return ReplicaQueueBook.TryTakeBatch(queue, _maxBatchBytes, out batch, out wake);
-        }
-    }
+    internal bool TryTakeBatch(ReplicaQueue queue, out ReplicaItem[]? batch, out Task? wake) =>
+        ReplicaQueueBook.TryTakeBatch(queue, _maxBatchBytes, out batch, out wake);
 
     /// <summary>For a pump: its queue's silo is still a member (nothing more is sent to a dead queue).</summary>
-    internal bool IsLive(ReplicaQueue queue)
+    internal static bool IsLive(ReplicaQueue queue)
     {
-        lock (_lock)
+        lock (queue.Gate)
         {
             return !queue.Dead;
         }
@@ -323,17 +334,41 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
         List<(PendingItem Seed, ReplicatedPartition Partition)>? seeds = null;
         lock (_lock)
         {
-            var shipped = queue.InFlight!;
-            queue.InFlight = null;
+            List<PendingItem> shipped;
+            lock (queue.Gate)
+            {
+                shipped = queue.InFlight!;
+                queue.InFlight = null;
+                foreach (var pending in shipped)
+                {
+                    if (pending.HoldFrom != 0)
+                    {
+                        queue.Holds?.Remove(pending);
+                    }
+                }
+            }
+
             foreach (int partition in reseed)
             {
-                if ((uint)partition < (uint)_attached.Length && _attached[partition] is { } attached && queue.Target.Equals(attached.Target) && !queue.Dead)
+                if ((uint)partition >= (uint)_attached.Length || _attached[partition] is not { } attached)
                 {
-                    LogReseed(_logger, partition, queue.Target);
-                    var seed = _book.EnqueueSeed(attached, queue.Target, []);
-                    seed.HoldFrom = shipped[0].Sequence;
-                    (queue.Holds ??= []).Add(seed);
-                    (seeds ??= []).Add((seed, attached));
+                    continue;
+                }
+
+                lock (attached.Gate)
+                {
+                    if (ReferenceEquals(attached.Queue, queue) && IsLive(queue))
+                    {
+                        LogReseed(_logger, partition, queue.Target);
+                        var seed = _book.EnqueueSeed(attached, queue.Target, []);
+                        lock (queue.Gate)
+                        {
+                            seed.HoldFrom = shipped[0].Sequence;
+                            (queue.Holds ??= []).Add(seed);
+                        }
+
+                        (seeds ??= []).Add((seed, attached));
+                    }
                 }
             }
 
@@ -344,21 +379,22 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
                     continue;
                 }
 
-                if (pending.HoldFrom != 0)
-                {
-                    queue.Holds?.Remove(pending);
-                }
-
                 // Only the partition's current primary, whose replica is this seed, retires older copies: a partition that
                 // left meanwhile has a new primary, whose own seed may already sit on those silos with the same version.
-                if (pending.DropAt is { } dropAt && _attached[pending.Item.Partition] is { } attached && queue.Target.Equals(attached.Target))
+                if (pending.DropAt is { } dropAt && _attached[pending.Item.Partition] is { } attached)
                 {
-                    foreach (var holder in dropAt)
+                    lock (attached.Gate)
                     {
-                        if (!holder.Equals(attached.Target))
+                        if (queue.Target.Equals(attached.Target))
                         {
-                            // Counted in the partition's last sequence, so a hand-off waits for it before the next primary seeds.
-                            attached.LastSequence = _book.Enqueue(holder, new PendingItem(new ReplicaItem { Kind = ReplicaItemKind.Drop, Partition = pending.Item.Partition, Version = pending.Item.Version }));
+                            foreach (var holder in dropAt)
+                            {
+                                if (!holder.Equals(attached.Target))
+                                {
+                                    // Counted in the partition's last sequence, so a hand-off waits for it before the next primary seeds.
+                                    attached.LastSequence = _book.Enqueue(holder, new PendingItem(new ReplicaItem { Kind = ReplicaItemKind.Drop, Partition = pending.Item.Partition, Version = pending.Item.Version }));
+                                }
+                            }
                         }
                     }
                 }
@@ -391,10 +427,7 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
     private void FillSeed(PendingItem seed, PartitionStore store)
     {
         var snapshot = store.Snapshot();
-        lock (_lock)
-        {
-            _book.Fill(seed, snapshot);
-        }
+        ReplicaQueueBook.Fill(seed, snapshot);
     }
 
     /// <summary>Starts the pump of a new target's queue (under the lock, as the book creates the queue).</summary>
