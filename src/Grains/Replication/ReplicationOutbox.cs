@@ -13,8 +13,11 @@ namespace Grid.Grains.Replication;
 /// <para>
 /// Each partition attached here has a replica target: the highest-ranked other active silo in the rendezvous order
 /// (the runner-up when the partition sits on its owner). The store calls <see cref="OnChanged"/> under its lock with
-/// the entry's new state; a copy of that state (never the operation) is queued for the target with a sequence number.
-/// One pump per target silo sends its queue in order, in batches, and acknowledges them; <see cref="Watermark"/> is the
+/// the change: a string's or counter's new record, a hash's or list's <see cref="StructureDelta"/> (chained to the
+/// partition's previous change, <see cref="ReplicaItem.PreviousVersion"/>), or a removal, queued for the target with a
+/// sequence number under the partition's and the queue's gates only (never this outbox's lock, shared by all partitions).
+/// One pump per target silo sends its queue in order, in batches (one <see cref="ReplicaFrame"/> each), and acknowledges
+/// them; a replica that could not follow a delta is seeded again (<see cref="OnShipped"/>). <see cref="Watermark"/> is the
 /// highest sequence number below which everything is acknowledged. In sync mode every change a caller's operations make
 /// records its sequence number in the caller's <see cref="BatchContext"/> (<see cref="StoreChange.Context"/>), and the
 /// caller answers only once the watermark passes it (<see cref="WhenReplicated"/>); reads that change nothing never wait.
@@ -26,7 +29,7 @@ namespace Grid.Grains.Replication;
 /// partitions they belonged to, so a writer waiting on them is released only when a live replica holds its change.
 /// </para>
 /// <para>
-/// Its parts, all used under its lock: <see cref="ReplicaQueueBook"/> (queues per target, sequence numbers, watermark),
+/// Its parts, used under its lock (but for the queueing of a change, above): <see cref="ReplicaQueueBook"/> (queues per target, sequence numbers, watermark),
 /// <see cref="ReplicaRetargeting"/> (membership changes) and the <see cref="ReplicatedPartition"/>s; each target's
 /// queue is shipped by its <see cref="ReplicaPump"/>.
 /// </para>
