@@ -17,9 +17,13 @@ internal interface ISiloAgentGrain : IGrainWithStringKey
     [Alias("GetLoad")]
     Task<SiloLoad> GetLoad();
 
-    /// <summary>Applies replication items (seeds, writes, removals, drops) from one primary silo, in order.</summary>
+    /// <summary>
+    /// Applies one <see cref="ReplicaFrame"/> of replication items (seeds, writes, deltas, removals, drops) from one
+    /// primary silo, in order; a malformed frame fails the call and applies nothing. Returns the partitions whose replica
+    /// could not follow a delta (dropped here): the primary seeds them again.
+    /// </summary>
     [Alias("Replicate")]
-    Task Replicate(ReplicaItem[] items);
+    Task<int[]> Replicate(byte[] frame);
 
     /// <summary>The version of this silo's replica of <paramref name="partition"/>, or -1 when it has none.</summary>
     [Alias("GetReplicaVersion")]

@@ -44,23 +44,26 @@ internal sealed class SiloAgentGrain(
         return Task.FromResult(new SiloLoad(budget.UsedBytes, budget.BudgetBytes, partitions.All.Length));
     }
 
-    public Task Replicate(ReplicaItem[] items)
+    public Task<int[]> Replicate(byte[] frame)
     {
         EnsureHome();
         if (!GridActivities.IsTracing)
         {
-            replicas.Apply(items);
-            return Task.CompletedTask;
+            // Decoded whole before anything applies: a malformed frame changes nothing.
+            return Task.FromResult(replicas.Apply(ReplicaFrame.Decode(frame)));
         }
 
         // Traced: the shipment's span is the parent; the current activity is put back, this method being synchronous.
         var previous = Activity.Current;
+        int[] reseed;
         using (var span = GridActivities.StartFromRequest(GridTracing.ReplicationApply, ActivityKind.Server))
         {
-            span?.SetTag("grid.replication.items", items.Length);
+            span?.SetTag("grid.replication.bytes", frame.Length);
             try
             {
-                replicas.Apply(items);
+                var items = ReplicaFrame.Decode(frame);
+                span?.SetTag("grid.replication.items", items.Length);
+                reseed = replicas.Apply(items);
             }
             catch (Exception ex)
             {
@@ -70,7 +73,7 @@ internal sealed class SiloAgentGrain(
         }
 
         Activity.Current = previous;
-        return Task.CompletedTask;
+        return Task.FromResult(reseed);
     }
 
     public Task<long> GetReplicaVersion(int partition)

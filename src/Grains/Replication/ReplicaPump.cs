@@ -57,31 +57,36 @@ internal sealed partial class ReplicaPump
                 continue;
             }
 
-            bool shipped;
+            // One frame per batch, encoded outside every lock, sent again as it is after a failure.
+            byte[] frame = ReplicaFrame.Encode(batch!);
+            int[]? reseed;
             try
             {
-                shipped = await _shipping.ExecuteAsync(static (state, _) => state.Pump.ShipAsync(state.Batch!), (Pump: this, Batch: batch), _stopping).ConfigureAwait(false);
+                reseed = await _shipping.ExecuteAsync(static (state, _) => state.Pump.ShipAsync(state.Frame, state.Items), (Pump: this, Frame: frame, Items: batch!.Length), _stopping).ConfigureAwait(false);
             }
             catch (Exception) when (_stopping.IsCancellationRequested)
             {
                 return;
             }
 
-            if (!shipped)
+            if (reseed is null)
             {
                 return;
             }
 
-            _outbox.OnShipped(_queue);
+            _outbox.OnShipped(_queue, reseed);
         }
     }
 
-    /// <summary>One attempt to ship the batch in flight (the same one after a failure), unless the queue died meanwhile (false).</summary>
-    private async ValueTask<bool> ShipAsync(ReplicaItem[] batch)
+    /// <summary>
+    /// One attempt to ship the batch in flight (the same frame after a failure): the partitions the replica asks to be
+    /// seeded again (see <see cref="ReplicaRegistry.Apply"/>), or null when the queue died meanwhile.
+    /// </summary>
+    private async ValueTask<int[]?> ShipAsync(byte[] frame, int items)
     {
-        if (!_outbox.IsLive(_queue))
+        if (!ReplicationOutbox.IsLive(_queue))
         {
-            return false;
+            return null;
         }
 
         if (_outbox.BeforeShip is { } hold)
@@ -89,8 +94,7 @@ internal sealed partial class ReplicaPump
             await hold().ConfigureAwait(false);
         }
 
-        await ReplicationShipment.SendAsync(_agent, _queue.Target, batch).ConfigureAwait(false);
-        return true;
+        return await ReplicationShipment.SendAsync(_agent, _queue.Target, frame, items).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Replication to silo {Silo} failed ({Failures} in a row); retrying until it answers or leaves the cluster")]

@@ -9,7 +9,8 @@ internal sealed class PendingItem(ReplicaItem item)
 
     public long Sequence { get; set; }
 
-    public SiloAddress? Target { get; set; }
+    /// <summary>The queue it was added to.</summary>
+    public ReplicaQueue? Queue { get; set; }
 
     /// <summary>A seed is only sent once its snapshot is filled in.</summary>
     public bool Filled { get; set; }
@@ -20,13 +21,26 @@ internal sealed class PendingItem(ReplicaItem item)
     /// <summary>Seed: dead queues whose items this seed supersedes.</summary>
     public List<ReplicaQueue>? Releases { get; set; }
 
+    /// <summary>
+    /// A seed sent again because the replica could not follow a delta: the sequence number of the first item of the
+    /// batch it answers (0: none). Until it is acknowledged the watermark stays below that.
+    /// </summary>
+    public long HoldFrom { get; set; }
+
     public bool Ready => Item.Kind != ReplicaItemKind.Seed || Filled;
 }
 
-/// <summary>The items for one replica silo, in sequence order; one batch at a time is in flight (all under the outbox's lock).</summary>
+/// <summary>
+/// The items for one replica silo, in sequence order; one batch at a time is in flight. Its items, batch in flight,
+/// holds and <see cref="Dead"/> flag are used under its <see cref="Gate"/> (which is held only for those few steps, never
+/// around anything slow); <see cref="Superseding"/> under the outbox's lock.
+/// </summary>
 internal sealed class ReplicaQueue(SiloAddress target)
 {
     private TaskCompletionSource? _sleeping;
+
+    /// <summary>Guards this queue's state; taken under a store's lock (a change being queued), never the other way round.</summary>
+    public Lock Gate { get; } = new();
 
     public SiloAddress Target { get; } = target;
 
@@ -40,9 +54,26 @@ internal sealed class ReplicaQueue(SiloAddress target)
     /// <summary>Dead queue: pending seeds elsewhere that supersede its items.</summary>
     public int Superseding { get; set; }
 
-    /// <summary>The sequence number of the oldest item not yet acknowledged, or <see cref="long.MaxValue"/>.</summary>
-    public long OldestSequence =>
-        InFlight is { Count: > 0 } inFlight ? inFlight[0].Sequence : Items.TryPeek(out var next) ? next.Sequence : long.MaxValue;
+    /// <summary>Seeds sent again (<see cref="PendingItem.HoldFrom"/>) not yet acknowledged.</summary>
+    public List<PendingItem>? Holds { get; set; }
+
+    /// <summary>The sequence number of the oldest item not yet acknowledged (or held back by a seed sent again), or <see cref="long.MaxValue"/>.</summary>
+    public long OldestSequence
+    {
+        get
+        {
+            long oldest = InFlight is { Count: > 0 } inFlight ? inFlight[0].Sequence : Items.TryPeek(out var next) ? next.Sequence : long.MaxValue;
+            if (Holds is { } holds)
+            {
+                foreach (var hold in holds)
+                {
+                    oldest = Math.Min(oldest, hold.HoldFrom);
+                }
+            }
+
+            return oldest;
+        }
+    }
 
     public IEnumerable<PendingItem> AllPending()
     {

@@ -7,8 +7,16 @@ namespace Grid.Grains.Replication;
 /// The <see cref="ReplicationOutbox"/>'s queues: one <see cref="ReplicaQueue"/> per replica silo (each with its pump,
 /// started by <c>startPump</c> when the queue is created), the queues of silos that died (kept, holding the watermark
 /// back, until the seeds that supersede their items are acknowledged), the sequence numbers, and the watermark with its
-/// waiters. Used under the outbox's lock.
+/// waiters. Used under the outbox's lock, except <see cref="Enqueue(ReplicaQueue, PendingItem)"/>,
+/// <see cref="Backlog"/> and <see cref="TryTakeBatch"/>, which take only their queue's <see cref="ReplicaQueue.Gate"/>
+/// (a store's change is queued under its partition's lock: no lock shared by all partitions is taken there).
 /// </summary>
+/// <remarks>
+/// A sequence number is drawn (<see cref="Interlocked"/>) and its item queued under the queue's gate, and
+/// <see cref="Settle"/> reads the last number drawn before it looks at the queues, each under its gate: an item numbered
+/// up to that reading is either in its queue by then or still being queued, and then the gate makes Settle wait for it.
+/// So the watermark never passes an item that is not acknowledged.
+/// </remarks>
 internal sealed class ReplicaQueueBook(Action<ReplicaQueue> startPump)
 {
     private readonly Action<ReplicaQueue> _startPump = startPump;
@@ -29,7 +37,10 @@ internal sealed class ReplicaQueueBook(Action<ReplicaQueue> startPump)
             int pending = 0;
             foreach (var queue in _queues.Values)
             {
-                pending += queue.Items.Count + (queue.InFlight?.Count ?? 0);
+                lock (queue.Gate)
+                {
+                    pending += queue.Items.Count + (queue.InFlight?.Count ?? 0);
+                }
             }
 
             return pending;
@@ -39,15 +50,21 @@ internal sealed class ReplicaQueueBook(Action<ReplicaQueue> startPump)
     /// <summary>A one-line description of the queues (diagnostics and tests).</summary>
     public string Describe()
     {
-        var text = new StringBuilder($"seq {_seq}, watermark {_watermark}, waiters {_waiters.Count}");
+        var text = new StringBuilder($"seq {Interlocked.Read(ref _seq)}, watermark {_watermark}, waiters {_waiters.Count}");
         foreach (var queue in _queues.Values)
         {
-            text.Append($"; {queue.Target}: {queue.Items.Count} queued, {queue.InFlight?.Count ?? 0} in flight, oldest {queue.OldestSequence}");
+            lock (queue.Gate)
+            {
+                text.Append($"; {queue.Target}: {queue.Items.Count} queued, {queue.InFlight?.Count ?? 0} in flight, oldest {queue.OldestSequence}");
+            }
         }
 
         foreach (var queue in _dead)
         {
-            text.Append($"; dead {queue.Target}: {queue.Items.Count + (queue.InFlight?.Count ?? 0)} pending, superseded by {queue.Superseding}, oldest {queue.OldestSequence}");
+            lock (queue.Gate)
+            {
+                text.Append($"; dead {queue.Target}: {queue.Items.Count + (queue.InFlight?.Count ?? 0)} pending, superseded by {queue.Superseding}, oldest {queue.OldestSequence}");
+            }
         }
 
         return text.ToString();
@@ -66,8 +83,8 @@ internal sealed class ReplicaQueueBook(Action<ReplicaQueue> startPump)
         return waiter.Task;
     }
 
-    /// <summary>Adds an item to its target's queue (creating the queue and its pump on first use); returns its sequence number.</summary>
-    public long Enqueue(SiloAddress target, PendingItem pending)
+    /// <summary>The live queue of <paramref name="target"/>, created (with its pump) on first use.</summary>
+    public ReplicaQueue QueueOf(SiloAddress target)
     {
         if (!_queues.TryGetValue(target, out var queue))
         {
@@ -76,66 +93,96 @@ internal sealed class ReplicaQueueBook(Action<ReplicaQueue> startPump)
             _startPump(queue);
         }
 
-        pending.Sequence = ++_seq;
-        pending.Target = target;
-        queue.Items.Enqueue(pending);
-        queue.Wake();
-        return pending.Sequence;
+        return queue;
     }
 
-    /// <summary>Queues a seed marker for <paramref name="partition"/>; its snapshot is filled in right after (<see cref="Fill"/>).</summary>
+    /// <summary>Adds an item to its target's queue (creating the queue and its pump on first use); returns its sequence number.</summary>
+    public long Enqueue(SiloAddress target, PendingItem pending) => Enqueue(QueueOf(target), pending);
+
+    /// <summary>Adds an item to <paramref name="queue"/> under its gate only; returns its sequence number.</summary>
+    public long Enqueue(ReplicaQueue queue, PendingItem pending)
+    {
+        lock (queue.Gate)
+        {
+            pending.Sequence = Interlocked.Increment(ref _seq);
+            pending.Queue = queue;
+            queue.Items.Enqueue(pending);
+            queue.Wake();
+            return pending.Sequence;
+        }
+    }
+
+    /// <summary>
+    /// Queues a seed marker for <paramref name="partition"/> (under its gate) and makes <paramref name="target"/> its
+    /// target; its snapshot is filled in right after (<see cref="Fill"/>).
+    /// </summary>
     public PendingItem EnqueueSeed(ReplicatedPartition partition, SiloAddress target, List<SiloAddress> dropAt)
     {
         var seed = new PendingItem(new ReplicaItem { Kind = ReplicaItemKind.Seed, Partition = partition.Partition }) { DropAt = dropAt.Count == 0 ? null : dropAt };
-        partition.LastSequence = Enqueue(target, seed);
+        var queue = QueueOf(target);
+        partition.Target = target;
+        partition.Queue = queue;
+        partition.LastSequence = Enqueue(queue, seed);
+
+        // The seed carries everything so far: the next change chains to it, not to what came before.
+        partition.LastVersion = 0;
         return seed;
     }
 
     /// <summary>Puts a seed's snapshot in place and lets its queue send it.</summary>
-    public void Fill(PendingItem seed, Storage.StoreSnapshot snapshot)
+    public static void Fill(PendingItem seed, Storage.StoreSnapshot snapshot)
     {
-        seed.Item.Seed = snapshot;
-        seed.Item.Version = snapshot.Version;
-        seed.Filled = true;
-        if (_queues.TryGetValue(seed.Target!, out var queue))
+        var queue = seed.Queue!;
+        lock (queue.Gate)
         {
+            seed.Item.Seed = snapshot;
+            seed.Item.Version = snapshot.Version;
+            seed.Filled = true;
             queue.Wake();
         }
     }
 
-    /// <summary>Changes queued or in flight for <paramref name="target"/>.</summary>
-    public int Backlog(SiloAddress target) =>
-        _queues.TryGetValue(target, out var queue) ? queue.Items.Count + (queue.InFlight?.Count ?? 0) : 0;
+    /// <summary>Changes queued or in flight for <paramref name="queue"/> (takes its gate).</summary>
+    public static int Backlog(ReplicaQueue queue)
+    {
+        lock (queue.Gate)
+        {
+            return queue.Items.Count + (queue.InFlight?.Count ?? 0);
+        }
+    }
 
     /// <summary>
-    /// The batch to ship from <paramref name="queue"/>: the one in flight (unacknowledged), or else the next ready items
-    /// (up to about <paramref name="maxBytes"/>); with none, <paramref name="wake"/> completes when there may be. False
-    /// once the queue is dead.
+    /// The batch to ship from <paramref name="queue"/> (under its gate only): the one in flight (unacknowledged), or else
+    /// the next ready items (up to about <paramref name="maxBytes"/>); with none, <paramref name="wake"/> completes when
+    /// there may be. False once the queue is dead.
     /// </summary>
     public static bool TryTakeBatch(ReplicaQueue queue, int maxBytes, out ReplicaItem[]? batch, out Task? wake)
     {
-        batch = null;
-        wake = null;
-        if (queue.Dead)
+        lock (queue.Gate)
         {
-            return false;
-        }
+            batch = null;
+            wake = null;
+            if (queue.Dead)
+            {
+                return false;
+            }
 
-        queue.InFlight ??= queue.TakeBatch(maxBytes);
-        if (queue.InFlight.Count == 0)
-        {
-            queue.InFlight = null;
-            wake = queue.Sleep();
+            queue.InFlight ??= queue.TakeBatch(maxBytes);
+            if (queue.InFlight.Count == 0)
+            {
+                queue.InFlight = null;
+                wake = queue.Sleep();
+                return true;
+            }
+
+            batch = new ReplicaItem[queue.InFlight.Count];
+            for (int i = 0; i < batch.Length; i++)
+            {
+                batch[i] = queue.InFlight[i].Item;
+            }
+
             return true;
         }
-
-        batch = new ReplicaItem[queue.InFlight.Count];
-        for (int i = 0; i < batch.Length; i++)
-        {
-            batch[i] = queue.InFlight[i].Item;
-        }
-
-        return true;
     }
 
     /// <summary>
@@ -149,8 +196,12 @@ internal sealed class ReplicaQueueBook(Action<ReplicaQueue> startPump)
         {
             if (!members(queue.Target))
             {
-                queue.Dead = true;
-                queue.Wake();
+                lock (queue.Gate)
+                {
+                    queue.Dead = true;
+                    queue.Wake();
+                }
+
                 died.Add(queue);
             }
         }
@@ -171,18 +222,27 @@ internal sealed class ReplicaQueueBook(Action<ReplicaQueue> startPump)
     public List<TaskCompletionSource>? Settle()
     {
         _dead.RemoveAll(queue => queue.Superseding <= 0);
+
+        // The last number drawn is read before the queues are (see the remarks on this class).
+        long drawn = Interlocked.Read(ref _seq);
         long oldest = long.MaxValue;
         foreach (var queue in _queues.Values)
         {
-            oldest = Math.Min(oldest, queue.OldestSequence);
+            lock (queue.Gate)
+            {
+                oldest = Math.Min(oldest, queue.OldestSequence);
+            }
         }
 
         foreach (var queue in _dead)
         {
-            oldest = Math.Min(oldest, queue.OldestSequence);
+            lock (queue.Gate)
+            {
+                oldest = Math.Min(oldest, queue.OldestSequence);
+            }
         }
 
-        _watermark = oldest == long.MaxValue ? _seq : oldest - 1;
+        _watermark = Math.Max(_watermark, Math.Min(drawn, oldest == long.MaxValue ? drawn : oldest - 1));
         List<TaskCompletionSource>? released = null;
         while (_waiters.TryPeek(out _, out long sequence) && sequence <= _watermark)
         {

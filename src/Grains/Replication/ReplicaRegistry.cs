@@ -51,19 +51,34 @@ internal sealed class ReplicaRegistry(GridClock clock) : IMemoryAccount
         }
     }
 
-    /// <summary>Applies items of one primary silo, in order.</summary>
-    public void Apply(ReplicaItem[] items)
+    /// <summary>
+    /// Applies items of one primary silo, in order. Returns the partitions whose replica could not follow a delta (it
+    /// missed a change, or its copy does not match): their replica is dropped here (never promoted, never served) and
+    /// the primary must seed it again. Empty when every item applied.
+    /// </summary>
+    public int[] Apply(ReplicaItem[] items)
     {
+        List<int>? reseed = null;
         lock (_gate)
         {
             foreach (var item in items)
             {
-                Apply(item);
+                if (!Apply(item))
+                {
+                    reseed ??= [];
+                    if (!reseed.Contains(item.Partition))
+                    {
+                        reseed.Add(item.Partition);
+                    }
+                }
             }
         }
+
+        return reseed is null ? [] : [.. reseed];
     }
 
-    private void Apply(ReplicaItem item)
+    /// <summary>Applies one item; false when it was a delta this replica cannot follow (the replica is dropped).</summary>
+    private bool Apply(ReplicaItem item)
     {
         _replicas.TryGetValue(item.Partition, out var replica);
         switch (item.Kind)
@@ -86,19 +101,32 @@ internal sealed class ReplicaRegistry(GridClock clock) : IMemoryAccount
             case ReplicaItemKind.Request:
                 replica?.Store.ApplyReplicaRequest(item.RequestClient, item.RequestId, item.CompletedBelow, item.Record ?? throw new ArgumentException("A request item carries no answer.", nameof(item)));
                 break;
-            case ReplicaItemKind.Write or ReplicaItemKind.Remove:
+            case ReplicaItemKind.Write or ReplicaItemKind.Remove or ReplicaItemKind.Delta:
                 if (replica is null)
                 {
                     // Items of a partition always follow its seed; without one (dropped meanwhile) there is nothing to keep up to date.
-                    return;
+                    return true;
                 }
 
                 if (item.Version <= replica.Version)
                 {
-                    return;
+                    return true;
                 }
 
-                if (item.Kind == ReplicaItemKind.Remove)
+                if (item.Kind == ReplicaItemKind.Delta)
+                {
+                    // A delta applies only on top of the state it followed: a replica older than the previous change
+                    // missed one. Such a copy (or one the delta does not fit) is dropped rather than kept diverged.
+                    var delta = item.Delta ?? throw new ArgumentException("A delta item carries no delta.", nameof(item));
+                    var record = item.Record ?? throw new ArgumentException("A delta item carries no record.", nameof(item));
+                    if (item.PreviousVersion > replica.Version || !replica.Store.ApplyReplicaDelta(record, delta))
+                    {
+                        replica.Store.Close();
+                        _replicas.Remove(item.Partition);
+                        return false;
+                    }
+                }
+                else if (item.Kind == ReplicaItemKind.Remove)
                 {
                     replica.Store.ApplyReplicaRemove(item.Record);
                 }
@@ -113,6 +141,8 @@ internal sealed class ReplicaRegistry(GridClock clock) : IMemoryAccount
             default:
                 throw new ArgumentException($"Unknown replica item kind {item.Kind}.", nameof(item));
         }
+
+        return true;
     }
 
     /// <summary>

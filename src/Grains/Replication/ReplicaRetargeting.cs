@@ -27,8 +27,15 @@ internal sealed partial class ReplicaRetargeting(ReplicaQueueBook book, Replicat
         Dictionary<int, List<ReplicaQueue>>? inheritedLinks = null;
         foreach (var queue in _book.RetireLeft(view.Contains))
         {
-            LogTargetLost(_logger, queue.Target, queue.Items.Count + (queue.InFlight?.Count ?? 0));
-            foreach (var pending in queue.AllPending())
+            // Items a store queues after this (its partition not re-targeted yet) are linked below, by the partition's queue.
+            List<PendingItem> pendingItems;
+            lock (queue.Gate)
+            {
+                pendingItems = [.. queue.AllPending()];
+            }
+
+            LogTargetLost(_logger, queue.Target, pendingItems.Count);
+            foreach (var pending in pendingItems)
             {
                 int partition = pending.Item.Partition;
                 deadByPartition ??= [];
@@ -65,43 +72,14 @@ internal sealed partial class ReplicaRetargeting(ReplicaQueueBook book, Replicat
                 continue;
             }
 
-            var target = view.ReplicaTarget(partition, local);
-            List<ReplicaQueue>? deadQueues = null;
-            deadByPartition?.TryGetValue(partition, out deadQueues);
-            if (Equals(target, attached.Target) && deadQueues is null)
+            lock (attached.Gate)
             {
-                continue;
-            }
-
-            var previous = attached.Target;
-            attached.Target = target;
-            if (target is null)
-            {
-                continue;
-            }
-
-            var drops = new List<SiloAddress>();
-            if (previous is not null && !previous.Equals(target) && view.Contains(previous))
-            {
-                drops.Add(previous);
-            }
-
-            var seed = _book.EnqueueSeed(attached, target, drops);
-            if (deadQueues is not null)
-            {
-                seed.Releases = [.. deadQueues];
-                foreach (var queue in deadQueues)
+                var seed = Retarget(attached, view, local, deadByPartition, inheritedLinks);
+                if (seed is not null)
                 {
-                    queue.Superseding++;
+                    seeds.Add((seed, attached));
                 }
             }
-
-            if (inheritedLinks is not null && inheritedLinks.Remove(partition, out var more))
-            {
-                (seed.Releases ??= []).AddRange(more);
-            }
-
-            seeds.Add((seed, attached));
         }
 
         // Links nobody inherited (the partition left, or no silo is left to replicate to) release now.
@@ -117,6 +95,61 @@ internal sealed partial class ReplicaRetargeting(ReplicaQueueBook book, Replicat
         }
 
         return seeds;
+    }
+
+    /// <summary>Re-targets one partition (under its gate); returns the seed queued for its new target, if any.</summary>
+    private PendingItem? Retarget(
+        ReplicatedPartition attached,
+        ClusterView.Snapshot view,
+        SiloAddress local,
+        Dictionary<int, List<ReplicaQueue>>? deadByPartition,
+        Dictionary<int, List<ReplicaQueue>>? inheritedLinks)
+    {
+        int partition = attached.Partition;
+        var target = view.ReplicaTarget(partition, local);
+        List<ReplicaQueue>? deadQueues = null;
+        deadByPartition?.TryGetValue(partition, out deadQueues);
+        if (attached.Queue is { } current && !ReplicationOutbox.IsLive(current) && (deadQueues is null || !deadQueues.Contains(current)))
+        {
+            // The partition's queue died after its items were collected: changes queued since are superseded too.
+            deadQueues = [.. deadQueues ?? [], current];
+        }
+
+        if (Equals(target, attached.Target) && deadQueues is null)
+        {
+            return null;
+        }
+
+        var previous = attached.Target;
+        attached.Target = target;
+        if (target is null)
+        {
+            attached.Queue = null;
+            return null;
+        }
+
+        var drops = new List<SiloAddress>();
+        if (previous is not null && !previous.Equals(target) && view.Contains(previous))
+        {
+            drops.Add(previous);
+        }
+
+        var seed = _book.EnqueueSeed(attached, target, drops);
+        if (deadQueues is not null)
+        {
+            seed.Releases = [.. deadQueues];
+            foreach (var queue in deadQueues)
+            {
+                queue.Superseding++;
+            }
+        }
+
+        if (inheritedLinks is not null && inheritedLinks.Remove(partition, out var more))
+        {
+            (seed.Releases ??= []).AddRange(more);
+        }
+
+        return seed;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Replica silo {Silo} left the cluster with {Pending} item(s) unacknowledged; affected partitions re-seed their replica elsewhere")]

@@ -13,8 +13,11 @@ namespace Grid.Grains.Replication;
 /// <para>
 /// Each partition attached here has a replica target: the highest-ranked other active silo in the rendezvous order
 /// (the runner-up when the partition sits on its owner). The store calls <see cref="OnChanged"/> under its lock with
-/// the entry's new state; a copy of that state (never the operation) is queued for the target with a sequence number.
-/// One pump per target silo sends its queue in order, in batches, and acknowledges them; <see cref="Watermark"/> is the
+/// the change: a string's or counter's new record, a hash's or list's <see cref="StructureDelta"/> (chained to the
+/// partition's previous change, <see cref="ReplicaItem.PreviousVersion"/>), or a removal, queued for the target with a
+/// sequence number under the partition's and the queue's gates only (never this outbox's lock, shared by all partitions).
+/// One pump per target silo sends its queue in order, in batches (one <see cref="ReplicaFrame"/> each), and acknowledges
+/// them; a replica that could not follow a delta is seeded again (<see cref="OnShipped"/>). <see cref="Watermark"/> is the
 /// highest sequence number below which everything is acknowledged. In sync mode every change a caller's operations make
 /// records its sequence number in the caller's <see cref="BatchContext"/> (<see cref="StoreChange.Context"/>), and the
 /// caller answers only once the watermark passes it (<see cref="WhenReplicated"/>); reads that change nothing never wait.
@@ -26,7 +29,7 @@ namespace Grid.Grains.Replication;
 /// partitions they belonged to, so a writer waiting on them is released only when a live replica holds its change.
 /// </para>
 /// <para>
-/// Its parts, all used under its lock: <see cref="ReplicaQueueBook"/> (queues per target, sequence numbers, watermark),
+/// Its parts, used under its lock (but for the queueing of a change, above): <see cref="ReplicaQueueBook"/> (queues per target, sequence numbers, watermark),
 /// <see cref="ReplicaRetargeting"/> (membership changes) and the <see cref="ReplicatedPartition"/>s; each target's
 /// queue is shipped by its <see cref="ReplicaPump"/>.
 /// </para>
@@ -116,11 +119,16 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
             return;
         }
 
-        lock (_lock)
+        foreach (int partition in partitions)
         {
-            foreach (int partition in partitions)
+            if (Volatile.Read(ref _attached[partition]) is not { } attached)
             {
-                if (_attached[partition] is { Target: { } target } attached && (Sync || _book.Backlog(target) > _maxAsyncBacklog))
+                continue;
+            }
+
+            lock (attached.Gate)
+            {
+                if (attached.Queue is { } queue && (Sync || ReplicaQueueBook.Backlog(queue) > _maxAsyncBacklog))
                 {
                     context.RequireReplicated(attached.LastSequence);
                 }
@@ -156,20 +164,26 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
         {
             var view = _view.Current;
             var attached = new ReplicatedPartition(store);
-            _attached[store.Partition] = attached;
-            attached.Target = view.ReplicaTarget(store.Partition, _view.Local);
-            if (attached.Target is { } target)
+            var target = view.ReplicaTarget(store.Partition, _view.Local);
+
+            // Published only once its seed is queued (under its gate), so none of its changes can precede the seed.
+            lock (attached.Gate)
             {
-                var drops = new List<SiloAddress>();
-                foreach (var holder in staleHolders)
+                if (target is not null)
                 {
-                    if (!holder.Equals(target) && !holder.Equals(_view.Local) && view.Contains(holder))
+                    var drops = new List<SiloAddress>();
+                    foreach (var holder in staleHolders)
                     {
-                        drops.Add(holder);
+                        if (!holder.Equals(target) && !holder.Equals(_view.Local) && view.Contains(holder))
+                        {
+                            drops.Add(holder);
+                        }
                     }
+
+                    seed = _book.EnqueueSeed(attached, target, drops);
                 }
 
-                seed = _book.EnqueueSeed(attached, target, drops);
+                Volatile.Write(ref _attached[store.Partition], attached);
             }
         }
 
@@ -200,9 +214,12 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
                 return null;
             }
 
-            _attached[partition] = null;
-            holder = attached.Target;
-            fence = attached.LastSequence;
+            lock (attached.Gate)
+            {
+                Volatile.Write(ref _attached[partition], null);
+                holder = attached.Target;
+                fence = attached.LastSequence;
+            }
         }
 
         try
@@ -226,55 +243,39 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
         }
 
         var attached = Volatile.Read(ref _attached[change.Partition]);
-        if (attached is null || attached.Target is null)
+        if (attached is null || attached.Queue is null)
         {
             return;
         }
 
-        var item = new ReplicaItem { Partition = change.Partition, Version = change.Version };
-        if (change.Kind == StoreChangeKind.RequestRecorded)
-        {
-            item.Kind = ReplicaItemKind.Request;
-            item.Record = change.Answer;
-            item.RequestClient = change.RequestClient;
-            item.RequestId = change.RequestId;
-            item.CompletedBelow = change.CompletedBelow;
-        }
-        else if (change.Kind == StoreChangeKind.Written)
-        {
-            item.Kind = ReplicaItemKind.Write;
-            if (change.Entry is ComplexEntry complex)
-            {
-                item.Structure = StructureSnapshot.From(complex);
-            }
-            else
-            {
-                item.Record = ((byte[])change.Entry!).AsSpan().ToArray();
-            }
-        }
-        else
-        {
-            item.Kind = ReplicaItemKind.Remove;
-            item.Record = change.Key.ToArray();
-        }
+        var item = ReplicaItem.From(change);
 
         // Every change a caller made (writes, deletes, tag and pattern invalidations, expiry met on access, evictions its
         // writes caused) is replicated before that caller is answered; background changes (the sweep) carry no context
         // and nobody waits for them (a replica may keep such an entry a little longer; promotion drops what expired).
         var context = change.Context;
-        lock (_lock)
+        // Under this partition's gate and its target queue's gate only: no lock shared by all partitions is taken
+        // while the store's lock is held.
+        lock (attached.Gate)
         {
-            if (!ReferenceEquals(_attached[change.Partition], attached) || attached.Target is not { } target)
+            if (!ReferenceEquals(Volatile.Read(ref _attached[change.Partition]), attached) || attached.Queue is not { } queue)
             {
                 return;
             }
 
-            long sequence = _book.Enqueue(target, new PendingItem(item));
+            if (item.Kind != ReplicaItemKind.Request)
+            {
+                // Chains the partition's changes, so a replica can tell it missed one before applying a delta on top.
+                item.PreviousVersion = attached.LastVersion;
+                attached.LastVersion = item.Version;
+            }
+
+            long sequence = _book.Enqueue(queue, new PendingItem(item));
             attached.LastSequence = sequence;
 
             // Async mode waits too once the target's backlog is over its bound: back-pressure instead of unbounded memory
             // (a slow or unreachable replica silo would otherwise let the queue grow without limit).
-            if (context is not null && (Sync || _book.Backlog(target) > _maxAsyncBacklog))
+            if (context is not null && (Sync || ReplicaQueueBook.Backlog(queue) > _maxAsyncBacklog))
             {
                 context.RequireReplicated(sequence);
             }
@@ -303,18 +304,13 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
     /// For <paramref name="queue"/>'s pump: the batch to ship, the one in flight (unacknowledged) or else the next ready
     /// items; with none, <paramref name="wake"/> completes when there may be. False once the queue is dead.
     /// </summary>
-    internal bool TryTakeBatch(ReplicaQueue queue, out ReplicaItem[]? batch, out Task? wake)
-    {
-        lock (_lock)
-        {
-            return ReplicaQueueBook.TryTakeBatch(queue, _maxBatchBytes, out batch, out wake);
-        }
-    }
+    internal bool TryTakeBatch(ReplicaQueue queue, out ReplicaItem[]? batch, out Task? wake) =>
+        ReplicaQueueBook.TryTakeBatch(queue, _maxBatchBytes, out batch, out wake);
 
     /// <summary>For a pump: its queue's silo is still a member (nothing more is sent to a dead queue).</summary>
-    internal bool IsLive(ReplicaQueue queue)
+    internal static bool IsLive(ReplicaQueue queue)
     {
-        lock (_lock)
+        lock (queue.Gate)
         {
             return !queue.Dead;
         }
@@ -329,14 +325,56 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
         }
     }
 
-    /// <summary>For a pump: its batch in flight is acknowledged; seeds retire older replicas and release dead queues, and the watermark moves.</summary>
-    internal void OnShipped(ReplicaQueue queue)
+    /// <summary>
+    /// For a pump: its batch in flight is acknowledged; seeds retire older replicas and release dead queues, and the
+    /// watermark moves. <paramref name="reseed"/>: partitions whose replica could not follow a delta and dropped its
+    /// copy; each gets a new seed, which holds the watermark below this batch until it is acknowledged (a writer whose
+    /// change the replica could not apply waits for the seed that carries it).
+    /// </summary>
+    internal void OnShipped(ReplicaQueue queue, int[] reseed)
     {
         List<TaskCompletionSource>? released;
+        List<(PendingItem Seed, ReplicatedPartition Partition)>? seeds = null;
         lock (_lock)
         {
-            var shipped = queue.InFlight!;
-            queue.InFlight = null;
+            List<PendingItem> shipped;
+            lock (queue.Gate)
+            {
+                shipped = queue.InFlight!;
+                queue.InFlight = null;
+                foreach (var pending in shipped)
+                {
+                    if (pending.HoldFrom != 0)
+                    {
+                        queue.Holds?.Remove(pending);
+                    }
+                }
+            }
+
+            foreach (int partition in reseed)
+            {
+                if ((uint)partition >= (uint)_attached.Length || _attached[partition] is not { } attached)
+                {
+                    continue;
+                }
+
+                lock (attached.Gate)
+                {
+                    if (ReferenceEquals(attached.Queue, queue) && IsLive(queue))
+                    {
+                        LogReseed(_logger, partition, queue.Target);
+                        var seed = _book.EnqueueSeed(attached, queue.Target, []);
+                        lock (queue.Gate)
+                        {
+                            seed.HoldFrom = shipped[0].Sequence;
+                            (queue.Holds ??= []).Add(seed);
+                        }
+
+                        (seeds ??= []).Add((seed, attached));
+                    }
+                }
+            }
+
             foreach (var pending in shipped)
             {
                 if (pending.Item.Kind != ReplicaItemKind.Seed)
@@ -346,14 +384,20 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
 
                 // Only the partition's current primary, whose replica is this seed, retires older copies: a partition that
                 // left meanwhile has a new primary, whose own seed may already sit on those silos with the same version.
-                if (pending.DropAt is { } dropAt && _attached[pending.Item.Partition] is { } attached && queue.Target.Equals(attached.Target))
+                if (pending.DropAt is { } dropAt && _attached[pending.Item.Partition] is { } attached)
                 {
-                    foreach (var holder in dropAt)
+                    lock (attached.Gate)
                     {
-                        if (!holder.Equals(attached.Target))
+                        if (queue.Target.Equals(attached.Target))
                         {
-                            // Counted in the partition's last sequence, so a hand-off waits for it before the next primary seeds.
-                            attached.LastSequence = _book.Enqueue(holder, new PendingItem(new ReplicaItem { Kind = ReplicaItemKind.Drop, Partition = pending.Item.Partition, Version = pending.Item.Version }));
+                            foreach (var holder in dropAt)
+                            {
+                                if (!holder.Equals(attached.Target))
+                                {
+                                    // Counted in the partition's last sequence, so a hand-off waits for it before the next primary seeds.
+                                    attached.LastSequence = _book.Enqueue(holder, new PendingItem(new ReplicaItem { Kind = ReplicaItemKind.Drop, Partition = pending.Item.Partition, Version = pending.Item.Version }));
+                                }
+                            }
                         }
                     }
                 }
@@ -373,16 +417,20 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
         }
 
         ReplicaQueueBook.Complete(released);
+        if (seeds is not null)
+        {
+            foreach (var (seed, partition) in seeds)
+            {
+                FillSeed(seed, partition.Store);
+            }
+        }
     }
 
     /// <summary>Takes the partition's snapshot (after its seed marker was queued, so later changes follow it) and releases the marker.</summary>
     private void FillSeed(PendingItem seed, PartitionStore store)
     {
         var snapshot = store.Snapshot();
-        lock (_lock)
-        {
-            _book.Fill(seed, snapshot);
-        }
+        ReplicaQueueBook.Fill(seed, snapshot);
     }
 
     /// <summary>Starts the pump of a new target's queue (under the lock, as the book creates the queue).</summary>
@@ -391,6 +439,9 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
         var pump = new ReplicaPump(this, queue, _grains, _logger, _stopping.Token);
         _ = Task.Run(pump.RunAsync);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: the replica on {Silo} could not follow a change and dropped its copy; seeding it again")]
+    private static partial void LogReseed(ILogger logger, int partition, SiloAddress silo);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition} left this silo before its replica confirmed everything within {Timeout}")]
     private static partial void LogDetachUnconfirmed(ILogger logger, int partition, TimeSpan timeout);

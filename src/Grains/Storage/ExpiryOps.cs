@@ -3,9 +3,10 @@ using Grid.Protocol;
 namespace Grid.Grains.Storage;
 
 /// <summary>A key's time to live: EXPIRE, PERSIST, TTL. Used under the store's lock.</summary>
-internal sealed class ExpiryOps(Keyspace keys)
+internal sealed class ExpiryOps(Keyspace keys, StoreChangeFeed feed)
 {
     private readonly Keyspace _keys = keys;
+    private readonly StoreChangeFeed _feed = feed;
     private readonly RecordTable _table = keys.Table;
 
     /// <summary>EXPIRE: the key expires <paramref name="ttlMs"/> from now; 1 when the key was there.</summary>
@@ -48,7 +49,7 @@ internal sealed class ExpiryOps(Keyspace keys)
         {
             EntryRecord.SetExpiresAt(r, expiry.ExpiresAt);
             EntryRecord.SetStamp(r, (uint)now);
-            _keys.Written(entry);
+            WrittenHeader(entry);
             return GridResult.OfNumber(1);
         }
 
@@ -60,7 +61,7 @@ internal sealed class ExpiryOps(Keyspace keys)
             long before = complex.HeapSize;
             complex.Record = updated;
             _table.Resized(complex.HeapSize - before);
-            _keys.Written(complex);
+            WrittenHeader(complex);
         }
         else
         {
@@ -68,5 +69,17 @@ internal sealed class ExpiryOps(Keyspace keys)
         }
 
         return GridResult.OfNumber(1);
+    }
+
+    /// <summary>Reports a write that changed only the entry's record; for a hash or list, says so (replicas copy the record, not the structure).</summary>
+    private void WrittenHeader(object entry)
+    {
+        if (entry is ComplexEntry complex && _feed.HearsWrites)
+        {
+            _feed.PendingDelta = new StructureDelta { Kind = StructureDeltaKind.Header, Entry = complex, CountAfter = complex.Count };
+        }
+
+        _keys.Written(entry);
+        _feed.PendingDelta = null;
     }
 }

@@ -21,8 +21,10 @@ internal sealed class HashOps(StructureAccess structures, StoreCounters counters
         }
 
         long before = entry.HeapSize;
-        bool added = entry.SetField(FieldOf(op), op.Value.ToArray());
-        _structures.Changed(entry, before, op.Key, hash);
+        string field = FieldOf(op);
+        byte[] value = op.Value.ToArray();
+        bool added = entry.SetField(field, value);
+        _structures.Changed(entry, before, op.Key, hash, SetDelta(entry, field, value));
         return GridResult.OfNumber(added ? 1 : 0);
     }
 
@@ -72,12 +74,14 @@ internal sealed class HashOps(StructureAccess structures, StoreCounters counters
         }
 
         long before = entry.HeapSize;
-        if (!entry.RemoveField(FieldOf(op)))
+        string field = FieldOf(op);
+        if (!entry.RemoveField(field))
         {
             return GridResult.OfNumber(0);
         }
 
-        _structures.Changed(entry, before, op.Key, hash);
+        var delta = _structures.WantsDelta ? new StructureDelta { Kind = StructureDeltaKind.HashDelete, Entry = entry, Field = field } : null;
+        _structures.Changed(entry, before, op.Key, hash, delta);
         return GridResult.OfNumber(1);
     }
 
@@ -127,8 +131,13 @@ internal sealed class HashOps(StructureAccess structures, StoreCounters counters
         }
 
         long before = entry.HeapSize;
-        entry.SetField(FieldOf(op), Encoding.ASCII.GetBytes(number.ToString(CultureInfo.InvariantCulture)));
-        _structures.Changed(entry, before, op.Key, hash);
+        string field = FieldOf(op);
+        byte[] value = Encoding.ASCII.GetBytes(number.ToString(CultureInfo.InvariantCulture));
+        entry.SetField(field, value);
+        _structures.Changed(entry, before, op.Key, hash, SetDelta(entry, field, value));
         return GridResult.OfNumber(number);
     }
+
+    private StructureDelta? SetDelta(ComplexEntry entry, string field, byte[] value) =>
+        _structures.WantsDelta ? new StructureDelta { Kind = StructureDeltaKind.HashSet, Entry = entry, Field = field, Value = value } : null;
 }

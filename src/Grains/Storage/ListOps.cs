@@ -19,12 +19,17 @@ internal sealed class ListOps(StructureAccess structures)
 
         long before = entry.HeapSize;
         bool left = (op.Flags & OpFlags.Left) != 0;
+        var pushed = new byte[op.ValueCount][];
+        int i = 0;
         foreach (var value in op.Values)
         {
-            entry.Push(value.ToArray(), left);
+            pushed[i] = value.ToArray();
+            entry.Push(pushed[i], left);
+            i++;
         }
 
-        _structures.Changed(entry, before, op.Key, hash);
+        var delta = _structures.WantsDelta ? new StructureDelta { Kind = StructureDeltaKind.ListPush, Entry = entry, Values = pushed, Left = left } : null;
+        _structures.Changed(entry, before, op.Key, hash, delta);
         return GridResult.OfNumber(entry.List!.Count);
     }
 
@@ -45,7 +50,8 @@ internal sealed class ListOps(StructureAccess structures)
             popped[i] = entry.Pop(left);
         }
 
-        _structures.Changed(entry, before, op.Key, hash);
+        var delta = _structures.WantsDelta ? new StructureDelta { Kind = StructureDeltaKind.ListPop, Entry = entry, Count = popped.Length, Left = left } : null;
+        _structures.Changed(entry, before, op.Key, hash, delta);
         return new GridResult { Values = popped, Number = popped.Length };
     }
 

@@ -34,8 +34,8 @@ internal sealed class OpExecutor
         _counters = counters;
         _strings = new StringOps(keys, tracking, counters);
         _keyOps = new KeyOps(keys, counters);
-        _expiry = new ExpiryOps(keys);
-        var structures = new StructureAccess(keys, counters);
+        _expiry = new ExpiryOps(keys, feed);
+        var structures = new StructureAccess(keys, feed, counters);
         _hashes = new HashOps(structures, counters);
         _lists = new ListOps(structures);
     }

@@ -291,6 +291,19 @@ internal sealed class PartitionStore
         }
     }
 
+    /// <summary>
+    /// Replica side: applies a hash or list operation's change (<paramref name="record"/> is the entry's new record, which
+    /// the store keeps). False when this copy cannot follow it: the replica has diverged and must be seeded again.
+    /// </summary>
+    public bool ApplyReplicaDelta(byte[] record, StructureDelta delta)
+    {
+        long now = _clock.NowMs;
+        lock (_lock)
+        {
+            return _closed || _replica.Delta(record, delta, now);
+        }
+    }
+
     /// <summary>Replica side: keeps the primary's answer to a write with a request id.</summary>
     public void ApplyReplicaRequest(ulong client, long requestId, long completedBelow, byte[] answer)
     {

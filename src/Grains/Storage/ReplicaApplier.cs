@@ -39,6 +39,52 @@ internal sealed class ReplicaApplier(Keyspace keys, RequestLog requests)
         }
     }
 
+    /// <summary>
+    /// Applies what one operation changed in a hash or list: its new <paramref name="record"/> (header, key, tags) and
+    /// <paramref name="delta"/>. False when this copy cannot follow (the structure is missing, of another type, or does
+    /// not end up the size the primary's has): the caller must not keep the replica, which would have diverged.
+    /// </summary>
+    public bool Delta(byte[] record, StructureDelta delta, long now)
+    {
+        var key = EntryRecord.Key(record);
+        ulong hash = RecordTable.HashKey(key);
+        int index = _table.Find(key, hash, out int slot);
+        if (EntryRecord.IsExpired(record, now))
+        {
+            // As a whole write would: an entry that already expired here goes (the primary removes it on its next access).
+            if (index >= 0)
+            {
+                _keys.RemoveAt(index, slot, RemovalCause.Expired);
+            }
+
+            return true;
+        }
+
+        if (delta.Kind == StructureDeltaKind.Create)
+        {
+            var created = new ComplexEntry(record, EntryRecord.Type(record));
+            if (index >= 0)
+            {
+                _keys.Replace(index, created);
+                return true;
+            }
+
+            return _keys.Insert(hash, slot, created);
+        }
+
+        if (index < 0 || _table[index] is not ComplexEntry entry || EntryRecord.Type(entry.Record) != EntryRecord.Type(record))
+        {
+            return false;
+        }
+
+        long before = entry.HeapSize;
+        entry.Record = record;
+        bool followed = delta.ApplyTo(entry);
+        _table.Resized(entry.HeapSize - before);
+        _keys.Written(entry);
+        return followed;
+    }
+
     /// <summary>Keeps the primary's answer to a write with a request id.</summary>
     public void Request(ulong client, long requestId, long completedBelow, byte[] answer, long now) =>
         _requests.Record(client, requestId, completedBelow, answer, now);

@@ -67,6 +67,9 @@ internal readonly ref struct StoreChange
     /// <summary>After a write: the entry as stored now (its record <c>byte[]</c>, or a <see cref="ComplexEntry"/>); copy what you keep.</summary>
     public object? Entry { get; init; }
 
+    /// <summary>After a write of a hash or list: what the operation changed in it, or null (then only <see cref="Entry"/> says).</summary>
+    public StructureDelta? Delta { get; init; }
+
     /// <summary>
     /// The caller whose operation made this change (null for the silo's own background work: the expiry sweep, a
     /// replica applying its primary's changes): listeners add to it what the caller must wait for before answering.

@@ -26,6 +26,12 @@ internal sealed class StoreChangeFeed(int partition, IStoreChangeListener? liste
     /// </summary>
     public bool Restoring { get; set; }
 
+    /// <summary>
+    /// Set by a hash or list operation around its write (<see cref="StructureAccess"/>, <see cref="ExpiryOps"/>): what it
+    /// changed in the structure, reported with that entry's write only.
+    /// </summary>
+    public StructureDelta? PendingDelta { get; set; }
+
     /// <summary>Someone hears writes now (a listener, and no snapshot loading): worth collecting what they need.</summary>
     public bool HearsWrites => _listener is not null && !Restoring;
 
@@ -44,6 +50,7 @@ internal sealed class StoreChangeFeed(int partition, IStoreChangeListener? liste
             PreviousTags = previous is null ? default : EntryRecord.TagsBlock(RecordTable.RecordOf(previous)),
             Trackers = trackers,
             Entry = entry,
+            Delta = PendingDelta is { } delta && ReferenceEquals(delta.Entry, entry) ? delta : null,
             Context = Context,
         });
 

@@ -7,9 +7,10 @@ namespace Grid.Grains.Storage;
 /// created, and settled after a change (its new size accounted, the key removed once it is empty). Used under the
 /// store's lock.
 /// </summary>
-internal sealed class StructureAccess(Keyspace keys, StoreCounters counters)
+internal sealed class StructureAccess(Keyspace keys, StoreChangeFeed feed, StoreCounters counters)
 {
     private readonly Keyspace _keys = keys;
+    private readonly StoreChangeFeed _feed = feed;
     private readonly RecordTable _table = keys.Table;
     private readonly StoreCounters _counters = counters;
 
@@ -30,7 +31,14 @@ internal sealed class StructureAccess(Keyspace keys, StoreCounters counters)
 
             var record = EntryRecord.Create(type, key, EntryExpiry.None, [], 0, now, out _);
             var created = new ComplexEntry(record, type);
-            if (!_keys.Insert(hash, slot, created))
+            if (_feed.HearsWrites)
+            {
+                _feed.PendingDelta = new StructureDelta { Kind = StructureDeltaKind.Create, Entry = created };
+            }
+
+            bool inserted = _keys.Insert(hash, slot, created);
+            _feed.PendingDelta = null;
+            if (!inserted)
             {
                 error = StoreResults.PartitionFull;
                 return null;
@@ -58,8 +66,14 @@ internal sealed class StructureAccess(Keyspace keys, StoreCounters counters)
         return index < 0 ? null : _table[index];
     }
 
-    /// <summary>Accounts for a structure's change of size, and removes its key when it became empty; else reports the write.</summary>
-    public void Changed(ComplexEntry entry, long sizeBefore, ReadOnlySpan<byte> key, ulong hash)
+    /// <summary>Someone hears this store's writes: worth describing them (<see cref="StructureDelta"/>) for replication.</summary>
+    public bool WantsDelta => _feed.HearsWrites;
+
+    /// <summary>
+    /// Accounts for a structure's change of size, and removes its key when it became empty; else reports the write, with
+    /// <paramref name="delta"/> (what the operation changed; null: listeners see only the whole entry).
+    /// </summary>
+    public void Changed(ComplexEntry entry, long sizeBefore, ReadOnlySpan<byte> key, ulong hash, StructureDelta? delta = null)
     {
         // Account first: the removal subtracts the entry's size as it is now, so the change must be in the bytes already.
         _table.Resized(entry.HeapSize - sizeBefore);
@@ -71,6 +85,13 @@ internal sealed class StructureAccess(Keyspace keys, StoreCounters counters)
             return;
         }
 
+        if (delta is not null)
+        {
+            delta.CountAfter = entry.Count;
+            _feed.PendingDelta = delta;
+        }
+
         _keys.Written(entry);
+        _feed.PendingDelta = null;
     }
 }
