@@ -41,19 +41,25 @@ internal sealed class NearCacheReads
     /// <summary>True when the cache has a near cache.</summary>
     public bool Enabled => _near is not null;
 
-    /// <summary>Whether a read of <paramref name="key"/> that missed is tracked and kept (<see cref="NearCacheStore.Admits"/>).</summary>
-    public bool Admits(string key) => _near!.Admits(key);
+    /// <summary>Whether a read of a key that missed is tracked and kept (<see cref="NearCacheStore.Admits(int)"/>), by the key's hash.</summary>
+    public bool Admits(int hash) => _near!.Admits(hash);
 
     /// <summary>
     /// A fresh near-cache copy, not copied: only for callers that copy or only read it (deserializers), never hand it
     /// out. A hit's duration is recorded (level l1).
     /// </summary>
-    public bool TryGetFresh(string key, out byte[] value)
+    public bool TryGetFresh(string key, out byte[] value) => TryGetFresh(key, key is null ? 0 : NearCacheTable.HashOf(key), out value);
+
+    /// <summary>
+    /// <see cref="TryGetFresh(string, out byte[])"/> with the key's hash (<see cref="NearCacheTable.HashOf"/>) computed by
+    /// the caller, which on a miss passes it on to <see cref="Admits"/>: a miss hashes its key once.
+    /// </summary>
+    public bool TryGetFresh(string key, int hash, out byte[] value)
     {
         if (_near is not null && key is not null)
         {
             long started = _metrics.Start();
-            if (_near.TryGet(key, out value))
+            if (_near.TryGet(key, hash, out value))
             {
                 if (started != 0)
                 {
@@ -70,12 +76,12 @@ internal sealed class NearCacheReads
         return false;
     }
 
-    /// <summary>A near-cache copy without recording a duration (multi-key reads).</summary>
-    public bool TryGet(string key, out byte[] value)
+    /// <summary>A near-cache copy without recording a duration (multi-key reads), by the key and its hash.</summary>
+    public bool TryGet(string key, int hash, out byte[] value)
     {
         if (_near is not null)
         {
-            return _near.TryGet(key, out value);
+            return _near.TryGet(key, hash, out value);
         }
 
         value = null!;
