@@ -122,8 +122,32 @@ internal sealed class OperationDispatcher
         return pending;
     }
 
+    /// <summary>
+    /// Queues one op that asks the silo to track its key for this client and returns it without waiting for the answer
+    /// (the near cache shares it with concurrent readers of the key). Completes synchronously once connected: no state
+    /// machine, no allocation beyond the op.
+    /// </summary>
+    public ValueTask<PendingOp> StartTrackedAsync(GridOp op, CancellationToken cancellationToken, TimeSpan? timeout = null)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_connection.IsConnected)
+        {
+            return ConnectThenStartTrackedAsync(op, cancellationToken, timeout);
+        }
+
+        op.Flags |= OpFlags.Track;
+        return new ValueTask<PendingOp>(Enqueue(op, PartitionOf(op.Key), timeout));
+    }
+
     /// <summary>The partition of an encoded key.</summary>
     public int PartitionOf(byte[] key) => PartitionHasher.GetPartition(key, _options.PartitionCount);
+
+    private async ValueTask<PendingOp> ConnectThenStartTrackedAsync(GridOp op, CancellationToken cancellationToken, TimeSpan? timeout)
+    {
+        await _connection.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        op.Flags |= OpFlags.Track;
+        return Enqueue(op, PartitionOf(op.Key), timeout);
+    }
 
     private async Task<GridResult> ConnectThenSubmitAsync(GridOp op, TimeSpan? timeout, CancellationToken cancellationToken)
     {

@@ -17,8 +17,9 @@ namespace Grid.Client.NearCache;
 /// </summary>
 internal sealed class NearCacheReads
 {
-    // Grid reads of near-cache misses under way, by key (shared by concurrent callers).
-    private readonly ConcurrentDictionary<string, Task<byte[]?>> _flights = new(StringComparer.Ordinal);
+    // Grid reads of near-cache misses under way, by key (shared by concurrent callers): the op itself is the flight, so
+    // a miss allocates no completion of its own.
+    private readonly ConcurrentDictionary<string, PendingOp> _flights = new(StringComparer.Ordinal);
     private readonly NearCacheStore? _near;
     private readonly OperationDispatcher _dispatcher;
     private readonly ClientReadStatistics _statistics;
@@ -98,20 +99,35 @@ internal sealed class NearCacheReads
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<byte[]?> ReadAsync(string key, byte[] keyBytes, GridReadOptions? options, CancellationToken cancellationToken)
     {
-        while (true)
+        if (_flights.TryGetValue(key, out var shared))
         {
-            if (_flights.TryGetValue(key, out var shared))
+            // Joined: the same grid answer (the leader counts it and keeps it); a copy, as the leader's may be kept.
+            var joined = ResultCheck.Check(await AnswerOf(shared, cancellationToken).ConfigureAwait(false), key);
+            return joined.Status == ResultStatus.Ok ? joined.Value?.AsSpan().ToArray() : null;
+        }
+
+        var pending = await _dispatcher.StartTrackedAsync(new GridOp { Code = OpCode.Get, Key = keyBytes }, cancellationToken, RequestBuilder.CallTimeout(options?.Timeout)).ConfigureAwait(false);
+
+        // Shared once queued. Two callers missing at the same instant may both lead: two reads, nothing wrong. The
+        // leader's cancellation ends only its own wait: the op runs on, and those who joined get its answer.
+        bool shareable = _flights.TryAdd(key, pending);
+        try
+        {
+            var result = ResultCheck.Check(await AnswerOf(pending, cancellationToken).ConfigureAwait(false), key);
+            if (!_statistics.CountGridRead(result))
             {
-                var value = cancellationToken.CanBeCanceled
-                    ? await shared.WaitAsync(cancellationToken).ConfigureAwait(false)
-                    : await shared.ConfigureAwait(false);
-                return value?.AsSpan().ToArray();
+                return null;
             }
 
-            var lead = new TaskCompletionSource<byte[]?>();
-            if (_flights.TryAdd(key, lead.Task))
+            // The caller gets the grid's array itself unless the near cache keeps it or a joiner may be copying it.
+            bool kept = TryKeep(key, result, pending, options);
+            return kept || shareable ? result.Value?.AsSpan().ToArray() : result.Value;
+        }
+        finally
+        {
+            if (shareable)
             {
-                return await LeadReadAsync(key, keyBytes, options, lead, cancellationToken).ConfigureAwait(false);
+                _flights.TryRemove(new KeyValuePair<string, PendingOp>(key, pending));
             }
         }
     }
@@ -119,14 +135,21 @@ internal sealed class NearCacheReads
     /// <summary>Keeps a tracked value in the near cache when it may be kept; returns the value (callers copy it).</summary>
     public byte[]? KeepRead(string key, in GridResult result, PendingOp? pending, GridReadOptions? options)
     {
+        TryKeep(key, result, pending, options);
+        return result.Value;
+    }
+
+    /// <summary>Keeps a tracked value in the near cache when it may be kept; true when it was.</summary>
+    private bool TryKeep(string key, in GridResult result, PendingOp? pending, GridReadOptions? options)
+    {
         var value = result.Value;
         if (value is not null && options?.BypassNearCache != true && KeepableFor(result, pending, options?.NearCacheTimeToLive) is var ttl && ttl > TimeSpan.Zero)
         {
             var channel = pending!.Channel!;
-            _near!.TrySet(key, value, pending.Partition, channel.Silo, channel.NearCacheEpoch, result.Sequence, ttl);
+            return _near!.TrySet(key, value, pending.Partition, channel.Silo, channel.NearCacheEpoch, result.Sequence, ttl);
         }
 
-        return value;
+        return false;
     }
 
     /// <summary>Whether this write's value is kept in the near cache (<see cref="NearCacheOptions.KeepWrittenValues"/>).</summary>
@@ -154,28 +177,9 @@ internal sealed class NearCacheReads
         }
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<byte[]?> LeadReadAsync(string key, byte[] keyBytes, GridReadOptions? options, TaskCompletionSource<byte[]?> lead, CancellationToken cancellationToken)
-    {
-        try
-        {
-            // One op straight onto its channel: no arrays or per-silo grouping on the miss path.
-            var pending = await _dispatcher.SubmitTrackedAsync(new GridOp { Code = OpCode.Get, Key = keyBytes }, cancellationToken, RequestBuilder.CallTimeout(options?.Timeout)).ConfigureAwait(false);
-            var result = ResultCheck.Check(pending.Task.Result, key);
-            var value = _statistics.CountGridRead(result) ? KeepRead(key, result, pending, options) : null;
-            lead.TrySetResult(value);
-            return value?.AsSpan().ToArray();
-        }
-        catch (Exception ex)
-        {
-            lead.TrySetException(ex);
-            throw;
-        }
-        finally
-        {
-            _flights.TryRemove(new KeyValuePair<string, Task<byte[]?>>(key, lead.Task));
-        }
-    }
+    /// <summary>An op's answer, waited for within the caller's cancellation only.</summary>
+    private static Task<GridResult> AnswerOf(PendingOp pending, CancellationToken cancellationToken) =>
+        cancellationToken.CanBeCanceled ? pending.Task.WaitAsync(cancellationToken) : pending.Task;
 
     /// <summary>
     /// How long the value of a tracked answer may stay in the near cache (zero: it may not be kept): the requested or
