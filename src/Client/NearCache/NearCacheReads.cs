@@ -106,13 +106,27 @@ internal sealed class NearCacheReads
             return joined.Status == ResultStatus.Ok ? joined.Value?.AsSpan().ToArray() : null;
         }
 
-        var pending = await _dispatcher.StartTrackedAsync(new GridOp { Code = OpCode.Get, Key = keyBytes }, cancellationToken, RequestBuilder.CallTimeout(options?.Timeout)).ConfigureAwait(false);
+        var timeout = RequestBuilder.CallTimeout(options?.Timeout);
+        await _dispatcher.EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
+        var pending = _dispatcher.CreateTracked(new GridOp { Code = OpCode.Get, Key = keyBytes }, timeout);
 
-        // Shared once queued. Two callers missing at the same instant may both lead: two reads, nothing wrong. The
-        // leader's cancellation ends only its own wait: the op runs on, and those who joined get its answer.
+        // Shared before it leaves, so an invalidation received from then on stops later readers from joining a read
+        // that may carry the value from before the change. Two callers missing at the same instant may both lead: two
+        // reads, nothing wrong. The leader's cancellation ends only its own wait: the op runs on for those who joined.
         bool shareable = _flights.TryAdd(key, pending);
         try
         {
+            try
+            {
+                _dispatcher.Send(pending);
+            }
+            catch (Exception ex)
+            {
+                // Never sent: those who joined must not wait for an answer that cannot come.
+                pending.Fail(ex);
+                throw;
+            }
+
             var result = ResultCheck.Check(await AnswerOf(pending, cancellationToken).ConfigureAwait(false), key);
             if (!_statistics.CountGridRead(result))
             {
