@@ -36,14 +36,17 @@ internal sealed class KeyCommands
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<byte[]?> GetAsync(string key, GridReadOptions? options, CancellationToken cancellationToken)
     {
-        bool near = _reads.Enabled && options?.BypassNearCache != true;
-        if (near && key is not null && _reads.TryGetFresh(key, out var cached))
+        bool near = _reads.Enabled && options?.BypassNearCache != true && key is not null;
+
+        // Hashed once: the lookup and, on a miss, the admission decision use the same hash.
+        int hash = near ? NearCacheTable.HashOf(key!) : 0;
+        if (near && _reads.TryGetFresh(key!, hash, out var cached))
         {
             return cached.AsSpan().ToArray();
         }
 
         var keyBytes = _requests.EncodeKey(key!);
-        if (near && _reads.Admits(key!))
+        if (near && _reads.Admits(hash))
         {
             return await _reads.ReadAsync(key!, keyBytes, options, cancellationToken).ConfigureAwait(false);
         }
@@ -122,13 +125,14 @@ internal sealed class KeyCommands
         for (int i = 0; i < values.Length; i++)
         {
             var keyBytes = _requests.EncodeKey(keys[i], $"{nameof(keys)}[{i}]");
-            if (near && _reads.TryGet(keys[i], out var cached))
+            int hash = near ? NearCacheTable.HashOf(keys[i]) : 0;
+            if (near && _reads.TryGet(keys[i], hash, out var cached))
             {
                 values[i] = cached.AsSpan().ToArray();
                 continue;
             }
 
-            ops.Add(new GridOp { Code = OpCode.Get, Key = keyBytes, Flags = near && _reads.Admits(keys[i]) ? OpFlags.Track : OpFlags.None });
+            ops.Add(new GridOp { Code = OpCode.Get, Key = keyBytes, Flags = near && _reads.Admits(hash) ? OpFlags.Track : OpFlags.None });
             indexes.Add(i);
         }
 

@@ -122,6 +122,27 @@ internal sealed class OperationDispatcher
         return pending;
     }
 
+    /// <summary>
+    /// An op that asks the silo to track its key for this client, created but not sent yet: the near cache shares it
+    /// with concurrent readers of the key before it leaves (so an invalidation received from then on can stop later
+    /// readers from joining it), then calls <see cref="Send"/>. Connect first (<see cref="EnsureConnectedAsync"/>).
+    /// </summary>
+    public PendingOp CreateTracked(GridOp op, TimeSpan? timeout = null)
+    {
+        op.Flags |= OpFlags.Track;
+        return new PendingOp(op, PartitionOf(op.Key), DeadlineAfter(timeout), _metrics, _requests);
+    }
+
+    /// <summary>Sends an op made by <see cref="CreateTracked"/>.</summary>
+    public void Send(PendingOp pending) => Route(pending);
+
+    /// <summary>Completes at once when connected (no state machine on the hot path); connects otherwise.</summary>
+    public ValueTask EnsureConnectedAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return _connection.IsConnected ? ValueTask.CompletedTask : new ValueTask(_connection.ConnectAsync(cancellationToken));
+    }
+
     /// <summary>The partition of an encoded key.</summary>
     public int PartitionOf(byte[] key) => PartitionHasher.GetPartition(key, _options.PartitionCount);
 
@@ -150,7 +171,14 @@ internal sealed class OperationDispatcher
     private PendingOp Enqueue(GridOp op, int partition, TimeSpan? timeout = null)
     {
         var pending = new PendingOp(op, partition, DeadlineAfter(timeout), _metrics, _requests);
-        if (ChannelFor(partition) is { } channel)
+        Route(pending);
+        return pending;
+    }
+
+    /// <summary>Queues an op on the channel of its partition's silo, or has the router send it once one is known.</summary>
+    private void Route(PendingOp pending)
+    {
+        if (ChannelFor(pending.Partition) is { } channel)
         {
             pending.Channel = channel;
             channel.Enqueue(pending);
@@ -159,8 +187,6 @@ internal sealed class OperationDispatcher
         {
             _router.SendWhenRouted(pending);
         }
-
-        return pending;
     }
 
     /// <summary>Queues ops on their silos' channels, all of one silo at once (so they leave in as few batches as possible).</summary>

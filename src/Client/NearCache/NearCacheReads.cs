@@ -17,8 +17,9 @@ namespace Grid.Client.NearCache;
 /// </summary>
 internal sealed class NearCacheReads
 {
-    // Grid reads of near-cache misses under way, by key (shared by concurrent callers).
-    private readonly ConcurrentDictionary<string, Task<byte[]?>> _flights = new(StringComparer.Ordinal);
+    // Grid reads of near-cache misses under way, by key (shared by concurrent callers): the op itself is the flight, so
+    // a miss allocates no completion of its own.
+    private readonly ConcurrentDictionary<string, PendingOp> _flights = new(StringComparer.Ordinal);
     private readonly NearCacheStore? _near;
     private readonly OperationDispatcher _dispatcher;
     private readonly ClientReadStatistics _statistics;
@@ -41,19 +42,25 @@ internal sealed class NearCacheReads
     /// <summary>True when the cache has a near cache.</summary>
     public bool Enabled => _near is not null;
 
-    /// <summary>Whether a read of <paramref name="key"/> that missed is tracked and kept (<see cref="NearCacheStore.Admits"/>).</summary>
-    public bool Admits(string key) => _near!.Admits(key);
+    /// <summary>Whether a read of a key that missed is tracked and kept (<see cref="NearCacheStore.Admits(int)"/>), by the key's hash.</summary>
+    public bool Admits(int hash) => _near!.Admits(hash);
 
     /// <summary>
     /// A fresh near-cache copy, not copied: only for callers that copy or only read it (deserializers), never hand it
     /// out. A hit's duration is recorded (level l1).
     /// </summary>
-    public bool TryGetFresh(string key, out byte[] value)
+    public bool TryGetFresh(string key, out byte[] value) => TryGetFresh(key, key is null ? 0 : NearCacheTable.HashOf(key), out value);
+
+    /// <summary>
+    /// <see cref="TryGetFresh(string, out byte[])"/> with the key's hash (<see cref="NearCacheTable.HashOf"/>) computed by
+    /// the caller, which on a miss passes it on to <see cref="Admits"/>: a miss hashes its key once.
+    /// </summary>
+    public bool TryGetFresh(string key, int hash, out byte[] value)
     {
         if (_near is not null && key is not null)
         {
             long started = _metrics.Start();
-            if (_near.TryGet(key, out value))
+            if (_near.TryGet(key, hash, out value))
             {
                 if (started != 0)
                 {
@@ -70,12 +77,12 @@ internal sealed class NearCacheReads
         return false;
     }
 
-    /// <summary>A near-cache copy without recording a duration (multi-key reads).</summary>
-    public bool TryGet(string key, out byte[] value)
+    /// <summary>A near-cache copy without recording a duration (multi-key reads), by the key and its hash.</summary>
+    public bool TryGet(string key, int hash, out byte[] value)
     {
         if (_near is not null)
         {
-            return _near.TryGet(key, out value);
+            return _near.TryGet(key, hash, out value);
         }
 
         value = null!;
@@ -92,20 +99,49 @@ internal sealed class NearCacheReads
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<byte[]?> ReadAsync(string key, byte[] keyBytes, GridReadOptions? options, CancellationToken cancellationToken)
     {
-        while (true)
+        if (_flights.TryGetValue(key, out var shared))
         {
-            if (_flights.TryGetValue(key, out var shared))
+            // Joined: the same grid answer (the leader counts it and keeps it); a copy, as the leader's may be kept.
+            var joined = ResultCheck.Check(await AnswerOf(shared, cancellationToken).ConfigureAwait(false), key);
+            return joined.Status == ResultStatus.Ok ? joined.Value?.AsSpan().ToArray() : null;
+        }
+
+        var timeout = RequestBuilder.CallTimeout(options?.Timeout);
+        await _dispatcher.EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
+        var pending = _dispatcher.CreateTracked(new GridOp { Code = OpCode.Get, Key = keyBytes }, timeout);
+
+        // Shared before it leaves, so an invalidation received from then on stops later readers from joining a read
+        // that may carry the value from before the change. Two callers missing at the same instant may both lead: two
+        // reads, nothing wrong. The leader's cancellation ends only its own wait: the op runs on for those who joined.
+        bool shareable = _flights.TryAdd(key, pending);
+        try
+        {
+            try
             {
-                var value = cancellationToken.CanBeCanceled
-                    ? await shared.WaitAsync(cancellationToken).ConfigureAwait(false)
-                    : await shared.ConfigureAwait(false);
-                return value?.AsSpan().ToArray();
+                _dispatcher.Send(pending);
+            }
+            catch (Exception ex)
+            {
+                // Never sent: those who joined must not wait for an answer that cannot come.
+                pending.Fail(ex);
+                throw;
             }
 
-            var lead = new TaskCompletionSource<byte[]?>();
-            if (_flights.TryAdd(key, lead.Task))
+            var result = ResultCheck.Check(await AnswerOf(pending, cancellationToken).ConfigureAwait(false), key);
+            if (!_statistics.CountGridRead(result))
             {
-                return await LeadReadAsync(key, keyBytes, options, lead, cancellationToken).ConfigureAwait(false);
+                return null;
+            }
+
+            // The caller gets the grid's array itself unless the near cache keeps it or a joiner may be copying it.
+            bool kept = TryKeep(key, result, pending, options);
+            return kept || shareable ? result.Value?.AsSpan().ToArray() : result.Value;
+        }
+        finally
+        {
+            if (shareable)
+            {
+                _flights.TryRemove(new KeyValuePair<string, PendingOp>(key, pending));
             }
         }
     }
@@ -113,14 +149,21 @@ internal sealed class NearCacheReads
     /// <summary>Keeps a tracked value in the near cache when it may be kept; returns the value (callers copy it).</summary>
     public byte[]? KeepRead(string key, in GridResult result, PendingOp? pending, GridReadOptions? options)
     {
+        TryKeep(key, result, pending, options);
+        return result.Value;
+    }
+
+    /// <summary>Keeps a tracked value in the near cache when it may be kept; true when it was.</summary>
+    private bool TryKeep(string key, in GridResult result, PendingOp? pending, GridReadOptions? options)
+    {
         var value = result.Value;
         if (value is not null && options?.BypassNearCache != true && KeepableFor(result, pending, options?.NearCacheTimeToLive) is var ttl && ttl > TimeSpan.Zero)
         {
             var channel = pending!.Channel!;
-            _near!.TrySet(key, value, pending.Partition, channel.Silo, channel.NearCacheEpoch, result.Sequence, ttl);
+            return _near!.TrySet(key, value, pending.Partition, channel.Silo, channel.NearCacheEpoch, result.Sequence, ttl);
         }
 
-        return value;
+        return false;
     }
 
     /// <summary>Whether this write's value is kept in the near cache (<see cref="NearCacheOptions.KeepWrittenValues"/>).</summary>
@@ -148,28 +191,9 @@ internal sealed class NearCacheReads
         }
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<byte[]?> LeadReadAsync(string key, byte[] keyBytes, GridReadOptions? options, TaskCompletionSource<byte[]?> lead, CancellationToken cancellationToken)
-    {
-        try
-        {
-            // One op straight onto its channel: no arrays or per-silo grouping on the miss path.
-            var pending = await _dispatcher.SubmitTrackedAsync(new GridOp { Code = OpCode.Get, Key = keyBytes }, cancellationToken, RequestBuilder.CallTimeout(options?.Timeout)).ConfigureAwait(false);
-            var result = ResultCheck.Check(pending.Task.Result, key);
-            var value = _statistics.CountGridRead(result) ? KeepRead(key, result, pending, options) : null;
-            lead.TrySetResult(value);
-            return value?.AsSpan().ToArray();
-        }
-        catch (Exception ex)
-        {
-            lead.TrySetException(ex);
-            throw;
-        }
-        finally
-        {
-            _flights.TryRemove(new KeyValuePair<string, Task<byte[]?>>(key, lead.Task));
-        }
-    }
+    /// <summary>An op's answer, waited for within the caller's cancellation only.</summary>
+    private static Task<GridResult> AnswerOf(PendingOp pending, CancellationToken cancellationToken) =>
+        cancellationToken.CanBeCanceled ? pending.Task.WaitAsync(cancellationToken) : pending.Task;
 
     /// <summary>
     /// How long the value of a tracked answer may stay in the near cache (zero: it may not be kept): the requested or

@@ -4,9 +4,10 @@ using Orleans.Runtime;
 namespace Grid.Client.NearCache;
 
 /// <summary>
-/// The client's local copy of values read from the grid. Reads and removals are lock-free (a concurrent dictionary, a
-/// reference bit, a dead flag); inserts take one lock and evict by CLOCK (second chance), an LRU approximation, to stay
-/// within the entry and byte bounds, reclaiming the ring slots of removed entries as the hand passes them.
+/// The client's local copy of values read from the grid. Entries live in a <see cref="NearCacheTable"/> (struct arrays
+/// and an int hash index: no object per entry beyond its key and value); reads take no lock (a seqlock per slot), and
+/// every change (keep, remove, evict, grow, clear) takes one lock. Eviction is CLOCK (second chance), an LRU
+/// approximation, within the entry and byte bounds; the table starts small and doubles up to the entry bound.
 /// Each entry remembers its partition, that partition's generation and the invalidation sequence at which it was read:
 /// dropping a partition (a lost invalidation, a move, a restart) only bumps the generation, and an invalidation that
 /// predates the read (a sequence at or below the entry's) leaves the entry alone. An entry is served only while the
@@ -15,18 +16,19 @@ namespace Grid.Client.NearCache;
 /// </summary>
 internal sealed class NearCacheStore
 {
-    private readonly ConcurrentDictionary<string, NearEntry> _entries = new(StringComparer.Ordinal);
+    /// <summary>The table's first size: a small near cache in use costs little; a big one grows by doubling.</summary>
+    private const int InitialCapacity = 1024;
+
     private readonly ConcurrentDictionary<SiloAddress, SiloLease> _leases = new();
-    private readonly PartitionState[] _partitions;
-    private readonly NearEntry?[] _ring;
-    private readonly Lock _ringLock = new();
-    private readonly Stack<int> _freeSlots = new();
+    private readonly NearPartitionState[] _partitions;
+    private readonly Lock _lock = new();
+    private readonly int _maxEntries;
     private readonly long _maxBytes;
     private readonly ReReadFilter? _reReads;
     private readonly TimeProvider _time;
     private readonly long _ticksPerMs;
+    private volatile NearCacheTable _table;
     private int _hand;
-    private int _nextUnused;
     private int _live;
     private long _bytes;
     private int _generation;
@@ -38,13 +40,14 @@ internal sealed class NearCacheStore
     public NearCacheStore(int partitionCount, int maxEntries, long maxBytes, TimeProvider time, NearCacheAdmission admission = NearCacheAdmission.All)
     {
         _reReads = admission == NearCacheAdmission.ReRead ? new ReReadFilter(maxEntries) : null;
-        _partitions = new PartitionState[partitionCount];
+        _partitions = new NearPartitionState[partitionCount];
         for (int i = 0; i < _partitions.Length; i++)
         {
-            _partitions[i] = new PartitionState();
+            _partitions[i] = new NearPartitionState();
         }
 
-        _ring = new NearEntry?[maxEntries];
+        _maxEntries = maxEntries;
+        _table = new NearCacheTable(Math.Min(maxEntries, InitialCapacity));
         _maxBytes = maxBytes;
         _time = time;
         _ticksPerMs = Math.Max(1, time.TimestampFrequency / 1000);
@@ -100,11 +103,12 @@ internal sealed class NearCacheStore
     public void ForgetLease(SiloAddress silo) => _leases.TryRemove(silo, out _);
 
     /// <summary>
-    /// Whether a read of <paramref name="key"/> that missed should be tracked and kept: always with
-    /// <see cref="NearCacheAdmission.All"/>; with <see cref="NearCacheAdmission.ReRead"/> while there is room, then only
-    /// for keys read lately before (so keys read once do not evict keys read often, nor cost a tracked read).
+    /// Whether a read of a key that missed (its <paramref name="hash"/> by <see cref="NearCacheTable.HashOf"/>) should be
+    /// tracked and kept: always with <see cref="NearCacheAdmission.All"/>; with <see cref="NearCacheAdmission.ReRead"/>
+    /// while there is room, then only for keys read lately before (so keys read once do not evict keys read often, nor
+    /// cost a tracked read).
     /// </summary>
-    public bool Admits(string key)
+    public bool Admits(int hash)
     {
         if (_reReads is null)
         {
@@ -112,28 +116,35 @@ internal sealed class NearCacheStore
         }
 
         // Every read is noted, even with room to spare, so the filter knows the keys when the near cache fills.
-        bool seen = _reReads.SeenBefore(key.GetHashCode());
+        bool seen = _reReads.SeenBefore(hash);
         return seen || HasRoom();
     }
 
+    /// <summary><see cref="Admits(int)"/> of a key.</summary>
+    public bool Admits(string key) => Admits(NearCacheTable.HashOf(key));
+
     /// <summary>Less than 15/16 full by entries and by bytes.</summary>
     private bool HasRoom() =>
-        Volatile.Read(ref _live) < _ring.Length - (_ring.Length >> 4) && Volatile.Read(ref _bytes) < _maxBytes - (_maxBytes >> 4);
+        Volatile.Read(ref _live) < _maxEntries - (_maxEntries >> 4) && Volatile.Read(ref _bytes) < _maxBytes - (_maxBytes >> 4);
 
     /// <summary>The value when a fresh copy is held (the stored array: callers hand out copies or only read it).</summary>
-    public bool TryGet(string key, out byte[] value)
+    public bool TryGet(string key, out byte[] value) => TryGet(key, NearCacheTable.HashOf(key), out value);
+
+    /// <summary><see cref="TryGet(string, out byte[])"/> with the key's hash already computed (a miss then reuses it for admission).</summary>
+    public bool TryGet(string key, int hash, out byte[] value)
     {
-        if (_entries.TryGetValue(key, out var entry))
+        var table = _table;
+        int slot = table.TryRead(key, hash, out value, out var entry);
+        if (slot >= 0)
         {
-            if (IsFresh(entry, NowMs))
+            if (IsFresh(in entry, NowMs))
             {
-                entry.Referenced = true;
-                value = entry.Value;
+                table.Touch(slot);
                 Hits.Increment();
                 return true;
             }
 
-            Remove(entry);
+            RemoveStale(key, hash);
         }
 
         Misses.Increment();
@@ -153,8 +164,9 @@ internal sealed class NearCacheStore
             return false;
         }
 
+        long expiresAt = NowMs + Math.Max(1, (long)timeToLive.TotalMilliseconds);
+        int hash = NearCacheTable.HashOf(key);
         var state = _partitions[partition];
-        int generation;
         lock (state)
         {
             if (!silo.Equals(state.Silo) || epoch != state.Epoch)
@@ -175,36 +187,46 @@ internal sealed class NearCacheStore
                 return false;
             }
 
-            generation = state.Generation;
-        }
-
-        long ttl = Math.Max(1, (long)timeToLive.TotalMilliseconds);
-        var entry = new NearEntry(key, value, partition, generation, Volatile.Read(ref _generation), NowMs + ttl, readSequence);
-        lock (_ringLock)
-        {
-            if (_entries.TryGetValue(key, out var old))
+            // Added while the partition's lock is held: an invalidation of the key is then recorded either before (and
+            // refused above) or after the entry is in the table (and removes it), never in between.
+            int globalGeneration = Volatile.Read(ref _generation);
+            lock (_lock)
             {
-                Remove(old);
-            }
+                var table = _table;
+                int old = table.FindLocked(key, hash);
+                if (old >= 0)
+                {
+                    RemoveLocked(table, old);
+                }
 
-            MakeRoomLocked(value.Length);
-            entry.Slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : _nextUnused++;
-            _ring[entry.Slot] = entry;
-            _entries[key] = entry;
-            Interlocked.Increment(ref _live);
-            Interlocked.Add(ref _bytes, value.Length);
+                table = MakeRoomLocked(value.Length);
+                table.Add(key, hash, value, partition, state.Generation, globalGeneration, expiresAt, readSequence);
+                Volatile.Write(ref _live, _live + 1);
+                Volatile.Write(ref _bytes, _bytes + value.Length);
+            }
         }
 
         Interlocked.Increment(ref _promotions);
         return true;
     }
 
-    /// <summary>Forgets a key (a local write).</summary>
+    /// <summary>Forgets a key (a local write). A key not held (the common case) costs a lock-free lookup only.</summary>
     public void Remove(string key)
     {
-        if (_entries.TryGetValue(key, out var entry))
+        int hash = NearCacheTable.HashOf(key);
+        if (_table.TryRead(key, hash, out _, out _) < 0)
         {
-            Remove(entry);
+            return;
+        }
+
+        lock (_lock)
+        {
+            var table = _table;
+            int slot = table.FindLocked(key, hash);
+            if (slot >= 0)
+            {
+                RemoveLocked(table, slot);
+            }
         }
     }
 
@@ -253,9 +275,9 @@ internal sealed class NearCacheStore
             }
         }
 
-        if (key is not null && _entries.TryGetValue(key, out var entry) && entry.Partition == partition && entry.ReadSequence < sequence)
+        if (key is not null)
         {
-            Remove(entry);
+            RemoveIfReadBefore(key, partition, sequence);
         }
 
         Invalidated?.Invoke(key);
@@ -313,16 +335,23 @@ internal sealed class NearCacheStore
             }
         }
 
-        foreach (var entry in _entries.Values)
+        lock (_lock)
         {
-            Remove(entry);
+            // A fresh table instead of emptying this one: reads still under way on the old one find nothing, and the
+            // memory of a grown table goes back.
+            var old = _table;
+            _table = new NearCacheTable(Math.Min(_maxEntries, InitialCapacity));
+            old.Retire();
+            _hand = 0;
+            Volatile.Write(ref _live, 0);
+            Volatile.Write(ref _bytes, 0);
         }
 
         // Counted once done, so whoever sees the count sees an empty near cache.
         Interlocked.Increment(ref _clears);
     }
 
-    private bool IsFresh(NearEntry entry, long now)
+    private bool IsFresh(in NearSlot entry, long now)
     {
         var state = _partitions[entry.Partition];
         return entry.ExpiresAtMs > now
@@ -331,7 +360,7 @@ internal sealed class NearCacheStore
             && Volatile.Read(ref state.Lease) is { } lease && lease.IsValid(now);
     }
 
-    private void Adopt(PartitionState state, SiloAddress silo, long epoch, long sequence)
+    private void Adopt(NearPartitionState state, SiloAddress silo, long epoch, long sequence)
     {
         if (state.Silo is not null)
         {
@@ -346,193 +375,90 @@ internal sealed class NearCacheStore
         state.Restart(sequence);
     }
 
-    private void Drop(PartitionState state)
+    private void Drop(NearPartitionState state)
     {
         Interlocked.Increment(ref state.Generation);
         Interlocked.Increment(ref _partitionsDropped);
     }
 
-    /// <summary>Takes an entry out (once); its ring slot is reclaimed when the CLOCK hand passes it.</summary>
-    private void Remove(NearEntry entry)
+    /// <summary>A read found the key's copy stale (expired, dropped, lease lapsed): it goes, if it is still that copy.</summary>
+    private void RemoveStale(string key, int hash)
     {
-        if (!entry.Kill())
+        long now = NowMs;
+        lock (_lock)
+        {
+            var table = _table;
+            int slot = table.FindLocked(key, hash);
+            if (slot >= 0 && !IsFresh(in table.EntryAt(slot), now))
+            {
+                RemoveLocked(table, slot);
+            }
+        }
+    }
+
+    /// <summary>An invalidation of <paramref name="key"/> at <paramref name="sequence"/>: its copy goes unless it was read after it.</summary>
+    private void RemoveIfReadBefore(string key, int partition, long sequence)
+    {
+        int hash = NearCacheTable.HashOf(key);
+        if (_table.TryRead(key, hash, out _, out _) < 0)
         {
             return;
         }
 
-        _entries.TryRemove(new KeyValuePair<string, NearEntry>(entry.Key, entry));
-        Interlocked.Decrement(ref _live);
-        Interlocked.Add(ref _bytes, -entry.Value.Length);
-    }
-
-    /// <summary>CLOCK: reclaims dead slots and evicts unreferenced or stale entries until the new one fits.</summary>
-    private void MakeRoomLocked(int incomingBytes)
-    {
-        long now = NowMs;
-        while (Volatile.Read(ref _live) >= _ring.Length
-            || (Volatile.Read(ref _live) > 0 && Volatile.Read(ref _bytes) + incomingBytes > _maxBytes)
-            || (_freeSlots.Count == 0 && _nextUnused == _ring.Length))
+        lock (_lock)
         {
-            if (_ring[_hand] is { } candidate)
+            var table = _table;
+            int slot = table.FindLocked(key, hash);
+            if (slot >= 0 && table.EntryAt(slot).Partition == partition && table.EntryAt(slot).ReadSequence < sequence)
             {
-                if (!candidate.IsDead && candidate.Referenced && IsFresh(candidate, now))
-                {
-                    candidate.Referenced = false;
-                }
-                else
-                {
-                    Remove(candidate);
-                    _ring[_hand] = null;
-                    _freeSlots.Push(_hand);
-                }
+                RemoveLocked(table, slot);
             }
-
-            _hand = (_hand + 1) % _ring.Length;
         }
     }
 
-    private sealed class NearEntry(string key, byte[] value, int partition, int generation, int globalGeneration, long expiresAtMs, long readSequence)
+    private void RemoveLocked(NearCacheTable table, int slot)
     {
-        private int _dead;
-
-        public string Key { get; } = key;
-
-        public byte[] Value { get; } = value;
-
-        public int Partition { get; } = partition;
-
-        public int Generation { get; } = generation;
-
-        public int GlobalGeneration { get; } = globalGeneration;
-
-        public long ExpiresAtMs { get; } = expiresAtMs;
-
-        /// <summary>The partition's invalidation sequence when the value was read: older invalidations do not apply to it.</summary>
-        public long ReadSequence { get; } = readSequence;
-
-        public int Slot { get; set; } = -1;
-
-        public volatile bool Referenced;
-
-        public bool IsDead => Volatile.Read(ref _dead) != 0;
-
-        /// <summary>Marks the entry removed; true for the one caller that did it.</summary>
-        public bool Kill() => Interlocked.Exchange(ref _dead, 1) == 0;
+        int length = table.RemoveAt(slot);
+        Volatile.Write(ref _live, _live - 1);
+        Volatile.Write(ref _bytes, _bytes - length);
     }
 
     /// <summary>
-    /// Where a partition's near-cache entries came from, how far its invalidations got, and the last few invalidated
-    /// keys (so a value read just before them can still be kept when none of them was its key).
+    /// Makes room for an entry of <paramref name="incomingBytes"/>: grows the table while it is below the entry bound,
+    /// else CLOCK evicts unreferenced or stale entries until the entry and byte bounds allow it. Returns the table to add to.
     /// </summary>
-    private sealed class PartitionState
+    private NearCacheTable MakeRoomLocked(int incomingBytes)
     {
-        private const int RecentCapacity = 64;
-        private readonly (long Sequence, string Key)[] _recent = new (long, string)[RecentCapacity];
-        private int _recentCount;
-        private int _recentNext;
+        var table = _table;
+        long now = NowMs;
 
-        public SiloAddress? Silo;
-        public SiloLease? Lease;
-        public long Epoch;
-        public long LastSequence;
-        public int Generation;
-
-        private const int PreviousCapacity = 4;
-        private (SiloAddress Silo, long Epoch, long LastSequence)[]? _previous;
-        private int _previousNext;
-
-        /// <summary>Remembers how far invalidations from a silo the partition is no longer held from got (a few, oldest replaced).</summary>
-        public void RememberPrevious(SiloAddress silo, long epoch, long lastSequence)
+        // Two turns of the hand clear every reference bit and evict; past them (readers kept setting bits meanwhile)
+        // the hand evicts what it passes, so a writer never waits on readers.
+        int budget = 2 * table.Capacity;
+        while (_live >= _maxEntries || (_live > 0 && _bytes + incomingBytes > _maxBytes) || table.IsFull)
         {
-            _previous ??= new (SiloAddress, long, long)[PreviousCapacity];
-            for (int i = 0; i < _previous.Length; i++)
+            if (table.IsFull && _live < _maxEntries)
             {
-                if (_previous[i].Silo is { } known && known.Equals(silo) && _previous[i].Epoch == epoch)
-                {
-                    _previous[i].LastSequence = Math.Max(_previous[i].LastSequence, lastSequence);
-                    return;
-                }
+                var bigger = table.Grow((int)Math.Min(_maxEntries, 2L * table.Capacity));
+                _table = bigger;
+                table.Retire();
+                table = bigger;
+                continue;
             }
 
-            _previous[_previousNext] = (silo, epoch, lastSequence);
-            _previousNext = (_previousNext + 1) % PreviousCapacity;
-        }
-
-        /// <summary>Whether the partition was held from <paramref name="silo"/> before, and how far its invalidations got.</summary>
-        public bool SeenBefore(SiloAddress silo, long epoch, out long lastSequence)
-        {
-            if (_previous is { } previous)
+            if (_hand >= table.Used)
             {
-                foreach (var (known, knownEpoch, last) in previous)
-                {
-                    if (known is not null && known.Equals(silo) && knownEpoch == epoch)
-                    {
-                        lastSequence = last;
-                        return true;
-                    }
-                }
+                _hand = 0;
             }
 
-            lastSequence = 0;
-            return false;
-        }
-
-        /// <summary>An invalidation from a previous silo arrived late: it got this far.</summary>
-        public void AdvancePrevious(SiloAddress silo, long epoch, long sequence) => RememberPrevious(silo, epoch, sequence);
-
-        /// <summary>The partition is held from <paramref name="silo"/> again: it is current, not previous.</summary>
-        public void ForgetPrevious(SiloAddress silo, long epoch)
-        {
-            if (_previous is { } previous)
+            int slot = _hand++;
+            bool secondChance = budget-- > 0;
+            if (table.IsLive(slot) && !(secondChance && table.TakeReference(slot) && IsFresh(in table.EntryAt(slot), now)))
             {
-                for (int i = 0; i < previous.Length; i++)
-                {
-                    if (previous[i].Silo is { } known && known.Equals(silo) && previous[i].Epoch == epoch)
-                    {
-                        previous[i] = default;
-                    }
-                }
+                RemoveLocked(table, slot);
             }
         }
 
-        /// <summary>Starts counting again from <paramref name="sequence"/>, knowing no earlier invalidation.</summary>
-        public void Restart(long sequence)
-        {
-            LastSequence = sequence;
-            _recentCount = 0;
-
-            // The ring refills from slot 0: MayHaveInvalidatedSince reads slots 0.._recentCount-1, so a restart that kept
-            // the write position would look at keys from before it and miss the ones recorded after.
-            _recentNext = 0;
-        }
-
-        public void Record(long sequence, string key)
-        {
-            LastSequence = sequence;
-            _recent[_recentNext] = (sequence, key);
-            _recentNext = (_recentNext + 1) % RecentCapacity;
-            _recentCount = Math.Min(RecentCapacity, _recentCount + 1);
-        }
-
-        /// <summary>Whether an invalidation after <paramref name="readSequence"/> was (or, beyond what is remembered, may have been) for <paramref name="key"/>.</summary>
-        public bool MayHaveInvalidatedSince(string key, long readSequence)
-        {
-            // Remembered: the last _recentCount sequences, LastSequence - _recentCount + 1 .. LastSequence.
-            if (LastSequence - _recentCount > readSequence)
-            {
-                return true;
-            }
-
-            for (int i = 0; i < _recentCount; i++)
-            {
-                var (sequence, invalidated) = _recent[i];
-                if (sequence > readSequence && string.Equals(invalidated, key, StringComparison.Ordinal))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
+        return table;
     }
 }

@@ -36,7 +36,12 @@ internal sealed class ReReadFilter
         {
             Set(first);
             Set(second);
-            if (Interlocked.Increment(ref _added) >= _window)
+
+            // Not atomic: a lost count under contention only makes the window a little longer, and a miss then costs
+            // a plain write instead of a locked one on a line every reader shares.
+            int added = Volatile.Read(ref _added) + 1;
+            Volatile.Write(ref _added, added);
+            if (added >= _window)
             {
                 Clear();
             }
@@ -47,7 +52,14 @@ internal sealed class ReReadFilter
 
     private bool IsSet(int bit) => (Volatile.Read(ref _bits[bit >> 6]) & (1UL << bit)) != 0;
 
-    private void Set(int bit) => Interlocked.Or(ref _bits[bit >> 6], 1UL << bit);
+    private void Set(int bit)
+    {
+        // The atomic OR only for a bit not set yet: one of a new key's two bits is often set already.
+        if (!IsSet(bit))
+        {
+            Interlocked.Or(ref _bits[bit >> 6], 1UL << bit);
+        }
+    }
 
     private void Clear()
     {

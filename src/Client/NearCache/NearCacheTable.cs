@@ -1,0 +1,252 @@
+using System.Runtime.CompilerServices;
+
+namespace Grid.Client.NearCache;
+
+/// <summary>
+/// The near cache's entries without an object per entry (as the silo's store, DESIGN §3): parallel arrays indexed by
+/// slot (key, value, <see cref="NearSlot"/>, CLOCK reference bit) and a chained hash index of ints (a bucket holds its
+/// first slot, each slot the next one). Keeping or dropping an entry allocates nothing: the only objects per entry are
+/// the caller's key string and the value array, so the GC sees a handful of big arrays instead of four small objects
+/// per entry that live long enough to be promoted and then die (today's churn under a miss-heavy load).
+/// <para>
+/// Readers take no lock: <see cref="TryRead"/> walks a chain and validates the slot it matches by its seqlock version
+/// (<see cref="NearSlot.Version"/>), so it returns a key, value and metadata that were one entry at one instant, or
+/// nothing. Writers hold the store's lock (one writer at a time). A removed slot keeps its chain link until reused, so a
+/// reader standing on it goes on along its chain; a reused slot may lead a reader into another chain, where it finds
+/// nothing (a miss, never a wrong entry: the key is compared, and chain walks are bounded). A table that was replaced
+/// by a bigger one is retired: reads still under way on it fail their validation.
+/// </para>
+/// </summary>
+internal sealed class NearCacheTable
+{
+    /// <summary>Longest chain walked: with at least one bucket per slot a chain is about one slot long; the bound only stops a reader led astray by slot reuse.</summary>
+    private const int MaxChain = 64;
+
+    private readonly string?[] _keys;
+    private readonly byte[]?[] _values;
+    private readonly NearSlot[] _slots;
+    private readonly byte[] _referenced;
+    private readonly int[] _buckets;
+    private readonly int[] _free;
+    private readonly int _mask;
+    private int _freeCount;
+    private int _used;
+    private volatile bool _retired;
+
+    public NearCacheTable(int capacity)
+    {
+        _keys = new string?[capacity];
+        _values = new byte[]?[capacity];
+        _slots = new NearSlot[capacity];
+        _referenced = new byte[capacity];
+        _free = new int[capacity];
+        int buckets = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, capacity));
+        _buckets = new int[buckets];
+        _mask = buckets - 1;
+    }
+
+    /// <summary>Slots in this table.</summary>
+    public int Capacity => _keys.Length;
+
+    /// <summary>Slots ever used (the CLOCK hand sweeps these).</summary>
+    public int Used => _used;
+
+    /// <summary>Whether every slot holds an entry (writers only).</summary>
+    public bool IsFull => _freeCount == 0 && _used == _keys.Length;
+
+    /// <summary>The hash the table indexes a key by (also the admission filter's, so a miss hashes its key once).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int HashOf(string key) => key.GetHashCode();
+
+    /// <summary>
+    /// Finds <paramref name="key"/> without a lock: the slot, its value and metadata as they were together at one
+    /// instant, or -1 (not held, or changing under the read: a miss).
+    /// </summary>
+    public int TryRead(string key, int hash, out byte[] value, out NearSlot entry)
+    {
+        int slot = Volatile.Read(ref _buckets[hash & _mask]) - 1;
+        for (int steps = 0; slot >= 0 && steps < MaxChain; steps++)
+        {
+            ref var s = ref _slots[slot];
+            int version = Volatile.Read(ref s.Version);
+            if ((version & 1) == 0 && Volatile.Read(ref s.Hash) == hash
+                && Volatile.Read(ref _keys[slot]) is { } held && string.Equals(held, key, StringComparison.Ordinal))
+            {
+                // Acquire reads in order: the second version read cannot happen before the fields' reads.
+                var read = Volatile.Read(ref _values[slot]);
+                entry.Version = version;
+                entry.Hash = hash;
+                entry.Next = 0;
+                entry.Partition = Volatile.Read(ref s.Partition);
+                entry.Generation = Volatile.Read(ref s.Generation);
+                entry.GlobalGeneration = Volatile.Read(ref s.GlobalGeneration);
+                entry.ExpiresAtMs = Volatile.Read(ref s.ExpiresAtMs);
+                entry.ReadSequence = Volatile.Read(ref s.ReadSequence);
+                if (Volatile.Read(ref s.Version) == version && read is not null && !_retired)
+                {
+                    value = read;
+                    return slot;
+                }
+
+                break;
+            }
+
+            slot = Volatile.Read(ref s.Next) - 1;
+        }
+
+        value = null!;
+        entry = default;
+        return -1;
+    }
+
+    /// <summary>Notes a hit for CLOCK (written only when not set yet, so hot keys do not keep writing a shared line).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Touch(int slot)
+    {
+        if (_referenced[slot] == 0)
+        {
+            _referenced[slot] = 1;
+        }
+    }
+
+    /// <summary>The slot holding <paramref name="key"/>, or -1 (writers only: nothing changes meanwhile).</summary>
+    public int FindLocked(string key, int hash)
+    {
+        int slot = _buckets[hash & _mask] - 1;
+        while (slot >= 0)
+        {
+            if (_slots[slot].Hash == hash && string.Equals(_keys[slot], key, StringComparison.Ordinal))
+            {
+                return slot;
+            }
+
+            slot = _slots[slot].Next - 1;
+        }
+
+        return -1;
+    }
+
+    /// <summary>Whether the slot holds an entry (writers only).</summary>
+    public bool IsLive(int slot) => _keys[slot] is not null;
+
+    /// <summary>The metadata of a slot (writers only).</summary>
+    public ref readonly NearSlot EntryAt(int slot) => ref _slots[slot];
+
+    /// <summary>The value length of a live slot (writers only).</summary>
+    public int LengthAt(int slot) => _values[slot]!.Length;
+
+    /// <summary>CLOCK's second chance: whether the slot was referenced since the hand last passed, clearing the bit.</summary>
+    public bool TakeReference(int slot)
+    {
+        if (_referenced[slot] == 0)
+        {
+            return false;
+        }
+
+        _referenced[slot] = 0;
+        return true;
+    }
+
+    /// <summary>Puts an entry in a free slot (writers only, not <see cref="IsFull"/>, key not held); returns the slot.</summary>
+    public int Add(string key, int hash, byte[] value, int partition, int generation, int globalGeneration, long expiresAtMs, long readSequence)
+    {
+        int slot = _freeCount > 0 ? _free[--_freeCount] : _used++;
+        int bucket = hash & _mask;
+        ref var s = ref _slots[slot];
+
+        // Odd: readers that reach the slot skip it. A full fence, so none of the writes below is seen before it.
+        Interlocked.Increment(ref s.Version);
+        _keys[slot] = key;
+        _values[slot] = value;
+        s.Hash = hash;
+        s.Partition = partition;
+        s.Generation = generation;
+        s.GlobalGeneration = globalGeneration;
+        s.ExpiresAtMs = expiresAtMs;
+        s.ReadSequence = readSequence;
+        s.Next = _buckets[bucket];
+        _referenced[slot] = 0;
+
+        // Even again (a release: every write above is seen before it), then reachable from its bucket.
+        Volatile.Write(ref s.Version, s.Version + 1);
+        Volatile.Write(ref _buckets[bucket], slot + 1);
+        return slot;
+    }
+
+    /// <summary>Takes a live slot's entry out (writers only); returns the value's length.</summary>
+    public int RemoveAt(int slot)
+    {
+        ref var s = ref _slots[slot];
+        int bucket = s.Hash & _mask;
+        if (_buckets[bucket] == slot + 1)
+        {
+            Volatile.Write(ref _buckets[bucket], s.Next);
+        }
+        else
+        {
+            int previous = _buckets[bucket] - 1;
+            while (previous >= 0 && _slots[previous].Next != slot + 1)
+            {
+                previous = _slots[previous].Next - 1;
+            }
+
+            if (previous >= 0)
+            {
+                // A reader on the previous slot follows either link: both lead on along the chain.
+                Volatile.Write(ref _slots[previous].Next, s.Next);
+            }
+        }
+
+        int length = _values[slot]!.Length;
+
+        // The slot keeps its Next (a reader standing on it goes on along its chain) until it is reused.
+        Interlocked.Increment(ref s.Version);
+        _keys[slot] = null;
+        _values[slot] = null;
+        Volatile.Write(ref s.Version, s.Version + 1);
+        _free[_freeCount++] = slot;
+        return length;
+    }
+
+    /// <summary>
+    /// A table of <paramref name="capacity"/> slots holding the same entries in the same slots (writers only). Publish
+    /// it, then <see cref="Retire"/> this one.
+    /// </summary>
+    public NearCacheTable Grow(int capacity)
+    {
+        var bigger = new NearCacheTable(capacity);
+        Array.Copy(_keys, bigger._keys, _used);
+        Array.Copy(_values, bigger._values, _used);
+        Array.Copy(_slots, bigger._slots, _used);
+        Array.Copy(_referenced, bigger._referenced, _used);
+        Array.Copy(_free, bigger._free, _freeCount);
+        bigger._freeCount = _freeCount;
+        bigger._used = _used;
+        for (int slot = 0; slot < _used; slot++)
+        {
+            // Chains rebuilt for the new bucket count; nobody reads the new table before it is published.
+            ref var s = ref bigger._slots[slot];
+            if (bigger._keys[slot] is null)
+            {
+                s.Next = 0;
+                continue;
+            }
+
+            int bucket = s.Hash & bigger._mask;
+            s.Next = bigger._buckets[bucket];
+            bigger._buckets[bucket] = slot + 1;
+        }
+
+        return bigger;
+    }
+
+    /// <summary>
+    /// This table was replaced: reads still under way on it find nothing. The fence keeps the writer's next changes
+    /// (on the new table) from being seen before a reader can see the table retired.
+    /// </summary>
+    public void Retire()
+    {
+        _retired = true;
+        Interlocked.MemoryBarrier();
+    }
+}
