@@ -5,33 +5,23 @@ using Grid.Protocol;
 
 namespace Grid.Resp.Commands;
 
-/// <summary>Hash commands: HSET, HGET, HMGET, HGETALL, HDEL, HEXISTS, HLEN, HINCRBY. Grid's hash fields are text: a field must be valid UTF-8 and not empty.</summary>
+/// <summary>Hash commands: HSET, HMSET, HGET, HMGET, HGETALL, HDEL, HEXISTS, HLEN, HINCRBY. Grid's hash fields are text: a field must be valid UTF-8 and not empty.</summary>
 internal static class HashCommands
 {
     public static void Register(RespCommandTable table)
     {
         table.Add(RespCommand.Batched("hset", -4,
-            static (context, in call) =>
-            {
-                if (call.Count % 2 == 1)
-                {
-                    return context.Fail(RespErrors.WrongArity("hset"));
-                }
-
-                byte[] key = call.Bytes(1);
-                for (int i = 2; i < call.Count; i += 2)
-                {
-                    if (Field(context, call, i) is not { } field)
-                    {
-                        return 0;
-                    }
-
-                    context.AddOp(new GridOp { Code = OpCode.HashSet, Key = key, Field = field, Value = call.Bytes(i + 1) });
-                }
-
-                return 0;
-            },
+            static (context, in call) => PlanSetFields(context, call, "hset"),
             static (context, in _, results, _) => RespReplies.WriteSum(context, results)));
+        table.Add(RespCommand.Batched("hmset", -4,
+            static (context, in call) => PlanSetFields(context, call, "hmset"),
+            static (context, in _, results, _) =>
+            {
+                if (!RespReplies.TryWriteFirstFailure(context, results))
+                {
+                    context.Writer.WriteOk();
+                }
+            }));
         table.Add(RespCommand.Batched("hget", 3,
             static (context, in call) => One(context, call, OpCode.HashGet),
             static (context, in _, results, _) => RespReplies.WriteValue(context, results[0])));
@@ -135,6 +125,28 @@ internal static class HashCommands
                 return 0;
             },
             static (context, in _, results, _) => RespReplies.WriteNumber(context, results[0], RespErrors.HashNotInteger)));
+    }
+
+    /// <summary>HSET/HMSET key field value [field value ...]: one op per field.</summary>
+    private static long PlanSetFields(RespContext context, in RespCall call, string name)
+    {
+        if (call.Count % 2 == 1)
+        {
+            return context.Fail(RespErrors.WrongArity(name));
+        }
+
+        byte[] key = call.Bytes(1);
+        for (int i = 2; i < call.Count; i += 2)
+        {
+            if (Field(context, call, i) is not { } field)
+            {
+                return 0;
+            }
+
+            context.AddOp(new GridOp { Code = OpCode.HashSet, Key = key, Field = field, Value = call.Bytes(i + 1) });
+        }
+
+        return 0;
     }
 
     private static long Keyed(RespContext context, in RespCall call, OpCode code)
