@@ -11,7 +11,7 @@ namespace Grid.Resp.Connections;
 /// (<see cref="CommandPipeline"/>), writes the replies in order and flushes once per read. A protocol error is
 /// answered after the replies of the commands before it, then the connection closes, as in Redis.
 /// </summary>
-internal sealed class RespConnection(IDuplexPipe transport, RespGrid grid, RespCommandTable table) : IDisposable
+internal sealed class RespConnection(IDuplexPipe transport, RespGrid grid, RespCommandTable table, Action abort) : IDisposable
 {
     private readonly RespArguments _arguments = new();
     private readonly List<RespCommandRange> _commands = [];
@@ -62,7 +62,9 @@ internal sealed class RespConnection(IDuplexPipe transport, RespGrid grid, RespC
 
             if (writer.Written > grid.Options.MaxOutputBufferBytes)
             {
-                // The replies of one read outgrew the output bound: drop them and the connection (Redis's client output buffer limit).
+                // The replies of one read outgrew the output bound: drop them and the connection (Redis's client output
+                // buffer limit). Aborted, not completed: completing the pipe would send what was written.
+                abort();
                 return;
             }
 

@@ -25,7 +25,7 @@ internal sealed partial class RespConnectionHandler(RespGrid grid, ILogger<RespC
 
         try
         {
-            using var served = new RespConnection(connection.Transport, grid, _table);
+            using var served = new RespConnection(connection.Transport, grid, _table, () => connection.Abort(new ConnectionAbortedException("The client's replies outgrew Grid:Resp:MaxOutputBufferBytes.")));
             await served.RunAsync(connection.ConnectionClosed).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

@@ -46,7 +46,7 @@ internal sealed class RawRespClient : IAsyncDisposable
         return reply.ToString();
     }
 
-    /// <summary>Everything until the server closes the connection (within 10 s).</summary>
+    /// <summary>Everything until the server closes the connection (within 10 s); a reset counts as closing.</summary>
     public async Task<string> ReadToCloseAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
@@ -55,7 +55,16 @@ internal sealed class RawRespClient : IAsyncDisposable
         var chunk = new byte[4096];
         while (true)
         {
-            int read = await _stream.ReadAsync(chunk, timeout.Token);
+            int read;
+            try
+            {
+                read = await _stream.ReadAsync(chunk, timeout.Token);
+            }
+            catch (IOException)
+            {
+                return rest.ToString();
+            }
+
             if (read == 0)
             {
                 return rest.ToString();
