@@ -26,6 +26,7 @@ public static class GridRespHostingExtensions
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(),
             TimeProvider.System));
         services.TryAddSingleton<RespConnectionHandler>();
+        services.AddSingleton<ISiloStartupCheck, RespPortCheck>();
         services.AddHostedService<RespServer>();
         return builder;
     }

@@ -19,4 +19,20 @@ public sealed class SettingsTests
         Assert.Single(lines);
         Assert.Contains(setting, lines[0], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Resp_port_in_use_stops_the_silo_naming_it()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        int port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        await using var silo = await SiloProcess.StartAsync(redis: null, new Dictionary<string, string>
+        {
+            ["Grid__Resp__Enabled"] = "true",
+            ["Grid__Resp__Address"] = "127.0.0.1",
+            ["Grid__Resp__Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }, waitUntilReady: false);
+        Assert.Equal(2, await silo.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("Grid:Resp:Port", silo.Process.Output, StringComparison.Ordinal);
+    }
 }
