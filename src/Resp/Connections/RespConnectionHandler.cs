@@ -1,6 +1,7 @@
 using Grid.Resp.Commands;
 using Grid.Resp.Hosting;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
 
 namespace Grid.Resp.Connections;
@@ -26,7 +27,10 @@ internal sealed partial class RespConnectionHandler(RespGrid grid, ILogger<RespC
         try
         {
             using var served = new RespConnection(connection.Transport, grid, _table, () => connection.Abort(new ConnectionAbortedException("The client's replies outgrew Grid:Resp:MaxOutputBufferBytes.")));
-            await served.RunAsync(connection.ConnectionClosed).ConfigureAwait(false);
+            // Kestrel asks connections to close when the silo stops: an idle client must not hold the silo's shutdown.
+            var closing = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed, closing);
+            await served.RunAsync(stopping.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
