@@ -2,7 +2,7 @@ using Grid.Protocol;
 
 namespace Grid.Resp.Commands;
 
-/// <summary>Key commands: DEL, UNLINK, EXISTS, EXPIRE, PEXPIRE, PERSIST, TTL, PTTL, TYPE, DBSIZE.</summary>
+/// <summary>Key commands: DEL, UNLINK, EXISTS, EXPIRE, PEXPIRE (NX/XX/GT/LT), PERSIST, TTL, PTTL, TYPE, DBSIZE.</summary>
 internal static class KeyCommands
 {
     public static void Register(RespCommandTable table)
@@ -52,25 +52,39 @@ internal static class KeyCommands
     private static void ReplyNumber(RespContext context, in RespCall call, ReadOnlySpan<GridResult> results, long state) =>
         RespReplies.WriteNumber(context, results[0]);
 
-    /// <summary>EXPIRE/PEXPIRE key n: a time of zero or less deletes the key (as Redis does); NX/XX/GT/LT are not supported yet.</summary>
+    /// <summary>EXPIRE/PEXPIRE key n [NX|XX|GT|LT]: a time of zero or less deletes the key (as Redis does).</summary>
     private static long PlanExpire(RespContext context, in RespCall call, long unitMs, string name)
     {
+        // Options first, then the number, as Redis checks them.
+        var condition = ExpireCondition.None;
+        for (int i = 3; i < call.Count; i++)
+        {
+            var option = call.Is(i, "nx"u8) ? ExpireCondition.Nx
+                : call.Is(i, "xx"u8) ? ExpireCondition.Xx
+                : call.Is(i, "gt"u8) ? ExpireCondition.Gt
+                : call.Is(i, "lt"u8) ? ExpireCondition.Lt
+                : ExpireCondition.None;
+            if (option == ExpireCondition.None)
+            {
+                return context.Fail($"ERR Unsupported option {call.Text(i)}");
+            }
+
+            condition |= option;
+        }
+
+        if ((condition & ExpireCondition.Nx) != 0 && condition != ExpireCondition.Nx)
+        {
+            return context.Fail("ERR NX and XX, GT or LT options at the same time are not compatible");
+        }
+
+        if ((condition & (ExpireCondition.Gt | ExpireCondition.Lt)) == (ExpireCondition.Gt | ExpireCondition.Lt))
+        {
+            return context.Fail("ERR GT and LT options at the same time are not compatible");
+        }
+
         if (!call.TryInt64(2, out long amount))
         {
             return context.Fail(RespErrors.NotInteger);
-        }
-
-        if (call.Count > 3)
-        {
-            for (int i = 3; i < call.Count; i++)
-            {
-                if (!(call.Is(i, "nx"u8) || call.Is(i, "xx"u8) || call.Is(i, "gt"u8) || call.Is(i, "lt"u8)))
-                {
-                    return context.Fail($"ERR Unsupported option {call.Text(i)}");
-                }
-            }
-
-            return context.Fail($"ERR the NX, XX, GT and LT options of '{name}' are not supported by Grid yet");
         }
 
         if (amount > long.MaxValue / unitMs || amount < long.MinValue / unitMs)
@@ -79,10 +93,66 @@ internal static class KeyCommands
         }
 
         long ms = amount * unitMs;
+        if (condition != ExpireCondition.None)
+        {
+            return context.Defer((c, call) => ExpireIfAsync(c, call, ms, condition));
+        }
+
         context.AddOp(ms <= 0
             ? new GridOp { Code = OpCode.Remove, Key = call.Bytes(1) }
             : new GridOp { Code = OpCode.Expire, Key = call.Bytes(1), Arg0 = ms });
         return 0;
+    }
+
+    /// <summary>EXPIRE with a condition on the current expiry: read it, then set (or delete) when the condition holds.</summary>
+    private static async ValueTask ExpireIfAsync(RespContext context, RespCall call, long ms, ExpireCondition condition)
+    {
+        byte[] key = call.Bytes(1);
+        var ttl = await context.ExecuteAsync(new GridOp { Code = OpCode.TimeToLive, Key = key }).ConfigureAwait(false);
+        if (RespReplies.TryWriteFailure(context, ttl))
+        {
+            return;
+        }
+
+        if (ttl.Status == ResultStatus.NotFound)
+        {
+            context.Writer.WriteInteger(0);
+            return;
+        }
+
+        // No expiry counts as an infinite one (Redis: GT never applies to it, LT always does).
+        bool persistent = ttl.Number < 0;
+        bool applies = condition switch
+        {
+            ExpireCondition.Nx => persistent,
+            ExpireCondition.Xx => !persistent,
+            ExpireCondition.Gt => !persistent && ms > ttl.Number,
+            ExpireCondition.Xx | ExpireCondition.Gt => !persistent && ms > ttl.Number,
+            ExpireCondition.Lt => persistent || ms < ttl.Number,
+            ExpireCondition.Xx | ExpireCondition.Lt => !persistent && ms < ttl.Number,
+            _ => false,
+        };
+        if (!applies)
+        {
+            context.Writer.WriteInteger(0);
+            return;
+        }
+
+        var written = await context.ExecuteAsync(ms <= 0
+            ? new GridOp { Code = OpCode.Remove, Key = key }
+            : new GridOp { Code = OpCode.Expire, Key = key, Arg0 = ms }).ConfigureAwait(false);
+        RespReplies.WriteNumber(context, written);
+    }
+
+    /// <summary>EXPIRE's conditions.</summary>
+    [Flags]
+    private enum ExpireCondition
+    {
+        None = 0,
+        Nx = 1,
+        Xx = 2,
+        Gt = 4,
+        Lt = 8,
     }
 
     /// <summary>TTL (seconds, rounded as Redis rounds) or PTTL: -2 when missing, -1 without expiry.</summary>

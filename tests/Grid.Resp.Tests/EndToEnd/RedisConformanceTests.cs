@@ -44,6 +44,10 @@ public sealed class RedisConformanceTests(RespServersFixture servers)
                 "set @k v", "ttl @k", "pttl @k", "expire @k 100", "ttl @k", "persist @k", "ttl @k", "persist @k", "ttl @none",
                 "pttl @none", "expire @none 10", "expire @k x", "pexpire @k 100000", "ttl @k", "expire @k 0", "exists @k",
                 "set @p v", "pexpire @p -5", "exists @p", "expire @k 10 bad",
+                "set @c v", "expire @c 100 xx", "expire @c 100 nx", "ttl @c", "expire @c 200 nx", "expire @c 50 gt", "ttl @c",
+                "expire @c 200 gt", "ttl @c", "expire @c 300 lt", "expire @c 100 lt", "ttl @c", "expire @c 10 nx xx",
+                "expire @c 10 gt lt", "expire @c x nx", "expire @c 10 xx gt", "expire @c 5 xx lt", "ttl @c", "persist @c",
+                "expire @c 10 gt", "expire @c 10 lt", "ttl @c", "expire @none 10 nx", "expire @c -1 xx", "exists @c",
             ]
         },
         {
