@@ -71,6 +71,7 @@ public sealed class GridCache : IGridCache, IGridAnalytics, IDisposable, IAsyncD
         _statistics = new ClientReadStatistics(near);
         Metrics = new GridClientMetrics(meterFactory, _statistics);
         var dispatcher = new OperationDispatcher(_connection, sequencer, Metrics.Operations, options);
+        Dispatcher = dispatcher;
         var requests = new RequestBuilder(_connection, time);
         _reads = new NearCacheReads(near, dispatcher, _statistics, Metrics.Operations, options);
         var runner = new CommandRunner(dispatcher, _reads, requests);
@@ -82,6 +83,12 @@ public sealed class GridCache : IGridCache, IGridAnalytics, IDisposable, IAsyncD
         _getOrSet = new GetOrSetRunner(_keys, new ClusterLease(dispatcher, requests, logger), serializer, time, logger);
         _reports = new ClusterReports(_connection, _statistics, time);
     }
+
+    /// <summary>
+    /// Gets built operations to their silos, batched per silo: the silo's Redis protocol endpoint sends the ops of a
+    /// whole socket read through it (one batch per target silo) instead of one call per command.
+    /// </summary>
+    internal OperationDispatcher Dispatcher { get; }
 
     /// <summary>This cache's instruments and the counters they read.</summary>
     internal GridClientMetrics Metrics { get; }

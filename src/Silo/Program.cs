@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 // A Grid silo. With no configuration it is a single-silo grid on localhost clustering (gateway port 30000) with its
 // admin endpoint (health checks) on port 8080; Grid:Clustering:Redis (env Grid__Clustering__Redis) joins a cluster
 // whose membership lives in Redis. Ctrl+C / SIGTERM stop it gracefully: it hands its partitions off, then leaves.
+// Grid:Resp:Enabled adds a Redis protocol endpoint (its own Kestrel server, so it works with or without the admin one).
 // Every start-up failure it can explain is one line on stderr and an exit code of GridExitCodes (README: Exit codes).
 IHost host;
 try
@@ -40,11 +41,13 @@ static IHost Build(string[] args)
         // No admin endpoint: a plain host, so no web server listens at all.
         var plain = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
         plain.AddGridSilo();
+        plain.AddGridResp();
         plain.AddGridOtlpTracing(options.Telemetry);
         return plain.Build();
     }
 
     builder.AddGridSilo();
+    builder.AddGridResp();
     builder.AddGridOtlpTracing(options.Telemetry);
     builder.AddGridAdmin(options.Admin);
     var app = builder.Build();

@@ -80,6 +80,10 @@ public sealed class GridSiloOptions : IValidatableObject
     [ValidateObjectMembers]
     public GridAdminOptions Admin { get; set; } = new();
 
+    /// <summary>The Redis protocol (RESP) endpoint of the silo process; off by default (README: Redis protocol).</summary>
+    [ValidateObjectMembers]
+    public GridRespOptions Resp { get; set; } = new();
+
     /// <summary>TLS (and optionally mutual TLS) on the gateway and silo-to-silo connections. Off by default.</summary>
     [ValidateObjectMembers]
     public GridSiloTlsOptions Tls { get; set; } = new();

@@ -1,0 +1,356 @@
+using System.Buffers;
+using Grid.Protocol;
+
+namespace Grid.Resp.Commands;
+
+/// <summary>
+/// String commands: GET, SET (EX/PX/EXAT/PXAT/NX/XX/KEEPTTL/GET), SETEX, PSETEX, SETNX, GETDEL, GETSET, MGET, MSET,
+/// INCR, INCRBY, DECR, DECRBY, APPEND, STRLEN. Each maps onto the grid's Get/Set/Increment ops; those that read before
+/// they write (GET option, KEEPTTL, GETDEL, GETSET, APPEND) run as steps, atomic per step, not as a whole.
+/// </summary>
+internal static class StringCommands
+{
+    private const long Conditional = 1;
+    private const long Removes = 2;
+
+    public static void Register(RespCommandTable table)
+    {
+        table.Add(RespCommand.Batched("get", 2,
+            static (context, in call) => Add(context, OpCode.Get, call.Bytes(1)),
+            static (context, in _, results, _) => RespReplies.WriteValue(context, results[0])));
+        table.Add(RespCommand.Batched("set", -3, PlanSet, ReplySet));
+        table.Add(RespCommand.Batched("setex", 4, static (context, in call) => PlanSetWithTtl(context, call, 1000, "setex"), ReplySet));
+        table.Add(RespCommand.Batched("psetex", 4, static (context, in call) => PlanSetWithTtl(context, call, 1, "psetex"), ReplySet));
+        table.Add(RespCommand.Batched("setnx", 3,
+            static (context, in call) =>
+            {
+                context.AddOp(new GridOp { Code = OpCode.Set, Key = call.Bytes(1), Value = call.Bytes(2), Flags = OpFlags.IfNotExists });
+                return 0;
+            },
+            static (context, in _, results, _) =>
+            {
+                if (!RespReplies.TryWriteFailure(context, results[0]))
+                {
+                    context.Writer.WriteInteger(results[0].Status == ResultStatus.Ok ? 1 : 0);
+                }
+            }));
+        table.Add(RespCommand.Sequential("getdel", 2, GetDelAsync));
+        table.Add(RespCommand.Sequential("getset", 3, static (context, call) => SetStepsAsync(context, call, OpFlags.None, 0, get: true, keepTtl: false)));
+        table.Add(RespCommand.Batched("mget", -2,
+            static (context, in call) =>
+            {
+                for (int i = 1; i < call.Count; i++)
+                {
+                    Add(context, OpCode.Get, call.Bytes(i));
+                }
+
+                return 0;
+            },
+            static (context, in _, results, _) =>
+            {
+                // A key holding another type reads as nil, as in Redis; only a failure to run is an error.
+                if (RespReplies.TryWriteFirstFailure(context, results, wrongTypeIsFailure: false))
+                {
+                    return;
+                }
+
+                context.Writer.WriteArrayHeader(results.Length);
+                foreach (ref readonly var result in results)
+                {
+                    if (result.Status == ResultStatus.Ok && result.Value is { } value)
+                    {
+                        context.Writer.WriteBulk(value);
+                    }
+                    else
+                    {
+                        context.Writer.WriteNull();
+                    }
+                }
+            }));
+        table.Add(RespCommand.Batched("mset", -3,
+            static (context, in call) =>
+            {
+                if (call.Count % 2 == 0)
+                {
+                    return context.Fail(RespErrors.WrongArity("mset"));
+                }
+
+                for (int i = 1; i < call.Count; i += 2)
+                {
+                    context.AddOp(new GridOp { Code = OpCode.Set, Key = call.Bytes(i), Value = call.Bytes(i + 1) });
+                }
+
+                return 0;
+            },
+            static (context, in _, results, _) =>
+            {
+                if (!RespReplies.TryWriteFirstFailure(context, results))
+                {
+                    context.Writer.WriteOk();
+                }
+            }));
+        table.Add(RespCommand.Batched("incr", 2, static (context, in call) => AddIncrement(context, call.Bytes(1), 1), ReplyNumber));
+        table.Add(RespCommand.Batched("decr", 2, static (context, in call) => AddIncrement(context, call.Bytes(1), -1), ReplyNumber));
+        table.Add(RespCommand.Batched("incrby", 3,
+            static (context, in call) => call.TryInt64(2, out long delta) ? AddIncrement(context, call.Bytes(1), delta) : context.Fail(RespErrors.NotInteger),
+            ReplyNumber));
+        table.Add(RespCommand.Batched("decrby", 3,
+            static (context, in call) =>
+            {
+                if (!call.TryInt64(2, out long delta))
+                {
+                    return context.Fail(RespErrors.NotInteger);
+                }
+
+                return delta == long.MinValue ? context.Fail("ERR decrement would overflow") : AddIncrement(context, call.Bytes(1), -delta);
+            },
+            ReplyNumber));
+        table.Add(RespCommand.Sequential("append", 3, AppendAsync));
+        table.Add(RespCommand.Batched("strlen", 2,
+            static (context, in call) => Add(context, OpCode.Get, call.Bytes(1)),
+            static (context, in _, results, _) =>
+            {
+                if (!RespReplies.TryWriteFailure(context, results[0]))
+                {
+                    context.Writer.WriteInteger(results[0].Value?.Length ?? 0);
+                }
+            }));
+    }
+
+    private static long Add(RespContext context, OpCode code, byte[] key)
+    {
+        context.AddOp(new GridOp { Code = code, Key = key });
+        return 0;
+    }
+
+    private static long AddIncrement(RespContext context, byte[] key, long delta)
+    {
+        context.AddOp(new GridOp { Code = OpCode.Increment, Key = key, Arg0 = delta });
+        return 0;
+    }
+
+    private static void ReplyNumber(RespContext context, in RespCall call, ReadOnlySpan<GridResult> results, long state) =>
+        RespReplies.WriteNumber(context, results[0]);
+
+    private static long PlanSetWithTtl(RespContext context, in RespCall call, long unitMs, string name)
+    {
+        if (!call.TryInt64(2, out long amount))
+        {
+            return context.Fail(RespErrors.NotInteger);
+        }
+
+        if (amount <= 0 || amount > long.MaxValue / unitMs)
+        {
+            return context.Fail(RespErrors.InvalidExpire(name));
+        }
+
+        context.AddOp(new GridOp { Code = OpCode.Set, Key = call.Bytes(1), Value = call.Bytes(3), Arg0 = amount * unitMs });
+        return 0;
+    }
+
+    /// <summary>SET key value [NX|XX] [GET] [EX s|PX ms|EXAT s|PXAT ms|KEEPTTL], checked as Redis 7 checks it.</summary>
+    private static long PlanSet(RespContext context, in RespCall call)
+    {
+        var flags = OpFlags.None;
+        bool get = false;
+        bool keepTtl = false;
+        int expiryAt = 0;
+        long unitMs = 0;
+        bool absolute = false;
+        for (int j = 3; j < call.Count; j++)
+        {
+            bool hasNext = j + 1 < call.Count;
+            if (call.Is(j, "nx"u8) && (flags & OpFlags.IfExists) == 0)
+            {
+                flags |= OpFlags.IfNotExists;
+            }
+            else if (call.Is(j, "xx"u8) && (flags & OpFlags.IfNotExists) == 0)
+            {
+                flags |= OpFlags.IfExists;
+            }
+            else if (call.Is(j, "get"u8))
+            {
+                get = true;
+            }
+            else if (call.Is(j, "keepttl"u8) && expiryAt == 0)
+            {
+                keepTtl = true;
+            }
+            else if (hasNext && expiryAt == 0 && !keepTtl && ExpiryUnit(call, j, out unitMs, out absolute))
+            {
+                expiryAt = ++j;
+            }
+            else
+            {
+                return context.Fail(RespErrors.Syntax);
+            }
+        }
+
+        long ttlMs = 0;
+        if (expiryAt != 0)
+        {
+            if (!call.TryInt64(expiryAt, out long amount))
+            {
+                return context.Fail(RespErrors.NotInteger);
+            }
+
+            if (amount <= 0 || amount > long.MaxValue / unitMs)
+            {
+                return context.Fail(RespErrors.InvalidExpire("set"));
+            }
+
+            ttlMs = absolute ? amount * unitMs - context.NowMs : amount * unitMs;
+        }
+
+        if (get || keepTtl)
+        {
+            long ttl = ttlMs;
+            return context.Defer((c, call) => SetStepsAsync(c, call, flags, ttl, get, keepTtl));
+        }
+
+        if (expiryAt != 0 && ttlMs <= 0)
+        {
+            // An absolute expiry already past: Redis sets the key and it is gone at once.
+            context.AddOp(new GridOp { Code = OpCode.Remove, Key = call.Bytes(1) });
+            return Removes;
+        }
+
+        context.AddOp(new GridOp { Code = OpCode.Set, Key = call.Bytes(1), Value = call.Bytes(2), Arg0 = ttlMs, Flags = flags });
+        return flags == OpFlags.None ? 0 : Conditional;
+    }
+
+    private static bool ExpiryUnit(in RespCall call, int j, out long unitMs, out bool absolute)
+    {
+        absolute = call.Is(j, "exat"u8) || call.Is(j, "pxat"u8);
+        unitMs = call.Is(j, "ex"u8) || call.Is(j, "exat"u8) ? 1000 : 1;
+        return absolute || call.Is(j, "ex"u8) || call.Is(j, "px"u8);
+    }
+
+    private static void ReplySet(RespContext context, in RespCall call, ReadOnlySpan<GridResult> results, long state)
+    {
+        if (RespReplies.TryWriteFailure(context, results[0]))
+        {
+            return;
+        }
+
+        if (results[0].Status == ResultStatus.ConditionNotMet && state == Conditional)
+        {
+            context.Writer.WriteNull();
+        }
+        else
+        {
+            context.Writer.WriteOk();
+        }
+    }
+
+    /// <summary>SET with GET or KEEPTTL, and GETSET: read the old value (and time to live), then write.</summary>
+    private static async ValueTask SetStepsAsync(RespContext context, RespCall call, OpFlags flags, long ttlMs, bool get, bool keepTtl)
+    {
+        byte[] key = call.Bytes(1);
+        byte[] value = call.Bytes(2);
+        byte[]? old = null;
+        if (get)
+        {
+            var read = await context.ExecuteAsync(new GridOp { Code = OpCode.Get, Key = key }).ConfigureAwait(false);
+            if (RespReplies.TryWriteFailure(context, read))
+            {
+                return;
+            }
+
+            old = read.Value;
+        }
+
+        if (keepTtl)
+        {
+            var ttl = await context.ExecuteAsync(new GridOp { Code = OpCode.TimeToLive, Key = key }).ConfigureAwait(false);
+            if (RespReplies.TryWriteFailure(context, ttl))
+            {
+                return;
+            }
+
+            ttlMs = ttl.Status == ResultStatus.Ok && ttl.Number > 0 ? ttl.Number : 0;
+        }
+
+        var written = ttlMs < 0
+            ? await context.ExecuteAsync(new GridOp { Code = OpCode.Remove, Key = key }).ConfigureAwait(false)
+            : await context.ExecuteAsync(new GridOp { Code = OpCode.Set, Key = key, Value = value, Arg0 = ttlMs, Flags = flags }).ConfigureAwait(false);
+        if (RespReplies.TryWriteFailure(context, written))
+        {
+            return;
+        }
+
+        if (get)
+        {
+            if (old is null)
+            {
+                context.Writer.WriteNull();
+            }
+            else
+            {
+                context.Writer.WriteBulk(old);
+            }
+        }
+        else if (written.Status == ResultStatus.ConditionNotMet)
+        {
+            context.Writer.WriteNull();
+        }
+        else
+        {
+            context.Writer.WriteOk();
+        }
+    }
+
+    private static async ValueTask GetDelAsync(RespContext context, RespCall call)
+    {
+        byte[] key = call.Bytes(1);
+        var read = await context.ExecuteAsync(new GridOp { Code = OpCode.Get, Key = key }).ConfigureAwait(false);
+        if (RespReplies.TryWriteFailure(context, read))
+        {
+            return;
+        }
+
+        if (read.Status == ResultStatus.NotFound || read.Value is null)
+        {
+            context.Writer.WriteNull();
+            return;
+        }
+
+        var removed = await context.ExecuteAsync(new GridOp { Code = OpCode.Remove, Key = key }).ConfigureAwait(false);
+        if (!RespReplies.TryWriteFailure(context, removed))
+        {
+            context.Writer.WriteBulk(read.Value);
+        }
+    }
+
+    /// <summary>APPEND: the old value, its time to live, then the longer value with that time to live kept.</summary>
+    private static async ValueTask AppendAsync(RespContext context, RespCall call)
+    {
+        byte[] key = call.Bytes(1);
+        var read = await context.ExecuteAsync(new GridOp { Code = OpCode.Get, Key = key }).ConfigureAwait(false);
+        if (RespReplies.TryWriteFailure(context, read))
+        {
+            return;
+        }
+
+        long ttlMs = 0;
+        byte[] value;
+        if (read.Status == ResultStatus.Ok && read.Value is { } old)
+        {
+            var ttl = await context.ExecuteAsync(new GridOp { Code = OpCode.TimeToLive, Key = key }).ConfigureAwait(false);
+            ttlMs = ttl.Status == ResultStatus.Ok && ttl.Number > 0 ? ttl.Number : 0;
+            value = new byte[old.Length + call[2].Length];
+            old.CopyTo(value, 0);
+            call[2].CopyTo(value.AsSpan(old.Length));
+        }
+        else
+        {
+            value = call.Bytes(2);
+        }
+
+        var written = await context.ExecuteAsync(new GridOp { Code = OpCode.Set, Key = key, Value = value, Arg0 = ttlMs }).ConfigureAwait(false);
+        if (!RespReplies.TryWriteFailure(context, written))
+        {
+            context.Writer.WriteInteger(value.Length);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+using Grid.Protocol;
+using Grid.Resp.Commands;
+using Grid.Resp.Protocol;
+
+namespace Grid.Resp.Connections;
+
+/// <summary>
+/// Turns the commands of one socket read into grid batches and writes their replies in command order.
+/// </summary>
+/// <remarks>
+/// Each command's planner adds its ops (GET one, MGET one per key, ...) to one list for the whole read. The list leaves
+/// through the dispatcher as one batch per target silo (<c>OperationDispatcher.ExecuteManyAsync</c>), so a pipeline of
+/// N commands costs a few grid calls, not N. Order: ops of one segment never touch the same partition unless all of
+/// them only read, so nothing in a segment can observe another's effect; an op that would (a write after a read or
+/// write of its partition, or a read after a write) first sends the segment before it and starts a new one. Replies
+/// are written in command order once all of a command's results are in. A command whose later step depends on an
+/// earlier answer (APPEND, SET ... GET) is sequential: the batch before it is sent, its replies written, then it runs.
+/// </remarks>
+internal sealed class CommandPipeline(RespContext context, RespCommandTable table)
+{
+    private readonly List<PendingCommand> _pending = [];
+    private readonly Dictionary<int, bool> _segment = [];
+    private GridResult[] _results = new GridResult[64];
+    private int _segmentStart;
+    private int _replied;
+
+    /// <summary>Runs <paramref name="commands"/> (parsed from one read, arguments in <paramref name="arguments"/>) and writes their replies.</summary>
+    public async ValueTask RunAsync(List<RespCommandRange> commands, RespArguments arguments)
+    {
+        var ops = context.Ops;
+        ops.Clear();
+        _pending.Clear();
+        _segment.Clear();
+        _segmentStart = 0;
+        _replied = 0;
+        foreach (var range in commands)
+        {
+            if (context.Session.Closing)
+            {
+                break;
+            }
+
+            var call = new RespCall(arguments, range);
+            var command = table.Find(call[0]);
+            if (command is null)
+            {
+                _pending.Add(new PendingCommand(null, range, ops.Count, 0, 0, RespErrors.UnknownCommand(call)));
+                continue;
+            }
+
+            if (!command.Accepts(call.Count))
+            {
+                _pending.Add(new PendingCommand(null, range, ops.Count, 0, 0, RespErrors.WrongArity(command.Name)));
+                continue;
+            }
+
+            if (command.Runner is { } runner)
+            {
+                await SendAsync(ops.Count).ConfigureAwait(false);
+                WriteReplies(arguments);
+                await runner(context, call).ConfigureAwait(false);
+                continue;
+            }
+
+            int first = ops.Count;
+            context.Error = null;
+            context.Deferred = null;
+            long state = command.Planner!(context, call);
+            if (context.Error is { } error)
+            {
+                ops.RemoveRange(first, ops.Count - first);
+                _pending.Add(new PendingCommand(null, range, first, 0, 0, error));
+                continue;
+            }
+
+            if (context.Deferred is { } deferred)
+            {
+                ops.RemoveRange(first, ops.Count - first);
+                await SendAsync(ops.Count).ConfigureAwait(false);
+                WriteReplies(arguments);
+                await deferred(context, call).ConfigureAwait(false);
+                continue;
+            }
+
+            for (int k = first; k < ops.Count; k++)
+            {
+                int partition = context.Grid.Dispatcher.PartitionOf(ops[k].Key);
+                bool writes = !CallFailures.IsReadOnly(ops[k].Code);
+                if (_segment.TryGetValue(partition, out bool written) && (written || writes))
+                {
+                    await SendAsync(k).ConfigureAwait(false);
+                    written = false;
+                }
+
+                _segment[partition] = written || writes;
+            }
+
+            _pending.Add(new PendingCommand(command, range, first, ops.Count - first, state, null));
+        }
+
+        await SendAsync(ops.Count).ConfigureAwait(false);
+        WriteReplies(arguments);
+        ops.Clear();
+        Array.Clear(_results, 0, Math.Min(_results.Length, _segmentStart));
+    }
+
+    /// <summary>Sends the segment's ops up to <paramref name="end"/> (one batch per silo) and stores their results.</summary>
+    private async ValueTask SendAsync(int end)
+    {
+        int count = end - _segmentStart;
+        _segment.Clear();
+        if (count <= 0)
+        {
+            return;
+        }
+
+        if (_results.Length < end)
+        {
+            Array.Resize(ref _results, Math.Max(end, _results.Length * 2));
+        }
+
+        var ops = context.Ops;
+        try
+        {
+            if (count == 1)
+            {
+                _results[_segmentStart] = await context.Grid.Dispatcher.ExecuteAsync(ops[_segmentStart], CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                var batch = new GridOp[count];
+                ops.CopyTo(_segmentStart, batch, 0, count);
+                var results = await context.Grid.Dispatcher.ExecuteManyAsync(batch, CancellationToken.None).ConfigureAwait(false);
+                results.CopyTo(_results, _segmentStart);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The grid could not be reached (or is busy): every op of the segment answers the reason. Writes among them
+            // may or may not have been applied, as with a Redis connection lost before its reply.
+            var failure = GridResult.Failure(ResultStatus.Error, ex.Message);
+            Array.Fill(_results, failure, _segmentStart, count);
+        }
+
+        _segmentStart = end;
+    }
+
+    /// <summary>Writes, in order, the replies of the commands whose results are all in.</summary>
+    private void WriteReplies(RespArguments arguments)
+    {
+        while (_replied < _pending.Count)
+        {
+            var pending = _pending[_replied];
+            if (pending.FirstOp + pending.OpCount > _segmentStart)
+            {
+                return;
+            }
+
+            if (pending.Error is { } error)
+            {
+                context.Writer.WriteError(error);
+            }
+            else
+            {
+                var results = new ReadOnlySpan<GridResult>(_results, pending.FirstOp, pending.OpCount);
+                pending.Command!.Replier!(context, new RespCall(arguments, pending.Range), results, pending.State);
+            }
+
+            _replied++;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using System.Net;
+using Grid.Grains.Hosting;
+using Grid.Resp.Connections;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Grid.Resp.Hosting;
+
+/// <summary>
+/// Runs a Kestrel server of its own with one endpoint, the RESP port, served by <see cref="RespConnectionHandler"/>.
+/// Its own server (not the admin endpoint's) so the RESP port works the same in a plain host (admin off), beside the
+/// admin endpoint's web host, and in tests' hosts. Starts after the silo (it is registered after UseOrleans) and
+/// stops before it, closing its connections.
+/// </summary>
+internal sealed partial class RespServer(IServiceProvider services, IOptions<GridSiloOptions> options, ILoggerFactory loggers, ILogger<RespServer> logger) : IHostedService, IAsyncDisposable
+{
+    private KestrelServer? _server;
+
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var resp = options.Value.Resp;
+        if (!resp.Enabled)
+        {
+            return;
+        }
+
+        var kestrel = new KestrelServerOptions { ApplicationServices = services, AddServerHeader = false };
+        kestrel.Listen(IPAddress.Parse(resp.Address), resp.Port, listen => listen.UseConnectionHandler<RespConnectionHandler>());
+        var transport = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggers);
+        _server = new KestrelServer(Options.Create(kestrel), transport, loggers);
+        await _server.StartAsync(new NoHttpApplication(), cancellationToken).ConfigureAwait(false);
+        LogListening(logger, resp.Address, resp.Port);
+    }
+
+    /// <inheritdoc />
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_server is not null)
+        {
+            await _server.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        _server?.Dispose();
+        _server = null;
+        return ValueTask.CompletedTask;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Grid RESP endpoint listening on {Address}:{Port}")]
+    private static partial void LogListening(ILogger logger, string address, int port);
+}
