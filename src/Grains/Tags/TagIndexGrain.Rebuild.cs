@@ -135,7 +135,7 @@ internal sealed partial class TagIndexGrain
         throw new ArgumentException($"'{key}' is not a tag index shard key ({{bucket}}#{{shard}} with bucket < {_options.IndexBuckets} and shard < {_options.IndexShards}).", nameof(key));
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Tag index shard {Shard} rebuilt from the entries: {Pairs} tag/key pairs from {Silos} silo(s) in {Rounds} round(s), {Activated} partition(s) activated, {ElapsedMs} ms")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Tag index shard {Shard} rebuilt from the entries: {Pairs} tag/key pairs from {Silos} silo(s) in {Rounds} round(s), {Activated} partition(s) activated, {ElapsedMs} ms")]
     private static partial void LogRebuilt(ILogger logger, string shard, long pairs, int silos, int rounds, int activated, long elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Tag index shard {Shard} collected its pairs again after a silo left: {Pairs} tag/key pairs from {Silos} silo(s) in {Rounds} round(s), {ElapsedMs} ms")]

@@ -1,3 +1,4 @@
+using Grid.Tests.Shared.Replication;
 using System.Text;
 using Grid.Client;
 using Grid.Cluster.Tests.Elasticity;
@@ -43,10 +44,10 @@ public sealed class DeltaReplicationTests
             var replicas = other.ServiceProvider.GetRequiredService<ReplicaRegistry>();
             foreach (var store in silo.ServiceProvider.GetRequiredService<PartitionStoreRegistry>().All)
             {
-                var primary = Contents(store.Snapshot());
+                var primary = SnapshotContents.Of(store.Snapshot());
                 var replica = replicas.Snapshot(store.Partition);
                 Assert.True(replica is not null, $"partition {store.Partition} has no replica on {other.SiloAddress}");
-                Assert.Equal(primary, Contents(replica));
+                Assert.Equal(primary, SnapshotContents.Of(replica));
                 compared += primary.Count;
             }
         }
@@ -163,35 +164,6 @@ public sealed class DeltaReplicationTests
                 model.Strings.Remove(removed);
                 break;
         }
-    }
-
-    /// <summary>A store's entries as key → text of their value or elements (records' access stamps left out).</summary>
-    private static Dictionary<string, string> Contents(StoreSnapshot snapshot)
-    {
-        var contents = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var record in snapshot.Records)
-        {
-            contents[Encoding.UTF8.GetString(EntryRecord.Key(record))] = "s:" + Encoding.UTF8.GetString(EntryRecord.Value(record)) + $"@{EntryRecord.ExpiresAt(record)}";
-        }
-
-        foreach (var structure in snapshot.Structures)
-        {
-            var text = new StringBuilder(structure.Fields is null ? "l:" : "h:");
-            var order = Enumerable.Range(0, structure.Values.Length);
-            if (structure.Fields is { } fields)
-            {
-                order = order.OrderBy(i => fields[i], StringComparer.Ordinal);
-            }
-
-            foreach (int i in order)
-            {
-                text.Append(structure.Fields?[i]).Append('=').Append(Encoding.UTF8.GetString(structure.Values[i])).Append(';');
-            }
-
-            contents[Encoding.UTF8.GetString(EntryRecord.Key(structure.Record))] = text.Append($"@{EntryRecord.ExpiresAt(structure.Record)}").ToString();
-        }
-
-        return contents;
     }
 
     private static async Task<T> RetryAsync<T>(Func<Task<T>> read)

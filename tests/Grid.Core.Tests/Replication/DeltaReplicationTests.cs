@@ -1,3 +1,4 @@
+using Grid.Tests.Shared.Replication;
 using System.Text;
 using Grid.Core.Tests.Support;
 using Grid.Grains.Replication;
@@ -30,7 +31,7 @@ public sealed class DeltaReplicationTests
         }
 
         Assert.Empty(Ship(recorder, registry));
-        Assert.Equal(Contents(primary.Snapshot()), Contents(registry.Snapshot(Partition)!));
+        Assert.Equal(SnapshotContents.Of(primary.Snapshot()), SnapshotContents.Of(registry.Snapshot(Partition)!));
         Assert.Equal(primary.Version, registry.VersionOf(Partition));
         Assert.True(recorder.Deltas > 1_000, $"{recorder.Deltas} deltas");
         Assert.Equal(0, recorder.WholeStructures);
@@ -52,7 +53,7 @@ public sealed class DeltaReplicationTests
         Assert.True(ReplicaFrame.Encode([item]).Length < 100, "one field's frame is small");
 
         Assert.Empty(Ship(recorder, registry));
-        Assert.Equal(Contents(primary.Snapshot()), Contents(registry.Snapshot(Partition)!));
+        Assert.Equal(SnapshotContents.Of(primary.Snapshot()), SnapshotContents.Of(registry.Snapshot(Partition)!));
     }
 
     [Fact]
@@ -70,7 +71,7 @@ public sealed class DeltaReplicationTests
 
         // The primary's new seed brings the replica back.
         registry.Apply([new ReplicaItem { Kind = ReplicaItemKind.Seed, Partition = Partition, Version = primary.Version, Seed = primary.Snapshot() }]);
-        Assert.Equal(Contents(primary.Snapshot()), Contents(registry.Snapshot(Partition)!));
+        Assert.Equal(SnapshotContents.Of(primary.Snapshot()), SnapshotContents.Of(registry.Snapshot(Partition)!));
     }
 
     [Fact]
@@ -102,7 +103,7 @@ public sealed class DeltaReplicationTests
         primary.Execute(new GridOp { Code = OpCode.HashSet, Key = Bytes("h"), Field = "b", Value = Bytes("2") });
         var fresh = new ReplicaRegistry(GridClock.System);
         Assert.Empty(fresh.Apply([seed, .. covered, .. recorder.Items]));
-        Assert.Equal(Contents(primary.Snapshot()), Contents(fresh.Snapshot(Partition)!));
+        Assert.Equal(SnapshotContents.Of(primary.Snapshot()), SnapshotContents.Of(fresh.Snapshot(Partition)!));
     }
 
     private static (PartitionStore Primary, Recorder Recorder, ReplicaRegistry Registry) Pair()
@@ -147,35 +148,6 @@ public sealed class DeltaReplicationTests
     }
 
     private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
-
-    /// <summary>A store's entries as key → text of their value or elements (records' access stamps left out).</summary>
-    internal static Dictionary<string, string> Contents(StoreSnapshot snapshot)
-    {
-        var contents = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var record in snapshot.Records)
-        {
-            contents[Encoding.UTF8.GetString(EntryRecord.Key(record))] = $"s:{Encoding.UTF8.GetString(EntryRecord.Value(record))}@{EntryRecord.ExpiresAt(record)}";
-        }
-
-        foreach (var structure in snapshot.Structures)
-        {
-            var text = new StringBuilder(structure.Fields is null ? "l:" : "h:");
-            var order = Enumerable.Range(0, structure.Values.Length);
-            if (structure.Fields is { } fields)
-            {
-                order = order.OrderBy(i => fields[i], StringComparer.Ordinal);
-            }
-
-            foreach (int i in order)
-            {
-                text.Append(structure.Fields?[i]).Append('=').Append(Encoding.UTF8.GetString(structure.Values[i])).Append(';');
-            }
-
-            contents[Encoding.UTF8.GetString(EntryRecord.Key(structure.Record))] = text.Append($"@{EntryRecord.ExpiresAt(structure.Record)}").ToString();
-        }
-
-        return contents;
-    }
 
     /// <summary>Turns a primary's changes into replica items chained as the outbox chains them.</summary>
     private sealed class Recorder : IStoreChangeListener
