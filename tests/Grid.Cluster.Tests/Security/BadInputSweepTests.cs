@@ -17,6 +17,7 @@ namespace Grid.Cluster.Tests.Security;
 /// readable, every value written must read back, the fixed keys of each type must be unchanged, and memory must stay
 /// bounded.
 /// </summary>
+[Collection(BadInputSweepCollection.Name)]
 public sealed class BadInputSweepTests(LimitsClusterFixture fixture, ITestOutputHelper output) : IClassFixture<LimitsClusterFixture>
 {
     public const int Cases = 10_000;
