@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Grid.Client;
 using Grid.Tests.Shared.Processes;
 
@@ -81,24 +79,10 @@ public sealed class LocalClusterScriptTests
         while (true)
         {
             int start = FreePort.Next();
-            if (start + count <= 65535 && Enumerable.Range(start, count).All(IsFree))
+            if (start + count <= 65535 && Enumerable.Range(start, count).All(FreePort.IsFree))
             {
                 return start;
             }
-        }
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
         }
     }
 

@@ -39,7 +39,8 @@ internal static class FreePort
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static bool IsFree(int port)
+    /// <summary>Whether nobody listens on loopback <paramref name="port"/> right now.</summary>
+    public static bool IsFree(int port)
     {
         try
         {
