@@ -160,10 +160,77 @@ public sealed class GetOrSetTests(ClusterFixture fixture)
         Assert.False(await cache.ExistsAsync(key));
     }
 
-    /// <summary>A cache whose GetOrSet timing (logical expiry, soft and hard timeouts) runs on <paramref name="time"/>.</summary>
-    private async Task<GridCache> ConnectOnClockAsync(FakeTimeProvider time)
+    [Fact]
+    public async Task Refresh_ahead_runs_one_factory_for_the_cluster_and_no_reader_waits_or_misses()
     {
-        var cache = new GridCache(fixture.Cluster.Client, new GridClientOptions { NearCache = { Enabled = false } }, new SystemTextJsonGridSerializer(), NullLogger.Instance, timeProvider: time);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var caches = new GridCache[4];
+        for (int i = 0; i < caches.Length; i++)
+        {
+            caches[i] = await ConnectOnClockAsync(time, nearCache: true);
+        }
+
+        try
+        {
+            var key = Key("refresh-ahead");
+            var options = new GridGetOrSetOptions { RefreshAhead = 0.5, Entry = GridEntryOptions.WithTimeToLive(TimeSpan.FromMinutes(10)) };
+            Assert.Equal("v1", await caches[0].GetOrSetAsync(key, _ => ValueTask.FromResult("v1"), options));
+            time.Advance(TimeSpan.FromMinutes(6)); // past the refresh point (5 min), well before the expiry (10 min)
+
+            // The refresh's factory cannot finish until the test says so: reads that complete meanwhile did not wait for it.
+            var release = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            int runs = 0;
+            Func<CancellationToken, ValueTask<string>> factory = _ =>
+            {
+                Interlocked.Increment(ref runs);
+                return new ValueTask<string>(release.Task);
+            };
+
+            // 4 clients x 50 readers, 20 reads each.
+            var readers = new List<Task<string?[]>>();
+            foreach (var cache in caches)
+            {
+                for (int r = 0; r < 50; r++)
+                {
+                    readers.Add(Task.Run(async () =>
+                    {
+                        var seen = new string?[20];
+                        for (int j = 0; j < seen.Length; j++)
+                        {
+                            seen[j] = await cache.GetOrSetAsync(key, factory, options);
+                        }
+
+                        return seen;
+                    }));
+                }
+            }
+
+            var reads = await Task.WhenAll(readers).WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.All(reads.SelectMany(seen => seen), value => Assert.Equal("v1", value));
+            await Poll.UntilAsync(() => Task.FromResult(Volatile.Read(ref runs) == 1), TimeSpan.FromSeconds(10), "one client started the refresh");
+
+            release.SetResult("v2");
+            foreach (var cache in caches)
+            {
+                await Poll.UntilAsync(async () => await cache.GetOrSetAsync(key, factory, options) == "v2",
+                    TimeSpan.FromSeconds(10), "every client (near cache on) reads the refreshed value");
+            }
+
+            Assert.Equal(1, Volatile.Read(ref runs));
+        }
+        finally
+        {
+            foreach (var cache in caches)
+            {
+                cache.Dispose();
+            }
+        }
+    }
+
+    /// <summary>A cache whose GetOrSet timing (logical expiry, soft and hard timeouts) runs on <paramref name="time"/>.</summary>
+    private async Task<GridCache> ConnectOnClockAsync(FakeTimeProvider time, bool nearCache = false)
+    {
+        var cache = new GridCache(fixture.Cluster.Client, new GridClientOptions { NearCache = { Enabled = nearCache } }, new SystemTextJsonGridSerializer(), NullLogger.Instance, timeProvider: time);
         await cache.ConnectAsync();
         return cache;
     }
@@ -195,5 +262,7 @@ public sealed class GetOrSetTests(ClusterFixture fixture)
             new GridGetOrSetOptions { SoftTimeout = TimeSpan.FromSeconds(2), HardTimeout = TimeSpan.FromSeconds(1) }));
         await Assert.ThrowsAnyAsync<ArgumentException>(async () => await fixture.Cache.GetOrSetAsync(Key("bad"), _ => ValueTask.FromResult(1),
             new GridGetOrSetOptions { Entry = new GridEntryOptions { When = SetCondition.NotExists } }));
+        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await fixture.Cache.GetOrSetAsync(Key("bad"), _ => ValueTask.FromResult(1),
+            new GridGetOrSetOptions { RefreshAhead = 0.8 }));
     }
 }

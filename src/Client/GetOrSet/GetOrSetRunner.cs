@@ -9,11 +9,14 @@ namespace Grid.Client.GetOrSet;
 /// <summary>
 /// <c>GetOrSetAsync</c>: a fresh value is returned as read; otherwise one factory run per key in this client (the first
 /// caller leads, the others wait for its value), optionally under the <see cref="ClusterLease"/> so one client in the
-/// cluster runs it, within the soft and hard timeouts, falling back to the stale value when fail-safe allows it.
+/// cluster runs it, within the soft and hard timeouts, falling back to the stale value when fail-safe allows it. With
+/// refresh-ahead, a read of a fresh value past its refresh point returns it at once and starts one refresh for the
+/// cluster in the background (<see cref="RefreshAheadGate"/>, under the key's <see cref="ClusterLease"/>).
 /// </summary>
 internal sealed partial class GetOrSetRunner(KeyCommands keys, ClusterLease lease, IGridSerializer serializer, TimeProvider time, ILogger logger)
 {
     private readonly ConcurrentDictionary<string, Task<ReadOnlyMemory<byte>>> _flights = new(StringComparer.Ordinal);
+    private readonly RefreshAheadGate _refreshAhead = new(time, logger);
 
     public async ValueTask<T?> GetOrSetAsync<T>(string key, Func<CancellationToken, ValueTask<T>> factory, GridGetOrSetOptions? options, CancellationToken cancellationToken)
     {
@@ -23,6 +26,11 @@ internal sealed partial class GetOrSetRunner(KeyCommands keys, ClusterLease leas
         var found = await ReadAsync(key, options, bypassNearCache: false, cancellationToken).ConfigureAwait(false);
         if (found.Fresh)
         {
+            if (found.RefreshDue)
+            {
+                _refreshAhead.Start(key, () => RefreshAheadAsync(key, factory, options));
+            }
+
             return serializer.Deserialize<T>(found.Payload.Span);
         }
 
@@ -110,6 +118,36 @@ internal sealed partial class GetOrSetRunner(KeyCommands keys, ClusterLease leas
         }
     }
 
+    /// <summary>
+    /// A refresh-ahead attempt: under the key's lease (never waiting for it: a client that does not get it leaves the
+    /// refresh to the holder), look again and, if the value is still due, run the factory within its hard timeout and
+    /// write. True when this attempt refreshed the value or found it refreshed.
+    /// </summary>
+    private async Task<bool> RefreshAheadAsync<T>(string key, Func<CancellationToken, ValueTask<T>> factory, GridGetOrSetOptions options)
+    {
+        if (!await lease.TryAcquireAsync(key, options.LockTimeout).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        try
+        {
+            var now = await ReadAsync(key, options, bypassNearCache: true, CancellationToken.None).ConfigureAwait(false);
+            if (now is { Fresh: true, RefreshDue: false })
+            {
+                return true;
+            }
+
+            using var hard = options.HardTimeout is { } hardTimeout ? new CancellationTokenSource(hardTimeout, time) : new CancellationTokenSource();
+            await ProduceAsync(key, factory, options, hard.Token).ConfigureAwait(false);
+            return true;
+        }
+        finally
+        {
+            await lease.ReleaseAsync(key).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Runs the factory under its timeouts; a factory still running at the soft timeout goes on in <paramref name="background"/>.</summary>
     private async Task<ReadOnlyMemory<byte>> RunFactoryAsync<T>(string key, Func<CancellationToken, ValueTask<T>> factory, GridGetOrSetOptions options, CachedLookup stale, StrongBox<Task?> background)
     {
@@ -171,12 +209,14 @@ internal sealed partial class GetOrSetRunner(KeyCommands keys, ClusterLease leas
         var value = await factory(cancellationToken).ConfigureAwait(false);
         var payload = serializer.Serialize(value);
         var entry = options.Entry ?? GridEntryOptions.Default;
-        if (options.FailSafe)
+        if (options.FailSafe || options.RefreshAhead is not null)
         {
-            var ttl = entry.TimeToLive ?? (entry.AbsoluteExpiration is { } at ? at - time.GetUtcNow() : null);
-            long logicalExpiry = ttl is { } t ? time.GetUtcNow().Add(t).ToUnixTimeMilliseconds() : 0;
-            var stored = FailSafeEnvelope.Wrap(payload, logicalExpiry);
-            var physical = ttl is { } logical ? entry with { TimeToLive = logical + options.FailSafeMaxDuration, AbsoluteExpiration = null } : entry;
+            var now = time.GetUtcNow();
+            var ttl = GridGetOrSetOptions.TimeToLiveOf(entry, now);
+            long logicalExpiry = ttl is { } t ? now.Add(t).ToUnixTimeMilliseconds() : 0;
+            long refreshAt = options.RefreshAhead is { } fraction && ttl is { } lifetime ? now.Add(lifetime * fraction).ToUnixTimeMilliseconds() : 0;
+            var stored = GetOrSetEnvelope.Wrap(payload, logicalExpiry, refreshAt);
+            var physical = options.FailSafe && ttl is { } logical ? entry with { TimeToLive = logical + options.FailSafeMaxDuration, AbsoluteExpiration = null } : entry;
             await keys.SetAsync(key, stored, physical, CancellationToken.None).ConfigureAwait(false);
         }
         else
@@ -195,14 +235,15 @@ internal sealed partial class GetOrSetRunner(KeyCommands keys, ClusterLease leas
             return default;
         }
 
-        if (!options.FailSafe)
+        if (!options.FailSafe && options.RefreshAhead is null)
         {
             return new CachedLookup(true, true, stored);
         }
 
-        var payload = FailSafeEnvelope.Unwrap(stored, out long logicalExpiry);
-        bool fresh = logicalExpiry == 0 || logicalExpiry > time.GetUtcNow().ToUnixTimeMilliseconds();
-        return new CachedLookup(true, fresh, payload);
+        var payload = GetOrSetEnvelope.Unwrap(stored, out long logicalExpiry, out long refreshAt);
+        long nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        bool fresh = logicalExpiry == 0 || logicalExpiry > nowMs;
+        return new CachedLookup(true, fresh, payload, RefreshDue: fresh && refreshAt != 0 && refreshAt <= nowMs);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "GetOrSet for key {Key}: the factory failed or timed out; returning the stale value (fail-safe)")]

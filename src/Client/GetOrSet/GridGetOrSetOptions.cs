@@ -34,6 +34,17 @@ public sealed record GridGetOrSetOptions
     /// <summary>Give up on the factory after this long: it is cancelled and the call fails with <see cref="TimeoutException"/>.</summary>
     public TimeSpan? HardTimeout { get; init; }
 
+    /// <summary>
+    /// Refresh-ahead, as a fraction of the entry's time to live (e.g. 0.8; between 0 and 1, exclusive): a read of a value
+    /// older than that returns it at once and starts <b>one</b> refresh for the whole cluster in the background (the
+    /// client that takes the key's lease, as <see cref="ClusterWide"/> does, runs the factory within
+    /// <see cref="HardTimeout"/> and writes; other clients and readers never wait for it). The new value reaches near
+    /// caches through the usual invalidation. Needs <see cref="Entry"/> with <see cref="GridEntryOptions.TimeToLive"/> or
+    /// <see cref="GridEntryOptions.AbsoluteExpiration"/>; entries carry a small header (read them through GetOrSetAsync).
+    /// Null (the default): no refresh-ahead.
+    /// </summary>
+    public double? RefreshAhead { get; init; }
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -54,11 +65,28 @@ public sealed record GridGetOrSetOptions
             throw new ArgumentException("SoftTimeout must be shorter than HardTimeout.", nameof(SoftTimeout));
         }
 
+        if (RefreshAhead is { } fraction)
+        {
+            if (!(fraction > 0 && fraction < 1))
+            {
+                throw new ArgumentOutOfRangeException(nameof(RefreshAhead), fraction, "RefreshAhead is a fraction of the time to live: it must be greater than 0 and less than 1.");
+            }
+
+            if (Entry is not { TimeToLive: not null } and not { AbsoluteExpiration: not null } || Entry.SlidingExpiration is not null)
+            {
+                throw new ArgumentException("RefreshAhead needs Entry.TimeToLive or Entry.AbsoluteExpiration (and no sliding expiration): it is a fraction of that time to live.", nameof(RefreshAhead));
+            }
+        }
+
         if (Entry is { When: not SetCondition.Always })
         {
             throw new ArgumentException("GetOrSetAsync writes unconditionally; Entry.When must be Always.", nameof(Entry));
         }
     }
+
+    /// <summary>The time to live <paramref name="entry"/> gives a value written at <paramref name="now"/>; null when it never expires.</summary>
+    internal static TimeSpan? TimeToLiveOf(GridEntryOptions entry, DateTimeOffset now) =>
+        entry.TimeToLive ?? (entry.AbsoluteExpiration is { } at ? at - now : null);
 
     private static void Positive(TimeSpan value, string name)
     {
