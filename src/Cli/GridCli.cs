@@ -90,6 +90,7 @@ internal static class GridCli
             .. ListCommands.Create(runner),
             .. InvalidationCommands.Create(runner),
             StatsCommand.Create(runner),
+            HotKeysCommand.Create(runner),
         ];
         foreach (var command in commands)
         {

@@ -258,6 +258,10 @@ public sealed class GridCache : IGridCache, IGridAnalytics, IDisposable, IAsyncD
         _reports.GetSiloStatisticsAsync(cancellationToken);
 
     /// <inheritdoc />
+    public ValueTask<IReadOnlyList<GridHotKey>> GetHotKeysAsync(int top = 10, CancellationToken cancellationToken = default) =>
+        _reports.GetHotKeysAsync(top, cancellationToken);
+
+    /// <inheritdoc />
     public ValueTask<GridAnalyticsReport> GetAnalyticsAsync(CancellationToken cancellationToken = default) =>
         _reports.GetAnalyticsAsync(cancellationToken);
 

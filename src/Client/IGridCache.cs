@@ -204,4 +204,14 @@ public interface IGridCache
     /// <summary>Counters of every active silo.</summary>
     /// <param name="cancellationToken">Stops waiting.</param>
     ValueTask<IReadOnlyList<GridSiloStatistics>> GetSiloStatisticsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The cluster's hottest keys by reads plus writes per second, highest first: each silo's approximate top keys
+    /// (README: Hot keys), merged.
+    /// </summary>
+    /// <param name="top">How many keys (1 to 1,024). A silo keeps <c>Grid:HotKeys:TopKeys</c> per list, so asking for
+    /// more returns fewer.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is not between 1 and 1,024.</exception>
+    ValueTask<IReadOnlyList<GridHotKey>> GetHotKeysAsync(int top = 10, CancellationToken cancellationToken = default);
 }

@@ -20,7 +20,7 @@ public sealed class BadInputSweepTests(CliClusterFixture fixture, ITestOutputHel
 
     private static readonly string[] Durations = ["-5s", "0", "0s", "1e99h", "abc", "99999999999d", "00:00:30", "", "1.5m", "\uD800s", "30", "10675199d", "-00:00:01"];
     private static readonly string[] Numbers = ["0", "-1", "9223372036854775807", "9223372036854775808", "-9223372036854775808", "x", "", "1e3", "٣"];
-    private static readonly string[] Commands = ["set", "get", "incr", "decr", "del", "exists", "ttl", "expire", "persist", "type", "hset", "hget", "hgetall", "hdel", "lpush", "rpush", "lrange", "llen", "invalidate-tag", "invalidate-pattern", "stats", "bogus"];
+    private static readonly string[] Commands = ["set", "get", "incr", "decr", "del", "exists", "ttl", "expire", "persist", "type", "hset", "hget", "hgetall", "hdel", "lpush", "rpush", "lrange", "llen", "invalidate-tag", "invalidate-pattern", "stats", "hotkeys", "bogus"];
 
     [Fact]
     public async Task Two_thousand_malformed_command_lines_end_with_documented_exit_codes_and_leave_the_grid_healthy()
@@ -158,6 +158,13 @@ public sealed class BadInputSweepTests(CliClusterFixture fixture, ITestOutputHel
                 if (gen.Chance(50))
                 {
                     args.Add("--json");
+                }
+
+                break;
+            case "hotkeys":
+                if (gen.Chance(50))
+                {
+                    args.AddRange(["--top", Numbers[gen.Next(Numbers.Length)]]);
                 }
 
                 break;

@@ -275,6 +275,37 @@ public sealed class CommandTests(CliClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Hotkeys_prints_the_most_read_key_first()
+    {
+        await Run("set", "cmd:hot", "v");
+        for (int i = 0; i < 200; i++)
+        {
+            await fixture.Cache.GetAsync("cmd:hot", Grid.Client.GridReadOptions.SkipNearCache);
+        }
+
+        var result = await Run("hotkeys", "--top", "3");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var lines = result.Text.Split(Environment.NewLine);
+        Assert.Equal(["key", "reads/s", "writes/s", "silo"], lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.InRange(lines.Length, 2, 4);
+        Assert.Contains(lines[1..], line => line.StartsWith("cmd:hot ", StringComparison.Ordinal));
+
+        var json = await Run("hotkeys", "--json");
+        Assert.True(json.ExitCode == 0, json.ToString());
+        using var document = System.Text.Json.JsonDocument.Parse(json.Out);
+        Assert.True(document.RootElement.GetArrayLength() >= 1);
+        Assert.True(document.RootElement[0].TryGetProperty("readsPerSecond", out _));
+    }
+
+    [Fact]
+    public async Task Hotkeys_with_a_bad_top_is_a_usage_error()
+    {
+        var result = await Run("hotkeys", "--top", "0");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--top must be between 1 and 1024 (it is 0).", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Stats_json_prints_silos_and_total()
     {
         var result = await Run("stats", "--json");

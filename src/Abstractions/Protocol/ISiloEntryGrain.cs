@@ -23,6 +23,13 @@ public interface ISiloEntryGrain : IGrainWithStringKey
     [Alias("GetStatistics")]
     Task<GridSiloStatistics> GetStatistics();
 
+    /// <summary>
+    /// This silo's hottest keys by reads plus writes (at most <paramref name="top"/>, 1 to 1,024; none when the silo's
+    /// hot-key tracker is off).
+    /// </summary>
+    [Alias("GetHotKeys")]
+    Task<GridHotKey[]> GetHotKeys(int top);
+
     /// <summary>This silo's analytics: counters, the recent and hourly series, and its tag index shards.</summary>
     [Alias("GetAnalytics")]
     Task<GridSiloAnalytics> GetAnalytics();

@@ -22,6 +22,21 @@ internal sealed class ClusterReports(ClusterConnection connection, ClientReadSta
         return await Task.WhenAll(calls).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    public async ValueTask<IReadOnlyList<GridHotKey>> GetHotKeysAsync(int top, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(top, 1024);
+        var silos = await ActiveSilosAsync(cancellationToken).ConfigureAwait(false);
+        var calls = new Task<GridHotKey[]>[silos.Length];
+        for (int i = 0; i < silos.Length; i++)
+        {
+            calls[i] = silos[i].Entry.GetHotKeys(top);
+        }
+
+        var answers = await Task.WhenAll(calls).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return HotKeyMerge.Merge(answers, top);
+    }
+
     public async ValueTask<GridAnalyticsReport> GetAnalyticsAsync(CancellationToken cancellationToken)
     {
         var silos = await ActiveSilosAsync(cancellationToken).ConfigureAwait(false);

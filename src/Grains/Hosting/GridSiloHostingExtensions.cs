@@ -2,6 +2,7 @@ using System.Net;
 using Grid.Grains.Balancing;
 using Grid.Grains.Cluster;
 using Grid.Grains.Hosting;
+using Grid.Grains.HotKeys;
 using Grid.Grains.Memory;
 using Grid.Grains.Metrics;
 using Grid.Grains.NearCache;
@@ -127,6 +128,7 @@ public static class GridSiloHostingExtensions
         // measuring its first component check from the machine's boot (see StartRelativeTimeProvider).
         services.AddKeyedSingleton<TimeProvider>(TimeProviderNames.Membership, (sp, _) => new StartRelativeTimeProvider(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<PartitionStoreRegistry>();
+        services.AddSingleton<HotKeyTracker>();
         services.AddSingleton<SiloMemoryBudget>();
         services.AddSingleton<StoreChangeListeners>();
         services.AddSingleton<InvalidationHub>();

@@ -64,6 +64,11 @@ public sealed class GridSiloOptions : IValidatableObject
     /// <summary>The tag index and invalidations.</summary>
     [ValidateObjectMembers]
     public GridTagOptions Tags { get; set; } = new();
+
+    /// <summary>The hot-key tracker: approximate top keys by reads and writes (README: Hot keys).</summary>
+    [ValidateObjectMembers]
+    public GridHotKeyOptions HotKeys { get; set; } = new();
+
     /// <summary>Failure detection: how fast a dead silo is noticed.</summary>
     [ValidateObjectMembers]
     public GridMembershipOptions Membership { get; set; } = new();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Grid.Grains.HotKeys;
 using Grid.Grains.Memory;
 using Grid.Grains.NearCache;
 using Grid.Grains.Partitions;
@@ -31,7 +32,8 @@ internal sealed class GridSiloMetrics : IHostedService
         ReplicaRegistry replicas,
         TagIndexShardRegistry tags,
         SiloAnalytics analytics,
-        LatencyRecorder latency)
+        LatencyRecorder latency,
+        HotKeyTracker hotKeys)
     {
         _latency = latency;
         Meter = meterFactory.Create(new MeterOptions(MeterName) { Version = typeof(GridSiloMetrics).Assembly.GetName().Version?.ToString(3) });
@@ -66,6 +68,9 @@ internal sealed class GridSiloMetrics : IHostedService
         m.CreateObservableGauge("grid.silo.tags.index_keys", () => tags.Totals().Keys, "{key}", "Tag/key pairs held by the silo's index shards.");
         m.CreateObservableGauge("grid.silo.tags.index_bytes", () => tags.Totals().Bytes, "By", "Approximate heap bytes of the silo's index shards.");
 
+        // Hot keys (no key as a tag: keys are unbounded; `grid hotkeys` names them).
+        m.CreateObservableGauge("grid.silo.hot_key.operations_per_second", () => HottestRate(hotKeys), "{operation}/s", "Estimated reads plus writes per second of the silo's hottest key (README: Hot keys).");
+
         // Replicas.
         m.CreateObservableGauge("grid.silo.replica.partitions", () => replicas.Count, "{partition}", "Partitions whose replica the silo keeps.");
         m.CreateObservableGauge("grid.silo.replica.entries", () => replicas.Entries, "{entry}", "Entries held in replicas.");
@@ -73,6 +78,9 @@ internal sealed class GridSiloMetrics : IHostedService
     }
 
     public Meter Meter { get; }
+
+    private static double HottestRate(HotKeyTracker hotKeys) =>
+        hotKeys.Enabled && hotKeys.Snapshot(1, "") is [var hottest] ? hottest.OperationsPerSecond : 0;
 
     /// <summary>A batch of <paramref name="operations"/> operations began at <paramref name="startTimestamp"/> (<see cref="Stopwatch.GetTimestamp()"/>) and was answered now.</summary>
     public void RecordBatch(long startTimestamp, int operations)

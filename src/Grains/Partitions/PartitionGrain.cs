@@ -43,6 +43,7 @@ internal sealed partial class PartitionGrain(
     Cluster.SiloPauseGuard pauseGuard,
     NearCache.InvalidationHub nearCaches,
     TagIndexPump tags,
+    HotKeys.HotKeyTracker hotKeys,
     ILogger<PartitionGrain> logger) : Grain, IPartitionGrain, IPartitionControlGrain, IGrainMigrationParticipant
 {
     private const string SnapshotKey = "grid.store";
@@ -60,7 +61,7 @@ internal sealed partial class PartitionGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         int partition = (int)this.GetPrimaryKeyLong();
-        var store = new PartitionStore(partition, clock, budget, listeners.OrNull, tracker);
+        var store = new PartitionStore(partition, clock, budget, listeners.OrNull, tracker, hotKeys.Enabled ? hotKeys : null);
         IReadOnlyCollection<SiloAddress> staleReplicas = [];
         if (_arriving is { } snapshot)
         {

@@ -42,6 +42,7 @@ internal sealed class SiloEntryGrain(
     TagIndexShardRegistry tagShards,
     SiloPauseGuard pauseGuard,
     NearCache.InvalidationHub nearCaches,
+    HotKeys.HotKeyTracker hotKeys,
     ILogger<SiloEntryGrain> logger) : Grain, ISiloEntryGrain
 {
     private readonly GridLimits _limits = options.Value.Limits;
@@ -339,6 +340,16 @@ internal sealed class SiloEntryGrain(
     }
 
     public Task<GridSiloStatistics> GetStatistics() => Task.FromResult(Statistics());
+
+    public Task<GridHotKey[]> GetHotKeys(int top)
+    {
+        if (top is < 1 or > 1024)
+        {
+            throw new ArgumentOutOfRangeException(nameof(top), top, "top must be between 1 and 1024.");
+        }
+
+        return Task.FromResult(hotKeys.Enabled ? hotKeys.Snapshot(top, silo.SiloAddress.ToString()) : []);
+    }
 
     private GridSiloStatistics Statistics()
     {

@@ -1,3 +1,4 @@
+using Grid.Grains.HotKeys;
 using Grid.Protocol;
 using Grid.Protocol.Wire;
 
@@ -23,9 +24,11 @@ internal sealed class OpExecutor
     private readonly HashOps _hashes;
     private readonly ListOps _lists;
     private readonly LeaseTable _leases = new();
+    private readonly HotKeyTracker? _hotKeys;
 
-    public OpExecutor(Keyspace keys, StoreChangeFeed feed, NearCacheTracking tracking, RequestLog requests, StoreCounters counters)
+    public OpExecutor(Keyspace keys, StoreChangeFeed feed, NearCacheTracking tracking, RequestLog requests, StoreCounters counters, HotKeyTracker? hotKeys = null)
     {
+        _hotKeys = hotKeys;
         _keys = keys;
         _table = keys.Table;
         _feed = feed;
@@ -49,6 +52,7 @@ internal sealed class OpExecutor
         _counters.Operations++;
         _counters.ByKind[OperationKinds.IndexOf(op.Code)]++;
         ulong hash = RecordTable.HashKey(op.Key);
+        _hotKeys?.Count(hash, op.Key, !CallFailures.IsReadOnly(op.Code));
         if (op.Code == OpCode.Get
             && _strings.TryGetInto(op.Key, hash, now, (op.Flags & OpFlags.Track) != 0 ? trackingSlot : -1, output))
         {

@@ -1,3 +1,4 @@
+using Grid.Grains.HotKeys;
 using Grid.Grains.Memory;
 using Grid.Protocol;
 using Grid.Protocol.Wire;
@@ -34,7 +35,7 @@ internal sealed class PartitionStore
     private readonly ReplicaApplier _replica;
     private bool _closed;
 
-    public PartitionStore(int partition, GridClock clock, IMemoryAccount memory, IStoreChangeListener? listener = null, IReadTracker? tracker = null)
+    public PartitionStore(int partition, GridClock clock, IMemoryAccount memory, IStoreChangeListener? listener = null, IReadTracker? tracker = null, HotKeyTracker? hotKeys = null)
     {
         Partition = partition;
         _clock = clock;
@@ -42,7 +43,7 @@ internal sealed class PartitionStore
         _feed = new StoreChangeFeed(partition, listener);
         _tracking = new NearCacheTracking(partition, tracker, _table, _feed);
         var keys = new Keyspace(_table, _feed, _tracking, Counters);
-        _executor = new OpExecutor(keys, _feed, _tracking, _requests, Counters);
+        _executor = new OpExecutor(keys, _feed, _tracking, _requests, Counters, hotKeys);
         _sweep = new ExpirySweep(keys, Counters);
         _eviction = new EvictionSampler(keys, Counters);
         _scans = new StoreScans(keys, Counters);

@@ -93,6 +93,8 @@ internal sealed class FakeSiloEntryGrain : ISiloEntryGrain
 
     public Task<GridSiloStatistics> GetStatistics() => throw new NotSupportedException("The fake silo entry only runs batches.");
 
+    public Task<GridHotKey[]> GetHotKeys(int top) => throw new NotSupportedException("The fake silo entry only runs batches.");
+
     public Task<GridSiloAnalytics> GetAnalytics() => throw new NotSupportedException("The fake silo entry only runs batches.");
 
     public Task<GridSiloStatistics> CollectGarbage() => throw new NotSupportedException("The fake silo entry only runs batches.");

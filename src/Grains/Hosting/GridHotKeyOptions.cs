@@ -1,0 +1,25 @@
+using Grid.Hosting;
+
+namespace Grid.Grains.Hosting;
+
+/// <summary>Settings of the silo's hot-key tracker (section <c>Grid:HotKeys</c>).</summary>
+public sealed class GridHotKeyOptions
+{
+    /// <summary>Count reads and writes per key (a count-min sketch and a top-k list per silo). Default true.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Keys each list (reads, writes) keeps; <c>GetHotKeysAsync</c> answers at most this many per silo. Default 32.</summary>
+    [SettingRange(1, 1024)]
+    public int TopKeys { get; set; } = 32;
+
+    /// <summary>
+    /// Counters per sketch row (4 rows; rounded up to a power of two). A key's estimate overcounts by at most
+    /// 2/width of all counted operations (with 94 % probability): 4,096 keeps that under 0.05 %. Memory: 2 × 4 × width × 4 bytes. Default 4,096.
+    /// </summary>
+    [SettingRange(256, 1 << 20)]
+    public int SketchWidth { get; set; } = 4096;
+
+    /// <summary>How often every count is halved, so the figures follow what is hot now. Default 10 s.</summary>
+    [SettingRange("00:00:01", "01:00:00", Rule = "must be between 1 second and 1 hour")]
+    public TimeSpan DecayInterval { get; set; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,151 @@
+using System.Text;
+using Grid.Grains.Hosting;
+using Grid.Grains.HotKeys;
+using Grid.Grains.Storage;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Grid.Core.Tests.HotKeys;
+
+public sealed class HotKeyTrackerTests
+{
+    private static ulong Hash(string key) => RecordTable.HashKey(Encoding.UTF8.GetBytes(key));
+
+    [Fact]
+    public void A_sketch_estimate_is_never_below_the_true_count_and_close_to_it()
+    {
+        var sketch = new CountMinSketch(4096);
+        var random = new Random(7);
+        var truth = new Dictionary<string, int>();
+        for (int i = 0; i < 200_000; i++)
+        {
+            string key = "k" + random.Next(20_000);
+            truth[key] = truth.GetValueOrDefault(key) + 1;
+            sketch.Add(Hash(key));
+        }
+
+        int badlyOver = 0;
+        foreach (var (key, count) in truth)
+        {
+            uint estimate = sketch.Estimate(Hash(key));
+            Assert.True(estimate >= count, $"{key}: estimate {estimate} < true {count}");
+            badlyOver += estimate > count + (2 * 200_000 / 4096) ? 1 : 0;
+        }
+
+        // Overcount beyond 2N/width happens with probability at most 2^-4 per key.
+        Assert.True(badlyOver < truth.Count / 16, $"{badlyOver} of {truth.Count} keys overcounted by more than 2N/width");
+    }
+
+    [Fact]
+    public void The_hottest_key_among_100_000_is_first()
+    {
+        var time = new FakeTimeProvider();
+        var tracker = new HotKeyTracker(new GridHotKeyOptions(), time);
+        var random = new Random(11);
+        var hot = Encoding.UTF8.GetBytes("user:hot");
+        var warm = Encoding.UTF8.GetBytes("user:warm");
+        for (int i = 0; i < 300_000; i++)
+        {
+            var key = Encoding.UTF8.GetBytes("user:" + random.Next(100_000));
+            tracker.Count(RecordTable.HashKey(key), key, write: false);
+            if (i % 10 == 0)
+            {
+                tracker.Count(RecordTable.HashKey(hot), hot, write: false);
+            }
+
+            if (i % 50 == 0)
+            {
+                tracker.Count(RecordTable.HashKey(warm), warm, write: true);
+            }
+        }
+
+        var top = tracker.Snapshot(5, "silo-a");
+        Assert.Equal("user:hot", top[0].Key);
+        Assert.Equal("user:warm", top[1].Key);
+        Assert.Equal("silo-a", top[0].Silo);
+
+        // 30,000 reads counted, no decay yet: a decayed count settles at twice a period's, so the rate is count / (2 × 10 s).
+        Assert.InRange(top[0].ReadsPerSecond, 1_500, 1_600);
+        Assert.InRange(top[1].WritesPerSecond, 300, 330);
+        Assert.Equal(0, top[0].WritesPerSecond, 0.001);
+    }
+
+    [Fact]
+    public void Counts_halve_every_decay_interval_so_a_key_that_cooled_leaves_the_top()
+    {
+        var time = new FakeTimeProvider();
+        var tracker = new HotKeyTracker(new GridHotKeyOptions { TopKeys = 1, DecayInterval = TimeSpan.FromSeconds(10) }, time);
+        var old = Encoding.UTF8.GetBytes("old");
+        var fresh = Encoding.UTF8.GetBytes("new");
+        for (int i = 0; i < 1_000; i++)
+        {
+            tracker.Count(RecordTable.HashKey(old), old, write: false);
+        }
+
+        Assert.Equal("old", tracker.Snapshot(1, "s")[0].Key);
+        time.Advance(TimeSpan.FromSeconds(30)); // three halvings: 1,000 -> 125
+        double cooled = tracker.Snapshot(1, "s")[0].ReadsPerSecond;
+        Assert.Equal(125 / 20.0, cooled, 0.001);
+
+        for (int i = 0; i < 300; i++)
+        {
+            tracker.Count(RecordTable.HashKey(fresh), fresh, write: false);
+        }
+
+        Assert.Equal("new", tracker.Snapshot(1, "s")[0].Key);
+    }
+
+    [Fact]
+    public void Counting_allocates_nothing_once_the_top_list_is_settled()
+    {
+        var tracker = new HotKeyTracker(new GridHotKeyOptions(), new FakeTimeProvider());
+        var keys = new byte[1000][];
+        var hashes = new ulong[keys.Length];
+        for (int i = 0; i < keys.Length; i++)
+        {
+            keys[i] = Encoding.UTF8.GetBytes("key:" + i);
+            hashes[i] = RecordTable.HashKey(keys[i]);
+        }
+
+        for (int round = 0; round < 20; round++)
+        {
+            for (int i = 0; i < keys.Length; i++)
+            {
+                tracker.Count(hashes[i], keys[i], write: (i & 1) == 0);
+            }
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int round = 0; round < 20; round++)
+        {
+            for (int i = 0; i < keys.Length; i++)
+            {
+                tracker.Count(hashes[i], keys[i], write: (i & 1) == 0);
+            }
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void Concurrent_counting_keeps_the_hot_key_first()
+    {
+        var tracker = new HotKeyTracker(new GridHotKeyOptions(), new FakeTimeProvider());
+        var hot = Encoding.UTF8.GetBytes("hot");
+        ulong hotHash = RecordTable.HashKey(hot);
+        Parallel.For(0, 8, worker =>
+        {
+            var random = new Random(worker);
+            for (int i = 0; i < 50_000; i++)
+            {
+                var key = Encoding.UTF8.GetBytes("k" + random.Next(50_000));
+                tracker.Count(RecordTable.HashKey(key), key, write: false);
+                if (i % 20 == 0)
+                {
+                    tracker.Count(hotHash, hot, write: true);
+                }
+            }
+        });
+
+        Assert.Equal("hot", tracker.Snapshot(3, "s")[0].Key);
+    }
+}
