@@ -148,7 +148,10 @@ internal static class StringCommands
         return 0;
     }
 
-    /// <summary>SET key value [NX|XX] [GET] [EX s|PX ms|EXAT s|PXAT ms|KEEPTTL], checked as Redis 7 checks it.</summary>
+    /// <summary>
+    /// SET key value [NX|XX] [GET] [EX s|PX ms|EXAT s|PXAT ms|KEEPTTL] [TAGS tag ...], checked as Redis 7 checks it.
+    /// TAGS is the grid's: every argument after it is a tag the entry carries (GRID.INVALIDATETAG removes it).
+    /// </summary>
     private static long PlanSet(RespContext context, in RespCall call)
     {
         var flags = OpFlags.None;
@@ -157,9 +160,21 @@ internal static class StringCommands
         int expiryAt = 0;
         long unitMs = 0;
         bool absolute = false;
+        string[]? tags = null;
         for (int j = 3; j < call.Count; j++)
         {
             bool hasNext = j + 1 < call.Count;
+            if (call.Is(j, "tags"u8) && hasNext)
+            {
+                tags = new string[call.Count - j - 1];
+                for (int t = 0; t < tags.Length; t++)
+                {
+                    tags[t] = call.Text(j + 1 + t);
+                }
+
+                break;
+            }
+
             if (call.Is(j, "nx"u8) && (flags & OpFlags.IfExists) == 0)
             {
                 flags |= OpFlags.IfNotExists;
@@ -205,7 +220,7 @@ internal static class StringCommands
         if (get || keepTtl)
         {
             long ttl = ttlMs;
-            return context.Defer((c, call) => SetStepsAsync(c, call, flags, ttl, get, keepTtl));
+            return context.Defer((c, call) => SetStepsAsync(c, call, flags, ttl, get, keepTtl, tags));
         }
 
         if (expiryAt != 0 && ttlMs <= 0)
@@ -215,7 +230,7 @@ internal static class StringCommands
             return Removes;
         }
 
-        context.AddOp(new GridOp { Code = OpCode.Set, Key = call.Bytes(1), Value = call.Bytes(2), Arg0 = ttlMs, Flags = flags });
+        context.AddOp(new GridOp { Code = OpCode.Set, Key = call.Bytes(1), Value = call.Bytes(2), Arg0 = ttlMs, Flags = flags, Tags = tags });
         return flags == OpFlags.None ? 0 : Conditional;
     }
 
@@ -244,7 +259,7 @@ internal static class StringCommands
     }
 
     /// <summary>SET with GET or KEEPTTL, and GETSET: read the old value (and time to live), then write.</summary>
-    private static async ValueTask SetStepsAsync(RespContext context, RespCall call, OpFlags flags, long ttlMs, bool get, bool keepTtl)
+    private static async ValueTask SetStepsAsync(RespContext context, RespCall call, OpFlags flags, long ttlMs, bool get, bool keepTtl, string[]? tags = null)
     {
         byte[] key = call.Bytes(1);
         byte[] value = call.Bytes(2);
@@ -273,7 +288,7 @@ internal static class StringCommands
 
         var written = ttlMs < 0
             ? await context.ExecuteAsync(new GridOp { Code = OpCode.Remove, Key = key }).ConfigureAwait(false)
-            : await context.ExecuteAsync(new GridOp { Code = OpCode.Set, Key = key, Value = value, Arg0 = ttlMs, Flags = flags }).ConfigureAwait(false);
+            : await context.ExecuteAsync(new GridOp { Code = OpCode.Set, Key = key, Value = value, Arg0 = ttlMs, Flags = flags, Tags = tags }).ConfigureAwait(false);
         if (RespReplies.TryWriteFailure(context, written))
         {
             return;

@@ -90,6 +90,49 @@ public sealed class RedisConformanceTests(RespServersFixture servers)
                 "foo", "foo a b", "FOO 'a b' c", "get", "GET a b", "set a", "hget a", "lrange a 0", "del", "incrby a",
             ]
         },
+        {
+            "getex", [
+                "set @k v", "getex @k", "ttl @k", "getex @k ex 100", "ttl @k", "getex @k px 200000", "ttl @k", "getex @k persist",
+                "ttl @k", $"getex @k exat {DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1000}", "exists @k", "getex @none", "getex @none ex 10",
+                "getex @k ex 0", "getex @k ex -1", "getex @k px 0", "getex @k ex x", "getex @k ex 10 px 10", "getex @k persist ex 10",
+                "getex @k ex 10 persist", "getex @k foo", "getex @k ex", "getex", "getex @k nx", "getex @k keepttl",
+                "hset @h f v", "getex @h", "getex @h ex 10", "getex @k pxat 1", "exists @k",
+            ]
+        },
+        {
+            "msetnx", [
+                "msetnx @a 1", "get @a", "msetnx @a 2", "get @a", "msetnx @a", "msetnx @a 1 @b", "msetnx @b 1 @b 2", "get @b",
+                "hset @h f v", "msetnx @h x",
+            ]
+        },
+        {
+            "keys-and-scan", [
+                "set @only v", "keys @only", "keys @nomatch*", "keys @o?ly", "keys @[no]nly", "keys", "keys a b",
+                "scan x", "scan -1", "scan 0 count 0", "scan 0 count x", "scan 0 count -1", "scan 0 foo", "scan 0 match", "scan",
+            ]
+        },
+        {
+            "tags-on-set", [
+                "set @t v tags", "set @t v ex 10 tags", "get @t",
+            ]
+        },
+        {
+            "auth-without-password", [
+                "auth x", "auth default x", "auth someone x", "auth", "auth a b c", "ping",
+            ]
+        },
+        {
+            "flushall-arguments", [
+                "flushall foo", "flushall async sync", "flushall sync x",
+            ]
+        },
+        {
+            "introspection-errors", [
+                "command foo", "command count x", "command info nosuchcommand", "command docs nosuchcommand", "client info x",
+                "client list type x", "client list id x", "client list id 0", "client list foo", "client list type master",
+                "info nosuchsection", "client foo",
+            ]
+        },
     };
 
     [Theory]
