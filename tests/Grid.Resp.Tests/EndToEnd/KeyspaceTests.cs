@@ -73,9 +73,9 @@ public sealed class KeyspaceTests(RespServersFixture servers)
     public async Task Msetnx_of_several_keys_is_refused_naming_why()
     {
         await using var grid = await RawRespClient.ConnectAsync(servers.GridPort);
-        string reply = await grid.RunAsync(["msetnx msetnx.a 1 msetnx.b 2"]);
+        string reply = await grid.RunAsync(["msetnx mrefused.a 1 mrefused.b 2"]);
         Assert.StartsWith("-ERR MSETNX of more than one key is not supported by the grid", reply, StringComparison.Ordinal);
-        Assert.Equal(":0\r\n", await grid.RunAsync(["exists msetnx.a msetnx.b"]));
+        Assert.Equal(":0\r\n", await grid.RunAsync(["exists mrefused.a mrefused.b"]));
     }
 
     private static async Task<List<string>> ScanAllAsync(RawRespClient client, string options)

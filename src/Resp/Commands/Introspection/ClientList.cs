@@ -28,7 +28,7 @@ internal static class ClientList
             ids = [];
             for (int i = 3; i < call.Count; i++)
             {
-                if (!call.TryInt64(i, out long id) || id <= 0)
+                if (!call.TryInt64(i, out long id))
                 {
                     context.Writer.WriteError("ERR Invalid client ID");
                     return;

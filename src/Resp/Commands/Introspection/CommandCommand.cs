@@ -68,7 +68,7 @@ internal static class CommandCommand
                 }
                 else
                 {
-                    writer.WriteNullArray();
+                    writer.WriteNull();
                 }
             }
         }

@@ -101,7 +101,7 @@ internal static class ScanCommand
         KeyListing.WriteKeys(context, keys);
     }
 
-    /// <summary>A cursor as Redis reads one: an unsigned 64-bit decimal number.</summary>
+    /// <summary>A cursor as Redis reads one (<c>strtoul</c>): a 64-bit decimal number, a negative one wrapping around.</summary>
     private static bool TryParseCursor(in ReadOnlySequence<byte> text, out ulong cursor)
     {
         cursor = 0;
@@ -112,6 +112,17 @@ internal static class ScanCommand
 
         Span<byte> bytes = stackalloc byte[(int)text.Length];
         text.CopyTo(bytes);
-        return Utf8Parser.TryParse(bytes, out cursor, out int consumed) && consumed == bytes.Length;
+        if (Utf8Parser.TryParse(bytes, out cursor, out int consumed) && consumed == bytes.Length)
+        {
+            return true;
+        }
+
+        if (bytes[0] == (byte)'-' && Utf8Parser.TryParse(bytes[1..], out ulong magnitude, out consumed) && consumed == bytes.Length - 1)
+        {
+            cursor = unchecked(0UL - magnitude);
+            return true;
+        }
+
+        return false;
     }
 }
