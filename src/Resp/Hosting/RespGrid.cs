@@ -31,6 +31,7 @@ internal sealed class RespGrid : IAsyncDisposable
         options.NearCache.Enabled = false;
         Client = client;
         PartitionCount = silo.PartitionCount;
+        MaxValueBytes = silo.Limits.MaxValueBytes;
         Auth = new RespAuthenticator(Options.Password, silo.Admin.EffectiveToken());
         RunId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20));
         Cache = new GridCache(client, options, new SystemTextJsonGridSerializer(), loggers.CreateLogger<RespGrid>(), timeProvider: time);
@@ -56,6 +57,9 @@ internal sealed class RespGrid : IAsyncDisposable
 
     /// <summary>The cluster's partition count (SCAN's cursor walks the partitions in order).</summary>
     public int PartitionCount { get; }
+
+    /// <summary>The grid's largest value (APPEND's bound).</summary>
+    public int MaxValueBytes { get; }
 
     /// <summary>Checks AUTH against <c>Grid:Resp:Password</c> and the admin token.</summary>
     public RespAuthenticator Auth { get; }

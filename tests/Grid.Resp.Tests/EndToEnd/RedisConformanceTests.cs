@@ -102,7 +102,8 @@ public sealed class RedisConformanceTests(RespServersFixture servers)
         {
             "msetnx", [
                 "msetnx @a 1", "get @a", "msetnx @a 2", "get @a", "msetnx @a", "msetnx @a 1 @b", "msetnx @b 1 @b 2", "get @b",
-                "hset @h f v", "msetnx @h x",
+                "hset @h f v", "msetnx @h x", "msetnx {@}x 1 {@}y 2", "mget {@}x {@}y", "msetnx {@}y 3 {@}z 4", "exists {@}z",
+                "msetnx {@}z 1 {@}z 2", "get {@}z",
             ]
         },
         {
