@@ -24,6 +24,8 @@ public sealed class RedisConformanceTests(RespServersFixture servers)
                 "set @g v", "set @g w get", "get @g", "set @g2 w get", "get @g2", "set @g3 w nx get", "set @g3 z nx get", "get @g3",
                 "set @k v ex 100", "set @k w keepttl", "ttl @k", "get @k", "set @k x", "ttl @k",
                 "append @ap x", "append @ap yz", "get @ap", "strlen @ap", "set @apt v ex 100", "append @apt w", "ttl @apt",
+                "set @g4 v xx get", "exists @g4", "set @kg v ex 100", "set @kg w keepttl get", "ttl @kg", "get @kg",
+                "incr @cn", "getset @cn x", "incr @cd", "getdel @cd", "exists @cd", "set @tg v", "set @tg w get tags",
             ]
         },
         {
@@ -109,7 +111,7 @@ public sealed class RedisConformanceTests(RespServersFixture servers)
         {
             "keys-and-scan", [
                 "set @only v", "keys @only", "keys @nomatch*", "keys @o?ly", "keys @[no]nly", "keys", "keys a b",
-                "scan x", "scan -1", "scan 0 count 0", "scan 0 count x", "scan 0 count -1", "scan 0 foo", "scan 0 match", "scan",
+                "scan x", "scan 0 count 0", "scan 0 count x", "scan 0 count -1", "scan 0 foo", "scan 0 match", "scan",
             ]
         },
         {
