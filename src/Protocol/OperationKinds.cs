@@ -11,6 +11,7 @@ internal static class OperationKinds
         OpCode.Increment, OpCode.HashSet, OpCode.HashGet, OpCode.HashGetAll, OpCode.HashDelete, OpCode.HashIncrement,
         OpCode.HashLength, OpCode.ListPush, OpCode.ListPop, OpCode.ListRange, OpCode.ListLength, OpCode.Type,
         OpCode.LeaseAcquire, OpCode.LeaseRelease, OpCode.RemoveTagged, OpCode.SetGet, OpCode.GetRemove, OpCode.Append, OpCode.SetIfNoneExist,
+        OpCode.GetExpire, OpCode.ExpireIf,
     ];
 
     private static readonly byte[] Indexes = BuildIndexes();

@@ -60,6 +60,18 @@ public enum OpCode : byte
     /// (Redis's MSETNX); Number is 1 when they were set, 0 when one existed.
     /// </summary>
     SetIfNoneExist = 33,
+    /// <summary>
+    /// Read the string value, then change the key's expiry, under one lock hold (Redis's GETEX): Arg0 &gt; 0 expires it
+    /// in Arg0 ms, 0 removes its expiry, &lt; 0 deletes the key (an absolute time already past). The result carries the
+    /// value read; NotFound when missing; a key of another type is left alone (WrongType).
+    /// </summary>
+    GetExpire = 34,
+    /// <summary>
+    /// Give a key a time to live of Arg0 ms (Arg0 &lt;= 0 deletes it) only when its current expiry meets the condition
+    /// in Arg1, under one lock hold (Redis's EXPIRE NX/XX/GT/LT): 1 NX (no expiry), 2 XX (an expiry), 4 GT (longer
+    /// than now; no expiry counts as infinite), 8 LT (shorter), or XX with GT or LT. Number is 1 when applied.
+    /// </summary>
+    ExpireIf = 35,
     /// <summary>Takes the key's lease for Arg0 ms for the owner in Value (1 = taken, 0 = another owner holds it).</summary>
     LeaseAcquire = 42,
     /// <summary>Gives back the key's lease if the owner in Value holds it (1 = released).</summary>

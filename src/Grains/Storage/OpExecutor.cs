@@ -24,6 +24,7 @@ internal sealed class OpExecutor
     private readonly ListOps _lists;
     private readonly LeaseTable _leases = new();
     private readonly StringReadWriteOps _readWrites;
+    private readonly ConditionalExpiryOps _conditionalExpiry;
 
     public OpExecutor(Keyspace keys, StoreChangeFeed feed, NearCacheTracking tracking, RequestLog requests, StoreCounters counters)
     {
@@ -37,6 +38,7 @@ internal sealed class OpExecutor
         _keyOps = new KeyOps(keys, counters);
         _readWrites = new StringReadWriteOps(keys, _strings, _keyOps);
         _expiry = new ExpiryOps(keys, feed);
+        _conditionalExpiry = new ConditionalExpiryOps(_strings, _keyOps, _expiry);
         var structures = new StructureAccess(keys, feed, counters);
         _hashes = new HashOps(structures, counters);
         _lists = new ListOps(structures);
@@ -119,6 +121,8 @@ internal sealed class OpExecutor
         OpCode.GetRemove => _readWrites.GetRemove(op.Key, hash, now),
         OpCode.Append => _readWrites.Append(op, hash, now),
         OpCode.SetIfNoneExist => _readWrites.SetIfNoneExist(op, now),
+        OpCode.GetExpire => _conditionalExpiry.GetExpire(op.Key, hash, now, op.Arg0),
+        OpCode.ExpireIf => _conditionalExpiry.ExpireIf(op.Key, hash, now, op.Arg0, op.Arg1),
         _ => GridResult.Failure(ResultStatus.InvalidArgument, $"Unknown operation code {(byte)op.Code}."),
     };
 

@@ -45,6 +45,11 @@ internal static class OpValidator
                     : null;
             case OpCode.SetIfNoneExist:
                 return CheckPairs(op, limits);
+            case OpCode.GetExpire:
+                return op.Arg0 > 0 ? GridValidation.MillisecondsError(op.Arg0, limits, "time to live") : null;
+            case OpCode.ExpireIf:
+                return (op.Arg0 > 0 ? GridValidation.MillisecondsError(op.Arg0, limits, "time to live") : null)
+                    ?? (op.Arg1 is 1 or 2 or 4 or 8 or 6 or 10 ? null : "An expire condition must be NX, XX, GT, LT, XX with GT, or XX with LT.");
             case OpCode.Set or OpCode.SetGet:
                 return CheckOptionalSpan(op.Arg0, limits, "time to live")
                     ?? CheckOptionalSpan(op.Arg1, limits, "sliding expiration")

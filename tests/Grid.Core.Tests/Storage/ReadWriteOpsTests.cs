@@ -93,6 +93,41 @@ public sealed class ReadWriteOpsTests
         Assert.Contains("partition", error.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void GetExpire_answers_the_value_and_changes_the_expiry()
+    {
+        var fixture = new StoreFixture();
+        fixture.Set("k", "v");
+        Assert.Equal("v", Encoding.UTF8.GetString(GetExpire(fixture, "k", 5_000).Value!));
+        Assert.Equal(5_000, fixture.Ttl("k").Number);
+        Assert.Equal("v", Encoding.UTF8.GetString(GetExpire(fixture, "k", 0).Value!));
+        Assert.Equal(-1, fixture.Ttl("k").Number);
+        Assert.Equal("v", Encoding.UTF8.GetString(GetExpire(fixture, "k", -1).Value!));
+        Assert.Equal(0, fixture.Exists("k").Number);
+        Assert.Equal(ResultStatus.NotFound, GetExpire(fixture, "k", 5_000).Status);
+    }
+
+    [Theory]
+    [InlineData(0L, 1L, 100L, 1)] // NX, no expiry: applies
+    [InlineData(50L, 1L, 100L, 0)] // NX, an expiry: not
+    [InlineData(0L, 2L, 100L, 0)] // XX, no expiry: not
+    [InlineData(50L, 4L, 100L, 1)] // GT, longer: applies
+    [InlineData(0L, 4L, 100L, 0)] // GT, no expiry (infinite): not
+    [InlineData(0L, 8L, 100L, 1)] // LT, no expiry (infinite): applies
+    [InlineData(500L, 8L, 100L, 1)] // LT, shorter: applies
+    [InlineData(0L, 10L, 100L, 0)] // XX LT, no expiry: not
+    public void ExpireIf_applies_only_when_the_condition_holds(long currentMs, long condition, long ttlMs, long applied)
+    {
+        var fixture = new StoreFixture();
+        fixture.Set("k", "v", ttlMs: currentMs);
+        var result = fixture.Run(new GridOp { Code = OpCode.ExpireIf, Key = StoreFixture.Bytes("k"), Arg0 = ttlMs, Arg1 = condition });
+        Assert.Equal(applied, result.Number);
+        Assert.Equal(applied == 1 ? ttlMs : currentMs == 0 ? -1 : currentMs, fixture.Ttl("k").Number);
+    }
+
+    private static GridResult GetExpire(StoreFixture fixture, string key, long ttlMs) =>
+        fixture.Run(new GridOp { Code = OpCode.GetExpire, Key = StoreFixture.Bytes(key), Arg0 = ttlMs });
+
     private static GridResult Append(StoreFixture fixture, string key, string value) =>
         fixture.Run(new GridOp { Code = OpCode.Append, Key = StoreFixture.Bytes(key), Value = StoreFixture.Bytes(value), Arg0 = 1 << 20 });
 }

@@ -4,7 +4,7 @@ namespace Grid.Resp.Commands;
 
 /// <summary>
 /// GETEX key [EX s | PX ms | EXAT s | PXAT ms | PERSIST]: the value, and a new expiry (or none) for the key. Without an
-/// option it is a GET (batched); with one it reads, then changes the expiry: two steps, each atomic, not the whole.
+/// option it is a GET; with one, the grid's <see cref="OpCode.GetExpire"/> (read and change under one lock, as in Redis).
 /// </summary>
 internal static class GetExCommand
 {
@@ -57,7 +57,9 @@ internal static class GetExCommand
             ms = absolute ? amount * unitMs - context.NowMs : amount * unitMs;
         }
 
-        return context.Defer((c, call) => StepsAsync(c, call, persist, ms));
+        // One op: the read and the expiry change run under the partition's lock (persist: 0; a time already past: delete).
+        context.AddOp(new GridOp { Code = OpCode.GetExpire, Key = call.Bytes(1), Arg0 = persist ? 0 : ms <= 0 ? -1 : ms });
+        return 0;
     }
 
     private static bool ExpiryUnit(in RespCall call, int j, out long unitMs, out bool absolute)
@@ -65,31 +67,5 @@ internal static class GetExCommand
         absolute = call.Is(j, "exat"u8) || call.Is(j, "pxat"u8);
         unitMs = call.Is(j, "ex"u8) || call.Is(j, "exat"u8) ? 1000 : 1;
         return absolute || call.Is(j, "ex"u8) || call.Is(j, "px"u8);
-    }
-
-    /// <summary>Reads the value; when there is one, persists the key, gives it the new time to live, or (an absolute time already past) deletes it.</summary>
-    private static async ValueTask StepsAsync(RespContext context, RespCall call, bool persist, long ms)
-    {
-        byte[] key = call.Bytes(1);
-        var read = await context.ExecuteAsync(new GridOp { Code = OpCode.Get, Key = key }).ConfigureAwait(false);
-        if (RespReplies.TryWriteFailure(context, read))
-        {
-            return;
-        }
-
-        if (read.Status == ResultStatus.NotFound || read.Value is null)
-        {
-            context.Writer.WriteNull();
-            return;
-        }
-
-        var op = persist ? new GridOp { Code = OpCode.Persist, Key = key }
-            : ms <= 0 ? new GridOp { Code = OpCode.Remove, Key = key }
-            : new GridOp { Code = OpCode.Expire, Key = key, Arg0 = ms };
-        var changed = await context.ExecuteAsync(op).ConfigureAwait(false);
-        if (!RespReplies.TryWriteFailure(context, changed))
-        {
-            context.Writer.WriteBulk(read.Value);
-        }
     }
 }
