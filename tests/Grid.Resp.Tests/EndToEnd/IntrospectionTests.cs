@@ -44,8 +44,9 @@ public sealed class IntrospectionTests(RespServersFixture servers)
         Assert.Equal(4, docs.Count);
         Assert.Equal("get", docs[0]);
         var getDocs = (List<object?>)docs[1]!;
-        Assert.Equal(["summary", "Get the value of a key", "since", "1.0.0", "group", "string", "complexity", "O(1)"], getDocs.Cast<string>());
+        Assert.Equal(["summary", "Get the value of a key", "since", "1.0.0", "group", "string", "complexity", "O(1)", "arguments"], getDocs.Take(9).Cast<string>());
         Assert.Equal("grid.invalidatetag", docs[2]);
+        Assert.Equal(["summary", "Remove every key that carries a tag (Grid)", "since", "7.0.0", "group", "generic"], ((List<object?>)docs[3]!).Take(6).Cast<string>());
     }
 
     [Fact]

@@ -133,7 +133,7 @@ public sealed class RedisConformanceTests(RespServersFixture servers)
             "introspection-errors", [
                 "command foo", "command count x", "command info nosuchcommand", "command docs nosuchcommand", "client info x",
                 "client list type x", "client list id x", "client list id 0", "client list foo", "client list type master",
-                "info nosuchsection", "client foo",
+                "info nosuchsection", "client foo", "command docs get", "command docs set getex lpop nosuch hset",
             ]
         },
     };
@@ -161,7 +161,7 @@ public sealed class RedisConformanceTests(RespServersFixture servers)
         string[] script =
         [
             "get r3.none", "set r3.s v", "get r3.s", "hset r3.h a 1 b 2", "hgetall r3.h", "hgetall r3.none", "lpop r3.none 2",
-            "rpush r3.l a", "lpop r3.l 0", "mget r3.s r3.none", "client getname", "ping",
+            "rpush r3.l a", "lpop r3.l 0", "mget r3.s r3.none", "client getname", "ping", "command docs get scan",
         ];
         string expected = await RunAsync(servers.RedisPort, script, hello3: true);
         string actual = await RunAsync(servers.GridPort, script, hello3: true);

@@ -2,8 +2,9 @@ namespace Grid.Resp.Commands.Introspection;
 
 /// <summary>
 /// COMMAND, COMMAND COUNT | LIST | INFO [name...] | DOCS [name...]: the command table as Redis 7.0 describes its own
-/// (name and arity from the table, flags, key positions, categories and docs from <see cref="RespCommandCatalog"/>),
-/// so redis-cli's hints and client libraries that read it work. Key specifications, tips and subcommands are empty.
+/// (name and arity from the table; flags, key positions and categories from <see cref="RespCommandCatalog"/>; docs
+/// from <see cref="RespCommandDocs"/>), so redis-cli's hints and client libraries that read it work. COMMAND INFO's key
+/// specifications, tips and subcommands are empty.
 /// </summary>
 internal static class CommandCommand
 {
@@ -120,12 +121,21 @@ internal static class CommandCommand
         writer.WriteArrayHeader(0);
     }
 
-    /// <summary>One command as COMMAND DOCS answers it: its name, then a map of summary, since, group, complexity.</summary>
+    /// <summary>
+    /// One command as COMMAND DOCS answers it: its name, then redis-server's own docs map (<see cref="RespCommandDocs"/>),
+    /// or, for the grid's own commands, a map of summary, since, group and complexity.
+    /// </summary>
     private static void WriteDocs(RespContext context, RespCommand command)
     {
         var writer = context.Writer;
-        var facts = RespCommandCatalog.Of(command.Name);
         writer.WriteBulk(command.Name);
+        if (RespCommandDocs.TryGet(command.Name, writer.Protocol, out byte[] map))
+        {
+            writer.WriteRaw(map);
+            return;
+        }
+
+        var facts = RespCommandCatalog.Of(command.Name);
         writer.WriteMapHeader(4);
         writer.WriteBulk("summary"u8);
         writer.WriteBulk(facts.Summary);
