@@ -25,6 +25,7 @@ internal sealed class RespCommandTable
         GridCommands.Register(this);
         Introspection.CommandCommand.Register(this);
         Introspection.InfoCommand.Register(this);
+        Introspection.ClusterCommand.Register(this);
         _lookup = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 

@@ -133,7 +133,8 @@ public sealed class RedisConformanceTests(RespServersFixture servers)
             "introspection-errors", [
                 "command foo", "command count x", "command info nosuchcommand", "command docs nosuchcommand", "client info x",
                 "client list type x", "client list id x", "client list id 0", "client list foo", "client list type master",
-                "info nosuchsection", "client foo", "command docs get", "command docs set getex lpop nosuch hset",
+                "info nosuchsection", "client foo", "cluster info", "CLUSTER NODES", "cluster", "cluster info x", "cluster keyslot",
+                "cluster foo", "cluster setslot 1", "command docs get", "command docs set getex lpop nosuch hset",
             ]
         },
     };

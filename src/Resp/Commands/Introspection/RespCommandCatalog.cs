@@ -66,6 +66,7 @@ internal static class RespCommandCatalog
         new("rpop", ["write", "fast"], 1, 1, 1, ["@write", "@list", "@fast"], "Remove and get the last elements in a list", "1.0.0", "list", "O(N) where N is the number of elements returned"),
         new("lrange", ["readonly"], 1, 1, 1, ["@read", "@list", "@slow"], "Get a range of elements from a list", "1.0.0", "list", "O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest end (HEAD or TAIL) for large lists; and N is the number of elements in the specified range."),
         new("llen", ["readonly", "fast"], 1, 1, 1, ["@read", "@list", "@fast"], "Get the length of a list", "1.0.0", "list", "O(1)"),
+        new("cluster", [], 0, 0, 0, ["@slow"], "A container for cluster commands", "3.0.0", "cluster", "Depends on subcommand."),
         new("grid.settags", ["write", "denyoom"], 1, 1, 1, ["@write", "@string", "@slow"], "Set the string value of a key with a time to live and tags (Grid)", "7.0.0", "string", "O(T) where T is the number of tags"),
         new("grid.invalidatetag", ["write"], 0, 0, 0, ["@keyspace", "@write", "@slow"], "Remove every key that carries a tag (Grid)", "7.0.0", "generic", "O(N) where N is the number of keys with the tag"),
         new("grid.invalidatepattern", ["write"], 0, 0, 0, ["@keyspace", "@write", "@slow", "@dangerous"], "Remove every key that matches a glob pattern (Grid)", "7.0.0", "generic", "O(N) where N is the number of keys in the grid"),
