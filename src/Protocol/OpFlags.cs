@@ -17,4 +17,6 @@ internal enum OpFlags : byte
     /// with the tracking details (partition version, remaining time to live, invalidation sequence).
     /// </summary>
     Track = 8,
+    /// <summary>Set (and <see cref="OpCode.SetGet"/>): an existing key keeps its expiry (Redis's KEEPTTL); Arg0/Arg1 apply to a new key.</summary>
+    KeepTtl = 16,
 }

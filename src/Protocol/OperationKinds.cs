@@ -10,7 +10,8 @@ internal static class OperationKinds
         OpCode.Get, OpCode.Set, OpCode.Remove, OpCode.Exists, OpCode.Expire, OpCode.Persist, OpCode.TimeToLive,
         OpCode.Increment, OpCode.HashSet, OpCode.HashGet, OpCode.HashGetAll, OpCode.HashDelete, OpCode.HashIncrement,
         OpCode.HashLength, OpCode.ListPush, OpCode.ListPop, OpCode.ListRange, OpCode.ListLength, OpCode.Type,
-        OpCode.LeaseAcquire, OpCode.LeaseRelease, OpCode.RemoveTagged,
+        OpCode.LeaseAcquire, OpCode.LeaseRelease, OpCode.RemoveTagged, OpCode.SetGet, OpCode.GetRemove, OpCode.Append, OpCode.SetIfNoneExist,
+        OpCode.GetExpire, OpCode.ExpireIf,
     ];
 
     private static readonly byte[] Indexes = BuildIndexes();

@@ -54,9 +54,17 @@ public sealed class GridRespOptions : IValidatableObject
     [SettingRange(64L * 1024, 1L << 34, Rule = "must be between 64 KiB (65536) and 16 GiB")]
     public long MaxOutputBufferBytes { get; set; } = 64L << 20;
 
-    /// <summary>The settings, one line.</summary>
+    /// <summary>
+    /// The default user's password (Redis's <c>requirepass</c>): when set, a connection must send <c>AUTH password</c> (or
+    /// <c>AUTH default password</c>, or <c>HELLO 3 AUTH default password</c>) before any other command, and is answered
+    /// <c>NOAUTH Authentication required.</c> until it does. Default none (every connection is the default user). The
+    /// user <c>admin</c> authenticates with the grid's admin token (<c>Grid:Admin:Token</c>) whether or not this is set.
+    /// </summary>
+    public string? Password { get; set; }
+
+    /// <summary>The settings, one line (the password redacted).</summary>
     public override string ToString() =>
-        $"Enabled={Enabled}, Address={Address}, Port={Port}, MaxBulkBytes={MaxBulkBytes}, MaxMultiBulkLength={MaxMultiBulkLength}, MaxInlineBytes={MaxInlineBytes}, MaxClients={MaxClients}, IdleTimeout={IdleTimeout}, MaxOutputBufferBytes={MaxOutputBufferBytes}";
+        $"Enabled={Enabled}, Address={Address}, Port={Port}, MaxBulkBytes={MaxBulkBytes}, MaxMultiBulkLength={MaxMultiBulkLength}, MaxInlineBytes={MaxInlineBytes}, MaxClients={MaxClients}, IdleTimeout={IdleTimeout}, MaxOutputBufferBytes={MaxOutputBufferBytes}, Password={(Password is null ? "" : "***")}";
 
     /// <summary>Cross-field rules: the address parses.</summary>
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
@@ -64,6 +72,12 @@ public sealed class GridRespOptions : IValidatableObject
         if (string.IsNullOrWhiteSpace(Address) || !System.Net.IPAddress.TryParse(Address, out _))
         {
             yield return new ValidationResult($"{SettingPath.Of(validationContext)}:Address '{Address}' is not an IP address.");
+        }
+
+        // An empty or blank password would look set but could be sent by anyone by mistake; control characters cannot be typed into redis-cli.
+        if (Password is not null && (string.IsNullOrWhiteSpace(Password) || Password.Any(char.IsControl)))
+        {
+            yield return new ValidationResult($"{SettingPath.Of(validationContext)}:Password must not be empty, blank or hold control characters.");
         }
     }
 }

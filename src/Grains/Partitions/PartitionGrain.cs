@@ -201,6 +201,20 @@ internal sealed partial class PartitionGrain(
         return Task.FromResult(true);
     }
 
+    public Task<KeyScanPage> ScanKeys(int cursor, byte[]? pattern, GridValueType type, int maxExamined)
+    {
+        if (pattern is { Length: > 0 } && pattern.Length > _limits.MaxKeyBytes)
+        {
+            throw new ArgumentException($"The pattern is {pattern.Length} bytes; patterns are at most {_limits.MaxKeyBytes} bytes (Grid:Limits:MaxKeyBytes).", nameof(pattern));
+        }
+
+        // One lock hold examines at most a scan batch, as pattern invalidation does.
+        var keys = new List<byte[]>();
+        int next = cursor <= 0 ? int.MaxValue : cursor;
+        bool more = _store!.CollectKeys(pattern, type, ref next, Math.Clamp(maxExamined, 1, options.Value.Tags.ScanBatchSize), keys);
+        return Task.FromResult(new KeyScanPage([.. keys], more ? next : 0));
+    }
+
     public Task<PartitionBatchResult> Execute(byte[] requestFrame) =>
         GridActivities.IsTracing ? ExecuteTracedAsync(requestFrame) : ExecuteCore(requestFrame);
 

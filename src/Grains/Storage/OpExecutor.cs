@@ -7,7 +7,7 @@ namespace Grid.Grains.Storage;
 /// <summary>
 /// Runs one validated operation on a store: counts it, answers a string GET straight into the response frame, answers a
 /// write sent again (same request id) from the <see cref="RequestLog"/> instead of running it twice, dispatches the op
-/// code to its command type (<see cref="StringOps"/>, <see cref="KeyOps"/>, <see cref="ExpiryOps"/>, <see cref="HashOps"/>,
+/// code to its command type (<see cref="StringOps"/>, <see cref="StringReadWriteOps"/>, <see cref="KeyOps"/>, <see cref="ExpiryOps"/>, <see cref="HashOps"/>,
 /// <see cref="ListOps"/>, <see cref="LeaseTable"/>), and tracks a near-cache writer. Used under the store's lock.
 /// </summary>
 internal sealed class OpExecutor
@@ -25,6 +25,8 @@ internal sealed class OpExecutor
     private readonly ListOps _lists;
     private readonly LeaseTable _leases = new();
     private readonly HotKeyTracker? _hotKeys;
+    private readonly StringReadWriteOps _readWrites;
+    private readonly ConditionalExpiryOps _conditionalExpiry;
 
     public OpExecutor(Keyspace keys, StoreChangeFeed feed, NearCacheTracking tracking, RequestLog requests, StoreCounters counters, HotKeyTracker? hotKeys = null)
     {
@@ -37,7 +39,9 @@ internal sealed class OpExecutor
         _counters = counters;
         _strings = new StringOps(keys, tracking, counters);
         _keyOps = new KeyOps(keys, counters);
+        _readWrites = new StringReadWriteOps(keys, _strings, _keyOps);
         _expiry = new ExpiryOps(keys, feed);
+        _conditionalExpiry = new ConditionalExpiryOps(_strings, _keyOps, _expiry);
         var structures = new StructureAccess(keys, feed, counters);
         _hashes = new HashOps(structures, counters);
         _lists = new ListOps(structures);
@@ -117,6 +121,12 @@ internal sealed class OpExecutor
         OpCode.LeaseAcquire => _leases.Acquire(hash, op.Value, now, op.Arg0),
         OpCode.LeaseRelease => _leases.Release(hash, op.Value),
         OpCode.RemoveTagged => _keyOps.RemoveTagged(op, hash, now),
+        OpCode.SetGet => _readWrites.SetGet(op, hash, now),
+        OpCode.GetRemove => _readWrites.GetRemove(op.Key, hash, now),
+        OpCode.Append => _readWrites.Append(op, hash, now),
+        OpCode.SetIfNoneExist => _readWrites.SetIfNoneExist(op, now),
+        OpCode.GetExpire => _conditionalExpiry.GetExpire(op.Key, hash, now, op.Arg0),
+        OpCode.ExpireIf => _conditionalExpiry.ExpireIf(op.Key, hash, now, op.Arg0, op.Arg1),
         _ => GridResult.Failure(ResultStatus.InvalidArgument, $"Unknown operation code {(byte)op.Code}."),
     };
 

@@ -37,9 +37,20 @@ internal static class OpValidator
 
         switch (op.Code)
         {
-            case OpCode.Get or OpCode.Remove or OpCode.Exists or OpCode.Persist or OpCode.TimeToLive or OpCode.Increment or OpCode.Type:
+            case OpCode.Get or OpCode.Remove or OpCode.Exists or OpCode.Persist or OpCode.TimeToLive or OpCode.Increment or OpCode.Type or OpCode.GetRemove:
                 return null;
-            case OpCode.Set:
+            case OpCode.Append:
+                return !op.HasValue ? "An append needs a value."
+                    : op.Arg0 < 1 || op.Arg0 > limits.MaxValueBytes ? $"An append's longest value must be between 1 and MaxValueBytes ({limits.MaxValueBytes})."
+                    : null;
+            case OpCode.SetIfNoneExist:
+                return CheckPairs(op, limits);
+            case OpCode.GetExpire:
+                return op.Arg0 > 0 ? GridValidation.MillisecondsError(op.Arg0, limits, "time to live") : null;
+            case OpCode.ExpireIf:
+                return (op.Arg0 > 0 ? GridValidation.MillisecondsError(op.Arg0, limits, "time to live") : null)
+                    ?? (op.Arg1 is 1 or 2 or 4 or 8 or 6 or 10 ? null : "An expire condition must be NX, XX, GT, LT, XX with GT, or XX with LT.");
+            case OpCode.Set or OpCode.SetGet:
                 return CheckOptionalSpan(op.Arg0, limits, "time to live")
                     ?? CheckOptionalSpan(op.Arg1, limits, "sliding expiration")
                     ?? (op.HasValue ? null : "A set needs a value.")
@@ -66,6 +77,46 @@ internal static class OpValidator
             default:
                 return $"Unknown operation code {(byte)op.Code}.";
         }
+    }
+
+    /// <summary>MSETNX's pairs: the op's key and value, then whole further pairs, every key valid and in the op key's partition (same hash-slot part).</summary>
+    private static string? CheckPairs(in OpView op, GridLimits limits)
+    {
+        if (!op.HasValue)
+        {
+            return "A set-if-none-exist needs a value.";
+        }
+
+        if (op.ValueCount % 2 != 0 || op.ValueCount >= 2L * limits.MaxKeysPerCall)
+        {
+            return $"A set-if-none-exist needs 1 to {limits.MaxKeysPerCall} key-value pairs (MaxKeysPerCall).";
+        }
+
+        var slot = Grid.Partitioning.PartitionHasher.HashSlotPart(op.Key);
+        bool isKey = true;
+        foreach (var item in op.Values)
+        {
+            if (isKey)
+            {
+                if (GridValidation.KeyError(item, limits) is { } keyError)
+                {
+                    return keyError;
+                }
+
+                if (!Grid.Partitioning.PartitionHasher.HashSlotPart(item).SequenceEqual(slot))
+                {
+                    return "Every key of a set-if-none-exist must be in the op key's partition: the same hash tag ({...}) or the same key.";
+                }
+            }
+            else if (item.Length > limits.MaxValueBytes)
+            {
+                return $"The value is {item.Length} bytes, larger than MaxValueBytes ({limits.MaxValueBytes}).";
+            }
+
+            isKey = !isKey;
+        }
+
+        return null;
     }
 
     private static string? CheckOwner(in OpView op) =>

@@ -237,6 +237,22 @@ internal sealed class PartitionStore
     }
 
     /// <summary>
+    /// One bounded step of a key listing: under the lock, examines at most <paramref name="maxExamined"/> entries going
+    /// down from <paramref name="cursor"/> (start with <see cref="int.MaxValue"/>) and adds the live keys that match
+    /// <paramref name="pattern"/> (empty: any) and <paramref name="type"/> to <paramref name="keys"/>. Returns false once
+    /// the walk is complete. A closed store (the partition is moving) leaves the cursor where it was and returns true:
+    /// the caller asks again and reaches the partition where it lives now.
+    /// </summary>
+    public bool CollectKeys(ReadOnlySpan<byte> pattern, GridValueType type, ref int cursor, int maxExamined, List<byte[]> keys)
+    {
+        long now = _clock.NowMs;
+        lock (_lock)
+        {
+            return _closed || _scans.CollectKeys(pattern, type, ref cursor, maxExamined, keys, now);
+        }
+    }
+
+    /// <summary>
     /// One bounded step of a walk over the live entries that carry tags (the tag index rebuilds itself from them): under
     /// the lock, examines at most <paramref name="maxExamined"/> entries going down from <paramref name="cursor"/> (start
     /// with <see cref="int.MaxValue"/>), hands each tagged, unexpired one to <paramref name="visitor"/>, and moves the

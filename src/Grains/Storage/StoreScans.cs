@@ -3,8 +3,8 @@ using Grid.Grains.Invalidation;
 namespace Grid.Grains.Storage;
 
 /// <summary>
-/// Bounded walks over a store's entries, a step at a time with a cursor: the pattern invalidation and the visit of
-/// tagged entries (the tag index rebuilds itself from them). Both go from the end of the dense entry array to its start:
+/// Bounded walks over a store's entries, a step at a time with a cursor: the pattern invalidation, the key listing
+/// (RESP SCAN and KEYS) and the visit of tagged entries (the tag index rebuilds itself from them). Both go from the end of the dense entry array to its start:
 /// a removal moves the last entry into the hole, so going down the moved entry has always been examined, and an entry
 /// present for the whole walk is seen whatever is written or removed between steps (new entries may or may not be).
 /// Used under the store's lock.
@@ -42,6 +42,37 @@ internal sealed class StoreScans(Keyspace keys, StoreCounters counters)
         cursor = i + 1;
         return cursor > 0;
     }
+
+    /// <summary>
+    /// Examines at most <paramref name="maxExamined"/> entries below <paramref name="cursor"/>, adds to
+    /// <paramref name="keys"/> the live ones whose key matches <paramref name="pattern"/> (empty: any) and whose type is
+    /// <paramref name="type"/> (None: any; String includes counters), and moves the cursor. Changes nothing (expired
+    /// entries are left to the sweep). Returns false once the walk is complete.
+    /// </summary>
+    public bool CollectKeys(ReadOnlySpan<byte> pattern, GridValueType type, ref int cursor, int maxExamined, List<byte[]> keys, long now)
+    {
+        int i = Math.Min(cursor, _table.Count) - 1;
+        for (int examined = 0; i >= 0 && examined < maxExamined; examined++, i--)
+        {
+            byte[] record = RecordTable.RecordOf(_table[i]);
+            if (EntryRecord.IsExpired(record, now) || (type != GridValueType.None && !IsType(EntryRecord.Type(record), type)))
+            {
+                continue;
+            }
+
+            var key = EntryRecord.Key(record);
+            if (pattern.IsEmpty || RedisGlob.IsMatch(pattern, key))
+            {
+                keys.Add(key.ToArray());
+            }
+        }
+
+        cursor = i + 1;
+        return cursor > 0;
+    }
+
+    private static bool IsType(GridValueType actual, GridValueType wanted) =>
+        actual == wanted || (wanted == GridValueType.String && actual == GridValueType.Counter);
 
     /// <summary>
     /// Examines at most <paramref name="maxExamined"/> entries below <paramref name="cursor"/>, hands each tagged,

@@ -63,7 +63,7 @@ internal sealed class StringOps(Keyspace keys, NearCacheTracking tracking, Store
             : GridResult.OfValue(EntryRecord.Value(r).ToArray());
     }
 
-    /// <summary>SET with its conditions (NX/XX), expiry and tags.</summary>
+    /// <summary>SET with its conditions (NX/XX), expiry (or KEEPTTL) and tags.</summary>
     public GridResult Set(in OpView op, ulong hash, long now)
     {
         int index = _keys.FindLive(op.Key, hash, now, out int slot);
@@ -74,7 +74,9 @@ internal sealed class StringOps(Keyspace keys, NearCacheTracking tracking, Store
         }
 
         ReadOnlySpan<byte> value = op.Value;
-        var expiry = EntryExpiry.From(now, op.Arg0, op.Arg1);
+        var expiry = exists && (op.Flags & OpFlags.KeepTtl) != 0
+            ? EntryRecord.GetExpiry(RecordTable.RecordOf(_table[index]))
+            : EntryExpiry.From(now, op.Arg0, op.Arg1);
         ReadOnlySpan<byte> tags = op.Tags;
 
         // Same shape as the old record (the usual overwrite): rewrite it in place instead of allocating.

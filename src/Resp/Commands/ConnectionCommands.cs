@@ -1,6 +1,8 @@
+using Grid.Resp.Commands.Introspection;
+
 namespace Grid.Resp.Commands;
 
-/// <summary>Connection commands: PING, ECHO, HELLO, SELECT, QUIT, CLIENT (ID, SETNAME, GETNAME), COMMAND (COUNT, DOCS, INFO).</summary>
+/// <summary>Connection commands: PING, ECHO, HELLO, SELECT, QUIT, CLIENT (ID, SETNAME, GETNAME, INFO, LIST).</summary>
 internal static class ConnectionCommands
 {
     /// <summary>The Redis version whose semantics the endpoint follows (HELLO's <c>version</c>; clients pick features by it).</summary>
@@ -24,7 +26,12 @@ internal static class ConnectionCommands
             }
         }));
         table.Add(RespCommand.Local("echo", 2, static (context, in call, _, _) => context.Writer.WriteBulk(call[1])));
-        table.Add(RespCommand.Local("hello", -1, Hello));
+        // Sequential: an AUTH in it applies to the commands after it in the same read.
+        table.Add(RespCommand.Sequential("hello", -1, static (context, call) =>
+        {
+            Hello(context, call);
+            return ValueTask.CompletedTask;
+        }));
         table.Add(RespCommand.Local("select", 2, static (context, in call, _, _) =>
         {
             if (!call.TryInt64(1, out long db))
@@ -47,39 +54,10 @@ internal static class ConnectionCommands
             return ValueTask.CompletedTask;
         }));
         table.Add(RespCommand.Local("client", -2, Client));
-        table.Add(RespCommand.Local("command", -1, static (context, in call, _, _) =>
-        {
-            if (call.Count == 1)
-            {
-                // The command table's details (arity, flags, key positions) are not served yet: an empty table.
-                context.Writer.WriteArrayHeader(0);
-            }
-            else if (call.Is(1, "count"u8))
-            {
-                context.Writer.WriteInteger(0);
-            }
-            else if (call.Is(1, "docs"u8))
-            {
-                // redis-cli asks for the docs at start (for its hints) and does without them.
-                context.Writer.WriteMapHeader(0);
-            }
-            else if (call.Is(1, "info"u8))
-            {
-                context.Writer.WriteArrayHeader(call.Count - 2);
-                for (int i = 2; i < call.Count; i++)
-                {
-                    context.Writer.WriteNullArray();
-                }
-            }
-            else
-            {
-                context.Writer.WriteError(RespErrors.UnknownSubcommand(call.Text(1), "COMMAND"));
-            }
-        }));
     }
 
     /// <summary>HELLO [protover [AUTH user pass] [SETNAME name]]: switches the protocol, then answers the server's map in it.</summary>
-    private static void Hello(RespContext context, in RespCall call, ReadOnlySpan<Grid.Protocol.GridResult> results, long state)
+    private static void Hello(RespContext context, in RespCall call)
     {
         int protocol = context.Writer.Protocol;
         if (call.Count > 1)
@@ -100,18 +78,13 @@ internal static class ConnectionCommands
         }
 
         string? name = null;
+        int authAt = 0;
         for (int j = 2; j < call.Count; j++)
         {
             int more = call.Count - j - 1;
             if (call.Is(j, "auth"u8) && more >= 2)
             {
-                // No users or passwords yet: the default user has none, as a Redis without requirepass.
-                if (!call.Is(j + 1, "default"u8))
-                {
-                    context.Writer.WriteError("WRONGPASS invalid username-password pair or user is disabled.");
-                    return;
-                }
-
+                authAt = j + 1;
                 j += 2;
             }
             else if (call.Is(j, "setname"u8) && more >= 1)
@@ -132,12 +105,25 @@ internal static class ConnectionCommands
             }
         }
 
+        if (authAt != 0 && AuthCommands.TryAuthenticate(context, call.Text(authAt), call[authAt + 1]) is { } authError)
+        {
+            context.Writer.WriteError(authError);
+            return;
+        }
+
+        if (!context.Session.Authenticated)
+        {
+            context.Writer.WriteError(RespAuthGate.HelloNoAuth);
+            return;
+        }
+
         if (name is not null)
         {
             context.Session.Name = name.Length == 0 ? null : name;
         }
 
         context.Writer.Protocol = protocol;
+        context.Session.Protocol = protocol;
         var writer = context.Writer;
         writer.WriteMapHeader(7);
         writer.WriteBulk("server"u8);
@@ -156,7 +142,7 @@ internal static class ConnectionCommands
         writer.WriteArrayHeader(0);
     }
 
-    /// <summary>CLIENT ID | SETNAME name | GETNAME.</summary>
+    /// <summary>CLIENT ID | SETNAME name | GETNAME | INFO | LIST [TYPE type] [ID id...].</summary>
     private static void Client(RespContext context, in RespCall call, ReadOnlySpan<Grid.Protocol.GridResult> results, long state)
     {
         if (call.Is(1, "id"u8))
@@ -203,6 +189,20 @@ internal static class ConnectionCommands
             {
                 context.Writer.WriteNull();
             }
+        }
+        else if (call.Is(1, "info"u8))
+        {
+            if (call.Count != 2)
+            {
+                context.Writer.WriteError(RespErrors.WrongArity("client|info"));
+                return;
+            }
+
+            RespText.WriteVerbatim(context.Writer, ClientInfoLine.Of(context.Session, "client|info"));
+        }
+        else if (call.Is(1, "list"u8))
+        {
+            ClientList.Write(context, call);
         }
         else
         {

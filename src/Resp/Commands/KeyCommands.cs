@@ -95,7 +95,9 @@ internal static class KeyCommands
         long ms = amount * unitMs;
         if (condition != ExpireCondition.None)
         {
-            return context.Defer((c, call) => ExpireIfAsync(c, call, ms, condition));
+            // One op: the check of the current expiry and the change run under the partition's lock, as in Redis.
+            context.AddOp(new GridOp { Code = OpCode.ExpireIf, Key = call.Bytes(1), Arg0 = ms, Arg1 = (long)condition });
+            return 0;
         }
 
         context.AddOp(ms <= 0
@@ -104,47 +106,7 @@ internal static class KeyCommands
         return 0;
     }
 
-    /// <summary>EXPIRE with a condition on the current expiry: read it, then set (or delete) when the condition holds.</summary>
-    private static async ValueTask ExpireIfAsync(RespContext context, RespCall call, long ms, ExpireCondition condition)
-    {
-        byte[] key = call.Bytes(1);
-        var ttl = await context.ExecuteAsync(new GridOp { Code = OpCode.TimeToLive, Key = key }).ConfigureAwait(false);
-        if (RespReplies.TryWriteFailure(context, ttl))
-        {
-            return;
-        }
-
-        if (ttl.Status == ResultStatus.NotFound)
-        {
-            context.Writer.WriteInteger(0);
-            return;
-        }
-
-        // No expiry counts as an infinite one (Redis: GT never applies to it, LT always does).
-        bool persistent = ttl.Number < 0;
-        bool applies = condition switch
-        {
-            ExpireCondition.Nx => persistent,
-            ExpireCondition.Xx => !persistent,
-            ExpireCondition.Gt => !persistent && ms > ttl.Number,
-            ExpireCondition.Xx | ExpireCondition.Gt => !persistent && ms > ttl.Number,
-            ExpireCondition.Lt => persistent || ms < ttl.Number,
-            ExpireCondition.Xx | ExpireCondition.Lt => !persistent && ms < ttl.Number,
-            _ => false,
-        };
-        if (!applies)
-        {
-            context.Writer.WriteInteger(0);
-            return;
-        }
-
-        var written = await context.ExecuteAsync(ms <= 0
-            ? new GridOp { Code = OpCode.Remove, Key = key }
-            : new GridOp { Code = OpCode.Expire, Key = key, Arg0 = ms }).ConfigureAwait(false);
-        RespReplies.WriteNumber(context, written);
-    }
-
-    /// <summary>EXPIRE's conditions.</summary>
+    /// <summary>EXPIRE's conditions, numbered as <see cref="OpCode.ExpireIf"/> takes them.</summary>
     [Flags]
     private enum ExpireCondition
     {

@@ -16,6 +16,16 @@ internal sealed class RespCommandTable
         KeyCommands.Register(this);
         HashCommands.Register(this);
         ListCommands.Register(this);
+        GetExCommand.Register(this);
+        MSetNxCommand.Register(this);
+        AuthCommands.Register(this);
+        FlushAllCommand.Register(this);
+        KeysCommand.Register(this);
+        ScanCommand.Register(this);
+        GridCommands.Register(this);
+        Introspection.CommandCommand.Register(this);
+        Introspection.InfoCommand.Register(this);
+        Introspection.ClusterCommand.Register(this);
         _lookup = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 

@@ -5,13 +5,15 @@ namespace Grid.Resp.Commands;
 
 /// <summary>
 /// String commands: GET, SET (EX/PX/EXAT/PXAT/NX/XX/KEEPTTL/GET), SETEX, PSETEX, SETNX, GETDEL, GETSET, MGET, MSET,
-/// INCR, INCRBY, DECR, DECRBY, APPEND, STRLEN. Each maps onto the grid's Get/Set/Increment ops; those that read before
-/// they write (GET option, KEEPTTL, GETDEL, GETSET, APPEND) run as steps, atomic per step, not as a whole.
+/// INCR, INCRBY, DECR, DECRBY, APPEND, STRLEN. Each maps onto one grid op; those that read before they write (SET ...
+/// GET, KEEPTTL, GETSET, GETDEL, APPEND) use the grid's read-then-write ops (<see cref="OpCode.SetGet"/>,
+/// <c>OpFlags.KeepTtl</c>, <see cref="OpCode.GetRemove"/>, <see cref="OpCode.Append"/>), atomic as in Redis.
 /// </summary>
 internal static class StringCommands
 {
     private const long Conditional = 1;
     private const long Removes = 2;
+    private const long ReturnsOld = 4;
 
     public static void Register(RespCommandTable table)
     {
@@ -34,8 +36,16 @@ internal static class StringCommands
                     context.Writer.WriteInteger(results[0].Status == ResultStatus.Ok ? 1 : 0);
                 }
             }));
-        table.Add(RespCommand.Sequential("getdel", 2, GetDelAsync));
-        table.Add(RespCommand.Sequential("getset", 3, static (context, call) => SetStepsAsync(context, call, OpFlags.None, 0, get: true, keepTtl: false)));
+        table.Add(RespCommand.Batched("getdel", 2,
+            static (context, in call) => Add(context, OpCode.GetRemove, call.Bytes(1)),
+            static (context, in _, results, _) => RespReplies.WriteValue(context, results[0])));
+        table.Add(RespCommand.Batched("getset", 3,
+            static (context, in call) =>
+            {
+                context.AddOp(new GridOp { Code = OpCode.SetGet, Key = call.Bytes(1), Value = call.Bytes(2) });
+                return ReturnsOld;
+            },
+            ReplySet));
         table.Add(RespCommand.Batched("mget", -2,
             static (context, in call) =>
             {
@@ -105,7 +115,13 @@ internal static class StringCommands
                 return delta == long.MinValue ? context.Fail("ERR decrement would overflow") : AddIncrement(context, call.Bytes(1), -delta);
             },
             ReplyNumber));
-        table.Add(RespCommand.Sequential("append", 3, AppendAsync));
+        table.Add(RespCommand.Batched("append", 3,
+            static (context, in call) =>
+            {
+                context.AddOp(new GridOp { Code = OpCode.Append, Key = call.Bytes(1), Value = call.Bytes(2), Arg0 = context.Grid.MaxValueBytes });
+                return 0;
+            },
+            ReplyNumber));
         table.Add(RespCommand.Batched("strlen", 2,
             static (context, in call) => Add(context, OpCode.Get, call.Bytes(1)),
             static (context, in _, results, _) =>
@@ -148,7 +164,10 @@ internal static class StringCommands
         return 0;
     }
 
-    /// <summary>SET key value [NX|XX] [GET] [EX s|PX ms|EXAT s|PXAT ms|KEEPTTL], checked as Redis 7 checks it.</summary>
+    /// <summary>
+    /// SET key value [NX|XX] [GET] [EX s|PX ms|EXAT s|PXAT ms|KEEPTTL] [TAGS tag ...], checked as Redis 7 checks it.
+    /// TAGS is the grid's: every argument after it is a tag the entry carries (GRID.INVALIDATETAG removes it).
+    /// </summary>
     private static long PlanSet(RespContext context, in RespCall call)
     {
         var flags = OpFlags.None;
@@ -157,9 +176,21 @@ internal static class StringCommands
         int expiryAt = 0;
         long unitMs = 0;
         bool absolute = false;
+        string[]? tags = null;
         for (int j = 3; j < call.Count; j++)
         {
             bool hasNext = j + 1 < call.Count;
+            if (call.Is(j, "tags"u8) && hasNext)
+            {
+                tags = new string[call.Count - j - 1];
+                for (int t = 0; t < tags.Length; t++)
+                {
+                    tags[t] = call.Text(j + 1 + t);
+                }
+
+                break;
+            }
+
             if (call.Is(j, "nx"u8) && (flags & OpFlags.IfExists) == 0)
             {
                 flags |= OpFlags.IfNotExists;
@@ -202,10 +233,25 @@ internal static class StringCommands
             ttlMs = absolute ? amount * unitMs - context.NowMs : amount * unitMs;
         }
 
+        if (get && expiryAt != 0 && ttlMs <= 0)
+        {
+            // GET with an absolute expiry already past: the old value, and the key gone (two steps).
+            long ttl = ttlMs;
+            return context.Defer((c, call) => SetStepsAsync(c, call, flags, ttl, get, keepTtl, tags));
+        }
+
         if (get || keepTtl)
         {
-            long ttl = ttlMs;
-            return context.Defer((c, call) => SetStepsAsync(c, call, flags, ttl, get, keepTtl));
+            context.AddOp(new GridOp
+            {
+                Code = get ? OpCode.SetGet : OpCode.Set,
+                Key = call.Bytes(1),
+                Value = call.Bytes(2),
+                Arg0 = ttlMs,
+                Flags = flags | (keepTtl ? OpFlags.KeepTtl : OpFlags.None),
+                Tags = tags,
+            });
+            return get ? ReturnsOld : flags == OpFlags.None ? 0 : Conditional;
         }
 
         if (expiryAt != 0 && ttlMs <= 0)
@@ -215,7 +261,7 @@ internal static class StringCommands
             return Removes;
         }
 
-        context.AddOp(new GridOp { Code = OpCode.Set, Key = call.Bytes(1), Value = call.Bytes(2), Arg0 = ttlMs, Flags = flags });
+        context.AddOp(new GridOp { Code = OpCode.Set, Key = call.Bytes(1), Value = call.Bytes(2), Arg0 = ttlMs, Flags = flags, Tags = tags });
         return flags == OpFlags.None ? 0 : Conditional;
     }
 
@@ -233,7 +279,19 @@ internal static class StringCommands
             return;
         }
 
-        if (results[0].Status == ResultStatus.ConditionNotMet && state == Conditional)
+        if (state == ReturnsOld)
+        {
+            // SET ... GET and GETSET answer the old value, whether or not the condition let the write happen.
+            if (results[0].Value is { } old)
+            {
+                context.Writer.WriteBulk(old);
+            }
+            else
+            {
+                context.Writer.WriteNull();
+            }
+        }
+        else if (results[0].Status == ResultStatus.ConditionNotMet && state == Conditional)
         {
             context.Writer.WriteNull();
         }
@@ -244,7 +302,7 @@ internal static class StringCommands
     }
 
     /// <summary>SET with GET or KEEPTTL, and GETSET: read the old value (and time to live), then write.</summary>
-    private static async ValueTask SetStepsAsync(RespContext context, RespCall call, OpFlags flags, long ttlMs, bool get, bool keepTtl)
+    private static async ValueTask SetStepsAsync(RespContext context, RespCall call, OpFlags flags, long ttlMs, bool get, bool keepTtl, string[]? tags = null)
     {
         byte[] key = call.Bytes(1);
         byte[] value = call.Bytes(2);
@@ -273,7 +331,7 @@ internal static class StringCommands
 
         var written = ttlMs < 0
             ? await context.ExecuteAsync(new GridOp { Code = OpCode.Remove, Key = key }).ConfigureAwait(false)
-            : await context.ExecuteAsync(new GridOp { Code = OpCode.Set, Key = key, Value = value, Arg0 = ttlMs, Flags = flags }).ConfigureAwait(false);
+            : await context.ExecuteAsync(new GridOp { Code = OpCode.Set, Key = key, Value = value, Arg0 = ttlMs, Flags = flags, Tags = tags }).ConfigureAwait(false);
         if (RespReplies.TryWriteFailure(context, written))
         {
             return;
@@ -297,60 +355,6 @@ internal static class StringCommands
         else
         {
             context.Writer.WriteOk();
-        }
-    }
-
-    private static async ValueTask GetDelAsync(RespContext context, RespCall call)
-    {
-        byte[] key = call.Bytes(1);
-        var read = await context.ExecuteAsync(new GridOp { Code = OpCode.Get, Key = key }).ConfigureAwait(false);
-        if (RespReplies.TryWriteFailure(context, read))
-        {
-            return;
-        }
-
-        if (read.Status == ResultStatus.NotFound || read.Value is null)
-        {
-            context.Writer.WriteNull();
-            return;
-        }
-
-        var removed = await context.ExecuteAsync(new GridOp { Code = OpCode.Remove, Key = key }).ConfigureAwait(false);
-        if (!RespReplies.TryWriteFailure(context, removed))
-        {
-            context.Writer.WriteBulk(read.Value);
-        }
-    }
-
-    /// <summary>APPEND: the old value, its time to live, then the longer value with that time to live kept.</summary>
-    private static async ValueTask AppendAsync(RespContext context, RespCall call)
-    {
-        byte[] key = call.Bytes(1);
-        var read = await context.ExecuteAsync(new GridOp { Code = OpCode.Get, Key = key }).ConfigureAwait(false);
-        if (RespReplies.TryWriteFailure(context, read))
-        {
-            return;
-        }
-
-        long ttlMs = 0;
-        byte[] value;
-        if (read.Status == ResultStatus.Ok && read.Value is { } old)
-        {
-            var ttl = await context.ExecuteAsync(new GridOp { Code = OpCode.TimeToLive, Key = key }).ConfigureAwait(false);
-            ttlMs = ttl.Status == ResultStatus.Ok && ttl.Number > 0 ? ttl.Number : 0;
-            value = new byte[old.Length + call[2].Length];
-            old.CopyTo(value, 0);
-            call[2].CopyTo(value.AsSpan(old.Length));
-        }
-        else
-        {
-            value = call.Bytes(2);
-        }
-
-        var written = await context.ExecuteAsync(new GridOp { Code = OpCode.Set, Key = key, Value = value, Arg0 = ttlMs }).ConfigureAwait(false);
-        if (!RespReplies.TryWriteFailure(context, written))
-        {
-            context.Writer.WriteInteger(value.Length);
         }
     }
 }

@@ -54,6 +54,13 @@ internal sealed class CommandPipeline(RespContext context, RespCommandTable tabl
                 continue;
             }
 
+            context.Session.LastCommand = command;
+            if (!context.Session.Authenticated && RespAuthGate.Refuses(command, call) is { } refused)
+            {
+                _pending.Add(new PendingCommand(null, range, ops.Count, 0, 0, refused));
+                continue;
+            }
+
             if (command.Runner is { } runner)
             {
                 await SendAsync(ops.Count).ConfigureAwait(false);

@@ -11,7 +11,7 @@ namespace Grid.Resp.Connections;
 /// (<see cref="CommandPipeline"/>), writes the replies in order and flushes once per read. A protocol error is
 /// answered after the replies of the commands before it, then the connection closes, as in Redis.
 /// </summary>
-internal sealed class RespConnection(IDuplexPipe transport, RespGrid grid, RespCommandTable table, Action abort) : IDisposable
+internal sealed class RespConnection(IDuplexPipe transport, RespGrid grid, RespCommandTable table, RespSession session, Action abort) : IDisposable
 {
     private readonly RespArguments _arguments = new();
     private readonly List<RespCommandRange> _commands = [];
@@ -22,7 +22,6 @@ internal sealed class RespConnection(IDuplexPipe transport, RespGrid grid, RespC
         var input = transport.Input;
         var output = transport.Output;
         var writer = new RespWriter(output);
-        var session = new RespSession(grid.NextClientId());
         var context = new RespContext(writer, session, grid);
         var pipeline = new CommandPipeline(context, table);
         var limits = grid.Limits;
@@ -45,6 +44,7 @@ internal sealed class RespConnection(IDuplexPipe transport, RespGrid grid, RespC
                 return;
             }
 
+            session.LastActiveAt = Environment.TickCount64;
             var buffer = read.Buffer;
             var consumed = Parse(buffer, limits, out byte[]? protocolError);
             if (_commands.Count > 0)

@@ -24,9 +24,16 @@ internal sealed partial class RespConnectionHandler(RespGrid grid, ILogger<RespC
             return;
         }
 
+        var session = new RespSession(grid.NextClientId())
+        {
+            Remote = connection.RemoteEndPoint,
+            Local = connection.LocalEndPoint,
+            Authenticated = !grid.Auth.RequiresPassword,
+        };
+        grid.Register(session);
         try
         {
-            using var served = new RespConnection(connection.Transport, grid, _table, () => connection.Abort(new ConnectionAbortedException("The client's replies outgrew Grid:Resp:MaxOutputBufferBytes.")));
+            using var served = new RespConnection(connection.Transport, grid, _table, session, () => connection.Abort(new ConnectionAbortedException("The client's replies outgrew Grid:Resp:MaxOutputBufferBytes.")));
             // Kestrel asks connections to close when the silo stops: an idle client must not hold the silo's shutdown.
             var closing = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed, closing);
@@ -38,6 +45,7 @@ internal sealed partial class RespConnectionHandler(RespGrid grid, ILogger<RespC
         }
         finally
         {
+            grid.Unregister(session);
             grid.Exit();
         }
     }

@@ -1,7 +1,10 @@
 using Grid.Client;
 using Grid.Client.Dispatch;
 using Grid.Grains.Hosting;
+using System.Collections.Concurrent;
+using Grid.Resp.Connections;
 using Grid.Resp.Protocol;
+using Grid.Resp.Security;
 using Microsoft.Extensions.Logging;
 
 namespace Grid.Resp.Hosting;
@@ -14,8 +17,10 @@ namespace Grid.Resp.Hosting;
 /// </summary>
 internal sealed class RespGrid : IAsyncDisposable
 {
+    private readonly ConcurrentDictionary<long, RespSession> _sessions = new();
     private long _lastClientId;
     private int _clients;
+    private long _rejected;
 
     public RespGrid(IClusterClient client, GridSiloOptions silo, ILoggerFactory loggers, TimeProvider time)
     {
@@ -24,6 +29,11 @@ internal sealed class RespGrid : IAsyncDisposable
         Time = time;
         var options = new GridClientOptions { PartitionCount = silo.PartitionCount, Limits = silo.Limits };
         options.NearCache.Enabled = false;
+        Client = client;
+        PartitionCount = silo.PartitionCount;
+        MaxValueBytes = silo.Limits.MaxValueBytes;
+        Auth = new RespAuthenticator(Options.Password, silo.Admin.EffectiveToken());
+        RunId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20));
         Cache = new GridCache(client, options, new SystemTextJsonGridSerializer(), loggers.CreateLogger<RespGrid>(), timeProvider: time);
     }
 
@@ -42,6 +52,33 @@ internal sealed class RespGrid : IAsyncDisposable
     /// <summary>Sends built ops to their silos, batched per silo.</summary>
     public OperationDispatcher Dispatcher => Cache.Dispatcher;
 
+    /// <summary>The silo's Orleans client (grain calls of SCAN and KEYS).</summary>
+    public IClusterClient Client { get; }
+
+    /// <summary>The cluster's partition count (SCAN's cursor walks the partitions in order).</summary>
+    public int PartitionCount { get; }
+
+    /// <summary>The grid's largest value (APPEND's bound).</summary>
+    public int MaxValueBytes { get; }
+
+    /// <summary>Checks AUTH against <c>Grid:Resp:Password</c> and the admin token.</summary>
+    public RespAuthenticator Auth { get; }
+
+    /// <summary>A random id of this endpoint's run (INFO <c>run_id</c>).</summary>
+    public string RunId { get; }
+
+    /// <summary>When the endpoint started (<see cref="Environment.TickCount64"/>; INFO <c>uptime_in_seconds</c>).</summary>
+    public long StartedAt { get; } = Environment.TickCount64;
+
+    /// <summary>Connections accepted since start (INFO <c>total_connections_received</c>).</summary>
+    public long TotalConnections => Volatile.Read(ref _lastClientId);
+
+    /// <summary>Connections refused over <see cref="GridRespOptions.MaxClients"/> (INFO <c>rejected_connections</c>).</summary>
+    public long RejectedConnections => Volatile.Read(ref _rejected);
+
+    /// <summary>The open connections' sessions (CLIENT LIST).</summary>
+    public ICollection<RespSession> Sessions => _sessions.Values;
+
     /// <summary>Connections open now.</summary>
     public int Clients => Volatile.Read(ref _clients);
 
@@ -51,6 +88,7 @@ internal sealed class RespGrid : IAsyncDisposable
         if (Interlocked.Increment(ref _clients) > Options.MaxClients)
         {
             Interlocked.Decrement(ref _clients);
+            Interlocked.Increment(ref _rejected);
             return false;
         }
 
@@ -59,6 +97,12 @@ internal sealed class RespGrid : IAsyncDisposable
 
     /// <summary>Gives a connection slot back.</summary>
     public void Exit() => Interlocked.Decrement(ref _clients);
+
+    /// <summary>Lists an open connection (CLIENT LIST).</summary>
+    public void Register(RespSession session) => _sessions[session.Id] = session;
+
+    /// <summary>Forgets a closed connection.</summary>
+    public void Unregister(RespSession session) => _sessions.TryRemove(session.Id, out _);
 
     /// <summary>A new connection's id.</summary>
     public long NextClientId() => Interlocked.Increment(ref _lastClientId);

@@ -1,7 +1,9 @@
 using System.Net;
 using Grid.Grains.Hosting;
 using Grid.Resp.Connections;
+using Grid.Resp.Security;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Hosting;
@@ -14,7 +16,7 @@ namespace Grid.Resp.Hosting;
 /// Runs a Kestrel server of its own with one endpoint, the RESP port, served by <see cref="RespConnectionHandler"/>.
 /// Its own server (not the admin endpoint's) so the RESP port works the same in a plain host (admin off), beside the
 /// admin endpoint's web host, and in tests' hosts. Starts after the silo (it is registered after UseOrleans) and
-/// stops before it, closing its connections.
+/// stops before it, closing its connections. With the grid's TLS on (<c>Grid:Tls</c>), the port serves TLS only.
 /// </summary>
 internal sealed partial class RespServer(IServiceProvider services, IOptions<GridSiloOptions> options, ILoggerFactory loggers, ILogger<RespServer> logger) : IHostedService, IAsyncDisposable
 {
@@ -30,11 +32,21 @@ internal sealed partial class RespServer(IServiceProvider services, IOptions<Gri
         }
 
         var kestrel = new KestrelServerOptions { ApplicationServices = services, AddServerHeader = false };
-        kestrel.Listen(IPAddress.Parse(resp.Address), resp.Port, listen => listen.UseConnectionHandler<RespConnectionHandler>());
+        var tls = RespTls.ServerOptions(options.Value.Tls);
+        kestrel.Listen(IPAddress.Parse(resp.Address), resp.Port, listen =>
+        {
+            // With the grid's TLS on, the RESP port serves TLS only (as redis-server's tls-port), with the silo's certificate.
+            if (tls is not null)
+            {
+                listen.UseHttps(tls);
+            }
+
+            listen.UseConnectionHandler<RespConnectionHandler>();
+        });
         var transport = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggers);
         _server = new KestrelServer(Options.Create(kestrel), transport, loggers);
         await _server.StartAsync(new NoHttpApplication(), cancellationToken).ConfigureAwait(false);
-        LogListening(logger, resp.Address, resp.Port);
+        LogListening(logger, resp.Address, resp.Port, tls is null ? "" : " (TLS)");
     }
 
     /// <inheritdoc />
@@ -54,6 +66,6 @@ internal sealed partial class RespServer(IServiceProvider services, IOptions<Gri
         return ValueTask.CompletedTask;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Grid RESP endpoint listening on {Address}:{Port}")]
-    private static partial void LogListening(ILogger logger, string address, int port);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Grid RESP endpoint listening on {Address}:{Port}{Tls}")]
+    private static partial void LogListening(ILogger logger, string address, int port, string tls);
 }

@@ -12,7 +12,9 @@ public sealed class OpValidatorTests
 
     private static GridOp Op(OpCode code) => code switch
     {
-        OpCode.Set => new GridOp { Code = code, Key = [1], Value = [2] },
+        OpCode.Set or OpCode.SetGet or OpCode.SetIfNoneExist => new GridOp { Code = code, Key = [1], Value = [2] },
+        OpCode.Append => new GridOp { Code = code, Key = [1], Value = [2], Arg0 = 50 },
+        OpCode.ExpireIf => new GridOp { Code = code, Key = [1], Arg0 = 1_000, Arg1 = 1 },
         OpCode.Expire => new GridOp { Code = code, Key = [1], Arg0 = 1_000 },
         OpCode.HashSet => new GridOp { Code = code, Key = [1], Field = "f", Value = [2] },
         OpCode.HashGet or OpCode.HashDelete or OpCode.HashIncrement => new GridOp { Code = code, Key = [1], Field = "f", Arg0 = 1 },
@@ -75,7 +77,7 @@ public sealed class OpValidatorTests
 
     [Theory]
     [InlineData((byte)0)]
-    [InlineData((byte)9)]
+    [InlineData((byte)50)]
     [InlineData((byte)16)]
     [InlineData((byte)24)]
     [InlineData((byte)255)]

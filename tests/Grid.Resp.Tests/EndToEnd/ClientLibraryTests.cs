@@ -40,6 +40,22 @@ public sealed class ClientLibraryTests(RespServersFixture servers)
         Assert.Equal(RedisType.Hash, await db.KeyTypeAsync(p + "h"));
         Assert.True(await db.KeyDeleteAsync(p + "h"));
         Assert.False(await db.KeyExistsAsync(p + "h"));
+
+        // GETEX, SCAN (IServer.KeysAsync pages through SCAN), INFO.
+        Assert.Equal("hello", (string?)await db.StringGetSetExpiryAsync(p + "s", TimeSpan.FromMinutes(1)));
+        Assert.InRange((await db.KeyTimeToLiveAsync(p + "s"))!.Value, TimeSpan.FromSeconds(50), TimeSpan.FromMinutes(1));
+        var server = redis.GetServer("127.0.0.1", servers.GridPort);
+        var keys = new List<string>();
+        await foreach (var key in server.KeysAsync(pattern: p + "*", pageSize: 2))
+        {
+            keys.Add(key!);
+        }
+
+        Assert.Equal([p + "c", p + "l", p + "s"], keys.Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal("7.0.0", server.Version.ToString(3));
+        // Server discovery read INFO: a standalone primary (IServer.InfoAsync itself needs AllowAdmin).
+        Assert.Equal(ServerType.Standalone, server.ServerType);
+        Assert.False(server.IsReplica);
     }
 
     [Fact]
@@ -96,12 +112,7 @@ public sealed class ClientLibraryTests(RespServersFixture servers)
         {
             EndPoints = { { "127.0.0.1", servers.GridPort } },
             Protocol = protocol,
-            // What the endpoint does not serve yet (README: Redis protocol): server discovery through INFO, CONFIG and
-            // CLUSTER, and the pub/sub channel StackExchange.Redis watches for primary changes.
-            CommandMap = CommandMap.Create(["INFO", "CONFIG", "CLUSTER", "SUBSCRIBE", "UNSUBSCRIBE", "PSUBSCRIBE", "PUBLISH", "SENTINEL"], available: false),
-            ConfigurationChannel = "",
-            TieBreaker = "",
-            DefaultVersion = new Version(7, 0, 0),
+            // Default options otherwise: server discovery reads INFO; CONFIG and CLUSTER answer as on a Redis without them.
             AbortOnConnectFail = true,
             ConnectTimeout = 15_000,
         };

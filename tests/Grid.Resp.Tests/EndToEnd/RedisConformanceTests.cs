@@ -24,6 +24,8 @@ public sealed class RedisConformanceTests(RespServersFixture servers)
                 "set @g v", "set @g w get", "get @g", "set @g2 w get", "get @g2", "set @g3 w nx get", "set @g3 z nx get", "get @g3",
                 "set @k v ex 100", "set @k w keepttl", "ttl @k", "get @k", "set @k x", "ttl @k",
                 "append @ap x", "append @ap yz", "get @ap", "strlen @ap", "set @apt v ex 100", "append @apt w", "ttl @apt",
+                "set @g4 v xx get", "exists @g4", "set @kg v ex 100", "set @kg w keepttl get", "ttl @kg", "get @kg",
+                "incr @cn", "getset @cn x", "incr @cd", "getdel @cd", "exists @cd", "set @tg v", "set @tg w get tags",
             ]
         },
         {
@@ -90,6 +92,51 @@ public sealed class RedisConformanceTests(RespServersFixture servers)
                 "foo", "foo a b", "FOO 'a b' c", "get", "GET a b", "set a", "hget a", "lrange a 0", "del", "incrby a",
             ]
         },
+        {
+            "getex", [
+                "set @k v", "getex @k", "ttl @k", "getex @k ex 100", "ttl @k", "getex @k px 200000", "ttl @k", "getex @k persist",
+                "ttl @k", $"getex @k exat {DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1000}", "exists @k", "getex @none", "getex @none ex 10",
+                "getex @k ex 0", "getex @k ex -1", "getex @k px 0", "getex @k ex x", "getex @k ex 10 px 10", "getex @k persist ex 10",
+                "getex @k ex 10 persist", "getex @k foo", "getex @k ex", "getex", "getex @k nx", "getex @k keepttl",
+                "hset @h f v", "getex @h", "getex @h ex 10", "getex @k pxat 1", "exists @k",
+            ]
+        },
+        {
+            "msetnx", [
+                "msetnx @a 1", "get @a", "msetnx @a 2", "get @a", "msetnx @a", "msetnx @a 1 @b", "msetnx @b 1 @b 2", "get @b",
+                "hset @h f v", "msetnx @h x", "msetnx {@}x 1 {@}y 2", "mget {@}x {@}y", "msetnx {@}y 3 {@}z 4", "exists {@}z",
+                "msetnx {@}z 1 {@}z 2", "get {@}z",
+            ]
+        },
+        {
+            "keys-and-scan", [
+                "set @only v", "keys @only", "keys @nomatch*", "keys @o?ly", "keys @[no]nly", "keys", "keys a b",
+                "scan x", "scan 0 count 0", "scan 0 count x", "scan 0 count -1", "scan 0 foo", "scan 0 match", "scan",
+            ]
+        },
+        {
+            "tags-on-set", [
+                "set @t v tags", "set @t v ex 10 tags", "get @t",
+            ]
+        },
+        {
+            "auth-without-password", [
+                "auth x", "auth default x", "auth someone x", "auth", "auth a b c", "ping",
+            ]
+        },
+        {
+            "flushall-arguments", [
+                "flushall foo", "flushall async sync", "flushall sync x",
+            ]
+        },
+        {
+            "introspection-errors", [
+                "command foo", "command count x", "command info nosuchcommand", "command docs nosuchcommand", "client info x",
+                "client list type x", "client list id x", "client list id 0", "client list foo", "client list type master",
+                "info nosuchsection", "client foo", "cluster info", "CLUSTER NODES", "cluster", "cluster info x", "cluster keyslot",
+                "cluster foo", "cluster setslot 1", "command docs get", "command docs set getex lpop nosuch hset",
+            ]
+        },
     };
 
     [Theory]
@@ -115,7 +162,7 @@ public sealed class RedisConformanceTests(RespServersFixture servers)
         string[] script =
         [
             "get r3.none", "set r3.s v", "get r3.s", "hset r3.h a 1 b 2", "hgetall r3.h", "hgetall r3.none", "lpop r3.none 2",
-            "rpush r3.l a", "lpop r3.l 0", "mget r3.s r3.none", "client getname", "ping",
+            "rpush r3.l a", "lpop r3.l 0", "mget r3.s r3.none", "client getname", "ping", "command docs get scan",
         ];
         string expected = await RunAsync(servers.RedisPort, script, hello3: true);
         string actual = await RunAsync(servers.GridPort, script, hello3: true);

@@ -81,4 +81,30 @@ public sealed class RoutingTests : IAsyncLifetime
         Assert.Equal(expected, actual);
         Assert.Equal(":200\r\n", await second.RunAsync(["exists " + string.Join(' ', Enumerable.Range(0, 200).Select(i => $"route.{i}"))]));
     }
+
+    [Fact]
+    public async Task A_scan_cursor_means_the_same_on_every_silo()
+    {
+        await using var first = await RawRespClient.ConnectAsync(_ports[0]);
+        await using var second = await RawRespClient.ConnectAsync(_ports[1]);
+        var writes = Enumerable.Range(0, 150).Select(i => $"set roam.{i} v").ToList();
+        Assert.Equal(string.Concat(Enumerable.Repeat("+OK\r\n", 150)), await first.RunAsync(writes));
+
+        // Each call of the scan goes to the other silo, continuing the cursor the previous one answered.
+        var seen = new HashSet<string>();
+        string cursor = "0";
+        int calls = 0;
+        do
+        {
+            var client = calls++ % 2 == 0 ? first : second;
+            var reply = (List<object?>)RespReply.Parse(await client.RunAsync([$"scan {cursor} match roam.* count 20"]))!;
+            cursor = (string)reply[0]!;
+            seen.UnionWith(((List<object?>)reply[1]!).Cast<string>());
+            Assert.True(calls < 1000, "the scan did not end");
+        }
+        while (cursor != "0");
+
+        Assert.Equal(150, seen.Count);
+        Assert.True(calls > 2, $"{calls} calls");
+    }
 }
