@@ -42,6 +42,7 @@ internal sealed class SiloEntryGrain(
     TagIndexShardRegistry tagShards,
     SiloPauseGuard pauseGuard,
     NearCache.InvalidationHub nearCaches,
+    Balancing.RebalanceControl rebalance,
     ILogger<SiloEntryGrain> logger) : Grain, ISiloEntryGrain
 {
     private readonly GridLimits _limits = options.Value.Limits;
@@ -339,6 +340,14 @@ internal sealed class SiloEntryGrain(
     }
 
     public Task<GridSiloStatistics> GetStatistics() => Task.FromResult(Statistics());
+
+    public Task<GridRebalanceStatus> GetRebalanceStatus() => rebalance.GetStatusAsync();
+
+    public Task<GridRebalanceSettings> ChangeRebalance(GridRebalanceChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return rebalance.ChangeAsync(change);
+    }
 
     private GridSiloStatistics Statistics()
     {
