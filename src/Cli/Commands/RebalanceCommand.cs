@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Text.Json;
 using Grid.Cli.Parsing;
 using Grid.Cli.Rebalance;
@@ -59,30 +60,21 @@ internal static class RebalanceCommand
         {
             Description = "Partitions each silo moves at the same time (1-256)",
             HelpName = "N",
-            CustomParser = ValueParsers.OptionalInt32,
+            CustomParser = ParseMoves,
         };
         var bytes = new Option<long?>("--bytes-per-second")
         {
             Description = "Bytes per second each silo may move (0: no limit)",
             HelpName = "B",
-            CustomParser = ValueParsers.OptionalInt64,
+            CustomParser = ParseBytesPerSecond,
         };
         var command = new Command("throttle", "Change how fast partitions move, on every silo; prints the settings in force") { moves, bytes };
         command.Validators.Add(result =>
         {
-            var givenMoves = result.GetValue(moves);
-            var givenBytes = result.GetValue(bytes);
-            if (givenMoves is null && givenBytes is null)
+            // Given or not (no value conversion here: a bad value is the parser's error).
+            if (result.GetResult(moves) is null && result.GetResult(bytes) is null)
             {
                 result.AddError("throttle needs --moves, --bytes-per-second or both");
-            }
-            else if (givenMoves is < 1 or > 256)
-            {
-                result.AddError($"--moves must be between 1 and 256 (it is {givenMoves})");
-            }
-            else if (givenBytes is < 0)
-            {
-                result.AddError($"--bytes-per-second must be 0 (no limit) or more (it is {givenBytes})");
             }
         });
         runner.Bind(command, ValueTypes.Any, async call =>
@@ -91,6 +83,30 @@ internal static class RebalanceCommand
             return call.Print(RebalanceTable.Settings(await Rebalancing(call).ChangeRebalanceAsync(change, call.Cancellation).ConfigureAwait(false)));
         });
         return command;
+    }
+
+    private static int? ParseMoves(ArgumentResult result)
+    {
+        int? value = ValueParsers.OptionalInt32(result);
+        if (value is < 1 or > 256)
+        {
+            result.AddError($"--moves must be between 1 and 256 (it is {value})");
+            return null;
+        }
+
+        return value;
+    }
+
+    private static long? ParseBytesPerSecond(ArgumentResult result)
+    {
+        long? value = ValueParsers.OptionalInt64(result);
+        if (value is < 0)
+        {
+            result.AddError($"--bytes-per-second must be 0 (no limit) or more (it is {value})");
+            return null;
+        }
+
+        return value;
     }
 
     private static IGridRebalancing Rebalancing(CommandCall call) =>
