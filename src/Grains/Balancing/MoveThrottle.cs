@@ -6,16 +6,23 @@ namespace Grid.Grains.Balancing;
 /// runs it into debt, which the next moves pay back, so the average stays at the rate whatever the partition sizes. The
 /// rate can change at any time (<c>grid rebalance throttle</c>); 0 means no limit.
 /// </summary>
-internal sealed class MoveThrottle(TimeProvider time)
+internal sealed class MoveThrottle
 {
     // A waiting move asks again at least this often, so a rate raised (or lifted) at run time applies to it soon.
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MinWait = TimeSpan.FromMilliseconds(1);
 
     private readonly Lock _gate = new();
+    private readonly TimeProvider _time;
     private long _rate;
     private double _tokens;
-    private long _stamp = time.GetTimestamp();
+    private long _stamp;
+
+    public MoveThrottle(TimeProvider time)
+    {
+        _time = time;
+        _stamp = time.GetTimestamp();
+    }
 
     /// <summary>The limit in force, in bytes per second; 0: none.</summary>
     public long BytesPerSecond
@@ -79,14 +86,14 @@ internal sealed class MoveThrottle(TimeProvider time)
                 return;
             }
 
-            await Task.Delay(wait < MaxWait ? wait : MaxWait, time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(wait < MaxWait ? wait : MaxWait, _time, cancellationToken).ConfigureAwait(false);
         }
     }
 
     private void Refill()
     {
-        long now = time.GetTimestamp();
-        double seconds = time.GetElapsedTime(_stamp, now).TotalSeconds;
+        long now = _time.GetTimestamp();
+        double seconds = _time.GetElapsedTime(_stamp, now).TotalSeconds;
         _stamp = now;
         if (_rate > 0 && seconds > 0)
         {

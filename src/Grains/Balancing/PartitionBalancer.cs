@@ -23,6 +23,7 @@ internal sealed partial class PartitionBalancer(
     SiloLoadTable loads,
     RebalanceSteering steering,
     RebalanceProgress progress,
+    MoveGate gate,
     IGrainFactory grains,
     ILogger<PartitionBalancer> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
@@ -32,7 +33,6 @@ internal sealed partial class PartitionBalancer(
     private readonly GridBalancingOptions _options = options.Value.Balancing;
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _changed = new(0, int.MaxValue);
-    private readonly MoveGate _gate = new(steering);
     private Task _loop = Task.CompletedTask;
     private long _changeCount;
 
@@ -40,7 +40,7 @@ internal sealed partial class PartitionBalancer(
     public long Moved => progress.TotalPartitionsMoved;
 
     /// <summary>Moves in flight now.</summary>
-    public int InFlight => _gate.InFlight;
+    public int InFlight => gate.InFlight;
 
     public void Participate(ISiloLifecycle lifecycle)
     {
@@ -147,7 +147,7 @@ internal sealed partial class PartitionBalancer(
         {
             foreach (var (partition, target) in moves)
             {
-                if (!await _gate.EnterAsync(() => Interlocked.Read(ref _changeCount) != changeCount, token).ConfigureAwait(false))
+                if (!await gate.EnterAsync(() => Interlocked.Read(ref _changeCount) != changeCount, token).ConfigureAwait(false))
                 {
                     break;
                 }
@@ -208,7 +208,7 @@ internal sealed partial class PartitionBalancer(
         finally
         {
             progress.MoveEnded(moved, bytes);
-            _gate.Exit();
+            gate.Exit();
         }
     }
 

@@ -154,6 +154,7 @@ public static class GridSiloHostingExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloLoadTable>());
         services.AddSingleton<RebalanceSteering>();
         services.AddSingleton<RebalanceProgress>();
+        services.AddSingleton<MoveGate>();
         services.AddSingleton<RebalanceControl>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RebalanceControl>());
         services.AddSingleton<PartitionBalancer>();

@@ -18,6 +18,8 @@ internal static partial class GridAdmin
     /// <summary>The cluster's rebalance status (JSON), as <c>grid rebalance status --json</c> prints it.</summary>
     public const string RebalancePath = "/admin/rebalance";
 
+    private static readonly System.Text.Json.JsonSerializerOptions RebalanceJson = new(System.Text.Json.JsonSerializerDefaults.Web);
+
     /// <summary>Registers the admin token scheme and the <see cref="AdminTokenAuthentication.PolicyName"/> policy.</summary>
     public static IServiceCollection AddGridAdminAuthentication(this IServiceCollection services, GridAdminOptions options)
     {
@@ -50,7 +52,7 @@ internal static partial class GridAdmin
         admin.MapGet(RebalancePath, async (IGrainFactory grains, ILocalSiloDetails silo, CancellationToken cancellationToken) =>
             Results.Json(
                 await grains.GetGrain<Grid.Protocol.ISiloEntryGrain>(Grid.Grains.Invalidation.ClusterSilos.GrainKey(silo.SiloAddress)).GetRebalanceStatus().WaitAsync(cancellationToken),
-                new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)));
+                RebalanceJson));
 
     private static void MapInfo(RouteGroupBuilder admin) =>
         admin.MapGet(InfoPath, (ILocalSiloDetails silo, IClusterMembershipService membership, IOptions<GridSiloOptions> grid, IOptions<ClusterOptions> cluster) =>
