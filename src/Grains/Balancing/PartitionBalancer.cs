@@ -158,7 +158,7 @@ internal sealed partial class PartitionBalancer(
         finally
         {
             // Failed moves were logged; the next pass retries them.
-            await Task.WhenAll(running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await ((Task)Task.WhenAll(running)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             foreach (var task in running)
             {
                 moved += task.IsCompletedSuccessfully && task.Result ? 1 : 0;
