@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using Grid.Cli.Commands;
 using Grid.Cli.Connection;
 using Grid.Client;
@@ -46,8 +47,8 @@ internal static class GridCli
         var parse = root.Parse(args);
         if (parse.Action is ParseErrorAction)
         {
-            var command = parse.CommandResult.Command;
-            string help = command == root ? "grid --help" : $"grid {command.Name} --help";
+            // The whole path of the command ("grid rebalance throttle --help"), nested commands included.
+            string help = CommandPath(parse.CommandResult) + " --help";
             // An unknown word also makes "Required command was not provided"; the word is the one to name.
             string message = parse.UnmatchedTokens.Count > 0
                 ? $"unrecognized command or argument '{parse.UnmatchedTokens[0]}'"
@@ -67,6 +68,17 @@ internal static class GridCli
             stderr.WriteLine($"error: unexpected failure: {ex}");
             return GridExitCodes.Error;
         }
+    }
+
+    private static string CommandPath(CommandResult result)
+    {
+        var names = new List<string>();
+        for (SymbolResult? current = result; current is CommandResult command; current = command.Parent)
+        {
+            names.Insert(0, command.Command.Name);
+        }
+
+        return string.Join(' ', names);
     }
 
     private static Command CreateRootCommand(GlobalOptions globals, CommandRunner runner)
@@ -91,6 +103,7 @@ internal static class GridCli
             .. InvalidationCommands.Create(runner),
             StatsCommand.Create(runner),
             HotKeysCommand.Create(runner),
+            RebalanceCommand.Create(runner),
         ];
         foreach (var command in commands)
         {

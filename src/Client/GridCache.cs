@@ -30,7 +30,7 @@ namespace Grid.Client;
 /// near cache's read path; <see cref="GetOrSetRunner"/> GetOrSet; <see cref="TagAndPatternInvalidation"/>
 /// invalidation; <see cref="ClusterReports"/> the silos' reports; <see cref="GridClientMetrics"/> the instruments.
 /// </remarks>
-public sealed class GridCache : IGridCache, IGridAnalytics, IDisposable, IAsyncDisposable
+public sealed class GridCache : IGridCache, IGridAnalytics, IGridRebalancing, IDisposable, IAsyncDisposable
 {
     private readonly ClusterConnection _connection;
     private readonly NearCacheReads _reads;
@@ -264,6 +264,14 @@ public sealed class GridCache : IGridCache, IGridAnalytics, IDisposable, IAsyncD
     /// <inheritdoc />
     public ValueTask<GridAnalyticsReport> GetAnalyticsAsync(CancellationToken cancellationToken = default) =>
         _reports.GetAnalyticsAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<GridRebalanceStatus> GetRebalanceStatusAsync(CancellationToken cancellationToken = default) =>
+        _reports.GetRebalanceStatusAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<GridRebalanceSettings> ChangeRebalanceAsync(GridRebalanceChange change, CancellationToken cancellationToken = default) =>
+        _reports.ChangeRebalanceAsync(change, cancellationToken);
 
     /// <summary>A fresh near-cache copy, not copied: only for callers that read it (deserializers), never hand it out.</summary>
     internal bool TryGetNearCached(string key, out byte[] value) => _reads.TryGetFresh(key, out value);

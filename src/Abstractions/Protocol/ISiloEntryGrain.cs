@@ -40,6 +40,21 @@ public interface ISiloEntryGrain : IGrainWithStringKey
     /// </summary>
     [Alias("CollectGarbage")]
     Task<GridSiloStatistics> CollectGarbage();
+
+    /// <summary>
+    /// The cluster's rebalance: every active silo's progress (asked through the silos' agents), their sum, and the
+    /// settings in force on this silo.
+    /// </summary>
+    [Alias("GetRebalanceStatus")]
+    Task<GridRebalanceStatus> GetRebalanceStatus();
+
+    /// <summary>
+    /// Changes how partitions move (pause, resume, concurrent moves, bytes per second) on every active silo, without
+    /// restarting any; returns the settings now in force. A value out of range fails the call with an
+    /// <see cref="ArgumentException"/> and changes nothing.
+    /// </summary>
+    [Alias("ChangeRebalance")]
+    Task<GridRebalanceSettings> ChangeRebalance(GridRebalanceChange change);
 }
 
 /// <summary>The result frame of a silo batch, plus where partitions that were not on the silo actually live.</summary>

@@ -53,6 +53,9 @@ internal static class ValueParsers
         return null;
     }
 
+    /// <summary>Parses an optional 64-bit signed integer.</summary>
+    public static long? OptionalInt64(ArgumentResult result) => result.Tokens.Count == 0 ? null : Int64(result);
+
     private static string NameOf(ArgumentResult result) =>
         result.Parent is OptionResult option ? option.Option.Name : result.Argument.Name;
 }

@@ -64,6 +64,57 @@ internal sealed class ClusterReports(ClusterConnection connection, ClientReadSta
         return GridAnalyticsMerge.Build(answers, statistics.Snapshot(), time.GetUtcNow());
     }
 
+    /// <summary>The cluster's rebalance status, as one active silo gathers it from every silo's agent.</summary>
+    public async ValueTask<GridRebalanceStatus> GetRebalanceStatusAsync(CancellationToken cancellationToken)
+    {
+        var entry = await AnySiloAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await entry.GetRebalanceStatus().WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not GridException and not OperationCanceledException)
+        {
+            throw new GridUnavailableException($"The silo did not answer for the rebalance status: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Changes the rebalance settings through one active silo, which sends them to every silo.</summary>
+    public async ValueTask<GridRebalanceSettings> ChangeRebalanceAsync(GridRebalanceChange change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        if (change.MaxConcurrentMoves is < 1 or > 256)
+        {
+            throw new ArgumentException($"Concurrent moves must be between 1 and 256 (it is {change.MaxConcurrentMoves}).", nameof(change));
+        }
+
+        if (change.BytesPerSecond is < 0)
+        {
+            throw new ArgumentException($"Bytes per second must be 0 (no limit) or more (it is {change.BytesPerSecond}).", nameof(change));
+        }
+
+        var entry = await AnySiloAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await entry.ChangeRebalance(change).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not GridException and not OperationCanceledException and not ArgumentException)
+        {
+            throw new GridUnavailableException($"The silo did not answer the rebalance change: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>The control activation of one active silo (the first by address).</summary>
+    private async ValueTask<ISiloEntryGrain> AnySiloAsync(CancellationToken cancellationToken)
+    {
+        var silos = await ActiveSilosAsync(cancellationToken).ConfigureAwait(false);
+        if (silos.Length == 0)
+        {
+            throw new GridUnavailableException("The cluster has no active silo.");
+        }
+
+        return silos[0].Entry;
+    }
+
     /// <summary>Connects if needed, re-reads the membership and returns the active silos' channels.</summary>
     private async ValueTask<Routing.SiloChannel[]> ActiveSilosAsync(CancellationToken cancellationToken)
     {

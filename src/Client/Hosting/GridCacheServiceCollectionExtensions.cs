@@ -170,6 +170,7 @@ public static class GridCacheServiceCollectionExtensions
         });
         services.AddSingleton<IGridCache>(sp => sp.GetRequiredService<GridCache>());
         services.AddSingleton<IGridAnalytics>(sp => sp.GetRequiredService<GridCache>());
+        services.AddSingleton<IGridRebalancing>(sp => sp.GetRequiredService<GridCache>());
         services.AddHostedService<GridCacheConnector>();
 
         // Levels in front of the grid (near cache, edge, output cache), reported for the silos' dashboard.

@@ -12,13 +12,18 @@ namespace Grid.Grains.Balancing;
 /// settle. Every silo balances only what it holds, so there is no coordinator; since clients route by the same
 /// function, a moved partition lands where clients already send its operations. At most
 /// <see cref="GridBalancingOptions.MaxConcurrentMoves"/> partitions are in flight at once, and a move to a silo above
-/// its memory high watermark waits until it is below (the partition stays where it is meanwhile).
+/// its memory high watermark waits until it is below (the partition stays where it is meanwhile). The settings in
+/// force (<see cref="RebalanceSteering"/>) can pause moves, change how many run at once and limit the bytes per second
+/// while a pass runs; its progress is kept in <see cref="RebalanceProgress"/>.
 /// </summary>
 internal sealed partial class PartitionBalancer(
     IOptions<GridSiloOptions> options,
     ClusterView view,
     PartitionStoreRegistry registry,
     SiloLoadTable loads,
+    RebalanceSteering steering,
+    RebalanceProgress progress,
+    MoveGate gate,
     IGrainFactory grains,
     ILogger<PartitionBalancer> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
@@ -31,10 +36,11 @@ internal sealed partial class PartitionBalancer(
     private Task _loop = Task.CompletedTask;
     private long _changeCount;
 
-    private long _moved;
-
     /// <summary>Partitions this silo moved away since it started.</summary>
-    public long Moved => Interlocked.Read(ref _moved);
+    public long Moved => progress.TotalPartitionsMoved;
+
+    /// <summary>Moves in flight now.</summary>
+    public int InFlight => gate.InFlight;
 
     public void Participate(ISiloLifecycle lifecycle)
     {
@@ -46,6 +52,13 @@ internal sealed partial class PartitionBalancer(
 
     private Task OnStart(CancellationToken cancellationToken)
     {
+        progress.SetPaused(steering.Current.Paused);
+        steering.Subscribe(() =>
+        {
+            var settings = steering.Current;
+            progress.SetPaused(settings.Paused);
+            LogSettings(logger, settings.Version, settings.Paused, settings.MaxConcurrentMoves, settings.BytesPerSecond, settings.ChangedBy);
+        });
         view.Subscribe(() =>
         {
             Interlocked.Increment(ref _changeCount);
@@ -100,69 +113,92 @@ internal sealed partial class PartitionBalancer(
         }
     }
 
-    /// <summary>One pass: moves every partition held here whose owner is another, not full, silo. Stops early when membership changes again.</summary>
+    /// <summary>
+    /// One pass: moves every partition held here whose owner is another, not full, silo, as the settings in force allow
+    /// (paused: it waits; the concurrency and the byte rate are read before each move). Stops early when membership
+    /// changes again.
+    /// </summary>
     internal async Task<int> BalanceAsync(long changeCount, CancellationToken token)
     {
         var snapshot = view.Current;
         var local = view.Local;
         var moves = new List<(int Partition, SiloAddress Target)>();
+        long bytes = 0;
         foreach (var store in registry.All)
         {
             if (snapshot.Owner(store.Partition) is { } owner && !owner.Equals(local) && !loads.IsFull(owner))
             {
                 moves.Add((store.Partition, owner));
+                bytes += store.Bytes;
             }
         }
 
         if (moves.Count == 0)
         {
+            progress.NothingToMove();
             return 0;
         }
 
+        progress.BeginPass(moves.Count, bytes);
         LogBalancing(logger, moves.Count, snapshot.Silos.Length);
         int moved = 0;
-        using var slots = new SemaphoreSlim(_options.MaxConcurrentMoves);
-        var running = new List<Task>(moves.Count);
-        foreach (var (partition, target) in moves)
+        var running = new List<Task<bool>>(moves.Count);
+        try
         {
-            await slots.WaitAsync(token).ConfigureAwait(false);
-            if (Interlocked.Read(ref _changeCount) != changeCount)
+            foreach (var (partition, target) in moves)
             {
-                slots.Release();
-                break;
+                if (!await gate.EnterAsync(() => Interlocked.Read(ref _changeCount) != changeCount, token).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                running.Add(MoveAsync(partition, target, token));
+            }
+        }
+        finally
+        {
+            // Failed moves were logged; the next pass retries them.
+            await ((Task)Task.WhenAll(running)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            foreach (var task in running)
+            {
+                moved += task.IsCompletedSuccessfully && task.Result ? 1 : 0;
             }
 
-            running.Add(MoveAsync(partition, target, slots));
-        }
-
-        // Failed moves were logged; the next pass retries them.
-        await Task.WhenAll(running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        foreach (var task in running)
-        {
-            moved += task.IsCompletedSuccessfully ? 1 : 0;
+            progress.EndPass();
         }
 
         LogBalanced(logger, moved, moves.Count);
         return moved;
     }
 
-    private async Task MoveAsync(int partition, SiloAddress target, SemaphoreSlim slots)
+    /// <summary>Moves one partition (its slot of the gate already taken); true when it arrived on another silo.</summary>
+    private async Task<bool> MoveAsync(int partition, SiloAddress target, CancellationToken token)
     {
+        progress.MoveStarted();
+        bool moved = false;
+        long bytes = 0;
         try
         {
-            var control = grains.GetGrain<IPartitionControlGrain>(partition);
-            if (registry.TryGet(partition) is null || !await control.MoveTo(target).ConfigureAwait(false))
+            var store = registry.TryGet(partition);
+            if (store is null)
             {
-                return;
+                return false;
+            }
+
+            // Charged before the move, by the partition's bytes now, so the rate holds over the moves as they start.
+            bytes = store.Bytes;
+            await steering.Throttle.TakeAsync(bytes, token).ConfigureAwait(false);
+            var control = grains.GetGrain<IPartitionControlGrain>(partition);
+            if (!await control.MoveTo(target).ConfigureAwait(false))
+            {
+                return false;
             }
 
             // The slot stays taken until the partition serves on its new silo (this call queues behind the migration), so
-            // MaxConcurrentMoves bounds the partitions in flight.
-            var arrived = await control.GetLocation().WaitAsync(MoveTimeout).ConfigureAwait(false);
-            if (!arrived.Equals(view.Local))
-            {
-                Interlocked.Increment(ref _moved);
-            }
+            // the concurrent moves setting bounds the partitions in flight.
+            var arrived = await control.GetLocation().WaitAsync(MoveTimeout, CancellationToken.None).ConfigureAwait(false);
+            moved = !arrived.Equals(view.Local);
+            return moved;
         }
         catch (Exception ex) when (ex is OrleansException or TimeoutException)
         {
@@ -171,7 +207,8 @@ internal sealed partial class PartitionBalancer(
         }
         finally
         {
-            slots.Release();
+            progress.MoveEnded(moved, bytes);
+            gate.Exit();
         }
     }
 
@@ -183,6 +220,9 @@ internal sealed partial class PartitionBalancer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Balancing: moving partition {Partition} to {Target} failed")]
     private static partial void LogMoveFailed(ILogger logger, Exception error, int partition, SiloAddress target);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Balancing settings version {Version}: paused {Paused}, {Moves} concurrent move(s), {BytesPerSecond} bytes/s (0: no limit), changed by {ChangedBy}")]
+    private static partial void LogSettings(ILogger logger, long version, bool paused, int moves, long bytesPerSecond, string changedBy);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Balancing pass failed; retrying after the next change or recheck")]
     private static partial void LogBalanceFailed(ILogger logger, Exception error);

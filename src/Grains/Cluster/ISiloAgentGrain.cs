@@ -7,8 +7,8 @@ namespace Grid.Grains.Cluster;
 
 /// <summary>
 /// Silo-to-silo control of one silo (key: the silo's parsable address; placed on that silo): its memory load, the
-/// replicas it keeps for partitions whose primary lives on another silo, and the tag/key pairs its entries hold (for an
-/// index shard that rebuilds its sets).
+/// replicas it keeps for partitions whose primary lives on another silo, the tag/key pairs its entries hold (for an
+/// index shard that rebuilds its sets), and its rebalance progress and settings.
 /// </summary>
 [Alias("grid.ISiloAgentGrain")]
 internal interface ISiloAgentGrain : IGrainWithStringKey
@@ -40,6 +40,18 @@ internal interface ISiloAgentGrain : IGrainWithStringKey
     /// </summary>
     [Alias("CollectTagPairs")]
     Task<TagPairsAnswer> CollectTagPairs(int bucket, int shard, PartitionSet? partitions);
+
+    /// <summary>This silo's rebalance progress (the cluster's status sums every silo's).</summary>
+    [Alias("GetRebalanceProgress")]
+    Task<GridRebalanceProgress> GetRebalanceProgress();
+
+    /// <summary>The rebalance settings in force on this silo (a joining silo asks for the newest).</summary>
+    [Alias("GetRebalanceSettings")]
+    Task<GridRebalanceSettings> GetRebalanceSettings();
+
+    /// <summary>Adopts <paramref name="settings"/> when newer than those in force here; returns those in force after.</summary>
+    [Alias("ApplyRebalanceSettings")]
+    Task<GridRebalanceSettings> ApplyRebalanceSettings(GridRebalanceSettings settings);
 }
 
 /// <summary>A silo's memory use against its budget.</summary>

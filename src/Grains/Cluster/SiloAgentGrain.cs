@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Grid.Grains.Balancing;
 using Grid.Grains.Memory;
 using Grid.Grains.Partitions;
 using Grid.Grains.Replication;
@@ -12,8 +13,8 @@ using Orleans.Runtime;
 namespace Grid.Grains.Cluster;
 
 /// <summary>
-/// Silo-to-silo control endpoint of one silo: memory load for placement, the replicas it keeps, and the tag/key pairs of
-/// its entries for a rebuilding index shard. It refuses to work
+/// Silo-to-silo control endpoint of one silo: memory load for placement, the replicas it keeps, the tag/key pairs of
+/// its entries for a rebuilding index shard, and its rebalance progress and settings. It refuses to work
 /// anywhere but on the silo its key names (placement falls back to another silo when that one is gone), so a replica
 /// never lands on a silo its primary did not choose.
 /// </summary>
@@ -25,6 +26,8 @@ internal sealed class SiloAgentGrain(
     PartitionStoreRegistry partitions,
     SiloMemoryBudget budget,
     TagPairCollector tagPairs,
+    RebalanceControl rebalance,
+    RebalanceSteering steering,
     ILocalSiloDetails silo) : Grain, ISiloAgentGrain
 {
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -92,6 +95,24 @@ internal sealed class SiloAgentGrain(
     {
         EnsureHome();
         return tagPairs.CollectAsync(bucket, shard, partitions);
+    }
+
+    public Task<GridRebalanceProgress> GetRebalanceProgress()
+    {
+        EnsureHome();
+        return Task.FromResult(rebalance.LocalProgress());
+    }
+
+    public Task<GridRebalanceSettings> GetRebalanceSettings()
+    {
+        EnsureHome();
+        return Task.FromResult(steering.Current);
+    }
+
+    public Task<GridRebalanceSettings> ApplyRebalanceSettings(GridRebalanceSettings settings)
+    {
+        EnsureHome();
+        return Task.FromResult(steering.Adopt(settings));
     }
 
     private void EnsureHome()

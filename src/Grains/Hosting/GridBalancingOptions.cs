@@ -20,6 +20,14 @@ public sealed class GridBalancingOptions
     public int MaxConcurrentMoves { get; set; } = 4;
 
     /// <summary>
+    /// Bytes per second one silo may move (a token bucket charged with each partition's bytes before it moves), so a
+    /// rebalance leaves the network to clients; 0: no limit. Default 0. Changeable at run time with
+    /// <c>grid rebalance throttle</c>, as are <see cref="MaxConcurrentMoves"/> and pausing.
+    /// </summary>
+    [SettingRange(0L, long.MaxValue, Rule = "must be 0 (no limit) or more")]
+    public long MaxBytesPerSecond { get; set; }
+
+    /// <summary>
     /// Fraction of its memory budget above which a silo receives no new partitions (placement and the balancer skip
     /// it while another silo is below). Default 0.85.
     /// </summary>

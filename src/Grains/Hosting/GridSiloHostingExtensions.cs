@@ -154,6 +154,11 @@ public static class GridSiloHostingExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterViewWatcher>());
         services.AddSingleton<SiloLoadTable>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloLoadTable>());
+        services.AddSingleton<RebalanceSteering>();
+        services.AddSingleton<RebalanceProgress>();
+        services.AddSingleton<MoveGate>();
+        services.AddSingleton<RebalanceControl>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RebalanceControl>());
         services.AddSingleton<PartitionBalancer>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<PartitionBalancer>());
         services.AddSingleton<ReplicaRegistry>();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Grid.Grains.HotKeys;
+using Grid.Grains.Balancing;
 using Grid.Grains.Memory;
 using Grid.Grains.NearCache;
 using Grid.Grains.Partitions;
@@ -33,7 +34,9 @@ internal sealed class GridSiloMetrics : IHostedService
         TagIndexShardRegistry tags,
         SiloAnalytics analytics,
         LatencyRecorder latency,
-        HotKeyTracker hotKeys)
+        HotKeyTracker hotKeys,
+        RebalanceProgress rebalance,
+        RebalanceSteering steering)
     {
         _latency = latency;
         Meter = meterFactory.Create(new MeterOptions(MeterName) { Version = typeof(GridSiloMetrics).Assembly.GetName().Version?.ToString(3) });
@@ -75,6 +78,12 @@ internal sealed class GridSiloMetrics : IHostedService
         m.CreateObservableGauge("grid.silo.replica.partitions", () => replicas.Count, "{partition}", "Partitions whose replica the silo keeps.");
         m.CreateObservableGauge("grid.silo.replica.entries", () => replicas.Entries, "{entry}", "Entries held in replicas.");
         m.CreateObservableGauge("grid.silo.replica.bytes", () => replicas.Bytes, "By", "Bytes held in replicas (outside the memory budget).");
+
+        // Rebalance (partition moves to their owners).
+        m.CreateObservableGauge("grid.silo.rebalance.partitions_pending", () => rebalance.Pending, "{partition}", "Partitions of the current rebalance this silo has still to move.");
+        m.CreateObservableCounter("grid.silo.rebalance.partitions_moved", () => rebalance.TotalPartitionsMoved, "{partition}", "Partitions this silo moved to their owner since it started.");
+        m.CreateObservableCounter("grid.silo.rebalance.bytes_moved", () => rebalance.TotalBytesMoved, "By", "Bytes of the partitions this silo moved since it started.");
+        m.CreateObservableGauge("grid.silo.rebalance.paused", () => steering.Current.Paused ? 1 : 0, "{state}", "1 while partition moves are paused (grid rebalance pause), else 0.");
     }
 
     public Meter Meter { get; }

@@ -43,6 +43,7 @@ internal sealed class SiloEntryGrain(
     SiloPauseGuard pauseGuard,
     NearCache.InvalidationHub nearCaches,
     HotKeys.HotKeyTracker hotKeys,
+    Balancing.RebalanceControl rebalance,
     ILogger<SiloEntryGrain> logger) : Grain, ISiloEntryGrain
 {
     private readonly GridLimits _limits = options.Value.Limits;
@@ -349,6 +350,14 @@ internal sealed class SiloEntryGrain(
         }
 
         return Task.FromResult(hotKeys.Enabled ? hotKeys.Snapshot(top, silo.SiloAddress.ToString()) : []);
+    }
+
+    public Task<GridRebalanceStatus> GetRebalanceStatus() => rebalance.GetStatusAsync();
+
+    public Task<GridRebalanceSettings> ChangeRebalance(GridRebalanceChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return rebalance.ChangeAsync(change);
     }
 
     private GridSiloStatistics Statistics()

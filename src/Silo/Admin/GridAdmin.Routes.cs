@@ -15,6 +15,11 @@ internal static partial class GridAdmin
     /// <summary>A small read-only description of the silo (no secrets).</summary>
     public const string InfoPath = "/admin/info";
 
+    /// <summary>The cluster's rebalance status (JSON), as <c>grid rebalance status --json</c> prints it.</summary>
+    public const string RebalancePath = "/admin/rebalance";
+
+    private static readonly System.Text.Json.JsonSerializerOptions RebalanceJson = new(System.Text.Json.JsonSerializerDefaults.Web);
+
     /// <summary>Registers the admin token scheme and the <see cref="AdminTokenAuthentication.PolicyName"/> policy.</summary>
     public static IServiceCollection AddGridAdminAuthentication(this IServiceCollection services, GridAdminOptions options)
     {
@@ -41,6 +46,13 @@ internal static partial class GridAdmin
     /// </summary>
     public static RouteGroupBuilder MapGridAdminRoutes(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGroup("").RequireAuthorization(AdminTokenAuthentication.PolicyName);
+
+    /// <summary>Read-only: steering (pause, throttle) is left to the CLI, so no cookie-signed-in page can change the cluster.</summary>
+    private static void MapRebalance(RouteGroupBuilder admin) =>
+        admin.MapGet(RebalancePath, async (IGrainFactory grains, ILocalSiloDetails silo, CancellationToken cancellationToken) =>
+            Results.Json(
+                await grains.GetGrain<Grid.Protocol.ISiloEntryGrain>(Grid.Grains.Invalidation.ClusterSilos.GrainKey(silo.SiloAddress)).GetRebalanceStatus().WaitAsync(cancellationToken),
+                RebalanceJson));
 
     private static void MapInfo(RouteGroupBuilder admin) =>
         admin.MapGet(InfoPath, (ILocalSiloDetails silo, IClusterMembershipService membership, IOptions<GridSiloOptions> grid, IOptions<ClusterOptions> cluster) =>

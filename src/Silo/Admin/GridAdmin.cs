@@ -65,6 +65,8 @@ internal static partial class GridAdmin
         var admin = app.MapGridAdminRoutes();
         MapInfo(admin);
         paths.Add(InfoPath);
+        MapRebalance(admin);
+        paths.Add(RebalancePath);
         if (options.Metrics)
         {
             admin.MapPrometheusScrapingEndpoint(MetricsPath);

@@ -9,7 +9,11 @@ internal sealed record DashboardSnapshot(
     IReadOnlyList<DashboardPoint> Hourly,
     DashboardTags Tags,
     IReadOnlyList<DashboardLevel> Levels,
-    int ReportingClients);
+    int ReportingClients)
+{
+    /// <summary>The cluster's partition moves (progress per silo and in total, settings in force); null when it could not be read.</summary>
+    public GridRebalanceStatus? Rebalance { get; init; }
+}
 
 /// <summary>
 /// One cache level's hits and misses since its counters started, outermost level first: the edge cache and output

@@ -49,6 +49,7 @@ internal sealed partial class DashboardSnapshotSource(IGrainFactory grains, IClu
 
         var calls = silos.Select(silo => AskAsync(silo, cancellationToken)).ToArray();
         var clients = ClientLevelsAsync(cancellationToken);
+        var rebalance = RebalanceAsync(cancellationToken);
         var answers = await Task.WhenAll(calls).ConfigureAwait(false);
         var views = new List<DashboardSnapshotBuilder.SiloAnswer>(silos.Length);
         for (int i = 0; i < silos.Length; i++)
@@ -57,7 +58,25 @@ internal sealed partial class DashboardSnapshotSource(IGrainFactory grains, IClu
                 silos[i].ToParsableString(), names.GetValueOrDefault(silos[i], ""), silos[i].Equals(local.SiloAddress), answers[i].Analytics, answers[i].Error));
         }
 
-        return DashboardSnapshotBuilder.Build(views, await clients.ConfigureAwait(false), DateTimeOffset.UtcNow);
+        return DashboardSnapshotBuilder.Build(views, await clients.ConfigureAwait(false), DateTimeOffset.UtcNow) with
+        {
+            Rebalance = await rebalance.ConfigureAwait(false),
+        };
+    }
+
+    /// <summary>The cluster's rebalance status as this silo gathers it; null (no panel data) when it cannot be had.</summary>
+    private async Task<GridRebalanceStatus?> RebalanceAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var entry = grains.GetGrain<ISiloEntryGrain>(ClusterSilos.GrainKey(local.SiloAddress));
+            return await entry.GetRebalanceStatus().WaitAsync(SiloTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogRebalanceFailed(logger, ex.Message);
+            return null;
+        }
     }
 
     /// <summary>What the clients reported about the levels in front of the grid; null (only the grid shown) when it cannot be had.</summary>
@@ -90,6 +109,9 @@ internal sealed partial class DashboardSnapshotSource(IGrainFactory grains, IClu
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dashboard: the clients' cache-level counts could not be read: {Error}")]
     private static partial void LogClientLevelsFailed(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dashboard: the rebalance status could not be read: {Error}")]
+    private static partial void LogRebalanceFailed(ILogger logger, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dashboard: silo {Silo} did not answer for analytics: {Error}")]
     private static partial void LogSiloFailed(ILogger logger, SiloAddress silo, string error);

@@ -98,4 +98,8 @@ internal sealed class FakeSiloEntryGrain : ISiloEntryGrain
     public Task<GridSiloAnalytics> GetAnalytics() => throw new NotSupportedException("The fake silo entry only runs batches.");
 
     public Task<GridSiloStatistics> CollectGarbage() => throw new NotSupportedException("The fake silo entry only runs batches.");
+
+    public Task<GridRebalanceStatus> GetRebalanceStatus() => throw new NotSupportedException("The fake silo entry only runs batches.");
+
+    public Task<GridRebalanceSettings> ChangeRebalance(GridRebalanceChange change) => throw new NotSupportedException("The fake silo entry only runs batches.");
 }

@@ -54,6 +54,11 @@ public sealed class SiloMetricsTests(ClusterFixture fixture)
         {
             Assert.True(units.ContainsKey(name), name);
         }
+
+        Assert.Equal("{partition}", units["grid.silo.rebalance.partitions_pending"]);
+        Assert.Equal("{partition}", units["grid.silo.rebalance.partitions_moved"]);
+        Assert.Equal("By", units["grid.silo.rebalance.bytes_moved"]);
+        Assert.Equal("{state}", units["grid.silo.rebalance.paused"]);
     }
 
     [Fact]

@@ -43,6 +43,7 @@
     $("p99").textContent = t.p99LatencyMs > 0 ? fmtMs(t.p99LatencyMs) : "–";
 
     renderLevels(data);
+    renderRebalance(data);
 
     const maxPartitions = Math.max(1, ...data.silos.map((s) => s.partitions));
     const body = document.querySelector("#silo-table tbody");
@@ -94,6 +95,52 @@
 
   // Hit ratio per level, outermost first: edge and output caches and near caches as the clients report them, then
   // the grid as the silos count it. Levels nobody uses are not listed.
+  function fmtSeconds(s) {
+    if (s === null || s === undefined) return "–";
+    s = Math.ceil(s);
+    if (s >= 3600) return Math.floor(s / 3600) + " h " + String(Math.floor(s % 3600 / 60)).padStart(2, "0") + " min";
+    if (s >= 60) return Math.floor(s / 60) + " min " + String(s % 60).padStart(2, "0") + " s";
+    return s + " s";
+  }
+
+  // The partition moves that follow a silo joining or leaving: a progress bar, rate, time left, paused state, per silo.
+  function renderRebalance(data) {
+    const r = data.rebalance;
+    if (!r) { $("rebalance-state").textContent = "rebalance status unavailable"; return; }
+    const t = r.total, st = r.settings;
+    const pending = Math.max(0, t.partitionsToMove - t.partitionsMoved);
+    const percent = t.partitionsToMove > 0 ? Math.min(100, 100 * t.partitionsMoved / t.partitionsToMove) : 100;
+    $("rebalance-settings").textContent = (st.paused ? "paused" : "running") + " · " + st.maxConcurrentMoves + " concurrent moves per silo · " +
+      (st.bytesPerSecond > 0 ? fmtBytes(st.bytesPerSecond) + "/s per silo" : "no byte limit") + " · settings v" + st.version;
+    $("rebalance-state").textContent = pending > 0
+      ? (st.paused ? "Paused: " + fmtInt(pending) + " partitions wait where they are (every key is still served)" : "Moving: " + fmtInt(pending) + " partitions to go")
+      : (t.startedAtUnixMs > 0 ? "Done: every partition is on its owner" : "Idle: nothing moved since the silos started") + (st.paused ? " (paused)" : "");
+    $("rebalance-bar").style.width = percent.toFixed(1) + "%";
+    $("rebalance-bar").className = st.paused && pending > 0 ? "paused" : "";
+    $("rebalance-progress").textContent = percent.toFixed(1) + " % · " + fmtInt(t.partitionsMoved) + " / " + fmtInt(t.partitionsToMove) + " partitions · " +
+      fmtBytes(t.bytesMoved) + " / " + fmtBytes(t.bytesToMove);
+    $("rebalance-rate").textContent = fmtBytes(t.bytesPerSecond) + "/s · " + t.partitionsPerSecond.toFixed(1) + " partitions/s";
+    $("rebalance-eta").textContent = "time left: " + (pending > 0 ? fmtSeconds(t.estimatedSecondsLeft) : "0 s");
+    const body = document.querySelector("#rebalance-table tbody");
+    body.replaceChildren();
+    for (const s of r.silos) {
+      const tr = document.createElement("tr");
+      tr.appendChild(cell(s.silo));
+      if (s.error) {
+        const td = cell("no answer: " + s.error, "error-text"); td.colSpan = 6; tr.appendChild(td);
+      } else {
+        const ratio = s.partitionsToMove > 0 ? s.partitionsMoved / s.partitionsToMove : 1;
+        tr.appendChild(barCell(ratio, fmtInt(s.partitionsMoved) + " / " + fmtInt(s.partitionsToMove)));
+        tr.appendChild(cell(fmtBytes(s.bytesMoved) + " / " + fmtBytes(s.bytesToMove), "num"));
+        tr.appendChild(cell(fmtInt(s.inFlight), "num"));
+        tr.appendChild(cell(fmtBytes(s.bytesPerSecond) + "/s", "num"));
+        tr.appendChild(cell(s.partitionsToMove > s.partitionsMoved ? fmtSeconds(s.estimatedSecondsLeft) : "0 s", "num"));
+        tr.appendChild(cell(fmtInt(s.totalPartitionsMoved) + " · " + fmtBytes(s.totalBytesMoved), "num"));
+      }
+      body.appendChild(tr);
+    }
+  }
+
   function renderLevels(data) {
     const body = document.querySelector("#level-table tbody");
     body.replaceChildren();
