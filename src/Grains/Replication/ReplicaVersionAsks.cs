@@ -23,11 +23,32 @@ namespace Grid.Grains.Replication;
 /// coalesced call) is asked again one partition at a time, as before.
 /// </para>
 /// </summary>
-internal sealed class ReplicaVersionAsks(IGrainFactory grains, IOptions<GridSiloOptions> options)
+internal sealed class ReplicaVersionAsks
 {
     // One lane per silo ever asked: a few hundred bytes each, so silos that left are not worth pruning.
     private readonly ConcurrentDictionary<SiloAddress, Lane> _lanes = new();
-    private readonly TimeSpan _timeout = options.Value.Replication.RecoveryTimeout;
+    private readonly Func<SiloAddress, ISiloAgentGrain> _agentOf;
+    private readonly TimeSpan _timeout;
+    private long _asks;
+    private long _calls;
+
+    public ReplicaVersionAsks(IGrainFactory grains, IOptions<GridSiloOptions> options)
+        : this(silo => grains.GetGrain<ISiloAgentGrain>(silo.ToParsableString()), options.Value.Replication.RecoveryTimeout)
+    {
+    }
+
+    /// <summary>Asks through <paramref name="agentOf"/> (tests), each call bounded by <paramref name="timeout"/>.</summary>
+    internal ReplicaVersionAsks(Func<SiloAddress, ISiloAgentGrain> agentOf, TimeSpan timeout)
+    {
+        _agentOf = agentOf;
+        _timeout = timeout;
+    }
+
+    /// <summary>Asks made so far (diagnostics and tests).</summary>
+    public long Asks => Interlocked.Read(ref _asks);
+
+    /// <summary>Agent calls made for them so far (diagnostics and tests).</summary>
+    public long Calls => Interlocked.Read(ref _calls);
 
     /// <summary>
     /// The version of <paramref name="silo"/>'s replica of <paramref name="partition"/> (-1: none); fails as the
@@ -35,8 +56,9 @@ internal sealed class ReplicaVersionAsks(IGrainFactory grains, IOptions<GridSilo
     /// </summary>
     public Task<long> AskAsync(SiloAddress silo, int partition)
     {
-        var lane = _lanes.GetOrAdd(silo, static (address, factory) => new Lane(factory.GetGrain<ISiloAgentGrain>(address.ToParsableString())), grains);
+        var lane = _lanes.GetOrAdd(silo, static (address, agentOf) => new Lane(agentOf(address)), _agentOf);
         var ask = new Ask(partition);
+        Interlocked.Increment(ref _asks);
         bool start;
         lock (lane.Gate)
         {
@@ -81,6 +103,7 @@ internal sealed class ReplicaVersionAsks(IGrainFactory grains, IOptions<GridSilo
                 partitions[i] = batch[i].Partition;
             }
 
+            Interlocked.Increment(ref _calls);
             try
             {
                 long[] versions = await lane.Agent.GetReplicaVersions(partitions).WaitAsync(_timeout).ConfigureAwait(false);
@@ -109,6 +132,7 @@ internal sealed class ReplicaVersionAsks(IGrainFactory grains, IOptions<GridSilo
     private async Task AskOneByOneAsync(ISiloAgentGrain agent, List<Ask> batch)
     {
         var calls = new Task<long>[batch.Count];
+        Interlocked.Add(ref _calls, calls.Length);
         for (int i = 0; i < calls.Length; i++)
         {
             try
