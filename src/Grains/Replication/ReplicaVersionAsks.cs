@@ -69,10 +69,17 @@ internal sealed class ReplicaVersionAsks
 
         if (start)
         {
-            // Off the asking activation's scheduler and without its request context: the calls serve many partitions.
-            using (ExecutionContext.SuppressFlow())
+            // Off the asking activation's scheduler and without its request context or trace: the calls serve many partitions.
+            if (ExecutionContext.IsFlowSuppressed())
             {
                 _ = Task.Run(() => SendAsync(lane));
+            }
+            else
+            {
+                using (ExecutionContext.SuppressFlow())
+                {
+                    _ = Task.Run(() => SendAsync(lane));
+                }
             }
         }
 
