@@ -88,14 +88,14 @@ internal sealed class OperationDispatcher
         }
 
         await _connection.EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
-        var pending = EnqueueMany(ops);
+        var group = new OpGroup(ops.Length);
+        var pending = EnqueueMany(ops, group: group);
+        var done = group.Task;
+        await (cancellationToken.CanBeCanceled ? done.WaitAsync(cancellationToken) : done).ConfigureAwait(false);
         var results = new GridResult[pending.Length];
         for (int i = 0; i < pending.Length; i++)
         {
-            var task = pending[i].Task;
-            results[i] = cancellationToken.CanBeCanceled
-                ? await task.WaitAsync(cancellationToken).ConfigureAwait(false)
-                : await task.ConfigureAwait(false);
+            results[i] = await pending[i].Task.ConfigureAwait(false);
         }
 
         return (results, pending);
