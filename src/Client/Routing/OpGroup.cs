@@ -2,7 +2,7 @@ namespace Grid.Client.Routing;
 
 /// <summary>
 /// The operations of one multi-key call (<c>SetManyAsync</c>, a RESP pipeline): completes once every one of them has
-/// completed, so the caller wakes once per call. Awaiting each operation's task instead (<see cref="Task.WhenAll(Task[])"/>)
+/// completed, so the caller wakes once per call. Awaiting each operation's task instead (<c>Task.WhenAll</c>)
 /// queued one thread-pool item per operation as it completed (their tasks run continuations asynchronously), which a
 /// 1,000-key bulk write paid a thousand times. Like the operations' own tasks, this one never runs the caller's
 /// continuation on the client's receive path.
