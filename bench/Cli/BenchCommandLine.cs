@@ -75,6 +75,29 @@ internal static class BenchCommandLine
         });
         root.Subcommands.Add(tags);
 
+        var bulkKeys = new Option<int?>("--keys") { Description = "Keys written and read per pass (default 1,000,000)." };
+        var bulkSilos = new Option<string?>("--silos") { Description = "Grid topologies, e.g. 1,3 (the default; several silos use Redis membership)." };
+        var bulkSiloDll = new Option<string?>("--silo-dll") { Description = "Grid.Silo.dll to start." };
+        var bulk = new Command("bulk", "Times SetManyAsync into a cold and a warm grid, and GetManyAsync, against redis-server MSET/MGET of the same keys.") { bulkKeys, bulkSilos, bulkSiloDll };
+        bulk.SetAction(async parse =>
+        {
+            int keyCount;
+            int[] topologies;
+            try
+            {
+                keyCount = PositiveInt(parse.GetValue(bulkKeys), "--keys", 9_999_999) ?? 1_000_000;
+                topologies = ParseInts(parse.GetValue(bulkSilos), "--silos", 1, 16);
+            }
+            catch (ArgumentException ex)
+            {
+                await Console.Error.WriteLineAsync(ex.Message);
+                return 2;
+            }
+
+            return await Bulk.BulkBenchmark.RunAsync(keyCount, topologies.Length > 0 ? topologies : [1, 3], parse.GetValue(bulkSiloDll));
+        });
+        root.Subcommands.Add(bulk);
+
         root.SetAction(async parse =>
         {
             if (parse.GetValue(quick) && parse.GetValue(smoke))

@@ -49,21 +49,27 @@ internal sealed class OperationDispatcher
     {
         cancellationToken.ThrowIfCancellationRequested();
         await _connection.EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
-        var tasks = new Task<GridResult>[ops.Length];
         if (_options.Batching)
         {
-            var pending = EnqueueMany(ops, timeout);
-            for (int i = 0; i < ops.Length; i++)
+            // One wake-up for the whole call (not one per op), then the results in order; the first failed op's error
+            // in order, as awaiting Task.WhenAll over the ops gave.
+            var group = new OpGroup(ops.Length);
+            var pending = EnqueueMany(ops, timeout, group);
+            var done = group.Task;
+            await (cancellationToken.CanBeCanceled ? done.WaitAsync(cancellationToken) : done).ConfigureAwait(false);
+            var results = new GridResult[pending.Length];
+            for (int i = 0; i < pending.Length; i++)
             {
-                tasks[i] = pending[i].Task;
+                results[i] = await pending[i].Task.ConfigureAwait(false);
             }
+
+            return results;
         }
-        else
+
+        var tasks = new Task<GridResult>[ops.Length];
+        for (int i = 0; i < ops.Length; i++)
         {
-            for (int i = 0; i < ops.Length; i++)
-            {
-                tasks[i] = _unbatched.SendAsync(ops[i], PartitionOf(ops[i].Key), timeout ?? _options.OperationTimeout);
-            }
+            tasks[i] = _unbatched.SendAsync(ops[i], PartitionOf(ops[i].Key), timeout ?? _options.OperationTimeout);
         }
 
         var all = Task.WhenAll(tasks);
@@ -82,14 +88,14 @@ internal sealed class OperationDispatcher
         }
 
         await _connection.EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
-        var pending = EnqueueMany(ops);
+        var group = new OpGroup(ops.Length);
+        var pending = EnqueueMany(ops, group: group);
+        var done = group.Task;
+        await (cancellationToken.CanBeCanceled ? done.WaitAsync(cancellationToken) : done).ConfigureAwait(false);
         var results = new GridResult[pending.Length];
         for (int i = 0; i < pending.Length; i++)
         {
-            var task = pending[i].Task;
-            results[i] = cancellationToken.CanBeCanceled
-                ? await task.WaitAsync(cancellationToken).ConfigureAwait(false)
-                : await task.ConfigureAwait(false);
+            results[i] = await pending[i].Task.ConfigureAwait(false);
         }
 
         return (results, pending);
@@ -190,7 +196,7 @@ internal sealed class OperationDispatcher
     }
 
     /// <summary>Queues ops on their silos' channels, all of one silo at once (so they leave in as few batches as possible).</summary>
-    private PendingOp[] EnqueueMany(GridOp[] ops, TimeSpan? timeout = null)
+    private PendingOp[] EnqueueMany(GridOp[] ops, TimeSpan? timeout = null, OpGroup? group = null)
     {
         var all = new PendingOp[ops.Length];
         var perSilo = new Dictionary<SiloChannel, List<PendingOp>>();
@@ -202,7 +208,7 @@ internal sealed class OperationDispatcher
             PendingOp pending;
             try
             {
-                pending = new PendingOp(ops[i], partition, deadline, _metrics, _requests);
+                pending = new PendingOp(ops[i], partition, deadline, _metrics, _requests, group);
             }
             catch (GridBusyException busy)
             {

@@ -8,7 +8,8 @@ namespace Grid.Client.Routing;
 
 /// <summary>
 /// Natural batching toward one data-plane entry activation of a silo (one lane of its <see cref="SiloChannel"/>): an operation goes out at once when fewer than <c>maxInFlight</c> batch calls are
-/// under way; otherwise it queues, and when a call returns everything queued leaves together as the next call. No
+/// under way; otherwise it queues, and when a call returns everything queued leaves together as the next call (a
+/// multi-key call's range, or a queue longer than one batch, takes every free slot at once). No
 /// timers on the hot path, so a lone operation never waits and a busy client sends few, full messages.
 /// <para>
 /// Every batch slot has its own bound: a call that takes longer than the router's batch timeout, or that may have
@@ -91,7 +92,7 @@ internal sealed class EntryLane
 
     public void EnqueueRange(List<PendingOp> ops)
     {
-        InFlightBatch? batch = null;
+        List<InFlightBatch>? batches = null;
         bool retired;
         lock (_gate)
         {
@@ -103,7 +104,9 @@ internal sealed class EntryLane
                     _queue.Enqueue(op);
                 }
 
-                batch = StartBatchLocked(Environment.TickCount64);
+                // A range (a multi-key call) may fill more than one batch: every free slot takes one now, so a bulk
+                // write of several batches' worth travels in one round trip instead of one batch after another.
+                batches = StartBatchesLocked(Environment.TickCount64);
             }
         }
 
@@ -117,7 +120,7 @@ internal sealed class EntryLane
             return;
         }
 
-        Send(batch);
+        SendAll(batches);
     }
 
     /// <summary>
@@ -396,17 +399,17 @@ internal sealed class EntryLane
         }
     }
 
-    /// <summary>The batch's slot is free: the next queued operations leave now.</summary>
+    /// <summary>The batch's slot is free: the next queued operations leave now (in every free slot).</summary>
     private void Release(InFlightBatch batch)
     {
-        InFlightBatch? next;
+        List<InFlightBatch>? next;
         lock (_gate)
         {
             _inFlight.Remove(batch);
-            next = _queue.Count > 0 ? StartBatchLocked(Environment.TickCount64) : null;
+            next = _queue.Count > 0 ? StartBatchesLocked(Environment.TickCount64) : null;
         }
 
-        Send(next);
+        SendAll(next);
     }
 
     private void Failed(PendingOp[] batch, Exception error)

@@ -21,9 +21,16 @@ internal sealed class PendingOp : TaskCompletionSource<GridResult>
     /// Creates the op. A write gets a request id from <paramref name="requests"/> (when given), so it may be sent again
     /// after any failure: the partition answers a repeat from memory instead of applying it twice.
     /// </summary>
-    public PendingOp(GridOp op, int partition, long deadline, ClientOperationMetrics? metrics = null, RequestSequencer? requests = null)
+    /// <param name="op">The operation.</param>
+    /// <param name="partition">Its partition.</param>
+    /// <param name="deadline">When it must have ended (<see cref="Environment.TickCount64"/> ms).</param>
+    /// <param name="metrics">Counted here when given.</param>
+    /// <param name="requests">Numbers writes when given.</param>
+    /// <param name="group">The multi-key call it belongs to, told once it completes (null: a call of its own).</param>
+    public PendingOp(GridOp op, int partition, long deadline, ClientOperationMetrics? metrics = null, RequestSequencer? requests = null, OpGroup? group = null)
         : base(TaskCreationOptions.RunContinuationsAsynchronously)
     {
+        Group = group;
         Op = op;
         Partition = partition;
         Deadline = deadline;
@@ -45,6 +52,9 @@ internal sealed class PendingOp : TaskCompletionSource<GridResult>
 
     /// <summary>When the op was created (<see cref="Environment.TickCount64"/> ms).</summary>
     public long CreatedAt { get; }
+
+    /// <summary>The multi-key call this op belongs to (told once the op completed), or null.</summary>
+    public OpGroup? Group { get; }
 
     /// <summary>True for a write the silos deduplicate by request id (safe to send again after any failure).</summary>
     public bool IsIdentified => _requests is not null;
@@ -77,6 +87,7 @@ internal sealed class PendingOp : TaskCompletionSource<GridResult>
             if (TrySetResult(result))
             {
                 _requests?.Completed(Op.RequestId);
+                Group?.OneCompleted();
             }
         }
     }
@@ -90,6 +101,7 @@ internal sealed class PendingOp : TaskCompletionSource<GridResult>
             if (TrySetException(error))
             {
                 _requests?.Completed(Op.RequestId);
+                Group?.OneCompleted();
             }
         }
     }

@@ -29,6 +29,13 @@ internal interface ISiloAgentGrain : IGrainWithStringKey
     [Alias("GetReplicaVersion")]
     Task<long> GetReplicaVersion(int partition);
 
+    /// <summary>
+    /// The versions of this silo's replicas of <paramref name="partitions"/>, in order (-1 where it has none): the
+    /// questions of many partitions activating at once, asked in one call (<see cref="ReplicaVersionAsks"/>).
+    /// </summary>
+    [Alias("GetReplicaVersions")]
+    Task<long[]> GetReplicaVersions(int[] partitions);
+
     /// <summary>A copy of this silo's replica of <paramref name="partition"/>, or null when it has none.</summary>
     [Alias("GetReplica")]
     Task<StoreSnapshot?> GetReplica(int partition);

@@ -85,6 +85,13 @@ internal sealed class SiloAgentGrain(
         return Task.FromResult(replicas.VersionOf(partition));
     }
 
+    public Task<long[]> GetReplicaVersions(int[] partitions)
+    {
+        ArgumentNullException.ThrowIfNull(partitions);
+        EnsureHome();
+        return Task.FromResult(replicas.VersionsOf(partitions));
+    }
+
     public Task<StoreSnapshot?> GetReplica(int partition)
     {
         EnsureHome();

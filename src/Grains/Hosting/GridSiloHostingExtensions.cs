@@ -163,6 +163,7 @@ public static class GridSiloHostingExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<PartitionBalancer>());
         services.AddSingleton<ReplicaRegistry>();
         services.AddSingleton<ReplicaRecovery>();
+        services.AddSingleton<ReplicaVersionAsks>();
         services.AddSingleton<ReplicationOutbox>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ReplicationOutbox>());
         if (shape.Replication.Replicas > 0)

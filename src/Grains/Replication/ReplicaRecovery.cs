@@ -10,13 +10,16 @@ namespace Grid.Grains.Replication;
 
 /// <summary>
 /// Brings a partition back from its replica when it activates without arriving state (its silo died, or a hand-off
-/// failed): asks this silo and every other active silo for their replica's version, and takes the newest.
+/// failed): asks this silo and every other active silo for their replica's version, and takes the newest. The asks of
+/// partitions activating together go to each silo in one call (<see cref="ReplicaVersionAsks"/>), so a cold cluster's
+/// thousand activations cost a few calls per silo, not one per partition per silo.
 /// </summary>
 internal sealed partial class ReplicaRecovery(
     IOptions<GridSiloOptions> options,
     ReplicaRegistry replicas,
     PartitionStoreRegistry primaries,
     ClusterView view,
+    ReplicaVersionAsks versionAsks,
     IGrainFactory grains,
     ILogger<ReplicaRecovery> logger)
 {
@@ -41,7 +44,7 @@ internal sealed partial class ReplicaRecovery(
         {
             if (!silo.Equals(local))
             {
-                asks.Add((silo, Agent(silo).GetReplicaVersion(partition).WaitAsync(_options.RecoveryTimeout)));
+                asks.Add((silo, versionAsks.AskAsync(silo, partition).WaitAsync(_options.RecoveryTimeout)));
             }
         }
 

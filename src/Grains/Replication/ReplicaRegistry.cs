@@ -167,6 +167,24 @@ internal sealed class ReplicaRegistry(GridClock clock) : IMemoryAccount
         }
     }
 
+    /// <summary>
+    /// The versions of the replicas of <paramref name="partitions"/> (-1 where there is none), in order, read under one
+    /// lock: a silo answers many activating partitions' questions in one call (<see cref="ReplicaVersionAsks"/>).
+    /// </summary>
+    public long[] VersionsOf(int[] partitions)
+    {
+        var versions = new long[partitions.Length];
+        lock (_gate)
+        {
+            for (int i = 0; i < partitions.Length; i++)
+            {
+                versions[i] = _replicas.TryGetValue(partitions[i], out var replica) ? replica.Version : -1;
+            }
+        }
+
+        return versions;
+    }
+
     /// <summary>A copy of the replica of <paramref name="partition"/> (its version is the replica's), or null.</summary>
     public StoreSnapshot? Snapshot(int partition)
     {

@@ -67,6 +67,24 @@ public sealed class SiloChannelTests
     }
 
     [Fact]
+    public async Task A_range_of_several_batches_fills_every_free_slot_at_once()
+    {
+        var channel = Channel(maxInFlight: 2, maxBatch: 2);
+        var ops = new[] { "a", "b", "c", "d", "e" }.Select(key => TestOps.Pending(TestOps.Get(key))).ToArray();
+
+        channel.EnqueueRange([.. ops]);
+
+        Assert.Equal([["a", "b"], ["c", "d"]], _silo.Calls.Select(call => call.Keys));
+        Assert.Equal(2, channel.InFlightCount);
+        _silo[1].AnswerOk();
+        Assert.Equal(["e"], _silo[2].Keys);
+        _silo[0].AnswerOk();
+        _silo[2].AnswerOk();
+        await Task.WhenAll(ops.Select(op => op.Task)).WaitAsync(Bound);
+        Assert.Equal(0, channel.InFlightCount);
+    }
+
+    [Fact]
     public void Batches_are_cut_to_the_clusters_MaxOpsPerCall_and_the_channels_MaxBatchSize()
     {
         _listener.MaxOpsPerCall = 3;

@@ -36,6 +36,16 @@ public sealed class ReplicaRegistryTests
     }
 
     [Fact]
+    public void Versions_of_many_partitions_are_answered_in_order_with_minus_one_where_there_is_no_replica()
+    {
+        var registry = new ReplicaRegistry(GridClock.System);
+        registry.Apply([Seed(10, ("a", "1")), Write(11, "a", "2")]);
+
+        Assert.Equal([-1L, 11L, -1L, 11L], registry.VersionsOf([Partition + 1, Partition, 0, Partition]));
+        Assert.Empty(registry.VersionsOf([]));
+    }
+
+    [Fact]
     public void Writes_for_a_partition_with_no_seed_are_ignored()
     {
         var registry = new ReplicaRegistry(GridClock.System);
