@@ -22,7 +22,14 @@ internal sealed class StringOps(Keyspace keys, NearCacheTracking tracking, Store
     public bool TryGetInto(ReadOnlySpan<byte> key, ulong hash, long now, int trackingSlot, FrameBuffer output)
     {
         int index = _keys.FindLive(key, hash, now, out _);
-        if (index < 0 || _table[index] is not byte[] r || EntryRecord.Type(r) != GridValueType.String)
+        if (index < 0)
+        {
+            return false;
+        }
+
+        // Only a plain record is of type String (structures are hashes or lists).
+        Span<byte> r = _table.RecordAt(index);
+        if (EntryRecord.Type(r) != GridValueType.String)
         {
             return false;
         }
@@ -51,9 +58,10 @@ internal sealed class StringOps(Keyspace keys, NearCacheTracking tracking, Store
             return StoreResults.NotFound;
         }
 
-        if (_table[index] is not byte[] r)
+        Span<byte> r = _table.RecordAt(index);
+        if (_table.ComplexAt(index) is not null)
         {
-            return StoreResults.WrongType("GET", EntryRecord.Type(RecordTable.RecordOf(_table[index])));
+            return StoreResults.WrongType("GET", EntryRecord.Type(r));
         }
 
         EntryRecord.Touch(r, now);
@@ -76,35 +84,32 @@ internal sealed class StringOps(Keyspace keys, NearCacheTracking tracking, Store
         ReadOnlySpan<byte> value = op.Value;
         var expiry = EntryExpiry.From(now, op.Arg0, op.Arg1);
         ReadOnlySpan<byte> tags = op.Tags;
+        int size = EntryRecord.SizeOf(op.Key.Length, expiry, tags.Length, value.Length);
 
-        // Same shape as the old record (the usual overwrite): rewrite it in place instead of allocating.
-        if (exists && tags.Length == 0 && _table[index] is byte[] old && !EntryRecord.HasTags(old)
-            && EntryRecord.HasSliding(old) == (expiry.SlidingMs != 0)
-            && old.Length == EntryRecord.KeyOffset(old) + op.Key.Length + value.Length)
+        // Same size as the old record, neither tagged (the usual overwrite): rewrite it in place, header included.
+        if (exists && tags.Length == 0 && _table.ComplexAt(index) is null)
         {
-            old[0] = (byte)GridValueType.String;
-            EntryRecord.SetStamp(old, (uint)now);
-            EntryRecord.SetExpiresAt(old, expiry.ExpiresAt);
-            if (expiry.SlidingMs != 0)
+            Span<byte> old = _table.RecordAt(index);
+            if (old.Length == size && !EntryRecord.HasTags(old))
             {
-                Unsafe.WriteUnaligned(ref old[16], expiry.SlidingMs);
-                Unsafe.WriteUnaligned(ref old[24], expiry.AbsoluteCap);
+                int offset = EntryRecord.Write(old, GridValueType.String, op.Key, expiry, default, now);
+                value.CopyTo(old[offset..]);
+                _keys.WrittenAt(index);
+                return GridResult.Ok;
             }
-
-            value.CopyTo(old.AsSpan(EntryRecord.ValueOffset(old)));
-            _keys.Written(old);
-            return GridResult.Ok;
         }
 
-        var record = EntryRecord.Create(GridValueType.String, op.Key, expiry, tags, value.Length, now, out int valueOffset);
-        value.CopyTo(record.AsSpan(valueOffset));
+        byte[] buffer = _table.BufferFor(size);
+        Span<byte> record = buffer.AsSpan(0, size);
+        int valueOffset = EntryRecord.Write(record, GridValueType.String, op.Key, expiry, tags, now);
+        value.CopyTo(record[valueOffset..]);
         if (exists)
         {
-            _keys.Replace(index, record);
+            _keys.Replace(index, record, buffer);
             return GridResult.Ok;
         }
 
-        return _keys.Insert(hash, slot, record) ? GridResult.Ok : StoreResults.PartitionFull;
+        return _keys.Insert(hash, slot, record, buffer) ? GridResult.Ok : StoreResults.PartitionFull;
     }
 
     /// <summary>INCRBY: a missing key starts at 0; a string holding an integer becomes a counter.</summary>
@@ -114,12 +119,13 @@ internal sealed class StringOps(Keyspace keys, NearCacheTracking tracking, Store
         if (index < 0)
         {
             var created = NewCounter(key, delta, EntryExpiry.None, [], now);
-            return _keys.Insert(hash, slot, created) ? GridResult.OfNumber(delta) : StoreResults.PartitionFull;
+            return _keys.Insert(hash, slot, created, created) ? GridResult.OfNumber(delta) : StoreResults.PartitionFull;
         }
 
-        if (_table[index] is not byte[] r)
+        Span<byte> r = _table.RecordAt(index);
+        if (_table.ComplexAt(index) is not null)
         {
-            return StoreResults.WrongType("INCRBY", EntryRecord.Type(RecordTable.RecordOf(_table[index])));
+            return StoreResults.WrongType("INCRBY", EntryRecord.Type(r));
         }
 
         long current;
@@ -139,9 +145,9 @@ internal sealed class StringOps(Keyspace keys, NearCacheTracking tracking, Store
 
         if (EntryRecord.Type(r) == GridValueType.Counter)
         {
-            BinaryPrimitives.WriteInt64LittleEndian(r.AsSpan(EntryRecord.ValueOffset(r)), updated);
+            BinaryPrimitives.WriteInt64LittleEndian(EntryRecord.ValueSpan(r), updated);
             EntryRecord.Touch(r, now);
-            _keys.Written(r);
+            _keys.WrittenAt(index);
         }
         else
         {
@@ -149,7 +155,7 @@ internal sealed class StringOps(Keyspace keys, NearCacheTracking tracking, Store
             // increment is an access, so a sliding window moves as it does for a counter.
             var counter = NewCounter(key, updated, EntryRecord.GetExpiry(r), EntryRecord.TagsBlock(r), now);
             EntryRecord.Touch(counter, now);
-            _keys.Replace(index, counter);
+            _keys.Replace(index, counter, counter);
         }
 
         return GridResult.OfNumber(updated);
@@ -162,5 +168,5 @@ internal sealed class StringOps(Keyspace keys, NearCacheTracking tracking, Store
         return record;
     }
 
-    private static long ReadCounter(byte[] r) => BinaryPrimitives.ReadInt64LittleEndian(EntryRecord.Value(r));
+    private static long ReadCounter(ReadOnlySpan<byte> r) => BinaryPrimitives.ReadInt64LittleEndian(EntryRecord.Value(r));
 }

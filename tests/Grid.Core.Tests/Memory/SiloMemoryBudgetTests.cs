@@ -204,7 +204,7 @@ public sealed class SiloMemoryBudgetTests(ITestOutputHelper output)
         Assert.True(pool.TryTakeOldest(out var candidate));
         f.Advance(1);
         f.Get("k");
-        Assert.False(f.Store.TryEvict(candidate.Entry, candidate.Stamp));
+        Assert.False(f.Store.TryEvict(candidate.KeyHash, candidate.Stamp));
         Assert.Equal("v", f.GetString("k"));
         Assert.Equal(0, f.Store.Counters.Evictions);
     }
@@ -219,10 +219,10 @@ public sealed class SiloMemoryBudgetTests(ITestOutputHelper output)
         Assert.True(pool.TryTakeOldest(out var candidate));
         f.Advance(1);
         f.Set("k", "v2"); // same size: rewritten in place, so only the stamp tells
-        Assert.False(f.Store.TryEvict(candidate.Entry, candidate.Stamp));
+        Assert.False(f.Store.TryEvict(candidate.KeyHash, candidate.Stamp));
         f.Remove("k");
         f.Set("k", "v3");
-        Assert.False(f.Store.TryEvict(candidate.Entry, candidate.Stamp));
+        Assert.False(f.Store.TryEvict(candidate.KeyHash, candidate.Stamp));
         Assert.Equal("v3", f.GetString("k"));
     }
 
@@ -235,11 +235,11 @@ public sealed class SiloMemoryBudgetTests(ITestOutputHelper output)
         var pool = new EvictionPool(16);
         f.Store.Sample(pool, 1, new Random(1));
         Assert.True(pool.TryTakeOldest(out var candidate));
-        Assert.True(f.Store.TryEvict(candidate.Entry, candidate.Stamp));
+        Assert.True(f.Store.TryEvict(candidate.KeyHash, candidate.Stamp));
         Assert.Equal(1, f.Store.Counters.Evictions);
         Assert.Equal(0, f.Store.Count);
         Assert.Equal(empty, f.Store.Bytes);
-        Assert.False(f.Store.TryEvict(candidate.Entry, candidate.Stamp));
+        Assert.False(f.Store.TryEvict(candidate.KeyHash, candidate.Stamp));
     }
 
     [Fact]
