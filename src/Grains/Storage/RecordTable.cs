@@ -177,7 +177,7 @@ internal sealed class RecordTable
     /// a new array of exactly <paramref name="size"/> bytes (kept as is) for a larger one.
     /// </summary>
     public byte[] BufferFor(int size) =>
-        RecordArena.Fits(size) ? _scratch ??= new byte[RecordArena.MaxRecordSize] : GC.AllocateUninitializedArray<byte>(size);
+        RecordArena.Fits(size) ? (_scratch ??= new byte[RecordArena.MaxRecordSize]) : GC.AllocateUninitializedArray<byte>(size);
 
     /// <summary>Bytes entry <paramref name="index"/> takes, as accounted.</summary>
     internal long SizeAt(int index) => SizeOf(HandleAt(index));
