@@ -17,16 +17,19 @@ internal sealed class Keyspace(RecordTable table, StoreChangeFeed feed, NearCach
 
     public RecordTable Table => _table;
 
-    /// <summary>Like <see cref="RecordTable.Find"/>, but an expired entry is removed (and counted) and reported as absent.</summary>
+    /// <summary>Like <see cref="RecordTable.Find(ReadOnlySpan{byte}, ulong, out int)"/>, but an expired entry is removed (and counted) and reported as absent.</summary>
+    public int FindLive(ReadOnlySpan<byte> key, ulong hash, long nowMs, out int slot) => FindLive(key, hash, nowMs, out slot, out _);
+
+    /// <summary><see cref="FindLive(ReadOnlySpan{byte}, ulong, long, out int)"/>, with the live record found (empty when absent; valid until the table next changes).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int FindLive(ReadOnlySpan<byte> key, ulong hash, long nowMs, out int slot)
+    public int FindLive(ReadOnlySpan<byte> key, ulong hash, long nowMs, out int slot, out Span<byte> record)
     {
-        int index = _table.Find(key, hash, out slot);
-        if (index >= 0 && EntryRecord.IsExpired(_table.RecordAt(index), nowMs))
+        int index = _table.Find(key, hash, out slot, out record);
+        if (index >= 0 && EntryRecord.IsExpired(record, nowMs))
         {
             RemoveAt(index, slot, RemovalCause.Expired);
             _counters.Expirations++;
-            index = _table.Find(key, hash, out slot);
+            index = _table.Find(key, hash, out slot, out record);
         }
 
         return index;

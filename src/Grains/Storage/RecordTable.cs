@@ -217,14 +217,18 @@ internal sealed class RecordTable
     /// Index of the entry with <paramref name="key"/>, or -1; <paramref name="slot"/> is its slot (negative when it is
     /// still in the index being migrated from), or where to insert it. Valid until the table next changes.
     /// </summary>
-    public int Find(ReadOnlySpan<byte> key, ulong hash, out int slot)
+    public int Find(ReadOnlySpan<byte> key, ulong hash, out int slot) => Find(key, hash, out slot, out _);
+
+    /// <summary><see cref="Find(ReadOnlySpan{byte}, ulong, out int)"/>, with the record found (empty on a miss): the hot paths read it once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Find(ReadOnlySpan<byte> key, ulong hash, out int slot, out Span<byte> record)
     {
         uint h = StoredHash(hash);
-        int index = Probe(_table, key, h, out slot);
+        int index = Probe(_table, key, h, out slot, out record);
         if (index < 0 && _old is { } old)
         {
             // Not in the new index: it may not have been moved yet. A miss inserts into the new index (slot kept).
-            int oldIndex = Probe(old, key, h, out int oldSlot);
+            int oldIndex = Probe(old, key, h, out int oldSlot, out record);
             if (oldIndex >= 0)
             {
                 slot = ~oldSlot;
@@ -497,7 +501,7 @@ internal sealed class RecordTable
     /// Looks <paramref name="key"/> up in one index: its entry index and <paramref name="pos"/> its position, or -1
     /// with <paramref name="pos"/> the first tombstone or empty slot met (where it would be inserted).
     /// </summary>
-    private int Probe(uint[] table, ReadOnlySpan<byte> key, uint h, out int pos)
+    private int Probe(uint[] table, ReadOnlySpan<byte> key, uint h, out int pos, out Span<byte> record)
     {
         uint tag = h & TagMask;
         int mask = table.Length - 1;
@@ -509,6 +513,7 @@ internal sealed class RecordTable
             if (s == EmptySlot)
             {
                 pos = firstFree >= 0 ? firstFree : at;
+                record = default;
                 return -1;
             }
 
@@ -524,9 +529,11 @@ internal sealed class RecordTable
                 // The tag leaves 1 in 256 false candidates: the key decides (the stored hash is not read, which would
                 // touch one more cache line on every hit).
                 int index = (int)(s & IndexMask) - 1;
-                if (EntryRecord.Key(RecordAt(index)).SequenceEqual(key))
+                var candidate = RecordAt(index);
+                if (EntryRecord.Key(candidate).SequenceEqual(key))
                 {
                     pos = at;
+                    record = candidate;
                     return index;
                 }
             }

@@ -21,15 +21,9 @@ internal sealed class StringOps(Keyspace keys, NearCacheTracking tracking, Store
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryGetInto(ReadOnlySpan<byte> key, ulong hash, long now, int trackingSlot, FrameBuffer output)
     {
-        int index = _keys.FindLive(key, hash, now, out _);
-        if (index < 0)
-        {
-            return false;
-        }
-
         // Only a plain record is of type String (structures are hashes or lists).
-        Span<byte> r = _table.RecordAt(index);
-        if (EntryRecord.Type(r) != GridValueType.String)
+        int index = _keys.FindLive(key, hash, now, out _, out Span<byte> r);
+        if (index < 0 || EntryRecord.Type(r) != GridValueType.String)
         {
             return false;
         }
@@ -51,14 +45,13 @@ internal sealed class StringOps(Keyspace keys, NearCacheTracking tracking, Store
     /// <summary>GET: a string's bytes, or a counter as decimal text.</summary>
     public GridResult Get(ReadOnlySpan<byte> key, ulong hash, long now)
     {
-        int index = _keys.FindLive(key, hash, now, out _);
+        int index = _keys.FindLive(key, hash, now, out _, out Span<byte> r);
         if (index < 0)
         {
             _counters.Misses++;
             return StoreResults.NotFound;
         }
 
-        Span<byte> r = _table.RecordAt(index);
         if (_table.ComplexAt(index) is not null)
         {
             return StoreResults.WrongType("GET", EntryRecord.Type(r));
@@ -74,7 +67,7 @@ internal sealed class StringOps(Keyspace keys, NearCacheTracking tracking, Store
     /// <summary>SET with its conditions (NX/XX), expiry and tags.</summary>
     public GridResult Set(in OpView op, ulong hash, long now)
     {
-        int index = _keys.FindLive(op.Key, hash, now, out int slot);
+        int index = _keys.FindLive(op.Key, hash, now, out int slot, out Span<byte> old);
         bool exists = index >= 0;
         if (((op.Flags & OpFlags.IfNotExists) != 0 && exists) || ((op.Flags & OpFlags.IfExists) != 0 && !exists))
         {
@@ -87,16 +80,12 @@ internal sealed class StringOps(Keyspace keys, NearCacheTracking tracking, Store
         int size = EntryRecord.SizeOf(op.Key.Length, expiry, tags.Length, value.Length);
 
         // Same size as the old record, neither tagged (the usual overwrite): rewrite it in place, header included.
-        if (exists && tags.Length == 0 && _table.ComplexAt(index) is null)
+        if (exists && tags.Length == 0 && old.Length == size && !EntryRecord.HasTags(old) && _table.ComplexAt(index) is null)
         {
-            Span<byte> old = _table.RecordAt(index);
-            if (old.Length == size && !EntryRecord.HasTags(old))
-            {
-                int offset = EntryRecord.Write(old, GridValueType.String, op.Key, expiry, default, now);
-                value.CopyTo(old[offset..]);
-                _keys.WrittenAt(index);
-                return GridResult.Ok;
-            }
+            int offset = EntryRecord.Write(old, GridValueType.String, op.Key, expiry, default, now);
+            value.CopyTo(old[offset..]);
+            _keys.WrittenAt(index);
+            return GridResult.Ok;
         }
 
         byte[] buffer = _table.BufferFor(size);
