@@ -14,19 +14,21 @@ namespace Grid.Grains.Storage;
 /// [1]      flags (Sliding, Tags, Expires; Dead only inside an arena page)
 /// [2..3]   key length (ushort)
 /// [4..7]   LRU stamp (uint, low 32 bits of unix ms at last access)
-/// [8..11]  record length (int, all of it: header, key, tags, value)
-/// [12..19] only with Expires: expires at (unix ms, 0 = never)
-/// [20..35] only with Sliding (which always has Expires): window ms, absolute cap (unix ms, 0 = none)
+/// [8..9]   record length (ushort: all of it, header, key, tags, value; 0 when over 65,535 bytes)
+/// [10..17] only with Expires: expires at (unix ms, 0 = never)
+/// [18..33] only with Sliding (which always has Expires): window ms, absolute cap (unix ms, 0 = none)
 /// then key bytes, then with Tags: count (byte) and per tag length (ushort) + UTF-8, then the value.
 /// </code>
 /// </summary>
 /// <remarks>
-/// An entry without a time to live pays no expiry field (as Redis keeps expiries in a dictionary of their own): 12
-/// header bytes instead of 16 for the common case. The length field lets an arena page be walked record by record.
+/// An entry without a time to live pays no expiry field (as Redis keeps expiries in a dictionary of their own): 10
+/// header bytes instead of 16 for the common case. The length field lets an arena page be walked record by record
+/// (pages hold records of at most <see cref="RecordArena.MaxRecordSize"/> bytes); everywhere else a record is a span
+/// of exactly its bytes, and its length is the span's.
 /// </remarks>
 internal static class EntryRecord
 {
-    public const int BaseHeaderSize = 12;
+    public const int BaseHeaderSize = 10;
     public const int ExpirySize = 8;
     public const int SlidingSize = 16;
     public const byte FlagSliding = 1;
@@ -59,9 +61,9 @@ internal static class EntryRecord
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int KeyLength(ReadOnlySpan<byte> r) => BinaryPrimitives.ReadUInt16LittleEndian(r[2..]);
 
-    /// <summary>The record's whole length, as written in its header.</summary>
+    /// <summary>The record's whole length as written in its header (0 for a record over 65,535 bytes, which no page holds).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Length(ReadOnlySpan<byte> r) => BinaryPrimitives.ReadInt32LittleEndian(r[LengthOffset..]);
+    public static int Length(ReadOnlySpan<byte> r) => BinaryPrimitives.ReadUInt16LittleEndian(r[LengthOffset..]);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int KeyOffset(ReadOnlySpan<byte> r) => HeaderSize(r[1]);
@@ -106,19 +108,12 @@ internal static class EntryRecord
         return HasTags(r) ? offset + TagsBlockLength(r[offset..]) : offset;
     }
 
+    /// <summary>The value: the rest of the record (<paramref name="r"/> is exactly the record, as every reader gets it).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ReadOnlySpan<byte> Value(ReadOnlySpan<byte> r)
-    {
-        int offset = ValueOffset(r);
-        return r[offset..Length(r)];
-    }
+    public static ReadOnlySpan<byte> Value(ReadOnlySpan<byte> r) => r[ValueOffset(r)..];
 
     /// <summary>The value's bytes, writable (a counter is updated in place).</summary>
-    public static Span<byte> ValueSpan(Span<byte> r)
-    {
-        int offset = ValueOffset(r);
-        return r[offset..Length(r)];
-    }
+    public static Span<byte> ValueSpan(Span<byte> r) => r[ValueOffset(r)..];
 
     public static ReadOnlySpan<byte> TagsBlock(ReadOnlySpan<byte> r) => HasTags(r) ? r.Slice(TagsOffset(r), TagsBlockLength(r[TagsOffset(r)..])) : default;
 
@@ -158,7 +153,7 @@ internal static class EntryRecord
         destination[1] = flags;
         BinaryPrimitives.WriteUInt16LittleEndian(destination[2..], (ushort)key.Length);
         SetStamp(destination, (uint)nowMs);
-        BinaryPrimitives.WriteInt32LittleEndian(destination[LengthOffset..], destination.Length);
+        BinaryPrimitives.WriteUInt16LittleEndian(destination[LengthOffset..], destination.Length <= ushort.MaxValue ? (ushort)destination.Length : (ushort)0);
         if ((flags & FlagExpires) != 0)
         {
             BinaryPrimitives.WriteInt64LittleEndian(destination[ExpiresOffset..], expiry.ExpiresAt);

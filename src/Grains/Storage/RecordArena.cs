@@ -22,13 +22,16 @@ internal sealed class RecordArena
     /// <summary>Bytes per page; records larger than <see cref="MaxRecordSize"/> are not kept here.</summary>
     public const int PageSize = 1 << PageShift;
 
-    /// <summary>The largest record kept in a page (a larger one wastes at most this much at a page's end).</summary>
-    public const int MaxRecordSize = 1024;
+    /// <summary>
+    /// The largest record kept in a page: a page's unused end is at most this much; a larger record is an array of its
+    /// own, whose 24-byte header is under 5 % of it.
+    /// </summary>
+    public const int MaxRecordSize = 512;
 
     /// <summary>A page is compacted once this fraction (1 / n) of its bytes is dead.</summary>
     public const int CompactWhenDeadOneIn = 4;
 
-    private const int PageShift = 13;
+    private const int PageShift = 12;
     private const int OffsetMask = PageSize - 1;
     private const int FirstPageSize = 512;
 
@@ -86,7 +89,7 @@ internal sealed class RecordArena
     {
         var page = _pages[(int)(address >> PageShift)]!;
         int offset = (int)(address & OffsetMask);
-        return page.AsSpan(offset, BinaryPrimitives.ReadInt32LittleEndian(page.AsSpan(offset + 8)));
+        return page.AsSpan(offset, BinaryPrimitives.ReadUInt16LittleEndian(page.AsSpan(offset + 8)));
     }
 
     /// <summary>Copies <paramref name="record"/> (at most <see cref="MaxRecordSize"/> bytes) into a page; returns its address.</summary>
@@ -115,7 +118,7 @@ internal sealed class RecordArena
         int p = (int)(address >> PageShift);
         var page = _pages[p]!;
         int offset = (int)(address & OffsetMask);
-        int length = BinaryPrimitives.ReadInt32LittleEndian(page.AsSpan(offset + 8));
+        int length = BinaryPrimitives.ReadUInt16LittleEndian(page.AsSpan(offset + 8));
         page[offset + 1] |= EntryRecord.FlagDead;
         _live[p] -= length;
         _liveBytes -= length;
@@ -159,7 +162,7 @@ internal sealed class RecordArena
         while (cursor < end)
         {
             int offset = cursor;
-            int length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(offset + 8));
+            int length = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(offset + 8));
             cursor = offset + length;
             if ((bytes[offset + 1] & EntryRecord.FlagDead) == 0)
             {
