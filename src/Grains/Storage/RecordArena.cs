@@ -47,7 +47,7 @@ internal sealed class RecordArena
     private int _current = -1;
     private int _liveBytes;
     private int _allocatedPages;
-    private int[] _candidates = new int[4];
+    private int[] _candidates = [];
     private int _candidateCount;
 
     /// <summary>Bytes of live records.</summary>
@@ -221,7 +221,7 @@ internal sealed class RecordArena
 
         if (_candidateCount == _candidates.Length)
         {
-            Array.Resize(ref _candidates, _candidates.Length * 2);
+            Array.Resize(ref _candidates, Math.Max(4, _candidates.Length * 2));
         }
 
         _candidates[_candidateCount++] = page;
