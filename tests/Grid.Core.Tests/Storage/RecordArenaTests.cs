@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text;
 using Grid.Core.Tests.Support;
+using Grid.Grains.Memory;
 using Grid.Grains.Storage;
 
 namespace Grid.Core.Tests.Storage;
@@ -131,5 +133,37 @@ public sealed class RecordArenaTests
                 Assert.Equal(GridValueType.List, f.TypeOf("l" + K(i)));
             }
         }
+    }
+
+    [Fact]
+    public void An_eviction_candidate_whose_record_moved_is_still_evicted_by_its_key()
+    {
+        var f = new StoreFixture();
+        const int n = 400;
+        for (int i = 0; i < n; i++)
+        {
+            f.Set(K(i), V(i, 100));
+        }
+
+        var pool = new EvictionPool(4);
+        pool.SetNow(unchecked((uint)f.NowMs));
+        f.Store.Sample(pool, 1, new Random(5));
+        Assert.True(pool.TryTakeOldest(out var candidate));
+        int sampled = Enumerable.Range(0, n).Single(i => RecordTable.HashKey(Encoding.UTF8.GetBytes(K(i))) == candidate.KeyHash);
+
+        // Remove most other keys: their pages get compacted, and the sampled record moves with them (unless it sits in
+        // the page being filled).
+        for (int i = 0; i < n; i++)
+        {
+            if (i != sampled && i % 4 != 0)
+            {
+                f.Remove(K(i));
+            }
+        }
+
+        StoreInspector.AssertConsistent(f.Store);
+        Assert.True(f.Store.TryEvict(candidate.KeyHash, candidate.Stamp));
+        Assert.Null(f.GetString(K(sampled)));
+        Assert.Equal(1, f.Store.Counters.Evictions);
     }
 }
