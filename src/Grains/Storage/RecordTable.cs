@@ -79,8 +79,10 @@ internal sealed class RecordTable
     private int _freeObjectCount;
     private int _objectCount;
 
-    // Where records are built before they are copied into the arena (reused: the store's lock is held).
-    private byte[]? _scratch;
+    // Where records are built before they are copied into the arena: one per thread, not per partition (an operation
+    // builds and copies its record without leaving the thread, under its store's lock).
+    [ThreadStatic]
+    private static byte[]? t_scratch;
 
     private uint[] _table;
     private uint[]? _old;
@@ -173,11 +175,11 @@ internal sealed class RecordTable
 
     /// <summary>
     /// A buffer of at least <paramref name="size"/> bytes to build a record in before <see cref="Insert(ulong, int, ReadOnlySpan{byte}, byte[])"/>
-    /// or <see cref="Replace(int, ReadOnlySpan{byte}, byte[])"/>: the table's reused scratch for a record the arena keeps,
+    /// or <see cref="Replace(int, ReadOnlySpan{byte}, byte[])"/>: the thread's reused scratch for a record the arena keeps,
     /// a new array of exactly <paramref name="size"/> bytes (kept as is) for a larger one.
     /// </summary>
-    public byte[] BufferFor(int size) =>
-        RecordArena.Fits(size) ? (_scratch ??= new byte[RecordArena.MaxRecordSize]) : GC.AllocateUninitializedArray<byte>(size);
+    public static byte[] BufferFor(int size) =>
+        RecordArena.Fits(size) ? (t_scratch ??= new byte[RecordArena.MaxRecordSize]) : GC.AllocateUninitializedArray<byte>(size);
 
     /// <summary>Bytes entry <paramref name="index"/> takes, as accounted.</summary>
     internal long SizeAt(int index) => SizeOf(HandleAt(index));

@@ -88,7 +88,7 @@ internal sealed class StringOps(Keyspace keys, NearCacheTracking tracking, Store
             return GridResult.Ok;
         }
 
-        byte[] buffer = _table.BufferFor(size);
+        byte[] buffer = RecordTable.BufferFor(size);
         Span<byte> record = buffer.AsSpan(0, size);
         int valueOffset = EntryRecord.Write(record, GridValueType.String, op.Key, expiry, tags, now);
         value.CopyTo(record[valueOffset..]);
