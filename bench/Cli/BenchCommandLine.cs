@@ -31,12 +31,13 @@ internal static class BenchCommandLine
         var cores = new Option<int?>("--cores") { Description = "Limit silos and redis-server processes to N cores: DOTNET_PROCESSOR_COUNT=N for silos, and `taskset -c 0-(N-1)` for both when taskset is on PATH." };
         var plain = new Option<bool>("--plain") { Description = "Plain progress lines instead of the live display." };
         var noMemory = new Option<bool>("--no-memory") { Description = "Skip the memory section." };
+        var memoryOnly = new Option<bool>("--memory-only") { Description = "Run only the memory section (no throughput cells, no redis-benchmark): the fastest way to measure bytes per entry." };
         var noRedisBenchmark = new Option<bool>("--no-redis-benchmark") { Description = "Skip the redis-benchmark reference rows." };
         var planOnly = new Option<bool>("--plan") { Description = "Print the cells and an estimated duration, then exit without running anything." };
 
         var root = new RootCommand("Grid side by side with redis-server (StackExchange.Redis): throughput, latency, CPU, memory.")
         {
-            quick, smoke, only, duration, warmup, concurrency, silos, noBatching, keys, memoryEntries, rate, results, siloDll, cores, plain, noMemory, noRedisBenchmark, planOnly,
+            quick, smoke, only, duration, warmup, concurrency, silos, noBatching, keys, memoryEntries, rate, results, siloDll, cores, plain, noMemory, memoryOnly, noRedisBenchmark, planOnly,
         };
 
         var micro = new Command("micro", "BenchmarkDotNet micro-benchmarks; other arguments go to BenchmarkDotNet (default --filter *).")
@@ -106,6 +107,12 @@ internal static class BenchCommandLine
                 return 2;
             }
 
+            if (parse.GetValue(memoryOnly) && parse.GetValue(noMemory))
+            {
+                await Console.Error.WriteLineAsync("--memory-only and --no-memory exclude each other.");
+                return 2;
+            }
+
             BenchOptions options;
             try
             {
@@ -126,6 +133,7 @@ internal static class BenchCommandLine
                     Cores = PositiveInt(parse.GetValue(cores), "--cores", Environment.ProcessorCount),
                     Plain = parse.GetValue(plain),
                     SkipMemory = parse.GetValue(noMemory),
+                    MemoryOnly = parse.GetValue(memoryOnly),
                     SkipRedisBenchmark = parse.GetValue(noRedisBenchmark),
                     PlanOnly = parse.GetValue(planOnly),
                     Arguments = args,

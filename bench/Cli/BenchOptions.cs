@@ -47,6 +47,9 @@ internal sealed record BenchOptions
     /// <summary>Skip the memory section.</summary>
     public bool SkipMemory { get; init; }
 
+    /// <summary>Run only the memory section: no throughput phases and no redis-benchmark reference.</summary>
+    public bool MemoryOnly { get; init; }
+
     /// <summary>Skip the redis-benchmark reference.</summary>
     public bool SkipRedisBenchmark { get; init; }
 

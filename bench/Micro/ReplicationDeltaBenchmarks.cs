@@ -103,7 +103,7 @@ public class ReplicationDeltaBenchmarks
         public void OnChanged(in StoreChange change)
         {
             var item = ReplicaItem.From(change);
-            if (!delta && change.Entry is ComplexEntry complex)
+            if (!delta && change.Complex is { } complex)
             {
                 // Before: every write of a hash or list copied the whole structure.
                 item = new ReplicaItem { Kind = ReplicaItemKind.Write, Partition = change.Partition, Version = change.Version, Structure = StructureSnapshot.From(complex) };

@@ -102,7 +102,8 @@ internal sealed record BenchPlan
         keys = options.Keys ?? keys;
         memory = options.MemoryEntries ?? memory;
 
-        var silos = options.Silos.Count > 0 ? options.Silos : mode == BenchMode.Smoke ? [1] : [1, 3];
+        // --memory-only: the memory section alone (it starts its own redis-server and silo), no throughput phase.
+        IReadOnlyList<int> silos = options.MemoryOnly ? [] : options.Silos.Count > 0 ? options.Silos : mode == BenchMode.Smoke ? [1] : [1, 3];
         var phases = new List<PhasePlan>();
         foreach (int siloCount in silos)
         {
@@ -154,7 +155,7 @@ internal sealed record BenchPlan
             MemoryEntries = options.SkipMemory ? 0 : memory,
             MemoryRedis = !options.SkipMemory && anyRedis,
             MemoryGrid = !options.SkipMemory && anyGrid,
-            RedisBenchmarkRequests = options.SkipRedisBenchmark || !anyRedis ? 0 : redisRequests,
+            RedisBenchmarkRequests = options.SkipRedisBenchmark || options.MemoryOnly || !anyRedis ? 0 : redisRequests,
         };
     }
 

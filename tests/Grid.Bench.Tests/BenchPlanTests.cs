@@ -29,6 +29,18 @@ public sealed class BenchPlanTests
     }
 
     [Fact]
+    public void Memory_only_runs_the_memory_section_of_both_systems_and_nothing_else()
+    {
+        var plan = BenchPlan.Create(new BenchOptions { Mode = BenchMode.Quick, MemoryOnly = true });
+
+        Assert.Empty(plan.Phases);
+        Assert.Equal(0, plan.RedisBenchmarkRequests);
+        Assert.Equal(1_000_000, plan.MemoryEntries);
+        Assert.True(plan.MemoryRedis);
+        Assert.True(plan.MemoryGrid);
+    }
+
+    [Fact]
     public void Quick_has_a_three_silo_50_50_cell_at_64_loops()
     {
         var plan = BenchPlan.Create(new BenchOptions { Mode = BenchMode.Quick });

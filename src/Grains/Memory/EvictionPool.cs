@@ -18,13 +18,14 @@ internal sealed class EvictionPool(int size)
     /// <summary>Sets the stamp ages are measured from (the current time's LRU stamp).</summary>
     public void SetNow(uint nowStamp) => _now = nowStamp;
 
-    public void Offer(PartitionStore store, object entry, uint stamp)
+    /// <summary>Offers an entry of <paramref name="store"/>, known by its key's hash, last used at <paramref name="stamp"/>.</summary>
+    public void Offer(PartitionStore store, ulong keyHash, uint stamp)
     {
         uint age = LruStamp.Age(_now, stamp);
         int position = _count;
         for (int i = 0; i < _count; i++)
         {
-            if (ReferenceEquals(_candidates[i].Entry, entry))
+            if (_candidates[i].KeyHash == keyHash && ReferenceEquals(_candidates[i].Store, store))
             {
                 return;
             }
@@ -42,7 +43,7 @@ internal sealed class EvictionPool(int size)
 
         int last = Math.Min(_count, _candidates.Length - 1);
         Array.Copy(_candidates, position, _candidates, position + 1, last - position);
-        _candidates[position] = new Candidate(store, entry, stamp);
+        _candidates[position] = new Candidate(store, keyHash, stamp);
         if (_count < _candidates.Length)
         {
             _count++;
@@ -69,5 +70,6 @@ internal sealed class EvictionPool(int size)
         _count = 0;
     }
 
-    public readonly record struct Candidate(PartitionStore Store, object Entry, uint Stamp);
+    /// <summary>An entry that may be evicted: its store, its key's hash (<see cref="RecordTable.HashKey"/>) and the stamp it had when sampled.</summary>
+    public readonly record struct Candidate(PartitionStore Store, ulong KeyHash, uint Stamp);
 }

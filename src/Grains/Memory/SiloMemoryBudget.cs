@@ -88,7 +88,7 @@ internal sealed class SiloMemoryBudget : IMemoryAccount
                 int round = 0;
                 while (round < EvictionsPerRound && IsOverBudget && _pool.TryTakeOldest(out var candidate))
                 {
-                    if (candidate.Store.TryEvict(candidate.Entry, candidate.Stamp, context))
+                    if (candidate.Store.TryEvict(candidate.KeyHash, candidate.Stamp, context))
                     {
                         round++;
                     }

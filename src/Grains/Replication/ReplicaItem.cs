@@ -91,10 +91,10 @@ internal sealed class ReplicaItem
         }
         else if (change.Kind == StoreChangeKind.Written)
         {
-            if (change.Entry is not ComplexEntry complex)
+            if (change.Complex is not { } complex)
             {
                 item.Kind = ReplicaItemKind.Write;
-                item.Record = ((byte[])change.Entry!).AsSpan().ToArray();
+                item.Record = change.Record.ToArray();
             }
             else if (change.Delta is { } delta)
             {

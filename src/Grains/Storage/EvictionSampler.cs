@@ -14,15 +14,15 @@ internal sealed class EvictionSampler(Keyspace keys, StoreCounters counters)
 
     /// <summary>
     /// Offers <paramref name="samples"/> random entries of <paramref name="store"/> (this sampler's) to
-    /// <paramref name="pool"/>. Expired entries met on the way are removed at once.
+    /// <paramref name="pool"/>, each known by its key's hash (records move; keys do not). Expired entries met on the way
+    /// are removed at once.
     /// </summary>
     public void Sample(PartitionStore store, EvictionPool pool, int samples, Random random, long now)
     {
         for (int i = 0; i < samples && _table.Count > 0; i++)
         {
             int index = random.Next(_table.Count);
-            object entry = _table[index];
-            byte[] r = RecordTable.RecordOf(entry);
+            ReadOnlySpan<byte> r = _table.RecordAt(index);
             if (EntryRecord.IsExpired(r, now))
             {
                 _keys.RemoveIndex(index, RemovalCause.Expired);
@@ -30,22 +30,23 @@ internal sealed class EvictionSampler(Keyspace keys, StoreCounters counters)
                 continue;
             }
 
-            pool.Offer(store, entry, EntryRecord.Stamp(r));
+            pool.Offer(store, RecordTable.HashKey(EntryRecord.Key(r)), EntryRecord.Stamp(r));
         }
     }
 
-    /// <summary>Evicts <paramref name="entry"/> if it is still there and its stamp is still <paramref name="stamp"/>.</summary>
-    public bool TryEvict(object entry, uint stamp)
+    /// <summary>
+    /// Evicts the entry whose key hashes to <paramref name="keyHash"/> if it is still there and its stamp is still
+    /// <paramref name="stamp"/> (not used since it was sampled).
+    /// </summary>
+    public bool TryEvict(ulong keyHash, uint stamp)
     {
-        byte[] r = RecordTable.RecordOf(entry);
-        var key = EntryRecord.Key(r);
-        int index = _table.Find(key, RecordTable.HashKey(key), out int slot);
-        if (index < 0 || !ReferenceEquals(_table[index], entry) || EntryRecord.Stamp(r) != stamp)
+        int index = _table.FindByHash(keyHash);
+        if (index < 0 || EntryRecord.Stamp(_table.RecordAt(index)) != stamp)
         {
             return false;
         }
 
-        _keys.RemoveAt(index, slot, RemovalCause.Evicted);
+        _keys.RemoveIndex(index, RemovalCause.Evicted);
         _counters.Evictions++;
         return true;
     }

@@ -26,7 +26,7 @@ internal sealed class ExpiryOps(Keyspace keys, StoreChangeFeed feed)
             return StoreResults.NotFound;
         }
 
-        long expires = EntryRecord.ExpiresAt(RecordTable.RecordOf(_table[index]));
+        long expires = EntryRecord.ExpiresAt(_table.RecordAt(index));
         return GridResult.OfNumber(expires == 0 ? -1 : expires - now);
     }
 
@@ -38,48 +38,55 @@ internal sealed class ExpiryOps(Keyspace keys, StoreChangeFeed feed)
             return GridResult.OfNumber(0);
         }
 
-        object entry = _table[index];
-        byte[] r = RecordTable.RecordOf(entry);
+        var complex = _table.ComplexAt(index);
+        Span<byte> r = _table.RecordAt(index);
         if (onlyIfExpiring && EntryRecord.ExpiresAt(r) == 0)
         {
             return GridResult.OfNumber(0);
         }
 
-        if (!EntryRecord.HasSliding(r) && expiry.SlidingMs == 0)
+        // In place when the record has room for the new deadline (a record written without a time to live has none).
+        if (!EntryRecord.HasSliding(r) && expiry.SlidingMs == 0 && EntryRecord.CanSetExpiresAt(r, expiry.ExpiresAt))
         {
             EntryRecord.SetExpiresAt(r, expiry.ExpiresAt);
             EntryRecord.SetStamp(r, (uint)now);
-            WrittenHeader(entry);
+            WrittenHeader(index, complex);
             return GridResult.OfNumber(1);
         }
 
-        // The header changes size (a sliding window added or dropped): a new record.
+        // The header changes size (an expiry field or a sliding window added or dropped): a new record.
         var updated = EntryRecord.WithExpiry(r, expiry);
         EntryRecord.SetStamp(updated, (uint)now);
-        if (entry is ComplexEntry complex)
+        if (complex is not null)
         {
             long before = complex.HeapSize;
             complex.Record = updated;
             _table.Resized(complex.HeapSize - before);
-            WrittenHeader(complex);
+            WrittenHeader(index, complex);
         }
         else
         {
-            _keys.Replace(index, updated);
+            _keys.Replace(index, updated, updated);
         }
 
         return GridResult.OfNumber(1);
     }
 
     /// <summary>Reports a write that changed only the entry's record; for a hash or list, says so (replicas copy the record, not the structure).</summary>
-    private void WrittenHeader(object entry)
+    private void WrittenHeader(int index, ComplexEntry? complex)
     {
-        if (entry is ComplexEntry complex && _feed.HearsWrites)
+        if (complex is null)
+        {
+            _keys.WrittenAt(index);
+            return;
+        }
+
+        if (_feed.HearsWrites)
         {
             _feed.PendingDelta = new StructureDelta { Kind = StructureDeltaKind.Header, Entry = complex, CountAfter = complex.Count };
         }
 
-        _keys.Written(entry);
+        _keys.Written(complex);
         _feed.PendingDelta = null;
     }
 }

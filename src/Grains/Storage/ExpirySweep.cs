@@ -24,7 +24,7 @@ internal sealed class ExpirySweep(Keyspace keys, StoreCounters counters)
                 _cursor = 0;
             }
 
-            byte[] r = RecordTable.RecordOf(_table[_cursor]);
+            Span<byte> r = _table.RecordAt(_cursor);
             if (EntryRecord.IsExpired(r, now))
             {
                 // The last entry moves into this index, so the cursor stays to check it next.

@@ -31,7 +31,7 @@ internal sealed class KeyOps(Keyspace keys, StoreCounters counters)
         int index = _keys.FindLive(key, hash, now, out _);
         if (index >= 0)
         {
-            EntryRecord.Touch(RecordTable.RecordOf(_table[index]), now);
+            EntryRecord.Touch(_table.RecordAt(index), now);
         }
 
         return GridResult.OfNumber(index >= 0 ? 1 : 0);
@@ -41,7 +41,7 @@ internal sealed class KeyOps(Keyspace keys, StoreCounters counters)
     public GridResult TypeOf(ReadOnlySpan<byte> key, ulong hash, long now)
     {
         int index = _keys.FindLive(key, hash, now, out _);
-        return GridResult.OfNumber(index < 0 ? (long)GridValueType.None : (long)EntryRecord.Type(RecordTable.RecordOf(_table[index])));
+        return GridResult.OfNumber(index < 0 ? (long)GridValueType.None : (long)EntryRecord.Type(_table.RecordAt(index)));
     }
 
     /// <summary>
@@ -58,7 +58,7 @@ internal sealed class KeyOps(Keyspace keys, StoreCounters counters)
 
         var tag = TagBlockTags.Enumerate(op.Tags);
         tag.MoveNext();
-        if (!TagBlockTags.Contains(EntryRecord.TagsBlock(RecordTable.RecordOf(_table[index])), tag.Current))
+        if (!TagBlockTags.Contains(EntryRecord.TagsBlock(_table.RecordAt(index)), tag.Current))
         {
             return GridResult.OfNumber(0);
         }

@@ -17,23 +17,41 @@ internal sealed class Keyspace(RecordTable table, StoreChangeFeed feed, NearCach
 
     public RecordTable Table => _table;
 
-    /// <summary>Like <see cref="RecordTable.Find"/>, but an expired entry is removed (and counted) and reported as absent.</summary>
+    /// <summary>Like <see cref="RecordTable.Find(ReadOnlySpan{byte}, ulong, out int)"/>, but an expired entry is removed (and counted) and reported as absent.</summary>
+    public int FindLive(ReadOnlySpan<byte> key, ulong hash, long nowMs, out int slot) => FindLive(key, hash, nowMs, out slot, out _);
+
+    /// <summary><see cref="FindLive(ReadOnlySpan{byte}, ulong, long, out int)"/>, with the live record found (empty when absent; valid until the table next changes).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int FindLive(ReadOnlySpan<byte> key, ulong hash, long nowMs, out int slot)
+    public int FindLive(ReadOnlySpan<byte> key, ulong hash, long nowMs, out int slot, out Span<byte> record)
     {
-        int index = _table.Find(key, hash, out slot);
-        if (index >= 0 && EntryRecord.IsExpired(RecordTable.RecordOf(_table[index]), nowMs))
+        int index = _table.Find(key, hash, out slot, out record);
+        if (index >= 0 && EntryRecord.IsExpired(record, nowMs))
         {
             RemoveAt(index, slot, RemovalCause.Expired);
             _counters.Expirations++;
-            index = _table.Find(key, hash, out slot);
+            index = _table.Find(key, hash, out slot, out record);
         }
 
         return index;
     }
 
-    /// <summary>Adds an entry at a slot <see cref="RecordTable.Find"/> returned and reports it; false when the partition is full.</summary>
-    public bool Insert(ulong hash, int slot, object entry)
+    /// <summary>
+    /// Adds a string or counter record at a slot <see cref="RecordTable.Find"/> returned and reports it; false when the
+    /// partition is full. <paramref name="array"/>: the record's own array when it has one (kept as is if too large for a page).
+    /// </summary>
+    public bool Insert(ulong hash, int slot, ReadOnlySpan<byte> record, byte[]? array = null)
+    {
+        if (!_table.Insert(hash, slot, record, array))
+        {
+            return false;
+        }
+
+        WrittenAt(_table.Count - 1);
+        return true;
+    }
+
+    /// <summary>Adds a hash or list at a slot <see cref="RecordTable.Find"/> returned and reports it; false when the partition is full.</summary>
+    public bool Insert(ulong hash, int slot, ComplexEntry entry)
     {
         if (!_table.Insert(hash, slot, entry))
         {
@@ -44,23 +62,38 @@ internal sealed class Keyspace(RecordTable table, StoreChangeFeed feed, NearCach
         return true;
     }
 
-    /// <summary>Puts a new entry object in place of entry <paramref name="index"/> (same key) and reports it.</summary>
-    public void Replace(int index, object entry)
+    /// <summary>Puts a string or counter record in place of entry <paramref name="index"/> (same key) and reports it.</summary>
+    public void Replace(int index, ReadOnlySpan<byte> record, byte[]? array = null)
     {
-        var previous = _table.Replace(index, entry);
-        Written(entry, previous);
+        // The replaced record's bytes stay readable until this operation ends (arena pages are never reused).
+        ReadOnlySpan<byte> previousTags = EntryRecord.TagsBlock(_table.RecordAt(index));
+        _table.Replace(index, record, array);
+        WrittenAt(index, previousTags);
     }
 
-    /// <summary>Bumps the version and reports that <paramref name="entry"/> was written (it replaced <paramref name="previous"/>, if given).</summary>
-    public void Written(object entry, object? previous = null)
+    /// <summary>Puts a hash or list in place of entry <paramref name="index"/> (same key) and reports it.</summary>
+    public void Replace(int index, ComplexEntry entry)
     {
-        _feed.Version++;
+        ReadOnlySpan<byte> previousTags = EntryRecord.TagsBlock(_table.RecordAt(index));
+        _table.Replace(index, entry);
+        Report(entry.Record, entry, previousTags);
+    }
+
+    /// <summary>Bumps the version and reports that entry <paramref name="index"/> was written (in place, or replacing a record with <paramref name="previousTags"/>).</summary>
+    public void WrittenAt(int index, ReadOnlySpan<byte> previousTags = default)
+    {
         if (_feed.HearsWrites)
         {
-            byte[] record = RecordTable.RecordOf(entry);
-            _feed.Written(entry, record, previous, _tracking.TakeTrackers(EntryRecord.Key(record)));
+            Report(_table.RecordAt(index), _table.ComplexAt(index), previousTags);
+        }
+        else
+        {
+            _feed.Version++;
         }
     }
+
+    /// <summary>Bumps the version and reports that the hash or list <paramref name="entry"/> was written (in place).</summary>
+    public void Written(ComplexEntry entry) => Report(entry.Record, entry, default);
 
     /// <summary>Bumps the version, reports the removal and removes entry <paramref name="index"/> found at <paramref name="slot"/>.</summary>
     public void RemoveAt(int index, int slot, RemovalCause cause)
@@ -68,7 +101,7 @@ internal sealed class Keyspace(RecordTable table, StoreChangeFeed feed, NearCach
         _feed.Version++;
         if (_feed.HearsRemovals)
         {
-            byte[] record = RecordTable.RecordOf(_table[index]);
+            ReadOnlySpan<byte> record = _table.RecordAt(index);
             _feed.Removed(record, cause, _tracking.TakeTrackers(EntryRecord.Key(record)));
         }
 
@@ -77,4 +110,13 @@ internal sealed class Keyspace(RecordTable table, StoreChangeFeed feed, NearCach
 
     /// <summary><see cref="RemoveAt"/> for an entry known by its index only.</summary>
     public void RemoveIndex(int index, RemovalCause cause) => RemoveAt(index, _table.SlotOf(index), cause);
+
+    private void Report(ReadOnlySpan<byte> record, ComplexEntry? complex, ReadOnlySpan<byte> previousTags)
+    {
+        _feed.Version++;
+        if (_feed.HearsWrites)
+        {
+            _feed.Written(record, complex, previousTags, _tracking.TakeTrackers(EntryRecord.Key(record)));
+        }
+    }
 }

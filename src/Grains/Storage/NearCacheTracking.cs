@@ -25,7 +25,7 @@ internal sealed class NearCacheTracking(int partition, IReadTracker? tracker, Re
     /// client in <paramref name="slot"/> holds the key, so its next change is pushed to that client. An entry the client
     /// must not keep (sliding expiration, or the silo tracks all it may) is answered as not cacheable.
     /// </summary>
-    public void WriteTracked(byte[] record, ulong hash, int slot, long now, FrameBuffer output) =>
+    public void WriteTracked(ReadOnlySpan<byte> record, ulong hash, int slot, long now, FrameBuffer output) =>
         ResultFrame.WriteTrackedValue(output, EntryRecord.Value(record), _feed.Version, TrackFor(record, hash, slot, now), _tracker!.Sequence(slot, _partition));
 
     /// <summary>
@@ -33,7 +33,7 @@ internal sealed class NearCacheTracking(int partition, IReadTracker? tracker, Re
     /// told the key's other holders), the writer is tracked as if it had read the value back, so it may keep what it
     /// wrote. Same rules as a tracked read.
     /// </summary>
-    public GridResult TrackWriter(byte[] record, ulong hash, int slot, long now, GridResult result) =>
+    public GridResult TrackWriter(ReadOnlySpan<byte> record, ulong hash, int slot, long now, GridResult result) =>
         result with { Tracked = true, Version = _feed.Version, TimeToLiveMs = TrackFor(record, hash, slot, now), Sequence = _tracker!.Sequence(slot, _partition) };
 
     /// <summary>The clients tracking a key that is changing; tracking ends with the change (clients re-read to re-track).</summary>
@@ -65,7 +65,7 @@ internal sealed class NearCacheTracking(int partition, IReadTracker? tracker, Re
     /// Tracks the key for the client in <paramref name="slot"/> when its value may be kept, and returns how long it may
     /// (ms; -1 no expiry), or <see cref="GridResult.NotCacheable"/> (sliding expiration, or the silo tracks all it may).
     /// </summary>
-    private long TrackFor(byte[] record, ulong hash, int slot, long now)
+    private long TrackFor(ReadOnlySpan<byte> record, ulong hash, int slot, long now)
     {
         if (EntryRecord.HasSliding(record) || !Track(hash, slot))
         {
@@ -115,9 +115,9 @@ internal sealed class NearCacheTracking(int partition, IReadTracker? tracker, Re
         }
 
         tracking.Remove(victim);
-        if (_table.FindByHash(victim) is { } record)
+        if (_table.FindByHash(victim) is var index and >= 0)
         {
-            _feed.TrackingEvicted(EntryRecord.Key(record), bits);
+            _feed.TrackingEvicted(EntryRecord.Key(_table.RecordAt(index)), bits);
         }
 
         return true;

@@ -144,7 +144,14 @@ internal sealed class OpExecutor
     private GridResult TrackWriter(ReadOnlySpan<byte> key, ulong hash, int slot, long now, GridResult result)
     {
         int index = _keys.FindLive(key, hash, now, out _);
-        if (index < 0 || _table[index] is not byte[] record || EntryRecord.Type(record) != GridValueType.String)
+        if (index < 0)
+        {
+            return result;
+        }
+
+        // Only a plain record is of type String (structures are hashes or lists).
+        ReadOnlySpan<byte> record = _table.RecordAt(index);
+        if (EntryRecord.Type(record) != GridValueType.String)
         {
             return result;
         }

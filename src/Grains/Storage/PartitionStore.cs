@@ -183,8 +183,8 @@ internal sealed class PartitionStore
         }
     }
 
-    /// <summary>Evicts the entry if it is still there and has not been used since it was sampled.</summary>
-    public bool TryEvict(object entry, uint stamp, BatchContext? context = null)
+    /// <summary>Evicts the entry (known by its key's hash) if it is still there and has not been used since it was sampled.</summary>
+    public bool TryEvict(ulong keyHash, uint stamp, BatchContext? context = null)
     {
         lock (_lock)
         {
@@ -196,7 +196,7 @@ internal sealed class PartitionStore
             _feed.Context = context;
             try
             {
-                return _eviction.TryEvict(entry, stamp);
+                return _eviction.TryEvict(keyHash, stamp);
             }
             finally
             {

@@ -5,11 +5,13 @@ using Grid.Grains.Memory;
 namespace Grid.Grains.Storage;
 
 /// <summary>
-/// The table engine of one partition: a dense sequence of entries (each a record <c>byte[]</c>, or a
-/// <see cref="ComplexEntry"/> for hashes and lists) with each entry's stored hash beside it, indexed by an
-/// open-addressing table of ints (8-bit hash tag + 24-bit record index, linear probing, tombstones), and the bytes they
-/// take, reported to the silo's memory account. Removal moves the last entry into the hole so the sequence stays dense,
-/// which makes random sampling (eviction) and sweeping (expiry) cheap. It knows nothing of operations, expiry or
+/// The table engine of one partition: a dense sequence of entries (each a 4-byte handle: the address of its record in
+/// the partition's <see cref="RecordArena"/>, or for a large record or a <see cref="ComplexEntry"/> (hashes and lists)
+/// the slot of that object) with each entry's stored hash beside it, indexed by an open-addressing table of ints (8-bit
+/// hash tag + 24-bit record index, linear probing, tombstones), and the bytes they take, reported to the silo's memory
+/// account. Records are reached as spans (<see cref="RecordAt"/>), valid until the table next changes. Removal moves the
+/// last entry into the hole so the sequence stays dense, which makes random sampling (eviction) and sweeping (expiry)
+/// cheap. It knows nothing of operations, expiry or
 /// listeners (see <see cref="Keyspace"/>); the caller holds the store's lock.
 /// </summary>
 /// <remarks>
@@ -20,6 +22,13 @@ namespace Grid.Grains.Storage;
 /// entries of <see cref="MigrateSlotsPerStep"/> old slots into the new index, using the stored hashes (no key is read or
 /// hashed again). While both exist, lookups probe the new index, then the old; inserts go to the new one only. A slot
 /// <see cref="Find"/> returns is the new index's position, or the complement (negative) of the old index's.
+/// <para>
+/// Records up to <see cref="RecordArena.MaxRecordSize"/> bytes are copied into the arena's pages (issue 16 item 6: no
+/// array, hence no 24-byte header, padding or 8-byte reference per entry); a replaced or removed record's space is
+/// marked dead, and a page a quarter dead is compacted at the end of the operation that made it so: its live records
+/// (found by key, a page's worth at most) move to the page being filled and their handles follow. Larger records and
+/// structures are objects, as before, in a slot array beside the handles.
+/// </para>
 /// </remarks>
 internal sealed class RecordTable
 {
@@ -29,7 +38,7 @@ internal sealed class RecordTable
     /// <summary>Bytes accounted for a store beyond its arrays and entries (its objects and their headers).</summary>
     public const long StoreOverhead = 256;
 
-    /// <summary>Entries per chunk: 4,096 references take 32 KiB, below the large object heap's 85,000 bytes.</summary>
+    /// <summary>Entries per chunk: 4,096 handles take 16 KiB, below the large object heap's 85,000 bytes.</summary>
     internal const int ChunkSize = 1 << ChunkShift;
 
     /// <summary>Old index slots whose entries one insert or removal moves to the new index during a resize.</summary>
@@ -51,14 +60,29 @@ internal sealed class RecordTable
     private const int MinTableLength = 8;
     private const long HashSeed = 0x5bd1_e995;
 
-    private readonly IMemoryAccount _memory;
+    /// <summary>A handle with this bit is the slot of an object (a large record or a structure); without it, an arena address.</summary>
+    private const uint ObjectBit = 0x8000_0000;
 
-    // Entry i is _chunks[i >> ChunkShift][i & ChunkMask]; its stored hash is at the same place in _hashes.
+    private readonly IMemoryAccount _memory;
+    private readonly RecordArena _arena = new();
+
+    // Entry i's handle is _handles[i >> ChunkShift][i & ChunkMask]; its stored hash is at the same place in _hashes.
     // Only chunk 0 is ever smaller than ChunkSize, and only while it is the sole chunk.
-    private object[][] _chunks;
+    private uint[][] _handles;
     private uint[][] _hashes;
     private int _chunkCount;
     private int _capacity;
+
+    // Entries that are objects (records over RecordArena.MaxRecordSize bytes, and ComplexEntry), by slot; free slots are stacked.
+    private object?[] _objects = [];
+    private int[] _freeObjects = [];
+    private int _freeObjectCount;
+    private int _objectCount;
+
+    // Where records are built before they are copied into the arena: one per thread, not per partition (an operation
+    // builds and copies its record without leaving the thread, under its store's lock).
+    [ThreadStatic]
+    private static byte[]? t_scratch;
 
     private uint[] _table;
     private uint[]? _old;
@@ -70,11 +94,12 @@ internal sealed class RecordTable
     private long _structureBytes;
     private long _bytes;
     private bool _outOfBudget;
+    private long _accountedArena;
 
     public RecordTable(IMemoryAccount memory)
     {
         _memory = memory;
-        _chunks = [new object[MinRecordCapacity]];
+        _handles = [new uint[MinRecordCapacity]];
         _hashes = [new uint[MinRecordCapacity]];
         _chunkCount = 1;
         _capacity = MinRecordCapacity;
@@ -92,13 +117,6 @@ internal sealed class RecordTable
     /// <summary>Bytes accounted: entries, the arrays and <see cref="StoreOverhead"/>; readable without the lock.</summary>
     public long Bytes => Volatile.Read(ref _bytes);
 
-    /// <summary>The entry at a dense index (0 to <see cref="Count"/> - 1).</summary>
-    public object this[int index]
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => _chunks[index >> ChunkShift][index & ChunkMask];
-    }
-
     /// <summary>Entry slots allocated (tests).</summary>
     internal int Capacity => _capacity;
 
@@ -114,6 +132,9 @@ internal sealed class RecordTable
     /// <summary>Entries still indexed by <see cref="MigratingTable"/> (tests).</summary>
     internal int MigratingEntries => _oldLive;
 
+    /// <summary>The record pages (tests).</summary>
+    internal RecordArena Arena => _arena;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong HashKey(ReadOnlySpan<byte> key) => XxHash3.HashToUInt64(key, HashSeed);
 
@@ -124,29 +145,57 @@ internal sealed class RecordTable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static uint StoredHash(ulong hash) => (uint)(hash >> 24);
 
-    /// <summary>The record (header, key, tags, value) of an entry: the entry itself, or a structure's record.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static byte[] RecordOf(object entry) => entry as byte[] ?? Unsafe.As<ComplexEntry>(entry).Record;
-
-    /// <summary>Bytes an entry takes on the heap, as accounted.</summary>
-    internal static long EntrySize(object entry) => entry is byte[] r ? EntryRecord.HeapSize(r.Length) : Unsafe.As<ComplexEntry>(entry).HeapSize;
-
     /// <summary>The stored hash of entry <paramref name="index"/> (see <see cref="StoredHash"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal uint HashAt(int index) => _hashes[index >> ChunkShift][index & ChunkMask];
+
+    /// <summary>The handle of entry <paramref name="index"/>: its arena address, or its object slot with the top bit set (tests).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal uint HandleAt(int index) => _handles[index >> ChunkShift][index & ChunkMask];
+
+    /// <summary>
+    /// The record (header, key, tags, value) of entry <paramref name="index"/> (0 to <see cref="Count"/> - 1): in its
+    /// arena page, its own array, or its structure's. Writable in place (stamps, same-size rewrites); valid until the
+    /// table next changes (an insert, replacement or removal may move records).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Span<byte> RecordAt(int index)
+    {
+        uint handle = HandleAt(index);
+        return (handle & ObjectBit) == 0 ? _arena.At(handle) : ObjectRecord(handle);
+    }
+
+    /// <summary>The hash or list at entry <paramref name="index"/>, or null for a string or counter.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ComplexEntry? ComplexAt(int index)
+    {
+        uint handle = HandleAt(index);
+        return (handle & ObjectBit) == 0 ? null : _objects[(int)(handle & ~ObjectBit)] as ComplexEntry;
+    }
+
+    /// <summary>
+    /// A buffer of at least <paramref name="size"/> bytes to build a record in before <see cref="Insert(ulong, int, ReadOnlySpan{byte}, byte[])"/>
+    /// or <see cref="Replace(int, ReadOnlySpan{byte}, byte[])"/>: the thread's reused scratch for a record the arena keeps,
+    /// a new array of exactly <paramref name="size"/> bytes (kept as is) for a larger one.
+    /// </summary>
+    public static byte[] BufferFor(int size) =>
+        RecordArena.Fits(size) ? (t_scratch ??= new byte[RecordArena.MaxRecordSize]) : GC.AllocateUninitializedArray<byte>(size);
+
+    /// <summary>Bytes entry <paramref name="index"/> takes, as accounted.</summary>
+    internal long SizeAt(int index) => SizeOf(HandleAt(index));
 
     /// <summary>
     /// Bytes the arrays take, counted from the arrays themselves (tests compare it with what is accounted).
     /// </summary>
     internal long MeasureStructureBytes()
     {
-        long total = EntryRecord.HeapSize(_chunks.Length * 8) + EntryRecord.HeapSize(_hashes.Length * 8);
+        long total = EntryRecord.HeapSize(_handles.Length * 8) + EntryRecord.HeapSize(_hashes.Length * 8);
         for (int c = 0; c < _chunkCount; c++)
         {
-            total += EntryRecord.HeapSize(_chunks[c].Length * 8) + EntryRecord.HeapSize(_hashes[c].Length * 4);
+            total += EntryRecord.HeapSize(_handles[c].Length * 4) + EntryRecord.HeapSize(_hashes[c].Length * 4);
         }
 
-        total += EntryRecord.HeapSize(_table.Length * 4);
+        total += EntryRecord.HeapSize(_table.Length * 4) + _arena.OverheadBytes + ObjectSlotBytes();
         return _old is null ? total : total + EntryRecord.HeapSize(_old.Length * 4);
     }
 
@@ -170,14 +219,18 @@ internal sealed class RecordTable
     /// Index of the entry with <paramref name="key"/>, or -1; <paramref name="slot"/> is its slot (negative when it is
     /// still in the index being migrated from), or where to insert it. Valid until the table next changes.
     /// </summary>
-    public int Find(ReadOnlySpan<byte> key, ulong hash, out int slot)
+    public int Find(ReadOnlySpan<byte> key, ulong hash, out int slot) => Find(key, hash, out slot, out _);
+
+    /// <summary><see cref="Find(ReadOnlySpan{byte}, ulong, out int)"/>, with the record found (empty on a miss): the hot paths read it once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Find(ReadOnlySpan<byte> key, ulong hash, out int slot, out Span<byte> record)
     {
         uint h = StoredHash(hash);
-        int index = Probe(_table, key, h, out slot);
+        int index = Probe(_table, key, h, out slot, out record);
         if (index < 0 && _old is { } old)
         {
             // Not in the new index: it may not have been moved yet. A miss inserts into the new index (slot kept).
-            int oldIndex = Probe(old, key, h, out int oldSlot);
+            int oldIndex = Probe(old, key, h, out int oldSlot, out record);
             if (oldIndex >= 0)
             {
                 slot = ~oldSlot;
@@ -188,11 +241,12 @@ internal sealed class RecordTable
         return index;
     }
 
-    /// <summary>The record whose key hashes to <paramref name="hash"/> (tracking tables know keys only by hash), or null.</summary>
-    public byte[]? FindByHash(ulong hash)
+    /// <summary>The index of the entry whose key hashes to <paramref name="hash"/> (tracking tables and the eviction pool know keys only by hash), or -1.</summary>
+    public int FindByHash(ulong hash)
     {
         uint h = StoredHash(hash);
-        return ProbeByHash(_table, hash, h) ?? (_old is { } old ? ProbeByHash(old, hash, h) : null);
+        int index = ProbeByHash(_table, hash, h);
+        return index >= 0 || _old is null ? index : ProbeByHash(_old, hash, h);
     }
 
     /// <summary>The slot that points at entry <paramref name="index"/> (negative when in the index being migrated from).</summary>
@@ -203,65 +257,48 @@ internal sealed class RecordTable
         return pos >= 0 || _old is null ? pos : ~SlotIn(_old, h, index);
     }
 
-    /// <summary>Adds an entry at a slot <see cref="Find"/> returned; false when the partition is full.</summary>
-    public bool Insert(ulong hash, int slot, object entry)
+    /// <summary>
+    /// Adds a string or counter record at a slot <see cref="Find"/> returned (copied into the arena, or kept as
+    /// <paramref name="array"/> when that is exactly the record and it is too large for a page); false when the
+    /// partition is full. The entry is the last index (<see cref="Count"/> - 1).
+    /// </summary>
+    public bool Insert(ulong hash, int slot, ReadOnlySpan<byte> record, byte[]? array = null)
     {
         if (_count >= MaxEntries)
         {
             return false;
         }
 
-        if (_count == _capacity)
-        {
-            GrowRecords();
-        }
-
-        int index = _count;
-        uint h = StoredHash(hash);
-        _chunks[index >> ChunkShift][index & ChunkMask] = entry;
-        _hashes[index >> ChunkShift][index & ChunkMask] = h;
-        Volatile.Write(ref _count, index + 1);
-        if (_table[slot] == Tombstone)
-        {
-            _tombstones--;
-        }
-
-        _table[slot] = (h & TagMask) | (uint)(index + 1);
-        Account(EntrySize(entry));
-        CountTags(entry, +1);
-
-        // The step runs after the entry is placed: the slot the caller got from Find is only valid until now.
-        if (_old is not null)
-        {
-            MigrateStep();
-        }
-
-        // Counting every entry (also those still in the old index) keeps the new index under 3/4 once all have moved.
-        if ((_count + _tombstones) * 4L > _table.Length * 3L)
-        {
-            StartRebuild(TableLengthFor(_count));
-        }
-
+        Add(hash, slot, Store(record, array));
         return true;
     }
 
-    /// <summary>Puts a new entry object in place of entry <paramref name="index"/> (same key); returns the one it replaced.</summary>
-    public object Replace(int index, object entry)
+    /// <summary>Adds a hash or list at a slot <see cref="Find"/> returned; false when the partition is full.</summary>
+    public bool Insert(ulong hash, int slot, ComplexEntry entry)
     {
-        ref object place = ref _chunks[index >> ChunkShift][index & ChunkMask];
-        var previous = place;
-        Account(EntrySize(entry) - EntrySize(previous));
-        place = entry;
-        CountTags(previous, -1);
-        CountTags(entry, +1);
-        return previous;
+        if (_count >= MaxEntries)
+        {
+            return false;
+        }
+
+        Add(hash, slot, AddObject(entry));
+        return true;
     }
+
+    /// <summary>
+    /// Puts a string or counter record in place of entry <paramref name="index"/> (same key). The replaced record's
+    /// bytes stay readable through a span taken before, until the operation ends.
+    /// </summary>
+    public void Replace(int index, ReadOnlySpan<byte> record, byte[]? array = null) => Swap(index, Store(record, array));
+
+    /// <summary>Puts a hash or list in place of entry <paramref name="index"/> (same key).</summary>
+    public void Replace(int index, ComplexEntry entry) => Swap(index, AddObject(entry));
 
     /// <summary>Removes entry <paramref name="index"/> found at <paramref name="slot"/>; the last entry moves into its place.</summary>
     public void RemoveAt(int index, int slot)
     {
-        object removed = this[index];
-        Account(-EntrySize(removed));
+        uint removed = HandleAt(index);
+        Account(-SizeOf(removed));
         CountTags(removed, -1);
         if (slot >= 0)
         {
@@ -279,13 +316,12 @@ internal sealed class RecordTable
         if (index != last)
         {
             int movedSlot = SlotOf(last);
-            _chunks[index >> ChunkShift][index & ChunkMask] = this[last];
+            _handles[index >> ChunkShift][index & ChunkMask] = HandleAt(last);
             _hashes[index >> ChunkShift][index & ChunkMask] = HashAt(last);
             ref uint moved = ref movedSlot >= 0 ? ref _table[movedSlot] : ref _old![~movedSlot];
             moved = (moved & TagMask) | (uint)(index + 1);
         }
 
-        _chunks[last >> ChunkShift][last & ChunkMask] = null!;
         Volatile.Write(ref _count, last);
         if (last == 0)
         {
@@ -293,6 +329,7 @@ internal sealed class RecordTable
             return;
         }
 
+        Drop(removed);
         ShrinkRecords();
         if (_old is not null)
         {
@@ -306,6 +343,8 @@ internal sealed class RecordTable
         {
             StartRebuild(_table.Length);
         }
+
+        CompactPages();
     }
 
     private static long HeapSize(int elements, int elementSize) => EntryRecord.HeapSize(elements * elementSize);
@@ -316,11 +355,155 @@ internal sealed class RecordTable
         return (int)Math.Min(1 << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)wanted));
     }
 
+    private Span<byte> ObjectRecord(uint handle)
+    {
+        object entry = _objects[(int)(handle & ~ObjectBit)]!;
+        return entry as byte[] ?? Unsafe.As<ComplexEntry>(entry).Record;
+    }
+
+    private long SizeOf(uint handle)
+    {
+        if ((handle & ObjectBit) == 0)
+        {
+            return EntryRecord.Length(_arena.At(handle));
+        }
+
+        object entry = _objects[(int)(handle & ~ObjectBit)]!;
+        return entry is byte[] r ? EntryRecord.HeapSize(r.Length) : Unsafe.As<ComplexEntry>(entry).HeapSize;
+    }
+
+    /// <summary>Keeps a record: in the arena when it fits, else as an object (the caller's exact array, or a copy).</summary>
+    private uint Store(ReadOnlySpan<byte> record, byte[]? array)
+    {
+        if (RecordArena.Fits(record.Length))
+        {
+            uint address = _arena.Add(record);
+            SyncStructureBytes();
+            return address;
+        }
+
+        return AddObject(array is not null && array.Length == record.Length ? array : record.ToArray());
+    }
+
+    private uint AddObject(object entry)
+    {
+        int slot;
+        if (_freeObjectCount > 0)
+        {
+            slot = _freeObjects[--_freeObjectCount];
+        }
+        else
+        {
+            if (_objectCount == _objects.Length)
+            {
+                int capacity = Math.Max(4, _objects.Length * 2);
+                Array.Resize(ref _objects, capacity);
+                Array.Resize(ref _freeObjects, capacity);
+                UpdateStructureBytes();
+            }
+
+            slot = _objectCount++;
+        }
+
+        _objects[slot] = entry;
+        return ObjectBit | (uint)slot;
+    }
+
+    /// <summary>Gives up what a handle held: arena space is marked dead (compacted later), an object slot is freed.</summary>
+    private void Drop(uint handle)
+    {
+        if ((handle & ObjectBit) == 0)
+        {
+            _arena.Free(handle);
+            SyncStructureBytes();
+        }
+        else
+        {
+            int slot = (int)(handle & ~ObjectBit);
+            _objects[slot] = null;
+            _freeObjects[_freeObjectCount++] = slot;
+        }
+    }
+
+    private void Add(ulong hash, int slot, uint handle)
+    {
+        if (_count == _capacity)
+        {
+            GrowRecords();
+        }
+
+        int index = _count;
+        uint h = StoredHash(hash);
+        _handles[index >> ChunkShift][index & ChunkMask] = handle;
+        _hashes[index >> ChunkShift][index & ChunkMask] = h;
+        Volatile.Write(ref _count, index + 1);
+        if (_table[slot] == Tombstone)
+        {
+            _tombstones--;
+        }
+
+        _table[slot] = (h & TagMask) | (uint)(index + 1);
+        Account(SizeOf(handle));
+        CountTags(handle, +1);
+
+        // The step runs after the entry is placed: the slot the caller got from Find is only valid until now.
+        if (_old is not null)
+        {
+            MigrateStep();
+        }
+
+        // Counting every entry (also those still in the old index) keeps the new index under 3/4 once all have moved.
+        if ((_count + _tombstones) * 4L > _table.Length * 3L)
+        {
+            StartRebuild(TableLengthFor(_count));
+        }
+
+        CompactPages();
+    }
+
+    private void Swap(int index, uint handle)
+    {
+        ref uint place = ref _handles[index >> ChunkShift][index & ChunkMask];
+        uint previous = place;
+        Account(SizeOf(handle) - SizeOf(previous));
+        CountTags(previous, -1);
+        CountTags(handle, +1);
+        place = handle;
+        Drop(previous);
+        CompactPages();
+    }
+
+    /// <summary>
+    /// Compacts the arena pages that became a quarter dead: each live record is found by its key (its entry's handle
+    /// must be its address), moved to the page being filled, and its handle follows; the page then goes.
+    /// </summary>
+    private void CompactPages()
+    {
+        while (_arena.TryTakeCandidate(out int page))
+        {
+            int cursor = 0;
+            while (_arena.NextLive(page, ref cursor, out uint address))
+            {
+                var key = EntryRecord.Key(_arena.At(address));
+                int index = Find(key, HashKey(key), out _);
+                if (index < 0 || HandleAt(index) != address)
+                {
+                    throw new InvalidOperationException($"A live record in page {page} at {address & (RecordArena.PageSize - 1)} belongs to no entry.");
+                }
+
+                _handles[index >> ChunkShift][index & ChunkMask] = _arena.Move(address);
+            }
+
+            _arena.ReleaseCompacted(page);
+            SyncStructureBytes();
+        }
+    }
+
     /// <summary>
     /// Looks <paramref name="key"/> up in one index: its entry index and <paramref name="pos"/> its position, or -1
     /// with <paramref name="pos"/> the first tombstone or empty slot met (where it would be inserted).
     /// </summary>
-    private int Probe(uint[] table, ReadOnlySpan<byte> key, uint h, out int pos)
+    private int Probe(uint[] table, ReadOnlySpan<byte> key, uint h, out int pos, out Span<byte> record)
     {
         uint tag = h & TagMask;
         int mask = table.Length - 1;
@@ -332,6 +515,7 @@ internal sealed class RecordTable
             if (s == EmptySlot)
             {
                 pos = firstFree >= 0 ? firstFree : at;
+                record = default;
                 return -1;
             }
 
@@ -347,9 +531,11 @@ internal sealed class RecordTable
                 // The tag leaves 1 in 256 false candidates: the key decides (the stored hash is not read, which would
                 // touch one more cache line on every hit).
                 int index = (int)(s & IndexMask) - 1;
-                if (EntryRecord.Key(RecordOf(this[index])).SequenceEqual(key))
+                var candidate = RecordAt(index);
+                if (EntryRecord.Key(candidate).SequenceEqual(key))
                 {
                     pos = at;
+                    record = candidate;
                     return index;
                 }
             }
@@ -358,7 +544,7 @@ internal sealed class RecordTable
         }
     }
 
-    private byte[]? ProbeByHash(uint[] table, ulong hash, uint h)
+    private int ProbeByHash(uint[] table, ulong hash, uint h)
     {
         uint tag = h & TagMask;
         int mask = table.Length - 1;
@@ -368,18 +554,14 @@ internal sealed class RecordTable
             if (s != Tombstone && (s & TagMask) == tag)
             {
                 int index = (int)(s & IndexMask) - 1;
-                if (HashAt(index) == h)
+                if (HashAt(index) == h && HashKey(EntryRecord.Key(RecordAt(index))) == hash)
                 {
-                    byte[] record = RecordOf(this[index]);
-                    if (HashKey(EntryRecord.Key(record)) == hash)
-                    {
-                        return record;
-                    }
+                    return index;
                 }
             }
         }
 
-        return null;
+        return -1;
     }
 
     /// <summary>The position in <paramref name="table"/> pointing at entry <paramref name="index"/>, or -1.</summary>
@@ -413,32 +595,48 @@ internal sealed class RecordTable
 
     /// <summary>Keeps <see cref="TaggedCount"/>: entries change their tags only by being inserted, replaced or removed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void CountTags(object entry, int delta)
+    private void CountTags(uint handle, int delta)
     {
-        if (EntryRecord.HasTags(RecordOf(entry)))
+        if (EntryRecord.HasTags((handle & ObjectBit) == 0 ? _arena.At(handle) : ObjectRecord(handle)))
         {
             Volatile.Write(ref _tagged, _tagged + delta);
         }
     }
 
+    private long ObjectSlotBytes() => _objects.Length == 0 ? 0 : HeapSize(_objects.Length, 8) + HeapSize(_freeObjects.Length, 4);
+
     /// <summary>Accounts the arrays' size from the fields (O(1)): chunk 0 alone may be short; every further chunk is full.</summary>
     private void UpdateStructureBytes()
     {
-        long size = HeapSize(_chunks.Length, 8) + HeapSize(_hashes.Length, 8) + HeapSize(_table.Length, 4);
+        long size = HeapSize(_handles.Length, 8) + HeapSize(_hashes.Length, 8) + HeapSize(_table.Length, 4);
         size += _chunkCount == 1
-            ? HeapSize(_capacity, 8) + HeapSize(_capacity, 4)
-            : _chunkCount * (HeapSize(ChunkSize, 8) + HeapSize(ChunkSize, 4));
+            ? HeapSize(_capacity, 4) + HeapSize(_capacity, 4)
+            : _chunkCount * (HeapSize(ChunkSize, 4) + HeapSize(ChunkSize, 4));
         if (_old is not null)
         {
             size += HeapSize(_old.Length, 4);
         }
 
+        _accountedArena = _arena.OverheadBytes;
+        size += _accountedArena + ObjectSlotBytes();
         Account(size - _structureBytes);
         _structureBytes = size;
     }
 
+    /// <summary>Re-accounts the structure when the arena's pages or page directory changed (cheap when they did not).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void SyncStructureBytes()
+    {
+        long arena = _arena.OverheadBytes;
+        if (arena != _accountedArena)
+        {
+            _accountedArena = arena;
+            UpdateStructureBytes();
+        }
+    }
+
     /// <summary>
-    /// Room for one more entry: chunk 0 doubles (copying at most <see cref="ChunkSize"/> / 2 references) until it is
+    /// Room for one more entry: chunk 0 doubles (copying at most <see cref="ChunkSize"/> / 2 handles) until it is
     /// full-size; after that a new chunk is added and nothing is copied but, rarely, the chunk directory.
     /// </summary>
     private void GrowRecords()
@@ -446,19 +644,19 @@ internal sealed class RecordTable
         if (_chunkCount == 1 && _capacity < ChunkSize)
         {
             int capacity = Math.Min(ChunkSize, _capacity * 2);
-            Array.Resize(ref _chunks[0], capacity);
+            Array.Resize(ref _handles[0], capacity);
             Array.Resize(ref _hashes[0], capacity);
             _capacity = capacity;
         }
         else
         {
-            if (_chunkCount == _chunks.Length)
+            if (_chunkCount == _handles.Length)
             {
-                Array.Resize(ref _chunks, _chunks.Length * 2);
+                Array.Resize(ref _handles, _handles.Length * 2);
                 Array.Resize(ref _hashes, _hashes.Length * 2);
             }
 
-            _chunks[_chunkCount] = new object[ChunkSize];
+            _handles[_chunkCount] = new uint[ChunkSize];
             _hashes[_chunkCount] = new uint[ChunkSize];
             _chunkCount++;
             _capacity += ChunkSize;
@@ -480,7 +678,7 @@ internal sealed class RecordTable
             if (_count <= ((_chunkCount - 1) * ChunkSize) - (ChunkSize / 2))
             {
                 _chunkCount--;
-                _chunks[_chunkCount] = null!;
+                _handles[_chunkCount] = null!;
                 _hashes[_chunkCount] = null!;
                 _capacity -= ChunkSize;
                 UpdateStructureBytes();
@@ -489,17 +687,17 @@ internal sealed class RecordTable
         else if (_capacity > MinRecordCapacity && _count < _capacity / 4)
         {
             int capacity = Math.Max(MinRecordCapacity, _count * 2);
-            Array.Resize(ref _chunks[0], capacity);
+            Array.Resize(ref _handles[0], capacity);
             Array.Resize(ref _hashes[0], capacity);
             _capacity = capacity;
             UpdateStructureBytes();
         }
     }
 
-    /// <summary>The last entry went: back to the initial arrays at once (nothing is left to migrate).</summary>
+    /// <summary>The last entry went: back to the initial arrays at once (nothing is left to migrate, no page, no object).</summary>
     private void Reset()
     {
-        _chunks = [new object[MinRecordCapacity]];
+        _handles = [new uint[MinRecordCapacity]];
         _hashes = [new uint[MinRecordCapacity]];
         _chunkCount = 1;
         _capacity = MinRecordCapacity;
@@ -507,6 +705,12 @@ internal sealed class RecordTable
         _old = null;
         _oldLive = 0;
         _tombstones = 0;
+        _arena.Clear();
+        _accountedArena = 0;
+        _objects = [];
+        _freeObjects = [];
+        _freeObjectCount = 0;
+        _objectCount = 0;
         UpdateStructureBytes();
     }
 

@@ -16,10 +16,12 @@ internal sealed class ReplicaApplier(Keyspace keys, RequestLog requests)
     /// </summary>
     public void Write(object entry, long now)
     {
-        var key = EntryRecord.Key(RecordTable.RecordOf(entry));
+        var complex = entry as ComplexEntry;
+        byte[] record = complex?.Record ?? (byte[])entry;
+        var key = EntryRecord.Key(record);
         ulong hash = RecordTable.HashKey(key);
         int index = _table.Find(key, hash, out int slot);
-        if (EntryRecord.IsExpired(RecordTable.RecordOf(entry), now))
+        if (EntryRecord.IsExpired(record, now))
         {
             if (index >= 0)
             {
@@ -29,13 +31,24 @@ internal sealed class ReplicaApplier(Keyspace keys, RequestLog requests)
             return;
         }
 
-        if (index >= 0)
+        if (complex is not null)
         {
-            _keys.Replace(index, entry);
+            if (index >= 0)
+            {
+                _keys.Replace(index, complex);
+            }
+            else
+            {
+                _keys.Insert(hash, slot, complex);
+            }
+        }
+        else if (index >= 0)
+        {
+            _keys.Replace(index, record, record);
         }
         else
         {
-            _keys.Insert(hash, slot, entry);
+            _keys.Insert(hash, slot, record, record);
         }
     }
 
@@ -72,7 +85,7 @@ internal sealed class ReplicaApplier(Keyspace keys, RequestLog requests)
             return _keys.Insert(hash, slot, created);
         }
 
-        if (index < 0 || _table[index] is not ComplexEntry entry || EntryRecord.Type(entry.Record) != EntryRecord.Type(record))
+        if (index < 0 || _table.ComplexAt(index) is not { } entry || EntryRecord.Type(entry.Record) != EntryRecord.Type(record))
         {
             return false;
         }

@@ -64,8 +64,12 @@ internal readonly ref struct StoreChange
 
     /// <summary>Near-cache slots of the clients that read this key since its last change (bit per slot); tracking ends with this change.</summary>
     public ulong Trackers { get; init; }
-    /// <summary>After a write: the entry as stored now (its record <c>byte[]</c>, or a <see cref="ComplexEntry"/>); copy what you keep.</summary>
-    public object? Entry { get; init; }
+
+    /// <summary>After a write: the entry's record as stored now (header, key, tags, value; only valid during the call: copy what you keep).</summary>
+    public ReadOnlySpan<byte> Record { get; init; }
+
+    /// <summary>After a write of a hash or list: the structure itself (copy what you keep); null for a string or counter.</summary>
+    public ComplexEntry? Complex { get; init; }
 
     /// <summary>After a write of a hash or list: what the operation changed in it, or null (then only <see cref="Entry"/> says).</summary>
     public StructureDelta? Delta { get; init; }

@@ -38,8 +38,11 @@ internal sealed class StoreChangeFeed(int partition, IStoreChangeListener? liste
     /// <summary>Someone hears removals.</summary>
     public bool HearsRemovals => _listener is not null;
 
-    /// <summary>Reports that <paramref name="entry"/> (whose record is <paramref name="record"/>) was written, replacing <paramref name="previous"/> if given.</summary>
-    public void Written(object entry, byte[] record, object? previous, ulong trackers) =>
+    /// <summary>
+    /// Reports that an entry was written: its <paramref name="record"/> now, its structure when it is a hash or list,
+    /// and the tags it had before when it replaced another record.
+    /// </summary>
+    public void Written(ReadOnlySpan<byte> record, ComplexEntry? complex, ReadOnlySpan<byte> previousTags, ulong trackers) =>
         _listener!.OnChanged(new StoreChange
         {
             Partition = Partition,
@@ -47,15 +50,16 @@ internal sealed class StoreChangeFeed(int partition, IStoreChangeListener? liste
             Kind = StoreChangeKind.Written,
             Key = EntryRecord.Key(record),
             Tags = EntryRecord.TagsBlock(record),
-            PreviousTags = previous is null ? default : EntryRecord.TagsBlock(RecordTable.RecordOf(previous)),
+            PreviousTags = previousTags,
             Trackers = trackers,
-            Entry = entry,
-            Delta = PendingDelta is { } delta && ReferenceEquals(delta.Entry, entry) ? delta : null,
+            Record = record,
+            Complex = complex,
+            Delta = PendingDelta is { } delta && complex is not null && ReferenceEquals(delta.Entry, complex) ? delta : null,
             Context = Context,
         });
 
     /// <summary>Reports that the entry with <paramref name="record"/> is being removed.</summary>
-    public void Removed(byte[] record, RemovalCause cause, ulong trackers) =>
+    public void Removed(ReadOnlySpan<byte> record, RemovalCause cause, ulong trackers) =>
         _listener!.OnChanged(new StoreChange
         {
             Partition = Partition,

@@ -25,7 +25,7 @@ internal sealed class StoreScans(Keyspace keys, StoreCounters counters)
         int i = Math.Min(cursor, _table.Count) - 1;
         for (int examined = 0; i >= 0 && examined < maxExamined; examined++, i--)
         {
-            byte[] record = RecordTable.RecordOf(_table[i]);
+            ReadOnlySpan<byte> record = _table.RecordAt(i);
             if (EntryRecord.IsExpired(record, now))
             {
                 _keys.RemoveIndex(i, RemovalCause.Expired);
@@ -54,7 +54,7 @@ internal sealed class StoreScans(Keyspace keys, StoreCounters counters)
         int i = Math.Min(cursor, _table.Count) - 1;
         for (int examined = 0; i >= 0 && examined < maxExamined; examined++, i--)
         {
-            byte[] record = RecordTable.RecordOf(_table[i]);
+            ReadOnlySpan<byte> record = _table.RecordAt(i);
             if (EntryRecord.IsExpired(record, now) || (type != GridValueType.None && !IsType(EntryRecord.Type(record), type)))
             {
                 continue;
@@ -83,7 +83,7 @@ internal sealed class StoreScans(Keyspace keys, StoreCounters counters)
         int i = Math.Min(cursor, _table.Count) - 1;
         for (int examined = 0; i >= 0 && examined < maxExamined; examined++, i--)
         {
-            byte[] record = RecordTable.RecordOf(_table[i]);
+            ReadOnlySpan<byte> record = _table.RecordAt(i);
             if (EntryRecord.HasTags(record) && !EntryRecord.IsExpired(record, now))
             {
                 visitor.Visit(EntryRecord.Key(record), EntryRecord.TagsBlock(record));

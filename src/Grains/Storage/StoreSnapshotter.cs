@@ -21,19 +21,19 @@ internal sealed class StoreSnapshotter(Keyspace keys, StoreChangeFeed feed, Requ
         var structures = new List<StructureSnapshot>();
         for (int i = 0; i < count; i++)
         {
-            object entry = _table[i];
-            if (EntryRecord.IsExpired(RecordTable.RecordOf(entry), now))
+            ReadOnlySpan<byte> record = _table.RecordAt(i);
+            if (EntryRecord.IsExpired(record, now))
             {
                 continue;
             }
 
-            if (entry is byte[] record)
+            if (_table.ComplexAt(i) is { } complex)
             {
-                records.Add(record.AsSpan().ToArray());
+                structures.Add(StructureSnapshot.From(complex));
             }
             else
             {
-                structures.Add(StructureSnapshot.From((ComplexEntry)entry));
+                records.Add(record.ToArray());
             }
         }
 
@@ -66,7 +66,8 @@ internal sealed class StoreSnapshotter(Keyspace keys, StoreChangeFeed feed, Requ
 
     private void Add(object entry, long now)
     {
-        byte[] record = RecordTable.RecordOf(entry);
+        var complex = entry as ComplexEntry;
+        byte[] record = complex?.Record ?? (byte[])entry;
         if (EntryRecord.IsExpired(record, now))
         {
             _counters.Expirations++;
@@ -76,13 +77,24 @@ internal sealed class StoreSnapshotter(Keyspace keys, StoreChangeFeed feed, Requ
         var key = EntryRecord.Key(record);
         ulong hash = RecordTable.HashKey(key);
         int index = _table.Find(key, hash, out int slot);
-        if (index >= 0)
+        if (complex is not null)
         {
-            _keys.Replace(index, entry);
+            if (index >= 0)
+            {
+                _keys.Replace(index, complex);
+            }
+            else
+            {
+                _keys.Insert(hash, slot, complex);
+            }
+        }
+        else if (index >= 0)
+        {
+            _keys.Replace(index, record, record);
         }
         else
         {
-            _keys.Insert(hash, slot, entry);
+            _keys.Insert(hash, slot, record, record);
         }
     }
 }

@@ -21,8 +21,9 @@ internal sealed class StringOps(Keyspace keys, NearCacheTracking tracking, Store
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryGetInto(ReadOnlySpan<byte> key, ulong hash, long now, int trackingSlot, FrameBuffer output)
     {
-        int index = _keys.FindLive(key, hash, now, out _);
-        if (index < 0 || _table[index] is not byte[] r || EntryRecord.Type(r) != GridValueType.String)
+        // Only a plain record is of type String (structures are hashes or lists).
+        int index = _keys.FindLive(key, hash, now, out _, out Span<byte> r);
+        if (index < 0 || EntryRecord.Type(r) != GridValueType.String)
         {
             return false;
         }
@@ -44,16 +45,16 @@ internal sealed class StringOps(Keyspace keys, NearCacheTracking tracking, Store
     /// <summary>GET: a string's bytes, or a counter as decimal text.</summary>
     public GridResult Get(ReadOnlySpan<byte> key, ulong hash, long now)
     {
-        int index = _keys.FindLive(key, hash, now, out _);
+        int index = _keys.FindLive(key, hash, now, out _, out Span<byte> r);
         if (index < 0)
         {
             _counters.Misses++;
             return StoreResults.NotFound;
         }
 
-        if (_table[index] is not byte[] r)
+        if (_table.ComplexAt(index) is not null)
         {
-            return StoreResults.WrongType("GET", EntryRecord.Type(RecordTable.RecordOf(_table[index])));
+            return StoreResults.WrongType("GET", EntryRecord.Type(r));
         }
 
         EntryRecord.Touch(r, now);
@@ -66,7 +67,7 @@ internal sealed class StringOps(Keyspace keys, NearCacheTracking tracking, Store
     /// <summary>SET with its conditions (NX/XX), expiry (or KEEPTTL) and tags.</summary>
     public GridResult Set(in OpView op, ulong hash, long now)
     {
-        int index = _keys.FindLive(op.Key, hash, now, out int slot);
+        int index = _keys.FindLive(op.Key, hash, now, out int slot, out Span<byte> old);
         bool exists = index >= 0;
         if (((op.Flags & OpFlags.IfNotExists) != 0 && exists) || ((op.Flags & OpFlags.IfExists) != 0 && !exists))
         {
@@ -75,38 +76,31 @@ internal sealed class StringOps(Keyspace keys, NearCacheTracking tracking, Store
 
         ReadOnlySpan<byte> value = op.Value;
         var expiry = exists && (op.Flags & OpFlags.KeepTtl) != 0
-            ? EntryRecord.GetExpiry(RecordTable.RecordOf(_table[index]))
+            ? EntryRecord.GetExpiry(old)
             : EntryExpiry.From(now, op.Arg0, op.Arg1);
         ReadOnlySpan<byte> tags = op.Tags;
+        int size = EntryRecord.SizeOf(op.Key.Length, expiry, tags.Length, value.Length);
 
-        // Same shape as the old record (the usual overwrite): rewrite it in place instead of allocating.
-        if (exists && tags.Length == 0 && _table[index] is byte[] old && !EntryRecord.HasTags(old)
-            && EntryRecord.HasSliding(old) == (expiry.SlidingMs != 0)
-            && old.Length == EntryRecord.KeyOffset(old) + op.Key.Length + value.Length)
+        // Same size as the old record, neither tagged (the usual overwrite): rewrite it in place, header included.
+        if (exists && tags.Length == 0 && old.Length == size && !EntryRecord.HasTags(old) && _table.ComplexAt(index) is null)
         {
-            old[0] = (byte)GridValueType.String;
-            EntryRecord.SetStamp(old, (uint)now);
-            EntryRecord.SetExpiresAt(old, expiry.ExpiresAt);
-            if (expiry.SlidingMs != 0)
-            {
-                Unsafe.WriteUnaligned(ref old[16], expiry.SlidingMs);
-                Unsafe.WriteUnaligned(ref old[24], expiry.AbsoluteCap);
-            }
-
-            value.CopyTo(old.AsSpan(EntryRecord.ValueOffset(old)));
-            _keys.Written(old);
+            int offset = EntryRecord.Write(old, GridValueType.String, op.Key, expiry, default, now);
+            value.CopyTo(old[offset..]);
+            _keys.WrittenAt(index);
             return GridResult.Ok;
         }
 
-        var record = EntryRecord.Create(GridValueType.String, op.Key, expiry, tags, value.Length, now, out int valueOffset);
-        value.CopyTo(record.AsSpan(valueOffset));
+        byte[] buffer = RecordTable.BufferFor(size);
+        Span<byte> record = buffer.AsSpan(0, size);
+        int valueOffset = EntryRecord.Write(record, GridValueType.String, op.Key, expiry, tags, now);
+        value.CopyTo(record[valueOffset..]);
         if (exists)
         {
-            _keys.Replace(index, record);
+            _keys.Replace(index, record, buffer);
             return GridResult.Ok;
         }
 
-        return _keys.Insert(hash, slot, record) ? GridResult.Ok : StoreResults.PartitionFull;
+        return _keys.Insert(hash, slot, record, buffer) ? GridResult.Ok : StoreResults.PartitionFull;
     }
 
     /// <summary>INCRBY: a missing key starts at 0; a string holding an integer becomes a counter.</summary>
@@ -116,12 +110,13 @@ internal sealed class StringOps(Keyspace keys, NearCacheTracking tracking, Store
         if (index < 0)
         {
             var created = NewCounter(key, delta, EntryExpiry.None, [], now);
-            return _keys.Insert(hash, slot, created) ? GridResult.OfNumber(delta) : StoreResults.PartitionFull;
+            return _keys.Insert(hash, slot, created, created) ? GridResult.OfNumber(delta) : StoreResults.PartitionFull;
         }
 
-        if (_table[index] is not byte[] r)
+        Span<byte> r = _table.RecordAt(index);
+        if (_table.ComplexAt(index) is not null)
         {
-            return StoreResults.WrongType("INCRBY", EntryRecord.Type(RecordTable.RecordOf(_table[index])));
+            return StoreResults.WrongType("INCRBY", EntryRecord.Type(r));
         }
 
         long current;
@@ -141,9 +136,9 @@ internal sealed class StringOps(Keyspace keys, NearCacheTracking tracking, Store
 
         if (EntryRecord.Type(r) == GridValueType.Counter)
         {
-            BinaryPrimitives.WriteInt64LittleEndian(r.AsSpan(EntryRecord.ValueOffset(r)), updated);
+            BinaryPrimitives.WriteInt64LittleEndian(EntryRecord.ValueSpan(r), updated);
             EntryRecord.Touch(r, now);
-            _keys.Written(r);
+            _keys.WrittenAt(index);
         }
         else
         {
@@ -151,7 +146,7 @@ internal sealed class StringOps(Keyspace keys, NearCacheTracking tracking, Store
             // increment is an access, so a sliding window moves as it does for a counter.
             var counter = NewCounter(key, updated, EntryRecord.GetExpiry(r), EntryRecord.TagsBlock(r), now);
             EntryRecord.Touch(counter, now);
-            _keys.Replace(index, counter);
+            _keys.Replace(index, counter, counter);
         }
 
         return GridResult.OfNumber(updated);
@@ -164,5 +159,5 @@ internal sealed class StringOps(Keyspace keys, NearCacheTracking tracking, Store
         return record;
     }
 
-    private static long ReadCounter(byte[] r) => BinaryPrimitives.ReadInt64LittleEndian(EntryRecord.Value(r));
+    private static long ReadCounter(ReadOnlySpan<byte> r) => BinaryPrimitives.ReadInt64LittleEndian(EntryRecord.Value(r));
 }

@@ -58,9 +58,10 @@ internal sealed class StringReadWriteOps(Keyspace keys, StringOps strings, KeyOp
             return _keys.Insert(hash, slot, created) ? GridResult.OfNumber(op.Value.Length) : StoreResults.PartitionFull;
         }
 
-        if (_table[index] is not byte[] r)
+        ReadOnlySpan<byte> r = _table.RecordAt(index);
+        if (_table.ComplexAt(index) is not null)
         {
-            return StoreResults.WrongType("APPEND", EntryRecord.Type(RecordTable.RecordOf(_table[index])));
+            return StoreResults.WrongType("APPEND", EntryRecord.Type(r));
         }
 
         ReadOnlySpan<byte> old = EntryRecord.Type(r) == GridValueType.Counter

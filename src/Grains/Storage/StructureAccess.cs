@@ -48,22 +48,22 @@ internal sealed class StructureAccess(Keyspace keys, StoreChangeFeed feed, Store
             return created;
         }
 
-        if (_table[index] is ComplexEntry entry && EntryRecord.Type(entry.Record) == type)
+        if (_table.ComplexAt(index) is { } entry && EntryRecord.Type(entry.Record) == type)
         {
             EntryRecord.Touch(entry.Record, now);
             error = default;
             return entry;
         }
 
-        error = StoreResults.WrongType(operation, EntryRecord.Type(RecordTable.RecordOf(_table[index])));
+        error = StoreResults.WrongType(operation, EntryRecord.Type(_table.RecordAt(index)));
         return null;
     }
 
-    /// <summary>Any entry at the key, expired ones removed (for a check before anything is created), or null.</summary>
-    public object? Peek(ReadOnlySpan<byte> key, ulong hash, long now)
+    /// <summary>The hash or list at the key, expired ones removed (for a check before anything is created), or null (nothing, or a string or counter).</summary>
+    public ComplexEntry? Peek(ReadOnlySpan<byte> key, ulong hash, long now)
     {
         int index = _keys.FindLive(key, hash, now, out _);
-        return index < 0 ? null : _table[index];
+        return index < 0 ? null : _table.ComplexAt(index);
     }
 
     /// <summary>Someone hears this store's writes: worth describing them (<see cref="StructureDelta"/>) for replication.</summary>

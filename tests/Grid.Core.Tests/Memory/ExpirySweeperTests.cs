@@ -198,20 +198,22 @@ public sealed class ExpirySweeperTests
         var f = new BudgetFixture(1L << 30, 1);
         for (int i = 0; i < 1_000; i++)
         {
-            f.Set(K(i), 1);
+            // With a time to live (an hour), so each record has an expiry field to move below.
+            var set = f.Run(new Grid.Protocol.GridOp { Code = Grid.Protocol.OpCode.Set, Key = System.Text.Encoding.UTF8.GetBytes(K(i)), Value = new byte[1], Arg0 = 3_600_000 });
+            Assert.Equal(Grid.Protocol.ResultStatus.Ok, set.Status);
         }
 
         var store = f.Registry.All[0];
         // Only the first 5 records (cursor order) expire: the first pass finds 5 of 20 (= 25%), which is not more than a quarter.
-        var records = StoreInspector.Records(store);
+        var table = StoreInspector.TableOf(store);
         for (int i = 0; i < 5; i++)
         {
-            EntryRecord.SetExpiresAt(RecordTable.RecordOf(records[i]), f.Clock.NowMs);
+            EntryRecord.SetExpiresAt(table.RecordAt(i), f.Clock.NowMs);
         }
 
         for (int i = 40; i < 60; i++)
         {
-            EntryRecord.SetExpiresAt(RecordTable.RecordOf(records[i]), f.Clock.NowMs);
+            EntryRecord.SetExpiresAt(table.RecordAt(i), f.Clock.NowMs);
         }
 
         Assert.Equal(5, Sweeper(f).SweepOnce(20));

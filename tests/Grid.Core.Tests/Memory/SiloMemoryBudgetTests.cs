@@ -204,7 +204,7 @@ public sealed class SiloMemoryBudgetTests(ITestOutputHelper output)
         Assert.True(pool.TryTakeOldest(out var candidate));
         f.Advance(1);
         f.Get("k");
-        Assert.False(f.Store.TryEvict(candidate.Entry, candidate.Stamp));
+        Assert.False(f.Store.TryEvict(candidate.KeyHash, candidate.Stamp));
         Assert.Equal("v", f.GetString("k"));
         Assert.Equal(0, f.Store.Counters.Evictions);
     }
@@ -219,10 +219,10 @@ public sealed class SiloMemoryBudgetTests(ITestOutputHelper output)
         Assert.True(pool.TryTakeOldest(out var candidate));
         f.Advance(1);
         f.Set("k", "v2"); // same size: rewritten in place, so only the stamp tells
-        Assert.False(f.Store.TryEvict(candidate.Entry, candidate.Stamp));
+        Assert.False(f.Store.TryEvict(candidate.KeyHash, candidate.Stamp));
         f.Remove("k");
         f.Set("k", "v3");
-        Assert.False(f.Store.TryEvict(candidate.Entry, candidate.Stamp));
+        Assert.False(f.Store.TryEvict(candidate.KeyHash, candidate.Stamp));
         Assert.Equal("v3", f.GetString("k"));
     }
 
@@ -235,11 +235,11 @@ public sealed class SiloMemoryBudgetTests(ITestOutputHelper output)
         var pool = new EvictionPool(16);
         f.Store.Sample(pool, 1, new Random(1));
         Assert.True(pool.TryTakeOldest(out var candidate));
-        Assert.True(f.Store.TryEvict(candidate.Entry, candidate.Stamp));
+        Assert.True(f.Store.TryEvict(candidate.KeyHash, candidate.Stamp));
         Assert.Equal(1, f.Store.Counters.Evictions);
         Assert.Equal(0, f.Store.Count);
         Assert.Equal(empty, f.Store.Bytes);
-        Assert.False(f.Store.TryEvict(candidate.Entry, candidate.Stamp));
+        Assert.False(f.Store.TryEvict(candidate.KeyHash, candidate.Stamp));
     }
 
     [Fact]
@@ -266,7 +266,7 @@ public sealed class SiloMemoryBudgetTests(ITestOutputHelper output)
         var store = new StoreFixture().Store;
         var pool = new EvictionPool(4);
         pool.SetNow(1_000);
-        var entries = Enumerable.Range(0, 10).Select(_ => new object()).ToArray();
+        var entries = Enumerable.Range(0, 10).Select(i => (ulong)(i + 1) * 0x9E37_79B9).ToArray(); // key hashes
         uint[] stamps = [900, 100, 500, 990, 300, 700, 50, 999, 600, 400];
         for (int i = 0; i < entries.Length; i++)
         {
@@ -290,8 +290,8 @@ public sealed class SiloMemoryBudgetTests(ITestOutputHelper output)
         var store = new StoreFixture().Store;
         var pool = new EvictionPool(4);
         pool.SetNow(100); // the 32-bit stamp wrapped: 0xFFFFFF00 is 356 ms ago, 50 is 50 ms ago
-        pool.Offer(store, new object(), 50);
-        pool.Offer(store, new object(), 0xFFFF_FF00);
+        pool.Offer(store, 1, 50);
+        pool.Offer(store, 2, 0xFFFF_FF00);
         Assert.True(pool.TryTakeOldest(out var oldest));
         Assert.Equal(0xFFFF_FF00u, oldest.Stamp);
     }

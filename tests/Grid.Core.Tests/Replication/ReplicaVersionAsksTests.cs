@@ -94,6 +94,12 @@ public sealed class ReplicaVersionAsksTests
 
         public bool KnowsCoalescedCall { get; init; } = true;
 
+        public Task<GridRebalanceProgress> GetRebalanceProgress() => throw new NotSupportedException();
+
+        public Task<GridRebalanceSettings> GetRebalanceSettings() => throw new NotSupportedException();
+
+        public Task<GridRebalanceSettings> ApplyRebalanceSettings(GridRebalanceSettings settings) => throw new NotSupportedException();
+
         public List<int[]> Batches { get; } = [];
 
         public int CallCount

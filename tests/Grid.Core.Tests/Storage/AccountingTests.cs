@@ -12,23 +12,32 @@ public sealed class AccountingTests
     public void Empty_store_accounts_its_overhead_and_minimal_arrays()
     {
         var f = new StoreFixture();
-        // Overhead, the two one-chunk directories (entries, stored hashes), chunk 0 of 4 entries and 4 hashes, the 8-slot index.
-        Assert.Equal(256 + (2 * EntryRecord.HeapSize(8)) + EntryRecord.HeapSize(4 * 8) + EntryRecord.HeapSize(4 * 4) + EntryRecord.HeapSize(8 * 4), f.Store.Bytes);
+        // Overhead, the two one-chunk directories (handles, stored hashes), chunk 0 of 4 handles and 4 hashes, the 8-slot
+        // index; no record page yet (the arena starts with the first record).
+        Assert.Equal(256 + (2 * EntryRecord.HeapSize(8)) + EntryRecord.HeapSize(4 * 4) + EntryRecord.HeapSize(4 * 4) + EntryRecord.HeapSize(8 * 4), f.Store.Bytes);
         Assert.Equal(f.Store.Bytes, f.Account.Total);
         StoreInspector.AssertConsistent(f.Store);
     }
 
     [Fact]
-    public void A_string_entry_costs_exactly_its_record_array()
+    public void A_string_entry_costs_exactly_its_record_bytes_in_a_page()
     {
         var f = new StoreFixture();
         long empty = f.Store.Bytes;
         f.Set("k", new string('v', 100));
-        Assert.Equal(empty + EntryRecord.HeapSize(16 + 1 + 100), f.Store.Bytes);
-        f.Set("k", new string('v', 10)); // reallocated: smaller record
-        Assert.Equal(empty + EntryRecord.HeapSize(16 + 1 + 10), f.Store.Bytes);
-        f.Set("k", new string('w', 10), ttlMs: 100, slidingMs: 10);
-        Assert.Equal(empty + EntryRecord.HeapSize(32 + 1 + 10), f.Store.Bytes);
+        long pages = StoreInspector.TableOf(f.Store).Arena.OverheadBytes;
+        Assert.True(pages > 0);
+        Assert.Equal(empty + pages + 10 + 1 + 100, f.Store.Bytes);
+        f.Set("k", new string('v', 10)); // a new, smaller record
+        Assert.Equal(empty + pages + 10 + 1 + 10, f.Store.Bytes);
+        f.Set("k", new string('w', 10), ttlMs: 100, slidingMs: 10); // expiry and sliding fields
+        Assert.Equal(empty + pages + 34 + 1 + 10, f.Store.Bytes);
+        f.Set("k", new string('w', 2_000)); // too large for a page: an array of its own
+        // The array, and the object slot arrays (4 slots and a free list of 4) it needed; the page being filled stays.
+        Assert.Equal(empty + pages + EntryRecord.HeapSize(10 + 1 + 2_000) + EntryRecord.HeapSize(4 * 8) + EntryRecord.HeapSize(4 * 4), f.Store.Bytes);
+        StoreInspector.AssertConsistent(f.Store);
+        f.Remove("k");
+        Assert.Equal(empty, f.Store.Bytes);
     }
 
     [Fact]

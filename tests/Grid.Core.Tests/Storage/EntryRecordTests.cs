@@ -33,8 +33,10 @@ public sealed class EntryRecordTests
         Assert.Equal(0, EntryRecord.AbsoluteCap(r));
         Assert.Empty(EntryRecord.DecodeTags(r));
         Assert.True(EntryRecord.TagsBlock(r).IsEmpty);
-        // One array: 16-byte header + key + value, nothing else.
-        Assert.Equal(16 + 6 + 5, r.Length);
+        // 10-byte header (no expiry field without a time to live) + key + value, nothing else; the header says so.
+        Assert.False(EntryRecord.HasExpiryField(r));
+        Assert.Equal(10 + 6 + 5, r.Length);
+        Assert.Equal(r.Length, EntryRecord.Length(r));
     }
 
     [Fact]
@@ -44,7 +46,7 @@ public sealed class EntryRecordTests
         var r = Make("k", "value", expiry, ["red", "grün", "x"], GridValueType.String);
         Assert.True(EntryRecord.HasSliding(r));
         Assert.True(EntryRecord.HasTags(r));
-        Assert.Equal(EntryRecord.BaseHeaderSize + EntryRecord.SlidingSize, EntryRecord.KeyOffset(r));
+        Assert.Equal(EntryRecord.BaseHeaderSize + EntryRecord.ExpirySize + EntryRecord.SlidingSize, EntryRecord.KeyOffset(r));
         Assert.Equal("k"u8.ToArray(), EntryRecord.Key(r).ToArray());
         Assert.Equal(["red", "grün", "x"], EntryRecord.DecodeTags(r));
         Assert.Equal("value"u8.ToArray(), EntryRecord.Value(r).ToArray());
@@ -53,7 +55,8 @@ public sealed class EntryRecordTests
         Assert.Equal(Now + 5_000, EntryRecord.AbsoluteCap(r));
         int tagsBlock = 1 + (2 + 3) + (2 + 5) + (2 + 1);
         Assert.Equal(tagsBlock, EntryRecord.TagsBlock(r).Length);
-        Assert.Equal(32 + 1 + tagsBlock + 5, r.Length);
+        Assert.Equal(34 + 1 + tagsBlock + 5, r.Length);
+        Assert.Equal(r.Length, EntryRecord.Length(r));
     }
 
     [Fact]
@@ -68,9 +71,21 @@ public sealed class EntryRecordTests
     }
 
     [Fact]
-    public void Stamp_and_expiry_are_writable_in_place()
+    public void A_record_without_an_expiry_field_takes_only_zero_in_place()
     {
         var r = Make("k", "v", EntryExpiry.None);
+        Assert.True(EntryRecord.CanSetExpiresAt(r, 0));
+        Assert.False(EntryRecord.CanSetExpiresAt(r, Now));
+        EntryRecord.SetExpiresAt(r, 0);
+        Assert.Throws<InvalidOperationException>(() => EntryRecord.SetExpiresAt(r, Now));
+        Assert.Equal(0, EntryRecord.ExpiresAt(r));
+        Assert.Equal("v"u8.ToArray(), EntryRecord.Value(r).ToArray());
+    }
+
+    [Fact]
+    public void Stamp_and_expiry_are_writable_in_place()
+    {
+        var r = Make("k", "v", new EntryExpiry(Now + 1, 0, 0));
         EntryRecord.SetStamp(r, 0xDEADBEEF);
         EntryRecord.SetExpiresAt(r, Now + 42);
         Assert.Equal(0xDEADBEEFu, EntryRecord.Stamp(r));
@@ -148,11 +163,12 @@ public sealed class EntryRecordTests
         var r = Make("key", "payload", EntryExpiry.From(Now, 5_000, 700), ["a"]);
         var copy = EntryRecord.WithExpiry(r, EntryExpiry.None);
         Assert.False(EntryRecord.HasSliding(copy));
-        Assert.Equal(r.Length - EntryRecord.SlidingSize, copy.Length);
+        Assert.Equal(r.Length - EntryRecord.SlidingSize - EntryRecord.ExpirySize, copy.Length);
         Assert.Equal(EntryExpiry.None, EntryRecord.GetExpiry(copy));
         AssertSameContent(r, copy);
 
         var absolute = EntryRecord.WithExpiry(r, new EntryExpiry(Now + 9, 0, 0));
+        Assert.Equal(r.Length - EntryRecord.SlidingSize, absolute.Length);
         Assert.Equal(new EntryExpiry(Now + 9, 0, 0), EntryRecord.GetExpiry(absolute));
         AssertSameContent(r, absolute);
     }

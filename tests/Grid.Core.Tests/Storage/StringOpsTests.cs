@@ -217,14 +217,14 @@ public sealed class StringOpsTests
     {
         _f.Set("s", value);
         long bytes = Store.Bytes;
-        var before = StoreInspector.Record(Store, "s");
+        uint before = StoreInspector.Handle(Store, "s");
         var result = _f.Increment("s", 1);
         Assert.Equal(ResultStatus.NotInteger, result.Status);
         Assert.NotNull(result.Error);
         Assert.Equal(value, _f.GetString("s"));
         Assert.Equal(GridValueType.String, _f.TypeOf("s"));
         Assert.Equal(bytes, Store.Bytes);
-        Assert.Same(before, StoreInspector.Record(Store, "s"));
+        Assert.Equal(before, StoreInspector.Handle(Store, "s"));
     }
 
     [Theory]
@@ -276,39 +276,51 @@ public sealed class StringOpsTests
     public void Overwrite_with_a_value_of_the_same_size_reuses_the_record()
     {
         _f.Set("k", "aaaa", ttlMs: 5_000);
-        var record = StoreInspector.Record(Store, "k");
+        uint handle = StoreInspector.Handle(Store, "k");
         long bytes = Store.Bytes;
         long version = Store.Version;
         _f.Advance(10);
-        _f.Set("k", "bbbb");
-        Assert.Same(record, StoreInspector.Record(Store, "k"));
+        _f.Set("k", "bbbb", ttlMs: 8_000);
+        Assert.Equal(handle, StoreInspector.Handle(Store, "k"));
         Assert.Equal("bbbb", _f.GetString("k"));
-        Assert.Equal(-1, _f.Ttl("k").Number); // a plain set clears the old time to live
+        Assert.Equal(8_000, _f.Ttl("k").Number); // the header is rewritten too
         Assert.Equal(bytes, Store.Bytes);
         Assert.True(Store.Version > version);
-        Assert.Equal(unchecked((uint)_f.NowMs), EntryRecord.Stamp(record!));
+        Assert.Equal(unchecked((uint)_f.NowMs), EntryRecord.Stamp(StoreInspector.Record(Store, "k")!));
+    }
+
+    [Fact]
+    public void Plain_set_over_an_expiring_entry_clears_its_time_to_live()
+    {
+        _f.Set("k", "aaaa", ttlMs: 5_000);
+        _f.Set("k", "bbbb");
+        Assert.Equal("bbbb", _f.GetString("k"));
+        Assert.Equal(-1, _f.Ttl("k").Number);
+        Assert.False(EntryRecord.HasExpiryField(StoreInspector.Record(Store, "k")!)); // the expiry field went with it
+        StoreInspector.AssertConsistent(Store);
     }
 
     [Fact]
     public void Overwrite_in_place_also_rewrites_the_sliding_window()
     {
         _f.Set("k", "aaaa", ttlMs: 10_000, slidingMs: 1_000);
-        var record = StoreInspector.Record(Store, "k");
+        uint handle = StoreInspector.Handle(Store, "k");
         _f.Set("k", "bbbb", ttlMs: 20_000, slidingMs: 2_000);
-        Assert.Same(record, StoreInspector.Record(Store, "k"));
-        Assert.Equal(new EntryExpiry(_f.NowMs + 2_000, 2_000, _f.NowMs + 20_000), EntryRecord.GetExpiry(record!));
+        Assert.Equal(handle, StoreInspector.Handle(Store, "k"));
+        Assert.Equal(new EntryExpiry(_f.NowMs + 2_000, 2_000, _f.NowMs + 20_000), EntryRecord.GetExpiry(StoreInspector.Record(Store, "k")!));
     }
 
     [Theory]
-    [InlineData("longer value", 0L, null)]   // size changes
-    [InlineData("aaaa", 1_000L, null)]       // sliding part added
-    [InlineData("aaaa", 0L, "tag")]          // tags added
-    public void Overwrite_that_changes_the_shape_allocates_a_new_record(string value, long slidingMs, string? tag)
+    [InlineData("longer value", 0L, 0L, null)]   // size changes
+    [InlineData("aaaa", 0L, 1_000L, null)]       // sliding part added
+    [InlineData("aaaa", 5_000L, 0L, null)]       // expiry field added
+    [InlineData("aaaa", 0L, 0L, "tag")]          // tags added
+    public void Overwrite_that_changes_the_shape_allocates_a_new_record(string value, long ttlMs, long slidingMs, string? tag)
     {
         _f.Set("k", "aaaa");
-        var record = StoreInspector.Record(Store, "k");
-        _f.Set("k", value, slidingMs: slidingMs, tags: tag is null ? null : [tag]);
-        Assert.NotSame(record, StoreInspector.Record(Store, "k"));
+        uint handle = StoreInspector.Handle(Store, "k");
+        _f.Set("k", value, ttlMs: ttlMs, slidingMs: slidingMs, tags: tag is null ? null : [tag]);
+        Assert.NotEqual(handle, StoreInspector.Handle(Store, "k"));
         Assert.Equal(value, _f.GetString("k"));
         StoreInspector.AssertConsistent(Store);
     }

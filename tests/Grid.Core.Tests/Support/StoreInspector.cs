@@ -10,14 +10,14 @@ internal static class StoreInspector
     private const BindingFlags Private = BindingFlags.NonPublic | BindingFlags.Instance;
     private static readonly FieldInfo StoreTableField = typeof(PartitionStore).GetField("_table", Private)!;
 
-    /// <summary>The entries, dense, as an array as long as the table's capacity (null above Count).</summary>
-    public static object[] Records(PartitionStore store)
+    /// <summary>Copies of the entries' records, dense, as an array as long as the table's capacity (null above Count).</summary>
+    public static byte[]?[] Records(PartitionStore store)
     {
         var table = TableOf(store);
-        var records = new object[table.Capacity];
-        for (int i = 0; i < records.Length; i++)
+        var records = new byte[]?[table.Capacity];
+        for (int i = 0; i < table.Count; i++)
         {
-            records[i] = table[i];
+            records[i] = table.RecordAt(i).ToArray();
         }
 
         return records;
@@ -30,23 +30,42 @@ internal static class StoreInspector
 
     public static RecordTable TableOf(PartitionStore store) => (RecordTable)StoreTableField.GetValue(store)!;
 
-    /// <summary>The entry object (byte[] record or ComplexEntry) held for <paramref name="key"/>, or null.</summary>
-    public static object? Entry(PartitionStore store, string key)
+    /// <summary>The dense index of the entry for <paramref name="key"/>, or -1.</summary>
+    public static int IndexOf(PartitionStore store, string key)
     {
         var k = Encoding.UTF8.GetBytes(key);
-        var records = Records(store);
-        for (int i = 0; i < store.Count; i++)
-        {
-            if (EntryRecord.Key(RecordTable.RecordOf(records[i])).SequenceEqual(k))
-            {
-                return records[i];
-            }
-        }
-
-        return null;
+        var table = TableOf(store);
+        return table.Find(k, RecordTable.HashKey(k), out _);
     }
 
-    public static byte[]? Record(PartitionStore store, string key) => Entry(store, key) is { } e ? RecordTable.RecordOf(e) : null;
+    /// <summary>
+    /// What is held for <paramref name="key"/>: the <see cref="ComplexEntry"/> of a hash or list, a copy of the record
+    /// of a string or counter, or null.
+    /// </summary>
+    public static object? Entry(PartitionStore store, string key)
+    {
+        var table = TableOf(store);
+        int index = IndexOf(store, key);
+        return index < 0 ? null : (object?)table.ComplexAt(index) ?? table.RecordAt(index).ToArray();
+    }
+
+    /// <summary>A copy of the record held for <paramref name="key"/> (a structure's record for a hash or list), or null.</summary>
+    public static byte[]? Record(PartitionStore store, string key)
+    {
+        int index = IndexOf(store, key);
+        return index < 0 ? null : TableOf(store).RecordAt(index).ToArray();
+    }
+
+    /// <summary>
+    /// Where the record of <paramref name="key"/> is kept (its arena address, or its object slot with the top bit): the
+    /// same handle after a write means the record was rewritten in place. Throws when the key is missing.
+    /// </summary>
+    public static uint Handle(PartitionStore store, string key)
+    {
+        int index = IndexOf(store, key);
+        Assert.True(index >= 0, $"'{key}' is not in the store");
+        return TableOf(store).HandleAt(index);
+    }
 
     /// <summary>What <see cref="PartitionStore.Bytes"/> should be: its overhead, its arrays and every entry's size.</summary>
     public static long ExpectedBytes(PartitionStore store) => ExpectedBytes(TableOf(store));
@@ -57,14 +76,15 @@ internal static class StoreInspector
         long total = RecordTable.StoreOverhead + table.MeasureStructureBytes();
         for (int i = 0; i < table.Count; i++)
         {
-            total += RecordTable.EntrySize(table[i]);
+            total += table.SizeAt(i);
         }
 
         return total;
     }
 
     /// <summary>
-    /// Checks the structure: records dense below Count and null above, every index slot (in the new index and, during a
+    /// Checks the structure: every entry below Count has a handle of its own and a live record of the length its header
+    /// says, the arena's live bytes are those records', every index slot (in the new index and, during a
     /// resize, the old one) points at a distinct live record whose hash tag and stored hash match, every record has
     /// exactly one slot, the tombstone and migrating counts are right, the load stays under 3/4, and the accounted bytes
     /// match what the store holds.
@@ -76,10 +96,21 @@ internal static class StoreInspector
     {
         int count = table.Count;
         Assert.True(count <= table.Capacity, "count exceeds the capacity");
-        for (int i = 0; i < table.Capacity; i++)
+        var handles = new HashSet<uint>();
+        long live = 0;
+        for (int i = 0; i < count; i++)
         {
-            Assert.True(i < count == table[i] is not null, $"record {i} of {count} is {(table[i] is null ? "null" : "set")}");
+            Assert.True(handles.Add(table.HandleAt(i)), $"record {i} shares its handle with another entry");
+            Assert.False(EntryRecord.IsDead(table.RecordAt(i)), $"record {i} is marked dead");
+            if (table.ComplexAt(i) is null && RecordArena.Fits(table.RecordAt(i).Length))
+            {
+                // In a page: the header's length is what the page is walked by.
+                Assert.Equal(table.RecordAt(i).Length, EntryRecord.Length(table.RecordAt(i)));
+                live += table.RecordAt(i).Length;
+            }
         }
+
+        Assert.Equal(live, table.Arena.LiveBytes);
 
         var seen = new bool[count];
         int tombstones = CheckIndex(table, table.IndexTable, seen);
@@ -123,7 +154,7 @@ internal static class StoreInspector
             Assert.InRange(i, 0, table.Count - 1);
             Assert.False(seen[i], $"record {i} has two slots");
             seen[i] = true;
-            uint stored = RecordTable.StoredHash(RecordTable.HashKey(EntryRecord.Key(RecordTable.RecordOf(table[i]))));
+            uint stored = RecordTable.StoredHash(RecordTable.HashKey(EntryRecord.Key(table.RecordAt(i))));
             Assert.Equal(stored, table.HashAt(i));
             Assert.Equal(stored >> 24, s >> 24);
         }

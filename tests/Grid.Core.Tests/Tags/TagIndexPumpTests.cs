@@ -79,7 +79,7 @@ public sealed class TagIndexPumpTests
         var pool = new EvictionPool(16);
         _store.Sample(pool, 5, new Random(1));
         Assert.True(pool.TryTakeOldest(out var candidate));
-        Assert.True(_store.TryEvict(candidate.Entry, candidate.Stamp));
+        Assert.True(_store.TryEvict(candidate.KeyHash, candidate.Stamp));
         Assert.Equal(8, _pump.Recorded);
         Assert.Equal(8, _pump.Pending);
     }

@@ -255,6 +255,6 @@ public sealed class OpValidatorTests
         Assert.Equal(ResultStatus.Ok, f.Store.Execute(op).Status);
         var get = f.Store.Execute(new GridOp { Code = OpCode.Get, Key = [1] });
         Assert.Equal("payload"u8.ToArray(), get.Value);
-        Assert.Equal(tags, EntryRecord.DecodeTags(StoreInspector.Entry(f.Store, "\u0001") as byte[] ?? throw new InvalidOperationException()));
+        Assert.Equal(tags, EntryRecord.DecodeTags(StoreInspector.Record(f.Store, "\u0001") ?? throw new InvalidOperationException()));
     }
 }

@@ -1,0 +1,104 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Grid.Client.Connection;
+using Grid.Client.Dispatch;
+using Grid.Client.Metrics;
+using Grid.Client.NearCache;
+using Grid.Client.Routing;
+using Grid.Client.Tests.Fakes;
+using Grid.Protocol;
+using Microsoft.Extensions.Logging.Abstractions;
+using Orleans.Runtime;
+
+namespace Grid.Client.Tests.NearCache;
+
+/// <summary>
+/// The near cache's miss path without a cluster (<see cref="NearCacheReads.ReadAsync"/> over a fake silo entry): concurrent
+/// misses of one key share one tracked grid read (the single flight is the tracked op itself), and a joiner that gives
+/// up ends only its own wait, never the read nor the other callers'.
+/// </summary>
+public sealed class NearCacheMissFlightTests : IDisposable
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+
+    private readonly FakeRoutingCluster _cluster = new();
+    private readonly SiloAddress _silo = TestOps.Silo(1);
+    private readonly PartitionRouter _router;
+    private readonly GridClientMetrics _metrics;
+    private readonly NearCacheReads _reads;
+
+    public NearCacheMissFlightTests()
+    {
+        var options = new GridClientOptions { PartitionCount = 16, MaxBatchesInFlight = 1 };
+        var sequencer = new RequestSequencer();
+        _router = new PartitionRouter(_cluster, options, NullLogger.Instance, sequencer);
+        _cluster.SetHosts((_silo, SiloStatus.Active));
+        _router.Apply([_silo]);
+
+        // Connected as far as the dispatcher asks: connecting would read cluster information the fake does not serve.
+        var connection = new ClusterConnection(null!, options, _router, null, NullLogger.Instance);
+        Connected(connection) = true;
+
+        var near = new NearCacheStore(options.PartitionCount, options.NearCache.MaxEntries, options.NearCache.MaxBytes, TimeProvider.System, options.NearCache.Admission);
+        var statistics = new ClientReadStatistics(near);
+        _metrics = new GridClientMetrics(null, statistics);
+        var dispatcher = new OperationDispatcher(connection, sequencer, _metrics.Operations, options);
+        _reads = new NearCacheReads(near, dispatcher, statistics, _metrics.Operations, options);
+    }
+
+    public void Dispose()
+    {
+        _router.Dispose();
+        _metrics.Dispose();
+    }
+
+    [Fact]
+    public async Task Concurrent_misses_of_one_key_share_one_grid_read()
+    {
+        var leader = Read("k");
+        var second = Read("k");
+        var third = Read("k");
+
+        var call = await _cluster[_silo].WaitForCallAsync(1, Bound);
+        Assert.Equal("k", Assert.Single(call.Ops).Key);
+        Assert.False(leader.IsCompleted || second.IsCompleted || third.IsCompleted, "a caller finished before the grid answered");
+        call.Answer(_ => GridResult.OfValue(Encoding.UTF8.GetBytes("value")));
+
+        foreach (var read in new[] { leader, second, third })
+        {
+            Assert.Equal("value", Encoding.UTF8.GetString((await read.WaitAsync(Bound))!));
+        }
+
+        // One read reached the silo for all three callers; each got its own array (a joiner's copy may not be shared).
+        Assert.Single(_cluster[_silo].Calls);
+        Assert.NotSame(await second, await third);
+    }
+
+    [Fact]
+    public async Task A_joiners_cancellation_ends_only_its_own_wait()
+    {
+        using var joinerGivesUp = new CancellationTokenSource();
+        var leader = Read("k");
+        var quitter = Read("k", joinerGivesUp.Token);
+        var stayer = Read("k");
+        var call = await _cluster[_silo].WaitForCallAsync(1, Bound);
+
+        await joinerGivesUp.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => quitter.WaitAsync(Bound));
+        Assert.False(leader.IsCompleted, "the leader's read ended with a joiner's cancellation");
+        Assert.False(stayer.IsCompleted, "another joiner's wait ended with a joiner's cancellation");
+
+        // The shared read is still under way: its answer reaches the leader and the joiner that stayed.
+        call.Answer(_ => GridResult.OfValue(Encoding.UTF8.GetBytes("value")));
+        Assert.Equal("value", Encoding.UTF8.GetString((await leader.WaitAsync(Bound))!));
+        Assert.Equal("value", Encoding.UTF8.GetString((await stayer.WaitAsync(Bound))!));
+        Assert.Single(_cluster[_silo].Calls);
+    }
+
+    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_connected")]
+    private static extern ref bool Connected(ClusterConnection connection);
+
+    private Task<byte[]?> Read(string key, CancellationToken cancellationToken = default) =>
+        _reads.ReadAsync(key, Encoding.UTF8.GetBytes(key), null, cancellationToken).AsTask();
+}
