@@ -16,6 +16,7 @@ internal sealed class RespCommandTable
         KeyCommands.Register(this);
         HashCommands.Register(this);
         ListCommands.Register(this);
+        Tracking.TrackingCommands.Register(this);
         _lookup = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
@@ -24,6 +25,9 @@ internal sealed class RespCommandTable
 
     /// <summary>Adds a command.</summary>
     public void Add(RespCommand command) => _byName.Add(command.Name, command);
+
+    /// <summary>Replaces a command by another of the same name (a wrapper that takes over some subcommands).</summary>
+    public void Replace(RespCommand command) => _byName[command.Name] = command;
 
     /// <summary>The command named <paramref name="name"/> (any case), or null.</summary>
     public RespCommand? Find(in ReadOnlySequence<byte> name)

@@ -11,4 +11,10 @@ internal sealed class RespSession(long id)
 
     /// <summary>Set by QUIT: the reply is sent, the rest of the input is ignored and the connection closed.</summary>
     public bool Closing { get; set; }
+
+    /// <summary>Client-side caching (CLIENT TRACKING); null until the connection first turns it on.</summary>
+    public Tracking.TrackingClient? Tracking { get; set; }
+
+    /// <summary>Wakes the connection's read loop (to write tracking invalidations while it waits for input).</summary>
+    public Action Wake { get; set; } = static () => { };
 }

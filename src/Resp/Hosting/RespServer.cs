@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Grid.Grains.Hosting;
 using Grid.Resp.Connections;
 using Microsoft.AspNetCore.Connections;
@@ -31,11 +32,33 @@ internal sealed partial class RespServer(IServiceProvider services, IOptions<Gri
 
         var kestrel = new KestrelServerOptions { ApplicationServices = services, AddServerHeader = false };
         kestrel.Listen(IPAddress.Parse(resp.Address), resp.Port, listen => listen.UseConnectionHandler<RespConnectionHandler>());
-        var transport = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggers);
+        var transport = new SocketTransportFactory(Options.Create(TransportOptions(resp)), loggers);
         _server = new KestrelServer(Options.Create(kestrel), transport, loggers);
         await _server.StartAsync(new NoHttpApplication(), cancellationToken).ConfigureAwait(false);
         LogListening(logger, resp.Address, resp.Port);
     }
+
+    /// <summary>
+    /// The socket transport's bounds. Writes: the output pipe holds at most <c>MaxOutputBufferBytes</c> before a flush
+    /// waits, which is how a connection finds its client has that much unread (<see cref="RespConnection"/>). Reads: no
+    /// pipe bound of its own (its 1 MiB default would stall a command larger than that, which stays in the pipe until it
+    /// is whole); the connection bounds an incomplete command instead. TCP keepalive (Redis's <c>tcp-keepalive 300</c>,
+    /// inherited by accepted sockets) finds half-open connections whose client vanished without closing.
+    /// </summary>
+    internal static SocketTransportOptions TransportOptions(GridRespOptions resp) => new()
+    {
+        MaxWriteBufferSize = resp.MaxOutputBufferBytes,
+        MaxReadBufferSize = null,
+        CreateBoundListenSocket = endpoint =>
+        {
+            var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, 300);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, 100);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, 3);
+            return socket;
+        },
+    };
 
     /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken)
