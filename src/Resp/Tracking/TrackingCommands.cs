@@ -204,16 +204,16 @@ internal static class TrackingCommands
         }
 
         byte[][] current = tracking is { Enabled: true } ? tracking.Prefixes : [];
-        if (bcast && prefixes.Count == 0)
-        {
-            // BCAST without PREFIX: every key (the empty prefix).
-            prefixes.Add([]);
-        }
-
         if (bcast && Overlap(current, prefixes) is { } error)
         {
             writer.WriteError(error);
             return;
+        }
+
+        if (bcast && prefixes.Count == 0)
+        {
+            // BCAST without PREFIX: every key (the empty prefix).
+            prefixes.Add([]);
         }
 
         tracking ??= context.Session.Tracking = new TrackingClient(context.Session.Id, context.Session.Wake);
@@ -237,14 +237,17 @@ internal static class TrackingCommands
         writer.WriteOk();
     }
 
-    /// <summary>Redis's rule: no prefix of a client may be a prefix of another of its prefixes (checkPrefixCollisionsOrReply).</summary>
+    /// <summary>
+    /// Redis's rule (checkPrefixCollisionsOrReply): a given prefix may not share its first bytes, up to the shorter
+    /// one's length, with one the client has or with another given one (so a repeated prefix is refused too).
+    /// </summary>
     private static string? Overlap(byte[][] current, List<byte[]> added)
     {
         for (int i = 0; i < added.Count; i++)
         {
             foreach (var existing in current)
             {
-                if (!existing.AsSpan().SequenceEqual(added[i]) && (existing.AsSpan().StartsWith(added[i]) || added[i].AsSpan().StartsWith(existing)))
+                if (existing.AsSpan().StartsWith(added[i]) || added[i].AsSpan().StartsWith(existing))
                 {
                     return Collision(added[i], existing, "an existing prefix");
                 }
@@ -252,7 +255,7 @@ internal static class TrackingCommands
 
             for (int j = i + 1; j < added.Count; j++)
             {
-                if (!added[i].AsSpan().SequenceEqual(added[j]) && (added[i].AsSpan().StartsWith(added[j]) || added[j].AsSpan().StartsWith(added[i])))
+                if (added[i].AsSpan().StartsWith(added[j]) || added[j].AsSpan().StartsWith(added[i]))
                 {
                     return Collision(added[i], added[j], "another provided prefix");
                 }
@@ -301,8 +304,10 @@ internal static class TrackingCommands
         writer.WriteBulk("redirect"u8);
         writer.WriteInteger(on ? 0 : -1);
         writer.WriteBulk("prefixes"u8);
-        byte[][] prefixes = on ? tracking!.Prefixes : [];
-        writer.WriteArrayHeader(prefixes.Length);
+        // In Redis's order (a radix tree: sorted by bytes).
+        var prefixes = new List<byte[]>(on ? tracking!.Prefixes : Array.Empty<byte[]>());
+        prefixes.Sort(static (a, b) => a.AsSpan().SequenceCompareTo(b));
+        writer.WriteArrayHeader(prefixes.Count);
         foreach (var prefix in prefixes)
         {
             writer.WriteBulk(prefix);
