@@ -13,7 +13,7 @@ namespace Grid.Grains.Broadcast;
 /// that overflows or a subscription not renewed within <see cref="SubscriptionTimeout"/> drops the subscriber; it
 /// learns so from the new incarnation its next renewal gets.
 /// </summary>
-internal sealed partial class KeyBroadcastHub(ILocalSiloDetails silo, ILogger<KeyBroadcastHub> logger) : IStoreChangeListener
+internal sealed partial class KeyBroadcastHub(ILocalSiloDetails silo, ILogger<KeyBroadcastHub> log) : IStoreChangeListener
 {
     /// <summary>Subscribers a silo serves at once.</summary>
     public const int MaxSubscribers = 1024;
@@ -102,7 +102,7 @@ internal sealed partial class KeyBroadcastHub(ILocalSiloDetails silo, ILogger<Ke
         {
             if (subscriber.Overflowed)
             {
-                LogDropped(logger, subscriber.Id, "its queue overflowed");
+                LogDropped(log, subscriber.Id, "its queue overflowed");
                 Remove(subscriber);
                 continue;
             }
@@ -123,7 +123,7 @@ internal sealed partial class KeyBroadcastHub(ILocalSiloDetails silo, ILogger<Ke
         catch (Exception ex)
         {
             // The subscriber missed changes: it is dropped, and its next renewal tells it so (a new incarnation).
-            LogPushFailed(logger, ex, subscriber.Id);
+            LogPushFailed(log, ex, subscriber.Id);
             Remove(subscriber);
         }
     }

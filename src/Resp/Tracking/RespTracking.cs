@@ -197,10 +197,10 @@ internal sealed partial class RespTracking : IAsyncDisposable
             _hubReference = _client.CreateObjectReference<IInvalidationObserver>(_hubObserver);
             _broadcastReference = _client.CreateObjectReference<IInvalidationObserver>(_broadcastObserver);
             var router = _cache.Router;
-            router.SilosChanged = _ => _ = RenewAsync();
-            router.SilosDied = _ => FlushDefault();
+            router.SilosChanged = changed => _ = RenewAsync();
+            router.SilosDied = died => FlushDefault();
             var period = TimeSpan.FromMilliseconds(NearCacheSubscription.DefaultLeaseMs / 3);
-            _timer = TimeProvider.System.CreateTimer(_ => _ = RenewAsync(), null, period, period);
+            _timer = TimeProvider.System.CreateTimer(state => _ = RenewAsync(), null, period, period);
         }
     }
 
@@ -228,6 +228,21 @@ internal sealed partial class RespTracking : IAsyncDisposable
             }
 
             ForgetGoneSilos(silos);
+            if (!hubs)
+            {
+                // No default-mode connection left: the hubs drop the subscription once it is not renewed, and its slot
+                // may then be another client's, so no frame carries it any more.
+                foreach (var channel in silos)
+                {
+                    channel.TrackingSlot = -1;
+                }
+
+                lock (_gate)
+                {
+                    _hubs.Clear();
+                }
+            }
+
             var calls = new List<Task>(silos.Length * 2);
             foreach (var channel in silos)
             {
