@@ -87,7 +87,7 @@ internal sealed class RespConnection(IDuplexPipe transport, RespGrid grid, RespC
 
                 if (unparsed > 0 && protocolError is null)
                 {
-                    if (unparsed > RespLimits.MaxQueryBufferBytes)
+                    if (unparsed >= RespLimits.MaxQueryBufferBytes)
                     {
                         // Redis's client-query-buffer-limit: closed without a reply.
                         abort();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Grid.Grains.Hosting;
 using Grid.Resp.Connections;
+using Grid.Resp.Protocol;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
@@ -40,15 +41,16 @@ internal sealed partial class RespServer(IServiceProvider services, IOptions<Gri
 
     /// <summary>
     /// The socket transport's bounds. Writes: the output pipe holds at most <c>MaxOutputBufferBytes</c> before a flush
-    /// waits, which is how a connection finds its client has that much unread (<see cref="RespConnection"/>). Reads: no
-    /// pipe bound of its own (its 1 MiB default would stall a command larger than that, which stays in the pipe until it
-    /// is whole); the connection bounds an incomplete command instead. TCP keepalive (Redis's <c>tcp-keepalive 300</c>,
+    /// waits, which is how a connection finds its client has that much unread (<see cref="RespConnection"/>). Reads: the
+    /// input pipe holds up to Redis's query buffer limit (<see cref="RespLimits.MaxQueryBufferBytes"/>), where the
+    /// connection closes; its 1 MiB default stalled any command larger than that, which stays in the pipe until it is
+    /// whole. TCP keepalive (Redis's <c>tcp-keepalive 300</c>,
     /// inherited by accepted sockets) finds half-open connections whose client vanished without closing.
     /// </summary>
     internal static SocketTransportOptions TransportOptions(GridRespOptions resp) => new()
     {
         MaxWriteBufferSize = resp.MaxOutputBufferBytes,
-        MaxReadBufferSize = null,
+        MaxReadBufferSize = RespLimits.MaxQueryBufferBytes,
         CreateBoundListenSocket = endpoint =>
         {
             var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);

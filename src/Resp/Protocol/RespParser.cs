@@ -6,7 +6,8 @@ namespace Grid.Resp.Protocol;
 /// Reads commands from a connection's input, as Redis does (networking.c <c>processMultibulkBuffer</c> and
 /// <c>processInlineBuffer</c>): a frame starting with <c>*</c> is a multibulk command, anything else an inline one.
 /// Arguments are slices of the input (no copy, no allocation), kept in a <see cref="RespArguments"/>; an incomplete
-/// command leaves the reader where the command starts, so the next read parses it again with more bytes. Errors are
+/// command leaves the reader where the command starts; with a <see cref="RespParseProgress"/> the next read goes on from
+/// its last whole argument (without one, it parses the command again with more bytes). Errors are
 /// Redis's, at the point Redis detects them, with the same limits (<see cref="RespLimits"/>).
 /// </summary>
 internal static class RespParser
@@ -21,8 +22,7 @@ internal static class RespParser
         TryParse(ref reader, arguments, limits, null, out command, out error);
 
     /// <summary>
-    /// <see cref="TryParse(ref SequenceReader{byte}, RespArguments, in RespLimits, out RespCommandRange, out byte[])"/>
-    /// that remembers in <paramref name="progress"/> how far an incomplete multibulk command got, and goes on from there
+    /// The same, remembering in <paramref name="progress"/> how far an incomplete multibulk command got, and goes on from there
     /// when called again with more bytes (the reader at the same command's start).
     /// </summary>
     public static RespParseStatus TryParse(ref SequenceReader<byte> reader, RespArguments arguments, in RespLimits limits, RespParseProgress? progress, out RespCommandRange command, out byte[]? error)
