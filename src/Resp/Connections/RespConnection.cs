@@ -39,6 +39,7 @@ internal sealed class RespConnection(IDuplexPipe transport, RespGrid grid, RespC
         var idle = grid.Options.IdleTimeout;
         var commandTimeout = grid.Options.CommandTimeout;
         long incompleteSince = 0;
+        bool armed = false;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         try
         {
@@ -57,7 +58,17 @@ internal sealed class RespConnection(IDuplexPipe transport, RespGrid grid, RespC
                     wait = wait > TimeSpan.Zero && wait < left ? wait : left;
                 }
 
-                timeout.CancelAfter(wait > TimeSpan.Zero ? wait : Timeout.InfiniteTimeSpan);
+                if (wait > TimeSpan.Zero)
+                {
+                    timeout.CancelAfter(wait);
+                    armed = true;
+                }
+                else if (armed)
+                {
+                    timeout.CancelAfter(Timeout.InfiniteTimeSpan);
+                    armed = false;
+                }
+
                 ReadResult read;
                 try
                 {
