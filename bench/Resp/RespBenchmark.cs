@@ -142,7 +142,7 @@ internal static class RespBenchmark
     {
         double? worst = null;
         int cells = 0;
-        foreach (var baseline in rows.FindAll(r => r.Target == "redis-server" && r.Tool.StartsWith(toolPrefix, StringComparison.Ordinal)))
+        foreach (var baseline in rows.FindAll(r => r.Target == "redis-server" && (r.Tool == toolPrefix || (toolPrefix == "redis-benchmark" && r.Tool.StartsWith("redis-benchmark ", StringComparison.Ordinal)))))
         {
             if (Ratio(Find(rows, target, baseline), baseline) is { } ratio)
             {
