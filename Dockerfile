@@ -33,7 +33,7 @@ COPY --from=build /app ./
 ENV Grid__Admin__Address=0.0.0.0 \
     Grid__Admin__Port=8080 \
     DOTNET_gcServer=1
-EXPOSE 11111 30000 8080
+EXPOSE 11111 30000 8080 6379
 # The non-root user the .NET images provide.
 USER $APP_UID
 ENTRYPOINT ["dotnet", "Grid.Silo.dll"]

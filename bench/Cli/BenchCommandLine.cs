@@ -99,6 +99,22 @@ internal static class BenchCommandLine
         });
         root.Subcommands.Add(bulk);
 
+        var respQuick = new Option<bool>("--quick") { Description = "Short pass: 20,000 requests per redis-benchmark test, 3 s of StackExchange.Redis per target." };
+        var respRequests = new Option<int?>("--requests") { Description = "Requests per redis-benchmark test (default 200,000; 20,000 with --quick)." };
+        var respSiloDll = new Option<string?>("--silo-dll") { Description = "Grid.Silo.dll to start." };
+        var resp = new Command("resp", "The Redis protocol endpoint (1 and 3 silos) next to redis-server: redis-benchmark -P 1 and -P 16, StackExchange.Redis, ratios and goals.") { respQuick, respRequests, respSiloDll };
+        resp.SetAction(async parse =>
+        {
+            if (parse.GetValue(respRequests) is < 1000)
+            {
+                await Console.Error.WriteLineAsync("--requests must be at least 1000.");
+                return 2;
+            }
+
+            return await Grid.Bench.Resp.RespBenchmark.RunAsync(parse.GetValue(respQuick), parse.GetValue(respRequests), parse.GetValue(respSiloDll));
+        });
+        root.Subcommands.Add(resp);
+
         root.SetAction(async parse =>
         {
             if (parse.GetValue(quick) && parse.GetValue(smoke))

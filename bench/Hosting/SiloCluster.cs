@@ -36,6 +36,9 @@ internal sealed class SiloCluster : IAsyncDisposable
 
     public IReadOnlyList<int> ProcessIds { get; }
 
+    /// <summary>Each silo's RESP (Redis protocol) port, when started with <c>resp: true</c>; empty otherwise.</summary>
+    public IReadOnlyList<int> RespPorts { get; private init; } = [];
+
     /// <summary>Starts <paramref name="count"/> silos (in parallel) and waits until each reports it has started.</summary>
     /// <param name="supervisor">Tracks the processes.</param>
     /// <param name="siloDll">Grid.Silo.dll.</param>
@@ -47,6 +50,7 @@ internal sealed class SiloCluster : IAsyncDisposable
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <param name="settings">Extra environment variables for every silo (configuration such as <c>Grid__Replication__Mode</c>).</param>
     /// <param name="cores">Limit each silo to this many cores (<see cref="CoreLimit"/>); null = no limit.</param>
+    /// <param name="resp">Serve the Redis protocol on a free port per silo (<see cref="RespPorts"/>).</param>
     public static async Task<SiloCluster> StartAsync(
         ProcessSupervisor supervisor,
         string siloDll,
@@ -57,14 +61,16 @@ internal sealed class SiloCluster : IAsyncDisposable
         string logDirectory,
         CancellationToken cancellationToken,
         IReadOnlyDictionary<string, string>? settings = null,
-        int? cores = null)
+        int? cores = null,
+        bool resp = false)
     {
         if (count > 1 && membershipRedis is null)
         {
             throw new ArgumentException("Several silos need Redis membership.", nameof(membershipRedis));
         }
 
-        var ports = FreePorts.Take(count * 2);
+        var ports = FreePorts.Take(count * (resp ? 3 : 2));
+        int[] respPorts = resp ? ports[(count * 2)..] : [];
         var silos = new List<ChildProcess>(count);
         var gateways = new string[count];
         string dotnet = ExecutableLocator.DotNetHost();
@@ -91,6 +97,13 @@ internal sealed class SiloCluster : IAsyncDisposable
                 if (membershipRedis is not null)
                 {
                     environment["Grid__Clustering__Redis"] = membershipRedis;
+                }
+
+                if (resp)
+                {
+                    environment["Grid__Resp__Enabled"] = "true";
+                    environment["Grid__Resp__Address"] = "127.0.0.1";
+                    environment["Grid__Resp__Port"] = respPorts[i].ToString(CultureInfo.InvariantCulture);
                 }
 
                 if (settings is not null)
@@ -127,7 +140,7 @@ internal sealed class SiloCluster : IAsyncDisposable
             }
 
             await Task.WhenAll(ready);
-            return new SiloCluster(silos, gateways, membershipRedis);
+            return new SiloCluster(silos, gateways, membershipRedis) { RespPorts = respPorts };
         }
         catch
         {

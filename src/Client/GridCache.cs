@@ -99,6 +99,9 @@ public sealed class GridCache : IGridCache, IGridAnalytics, IGridRebalancing, ID
     /// <summary>The near cache's coherence machinery (null when the near cache is off); tests reach its hooks here.</summary>
     internal NearCacheCoordinator? NearCacheCoordinator => _connection.Coordinator;
 
+    /// <summary>The partition → silo routing (the RESP endpoint subscribes its tracking with the silos it lists).</summary>
+    internal PartitionRouter Router => _connection.Router;
+
     /// <inheritdoc />
     public IGridSerializer Serializer { get; }
 

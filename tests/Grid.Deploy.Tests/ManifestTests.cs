@@ -67,6 +67,25 @@ public sealed class ManifestTests
         Assert.Equal(options.Clustering.SiloPort, ContainerPorts["silo"]);
         Assert.Equal(options.Clustering.GatewayPort, ContainerPorts["gateway"]);
         Assert.Equal(options.Admin.Port, ContainerPorts["admin"]);
+        Assert.Equal(defaults.Resp.Port, ContainerPorts["resp"]);
+        Assert.Equal(options.Resp.Port, ContainerPorts["resp"]);
+    }
+
+    [Fact]
+    public void The_resp_endpoint_is_on_and_served_on_its_own_service_port_with_readiness_unchanged()
+    {
+        Assert.True(BindSiloConfig().Resp.Enabled);
+        var service = Manifests.Single("Service", "grid-resp");
+        var port = service.Root.Path("spec").Seq("ports").Maps().Single();
+        Assert.Equal("resp", port.Scalar("name"));
+        Assert.Equal("6379", port.Scalar("port"));
+        Assert.Equal("resp", port.Scalar("targetPort"));
+        Assert.Equal(PodLabels["app.kubernetes.io/name"], service.Root.Path("spec", "selector").ToStrings()["app.kubernetes.io/name"]);
+
+        // Readiness stays the silo's health endpoint on the admin port.
+        var readiness = SiloContainer.Map("readinessProbe").Map("httpGet");
+        Assert.Equal("admin", readiness.Scalar("port"));
+        Assert.Equal("/health/ready", readiness.Scalar("path"));
     }
 
     [Fact]
@@ -128,7 +147,7 @@ public sealed class ManifestTests
     {
         var selector = StatefulSet.Root.Path("spec", "selector", "matchLabels").ToStrings();
         Assert.All(selector, pair => Assert.Equal(pair.Value, PodLabels[pair.Key]));
-        foreach (var service in Manifests.All.Where(m => m.Kind == "Service" && m.Name.StartsWith("grid-silo", StringComparison.Ordinal) || m.Name == "grid-gateway"))
+        foreach (var service in Manifests.All.Where(m => m.Kind == "Service" && m.Name.StartsWith("grid-silo", StringComparison.Ordinal) || m.Name is "grid-gateway" or "grid-resp"))
         {
             var serviceSelector = service.Root.Path("spec", "selector").ToStrings();
             Assert.All(serviceSelector, pair => Assert.Equal(pair.Value, PodLabels[pair.Key]));

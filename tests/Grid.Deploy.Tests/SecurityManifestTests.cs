@@ -103,7 +103,7 @@ public sealed class SecurityManifestTests
     }
 
     [Fact]
-    public void Network_policies_let_clients_reach_the_gateway_only_silos_each_other_and_silos_redis()
+    public void Network_policies_let_clients_reach_the_gateway_and_resp_only_silos_each_other_and_silos_redis()
     {
         var denyAll = Policy("grid-default-deny");
         Assert.Empty(denyAll.Map("podSelector").Children);
@@ -113,7 +113,7 @@ public sealed class SecurityManifestTests
         Assert.Equal("grid-silo", silo.Path("podSelector", "matchLabels").Scalar("app.kubernetes.io/name"));
         var ingress = silo.Seq("ingress").Maps().ToList();
         var clientRule = ingress.Single(r => FromLabel(r, "grid.io/client"));
-        Assert.Equal([30000], Ports(clientRule));
+        Assert.Equal([30000, 6379], Ports(clientRule));
         var siloRule = ingress.Single(r => FromLabel(r, "app.kubernetes.io/name", "grid-silo"));
         Assert.Equal([11111], Ports(siloRule));
         Assert.DoesNotContain(ingress, r => r.Find("from") is null);

@@ -48,6 +48,14 @@ public sealed class GridRespOptions : IValidatableObject
     public TimeSpan IdleTimeout { get; set; }
 
     /// <summary>
+    /// A command must arrive whole within this long once its first bytes came (Kestrel's header timeout): a client that
+    /// trickles a frame byte by byte, or stops in the middle of one, is closed instead of holding its connection and
+    /// buffers for ever. Zero: never. Default one minute (a 16 MiB value at 1 MB/s takes 16 s).
+    /// </summary>
+    [SettingRange("00:00:00", "1.00:00:00", Rule = "must be between 0 (never) and 1 day")]
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// Most reply bytes a connection may have waiting for its client to read them; over it the connection is closed (a
     /// client that never reads its replies cannot make the silo hold them all). Default 64 MiB.
     /// </summary>
@@ -64,7 +72,7 @@ public sealed class GridRespOptions : IValidatableObject
 
     /// <summary>The settings, one line (the password redacted).</summary>
     public override string ToString() =>
-        $"Enabled={Enabled}, Address={Address}, Port={Port}, MaxBulkBytes={MaxBulkBytes}, MaxMultiBulkLength={MaxMultiBulkLength}, MaxInlineBytes={MaxInlineBytes}, MaxClients={MaxClients}, IdleTimeout={IdleTimeout}, MaxOutputBufferBytes={MaxOutputBufferBytes}, Password={(Password is null ? "" : "***")}";
+        $"Enabled={Enabled}, Address={Address}, Port={Port}, MaxBulkBytes={MaxBulkBytes}, MaxMultiBulkLength={MaxMultiBulkLength}, MaxInlineBytes={MaxInlineBytes}, MaxClients={MaxClients}, IdleTimeout={IdleTimeout}, CommandTimeout={CommandTimeout}, MaxOutputBufferBytes={MaxOutputBufferBytes}, Password={(Password is null ? "" : "***")}";
 
     /// <summary>Cross-field rules: the address parses.</summary>
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)

@@ -135,6 +135,9 @@ public static class GridSiloHostingExtensions
         services.AddSingleton<IStoreChangeListener>(sp => sp.GetRequiredService<InvalidationHub>());
         services.AddSingleton<IReadTracker>(sp => sp.GetRequiredService<InvalidationHub>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<InvalidationHub>());
+        // Every change under subscribed key prefixes, for the RESP endpoint's CLIENT TRACKING BCAST (idle without subscribers).
+        services.AddSingleton<Grid.Grains.Broadcast.KeyBroadcastHub>();
+        services.AddSingleton<IStoreChangeListener>(sp => sp.GetRequiredService<Grid.Grains.Broadcast.KeyBroadcastHub>());
         services.AddHostedService<ExpirySweeper>();
         services.AddGridTags();
         services.AddGridSiloMetrics();

@@ -26,6 +26,7 @@ internal sealed class RespCommandTable
         Introspection.CommandCommand.Register(this);
         Introspection.InfoCommand.Register(this);
         Introspection.ClusterCommand.Register(this);
+        Tracking.TrackingCommands.Register(this);
         _lookup = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
@@ -34,6 +35,9 @@ internal sealed class RespCommandTable
 
     /// <summary>Adds a command.</summary>
     public void Add(RespCommand command) => _byName.Add(command.Name, command);
+
+    /// <summary>Replaces a command by another of the same name (a wrapper that takes over some subcommands).</summary>
+    public void Replace(RespCommand command) => _byName[command.Name] = command;
 
     /// <summary>The command named <paramref name="name"/> (any case), or null.</summary>
     public RespCommand? Find(in ReadOnlySequence<byte> name)

@@ -89,6 +89,11 @@ internal sealed class CommandPipeline(RespContext context, RespCommandTable tabl
                 continue;
             }
 
+            if (context.Session.Tracking is { Enabled: true, Broadcast: false } tracking)
+            {
+                TrackReads(tracking, first);
+            }
+
             for (int k = first; k < ops.Count; k++)
             {
                 int partition = context.Grid.Dispatcher.PartitionOf(ops[k].Key);
@@ -149,7 +154,48 @@ internal sealed class CommandPipeline(RespContext context, RespCommandTable tabl
             Array.Fill(_results, failure, _segmentStart, count);
         }
 
+        if (context.Session.Tracking is { Enabled: true, Broadcast: false } tracking)
+        {
+            // A GET the silo did not track (a miss, not a string, no slot on that silo yet): the client must not keep
+            // its answer, so an invalidation follows the reply at once.
+            for (int k = _segmentStart; k < end; k++)
+            {
+                if ((ops[k].Flags & OpFlags.Track) != 0 && !_results[k].Tracked)
+                {
+                    tracking.Push(ops[k].Key);
+                }
+            }
+        }
+
         _segmentStart = end;
+    }
+
+    /// <summary>
+    /// Default-mode tracking: the command's GETs become tracked reads (registered with the endpoint's tracking table
+    /// before they leave, so a change reported from then on reaches the connection); its other reads, which the silos do
+    /// not track, are followed by an invalidation right after their replies, so the client never keeps those answers.
+    /// </summary>
+    private void TrackReads(Tracking.TrackingClient tracking, int first)
+    {
+        var ops = context.Ops;
+        for (int k = first; k < ops.Count; k++)
+        {
+            var op = ops[k];
+            if (!CallFailures.IsReadOnly(op.Code))
+            {
+                continue;
+            }
+
+            if (op.Code == OpCode.Get)
+            {
+                op.Flags |= OpFlags.Track;
+                context.Grid.Tracking.Track(tracking, op.Key);
+            }
+            else
+            {
+                tracking.Push(op.Key);
+            }
+        }
     }
 
     /// <summary>Writes, in order, the replies of the commands whose results are all in.</summary>
@@ -157,6 +203,13 @@ internal sealed class CommandPipeline(RespContext context, RespCommandTable tabl
     {
         while (_replied < _pending.Count)
         {
+            if (context.Writer.Written > context.Grid.Options.MaxOutputBufferBytes)
+            {
+                // Over the output bound: no more replies are written; the connection closes without them.
+                context.Session.Closing = true;
+                return;
+            }
+
             var pending = _pending[_replied];
             if (pending.FirstOp + pending.OpCount > _segmentStart)
             {

@@ -8,79 +8,145 @@ namespace Grid.Resp.Connections;
 
 /// <summary>
 /// One client connection: reads what the transport has, parses every whole command in it, runs them as one pipeline
-/// (<see cref="CommandPipeline"/>), writes the replies in order and flushes once per read. A protocol error is
-/// answered after the replies of the commands before it, then the connection closes, as in Redis.
+/// (<see cref="CommandPipeline"/>), writes the replies in order (then any tracking invalidations) and flushes once per
+/// read. A protocol error is answered after the replies of the commands before it, then the connection closes, as in
+/// Redis.
+/// <para>
+/// Bounds, so one client cannot hold the silo's resources: replies are counted as they are written and the connection
+/// is dropped once they pass <c>MaxOutputBufferBytes</c>, or once a flush finds that many bytes still unsent (the
+/// transport's write buffer is that size: a client that never reads fills it); a command must arrive whole within
+/// <c>CommandTimeout</c> of its first bytes (a client trickling a frame, or stopping inside one); an incomplete command
+/// may hold at most <see cref="RespLimits.MaxQueryBufferBytes"/> of input (Redis's query buffer limit); a silent
+/// client is closed after <c>IdleTimeout</c>; half-open connections are found by TCP keepalive (<see cref="RespServer"/>).
+/// </para>
 /// </summary>
 internal sealed class RespConnection(IDuplexPipe transport, RespGrid grid, RespCommandTable table, RespSession session, Action abort) : IDisposable
 {
     private readonly RespArguments _arguments = new();
+    private readonly RespParseProgress _progress = new();
     private readonly List<RespCommandRange> _commands = [];
 
-    /// <summary>Serves the connection until the client leaves, sends QUIT, breaks the protocol or goes idle too long.</summary>
+    /// <summary>Serves the connection until the client leaves, sends QUIT, breaks the protocol or a bound.</summary>
     public async Task RunAsync(CancellationToken stopping)
     {
         var input = transport.Input;
         var output = transport.Output;
         var writer = new RespWriter(output);
+        session.Wake = input.CancelPendingRead;
         var context = new RespContext(writer, session, grid);
         var pipeline = new CommandPipeline(context, table);
         var limits = grid.Limits;
         var idle = grid.Options.IdleTimeout;
+        var commandTimeout = grid.Options.CommandTimeout;
+        long incompleteSince = 0;
+        bool armed = false;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        while (true)
+        try
         {
-            if (idle > TimeSpan.Zero)
+            while (true)
             {
-                timeout.CancelAfter(idle);
-            }
+                var wait = idle;
+                if (incompleteSince != 0 && commandTimeout > TimeSpan.Zero)
+                {
+                    // The rest of the command must come within what is left of its time.
+                    var left = commandTimeout - TimeSpan.FromMilliseconds(Environment.TickCount64 - incompleteSince);
+                    if (left <= TimeSpan.Zero)
+                    {
+                        return;
+                    }
 
-            ReadResult read;
-            try
-            {
-                read = await input.ReadAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+                    wait = wait > TimeSpan.Zero && wait < left ? wait : left;
+                }
 
-            session.LastActiveAt = Environment.TickCount64;
-            var buffer = read.Buffer;
-            var consumed = Parse(buffer, limits, out byte[]? protocolError);
-            if (_commands.Count > 0)
-            {
-                await pipeline.RunAsync(_commands, _arguments).ConfigureAwait(false);
-            }
+                if (wait > TimeSpan.Zero)
+                {
+                    timeout.CancelAfter(wait);
+                    armed = true;
+                }
+                else if (armed)
+                {
+                    timeout.CancelAfter(Timeout.InfiniteTimeSpan);
+                    armed = false;
+                }
 
-            _arguments.Clear();
-            input.AdvanceTo(consumed, buffer.End);
-            if (protocolError is not null && !session.Closing)
-            {
-                writer.WriteRaw(protocolError);
-                session.Closing = true;
-            }
+                ReadResult read;
+                try
+                {
+                    read = await input.ReadAsync(timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
 
-            if (writer.Written > grid.Options.MaxOutputBufferBytes)
-            {
-                // The replies of one read outgrew the output bound: drop them and the connection (Redis's client output
-                // buffer limit). Aborted, not completed: completing the pipe would send what was written.
-                abort();
-                return;
-            }
+                session.LastActiveAt = Environment.TickCount64;
+                var buffer = read.Buffer;
+                var consumed = Parse(buffer, limits, out byte[]? protocolError);
+                bool progressed = _commands.Count > 0;
+                if (progressed)
+                {
+                    await pipeline.RunAsync(_commands, _arguments).ConfigureAwait(false);
+                }
 
-            if (writer.Written > 0)
-            {
-                var flushed = await FlushAsync(output, idle, stopping).ConfigureAwait(false);
-                writer.ResetCount();
-                if (!flushed)
+                _arguments.Clear();
+                long unparsed = buffer.Length - buffer.GetOffset(consumed);
+                input.AdvanceTo(consumed, buffer.End);
+                if (protocolError is not null && !session.Closing)
+                {
+                    writer.WriteRaw(protocolError);
+                    session.Closing = true;
+                }
+
+                if (unparsed > 0 && protocolError is null)
+                {
+                    if (unparsed >= RespLimits.MaxQueryBufferBytes)
+                    {
+                        // Redis's client-query-buffer-limit: closed without a reply.
+                        abort();
+                        return;
+                    }
+
+                    if (progressed || incompleteSince == 0)
+                    {
+                        incompleteSince = Environment.TickCount64;
+                    }
+                }
+                else
+                {
+                    incompleteSince = 0;
+                }
+
+                session.Tracking?.WritePushes(writer);
+                if (writer.Written > grid.Options.MaxOutputBufferBytes)
+                {
+                    // The replies of one read outgrew the output bound: drop them and the connection (Redis's client output
+                    // buffer limit). Aborted, not completed: completing the pipe would send what was written.
+                    abort();
+                    return;
+                }
+
+                if (writer.Written > 0)
+                {
+                    var flushed = await FlushAsync(output, stopping, abort).ConfigureAwait(false);
+                    writer.ResetCount();
+                    if (!flushed)
+                    {
+                        return;
+                    }
+                }
+
+                // A cancelled read is a wake-up for tracking invalidations (written above): the connection goes on.
+                if (session.Closing || read.IsCompleted)
                 {
                     return;
                 }
             }
-
-            if (session.Closing || read.IsCompleted || read.IsCanceled)
+        }
+        finally
+        {
+            if (session.Tracking is { } tracking)
             {
-                return;
+                grid.Tracking.Disable(tracking);
             }
         }
     }
@@ -91,7 +157,7 @@ internal sealed class RespConnection(IDuplexPipe transport, RespGrid grid, RespC
         var reader = new SequenceReader<byte>(buffer);
         _commands.Clear();
         _arguments.Clear();
-        while (RespParser.TryParse(ref reader, _arguments, limits, out var command, out protocolError) == RespParseStatus.Command)
+        while (RespParser.TryParse(ref reader, _arguments, limits, _progress, out var command, out protocolError) == RespParseStatus.Command)
         {
             _commands.Add(command);
         }
@@ -99,25 +165,38 @@ internal sealed class RespConnection(IDuplexPipe transport, RespGrid grid, RespC
         return reader.Position;
     }
 
-    /// <summary>Flushes; false when the client is gone, or (with an idle timeout) did not read its replies within it.</summary>
-    private static async ValueTask<bool> FlushAsync(PipeWriter output, TimeSpan idle, CancellationToken stopping)
+    /// <summary>
+    /// Flushes; false when the client is gone or has more than the output bound unsent: the transport's write buffer is
+    /// <c>MaxOutputBufferBytes</c>, so a flush that does not complete (within a short grace, for a TLS layer between)
+    /// means the client left that much unread. The connection is then aborted, its replies dropped.
+    /// </summary>
+    private static async ValueTask<bool> FlushAsync(PipeWriter output, CancellationToken stopping, Action abort)
     {
         try
         {
-            if (idle <= TimeSpan.Zero)
+            var flush = output.FlushAsync(stopping);
+            if (flush.IsCompleted)
             {
-                return !(await output.FlushAsync(stopping).ConfigureAwait(false)).IsCompleted;
+                return !flush.Result.IsCompleted;
             }
 
-            using var bound = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-            bound.CancelAfter(idle);
-            return !(await output.FlushAsync(bound.Token).ConfigureAwait(false)).IsCompleted;
+            var pending = flush.AsTask();
+            if (await Task.WhenAny(pending, Task.Delay(OutputGrace, stopping)).ConfigureAwait(false) != pending)
+            {
+                abort();
+                return false;
+            }
+
+            return !(await pending.ConfigureAwait(false)).IsCompleted;
         }
         catch (OperationCanceledException)
         {
             return false;
         }
     }
+
+    /// <summary>How long a flush over the output bound may wait for the client before the connection is dropped.</summary>
+    private static readonly TimeSpan OutputGrace = TimeSpan.FromSeconds(1);
 
     /// <summary>Returns the pooled argument array.</summary>
     public void Dispose() => _arguments.Dispose();

@@ -44,4 +44,10 @@ internal sealed class RespSession(long id)
 
     /// <summary>Authenticated as <c>admin</c> with the grid's admin token (<c>Grid:Admin:Token</c>): FLUSHALL is allowed.</summary>
     public bool IsAdmin { get; set; }
+
+    /// <summary>Client-side caching (CLIENT TRACKING); null until the connection first turns it on.</summary>
+    public Tracking.TrackingClient? Tracking { get; set; }
+
+    /// <summary>Wakes the connection's read loop (to write tracking invalidations while it waits for input).</summary>
+    public Action Wake { get; set; } = static () => { };
 }

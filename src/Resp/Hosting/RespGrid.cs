@@ -35,6 +35,7 @@ internal sealed class RespGrid : IAsyncDisposable
         Auth = new RespAuthenticator(Options.Password, silo.Admin.EffectiveToken());
         RunId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20));
         Cache = new GridCache(client, options, new SystemTextJsonGridSerializer(), loggers.CreateLogger<RespGrid>(), timeProvider: time);
+        Tracking = new Tracking.RespTracking(client, Cache, loggers.CreateLogger<Tracking.RespTracking>());
     }
 
     /// <summary>The endpoint's settings.</summary>
@@ -48,6 +49,9 @@ internal sealed class RespGrid : IAsyncDisposable
 
     /// <summary>The in-silo cache (for reports such as DBSIZE).</summary>
     public GridCache Cache { get; }
+
+    /// <summary>Client-side caching of the connections (CLIENT TRACKING).</summary>
+    public Tracking.RespTracking Tracking { get; }
 
     /// <summary>Sends built ops to their silos, batched per silo.</summary>
     public OperationDispatcher Dispatcher => Cache.Dispatcher;
@@ -107,6 +111,10 @@ internal sealed class RespGrid : IAsyncDisposable
     /// <summary>A new connection's id.</summary>
     public long NextClientId() => Interlocked.Increment(ref _lastClientId);
 
-    /// <summary>Stops the cache's routing refresh.</summary>
-    public ValueTask DisposeAsync() => Cache.DisposeAsync();
+    /// <summary>Ends the tracking subscriptions and stops the cache's routing refresh.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Tracking.DisposeAsync().ConfigureAwait(false);
+        await Cache.DisposeAsync().ConfigureAwait(false);
+    }
 }

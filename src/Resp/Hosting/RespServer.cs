@@ -1,7 +1,9 @@
 using System.Net;
+using System.Net.Sockets;
 using Grid.Grains.Hosting;
 using Grid.Resp.Connections;
 using Grid.Resp.Security;
+using Grid.Resp.Protocol;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -43,11 +45,34 @@ internal sealed partial class RespServer(IServiceProvider services, IOptions<Gri
 
             listen.UseConnectionHandler<RespConnectionHandler>();
         });
-        var transport = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggers);
+        var transport = new SocketTransportFactory(Options.Create(TransportOptions(resp)), loggers);
         _server = new KestrelServer(Options.Create(kestrel), transport, loggers);
         await _server.StartAsync(new NoHttpApplication(), cancellationToken).ConfigureAwait(false);
         LogListening(logger, resp.Address, resp.Port, tls is null ? "" : " (TLS)");
     }
+
+    /// <summary>
+    /// The socket transport's bounds. Writes: the output pipe holds at most <c>MaxOutputBufferBytes</c> before a flush
+    /// waits, which is how a connection finds its client has that much unread (<see cref="RespConnection"/>). Reads: the
+    /// input pipe holds up to Redis's query buffer limit (<see cref="RespLimits.MaxQueryBufferBytes"/>), where the
+    /// connection closes; its 1 MiB default stalled any command larger than that, which stays in the pipe until it is
+    /// whole. TCP keepalive (Redis's <c>tcp-keepalive 300</c>,
+    /// inherited by accepted sockets) finds half-open connections whose client vanished without closing.
+    /// </summary>
+    internal static SocketTransportOptions TransportOptions(GridRespOptions resp) => new()
+    {
+        MaxWriteBufferSize = resp.MaxOutputBufferBytes,
+        MaxReadBufferSize = RespLimits.MaxQueryBufferBytes,
+        CreateBoundListenSocket = endpoint =>
+        {
+            var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, 300);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, 100);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, 3);
+            return socket;
+        },
+    };
 
     /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -1,6 +1,6 @@
 namespace Grid.Resp.Protocol;
 
-/// <summary>What <see cref="RespParser.TryParse"/> found.</summary>
+/// <summary>What <c>RespParser.TryParse</c> found.</summary>
 internal enum RespParseStatus
 {
     /// <summary>A whole command was read.</summary>

@@ -6,7 +6,8 @@ namespace Grid.Resp.Protocol;
 /// Reads commands from a connection's input, as Redis does (networking.c <c>processMultibulkBuffer</c> and
 /// <c>processInlineBuffer</c>): a frame starting with <c>*</c> is a multibulk command, anything else an inline one.
 /// Arguments are slices of the input (no copy, no allocation), kept in a <see cref="RespArguments"/>; an incomplete
-/// command leaves the reader where the command starts, so the next read parses it again with more bytes. Errors are
+/// command leaves the reader where the command starts; with a <see cref="RespParseProgress"/> the next read goes on from
+/// its last whole argument (without one, it parses the command again with more bytes). Errors are
 /// Redis's, at the point Redis detects them, with the same limits (<see cref="RespLimits"/>).
 /// </summary>
 internal static class RespParser
@@ -17,7 +18,14 @@ internal static class RespParser
     /// appended to <paramref name="arguments"/>; on <see cref="RespParseStatus.Incomplete"/> the reader is at its
     /// start; on <see cref="RespParseStatus.Error"/> <paramref name="error"/> is the full error reply.
     /// </summary>
-    public static RespParseStatus TryParse(ref SequenceReader<byte> reader, RespArguments arguments, in RespLimits limits, out RespCommandRange command, out byte[]? error)
+    public static RespParseStatus TryParse(ref SequenceReader<byte> reader, RespArguments arguments, in RespLimits limits, out RespCommandRange command, out byte[]? error) =>
+        TryParse(ref reader, arguments, limits, null, out command, out error);
+
+    /// <summary>
+    /// The same, remembering in <paramref name="progress"/> how far an incomplete multibulk command got, and goes on from there
+    /// when called again with more bytes (the reader at the same command's start).
+    /// </summary>
+    public static RespParseStatus TryParse(ref SequenceReader<byte> reader, RespArguments arguments, in RespLimits limits, RespParseProgress? progress, out RespCommandRange command, out byte[]? error)
     {
         while (true)
         {
@@ -32,7 +40,7 @@ internal static class RespParser
             var r = reader;
             reader.TryPeek(out byte first);
             var status = first == (byte)'*'
-                ? ParseMultiBulk(ref r, arguments, limits, out error)
+                ? ParseMultiBulk(ref r, arguments, limits, progress, out error)
                 : ParseInline(ref r, arguments, limits, out error);
             if (status == RespParseStatus.Incomplete)
             {
@@ -43,6 +51,7 @@ internal static class RespParser
             if (status == RespParseStatus.Error)
             {
                 arguments.Truncate(firstArgument);
+                progress?.Reset();
                 return status;
             }
 
@@ -55,32 +64,59 @@ internal static class RespParser
         }
     }
 
-    private static RespParseStatus ParseMultiBulk(ref SequenceReader<byte> r, RespArguments arguments, in RespLimits limits, out byte[]? error)
+    private static RespParseStatus ParseMultiBulk(ref SequenceReader<byte> r, RespArguments arguments, in RespLimits limits, RespParseProgress? progress, out byte[]? error)
     {
         error = null;
-        var status = ReadLine(ref r, limits.MaxInlineBytes, out var line);
-        if (status == LineStatus.Incomplete)
+        var start = r;
+        int firstArgument = arguments.Count;
+        bool resumed = progress is { Active: true };
+        long count;
+        long i;
+        LineStatus status;
+        ReadOnlySequence<byte> line;
+        if (resumed)
         {
-            return RespParseStatus.Incomplete;
-        }
+            // The command's start is where the last read left it: go on from its next argument, once enough came.
+            if (r.Remaining < progress!.Needed)
+            {
+                return RespParseStatus.Incomplete;
+            }
 
-        if (status == LineStatus.TooLong)
-        {
-            error = RespProtocolErrors.TooBigMultiBulkCount;
-            return RespParseStatus.Error;
+            count = progress.Expected;
+            i = progress.Arguments.Count;
+            r.Advance(progress.Offset);
         }
-
-        if (!RespInteger.TryParse(line.Slice(1), out long count) || count > limits.MaxMultiBulkLength)
-        {
-            error = RespProtocolErrors.InvalidMultiBulkLength;
-            return RespParseStatus.Error;
-        }
-
-        for (long i = 0; i < count; i++)
+        else
         {
             status = ReadLine(ref r, limits.MaxInlineBytes, out line);
             if (status == LineStatus.Incomplete)
             {
+                return RespParseStatus.Incomplete;
+            }
+
+            if (status == LineStatus.TooLong)
+            {
+                error = RespProtocolErrors.TooBigMultiBulkCount;
+                return RespParseStatus.Error;
+            }
+
+            if (!RespInteger.TryParse(line.Slice(1), out count) || count > limits.MaxMultiBulkLength)
+            {
+                error = RespProtocolErrors.InvalidMultiBulkLength;
+                return RespParseStatus.Error;
+            }
+
+            i = 0;
+        }
+
+        for (; i < count; i++)
+        {
+            long lineStart = r.Consumed - start.Consumed;
+            status = ReadLine(ref r, limits.MaxInlineBytes, out line);
+            if (status == LineStatus.Incomplete)
+            {
+                // Parsing goes on at this line once at least one more byte came.
+                Save(progress, start, r, arguments, firstArgument, resumed, count, lineStart, lineStart + r.Remaining + 1);
                 return RespParseStatus.Incomplete;
             }
 
@@ -107,14 +143,66 @@ internal static class RespParser
             // The bulk and the two bytes that end it (Redis skips them without looking, and so does this).
             if (r.Remaining < length + 2)
             {
+                // Nothing is tried again until the whole bulk is in.
+                Save(progress, start, r, arguments, firstArgument, resumed, count, lineStart, r.Consumed - start.Consumed + length + 2);
                 return RespParseStatus.Incomplete;
             }
 
-            arguments.Add(r.UnreadSequence.Slice(0, length));
+            if (resumed)
+            {
+                progress!.Arguments.Add((r.Consumed - start.Consumed, length));
+            }
+            else
+            {
+                arguments.Add(r.UnreadSequence.Slice(0, length));
+            }
+
             r.Advance(length + 2);
         }
 
+        if (resumed)
+        {
+            // Complete: its arguments, as slices of the input like any other command's.
+            var m = start;
+            long at = 0;
+            foreach (var (offset, length) in progress!.Arguments)
+            {
+                m.Advance(offset - at);
+                arguments.Add(m.UnreadSequence.Slice(0, length));
+                m.Advance(length);
+                at = offset + length;
+            }
+
+            progress.Reset();
+        }
+
         return RespParseStatus.Command;
+    }
+
+    /// <summary>
+    /// Records an incomplete command in <paramref name="progress"/> (when given): the first time, the arguments parsed
+    /// so far become offsets from the command's start (they are slices of this read's input, which goes).
+    /// </summary>
+    private static void Save(RespParseProgress? progress, in SequenceReader<byte> start, in SequenceReader<byte> r, RespArguments arguments, int firstArgument, bool resumed, long count, long offset, long needed)
+    {
+        if (progress is null)
+        {
+            return;
+        }
+
+        if (!resumed)
+        {
+            progress.Reset();
+            var sequence = r.Sequence;
+            long origin = sequence.GetOffset(start.Position);
+            for (int a = firstArgument; a < arguments.Count; a++)
+            {
+                ref readonly var argument = ref arguments[a];
+                progress.Arguments.Add((sequence.GetOffset(argument.Start) - origin, argument.Length));
+            }
+        }
+
+        progress.Save(count, offset, needed);
     }
 
     private static RespParseStatus ParseInline(ref SequenceReader<byte> r, RespArguments arguments, in RespLimits limits, out byte[]? error)

@@ -25,6 +25,9 @@ internal sealed class RawRespClient : IAsyncDisposable
 
     public Task SendAsync(string text) => _stream.WriteAsync(Encoding.UTF8.GetBytes(text)).AsTask();
 
+    /// <summary>Sends bytes as they are.</summary>
+    public Task SendRawAsync(ReadOnlyMemory<byte> bytes) => _stream.WriteAsync(bytes).AsTask();
+
     /// <summary>Sends <paramref name="commands"/> (inline, one a line) in one write and reads one reply per command.</summary>
     public async Task<string> RunAsync(IReadOnlyList<string> commands)
     {
