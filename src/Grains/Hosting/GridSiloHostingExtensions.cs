@@ -6,6 +6,7 @@ using Grid.Grains.Memory;
 using Grid.Grains.Metrics;
 using Grid.Grains.NearCache;
 using Grid.Grains.Partitions;
+using Grid.Grains.Persistence;
 using Grid.Grains.Replication;
 using Grid.Grains.Security;
 using Grid.Grains.Silo;
@@ -46,6 +47,11 @@ public static class GridSiloHostingExtensions
         if (!string.IsNullOrWhiteSpace(shape.Clustering.Redis))
         {
             builder.Services.AddSingleton<ISiloStartupCheck>(sp => new RedisMembershipCheck(Redis(shape.Clustering), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RedisMembershipCheck>>()));
+        }
+
+        if (shape.Persistence.Enabled && !string.IsNullOrWhiteSpace(shape.Persistence.Directory))
+        {
+            builder.Services.AddSingleton<ISiloStartupCheck>(new PersistenceDirectoryCheck(shape.Persistence.Directory));
         }
 
         builder.Services.AddHostedService<SiloStartupChecks>();
@@ -134,6 +140,10 @@ public static class GridSiloHostingExtensions
         services.AddSingleton<IReadTracker>(sp => sp.GetRequiredService<InvalidationHub>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<InvalidationHub>());
         services.AddHostedService<ExpirySweeper>();
+
+        // Warm restart (off unless Grid:Persistence:Enabled): partitions written to disk, loaded when they start with nothing.
+        services.AddSingleton<PartitionSnapshots>();
+        services.AddHostedService<SnapshotScheduler>();
         services.AddGridTags();
         services.AddGridSiloMetrics();
 

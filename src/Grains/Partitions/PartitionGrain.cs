@@ -3,6 +3,7 @@ using Grid.Grains.Balancing;
 using Grid.Grains.Cluster;
 using Grid.Grains.Hosting;
 using Grid.Grains.Memory;
+using Grid.Grains.Persistence;
 using Grid.Grains.Replication;
 using Grid.Grains.Security;
 using Grid.Grains.Storage;
@@ -24,7 +25,8 @@ namespace Grid.Grains.Partitions;
 /// it on deactivation, and carries its entries when Orleans migrates the grain to another silo (explicit migration,
 /// or graceful silo shutdown). Kept alive: only the memory budget decides what leaves memory, never idle collection.
 /// With replication on, its changes go to a replica on another silo (<see cref="ReplicationOutbox"/>), and an
-/// activation that arrives with no state (its silo died) first takes the newest replica (<see cref="ReplicaRecovery"/>).
+/// activation that arrives with no state (its silo died) first takes the newest replica (<see cref="ReplicaRecovery"/>),
+/// and with none, its snapshot file when warm restart is on (<see cref="PartitionSnapshots"/>).
 /// </summary>
 [KeepAlive]
 [PartitionPlacement]
@@ -43,6 +45,7 @@ internal sealed partial class PartitionGrain(
     Cluster.SiloPauseGuard pauseGuard,
     NearCache.InvalidationHub nearCaches,
     TagIndexPump tags,
+    PartitionSnapshots snapshots,
     ILogger<PartitionGrain> logger) : Grain, IPartitionGrain, IPartitionControlGrain, IGrainMigrationParticipant
 {
     private const string SnapshotKey = "grid.store";
@@ -91,6 +94,13 @@ internal sealed partial class PartitionGrain(
             tags.Announce(store);
             staleReplicas = recovered.Holders;
         }
+        else if (snapshots.TryRestore(store))
+        {
+            // Nothing live anywhere (the whole cluster restarted, say): the entries this silo last wrote to disk, if any.
+            // Arriving state and replicas come first: they are never older than a file. The tag index starts empty
+            // after a full restart: tell it about every tagged entry.
+            tags.Announce(store);
+        }
 
         LogActivated(logger, partition, store.Count, staleReplicas.Count);
         _store = store;
@@ -131,6 +141,17 @@ internal sealed partial class PartitionGrain(
             if (reason.ReasonCode is not (DeactivationReasonCode.ShuttingDown or DeactivationReasonCode.Migrating))
             {
                 replicas.Adopt(store.Partition, store.Snapshot());
+            }
+
+            // Warm restart: a stopping silo writes the partition's final state (even when it also hands it to another
+            // silo, which may be stopping too); a partition that moved to another silo is that silo's to write now.
+            if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown)
+            {
+                await snapshots.WriteFinalAsync(store, cancellationToken);
+            }
+            else if (reason.ReasonCode == DeactivationReasonCode.Migrating)
+            {
+                await snapshots.ForgetAsync(store.Partition);
             }
 
             // What was acknowledged has reached the replica already (sync mode); this waits for the rest, bounded.
