@@ -65,6 +65,9 @@ internal sealed partial class PartitionGrain(
         int partition = (int)this.GetPrimaryKeyLong();
         var store = new PartitionStore(partition, clock, budget, listeners.OrNull, tracker);
         IReadOnlyCollection<SiloAddress> staleReplicas = [];
+
+        // Moved here or brought back from a replica: its snapshot file (warm restart) is this silo's to write now.
+        bool arrived = false;
         if (_arriving is { } snapshot)
         {
             // Migrated here (an explicit move, a rebalance, or the hand-off of a stopping silo) with its entries. The
@@ -85,6 +88,7 @@ internal sealed partial class PartitionGrain(
             }
 
             staleReplicas = holders;
+            arrived = true;
         }
         else if (await recovery.RecoverAsync(partition) is { } recovered)
         {
@@ -93,6 +97,7 @@ internal sealed partial class PartitionGrain(
             store.Restore(recovered.Snapshot);
             tags.Announce(store);
             staleReplicas = recovered.Holders;
+            arrived = true;
         }
         else if (snapshots.TryRestore(store))
         {
@@ -107,6 +112,10 @@ internal sealed partial class PartitionGrain(
         replication.Attach(store, staleReplicas);
         registry.Register(store);
         budget.EnforceBudget();
+        if (arrived)
+        {
+            snapshots.WriteSoon(store);
+        }
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

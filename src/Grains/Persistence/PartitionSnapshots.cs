@@ -144,6 +144,31 @@ internal sealed partial class PartitionSnapshots : IDisposable
     }
 
     /// <summary>
+    /// Writes the file of a partition that just arrived on this silo (moved here, or brought back from its replica)
+    /// in the background: the silo it came from deleted or no longer writes its own, and until this one is written
+    /// a restart of the whole cluster would find none (or an older one) for it.
+    /// </summary>
+    public void WriteSoon(PartitionStore store)
+    {
+        if (_directory is null)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await WriteAsync(store).ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The silo stopped meanwhile; its partitions wrote their final state as they deactivated.
+            }
+        });
+    }
+
+    /// <summary>
     /// A partition's last write as it stops with its silo (its store is closed: nothing changes any more), when
     /// <c>Grid:Persistence:OnShutdown</c> is on. Always written, even unchanged: reads since the last file moved sliding
     /// deadlines. Cancelled by <paramref name="cancellationToken"/> (the deactivation's time ran out), the file stays as it was.

@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Grid.Client;
+using Grid.Tests.Shared.Processes;
+using Xunit.Abstractions;
+
+namespace Grid.EndToEnd.Tests;
+
+/// <summary>
+/// Warm restart with real silo processes: two silos on Redis membership sharing a snapshot directory
+/// (<c>Grid:Persistence</c>) are stopped gracefully together and started again, and the cache comes back with what it
+/// held: every unexpired entry with its remaining time to live, its tags, and nothing that expired meanwhile.
+/// </summary>
+[Collection(ProcessClusterCollection.Name)]
+public sealed class WarmRestartTests(ITestOutputHelper output)
+{
+    private const int Entries = 100_000;
+    private const int Chunk = 1_000;
+    private const string Tag = "warm-tag";
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan ShortTtl = TimeSpan.FromSeconds(3);
+
+    // Remaining TTLs are read before the stop and after the start; between the two reads only the measured time may pass.
+    private static readonly TimeSpan TtlTolerance = TimeSpan.FromSeconds(2);
+
+    [Fact]
+    public async Task Every_unexpired_entry_is_back_with_its_remaining_ttl_after_all_silos_stop_gracefully_and_start_again()
+    {
+        string directory = Directory.CreateTempSubdirectory("grid-warm-").FullName;
+        await using var redis = await RedisServer.StartAsync();
+        var settings = new Dictionary<string, string>
+        {
+            ["Grid__Persistence__Enabled"] = "true",
+            ["Grid__Persistence__Directory"] = directory,
+
+            // Only the final write on shutdown: what comes back is exactly what the silos held when they stopped.
+            ["Grid__Persistence__Interval"] = "00:00:00",
+        };
+        var silos = new List<SiloProcess>();
+        var logs = new List<SiloProcess>();
+        try
+        {
+            await StartAsync(redis, settings, silos, logs);
+            Dictionary<int, TimeSpan> ttlBefore;
+            var stoppedClock = Stopwatch.StartNew();
+            await using (var client = await ClientAsync(redis))
+            {
+                await ClusterWait.WaitForSilosAsync(client.Cache, 2, Timeout);
+                await WriteAsync(client.Cache);
+                ttlBefore = await RemainingAsync(client.Cache);
+                stoppedClock.Restart();
+            }
+
+            // Both at once, as a whole cluster stops for maintenance (scaled to 0).
+            var exitCodes = await Task.WhenAll(silos.Select(s => s.Process.StopAsync(Timeout)));
+            Assert.All(exitCodes, code => Assert.Equal(0, code));
+            int files = Directory.GetFiles(directory, "*.gridsnap").Length;
+            output.WriteLine($"stopped in {stoppedClock.Elapsed.TotalSeconds:0.0} s; {files} snapshot files");
+            await DisposeAllAsync(silos);
+
+            await StartAsync(redis, settings, silos, logs);
+            await using (var client = await ClientAsync(redis))
+            {
+                await ClusterWait.WaitForSilosAsync(client.Cache, 2, Timeout);
+
+                // TTLs first: reads would move the sliding entries' deadlines.
+                var ttlAfter = await RemainingAsync(client.Cache);
+                var elapsed = stoppedClock.Elapsed;
+                output.WriteLine($"restarted after {elapsed.TotalSeconds:0.0} s");
+                Assert.True(elapsed > ShortTtl, "the short-lived entries had not expired yet");
+                foreach (var (i, before) in ttlBefore)
+                {
+                    var expected = before - elapsed;
+                    Assert.True(ttlAfter.TryGetValue(i, out var after), $"{Key(i)} has no TTL after the restart");
+                    Assert.True((after - expected).Duration() <= TtlTolerance, $"{Key(i)}: {after} left after the restart, expected {expected} ± {TtlTolerance}");
+                }
+
+                await VerifyValuesAsync(client.Cache);
+
+                // The tag index came back too: invalidating the tag reaches every tagged entry.
+                long removed = await client.Cache.InvalidateTagAsync(Tag);
+                Assert.Equal(Entries / 100, removed);
+                Assert.False(await client.Cache.ExistsAsync(Key(2)));
+            }
+
+            foreach (var silo in silos)
+            {
+                Assert.DoesNotContain("Snapshot file", silo.Process.Output, StringComparison.Ordinal);
+            }
+        }
+        catch
+        {
+            ProcessCluster.WriteLogs(output, logs);
+            throw;
+        }
+        finally
+        {
+            await ProcessCluster.StopAllAsync(silos);
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static string Key(int i) => string.Create(CultureInfo.InvariantCulture, $"warm:{i}");
+
+    private static byte[] Value(int i) => Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"value of entry {i}, padded to look like a small cached object ............"));
+
+    /// <summary>Every tenth entry lives 3 s (gone after the restart), every tenth is sliding (10 min), every hundredth tagged; the rest live 10–20 min.</summary>
+    private static GridEntryOptions Options(int i) => (i % 10) switch
+    {
+        0 => new GridEntryOptions { TimeToLive = ShortTtl },
+        1 => new GridEntryOptions { SlidingExpiration = TimeSpan.FromMinutes(10) },
+        2 when i % 100 == 2 => new GridEntryOptions { TimeToLive = TimeSpan.FromMinutes(10), Tags = [Tag] },
+        _ => new GridEntryOptions { TimeToLive = TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(i % 600) },
+    };
+
+    private static async Task WriteAsync(IGridCache cache)
+    {
+        for (int start = 0; start < Entries; start += Chunk)
+        {
+            var writes = new List<Task>(Chunk);
+            for (int i = start; i < start + Chunk; i++)
+            {
+                writes.Add(cache.SetAsync(Key(i), Value(i), Options(i)).AsTask());
+            }
+
+            await Task.WhenAll(writes);
+        }
+    }
+
+    /// <summary>The remaining TTL of every 25th long-lived entry (absolute and sliding).</summary>
+    private static async Task<Dictionary<int, TimeSpan>> RemainingAsync(IGridCache cache)
+    {
+        var sample = Enumerable.Range(0, Entries).Where(i => i % 25 == 1 || i % 25 == 3).ToArray();
+        var answers = await Task.WhenAll(sample.Select(i => cache.GetTimeToLiveAsync(Key(i)).AsTask()));
+        var remaining = new Dictionary<int, TimeSpan>();
+        for (int j = 0; j < sample.Length; j++)
+        {
+            if (answers[j] is { Exists: true, Remaining: { } left })
+            {
+                remaining[sample[j]] = left;
+            }
+        }
+
+        return remaining;
+    }
+
+    private static async Task VerifyValuesAsync(IGridCache cache)
+    {
+        int missing = 0, wrong = 0, resurrected = 0;
+        for (int start = 0; start < Entries; start += Chunk)
+        {
+            var keys = Enumerable.Range(start, Chunk).Select(Key).ToArray();
+            var values = await cache.GetManyAsync(keys);
+            for (int j = 0; j < Chunk; j++)
+            {
+                int i = start + j;
+                if (i % 10 == 0)
+                {
+                    resurrected += values[j] is null ? 0 : 1;
+                }
+                else if (values[j] is null)
+                {
+                    missing++;
+                }
+                else if (!values[j]!.AsSpan().SequenceEqual(Value(i)))
+                {
+                    wrong++;
+                }
+            }
+        }
+
+        Assert.Equal((0, 0, 0), (missing, wrong, resurrected));
+    }
+
+    private static async Task StartAsync(RedisServer redis, Dictionary<string, string> settings, List<SiloProcess> silos, List<SiloProcess> logs)
+    {
+        for (int i = 0; i < 2; i++)
+        {
+            var silo = await SiloProcess.StartAsync(redis.ConnectionString, settings);
+            silos.Add(silo);
+            logs.Add(silo);
+        }
+    }
+
+    private static async Task<ClientHost> ClientAsync(RedisServer redis) =>
+        await ClientHost.StartAsync(o => o.Clustering.Redis = redis.ConnectionString);
+
+    private static async Task DisposeAllAsync(List<SiloProcess> silos)
+    {
+        foreach (var silo in silos)
+        {
+            await silo.DisposeAsync();
+        }
+
+        silos.Clear();
+    }
+}
