@@ -80,7 +80,7 @@ public sealed class WarmRestartTests(ITestOutputHelper output)
 
                 // The tag index came back too: invalidating the tag reaches every tagged entry.
                 long removed = await client.Cache.InvalidateTagAsync(Tag);
-                Assert.Equal(Entries / 100, removed);
+                Assert.Equal((long)(Entries / 100), removed);
                 Assert.False(await client.Cache.ExistsAsync(Key(2)));
             }
 

@@ -49,9 +49,9 @@ public static class GridSiloHostingExtensions
             builder.Services.AddSingleton<ISiloStartupCheck>(sp => new RedisMembershipCheck(Redis(shape.Clustering), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RedisMembershipCheck>>()));
         }
 
-        if (shape.Persistence.Enabled && !string.IsNullOrWhiteSpace(shape.Persistence.Directory))
+        if (shape.Persistence is { Enabled: true, Directory: { } snapshots } && !string.IsNullOrWhiteSpace(snapshots))
         {
-            builder.Services.AddSingleton<ISiloStartupCheck>(new PersistenceDirectoryCheck(shape.Persistence.Directory));
+            builder.Services.AddSingleton<ISiloStartupCheck>(new PersistenceDirectoryCheck(snapshots));
         }
 
         builder.Services.AddHostedService<SiloStartupChecks>();

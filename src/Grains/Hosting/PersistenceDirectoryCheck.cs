@@ -19,7 +19,7 @@ internal sealed class PersistenceDirectoryCheck(string directory) : ISiloStartup
         try
         {
             Directory.CreateDirectory(directory);
-            File.WriteAllBytes(probe, [1]);
+            File.WriteAllText(probe, "Grid");
             File.Delete(probe);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)

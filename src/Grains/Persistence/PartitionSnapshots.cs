@@ -40,9 +40,9 @@ internal sealed partial class PartitionSnapshots : IDisposable
 
     internal PartitionSnapshots(GridPersistenceOptions options, int partitionCount, GridClock clock, ILogger logger)
     {
-        if (options.Enabled && !string.IsNullOrWhiteSpace(options.Directory))
+        if (options is { Enabled: true, Directory: { } directory } && !string.IsNullOrWhiteSpace(directory))
         {
-            _directory = new SnapshotDirectory(options.Directory);
+            _directory = new SnapshotDirectory(directory);
         }
 
         _onShutdown = options.OnShutdown;

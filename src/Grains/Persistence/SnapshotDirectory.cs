@@ -89,7 +89,7 @@ internal sealed class SnapshotDirectory(string path)
         int removed = 0;
         foreach (string file in Directory.EnumerateFiles(Path, "*" + Extension + ".*" + TemporaryExtension))
         {
-            if (now - File.GetLastWriteTimeUtc(file) > AbandonedAfter && TryDelete(file))
+            if (now.UtcDateTime - File.GetLastWriteTimeUtc(file) > AbandonedAfter && TryDelete(file))
             {
                 removed++;
             }

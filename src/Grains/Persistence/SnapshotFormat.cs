@@ -235,7 +235,7 @@ internal static class SnapshotFormat
         }
 
         var type = EntryRecord.Type(record);
-        bool typeFits = structure ? type is GridValueType.Hash or GridValueType.List : type is GridValueType.String or GridValueType.Counter;
+        bool typeFits = structure ? (type is GridValueType.Hash or GridValueType.List) : (type is GridValueType.String or GridValueType.Counter);
         if (!typeFits)
         {
             return $"type {(int)type}";
