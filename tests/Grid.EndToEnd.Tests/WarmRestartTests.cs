@@ -8,9 +8,11 @@ using Xunit.Abstractions;
 namespace Grid.EndToEnd.Tests;
 
 /// <summary>
-/// Warm restart with real silo processes: two silos on Redis membership sharing a snapshot directory
-/// (<c>Grid:Persistence</c>) are stopped gracefully together and started again, and the cache comes back with what it
-/// held: every unexpired entry with its remaining time to live, its tags, and nothing that expired meanwhile.
+/// Warm restart with real silo processes: two silos on Redis membership, each with its own snapshot directory
+/// (<c>Grid:Persistence</c>, as a volume claim per pod gives them), are stopped gracefully together and started again,
+/// and the cache comes back with what it held: every unexpired entry with its remaining time to live, its tags, and
+/// nothing that expired meanwhile. Partitions land on other silos than before (new silo addresses): a partition whose
+/// file is on the other silo gets it from there.
 /// </summary>
 [Collection(ProcessClusterCollection.Name)]
 public sealed class WarmRestartTests(ITestOutputHelper output)
@@ -27,16 +29,16 @@ public sealed class WarmRestartTests(ITestOutputHelper output)
     [Fact]
     public async Task Every_unexpired_entry_is_back_with_its_remaining_ttl_after_all_silos_stop_gracefully_and_start_again()
     {
-        string directory = Directory.CreateTempSubdirectory("grid-warm-").FullName;
+        string[] directories = [Directory.CreateTempSubdirectory("grid-warm-a-").FullName, Directory.CreateTempSubdirectory("grid-warm-b-").FullName];
         await using var redis = await RedisServer.StartAsync();
-        var settings = new Dictionary<string, string>
+        var settings = directories.Select(directory => new Dictionary<string, string>
         {
             ["Grid__Persistence__Enabled"] = "true",
             ["Grid__Persistence__Directory"] = directory,
 
             // Only the final write on shutdown: what comes back is exactly what the silos held when they stopped.
             ["Grid__Persistence__Interval"] = "00:00:00",
-        };
+        }).ToArray();
         var silos = new List<SiloProcess>();
         var logs = new List<SiloProcess>();
         try
@@ -55,8 +57,8 @@ public sealed class WarmRestartTests(ITestOutputHelper output)
             // Both at once, as a whole cluster stops for maintenance (scaled to 0).
             var exitCodes = await Task.WhenAll(silos.Select(s => s.Process.StopAsync(Timeout)));
             Assert.All(exitCodes, code => Assert.Equal(0, code));
-            int files = Directory.GetFiles(directory, "*.gridsnap").Length;
-            output.WriteLine($"stopped in {stoppedClock.Elapsed.TotalSeconds:0.0} s; {files} snapshot files");
+            var files = directories.Select(d => Directory.GetFiles(d, "*.gridsnap").Length).ToArray();
+            output.WriteLine($"stopped in {stoppedClock.Elapsed.TotalSeconds:0.0} s; snapshot files: {string.Join(" + ", files)}");
             await DisposeAllAsync(silos);
 
             await StartAsync(redis, settings, silos, logs);
@@ -88,6 +90,9 @@ public sealed class WarmRestartTests(ITestOutputHelper output)
             {
                 Assert.DoesNotContain("Snapshot file", silo.Process.Output, StringComparison.Ordinal);
             }
+
+            // Some partitions landed on the silo that had not written them, and took the other silo's file.
+            Assert.Contains(silos, s => s.Process.Output.Contains(" from silo ", StringComparison.Ordinal));
         }
         catch
         {
@@ -97,7 +102,10 @@ public sealed class WarmRestartTests(ITestOutputHelper output)
         finally
         {
             await ProcessCluster.StopAllAsync(silos);
-            Directory.Delete(directory, recursive: true);
+            foreach (string directory in directories)
+            {
+                Directory.Delete(directory, recursive: true);
+            }
         }
     }
 
@@ -173,11 +181,11 @@ public sealed class WarmRestartTests(ITestOutputHelper output)
         Assert.Equal((0, 0, 0), (missing, wrong, resurrected));
     }
 
-    private static async Task StartAsync(RedisServer redis, Dictionary<string, string> settings, List<SiloProcess> silos, List<SiloProcess> logs)
+    private static async Task StartAsync(RedisServer redis, Dictionary<string, string>[] settings, List<SiloProcess> silos, List<SiloProcess> logs)
     {
-        for (int i = 0; i < 2; i++)
+        foreach (var own in settings)
         {
-            var silo = await SiloProcess.StartAsync(redis.ConnectionString, settings);
+            var silo = await SiloProcess.StartAsync(redis.ConnectionString, own);
             silos.Add(silo);
             logs.Add(silo);
         }

@@ -143,6 +143,7 @@ public static class GridSiloHostingExtensions
 
         // Warm restart (off unless Grid:Persistence:Enabled): partitions written to disk, loaded when they start with nothing.
         services.AddSingleton<PartitionSnapshots>();
+        services.AddSingleton<SnapshotRecovery>();
         services.AddHostedService<SnapshotScheduler>();
         services.AddGridTags();
         services.AddGridSiloMetrics();

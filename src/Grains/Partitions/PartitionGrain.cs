@@ -26,7 +26,7 @@ namespace Grid.Grains.Partitions;
 /// or graceful silo shutdown). Kept alive: only the memory budget decides what leaves memory, never idle collection.
 /// With replication on, its changes go to a replica on another silo (<see cref="ReplicationOutbox"/>), and an
 /// activation that arrives with no state (its silo died) first takes the newest replica (<see cref="ReplicaRecovery"/>),
-/// and with none, its snapshot file when warm restart is on (<see cref="PartitionSnapshots"/>).
+/// and with none, the newest snapshot file of it when warm restart is on (<see cref="SnapshotRecovery"/>).
 /// </summary>
 [KeepAlive]
 [PartitionPlacement]
@@ -46,6 +46,7 @@ internal sealed partial class PartitionGrain(
     NearCache.InvalidationHub nearCaches,
     TagIndexPump tags,
     PartitionSnapshots snapshots,
+    SnapshotRecovery warmRestart,
     ILogger<PartitionGrain> logger) : Grain, IPartitionGrain, IPartitionControlGrain, IGrainMigrationParticipant
 {
     private const string SnapshotKey = "grid.store";
@@ -99,11 +100,11 @@ internal sealed partial class PartitionGrain(
             staleReplicas = recovered.Holders;
             arrived = true;
         }
-        else if (snapshots.TryRestore(store))
+        else if (await warmRestart.RestoreAsync(store))
         {
-            // Nothing live anywhere (the whole cluster restarted, say): the entries this silo last wrote to disk, if any.
-            // Arriving state and replicas come first: they are never older than a file. The tag index starts empty
-            // after a full restart: tell it about every tagged entry.
+            // Nothing live anywhere (the whole cluster restarted, say): the newest snapshot file of it on this silo or
+            // another. Arriving state and replicas come first: they are never older than a file. The tag index starts
+            // empty after a full restart: tell it about every tagged entry.
             tags.Announce(store);
         }
 

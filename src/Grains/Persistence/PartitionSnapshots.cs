@@ -65,20 +65,35 @@ internal sealed partial class PartitionSnapshots : IDisposable
     public string? FileOf(int partition) => _directory?.FileOf(partition);
 
     /// <summary>
-    /// Loads <paramref name="store"/>'s (a new, empty store's) partition from its file, if there is one: entries that
-    /// expired meanwhile are dropped, the others keep their deadlines. A file that cannot be read, or is truncated,
-    /// corrupt or foreign, is reported (a warning naming the file and why) and skipped. True when a file was loaded.
+    /// Loads <paramref name="store"/>'s (a new, empty store's) partition from this silo's file of it, if there is one:
+    /// entries that expired meanwhile are dropped, the others keep their deadlines. A file that cannot be read, or is
+    /// truncated, corrupt or foreign, is reported (a warning naming the file and why) and skipped. True when a file was
+    /// loaded. (A partition grain asks the other silos too: <see cref="SnapshotRecovery"/>.)
     /// </summary>
     public bool TryRestore(PartitionStore store)
     {
-        if (_directory is null)
+        if (TryLoad(store.Partition, out _) is not { } file)
         {
             return false;
         }
 
-        int partition = store.Partition;
+        Restore(store, file, FileOf(store.Partition)!, fromThisSilo: true);
+        return true;
+    }
+
+    /// <summary>
+    /// This silo's file of <paramref name="partition"/>, read and checked (its bytes in <paramref name="bytes"/>), or
+    /// null when there is none or it is unusable (reported: a warning naming the file and why).
+    /// </summary>
+    public SnapshotFile? TryLoad(int partition, out byte[]? bytes)
+    {
+        bytes = null;
+        if (_directory is null)
+        {
+            return null;
+        }
+
         string file = _directory.FileOf(partition);
-        byte[]? bytes;
         try
         {
             bytes = _directory.TryRead(partition);
@@ -86,33 +101,47 @@ internal sealed partial class PartitionSnapshots : IDisposable
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             LogUnusable(_logger, file, ex.Message);
-            return false;
+            return null;
         }
 
-        if (bytes is null)
+        return bytes is null ? null : Parse(bytes, partition, file);
+    }
+
+    /// <summary>The file in <paramref name="bytes"/> (from <paramref name="source"/>), or null when it is unusable (reported).</summary>
+    public SnapshotFile? Parse(byte[] bytes, int partition, string source)
+    {
+        if (SnapshotFormat.TryRead(bytes, partition, _partitionCount, out var file, out string error))
         {
-            return false;
+            return file;
         }
 
-        if (!SnapshotFormat.TryRead(bytes, partition, _partitionCount, out var loaded, out string error))
-        {
-            LogUnusable(_logger, file, error);
-            return false;
-        }
+        LogUnusable(_logger, source, error);
+        return null;
+    }
 
-        var snapshot = loaded!.Snapshot;
+    /// <summary>
+    /// Loads <paramref name="file"/> into <paramref name="store"/> (a new, empty store). A file of this silo needs no
+    /// writing again until the partition changes; one fetched from another silo is written here soon.
+    /// </summary>
+    public void Restore(PartitionStore store, SnapshotFile file, string source, bool fromThisSilo)
+    {
+        var snapshot = file.Snapshot;
         store.Restore(snapshot);
         int inFile = snapshot.Records.Length + snapshot.Structures.Length;
-
-        // What the file holds is what the store holds now (but for the expired entries): no need to write it again.
-        _written[partition] = (store, store.Version);
-        var age = TimeSpan.FromMilliseconds(Math.Max(0, _clock.NowMs - loaded.WrittenAtMs));
-        if (inFile > 0)
+        if (fromThisSilo)
         {
-            LogRestored(_logger, partition, store.Count, inFile - store.Count, file, age);
+            _written[store.Partition] = (store, store.Version);
+        }
+        else
+        {
+            WriteSoon(store);
         }
 
-        return true;
+        if (inFile > 0)
+        {
+            var age = TimeSpan.FromMilliseconds(Math.Max(0, _clock.NowMs - file.WrittenAtMs));
+            LogRestored(_logger, store.Partition, store.Count, inFile - store.Count, source, age);
+        }
     }
 
     /// <summary>
@@ -319,8 +348,8 @@ internal sealed partial class PartitionSnapshots : IDisposable
         return new SnapshotWrite(SnapshotOutcome.Written, snapshot.Records.Length + snapshot.Structures.Length, size, pause);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Partition {Partition} restored {Entries} entries ({Expired} expired meanwhile) from {File}, written {Age} ago")]
-    private static partial void LogRestored(ILogger logger, int partition, int entries, int expired, string file, TimeSpan age);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Partition {Partition} restored {Entries} entries ({Expired} expired meanwhile) from {Source}, written {Age} ago")]
+    private static partial void LogRestored(ILogger logger, int partition, int entries, int expired, string source, TimeSpan age);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Snapshot file {File} skipped: {Reason}")]
     private static partial void LogUnusable(ILogger logger, string file, string reason);
