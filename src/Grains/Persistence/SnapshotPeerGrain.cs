@@ -25,10 +25,10 @@ internal sealed class SnapshotPeerGrain(PartitionSnapshots snapshots, ILocalSilo
     }
 
     public Task<long> GetWrittenAt(int partition) =>
-        Task.FromResult(AtHome && snapshots.TryLoad(partition, out _) is { } file ? file.WrittenAtMs : -1);
+        Task.FromResult((AtHome && snapshots.TryLoad(partition, out _) is { } file) ? file.WrittenAtMs : -1L);
 
     public Task<byte[]?> GetFile(int partition) =>
-        Task.FromResult(AtHome && snapshots.TryLoad(partition, out byte[]? bytes) is not null ? bytes : null);
+        Task.FromResult((AtHome && snapshots.TryLoad(partition, out byte[]? bytes) is not null) ? bytes : null);
 
     private bool AtHome => this.GetPrimaryKeyString() == silo.SiloAddress.ToParsableString();
 }
