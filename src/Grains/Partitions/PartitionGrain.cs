@@ -153,15 +153,18 @@ internal sealed partial class PartitionGrain(
                 replicas.Adopt(store.Partition, store.Snapshot());
             }
 
-            // Warm restart: a stopping silo writes the partition's final state (even when it also hands it to another
-            // silo, which may be stopping too); a partition that moved to another silo is that silo's to write now.
-            if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown)
-            {
-                await snapshots.WriteFinalAsync(store, cancellationToken);
-            }
-            else if (reason.ReasonCode == DeactivationReasonCode.Migrating)
+            // Warm restart: a partition that moved to another silo is that silo's to write now. Any other deactivation
+            // writes the partition's final state: a stopping silo (even when it also hands the partition to another
+            // silo, which may be stopping too), and one deactivated in place (when a whole cluster stops, Orleans
+            // deactivates the activations whose directory entry lived on a silo that left, and most never come back
+            // before their own silo exits).
+            if (reason.ReasonCode == DeactivationReasonCode.Migrating)
             {
                 await snapshots.ForgetAsync(store.Partition);
+            }
+            else
+            {
+                await snapshots.WriteFinalAsync(store, cancellationToken);
             }
 
             // What was acknowledged has reached the replica already (sync mode); this waits for the rest, bounded.
