@@ -155,15 +155,22 @@ public sealed class WarmRestartTests(ITestOutputHelper output)
     {
         var sample = Enumerable.Range(0, Entries).Where(i => i % 25 == 1 || i % 25 == 3).ToArray();
         var remaining = new Dictionary<int, (TimeSpan Left, TimeSpan At)>();
+
+        // Each answer with the time it came: the first calls after the restart wait for their partitions to activate.
+        async Task<(GridTimeToLive Ttl, TimeSpan At)> ReadAsync(int i)
+        {
+            var ttl = await cache.GetTimeToLiveAsync(Key(i));
+            return (ttl, clock.Elapsed);
+        }
+
         foreach (var chunk in sample.Chunk(Chunk))
         {
             // Right after the restart every partition activates (and looks for its snapshot file) on its first call: an
             // operation that times out meanwhile changed nothing and is asked again.
-            var answers = await RetryAsync(() => Task.WhenAll(chunk.Select(i => cache.GetTimeToLiveAsync(Key(i)).AsTask())));
-            var at = clock.Elapsed;
+            var answers = await RetryAsync(() => Task.WhenAll(chunk.Select(ReadAsync)));
             for (int j = 0; j < chunk.Length; j++)
             {
-                if (answers[j] is { Exists: true, Remaining: { } left })
+                if (answers[j] is ({ Exists: true, Remaining: { } left }, var at))
                 {
                     remaining[chunk[j]] = (left, at);
                 }
