@@ -55,6 +55,16 @@ internal static class BenchCommandLine
             PositiveInt(parse.GetValue(growthRuns), "--runs", 100) ?? 3));
         root.Subcommands.Add(growth);
 
+        var snapshotKeys = new Option<int?>("--keys") { Description = "Entries in the silo's 1,024 partitions (default 1,000,000)." };
+        var snapshotRuns = new Option<int?>("--runs") { Description = "Write-and-load rounds (default 3)." };
+        var snapshotDir = new Option<string?>("--dir") { Description = "Directory for the snapshot files (default: a temporary one, deleted after)." };
+        var snapshot = new Command("snapshot", "Warm restart: time to write every partition's snapshot file, the longest partition pause, and time to load them back.") { snapshotKeys, snapshotRuns, snapshotDir };
+        snapshot.SetAction(parse => SnapshotRunner.RunAsync(
+            PositiveInt(parse.GetValue(snapshotKeys), "--keys", 50_000_000) ?? 1_000_000,
+            PositiveInt(parse.GetValue(snapshotRuns), "--runs", 100) ?? 3,
+            parse.GetValue(snapshotDir)));
+        root.Subcommands.Add(snapshot);
+
         var tagSizes = new Option<string?>("--sizes") { Description = "Keys per tag / pattern, e.g. 10000,100000,1000000 (the default)." };
         var tagSilos = new Option<int?>("--silos") { Description = "Silo processes (default 3, with Redis membership)." };
         var tagSiloDll = new Option<string?>("--silo-dll") { Description = "Grid.Silo.dll to start." };

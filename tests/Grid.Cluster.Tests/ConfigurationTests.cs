@@ -89,6 +89,7 @@ public sealed class ConfigurationTests(ClusterFixture fixture)
     [InlineData("Grid:Limits:MaxKeyBytes", "70000", "MaxKeyBytes")]
     [InlineData("Grid:ExpirySweepInterval", "00:00:00", "ExpirySweepInterval")]
     [InlineData("Grid:Clustering:GatewayPort", "11111", "GatewayPort")]
+    [InlineData("Grid:Persistence:Interval", "-00:00:01", "Persistence:Interval")]
     public async Task Invalid_silo_settings_fail_start_up_naming_the_setting(string key, string value, string name)
     {
         var builder = Host.CreateApplicationBuilder();

@@ -7,6 +7,7 @@ using Grid.Grains.Memory;
 using Grid.Grains.Metrics;
 using Grid.Grains.NearCache;
 using Grid.Grains.Partitions;
+using Grid.Grains.Persistence;
 using Grid.Grains.Replication;
 using Grid.Grains.Security;
 using Grid.Grains.Silo;
@@ -47,6 +48,11 @@ public static class GridSiloHostingExtensions
         if (!string.IsNullOrWhiteSpace(shape.Clustering.Redis))
         {
             builder.Services.AddSingleton<ISiloStartupCheck>(sp => new RedisMembershipCheck(Redis(shape.Clustering), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RedisMembershipCheck>>()));
+        }
+
+        if (shape.Persistence is { Enabled: true, Directory: { } snapshots } && !string.IsNullOrWhiteSpace(snapshots))
+        {
+            builder.Services.AddSingleton<ISiloStartupCheck>(new PersistenceDirectoryCheck(snapshots));
         }
 
         builder.Services.AddHostedService<SiloStartupChecks>();
@@ -139,6 +145,11 @@ public static class GridSiloHostingExtensions
         services.AddSingleton<Grid.Grains.Broadcast.KeyBroadcastHub>();
         services.AddSingleton<IStoreChangeListener>(sp => sp.GetRequiredService<Grid.Grains.Broadcast.KeyBroadcastHub>());
         services.AddHostedService<ExpirySweeper>();
+
+        // Warm restart (off unless Grid:Persistence:Enabled): partitions written to disk, loaded when they start with nothing.
+        services.AddSingleton<PartitionSnapshots>();
+        services.AddSingleton<SnapshotRecovery>();
+        services.AddHostedService<SnapshotScheduler>();
         services.AddGridTags();
         services.AddGridSiloMetrics();
 

@@ -93,6 +93,10 @@ public sealed class GridSiloOptions : IValidatableObject
     [ValidateObjectMembers]
     public GridSiloTlsOptions Tls { get; set; } = new();
 
+    /// <summary>Snapshots of the partitions on disk, loaded when a silo starts again (warm restart). Off by default.</summary>
+    [ValidateObjectMembers]
+    public GridPersistenceOptions Persistence { get; set; } = new();
+
     /// <summary>Distributed tracing: Grid's spans exported through OTLP, Orleans' activity propagation.</summary>
     [ValidateObjectMembers]
     public GridTelemetryOptions Telemetry { get; set; } = new();

@@ -1,4 +1,5 @@
 using Grid.Grains.Cluster;
+using Grid.Grains.Persistence;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
@@ -6,7 +7,7 @@ using Orleans.Runtime;
 namespace Grid.Grains.Hosting;
 
 /// <summary>Logs one line once the silo has joined its cluster and serves clients; scripts and tests wait for it.</summary>
-internal sealed partial class SiloReadyLogger(IHostApplicationLifetime lifetime, ILocalSiloDetails silo, ClusterView cluster, ILogger<SiloReadyLogger> logger) : IHostedService
+internal sealed partial class SiloReadyLogger(IHostApplicationLifetime lifetime, ILocalSiloDetails silo, ClusterView cluster, PartitionSnapshots snapshots, ILogger<SiloReadyLogger> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -16,6 +17,10 @@ internal sealed partial class SiloReadyLogger(IHostApplicationLifetime lifetime,
             if (cluster.HasPeer)
             {
                 LogStopping(logger, silo.SiloAddress.ToParsableString());
+            }
+            else if (snapshots.WritesOnShutdown)
+            {
+                LogStoppingAloneToDisk(logger, silo.SiloAddress.ToParsableString(), snapshots.DirectoryPath!);
             }
             else
             {
@@ -35,4 +40,7 @@ internal sealed partial class SiloReadyLogger(IHostApplicationLifetime lifetime,
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Grid silo {Silo} stopping: it is the only silo, so its entries go with it")]
     private static partial void LogStoppingAlone(ILogger logger, string silo);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Grid silo {Silo} stopping: it is the only silo; its partitions are written to {Directory} for the next start")]
+    private static partial void LogStoppingAloneToDisk(ILogger logger, string silo, string directory);
 }

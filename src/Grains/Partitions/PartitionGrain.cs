@@ -3,6 +3,7 @@ using Grid.Grains.Balancing;
 using Grid.Grains.Cluster;
 using Grid.Grains.Hosting;
 using Grid.Grains.Memory;
+using Grid.Grains.Persistence;
 using Grid.Grains.Replication;
 using Grid.Grains.Security;
 using Grid.Grains.Storage;
@@ -24,7 +25,8 @@ namespace Grid.Grains.Partitions;
 /// it on deactivation, and carries its entries when Orleans migrates the grain to another silo (explicit migration,
 /// or graceful silo shutdown). Kept alive: only the memory budget decides what leaves memory, never idle collection.
 /// With replication on, its changes go to a replica on another silo (<see cref="ReplicationOutbox"/>), and an
-/// activation that arrives with no state (its silo died) first takes the newest replica (<see cref="ReplicaRecovery"/>).
+/// activation that arrives with no state (its silo died) first takes the newest replica (<see cref="ReplicaRecovery"/>),
+/// and with none, the newest snapshot file of it when warm restart is on (<see cref="SnapshotRecovery"/>).
 /// </summary>
 [KeepAlive]
 [PartitionPlacement]
@@ -44,6 +46,8 @@ internal sealed partial class PartitionGrain(
     NearCache.InvalidationHub nearCaches,
     TagIndexPump tags,
     HotKeys.HotKeyTracker hotKeys,
+    PartitionSnapshots snapshots,
+    SnapshotRecovery warmRestart,
     ILogger<PartitionGrain> logger) : Grain, IPartitionGrain, IPartitionControlGrain, IGrainMigrationParticipant
 {
     private const string SnapshotKey = "grid.store";
@@ -63,6 +67,9 @@ internal sealed partial class PartitionGrain(
         int partition = (int)this.GetPrimaryKeyLong();
         var store = new PartitionStore(partition, clock, budget, listeners.OrNull, tracker, hotKeys.Enabled ? hotKeys : null);
         IReadOnlyCollection<SiloAddress> staleReplicas = [];
+
+        // Moved here or brought back from a replica: its snapshot file (warm restart) is this silo's to write now.
+        bool arrived = false;
         if (_arriving is { } snapshot)
         {
             // Migrated here (an explicit move, a rebalance, or the hand-off of a stopping silo) with its entries. The
@@ -83,6 +90,7 @@ internal sealed partial class PartitionGrain(
             }
 
             staleReplicas = holders;
+            arrived = true;
         }
         else if (await recovery.RecoverAsync(partition) is { } recovered)
         {
@@ -91,6 +99,14 @@ internal sealed partial class PartitionGrain(
             store.Restore(recovered.Snapshot);
             tags.Announce(store);
             staleReplicas = recovered.Holders;
+            arrived = true;
+        }
+        else if (await warmRestart.RestoreAsync(store))
+        {
+            // Nothing live anywhere (the whole cluster restarted, say): the newest snapshot file of it on this silo or
+            // another. Arriving state and replicas come first: they are never older than a file. The tag index starts
+            // empty after a full restart: tell it about every tagged entry.
+            tags.Announce(store);
         }
 
         LogActivated(logger, partition, store.Count, staleReplicas.Count);
@@ -98,6 +114,10 @@ internal sealed partial class PartitionGrain(
         replication.Attach(store, staleReplicas);
         registry.Register(store);
         budget.EnforceBudget();
+        if (arrived)
+        {
+            snapshots.WriteSoon(store);
+        }
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -132,6 +152,20 @@ internal sealed partial class PartitionGrain(
             if (reason.ReasonCode is not (DeactivationReasonCode.ShuttingDown or DeactivationReasonCode.Migrating))
             {
                 replicas.Adopt(store.Partition, store.Snapshot());
+            }
+
+            // Warm restart: a partition that moved to another silo is that silo's to write now. Any other deactivation
+            // writes the partition's final state: a stopping silo (even when it also hands the partition to another
+            // silo, which may be stopping too), and one deactivated in place (when a whole cluster stops, Orleans
+            // deactivates the activations whose directory entry lived on a silo that left, and most never come back
+            // before their own silo exits).
+            if (reason.ReasonCode == DeactivationReasonCode.Migrating)
+            {
+                await snapshots.ForgetAsync(store.Partition);
+            }
+            else
+            {
+                await snapshots.WriteFinalAsync(store, cancellationToken);
             }
 
             // What was acknowledged has reached the replica already (sync mode); this waits for the rest, bounded.

@@ -19,6 +19,7 @@ public sealed class StartupFailureTests
     [InlineData("Grid__Admin__Dashboard__Enabeld", "true", "Grid silo cannot start: Grid:Admin:Dashboard:Enabeld is not a setting (from environment variable Grid__Admin__Dashboard__Enabeld); did you mean Grid:Admin:Dashboard:Enabled?")]
     [InlineData("Grid__ShutdownTimeout", "soon", "Grid silo cannot start: Failed to convert configuration value 'soon' at 'Grid:ShutdownTimeout' to type 'System.TimeSpan'")]
     [InlineData("Grid__Clustering__GatewayPort", "70000", "Grid silo cannot start: Grid:Clustering:GatewayPort must be a TCP port (1-65535) (it is 70000).")]
+    [InlineData("Grid__Persistence__Enabled", "true", "Grid silo cannot start: Grid:Persistence:Directory must be set when Grid:Persistence:Enabled is true (a directory the silo may write, e.g. a volume's mount path).")]
     public async Task A_bad_silo_setting_is_one_line_naming_it_and_exit_code_2(string variable, string value, string expected)
     {
         await using var silo = await SiloProcess.StartAsync(redis: null, new Dictionary<string, string> { [variable] = value }, waitUntilReady: false);
