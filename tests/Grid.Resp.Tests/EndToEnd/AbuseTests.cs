@@ -27,20 +27,7 @@ public sealed class AbuseTests : IAsyncLifetime
             ["Grid__Resp__CommandTimeout"] = "00:00:02",
             ["Grid__Resp__MaxOutputBufferBytes"] = "65536",
         });
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync("127.0.0.1", _port);
-                return;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
-        }
+        await RespPort.WaitUntilAcceptingAsync(_port);
     }
 
     public async Task DisposeAsync()

@@ -28,20 +28,7 @@ public sealed class AuthTests : IAsyncLifetime
             ["Grid__Resp__Password"] = Password,
             ["Grid__Admin__Token"] = AdminToken,
         });
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync("127.0.0.1", _port);
-                return;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
-        }
+        await RespPort.WaitUntilAcceptingAsync(_port);
     }
 
     public async Task DisposeAsync()

@@ -26,20 +26,7 @@ public sealed class TlsTests : IAsyncLifetime
             ["Grid__Resp__Address"] = "127.0.0.1",
             ["Grid__Resp__Port"] = _port.ToString(CultureInfo.InvariantCulture),
         });
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync("127.0.0.1", _port);
-                return;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
-        }
+        await RespPort.WaitUntilAcceptingAsync(_port);
     }
 
     public async Task DisposeAsync()
