@@ -98,14 +98,15 @@ internal sealed class HotKeyTracker
     {
         DecayIfDue();
         var merged = new Dictionary<ulong, (byte[] Key, uint Reads, uint Writes)>();
-        foreach (var (key, hash, _) in _topReads.Snapshot())
+        // Each list's snapshot already carries its own sketch's estimate; only the other sketch is asked.
+        foreach (var (key, hash, reads) in _topReads.Snapshot())
         {
-            merged[hash] = (key, _reads.Estimate(hash), _writes.Estimate(hash));
+            merged[hash] = (key, reads, _writes.Estimate(hash));
         }
 
-        foreach (var (key, hash, _) in _topWrites.Snapshot())
+        foreach (var (key, hash, writes) in _topWrites.Snapshot())
         {
-            merged.TryAdd(hash, (key, _reads.Estimate(hash), _writes.Estimate(hash)));
+            merged.TryAdd(hash, (key, _reads.Estimate(hash), writes));
         }
 
         var keys = new List<GridHotKey>(merged.Count);
