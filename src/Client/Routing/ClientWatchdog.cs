@@ -4,7 +4,8 @@ namespace Grid.Client.Routing;
 
 /// <summary>
 /// One dedicated background thread per process (not a thread-pool thread, so it keeps time while the pool is starved)
-/// that every <see cref="Period"/> checks the deadlines of every Grid client's operations and watches the thread pool.
+/// that every <see cref="Period"/> checks the deadlines of every Grid client's operations and watches the thread pool,
+/// and every <see cref="RescuePeriod"/> rescues batches whose delivery a caller's continuation holds up.
 /// <para>
 /// Callers that block on grid tasks from thread-pool threads (sync-over-async, common in older ASP.NET code and in
 /// libraries) can take every pool thread; the Orleans client needs pool threads to read answers, so nothing completes
@@ -19,6 +20,13 @@ internal static partial class ClientWatchdog
 {
     /// <summary>How often deadlines are checked and the pool probed.</summary>
     public static readonly TimeSpan Period = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// How often batches whose delivery stalled are looked for, and how long a delivery may stall before it is rescued:
+    /// answered results are handed to callers inline, so a caller that blocks there (sync-over-async) holds up the rest
+    /// of its batch and its slot until then. A healthy batch hands out 64 results in tens of microseconds.
+    /// </summary>
+    public static readonly TimeSpan RescuePeriod = TimeSpan.FromMilliseconds(10);
 
     /// <summary>A probe work item waiting this long means the thread pool is starved.</summary>
     public static readonly TimeSpan StarvationThreshold = TimeSpan.FromMilliseconds(250);
@@ -35,10 +43,13 @@ internal static partial class ClientWatchdog
     private static long _probeQueuedAt;
     private static int _probePending;
 
-    /// <summary>Starts checking <paramref name="check"/> every period (and the pool), until <see cref="Unwatch"/>.</summary>
-    public static object Watch(Action check, ILogger logger, bool guardThreadPool)
+    /// <summary>
+    /// Starts calling <paramref name="check"/> every <see cref="Period"/> (and probing the pool) and
+    /// <paramref name="rescue"/> every <see cref="RescuePeriod"/>, until <see cref="Unwatch"/>.
+    /// </summary>
+    public static object Watch(Action check, Action rescue, ILogger logger, bool guardThreadPool)
     {
-        var watched = new Watched(check, logger, guardThreadPool);
+        var watched = new Watched(check, rescue, logger, guardThreadPool);
         lock (Gate)
         {
             Clients.Add(watched);
@@ -63,29 +74,43 @@ internal static partial class ClientWatchdog
 
     private static void Run()
     {
-        while (true)
+        int ticksPerCheck = (int)(Period / RescuePeriod);
+        for (long tick = 1; ; tick++)
         {
-            Thread.Sleep(Period);
+            Thread.Sleep(RescuePeriod);
             Watched[] clients;
             lock (Gate)
             {
                 clients = [.. Clients];
             }
 
+            bool fullCheck = tick % ticksPerCheck == 0;
             foreach (var client in clients)
             {
-                try
+                Run(client, client.Rescue);
+                if (fullCheck)
                 {
-                    client.Check();
-                }
-                catch (Exception ex)
-                {
-                    // A check must never stop the watchdog of every client in the process; the failure is reported.
-                    LogCheckFailed(client.Logger, ex);
+                    Run(client, client.Check);
                 }
             }
 
-            ProbeThreadPool(clients);
+            if (fullCheck)
+            {
+                ProbeThreadPool(clients);
+            }
+        }
+    }
+
+    private static void Run(Watched client, Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception ex)
+        {
+            // A check must never stop the watchdog of every client in the process; the failure is reported.
+            LogCheckFailed(client.Logger, ex);
         }
     }
 
@@ -132,9 +157,11 @@ internal static partial class ClientWatchdog
         Volatile.Write(ref _probeQueuedAt, now);
     }
 
-    private sealed class Watched(Action check, ILogger logger, bool guardThreadPool)
+    private sealed class Watched(Action check, Action rescue, ILogger logger, bool guardThreadPool)
     {
         public Action Check { get; } = check;
+
+        public Action Rescue { get; } = rescue;
 
         public ILogger Logger { get; } = logger;
 
@@ -144,6 +171,6 @@ internal static partial class ClientWatchdog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Thread pool starved: a work item waited {WaitedMs} ms with {Threads} threads (callers blocking on tasks from pool threads, sync-over-async?); Grid raised the pool's minimum worker threads to {Minimum} so operations can complete (GridClientOptions.ThreadPoolStarvationGuard)")]
     private static partial void LogStarvation(ILogger logger, long waitedMs, int threads, int minimum);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "A Grid client's deadline check failed")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "A Grid client's deadline check or delivery rescue failed")]
     private static partial void LogCheckFailed(ILogger logger, Exception error);
 }

@@ -30,6 +30,9 @@ internal sealed class EntryLane
     private readonly int _maxBatch;
     private readonly int _maxInFlight;
     private readonly RequestSequencer? _requests;
+
+    // Batches whose slot a rescue freed while their results were still being handed out (watched until all are taken).
+    private readonly List<InFlightBatch> _rescued = [];
     private bool _retired;
 
     // Running estimate of result bytes per op (values read), to size batches before the answers are known.
@@ -201,7 +204,7 @@ internal sealed class EntryLane
                 stuck |= now - batch.SentAt >= batchTimeout;
                 foreach (var op in batch.Ops)
                 {
-                    if (op.IsExpired(now) && !op.Task.IsCompleted)
+                    if (op.IsExpired(now) && !op.IsEnded)
                     {
                         (overdue ??= []).Add(op);
                     }
@@ -381,8 +384,94 @@ internal sealed class EntryLane
         // Moves the estimate a quarter of the way to this batch's figure: quick to follow, not jumpy.
         int perOp = answer.ResultFrame.Length / batch.Ops.Length;
         Volatile.Write(ref _responseBytesPerOp, _responseBytesPerOp + ((perOp - _responseBytesPerOp) / 4));
-        CompleteBatch(batch.Ops, answer.ResultFrame, _listener, Silo);
-        Release(batch);
+        if (ReadResults(batch.Ops, answer.ResultFrame, Silo) is not { } results)
+        {
+            Release(batch);
+            return;
+        }
+
+        // Orleans runs this continuation as a thread-pool work item of its own (its response source completes
+        // asynchronously), not on its connection's receive loop, so callers' continuations may run here.
+        batch.Answered(results);
+        Deliver(batch);
+    }
+
+    /// <summary>
+    /// Hands each caller of an answered batch its result, callers' continuations running inline, then frees the slot, so
+    /// what those continuations sent meanwhile leaves together as the next batch. When a caller holds this thread,
+    /// <see cref="RescueStalled"/> frees the slot and hands the rest to another thread.
+    /// </summary>
+    private void Deliver(InFlightBatch batch)
+    {
+        while (batch.TryTakeNext(out var pending, out var result))
+        {
+            if (result.Status == ResultStatus.NotHere)
+            {
+                // The partition was moving or its silo unreachable: the op did not run, and goes again to its new home.
+                _listener.Resend(pending, notRun: true, NotHereError);
+                continue;
+            }
+
+            pending.CompleteInBatch(result);
+        }
+
+        if (batch.TryRelease())
+        {
+            Release(batch);
+        }
+    }
+
+    /// <summary>
+    /// The watchdog's quick check: a batch whose results stopped being handed out for <paramref name="afterMs"/> ms (a
+    /// caller's continuation blocks the delivering thread, e.g. sync-over-async waiting for an operation queued behind
+    /// this very slot) has its slot freed and the rest of its results handed out by another thread.
+    /// </summary>
+    public void RescueStalled(long now, long afterMs)
+    {
+        List<InFlightBatch>? stalled = null;
+        lock (_gate)
+        {
+            foreach (var batch in _inFlight)
+            {
+                if (batch.IsStalled(now, afterMs))
+                {
+                    (stalled ??= []).Add(batch);
+                }
+            }
+
+            for (int i = _rescued.Count - 1; i >= 0; i--)
+            {
+                var batch = _rescued[i];
+                if (!batch.HasUndelivered)
+                {
+                    _rescued.RemoveAt(i);
+                }
+                else if (batch.IsUndeliveredFor(now, afterMs))
+                {
+                    (stalled ??= []).Add(batch);
+                }
+            }
+        }
+
+        if (stalled is null)
+        {
+            return;
+        }
+
+        foreach (var batch in stalled)
+        {
+            batch.Rescued(now);
+            bool undelivered = batch.HasUndelivered;
+            if (batch.TryRelease())
+            {
+                Release(batch, stillDelivering: undelivered);
+            }
+
+            if (undelivered)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static state => state.Lane.Deliver(state.Batch), (Lane: this, Batch: batch), preferLocal: false);
+            }
+        }
     }
 
     /// <summary>Sends the batch; a traced one carries its span's context to the silo in the request context.</summary>
@@ -399,13 +488,21 @@ internal sealed class EntryLane
         }
     }
 
-    /// <summary>The batch's slot is free: the next queued operations leave now (in every free slot).</summary>
-    private void Release(InFlightBatch batch)
+    /// <summary>
+    /// The batch's slot is free: the next queued operations leave now (in every free slot). A batch whose results are
+    /// <paramref name="stillDelivering"/> stays watched by <see cref="RescueStalled"/> until every one was taken.
+    /// </summary>
+    private void Release(InFlightBatch batch, bool stillDelivering = false)
     {
         List<InFlightBatch>? next;
         lock (_gate)
         {
             _inFlight.Remove(batch);
+            if (stillDelivering)
+            {
+                _rescued.Add(batch);
+            }
+
             next = _queue.Count > 0 ? StartBatchesLocked(Environment.TickCount64) : null;
         }
 
@@ -447,49 +544,42 @@ internal sealed class EntryLane
     }
 
     /// <summary>
-    /// Hands each caller its result. Callers' continuations run on the thread pool, never here, so a caller that blocks
-    /// on the grid cannot hold this channel's slot.
+    /// Reads the answer's results, one per operation; null when the answer cannot be used, after failing every operation
+    /// with the reason (its callers learn it now instead of at their deadline).
     /// </summary>
-    private static void CompleteBatch(PendingOp[] batch, byte[] resultFrame, IBatchListener listener, SiloAddress silo)
+    private static GridResult[]? ReadResults(PendingOp[] batch, byte[] resultFrame, SiloAddress silo)
     {
-        int handled = 0;
         try
         {
             var reader = new FrameReader(resultFrame);
             int count = ResultFrame.ReadHeader(ref reader);
             if (count != batch.Length)
             {
-                FailFrom(batch, 0, new GridException($"Silo {silo} answered {count} results for {batch.Length} operations."));
-                return;
+                FailAll(batch, new GridException($"Silo {silo} answered {count} results for {batch.Length} operations."));
+                return null;
             }
 
-            for (; handled < batch.Length; handled++)
+            var results = new GridResult[count];
+            for (int i = 0; i < results.Length; i++)
             {
-                var pending = batch[handled];
-                var result = ResultFrame.Read(ref reader);
-                if (result.Status == ResultStatus.NotHere)
-                {
-                    // The partition was moving or its silo unreachable: the op did not run, and goes again to its new home.
-                    listener.Resend(pending, notRun: true, NotHereError);
-                    continue;
-                }
-
-                pending.Complete(result);
+                results[i] = ResultFrame.Read(ref reader);
             }
+
+            return results;
         }
         catch (FormatException unreadable)
         {
-            // An answer this client cannot read (a silo of another release, a damaged frame): its callers learn why now
-            // instead of at their deadline, and the slot is released (the call is over, so nothing else would free it).
-            FailFrom(batch, handled, new GridException($"The answer of silo {silo} could not be read: {unreadable.Message}", unreadable));
+            // An answer this client cannot read (a silo of another release, a damaged frame).
+            FailAll(batch, new GridException($"The answer of silo {silo} could not be read: {unreadable.Message}", unreadable));
+            return null;
         }
     }
 
-    private static void FailFrom(PendingOp[] batch, int first, GridException error)
+    private static void FailAll(PendingOp[] batch, GridException error)
     {
-        for (int i = first; i < batch.Length; i++)
+        foreach (var pending in batch)
         {
-            batch[i].Fail(error);
+            pending.Fail(error);
         }
     }
 

@@ -1,9 +1,17 @@
+using Grid.Protocol;
+
 namespace Grid.Client.Routing;
 
 /// <summary>
 /// One batch call under way to a silo. Exactly one of two things ends it: its answer arrives (<see cref="TryFinish"/>),
 /// or the client stops waiting for it (<see cref="TryAbandon"/>: too slow, or a silo on its way died) and sends its
 /// operations again; whichever comes first owns the operations and the channel's slot, the other does nothing.
+/// <para>
+/// Once answered, its results are handed to the callers in turn (<see cref="TryTakeNext"/>), their continuations running
+/// inline on the thread that takes them. Each result is taken exactly once, so when a caller blocks that thread, another
+/// thread can take over the rest (<see cref="IsUndeliveredFor"/>); the slot is released exactly once (<see cref="TryRelease"/>),
+/// by whoever gets there first: the delivery when it is done, or the rescue.
+/// </para>
 /// </summary>
 internal sealed class InFlightBatch(PendingOp[] ops, long sentAt)
 {
@@ -12,14 +20,63 @@ internal sealed class InFlightBatch(PendingOp[] ops, long sentAt)
     private const int Abandoned = 2;
     private int _state;
 
+    private GridResult[]? _results;
+    private int _next;
+    private long _progressAt;
+    private int _released;
+
     public PendingOp[] Ops { get; } = ops;
 
     /// <summary>When it was sent (<see cref="Environment.TickCount64"/> ms).</summary>
     public long SentAt { get; } = sentAt;
+
+    /// <summary>True while some answered result has not been taken by a delivering thread yet.</summary>
+    public bool HasUndelivered => Volatile.Read(ref _results) is { } results && Volatile.Read(ref _next) < results.Length;
 
     /// <summary>The answer (or the call's failure) arrived first: the caller completes the operations.</summary>
     public bool TryFinish() => Interlocked.CompareExchange(ref _state, Finished, Running) == Running;
 
     /// <summary>The client gives up waiting first: the caller sends the operations again; a late answer is ignored.</summary>
     public bool TryAbandon() => Interlocked.CompareExchange(ref _state, Abandoned, Running) == Running;
+
+    /// <summary>The answer's results, one per operation in order, ready to be handed out.</summary>
+    public void Answered(GridResult[] results)
+    {
+        Volatile.Write(ref _progressAt, Environment.TickCount64);
+        Volatile.Write(ref _results, results);
+    }
+
+    /// <summary>Takes the next operation to complete and its result; false once every one was taken.</summary>
+    public bool TryTakeNext(out PendingOp op, out GridResult result)
+    {
+        var results = _results!;
+        int index = Interlocked.Increment(ref _next) - 1;
+        if (index >= results.Length)
+        {
+            op = null!;
+            result = default;
+            return false;
+        }
+
+        Volatile.Write(ref _progressAt, Environment.TickCount64);
+        op = Ops[index];
+        result = results[index];
+        return true;
+    }
+
+    /// <summary>
+    /// True when the batch was answered and its delivery is not done (its slot not freed), but no thread took a result
+    /// for <paramref name="afterMs"/> ms before <paramref name="now"/>: a caller's continuation holds the delivering thread.
+    /// </summary>
+    public bool IsStalled(long now, long afterMs) =>
+        Volatile.Read(ref _results) is not null && Volatile.Read(ref _released) == 0 && now - Volatile.Read(ref _progressAt) >= afterMs;
+
+    /// <summary>True when results still wait to be handed out and no thread took one for <paramref name="afterMs"/> ms.</summary>
+    public bool IsUndeliveredFor(long now, long afterMs) => HasUndelivered && now - Volatile.Read(ref _progressAt) >= afterMs;
+
+    /// <summary>Counts a rescue as progress, so the next check waits for the new thread to stall in turn.</summary>
+    public void Rescued(long now) => Volatile.Write(ref _progressAt, now);
+
+    /// <summary>True for the first caller only: that one frees the batch's slot.</summary>
+    public bool TryRelease() => Interlocked.Exchange(ref _released, 1) == 0;
 }

@@ -104,7 +104,7 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
     public void Start()
     {
         _refreshTimer ??= TimeProvider.System.CreateTimer(_ => TriggerRefresh(), null, _options.RoutingRefreshInterval, _options.RoutingRefreshInterval);
-        _watch ??= ClientWatchdog.Watch(CheckDeadlines, _logger, _options.ThreadPoolStarvationGuard);
+        _watch ??= ClientWatchdog.Watch(CheckDeadlines, RescueStalledDeliveries, _logger, _options.ThreadPoolStarvationGuard);
     }
 
     public void Dispose()
@@ -339,24 +339,32 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
         }
     }
 
-    private void CheckDeadlines()
+    private void RescueStalledDeliveries()
     {
-        long now = Environment.TickCount64;
-        long batchTimeout = (long)BatchTimeout.TotalMilliseconds;
+        long afterMs = (long)ClientWatchdog.RescuePeriod.TotalMilliseconds;
+        ForEveryChannel((Now: Environment.TickCount64, AfterMs: afterMs), static (channel, at) => channel.RescueStalled(at.Now, at.AfterMs));
+    }
+
+    private void CheckDeadlines() =>
+        ForEveryChannel((Now: Environment.TickCount64, BatchTimeout: (long)BatchTimeout.TotalMilliseconds), static (channel, at) => channel.CheckDeadlines(at.Now, at.BatchTimeout));
+
+    /// <summary>Runs <paramref name="action"/> on the channel of every silo in the table and of every silo still leaving it.</summary>
+    private void ForEveryChannel<TState>(TState state, Action<SiloChannel, TState> action)
+    {
         foreach (var channel in Table.Silos)
         {
-            channel.CheckDeadlines(now, batchTimeout);
+            action(channel, state);
         }
 
         SiloChannel[] leaving;
         lock (_leaving)
         {
-            leaving = [.. _leaving];
+            leaving = _leaving.Count == 0 ? [] : [.. _leaving];
         }
 
         foreach (var channel in leaving)
         {
-            channel.CheckDeadlines(now, batchTimeout);
+            action(channel, state);
         }
     }
 

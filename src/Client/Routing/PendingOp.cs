@@ -6,16 +6,28 @@ using Grid.Tracing;
 namespace Grid.Client.Routing;
 
 /// <summary>
-/// An operation on its way to the grid, and its caller's completion. The caller's continuation never runs on the
-/// client's send/receive path (<see cref="TaskCreationOptions.RunContinuationsAsynchronously"/>): a caller that blocks
-/// after awaiting the grid (sync-over-async) only blocks its own thread, never a batch. Completing an operation nobody
-/// awaits yet costs no thread hop.
+/// An operation on its way to the grid, and its caller's completion. An operation ends exactly once, in one of two ways:
+/// <list type="bullet">
+/// <item><see cref="CompleteInBatch"/>: its batch's answer hands every caller its result in turn, callers' continuations
+/// running inline on that batch's own completion work item (<see cref="InFlightBatch"/>), so a batch of 64 answers wakes
+/// one thread, not 64, and the operations those continuations issue leave together as the next batch. A caller that
+/// blocks there holds only the rest of its own batch, which the client's watchdog hands to another thread
+/// (<see cref="EntryLane.RescueStalled"/>).</item>
+/// <item><see cref="Complete"/> and <see cref="Fail"/> (every other path: deadlines, failures, resends, refusals): the caller
+/// is completed from a thread-pool work item of its own, so no caller's code ever runs on the watchdog's thread, under
+/// a lane's lock, or on the code that failed the operation.</item>
+/// </list>
 /// </summary>
-internal sealed class PendingOp : TaskCompletionSource<GridResult>
+internal sealed class PendingOp : TaskCompletionSource<GridResult>, IThreadPoolWorkItem
 {
     private readonly ClientOperationMetrics? _metrics;
     private readonly RequestSequencer? _requests;
     private readonly long _startTimestamp;
+
+    // 0 until the op's end is decided (its result or error stored), then 1: whoever sets it delivers the end.
+    private int _ended;
+    private GridResult _result;
+    private Exception? _error;
 
     /// <summary>
     /// Creates the op. A write gets a request id from <paramref name="requests"/> (when given), so it may be sent again
@@ -28,7 +40,7 @@ internal sealed class PendingOp : TaskCompletionSource<GridResult>
     /// <param name="requests">Numbers writes when given.</param>
     /// <param name="group">The multi-key call it belongs to, told once it completes (null: a call of its own).</param>
     public PendingOp(GridOp op, int partition, long deadline, ClientOperationMetrics? metrics = null, RequestSequencer? requests = null, OpGroup? group = null)
-        : base(TaskCreationOptions.RunContinuationsAsynchronously)
+        : base(TaskCreationOptions.None)
     {
         Group = group;
         Op = op;
@@ -78,31 +90,72 @@ internal sealed class PendingOp : TaskCompletionSource<GridResult>
     /// <summary>True once the deadline has passed at <paramref name="now"/>.</summary>
     public bool IsExpired(long now) => now >= Deadline;
 
-    /// <summary>Hands the caller its result, counted in the client's metrics first.</summary>
+    /// <summary>True once the op's end was decided (its caller is completed, or about to be).</summary>
+    public bool IsEnded => Volatile.Read(ref _ended) != 0;
+
+    /// <summary>Hands the caller its result from a thread-pool work item of its own.</summary>
     public void Complete(GridResult result)
     {
-        if (!Task.IsCompleted)
+        if (TryEnd(ClientOperationMetrics.IsOk(result.Status)))
         {
-            _metrics?.Completed(Op.Code, ClientOperationMetrics.IsOk(result.Status), _startTimestamp);
-            if (TrySetResult(result))
-            {
-                _requests?.Completed(Op.RequestId);
-                Group?.OneCompleted();
-            }
+            _result = result;
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }
     }
 
-    /// <summary>Fails the caller's operation, counted in the client's metrics first.</summary>
+    /// <summary>Fails the caller's operation from a thread-pool work item of its own.</summary>
     public void Fail(Exception error)
     {
-        if (!Task.IsCompleted)
+        if (TryEnd(ok: false))
         {
-            _metrics?.Completed(Op.Code, ok: false, _startTimestamp);
-            if (TrySetException(error))
-            {
-                _requests?.Completed(Op.RequestId);
-                Group?.OneCompleted();
-            }
+            _error = error;
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }
+    }
+
+    /// <summary>
+    /// Hands the caller its result on this thread, running the caller's continuation here. Only a batch's delivery calls
+    /// this (see <see cref="InFlightBatch"/>), never a path a blocked caller could stall for others.
+    /// </summary>
+    public void CompleteInBatch(GridResult result)
+    {
+        if (TryEnd(ClientOperationMetrics.IsOk(result.Status)))
+        {
+            _result = result;
+            Deliver();
+        }
+    }
+
+    void IThreadPoolWorkItem.Execute() => Deliver();
+
+    /// <summary>
+    /// Decides the op's end, once: it is counted in the client's metrics and its request id is done (never sent again)
+    /// at once, whenever its caller's task completes.
+    /// </summary>
+    private bool TryEnd(bool ok)
+    {
+        if (Interlocked.Exchange(ref _ended, 1) != 0)
+        {
+            return false;
+        }
+
+        _metrics?.Completed(Op.Code, ok, _startTimestamp);
+        _requests?.Completed(Op.RequestId);
+        return true;
+    }
+
+    /// <summary>Completes the caller's task with the decided end, then tells the op's group (which then finds it completed).</summary>
+    private void Deliver()
+    {
+        if (_error is { } error)
+        {
+            SetException(error);
+        }
+        else
+        {
+            SetResult(_result);
+        }
+
+        Group?.OneCompleted();
     }
 }

@@ -140,6 +140,15 @@ internal sealed class SiloChannel
         }
     }
 
+    /// <inheritdoc cref="EntryLane.RescueStalled"/>
+    public void RescueStalled(long now, long afterMs)
+    {
+        foreach (var lane in ExistingLanes)
+        {
+            lane.RescueStalled(now, afterMs);
+        }
+    }
+
     private EntryLane[] CreateLanes()
     {
         int count = Math.Clamp(_listener.DataPlaneShards, 1, GridClusterInfo.MaxDataPlaneShards);

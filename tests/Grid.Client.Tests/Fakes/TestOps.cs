@@ -27,6 +27,16 @@ internal static class TestOps
     public static PendingOp Expired(GridOp op, int partition = 0) => new(op, partition, Environment.TickCount64 - 1);
 
     /// <summary>
+    /// The error an op failed with, once its task completed (a failed op's caller is completed from a thread-pool work
+    /// item of its own, so the task completes just after the call that failed it); null when it completed with a result.
+    /// </summary>
+    public static Exception? ErrorOf(PendingOp op)
+    {
+        Assert.True(((IAsyncResult)op.Task).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(10)), "the op did not complete");
+        return op.Task.Exception?.InnerException;
+    }
+
+    /// <summary>
     /// A silo address. Only an identity: nothing listens on it, and no test opens a port (the number just tells silos apart).
     /// </summary>
     public static SiloAddress Silo(int number) => SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 40_000 + number), 1);

@@ -68,7 +68,7 @@ public sealed class PartitionRouterTests : IDisposable
 
         _router.Resend(op, notRun: false, lost);
 
-        var error = Assert.IsType<GridUnavailableException>(op.Task.Exception?.InnerException);
+        var error = Assert.IsType<GridUnavailableException>(TestOps.ErrorOf(op));
         Assert.Contains("may or may not have been applied", error.Message, StringComparison.Ordinal);
         Assert.Same(lost, error.InnerException);
         Assert.Empty(_cluster[_a].Calls);
@@ -82,7 +82,7 @@ public sealed class PartitionRouterTests : IDisposable
 
         _router.Resend(op, notRun: false, abandoned);
 
-        Assert.Same(abandoned, op.Task.Exception?.InnerException);
+        Assert.Same(abandoned, TestOps.ErrorOf(op));
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public sealed class PartitionRouterTests : IDisposable
 
         _router.Resend(op, notRun, reason);
 
-        var error = Assert.IsType<GridTimeoutException>(op.Task.Exception?.InnerException);
+        var error = Assert.IsType<GridTimeoutException>(TestOps.ErrorOf(op));
         Assert.Same(reason, error.InnerException);
         Assert.Contains("Nothing was changed", error.Message, StringComparison.Ordinal);
         Assert.Empty(_cluster[_a].Calls);
@@ -121,7 +121,7 @@ public sealed class PartitionRouterTests : IDisposable
 
         _router.Resend(op, notRun: false, new TimeoutException("Response did not arrive on time."), now: old);
 
-        var error = Assert.IsType<GridUnavailableException>(op.Task.Exception?.InnerException);
+        var error = Assert.IsType<GridUnavailableException>(TestOps.ErrorOf(op));
         Assert.Contains("may or may not have been applied", error.Message, StringComparison.Ordinal);
         Assert.Empty(_cluster[_a].Calls);
     }
@@ -146,7 +146,7 @@ public sealed class PartitionRouterTests : IDisposable
 
         _router.Resend(op, notRun: true, new GridUnavailableException("The partition moved."));
 
-        Assert.IsType<GridUnavailableException>(op.Task.Exception?.InnerException);
+        Assert.IsType<GridUnavailableException>(TestOps.ErrorOf(op));
         Assert.Empty(_cluster[_a].Calls);
     }
 

@@ -1,3 +1,4 @@
+using System.Text;
 using Grid.Client.Routing;
 using Grid.Client.Tests.Fakes;
 using Grid.Protocol;
@@ -119,7 +120,7 @@ public sealed class SiloChannelTests
     }
 
     [Fact]
-    public async Task Caller_that_blocks_in_its_continuation_does_not_stop_the_next_batch()
+    public async Task Caller_that_blocks_in_its_continuation_holds_its_slot_only_until_the_rescue()
     {
         var channel = Channel(maxInFlight: 1);
         var first = TestOps.Pending(TestOps.Get("a"));
@@ -127,20 +128,27 @@ public sealed class SiloChannelTests
         using var release = new ManualResetEventSlim();
         var blocking = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        // A sync-over-async caller: its continuation blocks its thread. Asked to run synchronously, it would run on the
-        // channel's receive path if the op did not force its continuations off it.
+        // A sync-over-async caller: its continuation runs inline on the batch's delivery, and blocks that thread until
+        // an op queued behind the batch's own slot is answered (which, without a rescue, would never be sent).
         var caller = first.Task.ContinueWith(_ => { blocking.SetResult(); release.Wait(); }, TaskContinuationOptions.ExecuteSynchronously);
         try
         {
             channel.Enqueue(first);
             var answering = Task.Run(() => _silo[0].AnswerOk());
-            await answering.WaitAsync(Bound);
             await blocking.Task.WaitAsync(Bound);
 
             channel.Enqueue(second);
+            Assert.Single(_silo.Calls);
+
+            // Not stalled long enough yet: nothing happens.
+            channel.RescueStalled(Environment.TickCount64, afterMs: 60_000);
+            Assert.Single(_silo.Calls);
+
+            channel.RescueStalled(Environment.TickCount64 + 100, afterMs: 10);
             Assert.Equal(2, _silo.Calls.Length);
             _silo[1].AnswerOk();
             Assert.Equal(1, (await second.Task.WaitAsync(Bound)).Number);
+            Assert.False(answering.IsCompleted);
         }
         finally
         {
@@ -148,6 +156,77 @@ public sealed class SiloChannelTests
         }
 
         await caller.WaitAsync(Bound);
+        Assert.Equal(0, channel.InFlightCount);
+    }
+
+    [Fact]
+    public async Task Rescue_hands_the_rest_of_a_stalled_batch_to_another_thread_and_each_caller_completes_once()
+    {
+        var channel = Channel(maxInFlight: 1);
+        var ops = new[] { "a", "b", "c" }.Select(key => TestOps.Pending(TestOps.Get(key))).ToArray();
+        using var release = new ManualResetEventSlim();
+        var blocking = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int completions = 0;
+        var caller = ops[0].Task.ContinueWith(_ => { blocking.SetResult(); release.Wait(); }, TaskContinuationOptions.ExecuteSynchronously);
+        foreach (var op in ops)
+        {
+            _ = op.Task.ContinueWith(_ => Interlocked.Increment(ref completions), TaskContinuationOptions.ExecuteSynchronously);
+        }
+
+        channel.EnqueueRange([.. ops]);
+        var answering = Task.Run(() => _silo[0].AnswerOk());
+        try
+        {
+            await blocking.Task.WaitAsync(Bound);
+            Assert.False(ops[1].Task.IsCompleted);
+
+            channel.RescueStalled(Environment.TickCount64 + 100, afterMs: 10);
+
+            await ops[1].Task.WaitAsync(Bound);
+            await ops[2].Task.WaitAsync(Bound);
+            Assert.False(answering.IsCompleted);
+        }
+        finally
+        {
+            release.Set();
+        }
+
+        // The blocked thread, once free, finds nothing left to hand out: every caller completed exactly once.
+        await answering.WaitAsync(Bound);
+        await caller.WaitAsync(Bound);
+        Assert.Equal(3, Volatile.Read(ref completions));
+        Assert.Equal(0, channel.InFlightCount);
+    }
+
+    [Fact]
+    public void Answered_batch_completes_its_callers_inline_and_what_they_send_meanwhile_leaves_as_one_batch()
+    {
+        var channel = Channel(maxInFlight: 1);
+        var first = new[] { "a", "b", "c" }.Select(key => TestOps.Pending(TestOps.Get(key))).ToArray();
+        var next = new List<PendingOp>();
+        foreach (var op in first)
+        {
+            // Each caller sends its next op from its continuation (the common await-loop).
+            _ = op.Task.ContinueWith(
+                t =>
+                {
+                    var follow = TestOps.Pending(TestOps.Get(Encoding.UTF8.GetString(t.Result.Value!) + "2"));
+                    lock (next)
+                    {
+                        next.Add(follow);
+                    }
+
+                    channel.Enqueue(follow);
+                },
+                TaskContinuationOptions.ExecuteSynchronously);
+        }
+
+        channel.EnqueueRange([.. first]);
+        _silo[0].Answer(op => GridResult.OfValue(Encoding.UTF8.GetBytes(op.Key)));
+
+        // All three continuations ran while the batch still held the slot: their ops left together when it was freed.
+        Assert.Equal(2, _silo.Calls.Length);
+        Assert.Equal(["a2", "b2", "c2"], _silo[1].Keys);
     }
 
     [Fact]
