@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Grid.Grains.Cluster;
 using Grid.Grains.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 
@@ -23,25 +25,27 @@ namespace Grid.Grains.Replication;
 /// coalesced call) is asked again one partition at a time, as before.
 /// </para>
 /// </summary>
-internal sealed class ReplicaVersionAsks
+internal sealed partial class ReplicaVersionAsks
 {
     // One lane per silo ever asked: a few hundred bytes each, so silos that left are not worth pruning.
     private readonly ConcurrentDictionary<SiloAddress, Lane> _lanes = new();
     private readonly Func<SiloAddress, ISiloAgentGrain> _agentOf;
     private readonly TimeSpan _timeout;
+    private readonly ILogger _logger;
     private long _asks;
     private long _calls;
 
-    public ReplicaVersionAsks(IGrainFactory grains, IOptions<GridSiloOptions> options)
-        : this(silo => grains.GetGrain<ISiloAgentGrain>(silo.ToParsableString()), options.Value.Replication.RecoveryTimeout)
+    public ReplicaVersionAsks(IGrainFactory grains, IOptions<GridSiloOptions> options, ILogger<ReplicaVersionAsks> logger)
+        : this(silo => grains.GetGrain<ISiloAgentGrain>(silo.ToParsableString()), options.Value.Replication.RecoveryTimeout, logger)
     {
     }
 
     /// <summary>Asks through <paramref name="agentOf"/> (tests), each call bounded by <paramref name="timeout"/>.</summary>
-    internal ReplicaVersionAsks(Func<SiloAddress, ISiloAgentGrain> agentOf, TimeSpan timeout)
+    internal ReplicaVersionAsks(Func<SiloAddress, ISiloAgentGrain> agentOf, TimeSpan timeout, ILogger? logger = null)
     {
         _agentOf = agentOf;
         _timeout = timeout;
+        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <summary>Asks made so far (diagnostics and tests).</summary>
@@ -56,7 +60,7 @@ internal sealed class ReplicaVersionAsks
     /// </summary>
     public Task<long> AskAsync(SiloAddress silo, int partition)
     {
-        var lane = _lanes.GetOrAdd(silo, static (address, agentOf) => new Lane(agentOf(address)), _agentOf);
+        var lane = _lanes.GetOrAdd(silo, static (address, agentOf) => new Lane(address, agentOf(address)), _agentOf);
         var ask = new Ask(partition);
         Interlocked.Increment(ref _asks);
         bool start;
@@ -128,8 +132,9 @@ internal sealed class ReplicaVersionAsks
             {
                 Fail(batch, timeout);
             }
-            catch (Exception)
+            catch (Exception error)
             {
+                LogFallback(_logger, error, lane.Silo, batch.Count);
                 _ = AskOneByOneAsync(lane.Agent, batch);
             }
         }
@@ -183,9 +188,11 @@ internal sealed class ReplicaVersionAsks
     }
 
     /// <summary>The asks for one silo: queued ones, and whether a call is under way.</summary>
-    private sealed class Lane(ISiloAgentGrain agent)
+    private sealed class Lane(SiloAddress silo, ISiloAgentGrain agent)
     {
         public Lock Gate { get; } = new();
+
+        public SiloAddress Silo { get; } = silo;
 
         public ISiloAgentGrain Agent { get; } = agent;
 
@@ -195,4 +202,7 @@ internal sealed class ReplicaVersionAsks
         /// <summary>Under <see cref="Gate"/>: a sender loop runs.</summary>
         public bool Sending { get; set; }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The coalesced replica-version call to silo {Silo} failed; its {Count} partitions are asked one by one instead")]
+    private static partial void LogFallback(ILogger logger, Exception error, SiloAddress silo, int count);
 }

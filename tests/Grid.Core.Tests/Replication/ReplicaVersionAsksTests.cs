@@ -4,6 +4,8 @@ using Grid.Grains.Partitions;
 using Grid.Grains.Replication;
 using Grid.Grains.Storage;
 using Grid.Grains.Tags;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Orleans.Runtime;
 
 namespace Grid.Core.Tests.Replication;
@@ -65,12 +67,18 @@ public sealed class ReplicaVersionAsksTests
     {
         var agent = new FakeAgent { KnowsCoalescedCall = false };
         agent.ReleaseFirst.SetResult();
-        var asks = new ReplicaVersionAsks(_ => agent, TimeSpan.FromSeconds(30));
+        var logger = new FakeLogger<ReplicaVersionAsks>();
+        var asks = new ReplicaVersionAsks(_ => agent, TimeSpan.FromSeconds(30), logger);
 
         var answers = await Task.WhenAll(Enumerable.Range(1, 5).Select(p => asks.AskAsync(Other, p)));
 
         Assert.Equal(new long[] { 10, 20, 30, 40, 50 }, answers);
         Assert.Equal(5, agent.SingleCalls);
+
+        // The failure that sent them one by one is reported, naming the silo, with its error.
+        var warning = Assert.Single(logger.Collector.GetSnapshot(), record => record.Level == LogLevel.Warning);
+        Assert.Contains(Other.ToString(), warning.Message, StringComparison.Ordinal);
+        Assert.NotNull(warning.Exception);
     }
 
     private static async Task UntilAsync(Func<bool> condition)
