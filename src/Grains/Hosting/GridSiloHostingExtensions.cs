@@ -63,6 +63,10 @@ public static class GridSiloHostingExtensions
         });
         builder.Services.AddHostedService<SiloReadyLogger>();
 
+        // A silo process that is declared dead while it stops gracefully finishes its stop instead of exiting 134
+        // (Orleans registers its own handler with TryAdd, so this one is used; test clusters keep theirs).
+        builder.Services.AddSingleton<IFatalErrorHandler, StoppingAwareFatalErrorHandler>();
+
         // Graceful stop hands partitions off within this; Kubernetes' grace period must be longer.
         // The host reads its options while it is built, before start-up validation: invalid settings leave the default
         // here and are reported when the host starts (ValidateOnStart), not as a failure to build.
