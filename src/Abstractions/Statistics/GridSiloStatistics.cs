@@ -45,4 +45,7 @@ public sealed record GridSiloStatistics
 
     /// <summary>Bytes held in replicas (outside the memory budget: replicas follow primaries that are budgeted on their own silos).</summary>
     [Id(13)] public long ReplicaBytes { get; init; }
+
+    /// <summary>Entries held that have a deadline (an absolute or sliding expiry): Redis's <c>expires</c> in INFO keyspace.</summary>
+    [Id(14)] public long ExpiringEntries { get; init; }
 }

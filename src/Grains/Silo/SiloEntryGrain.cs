@@ -365,11 +365,13 @@ internal sealed class SiloEntryGrain(
         var totals = new StoreCounters();
         registry.Retired.AddTo(totals);
         long entries = 0;
+        long expiring = 0;
         var stores = registry.All;
         foreach (var store in stores)
         {
             store.Counters.AddTo(totals);
             entries += store.Count;
+            expiring += store.ExpiringCount;
         }
 
         return new GridSiloStatistics
@@ -377,6 +379,7 @@ internal sealed class SiloEntryGrain(
             Silo = silo.SiloAddress.ToParsableString(),
             Partitions = stores.Length,
             Entries = entries,
+            ExpiringEntries = expiring,
             Bytes = budget.UsedBytes,
             BudgetBytes = budget.BudgetBytes,
             Hits = totals.Hits,

@@ -48,6 +48,7 @@ internal sealed class ExpiryOps(Keyspace keys, StoreChangeFeed feed)
         // In place when the record has room for the new deadline (a record written without a time to live has none).
         if (!EntryRecord.HasSliding(r) && expiry.SlidingMs == 0 && EntryRecord.CanSetExpiresAt(r, expiry.ExpiresAt))
         {
+            _table.DeadlineChanged(EntryRecord.ExpiresAt(r), expiry.ExpiresAt);
             EntryRecord.SetExpiresAt(r, expiry.ExpiresAt);
             EntryRecord.SetStamp(r, (uint)now);
             WrittenHeader(index, complex);
@@ -59,9 +60,7 @@ internal sealed class ExpiryOps(Keyspace keys, StoreChangeFeed feed)
         EntryRecord.SetStamp(updated, (uint)now);
         if (complex is not null)
         {
-            long before = complex.HeapSize;
-            complex.Record = updated;
-            _table.Resized(complex.HeapSize - before);
+            _table.ReplaceRecordOf(complex, updated);
             WrittenHeader(index, complex);
         }
         else

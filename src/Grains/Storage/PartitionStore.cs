@@ -61,6 +61,9 @@ internal sealed class PartitionStore
     /// <summary>Entries that carry at least one tag (including expired ones not yet swept).</summary>
     public int TaggedCount => _table.TaggedCount;
 
+    /// <summary>Entries with a deadline (read without the lock: a figure for statistics and the expiry sweep).</summary>
+    public int ExpiringCount => _table.ExpiringCount;
+
     /// <summary>Bytes accounted for this store: records, structures and its own arrays.</summary>
     public long Bytes => _table.Bytes;
 

@@ -90,6 +90,7 @@ internal sealed class RecordTable
     private int _oldLive;
     private int _count;
     private int _tagged;
+    private int _expiring;
     private int _tombstones;
     private long _structureBytes;
     private long _bytes;
@@ -113,6 +114,12 @@ internal sealed class RecordTable
 
     /// <summary>Entries that carry at least one tag; readable without the lock.</summary>
     public int TaggedCount => Volatile.Read(ref _tagged);
+
+    /// <summary>
+    /// Entries with a deadline (an expiry that is not 0): the ones that can expire. Kept by every insert, replace and
+    /// removal, and by <see cref="DeadlineChanged"/> for deadlines written in place.
+    /// </summary>
+    public int ExpiringCount => Volatile.Read(ref _expiring);
 
     /// <summary>Bytes accounted: entries, the arrays and <see cref="StoreOverhead"/>; readable without the lock.</summary>
     public long Bytes => Volatile.Read(ref _bytes);
@@ -299,7 +306,7 @@ internal sealed class RecordTable
     {
         uint removed = HandleAt(index);
         Account(-SizeOf(removed));
-        CountTags(removed, -1);
+        CountKinds(removed, -1);
         if (slot >= 0)
         {
             _table[slot] = Tombstone;
@@ -444,7 +451,7 @@ internal sealed class RecordTable
 
         _table[slot] = (h & TagMask) | (uint)(index + 1);
         Account(SizeOf(handle));
-        CountTags(handle, +1);
+        CountKinds(handle, +1);
 
         // The step runs after the entry is placed: the slot the caller got from Find is only valid until now.
         if (_old is not null)
@@ -466,8 +473,8 @@ internal sealed class RecordTable
         ref uint place = ref _handles[index >> ChunkShift][index & ChunkMask];
         uint previous = place;
         Account(SizeOf(handle) - SizeOf(previous));
-        CountTags(previous, -1);
-        CountTags(handle, +1);
+        CountKinds(previous, -1);
+        CountKinds(handle, +1);
         place = handle;
         Drop(previous);
         CompactPages();
@@ -593,14 +600,46 @@ internal sealed class RecordTable
         }
     }
 
-    /// <summary>Keeps <see cref="TaggedCount"/>: entries change their tags only by being inserted, replaced or removed.</summary>
+    /// <summary>
+    /// Keeps <see cref="TaggedCount"/> and <see cref="ExpiringCount"/> as an entry is inserted, replaced or removed (the
+    /// only ways its tags change; a deadline written in place is told through <see cref="DeadlineChanged"/>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void CountTags(uint handle, int delta)
+    private void CountKinds(uint handle, int delta) => CountKinds((handle & ObjectBit) == 0 ? _arena.At(handle) : ObjectRecord(handle), delta);
+
+    private void CountKinds(ReadOnlySpan<byte> record, int delta)
     {
-        if (EntryRecord.HasTags((handle & ObjectBit) == 0 ? _arena.At(handle) : ObjectRecord(handle)))
+        if (EntryRecord.HasTags(record))
         {
             Volatile.Write(ref _tagged, _tagged + delta);
         }
+
+        if (EntryRecord.ExpiresAt(record) != 0)
+        {
+            Volatile.Write(ref _expiring, _expiring + delta);
+        }
+    }
+
+    /// <summary>An entry's deadline was written in place, from <paramref name="before"/> to <paramref name="after"/> (0: none).</summary>
+    public void DeadlineChanged(long before, long after)
+    {
+        if ((before != 0) != (after != 0))
+        {
+            Volatile.Write(ref _expiring, _expiring + (after != 0 ? 1 : -1));
+        }
+    }
+
+    /// <summary>
+    /// Gives a hash or list a new record (its header: type, expiry, tags), keeping the tagged and expiring counts and the
+    /// accounted size right.
+    /// </summary>
+    public void ReplaceRecordOf(ComplexEntry entry, byte[] record)
+    {
+        CountKinds(entry.Record, -1);
+        long before = entry.HeapSize;
+        entry.Record = record;
+        Account(entry.HeapSize - before);
+        CountKinds(record, +1);
     }
 
     private long ObjectSlotBytes() => _objects.Length == 0 ? 0 : HeapSize(_objects.Length, 8) + HeapSize(_freeObjects.Length, 4);

@@ -90,8 +90,8 @@ internal sealed class ReplicaApplier(Keyspace keys, RequestLog requests)
             return false;
         }
 
+        _table.ReplaceRecordOf(entry, record);
         long before = entry.HeapSize;
-        entry.Record = record;
         bool followed = delta.ApplyTo(entry);
         _table.Resized(entry.HeapSize - before);
         _keys.Written(entry);

@@ -84,6 +84,7 @@ internal sealed class StringOps(Keyspace keys, NearCacheTracking tracking, Store
         // Same size as the old record, neither tagged (the usual overwrite): rewrite it in place, header included.
         if (exists && tags.Length == 0 && old.Length == size && !EntryRecord.HasTags(old) && _table.ComplexAt(index) is null)
         {
+            _table.DeadlineChanged(EntryRecord.ExpiresAt(old), expiry.ExpiresAt);
             int offset = EntryRecord.Write(old, GridValueType.String, op.Key, expiry, default, now);
             value.CopyTo(old[offset..]);
             _keys.WrittenAt(index);

@@ -170,6 +170,37 @@ public sealed class ExpirySweeperTests
     }
 
     [Fact]
+    public void Sweep_once_passes_over_stores_where_nothing_can_expire_except_every_idle_interval()
+    {
+        var f = new BudgetFixture(1L << 30, 8);
+        for (int i = 0; i < 400; i++)
+        {
+            f.Run(new Grid.Protocol.GridOp { Code = Grid.Protocol.OpCode.Set, Key = StoreFixture.Bytes(K(i)), Value = [1] });
+        }
+
+        // Thirty days idle: only a sweep that visits an entry pulls its LRU stamp back into range.
+        f.Time.Advance(TimeSpan.FromDays(30));
+        var sweeper = Sweeper(f);
+        uint Stamp() => EntryRecord.Stamp(StoreInspector.Record(f.StoreOf(K(0)), K(0))!);
+        uint idle = Stamp();
+
+        sweeper.SweepOnce(1_000);
+        uint afterFirst = Stamp();
+        Assert.NotEqual(idle, afterFirst);
+
+        // The first sweep was an idle-interval one; the next ones skip stores without deadlines until the interval comes round.
+        f.Time.Advance(TimeSpan.FromDays(1));
+        for (int tick = 1; tick < ExpirySweeper.IdleSweepEvery; tick++)
+        {
+            sweeper.SweepOnce(1_000);
+        }
+
+        Assert.Equal(afterFirst, Stamp());
+        sweeper.SweepOnce(1_000);
+        Assert.NotEqual(afterFirst, Stamp());
+    }
+
+    [Fact]
     public void Sweep_once_makes_at_most_four_passes_per_store()
     {
         var f = new BudgetFixture(1L << 30, 1);

@@ -137,13 +137,13 @@ internal static class InfoCommand
         text.Append("# Keyspace\r\n");
         if (totals.Entries > 0)
         {
-            // The grid does not count keys with an expiry apart: expires and avg_ttl are 0 (README: differences).
-            text.Append(CultureInfo.InvariantCulture, $"db0:keys={totals.Entries},expires=0,avg_ttl=0\r\n");
+            // avg_ttl is Redis's sampled estimate; the grid keeps none, so it is 0 (README: differences).
+            text.Append(CultureInfo.InvariantCulture, $"db0:keys={totals.Entries},expires={totals.Expiring},avg_ttl=0\r\n");
         }
     }
 
     /// <summary>The silos' counters added up.</summary>
-    private readonly record struct Totals(long Entries, long Bytes, long BudgetBytes, long ReplicaBytes, long GcHeapBytes, long Hits, long Misses, long Evictions, long Expirations, long Operations)
+    private readonly record struct Totals(long Entries, long Expiring, long Bytes, long BudgetBytes, long ReplicaBytes, long GcHeapBytes, long Hits, long Misses, long Evictions, long Expirations, long Operations)
     {
         public static Totals Of(IReadOnlyList<GridSiloStatistics> silos)
         {
@@ -152,6 +152,7 @@ internal static class InfoCommand
             {
                 t = new Totals(
                     t.Entries + s.Entries,
+                    t.Expiring + s.ExpiringEntries,
                     t.Bytes + s.Bytes,
                     t.BudgetBytes + s.BudgetBytes,
                     t.ReplicaBytes + s.ReplicaBytes,
