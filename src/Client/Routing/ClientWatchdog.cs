@@ -21,12 +21,16 @@ internal static partial class ClientWatchdog
     /// <summary>How often deadlines are checked and the pool probed.</summary>
     public static readonly TimeSpan Period = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>
-    /// How often batches whose delivery stalled are looked for, and how long a delivery may stall before it is rescued:
-    /// answered results are handed to callers inline, so a caller that blocks there (sync-over-async) holds up the rest
-    /// of its batch and its slot until then. A healthy batch hands out 64 results in tens of microseconds.
-    /// </summary>
+    /// <summary>How often batches whose delivery stalled are looked for (see <see cref="StallThreshold"/>).</summary>
     public static readonly TimeSpan RescuePeriod = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// How long a delivery may stall before it is rescued: answered results are handed to callers inline, so a caller
+    /// that blocks there (sync-over-async) holds up the rest of its batch and its slot until then. A healthy batch hands
+    /// out 64 results in tens of microseconds; the margin is for a delivering thread the OS merely left waiting on a busy
+    /// machine, which is no reason to rescue.
+    /// </summary>
+    public static readonly TimeSpan StallThreshold = TimeSpan.FromMilliseconds(50);
 
     /// <summary>A probe work item waiting this long means the thread pool is starved.</summary>
     public static readonly TimeSpan StarvationThreshold = TimeSpan.FromMilliseconds(250);

@@ -31,9 +31,14 @@ internal sealed class EntryLane
     private readonly int _maxInFlight;
     private readonly RequestSequencer? _requests;
 
-    // Batches whose slot a rescue freed while their results were still being handed out (watched until all are taken).
-    private readonly List<InFlightBatch> _rescued = [];
     private bool _retired;
+
+    // Environment.TickCount64 before which answered batches complete their callers each from a work item of their own
+    // instead of inline: set by a rescue, since callers that blocked a delivery once (sync-over-async) likely will again.
+    private long _inlineFrom;
+
+    /// <summary>How long a lane completes callers from work items of their own after a caller blocked one of its deliveries.</summary>
+    internal const long InlinePauseMs = 10_000;
 
     // Running estimate of result bytes per op (values read), to size batches before the answers are known.
     private int _responseBytesPerOp = 16;
@@ -399,20 +404,27 @@ internal sealed class EntryLane
     /// <summary>
     /// Hands each caller of an answered batch its result, callers' continuations running inline, then frees the slot, so
     /// what those continuations sent meanwhile leaves together as the next batch. When a caller holds this thread,
-    /// <see cref="RescueStalled"/> frees the slot and hands the rest to another thread.
+    /// <see cref="RescueStalled"/> frees the slot and hands out the rest; for a while after that, this lane completes
+    /// every caller from a work item of its own (as the rest of the client always does).
     /// </summary>
     private void Deliver(InFlightBatch batch)
     {
+        bool inline = Environment.TickCount64 >= Volatile.Read(ref _inlineFrom);
         while (batch.TryTakeNext(out var pending, out var result))
         {
             if (result.Status == ResultStatus.NotHere)
             {
                 // The partition was moving or its silo unreachable: the op did not run, and goes again to its new home.
                 _listener.Resend(pending, notRun: true, NotHereError);
-                continue;
             }
-
-            pending.CompleteInBatch(result);
+            else if (inline)
+            {
+                pending.CompleteInBatch(result);
+            }
+            else
+            {
+                pending.Complete(result);
+            }
         }
 
         if (batch.TryRelease())
@@ -422,9 +434,11 @@ internal sealed class EntryLane
     }
 
     /// <summary>
-    /// The watchdog's quick check: a batch whose results stopped being handed out for <paramref name="afterMs"/> ms (a
-    /// caller's continuation blocks the delivering thread, e.g. sync-over-async waiting for an operation queued behind
-    /// this very slot) has its slot freed and the rest of its results handed out by another thread.
+    /// The watchdog's quick check. A batch whose results stopped being handed out for <paramref name="afterMs"/> ms has a
+    /// caller's continuation blocking the delivering thread (sync-over-async, perhaps waiting for an operation queued
+    /// behind this very slot): its slot is freed, every result not yet handed out goes to its caller from a work item of
+    /// its own (here, on the watchdog's thread, nothing can block), and the lane stops completing callers inline for
+    /// <see cref="InlinePauseMs"/>, so such callers cost one stall, not one per batch.
     /// </summary>
     public void RescueStalled(long now, long afterMs)
     {
@@ -438,19 +452,6 @@ internal sealed class EntryLane
                     (stalled ??= []).Add(batch);
                 }
             }
-
-            for (int i = _rescued.Count - 1; i >= 0; i--)
-            {
-                var batch = _rescued[i];
-                if (!batch.HasUndelivered)
-                {
-                    _rescued.RemoveAt(i);
-                }
-                else if (batch.IsUndeliveredFor(now, afterMs))
-                {
-                    (stalled ??= []).Add(batch);
-                }
-            }
         }
 
         if (stalled is null)
@@ -458,19 +459,17 @@ internal sealed class EntryLane
             return;
         }
 
+        Volatile.Write(ref _inlineFrom, now + InlinePauseMs);
+        _listener.OnDeliveryStalled(Silo, stalled[0].StalledFor(now), InlinePauseMs);
         foreach (var batch in stalled)
         {
-            batch.Rescued(now);
-            bool undelivered = batch.HasUndelivered;
             if (batch.TryRelease())
             {
-                Release(batch, stillDelivering: undelivered);
+                Release(batch);
             }
 
-            if (undelivered)
-            {
-                ThreadPool.UnsafeQueueUserWorkItem(static state => state.Lane.Deliver(state.Batch), (Lane: this, Batch: batch), preferLocal: false);
-            }
+            // Inline is off now: the rest of the batch completes from work items.
+            Deliver(batch);
         }
     }
 
@@ -488,21 +487,13 @@ internal sealed class EntryLane
         }
     }
 
-    /// <summary>
-    /// The batch's slot is free: the next queued operations leave now (in every free slot). A batch whose results are
-    /// <paramref name="stillDelivering"/> stays watched by <see cref="RescueStalled"/> until every one was taken.
-    /// </summary>
-    private void Release(InFlightBatch batch, bool stillDelivering = false)
+    /// <summary>The batch's slot is free: the next queued operations leave now (in every free slot).</summary>
+    private void Release(InFlightBatch batch)
     {
         List<InFlightBatch>? next;
         lock (_gate)
         {
             _inFlight.Remove(batch);
-            if (stillDelivering)
-            {
-                _rescued.Add(batch);
-            }
-
             next = _queue.Count > 0 ? StartBatchesLocked(Environment.TickCount64) : null;
         }
 

@@ -1,4 +1,5 @@
 using Grid.Protocol;
+using Orleans.Runtime;
 
 namespace Grid.Client.Routing;
 
@@ -16,6 +17,13 @@ internal interface IBatchListener
 
     /// <summary>A batch call failed (logged; the routing is refreshed).</summary>
     void OnBatchFailed(SiloChannel channel, Exception error);
+
+    /// <summary>
+    /// A caller's continuation held the delivery of a batch answered by <paramref name="silo"/> for
+    /// <paramref name="stalledMs"/> ms (logged: sync-over-async after an await of the grid); the lane completes its callers
+    /// from work items of their own for <paramref name="pauseMs"/> ms.
+    /// </summary>
+    void OnDeliveryStalled(SiloAddress silo, long stalledMs, long pauseMs);
 
     /// <summary>The silo told where partitions it does not hold live.</summary>
     void OnPartitionsMoved(PartitionLocation[] moved);

@@ -8,9 +8,9 @@ namespace Grid.Client.Routing;
 /// operations again; whichever comes first owns the operations and the channel's slot, the other does nothing.
 /// <para>
 /// Once answered, its results are handed to the callers in turn (<see cref="TryTakeNext"/>), their continuations running
-/// inline on the thread that takes them. Each result is taken exactly once, so when a caller blocks that thread, another
-/// thread can take over the rest (<see cref="IsUndeliveredFor"/>); the slot is released exactly once (<see cref="TryRelease"/>),
-/// by whoever gets there first: the delivery when it is done, or the rescue.
+/// inline on the thread that takes them. Each result is taken exactly once, so when a caller blocks that thread
+/// (<see cref="IsStalled"/>), the watchdog can hand out the rest; the slot is released exactly once
+/// (<see cref="TryRelease"/>), by whoever gets there first: the delivery when it is done, or the rescue.
 /// </para>
 /// </summary>
 internal sealed class InFlightBatch(PendingOp[] ops, long sentAt)
@@ -29,9 +29,6 @@ internal sealed class InFlightBatch(PendingOp[] ops, long sentAt)
 
     /// <summary>When it was sent (<see cref="Environment.TickCount64"/> ms).</summary>
     public long SentAt { get; } = sentAt;
-
-    /// <summary>True while some answered result has not been taken by a delivering thread yet.</summary>
-    public bool HasUndelivered => Volatile.Read(ref _results) is { } results && Volatile.Read(ref _next) < results.Length;
 
     /// <summary>The answer (or the call's failure) arrived first: the caller completes the operations.</summary>
     public bool TryFinish() => Interlocked.CompareExchange(ref _state, Finished, Running) == Running;
@@ -71,11 +68,9 @@ internal sealed class InFlightBatch(PendingOp[] ops, long sentAt)
     public bool IsStalled(long now, long afterMs) =>
         Volatile.Read(ref _results) is not null && Volatile.Read(ref _released) == 0 && now - Volatile.Read(ref _progressAt) >= afterMs;
 
-    /// <summary>True when results still wait to be handed out and no thread took one for <paramref name="afterMs"/> ms.</summary>
-    public bool IsUndeliveredFor(long now, long afterMs) => HasUndelivered && now - Volatile.Read(ref _progressAt) >= afterMs;
 
-    /// <summary>Counts a rescue as progress, so the next check waits for the new thread to stall in turn.</summary>
-    public void Rescued(long now) => Volatile.Write(ref _progressAt, now);
+    /// <summary>Milliseconds since a result was last taken, at <paramref name="now"/>.</summary>
+    public long StalledFor(long now) => now - Volatile.Read(ref _progressAt);
 
     /// <summary>True for the first caller only: that one frees the batch's slot.</summary>
     public bool TryRelease() => Interlocked.Exchange(ref _released, 1) == 0;

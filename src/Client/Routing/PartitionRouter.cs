@@ -204,6 +204,8 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
         }
     }
 
+    public void OnDeliveryStalled(SiloAddress silo, long stalledMs, long pauseMs) => LogDeliveryStalled(_logger, silo, stalledMs, pauseMs);
+
     public void OnBatchFailed(SiloChannel channel, Exception error)
     {
         LogBatchFailed(_logger, error, channel.Silo);
@@ -341,7 +343,7 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
 
     private void RescueStalledDeliveries()
     {
-        long afterMs = (long)ClientWatchdog.RescuePeriod.TotalMilliseconds;
+        long afterMs = (long)ClientWatchdog.StallThreshold.TotalMilliseconds;
         ForEveryChannel((Now: Environment.TickCount64, AfterMs: afterMs), static (channel, at) => channel.RescueStalled(at.Now, at.AfterMs));
     }
 
@@ -499,6 +501,9 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Grid batch call to silo {Silo} failed; its operations are sent again where that is safe")]
     private static partial void LogBatchFailed(ILogger logger, Exception error, SiloAddress silo);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A caller blocked the delivery of a batch answered by silo {Silo} for {StalledMs} ms (sync-over-async after an await of the grid?): its slot was freed and the rest of its callers completed elsewhere; callers of that silo's lane complete off the delivery thread for the next {PauseMs} ms. Awaiting instead of blocking keeps the faster inline delivery.")]
+    private static partial void LogDeliveryStalled(ILogger logger, SiloAddress silo, long stalledMs, long pauseMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refreshing the Grid routing table failed; retrying on the next tick")]
     private static partial void LogRefreshFailed(ILogger logger, Exception error);

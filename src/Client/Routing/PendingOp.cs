@@ -11,7 +11,7 @@ namespace Grid.Client.Routing;
 /// <item><see cref="CompleteInBatch"/>: its batch's answer hands every caller its result in turn, callers' continuations
 /// running inline on that batch's own completion work item (<see cref="InFlightBatch"/>), so a batch of 64 answers wakes
 /// one thread, not 64, and the operations those continuations issue leave together as the next batch. A caller that
-/// blocks there holds only the rest of its own batch, which the client's watchdog hands to another thread
+/// blocks there holds only the rest of its own batch, which the client's watchdog then hands out
 /// (<see cref="EntryLane.RescueStalled"/>).</item>
 /// <item><see cref="Complete"/> and <see cref="Fail"/> (every other path: deadlines, failures, resends, refusals): the caller
 /// is completed from a thread-pool work item of its own, so no caller's code ever runs on the watchdog's thread, under

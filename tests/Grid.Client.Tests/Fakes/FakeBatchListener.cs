@@ -1,3 +1,4 @@
+using Orleans.Runtime;
 using System.Collections.Concurrent;
 using Grid.Client.Routing;
 using Grid.Protocol;
@@ -23,6 +24,10 @@ internal sealed class FakeBatchListener : IBatchListener
     public void OnBatchFailed(SiloChannel channel, Exception error) => BatchFailures.Enqueue(error);
 
     public void OnPartitionsMoved(PartitionLocation[] moved) => Moves.Enqueue(moved);
+
+    public ConcurrentQueue<SiloAddress> Stalls { get; } = new();
+
+    public void OnDeliveryStalled(SiloAddress silo, long stalledMs, long pauseMs) => Stalls.Enqueue(silo);
 
     public void Resend(PendingOp op, bool notRun, Exception reason) => Resent.Enqueue(new ResendRequest(op, notRun, reason));
 }

@@ -146,6 +146,7 @@ public sealed class SiloChannelTests
 
             channel.RescueStalled(Environment.TickCount64 + 100, afterMs: 10);
             Assert.Equal(2, _silo.Calls.Length);
+            Assert.Equal(TestOps.Silo(1), Assert.Single(_listener.Stalls));
             _silo[1].AnswerOk();
             Assert.Equal(1, (await second.Task.WaitAsync(Bound)).Number);
             Assert.False(answering.IsCompleted);
@@ -196,6 +197,43 @@ public sealed class SiloChannelTests
         await caller.WaitAsync(Bound);
         Assert.Equal(3, Volatile.Read(ref completions));
         Assert.Equal(0, channel.InFlightCount);
+    }
+
+    [Fact]
+    public async Task After_a_rescue_the_lane_completes_callers_off_the_answering_thread()
+    {
+        var channel = Channel(maxInFlight: 1);
+        var first = TestOps.Pending(TestOps.Get("a"));
+        using var release = new ManualResetEventSlim();
+        var blocking = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var caller = first.Task.ContinueWith(_ => { blocking.SetResult(); release.Wait(); }, TaskContinuationOptions.ExecuteSynchronously);
+        channel.Enqueue(first);
+        var answering = Task.Run(() => _silo[0].AnswerOk());
+        await blocking.Task.WaitAsync(Bound);
+        channel.RescueStalled(Environment.TickCount64 + 100, afterMs: 10);
+        release.Set();
+        await caller.WaitAsync(Bound);
+        await answering.WaitAsync(Bound);
+
+        // A caller blocked a delivery: for a while this lane's callers run on work items of their own, so the answer is
+        // delivered while the next caller's continuation still blocks.
+        var next = TestOps.Pending(TestOps.Get("b"));
+        using var gate = new ManualResetEventSlim();
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var continuation = next.Task.ContinueWith(_ => { entered.SetResult(); gate.Wait(); }, TaskContinuationOptions.ExecuteSynchronously);
+        try
+        {
+            channel.Enqueue(next);
+            var delivered = Task.Run(() => _silo[1].AnswerOk());
+            await entered.Task.WaitAsync(Bound);
+            await delivered.WaitAsync(Bound);
+        }
+        finally
+        {
+            gate.Set();
+        }
+
+        await continuation.WaitAsync(Bound);
     }
 
     [Fact]
