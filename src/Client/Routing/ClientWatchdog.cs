@@ -25,10 +25,11 @@ internal static partial class ClientWatchdog
     public static readonly TimeSpan RescuePeriod = TimeSpan.FromMilliseconds(10);
 
     /// <summary>
-    /// How long a delivery may stall before it is rescued: answered results are handed to callers inline, so a caller
-    /// that blocks there (sync-over-async) holds up the rest of its batch and its slot until then. A healthy batch hands
-    /// out 64 results in tens of microseconds; the margin is for a delivering thread the OS merely left waiting on a busy
-    /// machine, which is no reason to rescue.
+    /// How long a delivery may stall before it is rescued, counted in checks (<see cref="RescuePeriod"/> apart) that
+    /// found it where the previous one left it, so a pause that stops this thread too (a garbage collection) does not
+    /// count: answered results are handed to callers inline, so a caller that blocks there (sync-over-async) holds up the
+    /// rest of its batch and its slot until then. A healthy batch hands out 64 results in tens of microseconds; the margin
+    /// is for a delivering thread the OS merely left waiting on a busy machine, which is no reason to rescue.
     /// </summary>
     public static readonly TimeSpan StallThreshold = TimeSpan.FromMilliseconds(50);
 

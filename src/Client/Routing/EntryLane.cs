@@ -434,20 +434,21 @@ internal sealed class EntryLane
     }
 
     /// <summary>
-    /// The watchdog's quick check. A batch whose results stopped being handed out for <paramref name="afterMs"/> ms has a
-    /// caller's continuation blocking the delivering thread (sync-over-async, perhaps waiting for an operation queued
-    /// behind this very slot): its slot is freed, every result not yet handed out goes to its caller from a work item of
-    /// its own (here, on the watchdog's thread, nothing can block), and the lane stops completing callers inline for
-    /// <see cref="InlinePauseMs"/>, so such callers cost one stall, not one per batch.
+    /// The watchdog's quick check, every <see cref="ClientWatchdog.RescuePeriod"/>. A batch whose delivery made no
+    /// progress over <paramref name="checks"/> checks in a row has a caller's continuation blocking the delivering thread
+    /// (sync-over-async, perhaps waiting for an operation queued behind this very slot): its slot is freed, every result
+    /// not yet handed out goes to its caller from a work item of its own (here, on the watchdog's thread, nothing can
+    /// block), and the lane stops completing callers inline for <see cref="InlinePauseMs"/>, so such callers cost one
+    /// stall, not one per batch. <paramref name="now"/> (<see cref="Environment.TickCount64"/>) starts that pause.
     /// </summary>
-    public void RescueStalled(long now, long afterMs)
+    public void RescueStalled(long now, int checks)
     {
         List<InFlightBatch>? stalled = null;
         lock (_gate)
         {
             foreach (var batch in _inFlight)
             {
-                if (batch.IsStalled(now, afterMs))
+                if (batch.CheckedWithoutProgress(checks))
                 {
                     (stalled ??= []).Add(batch);
                 }
@@ -460,7 +461,7 @@ internal sealed class EntryLane
         }
 
         Volatile.Write(ref _inlineFrom, now + InlinePauseMs);
-        _listener.OnDeliveryStalled(Silo, stalled[0].StalledFor(now), InlinePauseMs);
+        _listener.OnDeliveryStalled(Silo, stalled[0].QuietChecks * (long)ClientWatchdog.RescuePeriod.TotalMilliseconds, InlinePauseMs);
         foreach (var batch in stalled)
         {
             if (batch.TryRelease())

@@ -9,7 +9,7 @@ namespace Grid.Client.Routing;
 /// <para>
 /// Once answered, its results are handed to the callers in turn (<see cref="TryTakeNext"/>), their continuations running
 /// inline on the thread that takes them. Each result is taken exactly once, so when a caller blocks that thread
-/// (<see cref="IsStalled"/>), the watchdog can hand out the rest; the slot is released exactly once
+/// (<see cref="CheckedWithoutProgress"/>), the watchdog can hand out the rest; the slot is released exactly once
 /// (<see cref="TryRelease"/>), by whoever gets there first: the delivery when it is done, or the rescue.
 /// </para>
 /// </summary>
@@ -22,8 +22,8 @@ internal sealed class InFlightBatch(PendingOp[] ops, long sentAt)
 
     private GridResult[]? _results;
     private int _next;
-    private long _progressAt;
     private int _released;
+    private int _takenAtLastCheck = -1;
 
     public PendingOp[] Ops { get; } = ops;
 
@@ -39,7 +39,6 @@ internal sealed class InFlightBatch(PendingOp[] ops, long sentAt)
     /// <summary>The answer's results, one per operation in order, ready to be handed out.</summary>
     public void Answered(GridResult[] results)
     {
-        Volatile.Write(ref _progressAt, Environment.TickCount64);
         Volatile.Write(ref _results, results);
     }
 
@@ -55,22 +54,37 @@ internal sealed class InFlightBatch(PendingOp[] ops, long sentAt)
             return false;
         }
 
-        Volatile.Write(ref _progressAt, Environment.TickCount64);
         op = Ops[index];
         result = results[index];
         return true;
     }
 
     /// <summary>
-    /// True when the batch was answered and its delivery is not done (its slot not freed), but no thread took a result
-    /// for <paramref name="afterMs"/> ms before <paramref name="now"/>: a caller's continuation holds the delivering thread.
+    /// The watchdog's check of an answered batch whose delivery is not done (its slot not freed): counts the checks in a
+    /// row that found no new result taken since the previous one; true once <paramref name="needed"/> did, i.e. a
+    /// caller's continuation holds the delivering thread. Counting checks rather than time keeps a pause that stops the
+    /// watchdog too (a garbage collection) from looking like a stall. Called by the watchdog only.
     /// </summary>
-    public bool IsStalled(long now, long afterMs) =>
-        Volatile.Read(ref _results) is not null && Volatile.Read(ref _released) == 0 && now - Volatile.Read(ref _progressAt) >= afterMs;
+    public bool CheckedWithoutProgress(int needed)
+    {
+        if (Volatile.Read(ref _results) is null || Volatile.Read(ref _released) != 0)
+        {
+            return false;
+        }
 
+        int taken = Volatile.Read(ref _next);
+        if (taken != _takenAtLastCheck)
+        {
+            _takenAtLastCheck = taken;
+            QuietChecks = 0;
+            return false;
+        }
 
-    /// <summary>Milliseconds since a result was last taken, at <paramref name="now"/>.</summary>
-    public long StalledFor(long now) => now - Volatile.Read(ref _progressAt);
+        return ++QuietChecks >= needed;
+    }
+
+    /// <summary>Checks in a row that found the delivery where the previous one left it.</summary>
+    public int QuietChecks { get; private set; }
 
     /// <summary>True for the first caller only: that one frees the batch's slot.</summary>
     public bool TryRelease() => Interlocked.Exchange(ref _released, 1) == 0;

@@ -343,8 +343,8 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
 
     private void RescueStalledDeliveries()
     {
-        long afterMs = (long)ClientWatchdog.StallThreshold.TotalMilliseconds;
-        ForEveryChannel((Now: Environment.TickCount64, AfterMs: afterMs), static (channel, at) => channel.RescueStalled(at.Now, at.AfterMs));
+        int checks = (int)(ClientWatchdog.StallThreshold / ClientWatchdog.RescuePeriod);
+        ForEveryChannel((Now: Environment.TickCount64, Checks: checks), static (channel, at) => channel.RescueStalled(at.Now, at.Checks));
     }
 
     private void CheckDeadlines() =>

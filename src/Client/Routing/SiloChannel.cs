@@ -141,11 +141,11 @@ internal sealed class SiloChannel
     }
 
     /// <inheritdoc cref="EntryLane.RescueStalled"/>
-    public void RescueStalled(long now, long afterMs)
+    public void RescueStalled(long now, int checks)
     {
         foreach (var lane in ExistingLanes)
         {
-            lane.RescueStalled(now, afterMs);
+            lane.RescueStalled(now, checks);
         }
     }
 
