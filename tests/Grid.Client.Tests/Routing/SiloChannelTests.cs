@@ -125,51 +125,41 @@ public sealed class SiloChannelTests
         var channel = Channel(maxInFlight: 1);
         var first = TestOps.Pending(TestOps.Get("a"));
         var second = TestOps.Pending(TestOps.Get("b"));
-        using var release = new ManualResetEventSlim();
-        var blocking = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        // A sync-over-async caller: its continuation runs inline on the batch's delivery, and blocks that thread until
-        // an op queued behind the batch's own slot is answered (which, without a rescue, would never be sent).
-        var caller = first.Task.ContinueWith(_ => { blocking.SetResult(); release.Wait(); }, TaskContinuationOptions.ExecuteSynchronously);
-        try
-        {
-            channel.Enqueue(first);
-            var answering = Task.Run(() => _silo[0].AnswerOk());
-            await blocking.Task.WaitAsync(Bound);
+        // Its continuation runs inline on the batch's delivery and blocks that thread until an op queued behind the
+        // batch's own slot is answered (which, without a rescue, would never be sent).
+        using var caller = new BlockingCaller(first);
+        channel.Enqueue(first);
+        var answering = Task.Run(() => _silo[0].AnswerOk());
+        await caller.Entered.WaitAsync(Bound);
 
-            channel.Enqueue(second);
-            Assert.Single(_silo.Calls);
+        channel.Enqueue(second);
+        Assert.Single(_silo.Calls);
 
-            // The first check only notes where the delivery stands; not stalled over enough checks yet: nothing happens.
-            channel.RescueStalled(Environment.TickCount64, checks: 2);
-            channel.RescueStalled(Environment.TickCount64, checks: 2);
-            Assert.Single(_silo.Calls);
+        // The first check only notes where the delivery stands; not stalled over enough checks yet: nothing happens.
+        channel.RescueStalled(Environment.TickCount64, checks: 2);
+        channel.RescueStalled(Environment.TickCount64, checks: 2);
+        Assert.Single(_silo.Calls);
 
-            channel.RescueStalled(Environment.TickCount64, checks: 2);
-            Assert.Equal(2, _silo.Calls.Length);
-            Assert.Equal(TestOps.Silo(1), Assert.Single(_listener.Stalls));
-            _silo[1].AnswerOk();
-            Assert.Equal(1, (await second.Task.WaitAsync(Bound)).Number);
-            Assert.False(answering.IsCompleted);
-        }
-        finally
-        {
-            release.Set();
-        }
+        channel.RescueStalled(Environment.TickCount64, checks: 2);
+        Assert.Equal(2, _silo.Calls.Length);
+        Assert.Equal(TestOps.Silo(1), Assert.Single(_listener.Stalls));
+        _silo[1].AnswerOk();
+        Assert.Equal(1, (await second.Task.WaitAsync(Bound)).Number);
+        Assert.False(answering.IsCompleted);
 
-        await caller.WaitAsync(Bound);
+        caller.Release();
+        await caller.Finished.WaitAsync(Bound);
         Assert.Equal(0, channel.InFlightCount);
     }
 
     [Fact]
-    public async Task Rescue_hands_the_rest_of_a_stalled_batch_to_another_thread_and_each_caller_completes_once()
+    public async Task Rescue_hands_the_rest_of_a_stalled_batch_out_and_each_caller_completes_once()
     {
         var channel = Channel(maxInFlight: 1);
         var ops = new[] { "a", "b", "c" }.Select(key => TestOps.Pending(TestOps.Get(key))).ToArray();
-        using var release = new ManualResetEventSlim();
-        var blocking = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var caller = new BlockingCaller(ops[0]);
         int completions = 0;
-        var caller = ops[0].Task.ContinueWith(_ => { blocking.SetResult(); release.Wait(); }, TaskContinuationOptions.ExecuteSynchronously);
         foreach (var op in ops)
         {
             _ = op.Task.ContinueWith(_ => Interlocked.Increment(ref completions), TaskContinuationOptions.ExecuteSynchronously);
@@ -177,25 +167,19 @@ public sealed class SiloChannelTests
 
         channel.EnqueueRange([.. ops]);
         var answering = Task.Run(() => _silo[0].AnswerOk());
-        try
-        {
-            await blocking.Task.WaitAsync(Bound);
-            Assert.False(ops[1].Task.IsCompleted);
+        await caller.Entered.WaitAsync(Bound);
+        Assert.False(ops[1].Task.IsCompleted);
 
-            Rescue(channel);
+        Rescue(channel);
 
-            await ops[1].Task.WaitAsync(Bound);
-            await ops[2].Task.WaitAsync(Bound);
-            Assert.False(answering.IsCompleted);
-        }
-        finally
-        {
-            release.Set();
-        }
+        await ops[1].Task.WaitAsync(Bound);
+        await ops[2].Task.WaitAsync(Bound);
+        Assert.False(answering.IsCompleted);
 
         // The blocked thread, once free, finds nothing left to hand out: every caller completed exactly once.
+        caller.Release();
         await answering.WaitAsync(Bound);
-        await caller.WaitAsync(Bound);
+        await caller.Finished.WaitAsync(Bound);
         Assert.Equal(3, Volatile.Read(ref completions));
         Assert.Equal(0, channel.InFlightCount);
     }
@@ -205,36 +189,27 @@ public sealed class SiloChannelTests
     {
         var channel = Channel(maxInFlight: 1);
         var first = TestOps.Pending(TestOps.Get("a"));
-        using var release = new ManualResetEventSlim();
-        var blocking = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var caller = first.Task.ContinueWith(_ => { blocking.SetResult(); release.Wait(); }, TaskContinuationOptions.ExecuteSynchronously);
-        channel.Enqueue(first);
-        var answering = Task.Run(() => _silo[0].AnswerOk());
-        await blocking.Task.WaitAsync(Bound);
-        Rescue(channel);
-        release.Set();
-        await caller.WaitAsync(Bound);
-        await answering.WaitAsync(Bound);
+        using (var caller = new BlockingCaller(first))
+        {
+            channel.Enqueue(first);
+            var answering = Task.Run(() => _silo[0].AnswerOk());
+            await caller.Entered.WaitAsync(Bound);
+            Rescue(channel);
+            caller.Release();
+            await caller.Finished.WaitAsync(Bound);
+            await answering.WaitAsync(Bound);
+        }
 
         // A caller blocked a delivery: for a while this lane's callers run on work items of their own, so the answer is
         // delivered while the next caller's continuation still blocks.
         var next = TestOps.Pending(TestOps.Get("b"));
-        using var gate = new ManualResetEventSlim();
-        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var continuation = next.Task.ContinueWith(_ => { entered.SetResult(); gate.Wait(); }, TaskContinuationOptions.ExecuteSynchronously);
-        try
-        {
-            channel.Enqueue(next);
-            var delivered = Task.Run(() => _silo[1].AnswerOk());
-            await entered.Task.WaitAsync(Bound);
-            await delivered.WaitAsync(Bound);
-        }
-        finally
-        {
-            gate.Set();
-        }
-
-        await continuation.WaitAsync(Bound);
+        using var blocked = new BlockingCaller(next);
+        channel.Enqueue(next);
+        var delivered = Task.Run(() => _silo[1].AnswerOk());
+        await blocked.Entered.WaitAsync(Bound);
+        await delivered.WaitAsync(Bound);
+        blocked.Release();
+        await blocked.Finished.WaitAsync(Bound);
     }
 
     [Fact]
