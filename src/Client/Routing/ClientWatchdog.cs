@@ -92,10 +92,10 @@ internal static partial class ClientWatchdog
             bool fullCheck = tick % ticksPerCheck == 0;
             foreach (var client in clients)
             {
-                Run(client, client.Rescue);
+                RunGuarded(client, client.Rescue);
                 if (fullCheck)
                 {
-                    Run(client, client.Check);
+                    RunGuarded(client, client.Check);
                 }
             }
 
@@ -106,7 +106,7 @@ internal static partial class ClientWatchdog
         }
     }
 
-    private static void Run(Watched client, Action action)
+    private static void RunGuarded(Watched client, Action action)
     {
         try
         {

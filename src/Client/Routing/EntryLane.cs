@@ -30,7 +30,6 @@ internal sealed class EntryLane
     private readonly int _maxBatch;
     private readonly int _maxInFlight;
     private readonly RequestSequencer? _requests;
-
     private bool _retired;
 
     // Environment.TickCount64 before which answered batches complete their callers each from a work item of their own
