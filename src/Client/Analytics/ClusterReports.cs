@@ -1,3 +1,4 @@
+using Grid.Analytics;
 using Grid.Client.Connection;
 using Grid.Client.Metrics;
 using Grid.Protocol;

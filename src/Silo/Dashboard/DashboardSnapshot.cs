@@ -13,6 +13,9 @@ internal sealed record DashboardSnapshot(
 {
     /// <summary>The cluster's partition moves (progress per silo and in total, settings in force); null when it could not be read.</summary>
     public GridRebalanceStatus? Rebalance { get; init; }
+
+    /// <summary>The cluster's hottest keys by reads plus writes per second (each silo's estimate, merged); empty when none answered.</summary>
+    public IReadOnlyList<GridHotKey> HotKeys { get; init; } = [];
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Grid.Analytics;
 using Grid.Grains.Invalidation;
 using Grid.Protocol;
 using Orleans.Runtime;
@@ -13,6 +14,9 @@ internal sealed partial class DashboardSnapshotSource(IGrainFactory grains, IClu
 {
     private static readonly TimeSpan SiloTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan Reuse = TimeSpan.FromSeconds(1);
+
+    /// <summary>Rows of the hot-keys panel.</summary>
+    private const int HotKeysShown = 10;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private DashboardSnapshot? _last;
@@ -48,6 +52,7 @@ internal sealed partial class DashboardSnapshotSource(IGrainFactory grains, IClu
         }
 
         var calls = silos.Select(silo => AskAsync(silo, cancellationToken)).ToArray();
+        var hotKeys = silos.Select(silo => HotKeysAsync(silo, cancellationToken)).ToArray();
         var clients = ClientLevelsAsync(cancellationToken);
         var rebalance = RebalanceAsync(cancellationToken);
         var answers = await Task.WhenAll(calls).ConfigureAwait(false);
@@ -61,7 +66,26 @@ internal sealed partial class DashboardSnapshotSource(IGrainFactory grains, IClu
         return DashboardSnapshotBuilder.Build(views, await clients.ConfigureAwait(false), DateTimeOffset.UtcNow) with
         {
             Rebalance = await rebalance.ConfigureAwait(false),
+            HotKeys = HotKeyMerge.Merge(await Task.WhenAll(hotKeys).ConfigureAwait(false), HotKeysShown),
         };
+    }
+
+    /// <summary>
+    /// A silo's hottest keys; none (its panel rows missing) when it does not answer in time, which its analytics call
+    /// reports already.
+    /// </summary>
+    private async Task<GridHotKey[]> HotKeysAsync(SiloAddress silo, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var entry = grains.GetGrain<ISiloEntryGrain>(ClusterSilos.GrainKey(silo));
+            return await entry.GetHotKeys(HotKeysShown).WaitAsync(SiloTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogHotKeysFailed(logger, silo, ex.Message);
+            return [];
+        }
     }
 
     /// <summary>The cluster's rebalance status as this silo gathers it; null (no panel data) when it cannot be had.</summary>
@@ -109,6 +133,9 @@ internal sealed partial class DashboardSnapshotSource(IGrainFactory grains, IClu
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dashboard: the clients' cache-level counts could not be read: {Error}")]
     private static partial void LogClientLevelsFailed(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dashboard: silo {Silo} did not give its hot keys: {Error}")]
+    private static partial void LogHotKeysFailed(ILogger logger, SiloAddress silo, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dashboard: the rebalance status could not be read: {Error}")]
     private static partial void LogRebalanceFailed(ILogger logger, string error);

@@ -44,6 +44,7 @@
 
     renderLevels(data);
     renderRebalance(data);
+    renderHotKeys(data);
 
     const maxPartitions = Math.max(1, ...data.silos.map((s) => s.partitions));
     const body = document.querySelector("#silo-table tbody");
@@ -91,6 +92,21 @@
       tr.appendChild(cell(h.p99LatencyMs > 0 ? fmtMs(h.p99LatencyMs) : "–", "num"));
       hourBody.appendChild(tr);
     }
+  }
+
+  function fmtRate(r) { return r < 10 ? r.toFixed(1) : fmtInt(r); }
+
+  // The cluster's hottest keys (as the silos count the operations that reach them; near-cache hits never do).
+  function renderHotKeys(data) {
+    const body = document.querySelector("#hot-key-table tbody");
+    body.replaceChildren();
+    for (const k of data.hotKeys || []) {
+      const tr = document.createElement("tr");
+      tr.appendChild(cell(k.key)); tr.appendChild(cell(fmtRate(k.readsPerSecond), "num"));
+      tr.appendChild(cell(fmtRate(k.writesPerSecond), "num")); tr.appendChild(cell(k.silo, "muted"));
+      body.appendChild(tr);
+    }
+    if (!data.hotKeys || data.hotKeys.length === 0) { const tr = document.createElement("tr"); const td = cell("no hot keys (Grid:HotKeys:Enabled false, or no traffic)", "muted"); td.colSpan = 4; tr.appendChild(td); body.appendChild(tr); }
   }
 
   // Hit ratio per level, outermost first: edge and output caches and near caches as the clients report them, then

@@ -1,8 +1,8 @@
-namespace Grid.Client.Analytics;
+namespace Grid.Analytics;
 
 /// <summary>
 /// Merges the silos' hot keys: a key counted on two silos (its partition moved during the decay window) adds up, and
-/// keeps the silo that counted it most.
+/// keeps the silo that counted it most. Compiled into the client (<c>GetHotKeysAsync</c>) and the silo (the dashboard).
 /// </summary>
 internal static class HotKeyMerge
 {
