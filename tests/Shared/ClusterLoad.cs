@@ -98,6 +98,7 @@ internal sealed class ClusterLoad
     {
         long lost = 0;
         long keys = 0;
+        var lostDetails = new List<string>();
         foreach (var loop in _loops)
         {
             var names = new List<string>();
@@ -119,6 +120,11 @@ internal sealed class ClusterLoad
                 if (value < expected[i])
                 {
                     lost++;
+
+                    // Which key, and whether the grid itself lost it or only the reader's near cache still holds an old value.
+                    var direct = await reader.GetAsync(names[i], GridReadOptions.SkipNearCache);
+                    string past = direct is null ? "missing" : System.Text.Encoding.ASCII.GetString(direct);
+                    lostDetails.Add($"{names[i]}: acknowledged seq {expected[i]}, read {value} (near cache allowed), {past} (skipping the near cache)");
                 }
             }
         }
@@ -150,7 +156,10 @@ internal sealed class ClusterLoad
             }
         }
 
-        return new LoadReport(ops, writes, _errors.Values.Sum(), new Dictionary<string, int>(_errors), lost, staleReads, keys, TimeSpan.FromSeconds(recovery), TimeSpan.FromSeconds(maxLatency));
+        return new LoadReport(ops, writes, _errors.Values.Sum(), new Dictionary<string, int>(_errors), lost, staleReads, keys, TimeSpan.FromSeconds(recovery), TimeSpan.FromSeconds(maxLatency))
+        {
+            LostDetails = lostDetails,
+        };
     }
 
     private string Summary() => $"{Operations} ops, errors: {string.Join(", ", _errors.Select(e => $"{e.Key}={e.Value}"))}";
@@ -233,8 +242,12 @@ internal sealed record LoadReport(
     TimeSpan RecoveryTime,
     TimeSpan MaxLatencyAfterEvent)
 {
+    /// <summary>Per lost write: the key, its last acknowledged sequence, and what was read with and without the near cache.</summary>
+    public IReadOnlyList<string> LostDetails { get; init; } = [];
+
     public override string ToString() =>
         $"operations {Operations}, acknowledged writes {AcknowledgedWrites}, client errors {ClientErrors}, acknowledged writes lost {AcknowledgedWritesLost} " +
         $"(of {KeysChecked} keys checked), stale reads {StaleReads}, recovery time {RecoveryTime.TotalSeconds:0.00} s, max latency after the event {MaxLatencyAfterEvent.TotalSeconds:0.00} s" +
-        (ErrorsByKind.Count == 0 ? "" : "; errors: " + string.Join("; ", ErrorsByKind.Select(e => $"{e.Value}× {e.Key}")));
+        (ErrorsByKind.Count == 0 ? "" : "; errors: " + string.Join("; ", ErrorsByKind.Select(e => $"{e.Value}× {e.Key}"))) +
+        (LostDetails.Count == 0 ? "" : "; lost: " + string.Join("; ", LostDetails));
 }
