@@ -5,6 +5,7 @@ using Grid.Grains.Balancing;
 using Grid.Grains.Memory;
 using Grid.Grains.NearCache;
 using Grid.Grains.Partitions;
+using Grid.Grains.Persistence;
 using Grid.Grains.Replication;
 using Grid.Protocol;
 using Microsoft.Extensions.Hosting;
@@ -36,7 +37,8 @@ internal sealed class GridSiloMetrics : IHostedService
         LatencyRecorder latency,
         HotKeyTracker hotKeys,
         RebalanceProgress rebalance,
-        RebalanceSteering steering)
+        RebalanceSteering steering,
+        PartitionSnapshots snapshots)
     {
         _latency = latency;
         Meter = meterFactory.Create(new MeterOptions(MeterName) { Version = typeof(GridSiloMetrics).Assembly.GetName().Version?.ToString(3) });
@@ -84,6 +86,15 @@ internal sealed class GridSiloMetrics : IHostedService
         m.CreateObservableCounter("grid.silo.rebalance.partitions_moved", () => rebalance.TotalPartitionsMoved, "{partition}", "Partitions this silo moved to their owner since it started.");
         m.CreateObservableCounter("grid.silo.rebalance.bytes_moved", () => rebalance.TotalBytesMoved, "By", "Bytes of the partitions this silo moved since it started.");
         m.CreateObservableGauge("grid.silo.rebalance.paused", () => steering.Current.Paused ? 1 : 0, "{state}", "1 while partition moves are paused (grid rebalance pause), else 0.");
+
+        // Warm restart (Grid:Persistence; all 0 while it is off).
+        var files = snapshots.Statistics;
+        m.CreateObservableCounter("grid.silo.snapshot.files_written", () => files.FilesWritten, "{file}", "Partition snapshot files this silo wrote since it started.");
+        m.CreateObservableCounter("grid.silo.snapshot.bytes_written", () => files.BytesWritten, "By", "Bytes of the snapshot files this silo wrote since it started.");
+        m.CreateObservableCounter("grid.silo.snapshot.write_failures", () => files.WriteFailures, "{file}", "Snapshot files that could not be written (each logged with its reason).");
+        m.CreateObservableCounter("grid.silo.snapshot.damaged_files", () => files.DamagedFiles, "{file}", "Snapshot files found truncated, corrupt or of another format or cluster, and skipped.");
+        m.CreateObservableCounter("grid.silo.snapshot.entries_restored", () => files.EntriesRestored, "{entry}", "Entries partitions took from snapshot files when they activated.");
+        m.CreateObservableGauge("grid.silo.snapshot.longest_pause", () => files.LongestPauseMs, "ms", "Longest time a partition's lock was held to copy its entries for a file, since the silo started.");
     }
 
     public Meter Meter { get; }

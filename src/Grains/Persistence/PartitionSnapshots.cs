@@ -33,6 +33,9 @@ internal sealed partial class PartitionSnapshots : IDisposable
     private readonly (PartitionStore? Store, long Version)[] _written;
     private ArrayBufferWriter<byte> _buffer = new(64 << 10);
 
+    /// <summary>What the files did since the silo started (metrics).</summary>
+    public SnapshotStatistics Statistics { get; } = new();
+
     public PartitionSnapshots(IOptions<GridSiloOptions> options, GridClock clock, ILogger<PartitionSnapshots> logger)
         : this(options.Value.Persistence, options.Value.PartitionCount, clock, logger)
     {
@@ -100,6 +103,7 @@ internal sealed partial class PartitionSnapshots : IDisposable
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
+            Statistics.Damaged();
             LogUnusable(_logger, file, ex.Message);
             return null;
         }
@@ -115,6 +119,7 @@ internal sealed partial class PartitionSnapshots : IDisposable
             return file;
         }
 
+        Statistics.Damaged();
         LogUnusable(_logger, source, error);
         return null;
     }
@@ -137,6 +142,7 @@ internal sealed partial class PartitionSnapshots : IDisposable
             WriteSoon(store);
         }
 
+        Statistics.Restored(store.Count);
         if (inFile > 0)
         {
             var age = TimeSpan.FromMilliseconds(Math.Max(0, _clock.NowMs - file.WrittenAtMs));
@@ -334,6 +340,7 @@ internal sealed partial class PartitionSnapshots : IDisposable
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             LogWriteFailed(_logger, store.Partition, directory.FileOf(store.Partition), ex.Message);
+            Statistics.Failed(pause);
             return SnapshotWrite.Failed with { Pause = pause };
         }
         finally
@@ -345,6 +352,7 @@ internal sealed partial class PartitionSnapshots : IDisposable
         }
 
         _written[store.Partition] = (store, snapshot.Version);
+        Statistics.Written(size, pause);
         return new SnapshotWrite(SnapshotOutcome.Written, snapshot.Records.Length + snapshot.Structures.Length, size, pause);
     }
 

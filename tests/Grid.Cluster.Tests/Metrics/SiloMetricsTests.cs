@@ -59,6 +59,12 @@ public sealed class SiloMetricsTests(ClusterFixture fixture)
         Assert.Equal("{partition}", units["grid.silo.rebalance.partitions_moved"]);
         Assert.Equal("By", units["grid.silo.rebalance.bytes_moved"]);
         Assert.Equal("{state}", units["grid.silo.rebalance.paused"]);
+        Assert.Equal("{file}", units["grid.silo.snapshot.files_written"]);
+        Assert.Equal("By", units["grid.silo.snapshot.bytes_written"]);
+        Assert.Equal("{file}", units["grid.silo.snapshot.write_failures"]);
+        Assert.Equal("{file}", units["grid.silo.snapshot.damaged_files"]);
+        Assert.Equal("{entry}", units["grid.silo.snapshot.entries_restored"]);
+        Assert.Equal("ms", units["grid.silo.snapshot.longest_pause"]);
     }
 
     [Fact]

@@ -31,7 +31,9 @@ public sealed class PartitionSnapshotsTests : IDisposable
         // Five seconds later, a new silo (a new store, new snapshot service) starts.
         var after = new StoreFixture(before.Store.Partition);
         after.Advance(5_000);
-        Assert.True(Snapshots(after).TryRestore(after.Store));
+        var loader = Snapshots(after);
+        Assert.True(loader.TryRestore(after.Store));
+        Assert.Equal(7, loader.Statistics.EntriesRestored);
 
         Assert.Equal(ResultStatus.NotFound, after.Get("short").Status);
         Assert.Equal("v", after.GetString("plain"));
@@ -92,11 +94,13 @@ public sealed class PartitionSnapshotsTests : IDisposable
         await File.WriteAllBytesAsync(file, bytes);
         var after = new StoreFixture(before.Store.Partition);
 
-        Assert.False(Snapshots(after).TryRestore(after.Store));
+        var loader = Snapshots(after);
+        Assert.False(loader.TryRestore(after.Store));
         Assert.Equal(0, after.Store.Count);
         var warning = Assert.Single(_log.Collector.GetSnapshot(), r => r.Level == LogLevel.Warning);
         Assert.Contains(file, warning.Message, StringComparison.Ordinal);
         Assert.Contains(reason, warning.Message, StringComparison.Ordinal);
+        Assert.Equal((1L, 0L), (loader.Statistics.DamagedFiles, loader.Statistics.EntriesRestored));
     }
 
     [Fact]
@@ -114,6 +118,9 @@ public sealed class PartitionSnapshotsTests : IDisposable
         var first = await snapshots.WriteAllAsync(all, CancellationToken.None);
         Assert.Equal((3, 0, 0, 3L), (first.Written, first.Skipped, first.Failed, first.Entries));
         Assert.True(first.LongestPause >= TimeSpan.Zero && first.LongestPause <= first.Elapsed);
+        Assert.Equal(3, snapshots.Statistics.FilesWritten);
+        Assert.Equal(first.Bytes, snapshots.Statistics.BytesWritten);
+        Assert.Equal(first.LongestPause.TotalMilliseconds, snapshots.Statistics.LongestPauseMs, 3);
 
         var second = await snapshots.WriteAllAsync(all, CancellationToken.None);
         Assert.Equal((0, 3), (second.Written, second.Skipped));
