@@ -2,7 +2,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Grid.Bench.Hosting;
 
-/// <summary>Writes the in-process Orleans client's logs to a file, so they never mix with the progress display.</summary>
+/// <summary>
+/// Writes an in-process client's logs to a file (UTC times, as silos log them): the bench's Orleans client, so its logs
+/// never mix with the progress display, and the fault tests' clients, next to the silos' logs.
+/// </summary>
 internal sealed class FileLoggerProvider(string path) : ILoggerProvider
 {
     private readonly StreamWriter _writer = new(path, append: true) { AutoFlush = true };
@@ -42,7 +45,7 @@ internal sealed class FileLoggerProvider(string path) : ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            var line = $"{DateTime.Now:HH:mm:ss.fff} {logLevel,-11} {category}: {formatter(state, exception)}";
+            var line = $"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel,-11} {category}: {formatter(state, exception)}";
             if (exception is not null)
             {
                 line += Environment.NewLine + exception;

@@ -33,7 +33,7 @@ internal static partial class ClientWatchdog
     /// </summary>
     public static readonly TimeSpan StallThreshold = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>A probe work item waiting this long means the thread pool is starved.</summary>
+    /// <summary>A probe work item waiting this long (garbage-collection pauses not counted) means the thread pool is starved.</summary>
     public static readonly TimeSpan StarvationThreshold = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Worker threads added to the pool's minimum per starvation seen.</summary>
@@ -46,6 +46,8 @@ internal static partial class ClientWatchdog
     private static readonly List<Watched> Clients = [];
     private static Thread? _thread;
     private static long _probeQueuedAt;
+    private static long _probeGcPauseAt;
+    private static long _probeCpuAt;
     private static int _probePending;
 
     /// <summary>
@@ -125,13 +127,18 @@ internal static partial class ClientWatchdog
         if (Volatile.Read(ref _probePending) == 0)
         {
             Volatile.Write(ref _probeQueuedAt, now);
+            Volatile.Write(ref _probeGcPauseAt, GcPauseMs());
+            Volatile.Write(ref _probeCpuAt, CpuMs());
             Volatile.Write(ref _probePending, 1);
             ThreadPool.UnsafeQueueUserWorkItem(static _ => Volatile.Write(ref _probePending, 0), null);
             return;
         }
 
+        // A collection pauses every thread, this one too: time the process spent paused is not the pool's starvation,
+        // and more threads would not shorten it.
         long waited = now - Volatile.Read(ref _probeQueuedAt);
-        if (waited < (long)StarvationThreshold.TotalMilliseconds)
+        long paused = GcPauseMs() - Volatile.Read(ref _probeGcPauseAt);
+        if (waited - paused < (long)StarvationThreshold.TotalMilliseconds)
         {
             return;
         }
@@ -155,12 +162,19 @@ internal static partial class ClientWatchdog
         int target = Math.Min(MaxMinimumThreads, Math.Max(workers, ThreadPool.ThreadCount) + StarvationStep);
         if (target > workers && ThreadPool.SetMinThreads(target, io))
         {
-            LogStarvation(guard.Logger, waited, ThreadPool.ThreadCount, target);
+            // The process's CPU time meanwhile tells blocked threads (little CPU) from a busy process (about all of it).
+            LogStarvation(guard.Logger, waited, paused, CpuMs() - Volatile.Read(ref _probeCpuAt), ThreadPool.ThreadCount, ThreadPool.PendingWorkItemCount, target);
         }
 
         // Measure afresh against the raised minimum.
         Volatile.Write(ref _probeQueuedAt, now);
+        Volatile.Write(ref _probeGcPauseAt, GcPauseMs());
+        Volatile.Write(ref _probeCpuAt, CpuMs());
     }
+
+    private static long GcPauseMs() => (long)GC.GetTotalPauseDuration().TotalMilliseconds;
+
+    private static long CpuMs() => (long)Environment.CpuUsage.TotalTime.TotalMilliseconds;
 
     private sealed class Watched(Action check, Action rescue, ILogger logger, bool guardThreadPool)
     {
@@ -173,8 +187,8 @@ internal static partial class ClientWatchdog
         public bool GuardThreadPool { get; } = guardThreadPool;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Thread pool starved: a work item waited {WaitedMs} ms with {Threads} threads (callers blocking on tasks from pool threads, sync-over-async?); Grid raised the pool's minimum worker threads to {Minimum} so operations can complete (GridClientOptions.ThreadPoolStarvationGuard)")]
-    private static partial void LogStarvation(ILogger logger, long waitedMs, int threads, int minimum);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Thread pool starved: a work item waited {WaitedMs} ms ({GcPauseMs} ms of it in garbage-collection pauses; the process used {CpuMs} ms of CPU meanwhile) with {Threads} threads and {Queued} queued work items (callers blocking on tasks from pool threads, sync-over-async?); Grid raised the pool's minimum worker threads to {Minimum} so operations can complete (GridClientOptions.ThreadPoolStarvationGuard)")]
+    private static partial void LogStarvation(ILogger logger, long waitedMs, long gcPauseMs, long cpuMs, int threads, long queued, int minimum);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A Grid client's deadline check or delivery rescue failed")]
     private static partial void LogCheckFailed(ILogger logger, Exception error);

@@ -26,7 +26,7 @@ internal static class FaultRunner
         FaultRunResult result;
         try
         {
-            var starting = new[] { StartClientAsync(cluster, nearCache: true), StartClientAsync(cluster, nearCache: true), StartClientAsync(cluster, nearCache: false) };
+            var starting = new[] { StartClientAsync(cluster, nearCache: true, "client-writers"), StartClientAsync(cluster, nearCache: true, "client-near-readers"), StartClientAsync(cluster, nearCache: false, "client-direct-readers") };
             try
             {
                 await Task.WhenAll(starting);
@@ -63,7 +63,7 @@ internal static class FaultRunner
             var nearStatistics = nearClient.Cache.GetStatistics();
             var directStatistics = directClient.Cache.GetStatistics();
 
-            var verifier = await StartClientAsync(cluster, nearCache: false);
+            var verifier = await StartClientAsync(cluster, nearCache: false, "client-verifier");
             clients.Add(verifier);
             string settle = await ClusterSettle.WaitAsync(verifier.Cache, cluster.Membership);
             phases.End("verifier client and settle");
@@ -83,13 +83,16 @@ internal static class FaultRunner
         return result with { Details = [.. result.Details, phases.ToString(), .. stopNotes], RunSeconds = run.Elapsed.TotalSeconds };
     }
 
-    private static Task<ClientHost> StartClientAsync(FaultCluster cluster, bool nearCache) =>
-        ClientHost.StartAsync(options =>
-        {
-            // The product's default client options but for the membership store and, for some clients, the near cache.
-            options.Clustering.Redis = cluster.Redis.ConnectionString;
-            options.NearCache.Enabled = nearCache;
-        }).WaitAsync(FaultTimings.ClusterStartBound);
+    /// <summary>Starts a client whose warnings go to <c>{name}.log</c> beside the silos' logs.</summary>
+    private static Task<ClientHost> StartClientAsync(FaultCluster cluster, bool nearCache, string name) =>
+        ClientHost.StartAsync(
+            options =>
+            {
+                // The product's default client options but for the membership store and, for some clients, the near cache.
+                options.Clustering.Redis = cluster.Redis.ConnectionString;
+                options.NearCache.Enabled = nearCache;
+            },
+            Path.Combine(cluster.LogDirectory, name + ".log")).WaitAsync(FaultTimings.ClusterStartBound);
 
     /// <summary>Stops a client within its bound; one that does not stop is noted (the run's result is already built).</summary>
     private static async Task StopClientAsync(ClientHost client, List<string> notes)
