@@ -175,7 +175,20 @@ internal sealed class RequestLog
         }
 
         requests.CompletedBelow = completedBelow;
-        int removed = requests.Entries.RemoveAll(e => e.Id < completedBelow);
+
+        // In place, without a predicate: this runs on most identified writes, and a capturing lambda is an allocation.
+        var entries = requests.Entries;
+        int kept = 0;
+        for (int i = 0; i < entries.Count; i++)
+        {
+            if (entries[i].Id >= completedBelow)
+            {
+                entries[kept++] = entries[i];
+            }
+        }
+
+        int removed = entries.Count - kept;
+        entries.RemoveRange(kept, removed);
         Count -= removed;
     }
 
