@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Grid.Client;
 using Grid.Fault.Tests.Cluster;
+using Grid.Fault.Tests.Measures;
 using Grid.Fault.Tests.Reporting;
 using Grid.Fault.Tests.Verification;
 using Grid.Fault.Tests.Workload;
@@ -19,6 +20,7 @@ internal static class FaultRunner
     {
         var run = Stopwatch.StartNew();
         var phases = new RunPhases();
+        using var pauses = new RuntimePauses();
         await using var cluster = await FaultCluster.StartAsync(scenario.InitialSilos, logDirectory);
         phases.End("cluster");
         var clients = new List<ClientHost>();
@@ -80,7 +82,7 @@ internal static class FaultRunner
         }
 
         phases.End("client stops");
-        return result with { Details = [.. result.Details, phases.ToString(), .. stopNotes], RunSeconds = run.Elapsed.TotalSeconds };
+        return result with { Details = [.. result.Details, phases.ToString(), pauses.Describe(), .. stopNotes], RunSeconds = run.Elapsed.TotalSeconds };
     }
 
     /// <summary>Starts a client whose warnings go to <c>{name}.log</c> beside the silos' logs.</summary>
