@@ -19,7 +19,7 @@ public class ClusterFixture : IAsyncLifetime
         options.MaxMemoryBytes = 512L << 20;
         options.ExpirySweepInterval = TimeSpan.FromMilliseconds(50);
 
-        // Two entry activations, as a 3-core silo runs by default (a 2-core box runs one): the tests go through the
+        // Two entry activations (a silo on 2 cores or fewer runs one by default): the tests go through the
         // client's lanes and the silo's several data-plane activations.
         options.DataPlaneShards = 2;
 

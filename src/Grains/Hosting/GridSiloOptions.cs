@@ -23,21 +23,21 @@ public sealed class GridSiloOptions : IValidatableObject
 
     /// <summary>
     /// Entry activations that run the silo's data-plane batches (<c>Grid:DataPlaneShards</c>): clients spread their
-    /// batches over them by partition, so batches run on that many cores at once. 0 (the default): one per core but
-    /// one, at least one (see <see cref="EffectiveDataPlaneShards"/>). At most <see cref="GridClusterInfo.MaxDataPlaneShards"/>.
+    /// batches over them by partition, so batches run on that many cores at once. 0 (the default): one per core, but one
+    /// on a machine with 2 cores or fewer (see <see cref="EffectiveDataPlaneShards"/>). At most <see cref="GridClusterInfo.MaxDataPlaneShards"/>.
     /// </summary>
     [SettingRange(0, GridClusterInfo.MaxDataPlaneShards)]
     public int DataPlaneShards { get; set; }
 
     /// <summary>
-    /// <see cref="DataPlaneShards"/> with 0 resolved to one per core but one, at least one: Orleans' messaging (socket
-    /// reads and writes, message serialization) keeps about a core busy beside the entry activations, and on a 2-core
-    /// box a second activation only adds thread hand-offs (measured: one shard +20-30 % at 16 and 64 callers).
+    /// <see cref="DataPlaneShards"/> with 0 resolved to one per core, but one on 2 cores or fewer: there Orleans'
+    /// messaging (socket reads and writes, message serialization) and, on a shared box, the clients already keep both
+    /// cores busy, and a second activation only adds thread hand-offs (measured: one shard +20-30 % at 16 and 64 callers).
     /// </summary>
     public int EffectiveDataPlaneShards => DataPlaneShards > 0 ? DataPlaneShards : DefaultDataPlaneShards(Environment.ProcessorCount);
 
-    /// <summary>The data-plane shards a silo with <paramref name="cores"/> cores runs by default: cores - 1, at least 1.</summary>
-    internal static int DefaultDataPlaneShards(int cores) => Math.Clamp(cores - 1, 1, GridClusterInfo.MaxDataPlaneShards);
+    /// <summary>The data-plane shards a silo with <paramref name="cores"/> cores runs by default.</summary>
+    internal static int DefaultDataPlaneShards(int cores) => cores <= 2 ? 1 : Math.Min(cores, GridClusterInfo.MaxDataPlaneShards);
 
     /// <summary>
     /// The silo's cache memory budget in bytes; past it, least recently used entries are evicted. Default: half of the

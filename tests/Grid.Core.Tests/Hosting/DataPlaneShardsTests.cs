@@ -3,16 +3,16 @@ using Grid.Protocol;
 
 namespace Grid.Core.Tests.Hosting;
 
-/// <summary><c>Grid:DataPlaneShards</c>: 0 (the default) is one entry activation per core but one, at least one; a set value is kept.</summary>
+/// <summary><c>Grid:DataPlaneShards</c>: 0 (the default) is one entry activation per core, but one on 2 cores or fewer; a set value is kept.</summary>
 public sealed class DataPlaneShardsTests
 {
     [Theory]
     [InlineData(1, 1)]
     [InlineData(2, 1)]
-    [InlineData(3, 2)]
-    [InlineData(8, 7)]
+    [InlineData(3, 3)]
+    [InlineData(16, 16)]
     [InlineData(200, GridClusterInfo.MaxDataPlaneShards)]
-    public void The_default_leaves_a_core_to_messaging_and_runs_at_least_one(int cores, int shards) =>
+    public void The_default_is_one_per_core_but_one_on_two_cores_or_fewer(int cores, int shards) =>
         Assert.Equal(shards, GridSiloOptions.DefaultDataPlaneShards(cores));
 
     [Fact]
