@@ -96,7 +96,6 @@ internal sealed class ClusterLoad
     /// <summary>Reads back every key written (through <paramref name="reader"/>) and reports.</summary>
     public async Task<LoadReport> VerifyAsync(IGridCache reader)
     {
-        long lost = 0;
         long keys = 0;
         var lostDetails = new List<string>();
         foreach (var loop in _loops)
@@ -119,8 +118,6 @@ internal sealed class ClusterLoad
                 long value = values[i] is { } bytes ? long.Parse(System.Text.Encoding.ASCII.GetString(bytes), CultureInfo.InvariantCulture) : 0;
                 if (value < expected[i])
                 {
-                    lost++;
-
                     // Which key, and whether the grid itself lost it or only the reader's near cache still holds an old value.
                     var direct = await reader.GetAsync(names[i], GridReadOptions.SkipNearCache);
                     string past = direct is null ? "missing" : System.Text.Encoding.ASCII.GetString(direct);
@@ -156,7 +153,7 @@ internal sealed class ClusterLoad
             }
         }
 
-        return new LoadReport(ops, writes, _errors.Values.Sum(), new Dictionary<string, int>(_errors), lost, staleReads, keys, TimeSpan.FromSeconds(recovery), TimeSpan.FromSeconds(maxLatency))
+        return new LoadReport(ops, writes, _errors.Values.Sum(), new Dictionary<string, int>(_errors), lostDetails.Count, staleReads, keys, TimeSpan.FromSeconds(recovery), TimeSpan.FromSeconds(maxLatency))
         {
             LostDetails = lostDetails,
         };

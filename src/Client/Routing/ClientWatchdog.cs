@@ -126,9 +126,7 @@ internal static partial class ClientWatchdog
         long now = Environment.TickCount64;
         if (Volatile.Read(ref _probePending) == 0)
         {
-            Volatile.Write(ref _probeQueuedAt, now);
-            Volatile.Write(ref _probeGcPauseAt, GcPauseMs());
-            Volatile.Write(ref _probeCpuAt, CpuMs());
+            StartProbeClock(now);
             Volatile.Write(ref _probePending, 1);
             ThreadPool.UnsafeQueueUserWorkItem(static _ => Volatile.Write(ref _probePending, 0), null);
             return;
@@ -167,6 +165,12 @@ internal static partial class ClientWatchdog
         }
 
         // Measure afresh against the raised minimum.
+        StartProbeClock(now);
+    }
+
+    /// <summary>Notes when the pending probe's wait starts: the time, and the process's GC pause and CPU totals then.</summary>
+    private static void StartProbeClock(long now)
+    {
         Volatile.Write(ref _probeQueuedAt, now);
         Volatile.Write(ref _probeGcPauseAt, GcPauseMs());
         Volatile.Write(ref _probeCpuAt, CpuMs());
