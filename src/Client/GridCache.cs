@@ -163,6 +163,18 @@ public sealed class GridCache : IGridCache, IGridAnalytics, IGridRebalancing, ID
     public ValueTask<bool> RemoveAsync(string key, CancellationToken cancellationToken = default) => _keys.RemoveAsync(key, cancellationToken);
 
     /// <inheritdoc />
+    public ValueTask<GridVersionedValue> GetWithVersionAsync(string key, CancellationToken cancellationToken = default) =>
+        _keys.GetWithVersionAsync(key, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<GridWriteResult> SetWithVersionAsync(string key, ReadOnlyMemory<byte> value, GridEntryOptions? options = null, CancellationToken cancellationToken = default) =>
+        _keys.SetWithVersionAsync(key, value, options, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<GridWriteResult> RemoveWithVersionAsync(string key, GridEntryOptions? options = null, CancellationToken cancellationToken = default) =>
+        _keys.RemoveWithVersionAsync(key, options, cancellationToken);
+
+    /// <inheritdoc />
     public ValueTask<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) => _keys.ExistsAsync(key, cancellationToken);
 
     /// <inheritdoc />
@@ -190,6 +202,10 @@ public sealed class GridCache : IGridCache, IGridAnalytics, IGridRebalancing, ID
     /// <inheritdoc />
     public ValueTask<long> IncrementAsync(string key, long delta = 1, CancellationToken cancellationToken = default) =>
         _counters.IncrementAsync(key, delta, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<GridCounterResult> IncrementWithVersionAsync(string key, long delta = 1, CancellationToken cancellationToken = default) =>
+        _counters.IncrementWithVersionAsync(key, delta, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<long> DecrementAsync(string key, long delta = 1, CancellationToken cancellationToken = default) =>

@@ -1,6 +1,6 @@
 namespace Grid.Client;
 
-/// <summary>How an entry is written: expiry, condition and tags. Immutable; share instances freely.</summary>
+/// <summary>How an entry is written: expiry, condition (or expected version) and tags. Immutable; share instances freely.</summary>
 public sealed record GridEntryOptions
 {
     /// <summary>Options with no expiry, no condition and no tags.</summary>
@@ -17,6 +17,16 @@ public sealed record GridEntryOptions
 
     /// <summary>When the write happens. Default <see cref="SetCondition.Always"/>.</summary>
     public SetCondition When { get; init; } = SetCondition.Always;
+
+    /// <summary>
+    /// Optimistic concurrency: the write happens only if the entry's version is this one (from
+    /// <see cref="IGridCache.GetWithVersionAsync"/> or an earlier versioned write; 0: only if the key does not exist).
+    /// Otherwise nothing changes: <see cref="IGridCache.SetAsync"/> returns false, and <see cref="IGridCache.SetWithVersionAsync"/>
+    /// and <see cref="IGridCache.RemoveWithVersionAsync"/> return <see cref="GridWriteResult.Applied"/> false with the
+    /// current version. Checked and applied atomically on the partition. Not with <see cref="When"/>, nor with
+    /// <see cref="IGridCache.SetManyAsync"/>.
+    /// </summary>
+    public long? IfVersion { get; init; }
 
     /// <summary>Tags attached to the entry (for invalidation by tag).</summary>
     public IReadOnlyList<string>? Tags { get; init; }

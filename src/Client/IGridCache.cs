@@ -30,7 +30,7 @@ public interface IGridCache
     /// <param name="cancellationToken">Stops waiting.</param>
     ValueTask<byte[]?> GetAsync(string key, GridReadOptions? options, CancellationToken cancellationToken = default);
 
-    /// <summary>Writes a value. Returns false when <see cref="GridEntryOptions.When"/> prevented the write.</summary>
+    /// <summary>Writes a value. Returns false when <see cref="GridEntryOptions.When"/> or <see cref="GridEntryOptions.IfVersion"/> prevented the write.</summary>
     /// <param name="key">The key.</param>
     /// <param name="value">The value (at most the cluster's MaxValueBytes).</param>
     /// <param name="options">Expiry, condition and tags; none by default.</param>
@@ -41,6 +41,36 @@ public interface IGridCache
     /// <param name="key">The key.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
     ValueTask<bool> RemoveAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads a string or counter with its entry version, always from the grid (never the near cache), for an optimistic
+    /// read-modify-write: write back with <see cref="GridEntryOptions.IfVersion"/> set to <see cref="GridVersionedValue.Version"/>.
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The value and version; <see cref="GridVersionedValue.Missing"/> (version 0) when the key does not exist.</returns>
+    /// <exception cref="GridWrongTypeException">The key holds a hash or list.</exception>
+    ValueTask<GridVersionedValue> GetWithVersionAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <see cref="SetAsync"/> answering the entry's version: the new one when the write happened, the current one when
+    /// <see cref="GridEntryOptions.IfVersion"/> (or When) prevented it. A conflict is a result, not an exception.
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value (at most the cluster's MaxValueBytes).</param>
+    /// <param name="options">Expiry, condition or expected version, and tags; none by default.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    ValueTask<GridWriteResult> SetWithVersionAsync(string key, ReadOnlyMemory<byte> value, GridEntryOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes a key of any type, with <see cref="GridEntryOptions.IfVersion"/> (only if the entry still has that version)
+    /// and <see cref="GridEntryOptions.Timeout"/> (other options are refused), answering whether its condition held and
+    /// the entry's version (0 once removed; the current one on a conflict, which is a result, not an exception).
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <param name="options">IfVersion and/or Timeout.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    ValueTask<GridWriteResult> RemoveWithVersionAsync(string key, GridEntryOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>Whether a key exists (and has not expired).</summary>
     /// <param name="key">The key.</param>
@@ -86,6 +116,14 @@ public interface IGridCache
     /// <exception cref="GridOverflowException">The result would not fit in 64 bits; the counter is unchanged.</exception>
     /// <exception cref="GridWrongTypeException">The key holds something other than an integer.</exception>
     ValueTask<long> IncrementAsync(string key, long delta = 1, CancellationToken cancellationToken = default);
+
+    /// <summary><see cref="IncrementAsync"/> answering the entry version the increment gave the counter as well as its value.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="delta">The amount (may be negative).</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <exception cref="GridOverflowException">The result would not fit in 64 bits; the counter is unchanged.</exception>
+    /// <exception cref="GridWrongTypeException">The key holds something other than an integer.</exception>
+    ValueTask<GridCounterResult> IncrementWithVersionAsync(string key, long delta = 1, CancellationToken cancellationToken = default);
 
     /// <summary>Subtracts <paramref name="delta"/> from a 64-bit counter (created at 0 when missing) and returns the new value.</summary>
     /// <param name="key">The key.</param>

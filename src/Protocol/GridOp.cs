@@ -38,4 +38,7 @@ internal sealed class GridOp
     /// partition answer what it answered the first time instead of applying the write twice.
     /// </summary>
     public long RequestId { get; set; }
+
+    /// <summary>With <see cref="OpFlags.IfVersion"/>: the entry version the operation requires (0: the key must not exist).</summary>
+    public long ExpectedVersion { get; set; }
 }

@@ -36,6 +36,15 @@ internal readonly record struct GridResult
     /// <summary><see cref="TimeToLiveMs"/> of an entry the client must not keep (sliding expiration, or not tracked).</summary>
     public const long NotCacheable = -2;
 
+    /// <summary>
+    /// With <see cref="OpFlags.WithVersion"/> or <see cref="OpFlags.IfVersion"/>: the entry's version after the operation
+    /// (0 when the key does not exist), or on a version conflict the version it has.
+    /// </summary>
+    public long EntryVersion { get; init; }
+
+    /// <summary>Whether <see cref="EntryVersion"/> was sent.</summary>
+    public bool HasEntryVersion { get; init; }
+
     /// <summary>A plain success.</summary>
     public static GridResult Ok => default;
 

@@ -19,4 +19,11 @@ internal enum OpFlags : byte
     Track = 8,
     /// <summary>Set (and <see cref="OpCode.SetGet"/>): an existing key keeps its expiry (Redis's KEEPTTL); Arg0/Arg1 apply to a new key.</summary>
     KeepTtl = 16,
+    /// <summary>
+    /// Runs only when the entry's version is <see cref="GridOp.ExpectedVersion"/> (0: the key does not exist); otherwise
+    /// nothing changes and the answer is <see cref="ResultStatus.ConditionNotMet"/> with the current version.
+    /// </summary>
+    IfVersion = 32,
+    /// <summary>The answer carries the entry's version after the operation (<see cref="GridResult.EntryVersion"/>; 0 when absent).</summary>
+    WithVersion = 64,
 }

@@ -35,6 +35,41 @@ public sealed class CommandTests(CliClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Get_version_then_set_if_version_writes_once_and_a_stale_version_exits_1()
+    {
+        AssertOk(await Run("set", "cmd:versioned", "one"), "OK");
+        var read = await Run("get", "cmd:versioned", "--version");
+        Assert.True(read.ExitCode == 0, read.ToString());
+        string[] lines = read.Text.Split(Environment.NewLine);
+        Assert.Equal("one", lines[1]);
+        long version = long.Parse(lines[0], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(version > 0);
+
+        var written = await Run("set", "cmd:versioned", "two", "--if-version", lines[0]);
+        Assert.True(written.ExitCode == 0, written.ToString());
+        string[] answer = written.Text.Split(Environment.NewLine);
+        Assert.Equal("OK", answer[0]);
+        Assert.True(long.Parse(answer[1], System.Globalization.CultureInfo.InvariantCulture) > version);
+
+        AssertNotFound(await Run("set", "cmd:versioned", "three", "--if-version", lines[0]), $"conflict: key 'cmd:versioned' is at version {answer[1]}, not at version {version}; nothing changed");
+        AssertNotFound(await Run("del", "cmd:versioned", "--if-version", lines[0]), $"conflict: key 'cmd:versioned' is at version {answer[1]}, not at version {version}; nothing changed");
+        AssertOk(await Run("get", "cmd:versioned"), "two");
+        AssertOk(await Run("del", "cmd:versioned", "--if-version", answer[1]), "deleted");
+        AssertNotFound(await Run("get", "cmd:versioned", "--version"), "key 'cmd:versioned' does not exist");
+        AssertNotFound(await Run("set", "cmd:versioned", "x", "--if-version", answer[1]), "conflict: key 'cmd:versioned' does not exist, not at version " + answer[1] + "; nothing changed");
+        Assert.Equal(0, (await Run("set", "cmd:versioned", "created", "--if-version", "0")).ExitCode);
+        AssertOk(await Run("get", "cmd:versioned"), "created");
+    }
+
+    [Fact]
+    public async Task Set_if_version_refuses_a_negative_version_and_nx_or_xx()
+    {
+        AssertError(await Run("set", "cmd:versioned-bad", "v", "--if-version", "-1"), "--if-version must be 0 or a version printed by 'get --version' (see 'grid set --help')");
+        AssertError(await Run("set", "cmd:versioned-bad", "v", "--if-version", "1", "--nx"), "--if-version cannot be used with --nx or --xx (see 'grid set --help')");
+        AssertNotFound(await Run("get", "cmd:versioned-bad"), "key 'cmd:versioned-bad' does not exist");
+    }
+
+    [Fact]
     public async Task Get_of_missing_key_exits_1()
     {
         AssertNotFound(await Run("get", "cmd:missing"), "key 'cmd:missing' does not exist");

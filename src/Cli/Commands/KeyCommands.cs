@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Grid.Client;
 using System.Globalization;
 using Grid.Cli.Parsing;
 
@@ -13,10 +14,24 @@ internal static class KeyCommands
     private static Command Delete(CommandRunner runner)
     {
         var key = Arguments.Key();
-        var command = new Command("del", "Delete a key of any type") { key };
+        var ifVersion = new Option<long?>("--if-version") { Description = "Only delete when the entry is at this version (from 'get --version'); exit code 1 on a conflict", HelpName = "version" };
+        var command = new Command("del", "Delete a key of any type") { key, ifVersion };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(ifVersion) is < 0)
+            {
+                result.AddError("--if-version must be 0 or a version printed by 'get --version'");
+            }
+        });
         runner.Bind(command, ValueTypes.Any, async call =>
         {
             string name = call.Value(key);
+            if (call.Value(ifVersion) is { } expected)
+            {
+                var outcome = await call.Cache.RemoveWithVersionAsync(name, new GridEntryOptions { IfVersion = expected }, call.Cancellation).ConfigureAwait(false);
+                return outcome.Applied ? call.Print(expected == 0 ? "not present" : "deleted") : call.NotFound(StringCommands.VersionConflict(name, expected, outcome.Version));
+            }
+
             return await call.Cache.RemoveAsync(name, call.Cancellation).ConfigureAwait(false)
                 ? call.Print("deleted")
                 : call.NotFound($"key {ErrorText.Quote(name)} does not exist");

@@ -19,9 +19,10 @@ internal static class StringCommands
         var xx = new Option<bool>("--xx") { Description = "Only set when the key exists" };
         var tags = new Option<string[]>("--tag") { Description = "Tag the entry; repeatable", HelpName = "tag" };
         var invalidate = new Option<string[]>("--invalidate-tag") { Description = "After the write, remove every other entry carrying this tag; repeatable", HelpName = "tag" };
+        var ifVersion = new Option<long?>("--if-version") { Description = "Only set when the entry is at this version (from 'get --version'; 0: only when the key does not exist); prints the new version; exit code 1 on a conflict", HelpName = "version" };
         var command = new Command("set", "Set a key to a value: text, '-' for standard input, or --file PATH") { key };
         value.AddTo(command);
-        foreach (var option in new Option[] { ttl, sliding, nx, xx, tags, invalidate })
+        foreach (var option in new Option[] { ttl, sliding, nx, xx, tags, invalidate, ifVersion })
         {
             command.Options.Add(option);
         }
@@ -31,6 +32,11 @@ internal static class StringCommands
             if (result.GetValue(nx) && result.GetValue(xx))
             {
                 result.AddError("--nx and --xx cannot be used together");
+            }
+
+            if (result.GetValue(ifVersion) is { } version && (version < 0 || result.GetValue(nx) || result.GetValue(xx)))
+            {
+                result.AddError(version < 0 ? "--if-version must be 0 or a version printed by 'get --version'" : "--if-version cannot be used with --nx or --xx");
             }
         });
 
@@ -44,9 +50,18 @@ internal static class StringCommands
                 When = onlyIfMissing ? SetCondition.NotExists : call.Value(xx) ? SetCondition.Exists : SetCondition.Always,
                 Tags = call.Value(tags) is { Length: > 0 } given ? given : null,
                 InvalidateTags = call.Value(invalidate) is { Length: > 0 } dependents ? dependents : null,
+                IfVersion = call.Value(ifVersion),
             };
             string name = call.Value(key);
             byte[] bytes = await value.ReadAsync(call).ConfigureAwait(false);
+            if (options.IfVersion is { } expected)
+            {
+                var outcome = await call.Cache.SetWithVersionAsync(name, bytes, options, call.Cancellation).ConfigureAwait(false);
+                return outcome.Applied
+                    ? call.Print($"OK{Environment.NewLine}{outcome.Version}")
+                    : call.NotFound(VersionConflict(name, expected, outcome.Version));
+            }
+
             bool written = await call.Cache.SetAsync(name, bytes, options, call.Cancellation).ConfigureAwait(false);
             return written
                 ? call.Print("OK")
@@ -55,13 +70,26 @@ internal static class StringCommands
         return command;
     }
 
+    /// <summary>What a versioned write that did not happen says on stderr.</summary>
+    public static string VersionConflict(string key, long expected, long current) =>
+        $"conflict: key {ErrorText.Quote(key)} {(current == 0 ? "does not exist" : $"is at version {current}")}, not {(expected == 0 ? "absent" : $"at version {expected}")}; nothing changed";
+
     private static Command Get(CommandRunner runner)
     {
         var key = Arguments.Key();
-        var command = new Command("get", "Print a key's value") { key };
+        var withVersion = new Option<bool>("--version") { Description = "Print the entry's version on a line before the value (read from the grid, never the near cache)" };
+        var command = new Command("get", "Print a key's value") { key, withVersion };
         runner.Bind(command, ValueTypes.Strings, async call =>
         {
             string name = call.Value(key);
+            if (call.Value(withVersion))
+            {
+                var versioned = await call.Cache.GetWithVersionAsync(name, call.Cancellation).ConfigureAwait(false);
+                return versioned.Value is null
+                    ? call.NotFound($"key {ErrorText.Quote(name)} does not exist")
+                    : call.Print($"{versioned.Version}{Environment.NewLine}{CommandCall.Text(versioned.Value)}");
+            }
+
             var value = await call.Cache.GetAsync(name, call.Cancellation).ConfigureAwait(false);
             return value is null ? call.NotFound($"key {ErrorText.Quote(name)} does not exist") : call.PrintValue(value);
         });

@@ -17,11 +17,14 @@ internal sealed class CommandRunner(OperationDispatcher dispatcher, NearCacheRea
     public async ValueTask<GridResult> ReadAsync(GridOp op, string key, CancellationToken cancellationToken) =>
         ResultCheck.Check(await dispatcher.ExecuteAsync(op, cancellationToken).ConfigureAwait(false), key);
 
-    /// <summary>Runs a write and forgets the key locally before and after (the grid's push covers other clients).</summary>
-    public async ValueTask<GridResult> WriteAsync(GridOp op, string key, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs a write and forgets the key locally before and after (the grid's push covers other clients);
+    /// <paramref name="timeout"/>: this call's deadline instead of the client's operation timeout.
+    /// </summary>
+    public async ValueTask<GridResult> WriteAsync(GridOp op, string key, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
         reads.ForgetLocal(key);
-        var result = ResultCheck.Check(await dispatcher.ExecuteAsync(op, cancellationToken).ConfigureAwait(false), key);
+        var result = ResultCheck.Check(await dispatcher.ExecuteAsync(op, cancellationToken, timeout).ConfigureAwait(false), key);
         reads.ForgetLocal(key);
         return result;
     }

@@ -84,8 +84,45 @@ internal sealed class KeyCommands
         return written;
     }
 
+    /// <summary>
+    /// A set that answers the entry's version (and, on a version or When conflict, the version the entry has): not the
+    /// hot path, so it skips the near cache's keep-the-written-value step and simply forgets the key.
+    /// </summary>
+    public async ValueTask<GridWriteResult> SetWithVersionAsync(string key, ReadOnlyMemory<byte> value, GridEntryOptions? options, CancellationToken cancellationToken)
+    {
+        var op = _requests.BuildSet(_requests.EncodeKey(key), value, options, allowCondition: true);
+        op.Flags |= OpFlags.WithVersion;
+        var invalidate = _invalidation.TagsToInvalidate(options);
+        var result = await _runner.WriteAsync(op, key, cancellationToken, RequestBuilder.CallTimeout(options?.Timeout)).ConfigureAwait(false);
+        bool applied = result.Status != ResultStatus.ConditionNotMet;
+        if (applied && invalidate is not null)
+        {
+            await _invalidation.InvalidateAfterWriteAsync(invalidate, [key], cancellationToken).ConfigureAwait(false);
+        }
+
+        return new GridWriteResult(applied, result.EntryVersion);
+    }
+
+    /// <summary>A read of a string or counter with its entry version, always from the grid (a near-cached copy has no version).</summary>
+    public async ValueTask<GridVersionedValue> GetWithVersionAsync(string key, CancellationToken cancellationToken)
+    {
+        var op = new GridOp { Code = OpCode.Get, Key = _requests.EncodeKey(key), Flags = OpFlags.WithVersion };
+        var result = ResultCheck.Check(await _dispatcher.ExecuteAsync(op, cancellationToken).ConfigureAwait(false), key);
+        return _statistics.CountGridRead(result) ? new GridVersionedValue(result.Value, result.EntryVersion) : GridVersionedValue.Missing;
+    }
+
     public async ValueTask<bool> RemoveAsync(string key, CancellationToken cancellationToken) =>
         (await _runner.WriteAsync(new GridOp { Code = OpCode.Remove, Key = _requests.EncodeKey(key) }, key, cancellationToken).ConfigureAwait(false)).Number == 1;
+
+    /// <summary>A removal that answers whether its condition held and the entry's version (0 once removed; the current one on a conflict).</summary>
+    public async ValueTask<GridWriteResult> RemoveWithVersionAsync(string key, GridEntryOptions? options, CancellationToken cancellationToken)
+    {
+        var op = _requests.BuildRemove(_requests.EncodeKey(key), options);
+        op.Flags |= OpFlags.WithVersion;
+        var result = await _runner.WriteAsync(op, key, cancellationToken, RequestBuilder.CallTimeout(options?.Timeout)).ConfigureAwait(false);
+        return new GridWriteResult(result.Status != ResultStatus.ConditionNotMet, result.EntryVersion);
+    }
+
 
     public async ValueTask<bool> ExistsAsync(string key, CancellationToken cancellationToken) =>
         await _runner.NumberAsync(OpCode.Exists, key, cancellationToken).ConfigureAwait(false) == 1;

@@ -67,6 +67,45 @@ internal sealed class RequestBuilder(ClusterConnection connection, TimeProvider 
     public void CheckName(string name, string what, string paramName) => GridValidation.CheckName(name, connection.Limits, what, paramName);
 
     /// <summary>A set operation with its expiry, condition and tags, checked.</summary>
+    /// <summary>
+    /// A removal, with <see cref="GridEntryOptions.IfVersion"/> when <paramref name="options"/> has one; a removal takes
+    /// nothing else from the options but <see cref="GridEntryOptions.Timeout"/>.
+    /// </summary>
+    public GridOp BuildRemove(byte[] key, GridEntryOptions? options)
+    {
+        var op = new GridOp { Code = OpCode.Remove, Key = key };
+        if (options is null)
+        {
+            return op;
+        }
+
+        if (options.TimeToLive is not null || options.AbsoluteExpiration is not null || options.SlidingExpiration is not null
+            || options.When != SetCondition.Always || options.Tags is { Count: > 0 } || options.InvalidateTags is { Count: > 0 })
+        {
+            throw new ArgumentException("A removal takes only IfVersion and Timeout from GridEntryOptions.", nameof(options));
+        }
+
+        if (options.IfVersion is not null)
+        {
+            RequireVersion(op, options);
+        }
+
+        return op;
+    }
+
+    /// <summary>Makes <paramref name="op"/> run only at the entry version <see cref="GridEntryOptions.IfVersion"/> names.</summary>
+    private static void RequireVersion(GridOp op, GridEntryOptions options)
+    {
+        long version = options.IfVersion!.Value;
+        if (version < 0)
+        {
+            throw new ArgumentOutOfRangeException("options.IfVersion", version, "An entry version is 0 (the key does not exist) or positive.");
+        }
+
+        op.Flags |= OpFlags.IfVersion;
+        op.ExpectedVersion = version;
+    }
+
     public GridOp BuildSet(byte[] key, ReadOnlyMemory<byte> value, GridEntryOptions? options, bool allowCondition)
     {
         var limits = connection.Limits;
@@ -109,6 +148,21 @@ internal sealed class RequestBuilder(ClusterConnection connection, TimeProvider 
             SetCondition.Exists when allowCondition => OpFlags.IfExists,
             _ => throw new ArgumentOutOfRangeException("options.When", options.When, "Unknown or unsupported SetCondition."),
         };
+
+        if (options.IfVersion is not null)
+        {
+            if (!allowCondition)
+            {
+                throw new ArgumentException("This call writes unconditionally; options.IfVersion applies to SetAsync and RemoveAsync.", nameof(options));
+            }
+
+            if (options.When != SetCondition.Always)
+            {
+                throw new ArgumentException("Set either options.When or options.IfVersion, not both (IfVersion = 0 already means \"only if the key does not exist\").", nameof(options));
+            }
+
+            RequireVersion(op, options);
+        }
 
         if (options.Tags is { Count: > 0 } tags)
         {

@@ -15,6 +15,14 @@ internal sealed class CounterCommands(CommandRunner runner, RequestBuilder reque
         return (await runner.WriteAsync(op, key, cancellationToken).ConfigureAwait(false)).Number;
     }
 
+    /// <summary>INCRBY answering the counter's new value and the entry version this write gave it.</summary>
+    public async ValueTask<GridCounterResult> IncrementWithVersionAsync(string key, long delta, CancellationToken cancellationToken)
+    {
+        var op = new GridOp { Code = OpCode.Increment, Key = requests.EncodeKey(key), Arg0 = delta, Flags = OpFlags.WithVersion };
+        var result = await runner.WriteAsync(op, key, cancellationToken).ConfigureAwait(false);
+        return new GridCounterResult(result.Number, result.EntryVersion);
+    }
+
     public ValueTask<long> DecrementAsync(string key, long delta, CancellationToken cancellationToken)
     {
         if (delta == long.MinValue)

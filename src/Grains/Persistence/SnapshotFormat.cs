@@ -11,7 +11,7 @@ namespace Grid.Grains.Persistence;
 /// The file format of one partition's snapshot (warm restart). Everything little-endian:
 /// <code>
 /// [0..7]    magic "GRIDSNAP"
-/// [8..9]    format version (1)
+/// [8..9]    format version (2; version 1, whose entry headers had no entry version, is still read)
 /// [10..11]  flags (0)
 /// [12..15]  partition
 /// [16..19]  partition count of the cluster that wrote it (keys hash to other partitions under another count)
@@ -32,7 +32,10 @@ internal static class SnapshotFormat
 {
     public const int HeaderSize = 48;
     public const int ChecksumSize = 8;
-    public const ushort CurrentVersion = 1;
+    public const ushort CurrentVersion = 2;
+
+    /// <summary>The format before entries carried versions: read, its records given version 0.</summary>
+    public const ushort Version1 = 1;
 
     // Hash field names were valid UTF-8 when written; a name that is not was damaged, and the file is refused.
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -141,9 +144,9 @@ internal static class SnapshotFormat
         }
 
         int version = BinaryPrimitives.ReadUInt16LittleEndian(file[8..]);
-        if (version != CurrentVersion)
+        if (version != CurrentVersion && version != Version1)
         {
-            throw new InvalidDataException($"format version {version}, this silo reads version {CurrentVersion}");
+            throw new InvalidDataException($"format version {version}, this silo reads versions {Version1} and {CurrentVersion}");
         }
 
         int body = file.Length - ChecksumSize;
@@ -170,13 +173,13 @@ internal static class SnapshotFormat
         var records = new byte[recordCount][];
         for (int i = 0; i < records.Length; i++)
         {
-            records[i] = Record(ref reader, structure: false);
+            records[i] = Record(ref reader, structure: false, version);
         }
 
         var structures = new StructureSnapshot[structureCount];
         for (int i = 0; i < structures.Length; i++)
         {
-            byte[] record = Record(ref reader, structure: true);
+            byte[] record = Record(ref reader, structure: true, version);
             bool hash = EntryRecord.Type(record) == GridValueType.Hash;
             int count = Count(reader.Int32(), file.Length, "element count");
             var values = new byte[count][];
@@ -215,10 +218,20 @@ internal static class SnapshotFormat
         count < 0 || count > fileLength / 4 ? throw new InvalidDataException($"{what} {count} does not fit a file of {fileLength} bytes") : count;
 
     /// <summary>A record, checked to be one the store can read: its header, key and tag block lie within it.</summary>
-    private static byte[] Record(ref Reader reader, bool structure)
+    private static byte[] Record(ref Reader reader, bool structure, int formatVersion)
     {
         int at = reader.Offset;
         byte[] record = reader.Bytes();
+        if (formatVersion == Version1)
+        {
+            // Checked in its own layout first (its length field), then widened to today's header.
+            if (record.Length < EntryRecord.Version1HeaderSize || EntryRecord.Length(record) != (record.Length <= ushort.MaxValue ? record.Length : 0))
+            {
+                throw new InvalidDataException($"the entry at offset {at} is malformed: not a version 1 entry header");
+            }
+
+            record = EntryRecord.FromVersion1(record);
+        }
         if (RecordError(record, structure) is { } problem)
         {
             throw new InvalidDataException($"the entry at offset {at} is malformed: {problem}");

@@ -29,7 +29,7 @@ namespace Grid.Grains.Replication;
 /// </summary>
 internal static class ReplicaFrame
 {
-    public const byte Version = 1;
+    public const byte Version = 2; // 2: records carry an entry version (EntryRecord header of 18 bytes)
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 

@@ -15,20 +15,21 @@ namespace Grid.Grains.Storage;
 /// [2..3]   key length (ushort)
 /// [4..7]   LRU stamp (uint, low 32 bits of unix ms at last access)
 /// [8..9]   record length (ushort: all of it, header, key, tags, value; 0 when over 65,535 bytes)
-/// [10..17] only with Expires: expires at (unix ms, 0 = never)
-/// [18..33] only with Sliding (which always has Expires): window ms, absolute cap (unix ms, 0 = none)
+/// [10..17] version (long: changes on every write, see <see cref="VersionClock"/>; kept by replicas, moves and snapshots)
+/// [18..25] only with Expires: expires at (unix ms, 0 = never)
+/// [26..41] only with Sliding (which always has Expires): window ms, absolute cap (unix ms, 0 = none)
 /// then key bytes, then with Tags: count (byte) and per tag length (ushort) + UTF-8, then the value.
 /// </code>
 /// </summary>
 /// <remarks>
 /// An entry without a time to live pays no expiry field (as Redis keeps expiries in a dictionary of their own): 10
-/// header bytes instead of 16 for the common case. The length field lets an arena page be walked record by record
+/// header bytes instead of 26 for the common case. The length field lets an arena page be walked record by record
 /// (pages hold records of at most <see cref="RecordArena.MaxRecordSize"/> bytes); everywhere else a record is a span
 /// of exactly its bytes, and its length is the span's.
 /// </remarks>
 internal static class EntryRecord
 {
-    public const int BaseHeaderSize = 10;
+    public const int BaseHeaderSize = 18;
     public const int ExpirySize = 8;
     public const int SlidingSize = 16;
     public const byte FlagSliding = 1;
@@ -38,7 +39,11 @@ internal static class EntryRecord
     /// <summary>Set in a record's flags when its arena space was given up (the bytes stay until the page is compacted).</summary>
     public const byte FlagDead = 0x80;
 
+    /// <summary>The header size of format version 1 (snapshots written before records carried a version).</summary>
+    public const int Version1HeaderSize = 10;
+
     private const int LengthOffset = 8;
+    private const int VersionOffset = 10;
     private const int ExpiresOffset = BaseHeaderSize;
     private const int SlidingOffset = BaseHeaderSize + ExpirySize;
     private const int ArrayOverhead = 24;
@@ -76,6 +81,13 @@ internal static class EntryRecord
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void SetStamp(Span<byte> r, uint stamp) => BinaryPrimitives.WriteUInt32LittleEndian(r[4..], stamp);
+
+    /// <summary>The entry's version: a new one on every write (0 only in a record not yet stored).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long Version(ReadOnlySpan<byte> r) => BinaryPrimitives.ReadInt64LittleEndian(r[VersionOffset..]);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void SetVersion(Span<byte> r, long version) => BinaryPrimitives.WriteInt64LittleEndian(r[VersionOffset..], version);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static long ExpiresAt(ReadOnlySpan<byte> r) => HasExpiryField(r) ? BinaryPrimitives.ReadInt64LittleEndian(r[ExpiresOffset..]) : 0;
@@ -154,6 +166,9 @@ internal static class EntryRecord
         BinaryPrimitives.WriteUInt16LittleEndian(destination[2..], (ushort)key.Length);
         SetStamp(destination, (uint)nowMs);
         BinaryPrimitives.WriteUInt16LittleEndian(destination[LengthOffset..], destination.Length <= ushort.MaxValue ? (ushort)destination.Length : (ushort)0);
+
+        // The keyspace stamps the version once the record is stored (Keyspace.Stamp); until then it is 0.
+        SetVersion(destination, 0);
         if ((flags & FlagExpires) != 0)
         {
             BinaryPrimitives.WriteInt64LittleEndian(destination[ExpiresOffset..], expiry.ExpiresAt);
@@ -184,8 +199,22 @@ internal static class EntryRecord
         ReadOnlySpan<byte> value = Value(r);
         var copy = Create(Type(r), Key(r), expiry, TagsBlock(r), value.Length, 0, out int valueOffset);
         SetStamp(copy, Stamp(r));
+        SetVersion(copy, Version(r));
         value.CopyTo(copy.AsSpan(valueOffset));
         return copy;
+    }
+
+    /// <summary>
+    /// A record of format version 1 (10-byte header, no version) in today's layout, with version 0 (snapshots written
+    /// before entries carried versions; the store's next write of the key gives it a real one).
+    /// </summary>
+    public static byte[] FromVersion1(ReadOnlySpan<byte> v1)
+    {
+        var r = new byte[v1.Length + (BaseHeaderSize - Version1HeaderSize)];
+        v1[..Version1HeaderSize].CopyTo(r);
+        v1[Version1HeaderSize..].CopyTo(r.AsSpan(BaseHeaderSize));
+        BinaryPrimitives.WriteUInt16LittleEndian(r.AsSpan(LengthOffset), r.Length <= ushort.MaxValue ? (ushort)r.Length : (ushort)0);
+        return r;
     }
 
     /// <summary>The current expiry settings of a record.</summary>

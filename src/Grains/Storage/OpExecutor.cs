@@ -28,6 +28,9 @@ internal sealed class OpExecutor
     private readonly StringReadWriteOps _readWrites;
     private readonly ConditionalExpiryOps _conditionalExpiry;
 
+    /// <summary>Flags that make an operation check or report its entry's version (the slower, general path).</summary>
+    private const OpFlags VersionFlags = OpFlags.IfVersion | OpFlags.WithVersion;
+
     public OpExecutor(Keyspace keys, StoreChangeFeed feed, NearCacheTracking tracking, RequestLog requests, StoreCounters counters, HotKeyTracker? hotKeys = null)
     {
         _hotKeys = hotKeys;
@@ -58,6 +61,7 @@ internal sealed class OpExecutor
         ulong hash = RecordTable.HashKey(op.Key);
         _hotKeys?.Count(hash, op.Key, !CallFailures.IsReadOnly(op.Code));
         if (op.Code == OpCode.Get
+            && (op.Flags & VersionFlags) == 0
             && _strings.TryGetInto(op.Key, hash, now, (op.Flags & OpFlags.Track) != 0 ? trackingSlot : -1, output))
         {
             return ResultStatus.Ok;
@@ -82,7 +86,22 @@ internal sealed class OpExecutor
             }
         }
 
-        var result = Dispatch(op, hash, now);
+        _keys.Versions.Tick(now);
+        GridResult result;
+        if ((op.Flags & VersionFlags) == 0)
+        {
+            result = Dispatch(op, hash, now);
+        }
+        else
+        {
+            // Checked and run under the store's lock, so nothing can write the key in between.
+            long current = EntryVersion(op.Key, hash, now);
+            result = (op.Flags & OpFlags.IfVersion) != 0 && current != op.ExpectedVersion
+                ? StoreResults.ConditionNotMet
+                : Dispatch(op, hash, now);
+            result = result with { HasEntryVersion = true, EntryVersion = result.Status == ResultStatus.ConditionNotMet ? current : EntryVersion(op.Key, hash, now) };
+        }
+
         if (identified)
         {
             Remember(context!.Origin, op.RequestId, result, now);
@@ -129,6 +148,10 @@ internal sealed class OpExecutor
         OpCode.ExpireIf => _conditionalExpiry.ExpireIf(op.Key, hash, now, op.Arg0, op.Arg1),
         _ => GridResult.Failure(ResultStatus.InvalidArgument, $"Unknown operation code {(byte)op.Code}."),
     };
+
+    /// <summary>The version of the entry at <paramref name="key"/>; 0 when there is none.</summary>
+    private long EntryVersion(ReadOnlySpan<byte> key, ulong hash, long now) =>
+        _keys.FindLive(key, hash, now, out _, out Span<byte> record) < 0 ? 0 : EntryRecord.Version(record);
 
     /// <summary>Keeps the answer to a write with a request id (without tracking details, which belong to one silo) and reports it.</summary>
     private void Remember(RequestOrigin origin, long requestId, GridResult result, long now)

@@ -35,6 +35,11 @@ internal static class OpValidator
             return $"The value is {op.Value.Length} bytes, larger than MaxValueBytes ({limits.MaxValueBytes}).";
         }
 
+        if ((op.Flags & (OpFlags.IfVersion | OpFlags.WithVersion)) != 0 && op.Code is OpCode.LeaseAcquire or OpCode.LeaseRelease or OpCode.RemoveTagged or OpCode.SetIfNoneExist)
+        {
+            return $"Operation {op.Code} does not take or report an entry version.";
+        }
+
         switch (op.Code)
         {
             case OpCode.Get or OpCode.Remove or OpCode.Exists or OpCode.Persist or OpCode.TimeToLive or OpCode.Increment or OpCode.Type or OpCode.GetRemove:

@@ -42,13 +42,15 @@ internal sealed class PartitionStore
         _table = new RecordTable(memory);
         _feed = new StoreChangeFeed(partition, listener);
         _tracking = new NearCacheTracking(partition, tracker, _table, _feed);
-        var keys = new Keyspace(_table, _feed, _tracking, Counters);
+        var keys = new Keyspace(_table, _feed, _tracking, Counters, new VersionClock());
         _executor = new OpExecutor(keys, _feed, _tracking, _requests, Counters, hotKeys);
         _sweep = new ExpirySweep(keys, Counters);
         _eviction = new EvictionSampler(keys, Counters);
         _scans = new StoreScans(keys, Counters);
-        _snapshots = new StoreSnapshotter(keys, _feed, _requests, Counters);
-        _replica = new ReplicaApplier(keys, _requests);
+        // Moves, seeds and replicated changes bring entries as the primary wrote them, versions included.
+        var kept = keys.KeepingVersions();
+        _snapshots = new StoreSnapshotter(kept, _feed, _requests, Counters);
+        _replica = new ReplicaApplier(kept, _requests);
     }
 
     public int Partition { get; }

@@ -8,13 +8,13 @@ namespace Grid.Protocol.Wire;
 ///          client(u64 LE; 0 = none) completedBelow(varint) op*
 /// op    := code(u8) flags(u8) sections(u8) key(bytes)
 ///          [arg0(zigzag)] [arg1(zigzag)] [value(bytes)] [field(bytes)] [values: count(varint) bytes*] [tags(bytes)]
-///          [requestId(varint)]
+///          [requestId(varint)] [expectedVersion(varint), with flag IfVersion]
 /// bytes := length(varint) data
 /// </code>
 /// </summary>
 internal static class OpFrame
 {
-    public const byte Version = 3;
+    public const byte Version = 4;
 
     public static byte[] Encode(ReadOnlySpan<GridOp> ops, int trackingSlot = -1, RequestOrigin origin = default)
     {
@@ -79,6 +79,11 @@ internal static class OpFrame
             sections |= OpSections.RequestId;
         }
 
+        if ((op.Flags & OpFlags.IfVersion) != 0)
+        {
+            sections |= OpSections.ExpectedVersion;
+        }
+
         buffer.WriteByte((byte)op.Code);
         buffer.WriteByte((byte)op.Flags);
         buffer.WriteByte((byte)sections);
@@ -122,6 +127,11 @@ internal static class OpFrame
         if (op.RequestId != 0)
         {
             buffer.WriteVarint((ulong)op.RequestId);
+        }
+
+        if ((sections & OpSections.ExpectedVersion) != 0)
+        {
+            buffer.WriteVarint((ulong)op.ExpectedVersion);
         }
     }
 }
@@ -204,6 +214,12 @@ internal ref struct OpFrameReader
             throw new FormatException("An operation's request id is out of range.");
         }
 
+        ulong expectedVersion = (sections & OpSections.ExpectedVersion) != 0 ? _reader.ReadVarint() : 0;
+        if (expectedVersion > long.MaxValue || ((flags & OpFlags.IfVersion) != 0) != ((sections & OpSections.ExpectedVersion) != 0))
+        {
+            throw new FormatException("An operation's expected version is out of range or does not match its IfVersion flag.");
+        }
+
         end = _reader.Position;
         op = new OpView
         {
@@ -220,6 +236,7 @@ internal ref struct OpFrameReader
             ValuesSection = valuesSection,
             Tags = tags,
             RequestId = (long)requestId,
+            ExpectedVersion = (long)expectedVersion,
         };
         return true;
     }

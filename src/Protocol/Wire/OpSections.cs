@@ -12,4 +12,5 @@ internal enum OpSections : byte
     Values = 16,
     Tags = 32,
     RequestId = 64,
+    ExpectedVersion = 128,
 }

@@ -37,6 +37,9 @@ internal readonly ref struct OpView
     /// <summary>The write's request id among its client's requests (0: none; see <see cref="GridOp.RequestId"/>).</summary>
     public long RequestId { get; init; }
 
+    /// <summary>With <see cref="OpFlags.IfVersion"/>: the entry version required (see <see cref="GridOp.ExpectedVersion"/>).</summary>
+    public long ExpectedVersion { get; init; }
+
     public ValueList Values => new(ValuesSection, ValueCount);
 
     /// <summary>Enumerates the length-prefixed list values of an operation.</summary>

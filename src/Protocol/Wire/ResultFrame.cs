@@ -7,11 +7,12 @@ namespace Grid.Protocol.Wire;
 /// <code>
 /// frame  := version(1) count(varint) result*
 /// result := status(u8) sections(u8) [number(zigzag)] [value(bytes)] [values: count bytes*] [fields: count string*] [error(string)]
+///           [tracking: version(varint) ttl(zigzag) sequence(varint)] [entryVersion(varint)]
 /// </code>
 /// </summary>
 internal static class ResultFrame
 {
-    public const byte Version = 1;
+    public const byte Version = 2;
 
     private const byte HasNumber = 1;
     private const byte HasValue = 2;
@@ -19,6 +20,7 @@ internal static class ResultFrame
     private const byte HasFields = 8;
     private const byte HasError = 16;
     private const byte HasTracking = 32;
+    private const byte HasEntryVersion = 64;
 
     public static void WriteHeader(FrameBuffer buffer, int count)
     {
@@ -33,7 +35,8 @@ internal static class ResultFrame
             | (result.Values is not null ? HasValues : 0)
             | (result.Fields is not null ? HasFields : 0)
             | (result.Error is not null ? HasError : 0)
-            | (result.Tracked ? HasTracking : 0));
+            | (result.Tracked ? HasTracking : 0)
+            | (result.HasEntryVersion ? HasEntryVersion : 0));
         buffer.WriteByte((byte)result.Status);
         buffer.WriteByte(sections);
         if (result.Number != 0)
@@ -72,6 +75,11 @@ internal static class ResultFrame
         if (result.Tracked)
         {
             WriteTracking(buffer, result.Version, result.TimeToLiveMs, result.Sequence);
+        }
+
+        if (result.HasEntryVersion)
+        {
+            buffer.WriteVarint((ulong)result.EntryVersion);
         }
     }
 
@@ -150,18 +158,21 @@ internal static class ResultFrame
         }
 
         string? error = (sections & HasError) != 0 ? Encoding.UTF8.GetString(reader.ReadBytes()) : null;
-        if ((sections & HasTracking) == 0)
+        if ((sections & (HasTracking | HasEntryVersion)) == 0)
         {
             return new GridResult { Status = status, Number = number, Value = value, Values = values, Fields = fields, Error = error };
         }
 
-        long version = (long)reader.ReadVarint();
-        long timeToLive = reader.ReadSigned();
-        long sequence = (long)reader.ReadVarint();
+        bool tracked = (sections & HasTracking) != 0;
+        long version = tracked ? (long)reader.ReadVarint() : 0;
+        long timeToLive = tracked ? reader.ReadSigned() : 0;
+        long sequence = tracked ? (long)reader.ReadVarint() : 0;
+        bool hasEntryVersion = (sections & HasEntryVersion) != 0;
         return new GridResult
         {
             Status = status, Number = number, Value = value, Values = values, Fields = fields, Error = error,
-            Tracked = true, Version = version, TimeToLiveMs = timeToLive, Sequence = sequence,
+            Tracked = tracked, Version = version, TimeToLiveMs = timeToLive, Sequence = sequence,
+            HasEntryVersion = hasEntryVersion, EntryVersion = hasEntryVersion ? (long)reader.ReadVarint() : 0,
         };
     }
 
@@ -208,6 +219,11 @@ internal static class ResultFrame
         {
             reader.ReadVarint();
             reader.ReadVarint();
+            reader.ReadVarint();
+        }
+
+        if ((sections & HasEntryVersion) != 0)
+        {
             reader.ReadVarint();
         }
 

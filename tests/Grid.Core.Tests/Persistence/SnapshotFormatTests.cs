@@ -112,10 +112,32 @@ public sealed class SnapshotFormatTests
     public void A_file_of_a_newer_format_version_is_refused_naming_it()
     {
         byte[] file = Encode(Filled().Store.Snapshot());
-        file[8] = 2;
+        file[8] = 3;
 
         Assert.False(SnapshotFormat.TryRead(file, Partition, PartitionCount, out _, out string error));
-        Assert.Equal("format version 2, this silo reads version 1", error);
+        Assert.Equal("format version 3, this silo reads versions 1 and 2", error);
+    }
+
+    [Fact]
+    public void A_file_of_format_1_reads_back_with_its_entries_and_a_store_gives_them_real_versions()
+    {
+        var snapshot = Filled().Store.Snapshot();
+        byte[] file = EncodeVersion1(snapshot);
+
+        Assert.True(SnapshotFormat.TryRead(file, Partition, PartitionCount, out var read, out string error), error);
+        var expected = SnapshotContents.Of(snapshot).ToDictionary(e => e.Key, e => e.Value[..e.Value.LastIndexOf('#')] + "#0");
+        Assert.Equal(expected, SnapshotContents.Of(read!.Snapshot));
+
+        // Version 0 means "no such key" to a conditional write, so the store that loads them gives each a version.
+        var store = new StoreFixture(Partition);
+        store.Store.Restore(read.Snapshot);
+        foreach (var record in store.Store.Snapshot().Records)
+        {
+            Assert.NotEqual(0, EntryRecord.Version(record));
+        }
+
+        Assert.Equal("with a deadline", store.GetString("ttl"));
+        Assert.Equal(["a", "b", "c"], store.RangeStrings("list", 0, -1));
     }
 
     /// <summary>A store with strings (plain, with a TTL, sliding with a cap, tagged), a counter, a hash and a list.</summary>
@@ -131,6 +153,29 @@ public sealed class SnapshotFormatTests
         f.HSet("hash", "é", "unicode field");
         f.Push("list", left: false, "a", "b", "c");
         return f;
+    }
+
+    /// <summary>The file format 1 wrote: the same layout, records without the 8-byte version at offset 10.</summary>
+    private static byte[] EncodeVersion1(StoreSnapshot snapshot)
+    {
+        static byte[] Strip(byte[] record)
+        {
+            byte[] v1 = [.. record.AsSpan(0, 10), .. record.AsSpan(18)];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(v1.AsSpan(8), (ushort)v1.Length);
+            return v1;
+        }
+
+        var old = new StoreSnapshot
+        {
+            Version = snapshot.Version,
+            Records = [.. snapshot.Records.Select(Strip)],
+            Structures = [.. snapshot.Structures.Select(s => new StructureSnapshot { Record = Strip(s.Record), Fields = s.Fields, Values = s.Values })],
+        };
+        byte[] file = Encode(old);
+        file[8] = 1;
+        int body = file.Length - 8;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(body), System.IO.Hashing.XxHash64.HashToUInt64(file.AsSpan(0, body)));
+        return file;
     }
 
     private static byte[] Encode(StoreSnapshot snapshot)

@@ -27,14 +27,14 @@ public sealed class AccountingTests
         f.Set("k", new string('v', 100));
         long pages = StoreInspector.TableOf(f.Store).Arena.OverheadBytes;
         Assert.True(pages > 0);
-        Assert.Equal(empty + pages + 10 + 1 + 100, f.Store.Bytes);
+        Assert.Equal(empty + pages + 18 + 1 + 100, f.Store.Bytes);
         f.Set("k", new string('v', 10)); // a new, smaller record
-        Assert.Equal(empty + pages + 10 + 1 + 10, f.Store.Bytes);
+        Assert.Equal(empty + pages + 18 + 1 + 10, f.Store.Bytes);
         f.Set("k", new string('w', 10), ttlMs: 100, slidingMs: 10); // expiry and sliding fields
-        Assert.Equal(empty + pages + 34 + 1 + 10, f.Store.Bytes);
+        Assert.Equal(empty + pages + 42 + 1 + 10, f.Store.Bytes);
         f.Set("k", new string('w', 2_000)); // too large for a page: an array of its own
         // The array, and the object slot arrays (4 slots and a free list of 4) it needed; the page being filled stays.
-        Assert.Equal(empty + pages + EntryRecord.HeapSize(10 + 1 + 2_000) + EntryRecord.HeapSize(4 * 8) + EntryRecord.HeapSize(4 * 4), f.Store.Bytes);
+        Assert.Equal(empty + pages + EntryRecord.HeapSize(18 + 1 + 2_000) + EntryRecord.HeapSize(4 * 8) + EntryRecord.HeapSize(4 * 4), f.Store.Bytes);
         StoreInspector.AssertConsistent(f.Store);
         f.Remove("k");
         Assert.Equal(empty, f.Store.Bytes);

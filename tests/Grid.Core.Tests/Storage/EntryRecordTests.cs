@@ -33,9 +33,9 @@ public sealed class EntryRecordTests
         Assert.Equal(0, EntryRecord.AbsoluteCap(r));
         Assert.Empty(EntryRecord.DecodeTags(r));
         Assert.True(EntryRecord.TagsBlock(r).IsEmpty);
-        // 10-byte header (no expiry field without a time to live) + key + value, nothing else; the header says so.
+        // 18-byte header (version included; no expiry field without a time to live) + key + value, nothing else; the header says so.
         Assert.False(EntryRecord.HasExpiryField(r));
-        Assert.Equal(10 + 6 + 5, r.Length);
+        Assert.Equal(18 + 6 + 5, r.Length);
         Assert.Equal(r.Length, EntryRecord.Length(r));
     }
 
@@ -55,7 +55,7 @@ public sealed class EntryRecordTests
         Assert.Equal(Now + 5_000, EntryRecord.AbsoluteCap(r));
         int tagsBlock = 1 + (2 + 3) + (2 + 5) + (2 + 1);
         Assert.Equal(tagsBlock, EntryRecord.TagsBlock(r).Length);
-        Assert.Equal(34 + 1 + tagsBlock + 5, r.Length);
+        Assert.Equal(42 + 1 + tagsBlock + 5, r.Length);
         Assert.Equal(r.Length, EntryRecord.Length(r));
     }
 
