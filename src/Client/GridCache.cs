@@ -61,7 +61,7 @@ public sealed class GridCache : IGridCache, IGridAnalytics, IGridRebalancing, ID
         NearCacheCoordinator? coordinator = null;
         if (options.NearCache.Enabled && options.Batching)
         {
-            near = new NearCacheStore(options.PartitionCount, options.NearCache.MaxEntries, options.NearCache.MaxBytes, time, options.NearCache.Admission);
+            near = new NearCacheStore(options.PartitionCount, options.NearCache.MaxEntries, options.NearCache.MaxBytes, time, options.NearCache.Admission, options.NearCache.FollowHotKeyHints);
             coordinator = new NearCacheCoordinator(client, near, options.NearCache, logger);
             router.SilosChanged = coordinator.OnRoutingChanged;
             router.SilosDied = coordinator.OnSilosDied;

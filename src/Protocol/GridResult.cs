@@ -45,6 +45,12 @@ internal readonly record struct GridResult
     /// <summary>Whether <see cref="EntryVersion"/> was sent.</summary>
     public bool HasEntryVersion { get; init; }
 
+    /// <summary>
+    /// An untracked read of a key the silo counts among its hot ones: a near cache should keep it even if its admission
+    /// would not (a key many clients read is hot on the silo though each client reads it only now and then).
+    /// </summary>
+    public bool HotKey { get; init; }
+
     /// <summary>A plain success.</summary>
     public static GridResult Ok => default;
 

@@ -75,6 +75,75 @@ public sealed class HotKeyTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_silo_hint_gets_a_key_many_clients_read_into_a_near_cache_that_would_not_admit_it()
+    {
+        string prefix = $"hinted:{Guid.NewGuid():N}:";
+        string hot = prefix + "hot";
+        await fixture.Cache.SetStringAsync(hot, "everyone reads me");
+
+        // Other clients read the key all along: one of its silo's top read keys, over 50 reads/s (the default bar).
+        using var others = await fixture.ConnectAsync(new GridClientOptions { NearCache = { Enabled = false } });
+        using var stop = new CancellationTokenSource();
+        var hammer = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await others.GetAsync(hot);
+            }
+        });
+
+        try
+        {
+            await Poll.UntilAsync(async () => (await others.GetHotKeysAsync(1)) is [{ } top] && top.Key == hot && top.ReadsPerSecond > 100, TimeSpan.FromSeconds(10), "the key became its silo's hottest");
+            long without = await NearHitsOfRareReadsAsync(prefix, hot, follow: false);
+            long with = await NearHitsOfRareReadsAsync(prefix, hot, follow: true);
+
+            // Without hints only a false positive of the re-read filter (a few % per round) lets the key in.
+            Assert.True(without <= 5, $"{without} near-cache hits of the hot key in 20 rounds without hints");
+            Assert.True(with >= 15, $"{with} near-cache hits of the hot key in 20 rounds with hints (without: {without})");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await hammer;
+        }
+    }
+
+    /// <summary>
+    /// A client that reads the hot key only twice per 500 other keys: its re-read filter (a window of 64 keys here) has
+    /// forgotten it each time, so the first read of each round is kept only when a hint says the key is hot, and only
+    /// then is the second read a near-cache hit. Each round starts with this client's own write of the key, which drops
+    /// its copy. Returns the near-cache hits of the 20 rounds.
+    /// </summary>
+    private async Task<long> NearHitsOfRareReadsAsync(string prefix, string hot, bool follow)
+    {
+        using var client = await fixture.ConnectAsync(new GridClientOptions
+        {
+            NearCache = { Enabled = true, MaxEntries = 64, KeepWrittenValues = false, Admission = NearCacheAdmission.ReRead, FollowHotKeyHints = follow },
+        });
+        for (int i = 0; i < 64; i++)
+        {
+            await client.SetStringAsync($"{prefix}{follow}:fill{i}", "x");
+            await client.GetAsync($"{prefix}{follow}:fill{i}");
+        }
+
+        long before = client.GetStatistics().NearCacheHits;
+        for (int round = 0; round < 20; round++)
+        {
+            for (int i = 0; i < 500; i++)
+            {
+                await client.GetAsync($"{prefix}{follow}:cold{round}:{i}");
+            }
+
+            await client.SetStringAsync(hot, "everyone reads me");
+            Assert.Equal("everyone reads me", await client.GetStringAsync(hot));
+            Assert.Equal("everyone reads me", await client.GetStringAsync(hot));
+        }
+
+        return client.GetStatistics().NearCacheHits - before;
+    }
+
+    [Fact]
     public async Task Asking_for_a_bad_number_of_keys_is_refused()
     {
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await fixture.Cache.GetHotKeysAsync(0));

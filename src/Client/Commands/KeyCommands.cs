@@ -52,6 +52,11 @@ internal sealed class KeyCommands
         }
 
         var result = ResultCheck.Check(await _dispatcher.ExecuteAsync(new GridOp { Code = OpCode.Get, Key = keyBytes }, cancellationToken, RequestBuilder.CallTimeout(options?.Timeout)).ConfigureAwait(false), key!);
+        if (result.HotKey && near)
+        {
+            _reads.HintHot(hash);
+        }
+
         return _statistics.CountGridRead(result) ? result.Value : null;
     }
 
@@ -190,6 +195,10 @@ internal sealed class KeyCommands
                 _ => ResultCheck.Check(results[j], keys[i]).Value,
             };
             _statistics.CountGridRead(results[j]);
+            if (results[j].HotKey && near)
+            {
+                _reads.HintHot(NearCacheTable.HashOf(keys[i]));
+            }
         }
 
         return values;

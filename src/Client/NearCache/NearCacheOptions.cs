@@ -40,4 +40,12 @@ public sealed class NearCacheOptions
     /// only values of keys read lately before; <see cref="NearCacheAdmission.All"/> keeps every tracked value.
     /// </summary>
     public NearCacheAdmission Admission { get; set; } = NearCacheAdmission.ReRead;
+
+    /// <summary>
+    /// Keep keys the silos mark hot even when <see cref="NearCacheAdmission.ReRead"/> would not
+    /// (<c>GridClient:NearCache:FollowHotKeyHints</c>): a silo marks its top read keys (above its
+    /// <c>Grid:HotKeys:HintReadsPerSecond</c>) in the answers to untracked reads, and the next read of such a key is
+    /// tracked and kept. Helps keys many clients read but each only now and then. Default true.
+    /// </summary>
+    public bool FollowHotKeyHints { get; set; } = true;
 }

@@ -45,6 +45,9 @@ internal sealed class NearCacheReads
     /// <summary>Whether a read of a key that missed is tracked and kept (<see cref="NearCacheStore.Admits(int)"/>), by the key's hash.</summary>
     public bool Admits(int hash) => _near!.Admits(hash);
 
+    /// <summary>An untracked read's answer said the key is hot on its silo: admit it from now on (<see cref="NearCacheStore.HintHot"/>).</summary>
+    public void HintHot(int hash) => _near?.HintHot(hash);
+
     /// <summary>
     /// A fresh near-cache copy, not copied: only for callers that copy or only read it (deserializers), never hand it
     /// out. A hit's duration is recorded (level l1).

@@ -25,6 +25,7 @@ internal sealed class NearCacheStore
     private readonly int _maxEntries;
     private readonly long _maxBytes;
     private readonly ReReadFilter? _reReads;
+    private readonly HotKeyHints? _hints;
     private readonly TimeProvider _time;
     private readonly long _ticksPerMs;
     private volatile NearCacheTable _table;
@@ -37,9 +38,10 @@ internal sealed class NearCacheStore
     private long _partitionsDropped;
     private long _clears;
 
-    public NearCacheStore(int partitionCount, int maxEntries, long maxBytes, TimeProvider time, NearCacheAdmission admission = NearCacheAdmission.All)
+    public NearCacheStore(int partitionCount, int maxEntries, long maxBytes, TimeProvider time, NearCacheAdmission admission = NearCacheAdmission.All, bool followHotKeyHints = true)
     {
         _reReads = admission == NearCacheAdmission.ReRead ? new ReReadFilter(maxEntries) : null;
+        _hints = _reReads is not null && followHotKeyHints ? new HotKeyHints() : null;
         _partitions = new NearPartitionState[partitionCount];
         for (int i = 0; i < _partitions.Length; i++)
         {
@@ -106,7 +108,7 @@ internal sealed class NearCacheStore
     /// Whether a read of a key that missed (its <paramref name="hash"/> by <see cref="NearCacheTable.HashOf"/>) should be
     /// tracked and kept: always with <see cref="NearCacheAdmission.All"/>; with <see cref="NearCacheAdmission.ReRead"/>
     /// while there is room, then only for keys read lately before (so keys read once do not evict keys read often, nor
-    /// cost a tracked read).
+    /// cost a tracked read), and for keys a silo marked hot (<see cref="HintHot"/>).
     /// </summary>
     public bool Admits(int hash)
     {
@@ -117,8 +119,11 @@ internal sealed class NearCacheStore
 
         // Every read is noted, even with room to spare, so the filter knows the keys when the near cache fills.
         bool seen = _reReads.SeenBefore(hash);
-        return seen || HasRoom();
+        return seen || HasRoom() || (_hints is not null && _hints.Contains(hash));
     }
+
+    /// <summary>A silo marked the key with <paramref name="hash"/> hot: <see cref="Admits(int)"/> lets it in from now on.</summary>
+    public void HintHot(int hash) => _hints?.Add(hash);
 
     /// <summary><see cref="Admits(int)"/> of a key.</summary>
     public bool Admits(string key) => Admits(NearCacheTable.HashOf(key));

@@ -19,6 +19,14 @@ public sealed class GridHotKeyOptions
     [SettingRange(256, 1 << 20)]
     public int SketchWidth { get; set; } = 4096;
 
+    /// <summary>
+    /// Reads per second above which a key among the top reads is marked hot in the answers to plain reads of it, so a
+    /// client's near cache keeps it even when its admission would not (a key many clients read is hot here though each
+    /// client reads it only now and then; see <c>NearCacheOptions.FollowHotKeyHints</c>). 0: never mark. Default 50.
+    /// </summary>
+    [SettingRange(0, 1_000_000_000)]
+    public int HintReadsPerSecond { get; set; } = 50;
+
     /// <summary>How often every count is halved, so the figures follow what is hot now. Default 10 s.</summary>
     [SettingRange("00:00:01", "01:00:00", Rule = "must be between 1 second and 1 hour")]
     public TimeSpan DecayInterval { get; set; } = TimeSpan.FromSeconds(10);

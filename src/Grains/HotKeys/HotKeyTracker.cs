@@ -24,6 +24,10 @@ internal sealed class HotKeyTracker
     private readonly long _decayTicks;
     private readonly double _decaySeconds;
     private readonly Lock _decayGate = new();
+
+    // The read estimate a top key must reach to be marked hot (GridHotKeyOptions.HintReadsPerSecond): a decayed count
+    // settles at about twice the reads of one decay period. uint.MaxValue: never.
+    private readonly uint _hintEstimate;
     private long _nextDecay;
     private int _counted;
 
@@ -44,28 +48,38 @@ internal sealed class HotKeyTracker
         _decaySeconds = options.DecayInterval.TotalSeconds;
         _decayTicks = (long)(options.DecayInterval.TotalSeconds * time.TimestampFrequency);
         _nextDecay = time.GetTimestamp() + _decayTicks;
+        _hintEstimate = options.HintReadsPerSecond <= 0
+            ? uint.MaxValue
+            : (uint)Math.Clamp(2 * options.DecayInterval.TotalSeconds * options.HintReadsPerSecond, 1, uint.MaxValue - 1);
     }
 
     /// <summary>Whether operations are counted (<see cref="GridHotKeyOptions.Enabled"/>).</summary>
     public bool Enabled { get; }
 
-    /// <summary>Counts one operation on <paramref name="key"/> (its 64-bit store hash <paramref name="hash"/>).</summary>
+    /// <summary>
+    /// Counts one operation on <paramref name="key"/> (its 64-bit store hash <paramref name="hash"/>); for a read, true
+    /// when the key is hot enough to be marked so in the answer (a top read key above <see cref="GridHotKeyOptions.HintReadsPerSecond"/>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Count(ulong hash, ReadOnlySpan<byte> key, bool write)
+    public bool Count(ulong hash, ReadOnlySpan<byte> key, bool write)
     {
+        bool hot = false;
         if (write)
         {
             _topWrites.Offer(hash, key, _writes.Add(hash));
         }
         else
         {
-            _topReads.Offer(hash, key, _reads.Add(hash));
+            uint estimate = _reads.Add(hash);
+            hot = _topReads.Offer(hash, key, estimate) && estimate >= _hintEstimate;
         }
 
         if ((++_counted & DecayCheckMask) == 0)
         {
             DecayIfDue();
         }
+
+        return hot;
     }
 
     /// <summary>Halves every count if a decay period has passed (also called before a snapshot, so an idle silo's figures fall too).</summary>

@@ -30,12 +30,15 @@ internal sealed class TopKeys
     /// <summary>Most members kept.</summary>
     public int Capacity { get; }
 
-    /// <summary>Considers <paramref name="key"/> (hash <paramref name="hash"/>) whose estimate is now <paramref name="estimate"/>.</summary>
-    public void Offer(ulong hash, ReadOnlySpan<byte> key, uint estimate)
+    /// <summary>
+    /// Considers <paramref name="key"/> (hash <paramref name="hash"/>) whose estimate is now <paramref name="estimate"/>;
+    /// true when it is a member above the entry bar (a member at or below the bar, the weakest, answers false).
+    /// </summary>
+    public bool Offer(ulong hash, ReadOnlySpan<byte> key, uint estimate)
     {
         if (estimate <= Volatile.Read(ref _threshold))
         {
-            return;
+            return false;
         }
 
         // A member already (read without the lock: a stale view only sends the key to the locked check below).
@@ -45,7 +48,7 @@ internal sealed class TopKeys
         {
             if (hashes[i] == hash)
             {
-                return;
+                return true;
             }
         }
 
@@ -55,7 +58,7 @@ internal sealed class TopKeys
             {
                 if (_hashes[i] == hash && key.SequenceEqual(_keys[i]))
                 {
-                    return;
+                    return true;
                 }
             }
 
@@ -69,11 +72,12 @@ internal sealed class TopKeys
                     Volatile.Write(ref _threshold, Bar(Smallest(out _)));
                 }
 
-                return;
+                return true;
             }
 
             uint bar = Bar(Smallest(out int weakest));
-            if (estimate > bar)
+            bool entered = estimate > bar;
+            if (entered)
             {
                 _keys[weakest] = key.ToArray();
                 _hashes[weakest] = hash;
@@ -81,6 +85,7 @@ internal sealed class TopKeys
             }
 
             Volatile.Write(ref _threshold, bar);
+            return entered;
         }
     }
 

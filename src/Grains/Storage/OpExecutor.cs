@@ -59,10 +59,10 @@ internal sealed class OpExecutor
         _counters.Operations++;
         _counters.ByKind[OperationKinds.IndexOf(op.Code)]++;
         ulong hash = RecordTable.HashKey(op.Key);
-        _hotKeys?.Count(hash, op.Key, !CallFailures.IsReadOnly(op.Code));
+        bool hot = _hotKeys is { } hotKeys && hotKeys.Count(hash, op.Key, !CallFailures.IsReadOnly(op.Code));
         if (op.Code == OpCode.Get
             && (op.Flags & VersionFlags) == 0
-            && _strings.TryGetInto(op.Key, hash, now, (op.Flags & OpFlags.Track) != 0 ? trackingSlot : -1, output))
+            && _strings.TryGetInto(op.Key, hash, now, (op.Flags & OpFlags.Track) != 0 ? trackingSlot : -1, output, hot))
         {
             return ResultStatus.Ok;
         }

@@ -16,10 +16,11 @@ internal sealed class StringOps(Keyspace keys, NearCacheTracking tracking, Store
 
     /// <summary>
     /// The hot read: a string hit is copied from its record straight into the response frame (tracked for the client in
-    /// <paramref name="trackingSlot"/>, -1 none). False, with nothing written, for anything else (a miss, another type).
+    /// <paramref name="trackingSlot"/>, -1 none; an untracked answer marked <paramref name="hot"/> when the silo counts
+    /// the key among its hot ones). False, with nothing written, for anything else (a miss, another type).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryGetInto(ReadOnlySpan<byte> key, ulong hash, long now, int trackingSlot, FrameBuffer output)
+    public bool TryGetInto(ReadOnlySpan<byte> key, ulong hash, long now, int trackingSlot, FrameBuffer output, bool hot = false)
     {
         // Only a plain record is of type String (structures are hashes or lists).
         int index = _keys.FindLive(key, hash, now, out _, out Span<byte> r);
@@ -36,7 +37,7 @@ internal sealed class StringOps(Keyspace keys, NearCacheTracking tracking, Store
         }
         else
         {
-            ResultFrame.WriteValue(output, EntryRecord.Value(r));
+            ResultFrame.WriteValue(output, EntryRecord.Value(r), hot);
         }
 
         return true;

@@ -8,6 +8,7 @@ namespace Grid.Protocol.Wire;
 /// frame  := version(1) count(varint) result*
 /// result := status(u8) sections(u8) [number(zigzag)] [value(bytes)] [values: count bytes*] [fields: count string*] [error(string)]
 ///           [tracking: version(varint) ttl(zigzag) sequence(varint)] [entryVersion(varint)]
+/// (section bit 128, hot key, has no bytes of its own)
 /// </code>
 /// </summary>
 internal static class ResultFrame
@@ -21,6 +22,7 @@ internal static class ResultFrame
     private const byte HasError = 16;
     private const byte HasTracking = 32;
     private const byte HasEntryVersion = 64;
+    private const byte IsHotKey = 128;
 
     public static void WriteHeader(FrameBuffer buffer, int count)
     {
@@ -36,7 +38,8 @@ internal static class ResultFrame
             | (result.Fields is not null ? HasFields : 0)
             | (result.Error is not null ? HasError : 0)
             | (result.Tracked ? HasTracking : 0)
-            | (result.HasEntryVersion ? HasEntryVersion : 0));
+            | (result.HasEntryVersion ? HasEntryVersion : 0)
+            | (result.HotKey ? IsHotKey : 0));
         buffer.WriteByte((byte)result.Status);
         buffer.WriteByte(sections);
         if (result.Number != 0)
@@ -90,11 +93,11 @@ internal static class ResultFrame
         buffer.WriteVarint((ulong)sequence);
     }
 
-    /// <summary>A successful read of one value, written straight from where it is stored.</summary>
-    public static void WriteValue(FrameBuffer buffer, ReadOnlySpan<byte> value)
+    /// <summary>A successful read of one value, written straight from where it is stored (marked <paramref name="hot"/>: see <see cref="GridResult.HotKey"/>).</summary>
+    public static void WriteValue(FrameBuffer buffer, ReadOnlySpan<byte> value, bool hot = false)
     {
         buffer.WriteByte((byte)ResultStatus.Ok);
-        buffer.WriteByte(HasValue);
+        buffer.WriteByte(hot ? (byte)(HasValue | IsHotKey) : HasValue);
         buffer.WriteBytes(value);
     }
 
@@ -160,7 +163,7 @@ internal static class ResultFrame
         string? error = (sections & HasError) != 0 ? Encoding.UTF8.GetString(reader.ReadBytes()) : null;
         if ((sections & (HasTracking | HasEntryVersion)) == 0)
         {
-            return new GridResult { Status = status, Number = number, Value = value, Values = values, Fields = fields, Error = error };
+            return new GridResult { Status = status, Number = number, Value = value, Values = values, Fields = fields, Error = error, HotKey = (sections & IsHotKey) != 0 };
         }
 
         bool tracked = (sections & HasTracking) != 0;
@@ -173,6 +176,7 @@ internal static class ResultFrame
             Status = status, Number = number, Value = value, Values = values, Fields = fields, Error = error,
             Tracked = tracked, Version = version, TimeToLiveMs = timeToLive, Sequence = sequence,
             HasEntryVersion = hasEntryVersion, EntryVersion = hasEntryVersion ? (long)reader.ReadVarint() : 0,
+            HotKey = (sections & IsHotKey) != 0,
         };
     }
 

@@ -50,6 +50,36 @@ public sealed class NearCacheAdmissionTests
     }
 
     [Fact]
+    public void A_key_a_silo_marked_hot_is_admitted_on_its_next_read_however_long_ago_it_was_read()
+    {
+        Assert.True(AdmittedAfterAHintAndManyOtherKeys(followHotKeyHints: true));
+    }
+
+    [Fact]
+    public void Hints_are_ignored_when_the_client_does_not_follow_them()
+    {
+        Assert.False(AdmittedAfterAHintAndManyOtherKeys(followHotKeyHints: false));
+    }
+
+    /// <summary>
+    /// A full near cache; a key read once and marked hot, then ten windows of other keys (fixed hashes, so the re-read
+    /// filter's false positives are the same every run): whether the key's next read is admitted.
+    /// </summary>
+    private bool AdmittedAfterAHintAndManyOtherKeys(bool followHotKeyHints)
+    {
+        const int hot = -1;
+        var store = Full(NearCacheAdmission.ReRead, followHotKeyHints);
+        Assert.False(store.Admits(hot));
+        store.HintHot(hot);
+        for (int i = 1; i <= Capacity * 10; i++)
+        {
+            store.Admits(i * 7_919);
+        }
+
+        return store.Admits(hot);
+    }
+
+    [Fact]
     public void Admission_All_admits_every_read_even_when_full()
     {
         var store = Full(NearCacheAdmission.All);
@@ -96,9 +126,9 @@ public sealed class NearCacheAdmissionTests
     }
 
     /// <summary>A store filled to its entry bound, with a lease so its entries count.</summary>
-    private NearCacheStore Full(NearCacheAdmission admission)
+    private NearCacheStore Full(NearCacheAdmission admission, bool followHotKeyHints = true)
     {
-        var store = new NearCacheStore(8, Capacity, 1 << 20, _time, admission);
+        var store = new NearCacheStore(8, Capacity, 1 << 20, _time, admission, followHotKeyHints);
         var silo = TestOps.Silo(1);
         store.RenewLease(silo, store.NowMs, 60_000);
         for (int i = 0; i < Capacity; i++)

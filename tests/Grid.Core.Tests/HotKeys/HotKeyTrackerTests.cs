@@ -70,6 +70,29 @@ public sealed class HotKeyTrackerTests
     }
 
     [Fact]
+    public void A_read_is_marked_hot_only_for_a_top_key_above_the_hint_bar_and_a_write_never()
+    {
+        // 10 reads/s over a 10 s decay period: a decayed estimate of 2 x 10 x 10 = 200 reads.
+        var tracker = new HotKeyTracker(new GridHotKeyOptions { TopKeys = 4, HintReadsPerSecond = 10, DecayInterval = TimeSpan.FromSeconds(10) }, new FakeTimeProvider());
+        var hot = Encoding.UTF8.GetBytes("hot");
+        var answers = new List<bool>();
+        for (int i = 0; i < 300; i++)
+        {
+            answers.Add(tracker.Count(RecordTable.HashKey(hot), hot, write: false));
+        }
+
+        Assert.DoesNotContain(true, answers.Take(199));
+        Assert.All(answers.Skip(200), Assert.True);
+        Assert.False(tracker.Count(RecordTable.HashKey(hot), hot, write: true));
+
+        var off = new HotKeyTracker(new GridHotKeyOptions { HintReadsPerSecond = 0 }, new FakeTimeProvider());
+        for (int i = 0; i < 10_000; i++)
+        {
+            Assert.False(off.Count(RecordTable.HashKey(hot), hot, write: false));
+        }
+    }
+
+    [Fact]
     public void Counts_halve_every_decay_interval_so_a_key_that_cooled_leaves_the_top()
     {
         var time = new FakeTimeProvider();
