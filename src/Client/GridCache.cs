@@ -76,7 +76,7 @@ public sealed class GridCache : IGridCache, IGridAnalytics, IGridRebalancing, ID
         _reads = new NearCacheReads(near, dispatcher, _statistics, Metrics.Operations, options);
         var runner = new CommandRunner(dispatcher, _reads, requests);
         _invalidation = new TagAndPatternInvalidation(_connection, requests);
-        _keys = new KeyCommands(dispatcher, runner, requests, _reads, _statistics, _invalidation);
+        _keys = new KeyCommands(dispatcher, runner, requests, _reads, _statistics, _invalidation, options.ReadHotKeysFromReplicas && options.Batching ? new HotKeyHints() : null);
         _counters = new CounterCommands(runner, requests);
         _hashes = new HashCommands(runner, requests);
         _lists = new ListCommands(runner, requests);

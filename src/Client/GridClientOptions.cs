@@ -28,6 +28,16 @@ public sealed class GridClientOptions
     /// </summary>
     public bool Batching { get; set; } = true;
 
+    /// <summary>
+    /// Read keys the silos mark hot from the silo holding their partition's replica (<c>GridClient:ReadHotKeysFromReplicas</c>),
+    /// spreading a hot key's reads over two silos. Opt-in. A string read this way may be older than one the primary
+    /// would answer, but never older than the last write the grid acknowledged in sync replication (the default: a
+    /// write is acknowledged once its replica holds it); with asynchronous replication, by up to the replication lag.
+    /// Sliding entries and misses are read from the primary (the replica sends them on). Needs <see cref="Batching"/>.
+    /// Default false.
+    /// </summary>
+    public bool ReadHotKeysFromReplicas { get; set; }
+
     /// <summary>Most operations in one batch call. Default 256.</summary>
     [SettingRange(1, 65_536)]
     public int MaxBatchSize { get; set; } = 256;

@@ -26,4 +26,10 @@ internal enum OpFlags : byte
     IfVersion = 32,
     /// <summary>The answer carries the entry's version after the operation (<see cref="GridResult.EntryVersion"/>; 0 when absent).</summary>
     WithVersion = 64,
+    /// <summary>
+    /// A GET of a hot key sent to the silo holding its partition's replica: that silo answers a string hit from the
+    /// replica (not a sliding entry, whose reads must move its deadline on the primary) and sends anything else on to
+    /// the partition, as for any op whose partition is elsewhere. Ignored where the partition is live.
+    /// </summary>
+    ReplicaRead = 128,
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Grid.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Grid.Cluster.Tests;
 
@@ -142,6 +143,59 @@ public sealed class HotKeyTests(ClusterFixture fixture)
 
         return client.GetStatistics().NearCacheHits - before;
     }
+
+    [Fact]
+    public async Task With_replica_reads_on_a_hot_keys_reads_go_to_its_replica_and_never_miss_an_acknowledged_write()
+    {
+        string hot = $"replica-read:{Guid.NewGuid():N}";
+        string sliding = hot + ":sliding";
+        await fixture.Cache.SetStringAsync(hot, "v0");
+        await fixture.Cache.SetStringAsync(sliding, "slides", new GridEntryOptions { SlidingExpiration = TimeSpan.FromMinutes(5) });
+        using var stop = new CancellationTokenSource();
+        var hammer = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await fixture.Cache.GetAsync(hot);
+                await fixture.Cache.GetAsync(sliding);
+            }
+        });
+
+        try
+        {
+            // Over 100 reads/s each: above the default hint bar of 50.
+            await Poll.UntilAsync(async () => (await fixture.Cache.GetHotKeysAsync(2)).Count(k => (k.Key == hot || k.Key == sliding) && k.ReadsPerSecond > 100) == 2, TimeSpan.FromSeconds(10), "both keys are hot");
+            using var reader = await fixture.ConnectAsync(new GridClientOptions { NearCache = { Enabled = false }, ReadHotKeysFromReplicas = true });
+            long before = ReplicaReads();
+
+            // Each value is acknowledged (sync replication: its replica holds it) before the reader reads it.
+            for (int i = 1; i <= 200; i++)
+            {
+                await fixture.Cache.SetStringAsync(hot, $"v{i}");
+                Assert.Equal($"v{i}", await reader.GetStringAsync(hot));
+            }
+
+            long served = ReplicaReads() - before;
+            Assert.True(served >= 190, $"{served} of 200 reads answered by the replica");
+
+            // A sliding entry's reads must move its deadline on the primary: never served by the replica.
+            before = ReplicaReads();
+            for (int i = 0; i < 50; i++)
+            {
+                Assert.Equal("slides", await reader.GetStringAsync(sliding));
+            }
+
+            Assert.Equal(before, ReplicaReads());
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await hammer;
+        }
+    }
+
+    private long ReplicaReads() =>
+        fixture.Cluster.Silos.Sum(s => s.ServiceProvider.GetRequiredService<Grid.Grains.Metrics.GridSiloMetrics>().ReplicaReads);
 
     [Fact]
     public async Task Asking_for_a_bad_number_of_keys_is_refused()

@@ -23,8 +23,12 @@ internal sealed class KeyCommands
     private readonly ClientReadStatistics _statistics;
     private readonly TagAndPatternInvalidation _invalidation;
 
-    public KeyCommands(OperationDispatcher dispatcher, CommandRunner runner, RequestBuilder requests, NearCacheReads reads, ClientReadStatistics statistics, TagAndPatternInvalidation invalidation)
+    // Keys the silos marked hot, read from their replica's silo (GridClientOptions.ReadHotKeysFromReplicas); null when off.
+    private readonly HotKeyHints? _replicaReads;
+
+    public KeyCommands(OperationDispatcher dispatcher, CommandRunner runner, RequestBuilder requests, NearCacheReads reads, ClientReadStatistics statistics, TagAndPatternInvalidation invalidation, HotKeyHints? replicaReads = null)
     {
+        _replicaReads = replicaReads;
         _dispatcher = dispatcher;
         _runner = runner;
         _requests = requests;
@@ -51,10 +55,25 @@ internal sealed class KeyCommands
             return await _reads.ReadAsync(key!, keyBytes, options, cancellationToken).ConfigureAwait(false);
         }
 
-        var result = ResultCheck.Check(await _dispatcher.ExecuteAsync(new GridOp { Code = OpCode.Get, Key = keyBytes }, cancellationToken, RequestBuilder.CallTimeout(options?.Timeout)).ConfigureAwait(false), key!);
-        if (result.HotKey && near)
+        var op = new GridOp { Code = OpCode.Get, Key = keyBytes };
+        if (_replicaReads is not null)
         {
-            _reads.HintHot(hash);
+            hash = near ? hash : NearCacheTable.HashOf(key!);
+            if (_replicaReads.Contains(hash))
+            {
+                op.Flags = OpFlags.ReplicaRead;
+            }
+        }
+
+        var result = ResultCheck.Check(await _dispatcher.ExecuteAsync(op, cancellationToken, RequestBuilder.CallTimeout(options?.Timeout)).ConfigureAwait(false), key!);
+        if (result.HotKey)
+        {
+            if (near)
+            {
+                _reads.HintHot(hash);
+            }
+
+            _replicaReads?.Add(hash);
         }
 
         return _statistics.CountGridRead(result) ? result.Value : null;

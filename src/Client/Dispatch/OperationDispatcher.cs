@@ -184,7 +184,10 @@ internal sealed class OperationDispatcher
     /// <summary>Queues an op on the channel of its partition's silo, or has the router send it once one is known.</summary>
     private void Route(PendingOp pending)
     {
-        if (ChannelFor(pending.Partition) is { } channel)
+        var channel = (pending.Op.Flags & OpFlags.ReplicaRead) != 0
+            ? _router.Table.ReplicaFor(pending.Partition) ?? ChannelFor(pending.Partition)
+            : ChannelFor(pending.Partition);
+        if (channel is not null)
         {
             pending.Channel = channel;
             channel.Enqueue(pending);

@@ -4,7 +4,8 @@ namespace Grid.Client.NearCache;
 
 /// <summary>
 /// Keys the silos marked hot (<see cref="Grid.Protocol.GridResult.HotKey"/>), by near-cache hash: the near cache admits
-/// them even when its re-read filter would not. Silos mark only their top read keys, so a few hundred slots are plenty; a
+/// them even when its re-read filter would not, and with <see cref="GridClientOptions.ReadHotKeysFromReplicas"/> their
+/// reads go to the replica's silo. Silos mark only their top read keys, so a few hundred slots are plenty; a
 /// direct-mapped table (a newer hint takes the slot of an older one with the same index) needs no lock and no allocation,
 /// and a hint outlives the re-read filter's windows, which is the point: a key many clients read is hot on the silo
 /// though each client reads it too seldom for its own filter to remember it.

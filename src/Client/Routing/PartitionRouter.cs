@@ -154,7 +154,7 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
                 }
             }
 
-            changed = new RoutingTable(channels, byPartition);
+            changed = new RoutingTable(channels, byPartition, seeds);
             Volatile.Write(ref _table, changed);
             LogRoutingChanged(_logger, channels.Length);
         }
@@ -195,7 +195,7 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
                 }
             }
 
-            Volatile.Write(ref _table, new RoutingTable(table.Silos, byPartition));
+            Volatile.Write(ref _table, new RoutingTable(table.Silos, byPartition, table.Seeds));
         }
 
         if (unknownSilo)

@@ -25,6 +25,7 @@ internal sealed class GridSiloMetrics : IHostedService
 
     private readonly Histogram<double> _batchDuration;
     private readonly LatencyRecorder _latency;
+    private long _replicaReads;
 
     public GridSiloMetrics(
         IMeterFactory meterFactory,
@@ -80,6 +81,7 @@ internal sealed class GridSiloMetrics : IHostedService
         m.CreateObservableGauge("grid.silo.replica.partitions", () => replicas.Count, "{partition}", "Partitions whose replica the silo keeps.");
         m.CreateObservableGauge("grid.silo.replica.entries", () => replicas.Entries, "{entry}", "Entries held in replicas.");
         m.CreateObservableGauge("grid.silo.replica.bytes", () => replicas.Bytes, "By", "Bytes held in replicas (outside the memory budget).");
+        m.CreateObservableCounter("grid.silo.replica.reads", () => ReplicaReads, "{read}", "Reads of hot keys this silo answered from a replica (GridClient:ReadHotKeysFromReplicas).");
 
         // Rebalance (partition moves to their owners).
         m.CreateObservableGauge("grid.silo.rebalance.partitions_pending", () => rebalance.Pending, "{partition}", "Partitions of the current rebalance this silo has still to move.");
@@ -103,6 +105,12 @@ internal sealed class GridSiloMetrics : IHostedService
         hotKeys.Enabled && hotKeys.Snapshot(1, "") is [var hottest] ? hottest.OperationsPerSecond : 0;
 
     /// <summary>A batch of <paramref name="operations"/> operations began at <paramref name="startTimestamp"/> (<see cref="Stopwatch.GetTimestamp()"/>) and was answered now.</summary>
+    /// <summary>Hot keys' reads this silo answered from replicas since it started.</summary>
+    public long ReplicaReads => Volatile.Read(ref _replicaReads);
+
+    /// <summary>Counts a hot key's read answered from this silo's replica of its partition.</summary>
+    public void ReplicaReadServed() => Interlocked.Increment(ref _replicaReads);
+
     public void RecordBatch(long startTimestamp, int operations)
     {
         long elapsed = Stopwatch.GetTimestamp() - startTimestamp;

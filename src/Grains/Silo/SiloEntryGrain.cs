@@ -124,8 +124,8 @@ internal sealed class SiloEntryGrain(
                 int partition = PartitionHasher.GetPartition(op.Key, _partitionCount);
                 // Once an op of a partition went remote, later ops of that partition follow it, so their order holds.
                 bool done = (remote is null || !ContainsPartition(remote, partition))
-                    && registry.TryGet(partition) is { } store
-                    && Run(store, op, output, now, trackingSlot, context, spans) != ResultStatus.NotHere;
+                    && ((registry.TryGet(partition) is { } store && Run(store, op, output, now, trackingSlot, context, spans) != ResultStatus.NotHere)
+                        || ((op.Flags & OpFlags.ReplicaRead) != 0 && TryServeFromReplica(partition, op, output, now)));
                 if (!done)
                 {
                     (remote ??= []).Add(new RemoteOp(i, partition, opStart, opEnd, op.Code, op.RequestId != 0));
@@ -157,6 +157,21 @@ internal sealed class SiloEntryGrain(
         }
 
         return ExecuteRemoteAsync(requestFrame, context, count, output, resultRanges, remote, started, trace);
+    }
+
+    /// <summary>
+    /// A hot key's read sent to this silo for its partition's replica (<see cref="OpFlags.ReplicaRead"/>), answered
+    /// from it when this silo holds one and it has the string (see <see cref="PartitionStore.TryServeReplicaRead"/>).
+    /// </summary>
+    private bool TryServeFromReplica(int partition, in OpView op, FrameBuffer output, long now)
+    {
+        if (op.Code != OpCode.Get || replicas.StoreOf(partition) is not { } replica || !replica.TryServeReplicaRead(op.Key, output, now))
+        {
+            return false;
+        }
+
+        metrics.ReplicaReadServed();
+        return true;
     }
 
     /// <summary>Runs one op on a store live here, inside its partition's span when the batch is traced.</summary>

@@ -149,6 +149,9 @@ internal sealed class OpExecutor
         _ => GridResult.Failure(ResultStatus.InvalidArgument, $"Unknown operation code {(byte)op.Code}."),
     };
 
+    /// <summary>See <see cref="PartitionStore.TryServeReplicaRead"/>.</summary>
+    public bool TryReadUnchanged(ReadOnlySpan<byte> key, long now, FrameBuffer output) => _strings.TryReadUnchanged(key, RecordTable.HashKey(key), now, output);
+
     /// <summary>The version of the entry at <paramref name="key"/>; 0 when there is none.</summary>
     private long EntryVersion(ReadOnlySpan<byte> key, ulong hash, long now) =>
         _keys.FindLive(key, hash, now, out _, out Span<byte> record) < 0 ? 0 : EntryRecord.Version(record);

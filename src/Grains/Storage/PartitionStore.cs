@@ -133,6 +133,21 @@ internal sealed class PartitionStore
         }
     }
 
+    /// <summary>
+    /// A replica's answer to a read of a hot key (<see cref="OpFlags.ReplicaRead"/>): writes the value of a live,
+    /// non-sliding string at <paramref name="key"/> to <paramref name="output"/> and returns true; false, with nothing
+    /// written, for anything else (a miss here may only mean this copy is behind, and a sliding entry's reads must move
+    /// its deadline on the primary), and the caller sends the read on to the partition. Changes nothing: no LRU stamp,
+    /// no expiry on access, not counted.
+    /// </summary>
+    public bool TryServeReplicaRead(ReadOnlySpan<byte> key, FrameBuffer output, long now)
+    {
+        lock (_lock)
+        {
+            return !_closed && _executor.TryReadUnchanged(key, now, output);
+        }
+    }
+
     /// <summary>Runs one operation given as a <see cref="GridOp"/> (the same path, through a one-op frame).</summary>
     public GridResult Execute(GridOp op, BatchContext? context = null)
     {

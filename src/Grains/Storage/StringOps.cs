@@ -43,6 +43,24 @@ internal sealed class StringOps(Keyspace keys, NearCacheTracking tracking, Store
         return true;
     }
 
+    /// <summary>
+    /// A string's value written to <paramref name="output"/> without changing anything (no LRU stamp or sliding move,
+    /// no expiry on access): true only for a live, non-sliding string (see <see cref="PartitionStore.TryServeReplicaRead"/>).
+    /// </summary>
+    public bool TryReadUnchanged(ReadOnlySpan<byte> key, ulong hash, long now, FrameBuffer output)
+    {
+        if (_table.Find(key, hash, out _, out Span<byte> r) < 0
+            || EntryRecord.Type(r) != GridValueType.String
+            || EntryRecord.HasSliding(r)
+            || EntryRecord.IsExpired(r, now))
+        {
+            return false;
+        }
+
+        ResultFrame.WriteValue(output, EntryRecord.Value(r));
+        return true;
+    }
+
     /// <summary>GET: a string's bytes, or a counter as decimal text.</summary>
     public GridResult Get(ReadOnlySpan<byte> key, ulong hash, long now)
     {
