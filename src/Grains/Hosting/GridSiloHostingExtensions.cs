@@ -138,6 +138,10 @@ public static class GridSiloHostingExtensions
         // measuring its first component check from the machine's boot (see StartRelativeTimeProvider).
         services.AddKeyedSingleton<TimeProvider>(TimeProviderNames.Membership, (sp, _) => new StartRelativeTimeProvider(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<PartitionStoreRegistry>();
+        services.AddSingleton(sp => new Grid.Grains.Silo.LocalOpRunner(
+            sp.GetRequiredService<PartitionStoreRegistry>(), sp.GetRequiredService<SiloMemoryBudget>(), sp.GetRequiredService<GridClock>(),
+            sp.GetRequiredService<IOptions<GridSiloOptions>>(), sp.GetRequiredService<ReplicationOutbox>(), sp.GetRequiredService<InvalidationHub>(),
+            sp.GetRequiredService<SiloPauseGuard>(), sp.GetRequiredService<Grid.Grains.Metrics.GridSiloMetrics>()));
         services.AddSingleton<HotKeyTracker>();
         services.AddSingleton<SiloMemoryBudget>();
         services.AddSingleton<StoreChangeListeners>();

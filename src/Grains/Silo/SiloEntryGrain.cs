@@ -41,7 +41,7 @@ internal sealed class SiloEntryGrain(
     SiloAnalytics analytics,
     TagIndexShardRegistry tagShards,
     SiloPauseGuard pauseGuard,
-    NearCache.InvalidationHub nearCaches,
+    LocalOpRunner localOps,
     HotKeys.HotKeyTracker hotKeys,
     Balancing.RebalanceControl rebalance,
     ILogger<SiloEntryGrain> logger) : Grain, ISiloEntryGrain
@@ -187,20 +187,11 @@ internal sealed class SiloEntryGrain(
     /// </summary>
     private async Task<SiloBatchResult> AfterFencesAsync(BatchContext context, SiloBatchResult result, long started, int count)
     {
-        await WhenFencesPassedAsync(context);
+        await localOps.WhenSafeAsync(context);
         metrics.RecordBatch(started, count);
         return result;
     }
 
-    private async Task WhenFencesPassedAsync(BatchContext context)
-    {
-        if (context.ReplicationFence != 0)
-        {
-            await replication.WhenReplicated(context.ReplicationFence);
-        }
-
-        await nearCaches.WhenConfirmed(context);
-    }
 
     /// <summary>Sends the ops whose partition is not live here to their partition grains, then merges all results in order.</summary>
     private async Task<SiloBatchResult> ExecuteRemoteAsync(byte[] requestFrame, BatchContext context, int count, FrameBuffer local, int[] resultRanges, List<RemoteOp> remote, long started, Activity? trace)
@@ -281,7 +272,7 @@ internal sealed class SiloEntryGrain(
                 }
             }
 
-            await WhenFencesPassedAsync(context);
+            await localOps.WhenSafeAsync(context);
             metrics.RecordBatch(started, count);
             return new SiloBatchResult(merged.ToArray(), moved?.ToArray());
         }

@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using Grid.Protocol;
+using Grid.Protocol.Wire;
 using Grid.Resp.Commands;
 using Grid.Resp.Protocol;
 
@@ -21,6 +23,10 @@ internal sealed class CommandPipeline(RespContext context, RespCommandTable tabl
     private readonly List<PendingCommand> _pending = [];
     private readonly Dictionary<int, bool> _segment = [];
     private GridResult[] _results = new GridResult[64];
+
+    // Which ops of the segment ran on this silo's stores (RespGrid.Local), and the indexes of the others.
+    private bool[] _ran = new bool[64];
+    private readonly List<int> _left = [];
     private int _segmentStart;
     private int _replied;
 
@@ -132,26 +138,62 @@ internal sealed class CommandPipeline(RespContext context, RespCommandTable tabl
         }
 
         var ops = context.Ops;
+        if (_ran.Length < end)
+        {
+            Array.Resize(ref _ran, Math.Max(end, _ran.Length * 2));
+        }
+
+        Array.Clear(_ran, _segmentStart, count);
         try
         {
-            if (count == 1)
+            // Ops of partitions live on this silo run here at once; the segment rule makes their order with the rest free.
+            if (context.Grid.Local is { } local)
             {
-                _results[_segmentStart] = await context.Grid.Dispatcher.ExecuteAsync(ops[_segmentStart], CancellationToken.None).ConfigureAwait(false);
+                var run = await local.RunAsync(OpFrame.Encode(CollectionsMarshal.AsSpan(ops).Slice(_segmentStart, count))).ConfigureAwait(false);
+                for (int k = 0; k < count; k++)
+                {
+                    if (run.Ran(k))
+                    {
+                        var reader = new FrameReader(run.ResultOf(k));
+                        _results[_segmentStart + k] = ResultFrame.Read(ref reader);
+                        _ran[_segmentStart + k] = true;
+                    }
+                }
             }
-            else
+
+            var left = Remaining(end);
+            context.Grid.CountForwarded(left.Count);
+            if (left.Count == 1)
             {
-                var batch = new GridOp[count];
-                ops.CopyTo(_segmentStart, batch, 0, count);
+                _results[left[0]] = await context.Grid.Dispatcher.ExecuteAsync(ops[left[0]], CancellationToken.None).ConfigureAwait(false);
+            }
+            else if (left.Count > 1)
+            {
+                var batch = new GridOp[left.Count];
+                for (int j = 0; j < batch.Length; j++)
+                {
+                    batch[j] = ops[left[j]];
+                }
+
                 var results = await context.Grid.Dispatcher.ExecuteManyAsync(batch, CancellationToken.None).ConfigureAwait(false);
-                results.CopyTo(_results, _segmentStart);
+                for (int j = 0; j < batch.Length; j++)
+                {
+                    _results[left[j]] = results[j];
+                }
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // The grid could not be reached (or is busy): every op of the segment answers the reason. Writes among them
-            // may or may not have been applied, as with a Redis connection lost before its reply.
+            // The grid could not be reached (or is busy): every op of the segment not answered yet answers the reason.
+            // Writes among them may or may not have been applied, as with a Redis connection lost before its reply.
             var failure = GridResult.Failure(ResultStatus.Error, ex.Message);
-            Array.Fill(_results, failure, _segmentStart, count);
+            for (int k = _segmentStart; k < end; k++)
+            {
+                if (!_ran[k])
+                {
+                    _results[k] = failure;
+                }
+            }
         }
 
         if (context.Session.Tracking is { Enabled: true, Broadcast: false } tracking)
@@ -168,6 +210,21 @@ internal sealed class CommandPipeline(RespContext context, RespCommandTable tabl
         }
 
         _segmentStart = end;
+    }
+
+    /// <summary>The indexes of the segment's ops (up to <paramref name="end"/>) that did not run on this silo's stores.</summary>
+    private List<int> Remaining(int end)
+    {
+        _left.Clear();
+        for (int k = _segmentStart; k < end; k++)
+        {
+            if (!_ran[k])
+            {
+                _left.Add(k);
+            }
+        }
+
+        return _left;
     }
 
     /// <summary>

@@ -24,7 +24,8 @@ public static class GridRespHostingExtensions
             sp.GetRequiredService<IClusterClient>(),
             sp.GetRequiredService<IOptions<GridSiloOptions>>().Value,
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(),
-            TimeProvider.System));
+            TimeProvider.System,
+            sp.GetService<Grid.Grains.Silo.LocalOpRunner>()));
         services.TryAddSingleton<RespConnectionHandler>();
         services.AddSingleton<ISiloStartupCheck, RespPortCheck>();
         services.AddHostedService<RespServer>();

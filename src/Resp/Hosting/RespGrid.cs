@@ -12,8 +12,9 @@ namespace Grid.Resp.Hosting;
 /// <summary>
 /// The RESP endpoint's way into the grid: a <see cref="GridCache"/> over the silo's own Orleans client, near cache off
 /// (every RESP read goes to the grid, so Redis clients see what Grid.Client writes at once). Commands reach it through
-/// its dispatcher, which sends the ops of one socket read as one batch per target silo (local partitions run on this
-/// silo's stores, others travel over the grid's batched path). Also counts the connections and numbers them.
+/// <see cref="Local"/> first: ops of partitions live on this silo run straight on its stores, without an Orleans call;
+/// the rest go through the cache's dispatcher, one batch per target silo over the grid's batched path. Also counts the
+/// connections and numbers them.
 /// </summary>
 internal sealed class RespGrid : IAsyncDisposable
 {
@@ -21,9 +22,11 @@ internal sealed class RespGrid : IAsyncDisposable
     private long _lastClientId;
     private int _clients;
     private long _rejected;
+    private long _opsForwarded;
 
-    public RespGrid(IClusterClient client, GridSiloOptions silo, ILoggerFactory loggers, TimeProvider time)
+    public RespGrid(IClusterClient client, GridSiloOptions silo, ILoggerFactory loggers, TimeProvider time, Grid.Grains.Silo.LocalOpRunner? local = null)
     {
+        Local = local;
         Options = silo.Resp;
         Limits = new RespLimits(Options.MaxBulkBytes, Options.MaxMultiBulkLength, Options.MaxInlineBytes);
         Time = time;
@@ -52,6 +55,15 @@ internal sealed class RespGrid : IAsyncDisposable
 
     /// <summary>Client-side caching of the connections (CLIENT TRACKING).</summary>
     public Tracking.RespTracking Tracking { get; }
+
+    /// <summary>Runs ops of this silo's live partitions in place (null outside a silo, e.g. in unit tests).</summary>
+    internal Grid.Grains.Silo.LocalOpRunner? Local { get; }
+
+    /// <summary>Ops the endpoint sent through the grid's batched path (partition not live here, tracked reads) since it started.</summary>
+    public long OpsForwarded => Volatile.Read(ref _opsForwarded);
+
+    /// <summary>Counts <paramref name="count"/> ops sent through the grid's batched path.</summary>
+    public void CountForwarded(int count) => Interlocked.Add(ref _opsForwarded, count);
 
     /// <summary>Sends built ops to their silos, batched per silo.</summary>
     public OperationDispatcher Dispatcher => Cache.Dispatcher;

@@ -68,6 +68,12 @@ public sealed class RoutingTests : IAsyncLifetime
         var writes = Enumerable.Range(0, 200).Select(i => $"set route.{i} v{i}").ToList();
         Assert.Equal(string.Concat(Enumerable.Repeat("+OK\r\n", 200)), await first.RunAsync(writes));
 
+        // Keys of the first silo's partitions ran on its stores in place, the others went to the second silo.
+        var stats = await first.RunAsync(["info stats"]);
+        long local = long.Parse(System.Text.RegularExpressions.Regex.Match(stats, @"grid_resp_ops_local:(\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
+        long forwarded = long.Parse(System.Text.RegularExpressions.Regex.Match(stats, @"grid_resp_ops_forwarded:(\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.True(local > 0 && forwarded > 0 && local + forwarded == 200, $"{local} ops ran in place, {forwarded} forwarded");
+
         // Read through the second (the routing table may still be settling: poll until every key answers).
         var reads = Enumerable.Range(0, 200).Select(i => $"get route.{i}").ToList();
         string expected = string.Concat(Enumerable.Range(0, 200).Select(i => $"${$"v{i}".Length}\r\nv{i}\r\n"));

@@ -130,6 +130,8 @@ internal static class InfoCommand
         text.Append(culture, $"keyspace_hits:{totals.Hits}\r\n");
         text.Append(culture, $"keyspace_misses:{totals.Misses}\r\n");
         text.Append(culture, $"grid_operations:{totals.Operations}\r\n");
+        text.Append(culture, $"grid_resp_ops_local:{context.Grid.Local?.OpsRun ?? 0}\r\n");
+        text.Append(culture, $"grid_resp_ops_forwarded:{context.Grid.OpsForwarded}\r\n");
     }
 
     private static void Keyspace(StringBuilder text, in Totals totals)
