@@ -13,9 +13,6 @@ public sealed class ExpiryTests(FakeClockClusterFixture fixture)
 {
     private GridCache Cache => fixture.Cache;
 
-    private SiloAddress? HostOf(int partition) =>
-        fixture.Cluster.Silos.FirstOrDefault(s => s.ServiceProvider.GetRequiredService<PartitionStoreRegistry>().TryGet(partition) is not null)?.SiloAddress;
-
     private static string Key(string name) => $"expiry:{name}:{Guid.NewGuid():N}";
 
     [Fact]
@@ -95,10 +92,7 @@ public sealed class ExpiryTests(FakeClockClusterFixture fixture)
         Assert.Equal(new GridTimeToLive(true, TimeSpan.FromMinutes(9)), await Cache.GetTimeToLiveAsync(key));
 
         int partition = PartitionHasher.GetPartition(Encoding.UTF8.GetBytes(key), 1024);
-        var from = HostOf(partition) ?? throw new InvalidOperationException("the key's partition is not active");
-        var to = fixture.Cluster.Silos.Select(s => s.SiloAddress).First(s => !s.Equals(from));
-        await fixture.Cluster.MigrateAsync(fixture.Cluster.Client.GetGrain<IPartitionGrain>(partition), to);
-        await Poll.UntilAsync(() => Task.FromResult(to.Equals(HostOf(partition))), TimeSpan.FromSeconds(20), $"the partition arrived on {to}");
+        await PartitionMoves.MoveToAnotherSiloAsync(fixture.Cluster, partition);
 
         Assert.Equal(new GridTimeToLive(true, TimeSpan.FromMinutes(9)), await Cache.GetTimeToLiveAsync(key));
     }

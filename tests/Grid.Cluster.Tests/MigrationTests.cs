@@ -33,16 +33,12 @@ public sealed class MigrationTests(ClusterFixture fixture)
             }
         })).ToArray();
 
-        var grain = fixture.Cluster.Client.GetGrain<IPartitionGrain>(partition);
         try
         {
             for (int move = 0; move < 6; move++)
             {
                 await Task.Delay(100);
-                var current = HostOf(partition) ?? throw new InvalidOperationException("partition not active");
-                var target = fixture.Cluster.Silos.Select(s => s.SiloAddress).First(s => !s.Equals(current));
-                await fixture.Cluster.MigrateAsync(grain, target);
-                await Poll.UntilAsync(() => Task.FromResult(target.Equals(HostOf(partition))), TimeSpan.FromSeconds(20), $"move {move}: the partition arrived on {target} (now on {HostOf(partition)})");
+                await PartitionMoves.MoveToAnotherSiloAsync(fixture.Cluster, partition, $"move {move}: ");
             }
         }
         finally
@@ -84,17 +80,4 @@ public sealed class MigrationTests(ClusterFixture fixture)
 
     private Grid.Grains.Storage.PartitionStore? StoreOf(int partition) =>
         fixture.Cluster.Silos.Select(s => s.ServiceProvider.GetRequiredService<PartitionStoreRegistry>().TryGet(partition)).FirstOrDefault(s => s is not null);
-
-    private SiloAddress? HostOf(int partition)
-    {
-        foreach (var silo in fixture.Cluster.Silos)
-        {
-            if (silo.ServiceProvider.GetRequiredService<PartitionStoreRegistry>().TryGet(partition) is not null)
-            {
-                return silo.SiloAddress;
-            }
-        }
-
-        return null;
-    }
 }

@@ -114,11 +114,8 @@ public sealed class VersionedWriteTests(ClusterFixture fixture)
         var key = $"versioned:move:{{{Guid.NewGuid():N}}}";
         int partition = PartitionHasher.GetPartition(Encoding.UTF8.GetBytes(key), 1024);
         var written = await Cache.SetWithVersionAsync(key, B("v"));
-        var before = HostOf(partition) ?? throw new InvalidOperationException("partition not active");
-        var target = fixture.Cluster.Silos.Select(s => s.SiloAddress).First(s => !s.Equals(before));
 
-        await fixture.Cluster.MigrateAsync(fixture.Cluster.Client.GetGrain<IPartitionGrain>(partition), target);
-        await Poll.UntilAsync(() => Task.FromResult(target.Equals(HostOf(partition))), TimeSpan.FromSeconds(20), $"the partition arrived on {target}");
+        await PartitionMoves.MoveToAnotherSiloAsync(fixture.Cluster, partition);
 
         Assert.Equal(written.Version, (await Cache.GetWithVersionAsync(key)).Version);
         var next = await Cache.SetWithVersionAsync(key, B("w"), new GridEntryOptions { IfVersion = written.Version });
@@ -135,18 +132,5 @@ public sealed class VersionedWriteTests(ClusterFixture fixture)
         await Assert.ThrowsAsync<ArgumentException>(async () => await Cache.SetManyAsync([new(key, B("v"))], new GridEntryOptions { IfVersion = 1 }));
         await Assert.ThrowsAsync<ArgumentException>(async () => await Cache.RemoveWithVersionAsync(key, new GridEntryOptions { IfVersion = 1, TimeToLive = TimeSpan.FromSeconds(1) }));
         Assert.False(await Cache.ExistsAsync(key));
-    }
-
-    private SiloAddress? HostOf(int partition)
-    {
-        foreach (var silo in fixture.Cluster.Silos)
-        {
-            if (silo.ServiceProvider.GetRequiredService<PartitionStoreRegistry>().TryGet(partition) is not null)
-            {
-                return silo.SiloAddress;
-            }
-        }
-
-        return null;
     }
 }
