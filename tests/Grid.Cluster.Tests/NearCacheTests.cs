@@ -189,6 +189,47 @@ public sealed class NearCacheTests(ClusterFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Once_the_near_cache_is_full_a_written_value_is_kept_only_for_a_key_used_lately()
+    {
+        using var c = await fixture.ConnectAsync(new GridClientOptions { NearCache = { MaxEntries = 64, Admission = NearCacheAdmission.ReRead } });
+        // One hash tag: every key in one partition, live after the first write (a write to a partition not yet live on
+        // its silo is never kept, admitted or not).
+        string prefix = $"near:{{write-admission-{Guid.NewGuid():N}}}";
+        await c.SetStringAsync(prefix + ":first", "x");
+
+        // Filled by reads (kept while there is room), to 15/16 full or more, where admission starts to choose.
+        for (int i = 0; i < 1_000 && c.GetStatistics().NearCacheEntries < 60; i++)
+        {
+            await c.SetStringAsync($"{prefix}:fill{i}", "x");
+            await c.GetStringAsync($"{prefix}:fill{i}");
+        }
+
+        Assert.True(c.GetStatistics().NearCacheEntries >= 60, $"{c.GetStatistics().NearCacheEntries} entries held");
+
+        // Keys written once: not kept (only the re-read filter's false positives, a few %, get in).
+        var before = c.GetStatistics();
+        for (int i = 0; i < 20; i++)
+        {
+            await c.SetStringAsync($"{prefix}:once{i}", "v");
+            Assert.Equal("v", await c.GetStringAsync($"{prefix}:once{i}"));
+        }
+
+        long keptOnce = c.GetStatistics().NearCacheHits - before.NearCacheHits;
+        Assert.True(keptOnce <= 5, $"{keptOnce} of 20 values written once were kept");
+
+        // Keys written twice: the second write's value is kept, so reading it back costs no round trip.
+        before = c.GetStatistics();
+        for (int i = 0; i < 10; i++)
+        {
+            await c.SetStringAsync($"{prefix}:twice{i}", "1");
+            await c.SetStringAsync($"{prefix}:twice{i}", "2");
+            Assert.Equal("2", await c.GetStringAsync($"{prefix}:twice{i}"));
+        }
+
+        Assert.Equal(10, c.GetStatistics().NearCacheHits - before.NearCacheHits);
+    }
+
+    [Fact]
     public async Task Own_write_is_seen_by_the_next_own_read_at_once()
     {
         var key = Key("own");

@@ -86,7 +86,7 @@ internal sealed class KeyCommands
         var invalidate = _invalidation.TagsToInvalidate(options);
         _reads.ForgetLocal(key);
         GridResult result;
-        if (_reads.KeepsWrittenValue(op))
+        if (_reads.KeepsWrittenValue(op, key))
         {
             var pending = await _dispatcher.SubmitTrackedAsync(op, cancellationToken, RequestBuilder.CallTimeout(options?.Timeout)).ConfigureAwait(false);
             result = ResultCheck.Check(pending.Task.Result, key);

@@ -10,8 +10,9 @@ public sealed class NearCacheOptions
 
     /// <summary>
     /// Whether a value this client writes with <c>SetAsync</c> is kept in its near cache (the silo then tracks the key for
-    /// this client, as after a read), so reading back one's own writes costs no round trip. Not for sliding entries,
-    /// conditional writes that did not apply, or multi-key writes. Default true.
+    /// this client, as after a read), so reading back one's own writes costs no round trip. Admitted like a read's value
+    /// (<see cref="Admission"/>: once the near cache is nearly full, only keys read or written lately before). Not for
+    /// sliding entries, conditional writes that did not apply, or multi-key writes. Default true.
     /// </summary>
     public bool KeepWrittenValues { get; set; } = true;
 

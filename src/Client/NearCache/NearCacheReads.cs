@@ -169,9 +169,14 @@ internal sealed class NearCacheReads
         return false;
     }
 
-    /// <summary>Whether this write's value is kept in the near cache (<see cref="NearCacheOptions.KeepWrittenValues"/>).</summary>
-    public bool KeepsWrittenValue(GridOp op) =>
-        _near is not null && _options.Batching && _options.NearCache.KeepWrittenValues && op.Arg1 == 0;
+    /// <summary>
+    /// Whether this write's value is kept in the near cache (<see cref="NearCacheOptions.KeepWrittenValues"/>), which
+    /// goes through the same admission as a read's (<see cref="NearCacheStore.Admits(int)"/>): once the near cache is
+    /// nearly full, only a key read or written lately before is kept, so writes of keys nobody reads again neither
+    /// evict kept values nor cost a tracked write.
+    /// </summary>
+    public bool KeepsWrittenValue(GridOp op, string key) =>
+        _near is not null && _options.Batching && _options.NearCache.KeepWrittenValues && op.Arg1 == 0 && _near.Admits(NearCacheTable.HashOf(key));
 
     /// <summary>Keeps the value this client just wrote, when the silo tracks the key for it.</summary>
     public void KeepWritten(string key, ReadOnlyMemory<byte> value, in GridResult result, PendingOp pending)
