@@ -84,16 +84,7 @@ public sealed class HotKeyTests(ClusterFixture fixture)
 
         // Other clients read the key all along: one of its silo's top read keys, over 50 reads/s (the default bar).
         using var others = await fixture.ConnectAsync(new GridClientOptions { NearCache = { Enabled = false } });
-        using var stop = new CancellationTokenSource();
-        var hammer = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                await others.GetAsync(hot);
-            }
-        });
-
-        try
+        await using (KeepReading(others, hot))
         {
             await Poll.UntilAsync(async () => (await others.GetHotKeysAsync(1)) is [{ } top] && top.Key == hot && top.ReadsPerSecond > 100, TimeSpan.FromSeconds(10), "the key became its silo's hottest");
             long without = await NearHitsOfRareReadsAsync(prefix, hot, follow: false);
@@ -102,11 +93,6 @@ public sealed class HotKeyTests(ClusterFixture fixture)
             // Without hints only a false positive of the re-read filter (a few % per round) lets the key in.
             Assert.True(without <= 5, $"{without} near-cache hits of the hot key in 20 rounds without hints");
             Assert.True(with >= 15, $"{with} near-cache hits of the hot key in 20 rounds with hints (without: {without})");
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await hammer;
         }
     }
 
@@ -151,17 +137,7 @@ public sealed class HotKeyTests(ClusterFixture fixture)
         string sliding = hot + ":sliding";
         await fixture.Cache.SetStringAsync(hot, "v0");
         await fixture.Cache.SetStringAsync(sliding, "slides", new GridEntryOptions { SlidingExpiration = TimeSpan.FromMinutes(5) });
-        using var stop = new CancellationTokenSource();
-        var hammer = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                await fixture.Cache.GetAsync(hot);
-                await fixture.Cache.GetAsync(sliding);
-            }
-        });
-
-        try
+        await using (KeepReading(fixture.Cache, hot, sliding))
         {
             // Over 100 reads/s each: above the default hint bar of 50.
             await Poll.UntilAsync(async () => (await fixture.Cache.GetHotKeysAsync(2)).Count(k => (k.Key == hot || k.Key == sliding) && k.ReadsPerSecond > 100) == 2, TimeSpan.FromSeconds(10), "both keys are hot");
@@ -187,10 +163,32 @@ public sealed class HotKeyTests(ClusterFixture fixture)
 
             Assert.Equal(before, ReplicaReads());
         }
-        finally
+    }
+
+    /// <summary>Reads <paramref name="keys"/> in a loop until disposed (so the silos count them as hot).</summary>
+    private static Reading KeepReading(IGridCache cache, params string[] keys) => new(cache, keys);
+
+    private sealed class Reading : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _loop;
+
+        public Reading(IGridCache cache, string[] keys) => _loop = Task.Run(async () =>
         {
-            await stop.CancelAsync();
-            await hammer;
+            while (!_stop.IsCancellationRequested)
+            {
+                foreach (var key in keys)
+                {
+                    await cache.GetAsync(key);
+                }
+            }
+        });
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _loop;
+            _stop.Dispose();
         }
     }
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using Grid.Client;
 using System.Globalization;
 using Grid.Cli.Parsing;
+using Grid.Client;
 
 namespace Grid.Cli.Commands;
 
@@ -14,15 +14,8 @@ internal static class KeyCommands
     private static Command Delete(CommandRunner runner)
     {
         var key = Arguments.Key();
-        var ifVersion = new Option<long?>("--if-version") { Description = "Only delete when the entry is at this version (from 'get --version'); exit code 1 on a conflict", HelpName = "version" };
+        var ifVersion = Arguments.IfVersion("Only delete when the entry is at this version (from 'get --version'); exit code 1 on a conflict");
         var command = new Command("del", "Delete a key of any type") { key, ifVersion };
-        command.Validators.Add(result =>
-        {
-            if (result.GetValue(ifVersion) is < 0)
-            {
-                result.AddError("--if-version must be 0 or a version printed by 'get --version'");
-            }
-        });
         runner.Bind(command, ValueTypes.Any, async call =>
         {
             string name = call.Value(key);

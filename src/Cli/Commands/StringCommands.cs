@@ -19,7 +19,7 @@ internal static class StringCommands
         var xx = new Option<bool>("--xx") { Description = "Only set when the key exists" };
         var tags = new Option<string[]>("--tag") { Description = "Tag the entry; repeatable", HelpName = "tag" };
         var invalidate = new Option<string[]>("--invalidate-tag") { Description = "After the write, remove every other entry carrying this tag; repeatable", HelpName = "tag" };
-        var ifVersion = new Option<long?>("--if-version") { Description = "Only set when the entry is at this version (from 'get --version'; 0: only when the key does not exist); prints the new version; exit code 1 on a conflict", HelpName = "version" };
+        var ifVersion = Arguments.IfVersion("Only set when the entry is at this version (from 'get --version'; 0: only when the key does not exist); prints the new version; exit code 1 on a conflict");
         var command = new Command("set", "Set a key to a value: text, '-' for standard input, or --file PATH") { key };
         value.AddTo(command);
         foreach (var option in new Option[] { ttl, sliding, nx, xx, tags, invalidate, ifVersion })
@@ -34,9 +34,9 @@ internal static class StringCommands
                 result.AddError("--nx and --xx cannot be used together");
             }
 
-            if (result.GetValue(ifVersion) is { } version && (version < 0 || result.GetValue(nx) || result.GetValue(xx)))
+            if (result.GetValue(ifVersion) is not null && (result.GetValue(nx) || result.GetValue(xx)))
             {
-                result.AddError(version < 0 ? "--if-version must be 0 or a version printed by 'get --version'" : "--if-version cannot be used with --nx or --xx");
+                result.AddError("--if-version cannot be used with --nx or --xx");
             }
         });
 

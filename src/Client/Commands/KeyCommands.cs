@@ -147,7 +147,6 @@ internal sealed class KeyCommands
         return new GridWriteResult(result.Status != ResultStatus.ConditionNotMet, result.EntryVersion);
     }
 
-
     public async ValueTask<bool> ExistsAsync(string key, CancellationToken cancellationToken) =>
         await _runner.NumberAsync(OpCode.Exists, key, cancellationToken).ConfigureAwait(false) == 1;
 

@@ -66,7 +66,6 @@ internal sealed class RequestBuilder(ClusterConnection connection, TimeProvider 
     /// <summary>Refuses a name (tag, pattern, hash field) that is empty or too long.</summary>
     public void CheckName(string name, string what, string paramName) => GridValidation.CheckName(name, connection.Limits, what, paramName);
 
-    /// <summary>A set operation with its expiry, condition and tags, checked.</summary>
     /// <summary>
     /// A removal, with <see cref="GridEntryOptions.IfVersion"/> when <paramref name="options"/> has one; a removal takes
     /// nothing else from the options but <see cref="GridEntryOptions.Timeout"/>.
@@ -106,6 +105,7 @@ internal sealed class RequestBuilder(ClusterConnection connection, TimeProvider 
         op.ExpectedVersion = version;
     }
 
+    /// <summary>A set operation with its expiry, condition (or expected version) and tags, checked.</summary>
     public GridOp BuildSet(byte[] key, ReadOnlyMemory<byte> value, GridEntryOptions? options, bool allowCondition)
     {
         var limits = connection.Limits;
@@ -153,7 +153,7 @@ internal sealed class RequestBuilder(ClusterConnection connection, TimeProvider 
         {
             if (!allowCondition)
             {
-                throw new ArgumentException("This call writes unconditionally; options.IfVersion applies to SetAsync and RemoveAsync.", nameof(options));
+                throw new ArgumentException("This call writes unconditionally; options.IfVersion applies to SetAsync, SetWithVersionAsync and RemoveWithVersionAsync.", nameof(options));
             }
 
             if (options.When != SetCondition.Always)

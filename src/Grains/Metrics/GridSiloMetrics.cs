@@ -104,13 +104,13 @@ internal sealed class GridSiloMetrics : IHostedService
     private static double HottestRate(HotKeyTracker hotKeys) =>
         hotKeys.Enabled && hotKeys.Snapshot(1, "") is [var hottest] ? hottest.OperationsPerSecond : 0;
 
-    /// <summary>A batch of <paramref name="operations"/> operations began at <paramref name="startTimestamp"/> (<see cref="Stopwatch.GetTimestamp()"/>) and was answered now.</summary>
     /// <summary>Hot keys' reads this silo answered from replicas since it started.</summary>
     public long ReplicaReads => Volatile.Read(ref _replicaReads);
 
     /// <summary>Counts a hot key's read answered from this silo's replica of its partition.</summary>
     public void ReplicaReadServed() => Interlocked.Increment(ref _replicaReads);
 
+    /// <summary>A batch of <paramref name="operations"/> operations began at <paramref name="startTimestamp"/> (<see cref="Stopwatch.GetTimestamp()"/>) and was answered now.</summary>
     public void RecordBatch(long startTimestamp, int operations)
     {
         long elapsed = Stopwatch.GetTimestamp() - startTimestamp;

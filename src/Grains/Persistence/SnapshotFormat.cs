@@ -232,6 +232,7 @@ internal static class SnapshotFormat
 
             record = EntryRecord.FromVersion1(record);
         }
+
         if (RecordError(record, structure) is { } problem)
         {
             throw new InvalidDataException($"the entry at offset {at} is malformed: {problem}");

@@ -1,11 +1,11 @@
 using System.Diagnostics;
+using Grid.Grains.Cluster;
 using Grid.Grains.Hosting;
 using Grid.Grains.Memory;
 using Grid.Grains.Metrics;
 using Grid.Grains.NearCache;
-using Grid.Grains.Replication;
-using Grid.Grains.Cluster;
 using Grid.Grains.Partitions;
+using Grid.Grains.Replication;
 using Grid.Grains.Storage;
 using Grid.Partitioning;
 using Grid.Protocol;

@@ -192,7 +192,6 @@ internal sealed class SiloEntryGrain(
         return result;
     }
 
-
     /// <summary>Sends the ops whose partition is not live here to their partition grains, then merges all results in order.</summary>
     private async Task<SiloBatchResult> ExecuteRemoteAsync(byte[] requestFrame, BatchContext context, int count, FrameBuffer local, int[] resultRanges, List<RemoteOp> remote, long started, Activity? trace)
     {

@@ -22,7 +22,7 @@ namespace Grid.Grains.Storage;
 /// </code>
 /// </summary>
 /// <remarks>
-/// An entry without a time to live pays no expiry field (as Redis keeps expiries in a dictionary of their own): 10
+/// An entry without a time to live pays no expiry field (as Redis keeps expiries in a dictionary of their own): 18
 /// header bytes instead of 26 for the common case. The length field lets an arena page be walked record by record
 /// (pages hold records of at most <see cref="RecordArena.MaxRecordSize"/> bytes); everywhere else a record is a span
 /// of exactly its bytes, and its length is the span's.

@@ -19,9 +19,6 @@ internal sealed class VersionClock
     private long _last;
     private long _floor;
 
-    /// <summary>The last version handed out or observed.</summary>
-    public long Last => _last;
-
     /// <summary>Sets the time the next versions start from (called once per operation with the operation's time).</summary>
     public void Tick(long nowMs)
     {

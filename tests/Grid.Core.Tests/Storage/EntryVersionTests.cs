@@ -206,6 +206,7 @@ public sealed class EntryVersionTests
             Assert.True(result.EntryVersion > last, $"{write.Code} on '{key}': version {result.EntryVersion} after {last}");
             last = result.EntryVersion;
 
+            // Read twice: a read leaves the version alone.
             Assert.Equal(last, VersionOf(key));
             Assert.Equal(last, VersionOf(key));
         }

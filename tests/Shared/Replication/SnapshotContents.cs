@@ -7,9 +7,9 @@ namespace Grid.Tests.Shared.Replication;
 internal static class SnapshotContents
 {
     /// <summary>
-/// Key → "s:value@expiry#version", or "h:field=value;…@expiry#version" (fields in order) / "l:=value;…@expiry#version";
-/// access stamps left out (entry versions are kept by replicas and moves, so they are compared).
-/// </summary>
+    /// Key → "s:value@expiry#version", or "h:field=value;…@expiry#version" (fields in order) / "l:=value;…@expiry#version";
+    /// access stamps left out (entry versions are kept by replicas and moves, so they are compared).
+    /// </summary>
     public static Dictionary<string, string> Of(StoreSnapshot snapshot)
     {
         var contents = new Dictionary<string, string>(StringComparer.Ordinal);
