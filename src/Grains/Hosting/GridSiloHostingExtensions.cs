@@ -185,6 +185,8 @@ public static class GridSiloHostingExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<PartitionBalancer>());
         services.AddSingleton<ReplicaRegistry>();
         services.AddSingleton<ReplicaRecovery>();
+        // Tried: fault-injection tests put their own in front of it.
+        services.TryAddSingleton<IReplicaRecovery>(sp => sp.GetRequiredService<ReplicaRecovery>());
         services.AddSingleton<ReplicaVersionAsks>();
         services.AddSingleton<ReplicationOutbox>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ReplicationOutbox>());

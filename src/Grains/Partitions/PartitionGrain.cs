@@ -40,7 +40,7 @@ internal sealed partial class PartitionGrain(
     IOptions<GridSiloOptions> options,
     ILocalSiloDetails silo,
     ReplicationOutbox replication,
-    ReplicaRecovery recovery,
+    IReplicaRecovery recovery,
     ReplicaRegistry replicas,
     Cluster.SiloPauseGuard pauseGuard,
     NearCache.InvalidationHub nearCaches,
@@ -48,7 +48,7 @@ internal sealed partial class PartitionGrain(
     HotKeys.HotKeyTracker hotKeys,
     PartitionSnapshots snapshots,
     SnapshotRecovery warmRestart,
-    ILogger<PartitionGrain> logger) : Grain, IPartitionGrain, IPartitionControlGrain, IGrainMigrationParticipant
+    ILogger<PartitionGrain> logger) : Grain, IPartitionGrain, IPartitionControlGrain, IGrainMigrationParticipant, ILifecycleParticipant<IGrainLifecycle>
 {
     private const string SnapshotKey = "grid.store";
     private const string ReplicaHolderKey = "grid.replica-holder";
@@ -61,15 +61,21 @@ internal sealed partial class PartitionGrain(
     private SiloAddress? _replicaHolder;
     private SiloAddress? _formerPrimary;
     private bool _shuttingDown;
+    private bool _retired;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         int partition = (int)this.GetPrimaryKeyLong();
+
+        // One activation of this partition at a time on this silo gets from here to a registered store (or leaves
+        // everything as it found it): see PartitionStoreRegistry.EnterAsync.
+        using var turn = await registry.EnterAsync(partition, cancellationToken);
         var store = new PartitionStore(partition, clock, budget, listeners.OrNull, tracker, hotKeys.Enabled ? hotKeys : null);
         IReadOnlyCollection<SiloAddress> staleReplicas = [];
 
         // Moved here or brought back from a replica: its snapshot file (warm restart) is this silo's to write now.
         bool arrived = false;
+        bool migrated = false;
         if (_arriving is { } snapshot)
         {
             // Migrated here (an explicit move, a rebalance, or the hand-off of a stopping silo) with its entries. The
@@ -77,7 +83,6 @@ internal sealed partial class PartitionGrain(
             // replica is in place; a replica of it on this silo is obsolete now.
             store.Restore(snapshot);
             _arriving = null;
-            registry.TakeOverFromReplica(partition, replicas);
             var holders = new List<SiloAddress>(2);
             if (_replicaHolder is { } holder)
             {
@@ -91,6 +96,7 @@ internal sealed partial class PartitionGrain(
 
             staleReplicas = holders;
             arrived = true;
+            migrated = true;
         }
         else if (await recovery.RecoverAsync(partition) is { } recovered)
         {
@@ -109,9 +115,27 @@ internal sealed partial class PartitionGrain(
             tags.Announce(store);
         }
 
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // Orleans deactivated this activation before it finished (its directory entry lived on a silo that just
+            // died, say) and no longer waits for it: it will never be told to deactivate, and another activation may
+            // already be waiting for the turn. Serve nothing; a replica or file it read is still where it was, and
+            // entries that arrived with it are parked here, where the next activation's recovery finds them.
+            if (migrated)
+            {
+                replicas.Adopt(partition, store.Snapshot());
+            }
+
+            store.Close();
+            LogAbandoned(logger, partition, store.Count);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        // From here to the end nothing awaits: Orleans cannot abandon the activation half-way through taking over.
         LogActivated(logger, partition, store.Count, staleReplicas.Count);
         _store = store;
         replication.Attach(store, staleReplicas);
+        registry.TakeOverFromReplica(partition, replicas);
         registry.Register(store);
         budget.EnforceBudget();
         if (arrived)
@@ -135,10 +159,44 @@ internal sealed partial class PartitionGrain(
             }
         }
 
-        // Closing first means every later direct operation answers NotHere and goes through a grain call, which
-        // Orleans holds until the partition is active again (here or on the silo it migrates to).
-        if (_store is { } store)
+        await RetireStoreAsync(reason.ReasonCode, cancellationToken);
+    }
+
+    void ILifecycleParticipant<IGrainLifecycle>.Participate(IGrainLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(PartitionGrain), GrainLifecycleStage.Activate, _ => Task.CompletedTask, OnLifecycleStopAsync);
+
+    /// <summary>
+    /// Orleans stops the lifecycle of every activation, but calls <see cref="OnDeactivateAsync"/> only for one that had
+    /// become valid: an activation deactivated in the instant between registering its store and Orleans marking it
+    /// valid would otherwise leave its store open and serving, unknown to Orleans. Such a store is retired as one
+    /// deactivated in place: its entries are parked here for the next activation.
+    /// </summary>
+    private Task OnLifecycleStopAsync(CancellationToken cancellationToken)
+    {
+        if (_store is null || _retired)
         {
+            return Task.CompletedTask;
+        }
+
+        LogRetiredUnannounced(logger, _store.Partition);
+        return RetireStoreAsync(DeactivationReasonCode.None, cancellationToken);
+    }
+
+    /// <summary>Closes and unregisters the store, parks or hands on its entries as <paramref name="reason"/> asks, and detaches its replication.</summary>
+    private async Task RetireStoreAsync(DeactivationReasonCode reason, CancellationToken cancellationToken)
+    {
+        if (_store is not { } store || _retired)
+        {
+            return;
+        }
+
+        _retired = true;
+
+        // Not cancellable: a store left open would go on serving beside the partition's next activation.
+        using (await registry.EnterAsync(store.Partition, CancellationToken.None))
+        {
+            // Closing first means every later direct operation answers NotHere and goes through a grain call, which
+            // Orleans holds until the partition is active again (here or on the silo it migrates to).
             registry.Unregister(store);
             var closing = new BatchContext();
             store.Close(closing);
@@ -149,28 +207,28 @@ internal sealed partial class PartitionGrain(
 
             // Deactivated in place, not moving (Orleans deactivates activations whose grain directory entry lived on a
             // silo that left, for one): park the entries on this silo; the next activation takes them back.
-            if (reason.ReasonCode is not (DeactivationReasonCode.ShuttingDown or DeactivationReasonCode.Migrating))
+            if (reason is not (DeactivationReasonCode.ShuttingDown or DeactivationReasonCode.Migrating))
             {
                 replicas.Adopt(store.Partition, store.Snapshot());
             }
-
-            // Warm restart: a partition that moved to another silo is that silo's to write now. Any other deactivation
-            // writes the partition's final state: a stopping silo (even when it also hands the partition to another
-            // silo, which may be stopping too), and one deactivated in place (when a whole cluster stops, Orleans
-            // deactivates the activations whose directory entry lived on a silo that left, and most never come back
-            // before their own silo exits).
-            if (reason.ReasonCode == DeactivationReasonCode.Migrating)
-            {
-                await snapshots.ForgetAsync(store.Partition);
-            }
-            else
-            {
-                await snapshots.WriteFinalAsync(store, cancellationToken);
-            }
-
-            // What was acknowledged has reached the replica already (sync mode); this waits for the rest, bounded.
-            _replicaHolder = await replication.DetachAsync(store.Partition, options.Value.ShutdownTimeout / 4);
         }
+
+        // Warm restart: a partition that moved to another silo is that silo's to write now. Any other deactivation
+        // writes the partition's final state: a stopping silo (even when it also hands the partition to another
+        // silo, which may be stopping too), and one deactivated in place (when a whole cluster stops, Orleans
+        // deactivates the activations whose directory entry lived on a silo that left, and most never come back
+        // before their own silo exits).
+        if (reason == DeactivationReasonCode.Migrating)
+        {
+            await snapshots.ForgetAsync(store.Partition);
+        }
+        else
+        {
+            await snapshots.WriteFinalAsync(store, cancellationToken);
+        }
+
+        // What was acknowledged has reached the replica already (sync mode); this waits for the rest, bounded.
+        _replicaHolder = await replication.DetachAsync(store.Partition, options.Value.ShutdownTimeout / 4);
     }
 
     public void OnDehydrate(IDehydrationContext dehydrationContext)
@@ -214,6 +272,12 @@ internal sealed partial class PartitionGrain(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Partition {Partition} active with {Entries} entries ({StaleReplicas} older replica(s) to retire)")]
     private static partial void LogActivated(ILogger logger, int partition, int entries, int staleReplicas);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: activation abandoned by Orleans before it finished; it serves nothing and leaves its {Entries} entries where the next activation finds them")]
+    private static partial void LogAbandoned(ILogger logger, int partition, int entries);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: deactivated before Orleans saw it active; retiring its store as one deactivated in place")]
+    private static partial void LogRetiredUnannounced(ILogger logger, int partition);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Partition {Partition} deactivating: {Reason} ({Description})")]
     private static partial void LogDeactivating(ILogger logger, int partition, DeactivationReasonCode reason, string description);

@@ -14,6 +14,7 @@ internal sealed class PartitionStoreRegistry
     private readonly bool[] _wasHere;
     private PartitionStore[] _all = [];
     private readonly StoreCounters _retired = new();
+    private readonly SemaphoreSlim?[] _turns;
 
     public PartitionStoreRegistry(Microsoft.Extensions.Options.IOptions<Hosting.GridSiloOptions> options)
         : this(options.Value.PartitionCount)
@@ -24,6 +25,7 @@ internal sealed class PartitionStoreRegistry
     {
         _byPartition = new PartitionStore?[partitionCount];
         _wasHere = new bool[partitionCount];
+        _turns = new SemaphoreSlim?[partitionCount];
     }
 
     public int PartitionCount => _byPartition.Length;
@@ -54,10 +56,42 @@ internal sealed class PartitionStoreRegistry
         replicas.Remove(partition);
     }
 
+    /// <summary>
+    /// Waits until no other activation of <paramref name="partition"/> on this silo is between taking its entries and
+    /// registering its store (or putting them back), nor between closing its store and parking its entries. Orleans
+    /// can start a new activation of a grain while an abandoned one (deactivated while still activating: its
+    /// <c>OnActivateAsync</c> is cancelled and no longer awaited) still runs; without this turn the new one looked for
+    /// the entries while the old one held them, started empty, and an acknowledged write was lost.
+    /// </summary>
+    public async ValueTask<PartitionTurn> EnterAsync(int partition, CancellationToken cancellationToken)
+    {
+        var turn = Volatile.Read(ref _turns[partition]);
+        if (turn is null)
+        {
+            // Made on first use: most partitions never activate twice on a silo, and a silo with 1,024 partitions
+            // should not carry 1,024 semaphores it never takes.
+            var made = new SemaphoreSlim(1, 1);
+            turn = Interlocked.CompareExchange(ref _turns[partition], made, null) ?? made;
+        }
+
+        await turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new PartitionTurn(turn);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="store"/> its partition's live store here. Refuses (<see cref="InvalidOperationException"/>)
+    /// while another store of the partition is still open: two stores of one partition on one silo would split its
+    /// writes, and replacing the first silently lost everything written to it.
+    /// </summary>
     public void Register(PartitionStore store)
     {
         lock (_gate)
         {
+            if (_byPartition[store.Partition] is { IsClosed: false } open && !ReferenceEquals(open, store))
+            {
+                throw new InvalidOperationException($"Partition {store.Partition} already has an open store on this silo (an earlier activation that was not retired); refusing to start a second one beside it.");
+            }
+
             _byPartition[store.Partition] = store;
             Volatile.Write(ref _wasHere[store.Partition], true);
             var all = new List<PartitionStore>(_all.Length + 1);

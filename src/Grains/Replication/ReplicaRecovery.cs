@@ -12,23 +12,24 @@ namespace Grid.Grains.Replication;
 /// Brings a partition back from its replica when it activates without arriving state (its silo died, or a hand-off
 /// failed): asks this silo and every other active silo for their replica's version, and takes the newest. The asks of
 /// partitions activating together go to each silo in one call (<see cref="ReplicaVersionAsks"/>), so a cold cluster's
-/// thousand activations cost a few calls per silo, not one per partition per silo.
+/// thousand activations cost a few calls per silo, not one per partition per silo. Takes nothing away: the replica on
+/// this silo stays until the activation registers its store (<see cref="PartitionStoreRegistry.TakeOverFromReplica"/>),
+/// so an activation Orleans abandons half-way leaves the entries where the next one finds them.
 /// </summary>
 internal sealed partial class ReplicaRecovery(
     IOptions<GridSiloOptions> options,
     ReplicaRegistry replicas,
-    PartitionStoreRegistry primaries,
     ClusterView view,
     ReplicaVersionAsks versionAsks,
     IGrainFactory grains,
-    ILogger<ReplicaRecovery> logger)
+    ILogger<ReplicaRecovery> logger) : IReplicaRecovery
 {
     /// <summary>Added to a promoted replica's version, so anything the dead primary might still have sent is older.</summary>
     public const long PromotionVersionGap = 1L << 32;
 
     private readonly GridReplicationOptions _options = options.Value.Replication;
 
-    /// <summary>The newest replica of <paramref name="partition"/> in the cluster and the silos that hold one, or null when none does.</summary>
+    /// <inheritdoc />
     public async Task<RecoveredPartition?> RecoverAsync(int partition)
     {
         if (_options.Replicas == 0)
@@ -91,8 +92,6 @@ internal sealed partial class ReplicaRecovery(
 
     private RecoveredPartition? Promote(int partition, StoreSnapshot? snapshot, SiloAddress? from, List<SiloAddress> holders)
     {
-        // This silo is the partition's primary now: a replica of its own partition here would only go stale.
-        primaries.TakeOverFromReplica(partition, replicas);
         if (snapshot is null)
         {
             return null;

@@ -305,6 +305,12 @@ public sealed class SiloMemoryBudgetTests(ITestOutputHelper output)
         var first = new PartitionStore(2, clock, account);
         var second = new PartitionStore(2, clock, account);
         registry.Register(first);
+
+        // Never two open stores of one partition: replacing the first silently lost what was written to it.
+        Assert.Throws<InvalidOperationException>(() => registry.Register(second));
+        Assert.Same(first, registry.TryGet(2));
+
+        first.Close();
         registry.Register(second);
         Assert.Same(second, registry.TryGet(2));
         Assert.Single(registry.All);
