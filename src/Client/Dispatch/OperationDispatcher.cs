@@ -30,7 +30,7 @@ internal sealed class OperationDispatcher
         _requests = requests;
         _metrics = metrics;
         _options = options;
-        _unbatched = new UnbatchedSender(connection.Client, requests, metrics);
+        _unbatched = new UnbatchedSender(connection.Client, requests, metrics, options.Limits);
     }
 
     /// <summary>
@@ -76,6 +76,19 @@ internal sealed class OperationDispatcher
         return cancellationToken.CanBeCanceled
             ? await all.WaitAsync(cancellationToken).ConfigureAwait(false)
             : await all.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="ops"/>, all of partition <paramref name="partition"/>, in the given order, as one call to the
+    /// partition's grain: for callers that must keep the order of several writes to one partition (a RESP pipeline),
+    /// which the batched path does not promise across its batches.
+    /// </summary>
+    public async Task<GridResult[]> ExecuteInOrderAsync(GridOp[] ops, int partition, CancellationToken cancellationToken, TimeSpan? timeout = null)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await _connection.EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
+        var sent = _unbatched.SendInOrderAsync(ops, partition, timeout ?? _options.OperationTimeout);
+        return cancellationToken.CanBeCanceled ? await sent.WaitAsync(cancellationToken).ConfigureAwait(false) : await sent.ConfigureAwait(false);
     }
 
     /// <summary>Runs reads and returns their results with the pending ops (to know each one's silo channel; null with batching off).</summary>

@@ -52,9 +52,10 @@ public sealed class LocalOpRunner
 
     /// <summary>
     /// Runs each op of <paramref name="requestFrame"/> (a request frame, tracking slot and origin ignored) that can run
-    /// here, and completes once their changes are safe (as a batch's answer waits). The ops must not depend on each
-    /// other's order across partitions (two ops of one partition only when both read), since the caller sends the
-    /// rest elsewhere afterwards.
+    /// here, and completes once their changes are safe (as a batch's answer waits). Ops of one partition run in frame
+    /// order, and once one of them is left to the caller (partition not live here, a tracked read, closed meanwhile),
+    /// so are all its later ones: the caller, which sends what is left elsewhere afterwards, keeps their order. Ops of
+    /// different partitions must not depend on each other's order.
     /// </summary>
     /// <returns>The encoded results of the ops that ran, back to back, and per op its [start, end) in them (-1, -1: did not run).</returns>
     public ValueTask<LocalRun> RunAsync(byte[] requestFrame)
@@ -72,11 +73,21 @@ public sealed class LocalOpRunner
         var context = new BatchContext();
         long now = _clock.NowMs;
         int count = 0;
+        // Partitions with an op left to the caller: a bit each (128 bytes for 1,024 partitions).
+        Span<ulong> leftPartitions = stackalloc ulong[(_partitionCount + 63) >> 6];
         for (int i = 0; reader.TryRead(out var op, out _, out _); i++)
         {
-            if ((op.Flags & OpFlags.Track) != 0
-                || _registry.TryGet(PartitionHasher.GetPartition(op.Key, _partitionCount)) is not { } store)
+            int partition = PartitionHasher.GetPartition(op.Key, _partitionCount);
+            ref ulong leftBits = ref leftPartitions[partition >> 6];
+            ulong bit = 1UL << (partition & 63);
+            if ((leftBits & bit) != 0)
             {
+                continue;
+            }
+
+            if ((op.Flags & OpFlags.Track) != 0 || _registry.TryGet(partition) is not { } store)
+            {
+                leftBits |= bit;
                 continue;
             }
 
@@ -88,6 +99,7 @@ public sealed class LocalOpRunner
             else if (store.Execute(op, output, now, trackingSlot: -1, context) == ResultStatus.NotHere)
             {
                 // Closed meanwhile (moving): nothing ran, nothing was written; the caller sends it to its new home.
+                leftBits |= bit;
                 continue;
             }
 

@@ -12,16 +12,24 @@ namespace Grid.Resp.Connections;
 /// <remarks>
 /// Each command's planner adds its ops (GET one, MGET one per key, ...) to one list for the whole read. The list leaves
 /// through the dispatcher as one batch per target silo (<c>OperationDispatcher.ExecuteManyAsync</c>), so a pipeline of
-/// N commands costs a few grid calls, not N. Order: ops of one segment never touch the same partition unless all of
-/// them only read, so nothing in a segment can observe another's effect; an op that would (a write after a read or
-/// write of its partition, or a read after a write) first sends the segment before it and starts a new one. Replies
-/// are written in command order once all of a command's results are in. A command whose later step depends on an
-/// earlier answer (APPEND, SET ... GET) is sequential: the batch before it is sent, its replies written, then it runs.
+/// N commands costs a few grid calls, not N. Order: ops of different partitions in one segment may run in any order
+/// (as across Redis Cluster slots). Several ops of one partition, a write among them, stay in order: on this silo the
+/// local runner runs them in frame order; elsewhere they go as one frame to the partition's grain
+/// (<c>OperationDispatcher.ExecuteInOrderAsync</c>), which runs a frame's ops one after the other, since the batched
+/// path does not promise order across its batches. So a pipeline of 16 SETs or INCRs of one key costs one call, not
+/// 16. With default-mode client tracking on, a write after a read or write of its partition (or a read after a write)
+/// first sends the segment before it instead, as tracked reads must go through the batched path. Replies are written
+/// in command order once all of a command's results are in. A command whose later step depends on an earlier answer
+/// (APPEND, SET ... GET) is sequential: the batch before it is sent, its replies written, then it runs.
 /// </remarks>
 internal sealed class CommandPipeline(RespContext context, RespCommandTable table)
 {
     private readonly List<PendingCommand> _pending = [];
-    private readonly Dictionary<int, bool> _segment = [];
+    // Per partition of the current segment: PartitionUse flags.
+    private readonly Dictionary<int, int> _segment = [];
+    private const int Writes = 1;
+    private const int Several = 2;
+    private const int Ordered = Writes | Several;
     private GridResult[] _results = new GridResult[64];
 
     // Which ops of the segment ran on this silo's stores (RespGrid.Local), and the indexes of the others.
@@ -100,17 +108,26 @@ internal sealed class CommandPipeline(RespContext context, RespCommandTable tabl
                 TrackReads(tracking, first);
             }
 
+            bool tracked = context.Session.Tracking is { Enabled: true, Broadcast: false };
             for (int k = first; k < ops.Count; k++)
             {
                 int partition = context.Grid.Dispatcher.PartitionOf(ops[k].Key);
-                bool writes = !CallFailures.IsReadOnly(ops[k].Code);
-                if (_segment.TryGetValue(partition, out bool written) && (written || writes))
+                int use = CallFailures.IsReadOnly(ops[k].Code) ? 0 : Writes;
+                if (_segment.TryGetValue(partition, out int seen))
                 {
-                    await SendAsync(k).ConfigureAwait(false);
-                    written = false;
+                    if (tracked && ((seen | use) & Writes) != 0)
+                    {
+                        await SendAsync(k).ConfigureAwait(false);
+                        seen = 0;
+                        use &= ~Several;
+                    }
+                    else
+                    {
+                        use |= Several;
+                    }
                 }
 
-                _segment[partition] = written || writes;
+                _segment[partition] = seen | use;
             }
 
             _pending.Add(new PendingCommand(command, range, first, ops.Count - first, state, null));
@@ -126,6 +143,7 @@ internal sealed class CommandPipeline(RespContext context, RespCommandTable tabl
     private async ValueTask SendAsync(int end)
     {
         int count = end - _segmentStart;
+        List<int>? ordered = OrderedPartitions();
         _segment.Clear();
         if (count <= 0)
         {
@@ -163,23 +181,17 @@ internal sealed class CommandPipeline(RespContext context, RespCommandTable tabl
 
             var left = Remaining(end);
             context.Grid.CountForwarded(left.Count);
-            if (left.Count == 1)
+            if (ordered is not null)
+            {
+                await ForwardInOrderAsync(left, ordered).ConfigureAwait(false);
+            }
+            else if (left.Count == 1)
             {
                 _results[left[0]] = await context.Grid.Dispatcher.ExecuteAsync(ops[left[0]], CancellationToken.None).ConfigureAwait(false);
             }
             else if (left.Count > 1)
             {
-                var batch = new GridOp[left.Count];
-                for (int j = 0; j < batch.Length; j++)
-                {
-                    batch[j] = ops[left[j]];
-                }
-
-                var results = await context.Grid.Dispatcher.ExecuteManyAsync(batch, CancellationToken.None).ConfigureAwait(false);
-                for (int j = 0; j < batch.Length; j++)
-                {
-                    _results[left[j]] = results[j];
-                }
+                await ForwardAsync(left).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -210,6 +222,98 @@ internal sealed class CommandPipeline(RespContext context, RespCommandTable tabl
         }
 
         _segmentStart = end;
+    }
+
+    /// <summary>The segment's partitions with several ops, a write among them (null: none), read before the segment is cleared.</summary>
+    private List<int>? OrderedPartitions()
+    {
+        List<int>? ordered = null;
+        foreach (var (partition, use) in _segment)
+        {
+            if (use == Ordered)
+            {
+                (ordered ??= []).Add(partition);
+            }
+        }
+
+        return ordered;
+    }
+
+    /// <summary>Sends the ops at <paramref name="indexes"/> through the batched path, one batch per silo, and stores their results.</summary>
+    private async ValueTask ForwardAsync(List<int> indexes)
+    {
+        var ops = context.Ops;
+        var batch = new GridOp[indexes.Count];
+        for (int j = 0; j < batch.Length; j++)
+        {
+            batch[j] = ops[indexes[j]];
+        }
+
+        var results = await context.Grid.Dispatcher.ExecuteManyAsync(batch, CancellationToken.None).ConfigureAwait(false);
+        for (int j = 0; j < batch.Length; j++)
+        {
+            _results[indexes[j]] = results[j];
+        }
+    }
+
+    /// <summary>
+    /// Sends the ops at <paramref name="left"/>: those of the <paramref name="ordered"/> partitions as one ordered frame
+    /// per partition to its grain, the rest through the batched path, all at once; stores their results.
+    /// </summary>
+    private async ValueTask ForwardInOrderAsync(List<int> left, List<int> ordered)
+    {
+        var ops = context.Ops;
+        var dispatcher = context.Grid.Dispatcher;
+        var rest = new List<int>(left.Count);
+        var groups = new Dictionary<int, List<int>>(ordered.Count);
+        foreach (int partition in ordered)
+        {
+            groups[partition] = [];
+        }
+
+        foreach (int k in left)
+        {
+            if (groups.TryGetValue(dispatcher.PartitionOf(ops[k].Key), out var group))
+            {
+                group.Add(k);
+            }
+            else
+            {
+                rest.Add(k);
+            }
+        }
+
+        var sends = new List<Task>(groups.Count + 1);
+        foreach (var (partition, group) in groups)
+        {
+            if (group.Count > 0)
+            {
+                sends.Add(SendOrderedAsync(partition, group));
+            }
+        }
+
+        if (rest.Count > 0)
+        {
+            sends.Add(ForwardAsync(rest).AsTask());
+        }
+
+        await Task.WhenAll(sends).ConfigureAwait(false);
+    }
+
+    private async Task SendOrderedAsync(int partition, List<int> indexes)
+    {
+        var ops = context.Ops;
+        var batch = new GridOp[indexes.Count];
+        for (int j = 0; j < batch.Length; j++)
+        {
+            batch[j] = ops[indexes[j]];
+        }
+
+        var results = await context.Grid.Dispatcher.ExecuteInOrderAsync(batch, partition, CancellationToken.None).ConfigureAwait(false);
+        for (int j = 0; j < batch.Length; j++)
+        {
+            _results[indexes[j]] = results[j];
+        }
     }
 
     /// <summary>The indexes of the segment's ops (up to <paramref name="end"/>) that did not run on this silo's stores.</summary>

@@ -64,14 +64,17 @@ public sealed class RoutingTests : IAsyncLifetime
         await using var first = await RawRespClient.ConnectAsync(_ports[0]);
         await using var second = await RawRespClient.ConnectAsync(_ports[1]);
 
-        // 200 keys spread over both silos' partitions, written in one pipeline through the first silo.
+        // 200 keys spread over both silos' partitions, written in one pipeline through the first silo, twice: the
+        // first pass activates the partitions (through the grid), the second finds those of the first silo live there.
         var writes = Enumerable.Range(0, 200).Select(i => $"set route.{i} v{i}").ToList();
+        Assert.Equal(string.Concat(Enumerable.Repeat("+OK\r\n", 200)), await first.RunAsync(writes));
+        var (localBefore, forwardedBefore) = await OpsAsync(first);
         Assert.Equal(string.Concat(Enumerable.Repeat("+OK\r\n", 200)), await first.RunAsync(writes));
 
         // Keys of the first silo's partitions ran on its stores in place, the others went to the second silo.
-        var stats = await first.RunAsync(["info stats"]);
-        long local = long.Parse(System.Text.RegularExpressions.Regex.Match(stats, @"grid_resp_ops_local:(\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
-        long forwarded = long.Parse(System.Text.RegularExpressions.Regex.Match(stats, @"grid_resp_ops_forwarded:(\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
+        var (localAfter, forwardedAfter) = await OpsAsync(first);
+        long local = localAfter - localBefore;
+        long forwarded = forwardedAfter - forwardedBefore;
         Assert.True(local > 0 && forwarded > 0 && local + forwarded == 200, $"{local} ops ran in place, {forwarded} forwarded");
 
         // Read through the second (the routing table may still be settling: poll until every key answers).
@@ -86,6 +89,75 @@ public sealed class RoutingTests : IAsyncLifetime
 
         Assert.Equal(expected, actual);
         Assert.Equal(":200\r\n", await second.RunAsync(["exists " + string.Join(' ', Enumerable.Range(0, 200).Select(i => $"route.{i}"))]));
+    }
+
+    [Fact]
+    public async Task Pipelined_writes_of_one_key_keep_their_order_through_either_silo()
+    {
+        // Sixteen keys over both silos' partitions, 40 commands on each in one pipeline, interleaved: every silo runs
+        // some keys in place and forwards the others, several writes of one partition in one segment each time.
+        var keys = Enumerable.Range(0, 16).Select(i => $"order.{Guid.NewGuid():N}").ToArray();
+        foreach (int port in _ports)
+        {
+            await using var client = await RawRespClient.ConnectAsync(port);
+            var commands = new List<string>();
+            var expected = new System.Text.StringBuilder();
+            foreach (var key in keys)
+            {
+                commands.Add($"del {key} {key}.list");
+                expected.Append(CultureInfo.InvariantCulture, $":{(port == _ports[0] ? 0 : 2)}\r\n");
+            }
+
+            for (int step = 1; step <= 30; step++)
+            {
+                foreach (var key in keys)
+                {
+                    commands.Add($"incr {key}");
+                    expected.Append(CultureInfo.InvariantCulture, $":{step}\r\n");
+                }
+            }
+
+            foreach (var key in keys)
+            {
+                commands.Add($"get {key}");
+                expected.Append("$2\r\n30\r\n");
+                commands.Add($"set {key} last");
+                expected.Append("+OK\r\n");
+                commands.Add($"get {key}");
+                expected.Append("$4\r\nlast\r\n");
+                for (int i = 0; i < 3; i++)
+                {
+                    commands.Add($"rpush {key}.list {i}");
+                    expected.Append(CultureInfo.InvariantCulture, $":{i + 1}\r\n");
+                }
+
+                commands.Add($"lpop {key}.list");
+                expected.Append("$1\r\n0\r\n");
+                commands.Add($"set {key} again");
+                expected.Append("+OK\r\n");
+            }
+
+            // The first pass starts from nothing; the second deletes what the first left (the key and its list).
+            Assert.Equal(expected.ToString(), await client.RunAsync(commands));
+        }
+
+        // Both silos forwarded some of it.
+        foreach (int port in _ports)
+        {
+            await using var client = await RawRespClient.ConnectAsync(port);
+            var (_, forwarded) = await OpsAsync(client);
+            Assert.True(forwarded > 0, $"silo with RESP port {port} forwarded nothing");
+        }
+    }
+
+    /// <summary>The silo's RESP ops run in place and forwarded so far (INFO stats).</summary>
+    private static async Task<(long Local, long Forwarded)> OpsAsync(RawRespClient client)
+    {
+        var stats = await client.RunAsync(["info stats"]);
+        return (Stat("grid_resp_ops_local"), Stat("grid_resp_ops_forwarded"));
+
+        long Stat(string name) =>
+            long.Parse(System.Text.RegularExpressions.Regex.Match(stats, name + @":(\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
     }
 
     [Fact]
