@@ -25,7 +25,7 @@ namespace Grid.Resp.Connections;
 internal sealed class CommandPipeline(RespContext context, RespCommandTable table)
 {
     private readonly List<PendingCommand> _pending = [];
-    // Per partition of the current segment: PartitionUse flags.
+    // Per partition of the current segment: Writes (one of its ops writes) and Several (it has more than one op).
     private readonly Dictionary<int, int> _segment = [];
     private const int Writes = 1;
     private const int Several = 2;
@@ -119,7 +119,6 @@ internal sealed class CommandPipeline(RespContext context, RespCommandTable tabl
                     {
                         await SendAsync(k).ConfigureAwait(false);
                         seen = 0;
-                        use &= ~Several;
                     }
                     else
                     {
@@ -240,7 +239,14 @@ internal sealed class CommandPipeline(RespContext context, RespCommandTable tabl
     }
 
     /// <summary>Sends the ops at <paramref name="indexes"/> through the batched path, one batch per silo, and stores their results.</summary>
-    private async ValueTask ForwardAsync(List<int> indexes)
+    private async ValueTask ForwardAsync(List<int> indexes) =>
+        StoreResults(indexes, await context.Grid.Dispatcher.ExecuteManyAsync(OpsAt(indexes), CancellationToken.None).ConfigureAwait(false));
+
+    /// <summary>Sends the ops at <paramref name="indexes"/>, all of <paramref name="partition"/>, as one ordered frame to its grain, and stores their results.</summary>
+    private async Task SendOrderedAsync(int partition, List<int> indexes) =>
+        StoreResults(indexes, await context.Grid.Dispatcher.ExecuteInOrderAsync(OpsAt(indexes), partition, CancellationToken.None).ConfigureAwait(false));
+
+    private GridOp[] OpsAt(List<int> indexes)
     {
         var ops = context.Ops;
         var batch = new GridOp[indexes.Count];
@@ -249,8 +255,12 @@ internal sealed class CommandPipeline(RespContext context, RespCommandTable tabl
             batch[j] = ops[indexes[j]];
         }
 
-        var results = await context.Grid.Dispatcher.ExecuteManyAsync(batch, CancellationToken.None).ConfigureAwait(false);
-        for (int j = 0; j < batch.Length; j++)
+        return batch;
+    }
+
+    private void StoreResults(List<int> indexes, GridResult[] results)
+    {
+        for (int j = 0; j < results.Length; j++)
         {
             _results[indexes[j]] = results[j];
         }
@@ -298,22 +308,6 @@ internal sealed class CommandPipeline(RespContext context, RespCommandTable tabl
         }
 
         await Task.WhenAll(sends).ConfigureAwait(false);
-    }
-
-    private async Task SendOrderedAsync(int partition, List<int> indexes)
-    {
-        var ops = context.Ops;
-        var batch = new GridOp[indexes.Count];
-        for (int j = 0; j < batch.Length; j++)
-        {
-            batch[j] = ops[indexes[j]];
-        }
-
-        var results = await context.Grid.Dispatcher.ExecuteInOrderAsync(batch, partition, CancellationToken.None).ConfigureAwait(false);
-        for (int j = 0; j < batch.Length; j++)
-        {
-            _results[indexes[j]] = results[j];
-        }
     }
 
     /// <summary>The indexes of the segment's ops (up to <paramref name="end"/>) that did not run on this silo's stores.</summary>
