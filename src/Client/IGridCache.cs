@@ -103,7 +103,10 @@ public interface IGridCache
     /// <param name="cancellationToken">Stops waiting.</param>
     ValueTask<byte[]?[]> GetManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default);
 
-    /// <summary>Writes many entries at once (one call per silo, in parallel), each atomically; all are checked before any is sent.</summary>
+    /// <summary>
+    /// Writes many entries at once (one call per silo, in parallel), each atomically; all are checked before any is sent.
+    /// A key given more than once ends with its last value, as with Redis's <c>MSET</c>.
+    /// </summary>
     /// <param name="items">Keys and values (at most the cluster's MaxKeysPerCall).</param>
     /// <param name="options">Expiry and tags for every entry; a condition is not allowed here.</param>
     /// <param name="cancellationToken">Stops waiting.</param>

@@ -222,6 +222,50 @@ internal sealed class KeyCommands
         return values;
     }
 
+    /// <summary>
+    /// The ops of <paramref name="keys"/> without the earlier occurrences of a key given more than once (the same arrays
+    /// when none is): the last value wins, as with Redis's MSET. Sending both would not do: the batched path keeps no
+    /// order between the batches of one call (a large call's batches go out together, and a partition that activates
+    /// meanwhile can run a later batch's op first).
+    /// </summary>
+    private static (GridOp[] Ops, string[] Keys) LastOccurrences(GridOp[] ops, string[] keys)
+    {
+        if (keys.Length < 2)
+        {
+            return (ops, keys);
+        }
+
+        var seen = new HashSet<string>(keys.Length, StringComparer.Ordinal);
+        bool[]? dropped = null;
+        int kept = keys.Length;
+        for (int i = keys.Length - 1; i >= 0; i--)
+        {
+            if (!seen.Add(keys[i]))
+            {
+                (dropped ??= new bool[keys.Length])[i] = true;
+                kept--;
+            }
+        }
+
+        if (dropped is null)
+        {
+            return (ops, keys);
+        }
+
+        var keptOps = new GridOp[kept];
+        var keptKeys = new string[kept];
+        for (int i = 0, j = 0; i < keys.Length; i++)
+        {
+            if (!dropped[i])
+            {
+                keptOps[j] = ops[i];
+                keptKeys[j++] = keys[i];
+            }
+        }
+
+        return (keptOps, keptKeys);
+    }
+
     public async ValueTask SetManyAsync(IReadOnlyCollection<KeyValuePair<string, ReadOnlyMemory<byte>>> items, GridEntryOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);
@@ -242,6 +286,7 @@ internal sealed class KeyCommands
         }
 
         _requests.CheckRequestBytes(ops, nameof(items));
+        (ops, keys) = LastOccurrences(ops, keys);
         foreach (var key in keys)
         {
             _reads.ForgetLocal(key);
