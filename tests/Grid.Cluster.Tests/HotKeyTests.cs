@@ -55,7 +55,9 @@ public sealed class HotKeyTests(ClusterFixture fixture)
         {
             while (clock.Elapsed < TimeSpan.FromSeconds(5))
             {
-                top = await cache.GetHotKeysAsync(5);
+                // Ranked among this test's keys: the shared cluster's other tests hammer keys of their own, and a
+                // key hammered a moment ago stays above ours while its count decays (halved every 10 s).
+                top = Ours(await cache.GetHotKeysAsync(50), prefix);
                 if (top.Count > 0 && top[0].Key == hot)
                 {
                     break;
@@ -74,6 +76,9 @@ public sealed class HotKeyTests(ClusterFixture fixture)
         Assert.True(top[0].ReadsPerSecond > 0);
         Assert.False(string.IsNullOrEmpty(top[0].Silo));
     }
+
+    private static List<GridHotKey> Ours(IReadOnlyList<GridHotKey> top, string prefix) =>
+        top.Where(k => k.Key.StartsWith(prefix, StringComparison.Ordinal)).ToList();
 
     [Fact]
     public async Task A_silo_hint_gets_a_key_many_clients_read_into_a_near_cache_that_would_not_admit_it()
