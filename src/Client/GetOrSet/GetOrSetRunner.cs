@@ -50,24 +50,34 @@ internal sealed partial class GetOrSetRunner(KeyCommands keys, ClusterLease leas
 
     private async Task LeadAsync<T>(string key, Func<CancellationToken, ValueTask<T>> factory, GridGetOrSetOptions options, CachedLookup stale, TaskCompletionSource<ReadOnlyMemory<byte>> lead)
     {
+        var flight = new KeyValuePair<string, Task<ReadOnlyMemory<byte>>>(key, lead.Task);
         try
         {
             var background = new StrongBox<Task?>();
-            lead.TrySetResult(await RefreshAsync(key, factory, options, stale, background).ConfigureAwait(false));
-            if (background.Value is { } refresh)
+            var value = await RefreshAsync(key, factory, options, stale, background).ConfigureAwait(false);
+            if (background.Value is not { } refresh)
             {
-                // Answered with the stale value at the soft timeout: until the factory's value is written, later callers
-                // get the stale value from this flight too, instead of starting a second factory run.
-                await refresh.ConfigureAwait(false);
+                // Out of the table before it completes: a call that starts once this one has its answer never joins a
+                // finished flight. It did, in a window of a few instructions, and got this flight's value back without
+                // looking at the grid, even when that value had since expired.
+                _flights.TryRemove(flight);
+                lead.TrySetResult(value);
+                return;
             }
+
+            // Answered with the stale value at the soft timeout: until the factory's value is written, later callers
+            // get the stale value from this flight too, instead of starting a second factory run.
+            lead.TrySetResult(value);
+            await refresh.ConfigureAwait(false);
         }
         catch (Exception ex)
         {
+            _flights.TryRemove(flight);
             lead.TrySetException(ex);
         }
         finally
         {
-            _flights.TryRemove(new KeyValuePair<string, Task<ReadOnlyMemory<byte>>>(key, lead.Task));
+            _flights.TryRemove(flight);
         }
     }
 
