@@ -69,15 +69,12 @@ internal sealed partial class GetOrSetRunner(KeyCommands keys, ClusterLease leas
             // get the stale value from this flight too, instead of starting a second factory run.
             lead.TrySetResult(value);
             await refresh.ConfigureAwait(false);
+            _flights.TryRemove(flight);
         }
         catch (Exception ex)
         {
             _flights.TryRemove(flight);
             lead.TrySetException(ex);
-        }
-        finally
-        {
-            _flights.TryRemove(flight);
         }
     }
 

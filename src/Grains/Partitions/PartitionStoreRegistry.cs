@@ -68,8 +68,7 @@ internal sealed class PartitionStoreRegistry
         var turn = Volatile.Read(ref _turns[partition]);
         if (turn is null)
         {
-            // Made on first use: most partitions never activate twice on a silo, and a silo with 1,024 partitions
-            // should not carry 1,024 semaphores it never takes.
+            // Made on first use: only the partitions that activate on this silo get one.
             var made = new SemaphoreSlim(1, 1);
             turn = Interlocked.CompareExchange(ref _turns[partition], made, null) ?? made;
         }
