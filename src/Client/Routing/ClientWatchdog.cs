@@ -50,6 +50,10 @@ internal static partial class ClientWatchdog
     private static long _probeCpuAt;
     private static int _probePending;
 
+    // The longest this thread's own 10 ms sleep overran since the pending probe was queued: when the watchdog itself was
+    // held up about as long as the probe, the whole process (or the machine) was not running, and the pool was not starved.
+    private static long _probeHeldUpMs;
+
     /// <summary>
     /// Starts calling <paramref name="check"/> every <see cref="Period"/> (and probing the pool) and
     /// <paramref name="rescue"/> every <see cref="RescuePeriod"/>, until <see cref="Unwatch"/>.
@@ -82,9 +86,17 @@ internal static partial class ClientWatchdog
     private static void Run()
     {
         int ticksPerCheck = (int)(Period / RescuePeriod);
+        long sleepMs = (long)RescuePeriod.TotalMilliseconds;
         for (long tick = 1; ; tick++)
         {
+            long before = Environment.TickCount64;
             Thread.Sleep(RescuePeriod);
+            long overran = Environment.TickCount64 - before - sleepMs;
+            if (overran > Volatile.Read(ref _probeHeldUpMs))
+            {
+                Volatile.Write(ref _probeHeldUpMs, overran);
+            }
+
             Watched[] clients;
             lock (Gate)
             {
@@ -156,12 +168,22 @@ internal static partial class ClientWatchdog
             return;
         }
 
+        long heldUp = Volatile.Read(ref _probeHeldUpMs);
+        if (heldUp * 2 >= waited - paused)
+        {
+            // This thread was held up for most of the wait too: the process (or the machine) did not run, which more pool
+            // threads would not change. Said once per such stall, with what the threads are doing now.
+            LogProcessStalled(guard.Logger, waited, heldUp, CpuMs() - Volatile.Read(ref _probeCpuAt), ThreadStates.Describe());
+            StartProbeClock(now);
+            return;
+        }
+
         ThreadPool.GetMinThreads(out int workers, out int io);
         int target = Math.Min(MaxMinimumThreads, Math.Max(workers, ThreadPool.ThreadCount) + StarvationStep);
         if (target > workers && ThreadPool.SetMinThreads(target, io))
         {
             // The process's CPU time meanwhile tells blocked threads (little CPU) from a busy process (about all of it).
-            LogStarvation(guard.Logger, waited, paused, CpuMs() - Volatile.Read(ref _probeCpuAt), ThreadPool.ThreadCount, ThreadPool.PendingWorkItemCount, target);
+            LogStarvation(guard.Logger, waited, paused, CpuMs() - Volatile.Read(ref _probeCpuAt), ThreadPool.ThreadCount, ThreadPool.PendingWorkItemCount, target, ThreadStates.Describe());
         }
 
         // Measure afresh against the raised minimum.
@@ -174,6 +196,7 @@ internal static partial class ClientWatchdog
         Volatile.Write(ref _probeQueuedAt, now);
         Volatile.Write(ref _probeGcPauseAt, GcPauseMs());
         Volatile.Write(ref _probeCpuAt, CpuMs());
+        Volatile.Write(ref _probeHeldUpMs, 0);
     }
 
     private static long GcPauseMs() => (long)GC.GetTotalPauseDuration().TotalMilliseconds;
@@ -191,8 +214,11 @@ internal static partial class ClientWatchdog
         public bool GuardThreadPool { get; } = guardThreadPool;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Thread pool starved: a work item waited {WaitedMs} ms ({GcPauseMs} ms of it in garbage-collection pauses; the process used {CpuMs} ms of CPU meanwhile) with {Threads} threads and {Queued} queued work items (callers blocking on tasks from pool threads, sync-over-async?); Grid raised the pool's minimum worker threads to {Minimum} so operations can complete (GridClientOptions.ThreadPoolStarvationGuard)")]
-    private static partial void LogStarvation(ILogger logger, long waitedMs, long gcPauseMs, long cpuMs, int threads, long queued, int minimum);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Thread pool starved: a work item waited {WaitedMs} ms ({GcPauseMs} ms of it in garbage-collection pauses; the process used {CpuMs} ms of CPU meanwhile) with {Threads} threads and {Queued} queued work items (callers blocking on tasks from pool threads, sync-over-async?); Grid raised the pool's minimum worker threads to {Minimum} so operations can complete (GridClientOptions.ThreadPoolStarvationGuard); threads now: {ThreadStates}")]
+    private static partial void LogStarvation(ILogger logger, long waitedMs, long gcPauseMs, long cpuMs, int threads, long queued, int minimum, string threadStates);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The process stalled: a thread-pool work item waited {WaitedMs} ms and the Grid client's own watchdog thread was held up {HeldUpMs} ms of it (the process used {CpuMs} ms of CPU meanwhile), so the process or the machine was not running (a VM pause, page faults, a stopped process); the thread pool's minimum is left as it is; threads now: {ThreadStates}")]
+    private static partial void LogProcessStalled(ILogger logger, long waitedMs, long heldUpMs, long cpuMs, string threadStates);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A Grid client's deadline check or delivery rescue failed")]
     private static partial void LogCheckFailed(ILogger logger, Exception error);

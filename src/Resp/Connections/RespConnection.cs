@@ -7,9 +7,10 @@ using Grid.Resp.Protocol;
 namespace Grid.Resp.Connections;
 
 /// <summary>
-/// One client connection: reads what the transport has, parses every whole command in it, runs them as one pipeline
-/// (<see cref="CommandPipeline"/>), writes the replies in order (then any tracking invalidations) and flushes once per
-/// read. A protocol error is answered after the replies of the commands before it, then the connection closes, as in
+/// One client connection: reads what the transport has, parses its whole commands (at most
+/// <see cref="MaxCommandsPerRound"/> at a time), runs them as one pipeline (<see cref="CommandPipeline"/>) within the
+/// endpoint's <see cref="CommandBudget"/>, writes the replies in order (then any tracking invalidations) and flushes once
+/// per round. A protocol error is answered after the replies of the commands before it, then the connection closes, as in
 /// Redis.
 /// <para>
 /// Bounds, so one client cannot hold the silo's resources: replies are counted as they are written and the connection
@@ -22,6 +23,15 @@ namespace Grid.Resp.Connections;
 /// </summary>
 internal sealed class RespConnection(IDuplexPipe transport, RespGrid grid, RespCommandTable table, RespSession session, Action abort) : IDisposable
 {
+    /// <summary>
+    /// Most commands one round runs (parsed, sent to the grid, answered, flushed) before the next whole commands of the
+    /// input are parsed. A client that pipelines faster than the grid answers (<c>redis-cli --pipe</c>) leaves a backlog
+    /// in the input; taken whole, it became one round of hundreds of thousands of commands, with their arguments and
+    /// replies held at once, and writes beyond the grid client's outstanding bound refused. Redis takes what one read of
+    /// 16 KiB holds; a round of up to this many keeps the grid's batches full.
+    /// </summary>
+    internal const int MaxCommandsPerRound = 1024;
+
     private readonly RespArguments _arguments = new();
     private readonly RespParseProgress _progress = new();
     private readonly List<RespCommandRange> _commands = [];
@@ -83,21 +93,33 @@ internal sealed class RespConnection(IDuplexPipe transport, RespGrid grid, RespC
                 var buffer = read.Buffer;
                 var consumed = Parse(buffer, limits, out byte[]? protocolError);
                 bool progressed = _commands.Count > 0;
+                // A full round may have left whole commands behind: they are not an incomplete command, and the next
+                // read must return them at once rather than wait for more input.
+                bool more = _commands.Count == MaxCommandsPerRound;
                 if (progressed)
                 {
-                    await pipeline.RunAsync(_commands, _arguments).ConfigureAwait(false);
+                    var budget = grid.Budget;
+                    await budget.AcquireAsync(_commands.Count).ConfigureAwait(false);
+                    try
+                    {
+                        await pipeline.RunAsync(_commands, _arguments).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        budget.Release(_commands.Count);
+                    }
                 }
 
                 _arguments.Clear();
                 long unparsed = buffer.Length - buffer.GetOffset(consumed);
-                input.AdvanceTo(consumed, buffer.End);
+                input.AdvanceTo(consumed, more ? consumed : buffer.End);
                 if (protocolError is not null && !session.Closing)
                 {
                     writer.WriteRaw(protocolError);
                     session.Closing = true;
                 }
 
-                if (unparsed > 0 && protocolError is null)
+                if (unparsed > 0 && protocolError is null && !more)
                 {
                     if (unparsed >= RespLimits.MaxQueryBufferBytes)
                     {
@@ -136,7 +158,7 @@ internal sealed class RespConnection(IDuplexPipe transport, RespGrid grid, RespC
                 }
 
                 // A cancelled read is a wake-up for tracking invalidations (written above): the connection goes on.
-                if (session.Closing || read.IsCompleted)
+                if (session.Closing || (read.IsCompleted && !more))
                 {
                     return;
                 }
@@ -151,13 +173,15 @@ internal sealed class RespConnection(IDuplexPipe transport, RespGrid grid, RespC
         }
     }
 
-    /// <summary>Parses every whole command of <paramref name="buffer"/>; returns where the unparsed rest starts.</summary>
+    /// <summary>Parses the whole commands of <paramref name="buffer"/>, at most <see cref="MaxCommandsPerRound"/>; returns where the unparsed rest starts.</summary>
     private SequencePosition Parse(in ReadOnlySequence<byte> buffer, in RespLimits limits, out byte[]? protocolError)
     {
         var reader = new SequenceReader<byte>(buffer);
         _commands.Clear();
         _arguments.Clear();
-        while (RespParser.TryParse(ref reader, _arguments, limits, _progress, out var command, out protocolError) == RespParseStatus.Command)
+        protocolError = null;
+        while (_commands.Count < MaxCommandsPerRound
+            && RespParser.TryParse(ref reader, _arguments, limits, _progress, out var command, out protocolError) == RespParseStatus.Command)
         {
             _commands.Add(command);
         }

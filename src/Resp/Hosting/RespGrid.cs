@@ -44,6 +44,12 @@ internal sealed class RespGrid : IAsyncDisposable
     /// <summary>The endpoint's settings.</summary>
     public GridRespOptions Options { get; }
 
+    /// <summary>
+    /// Commands of all connections in the grid at once: half of what the grid client behind the endpoint lets out
+    /// (<c>RequestSequencer.MaxOutstanding</c> writes), so pipelining clients wait for room instead of being refused.
+    /// </summary>
+    public CommandBudget Budget { get; } = new(1 << 15);
+
     /// <summary>The parser's bounds.</summary>
     public RespLimits Limits { get; }
 

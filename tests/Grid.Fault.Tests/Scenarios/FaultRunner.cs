@@ -21,6 +21,7 @@ internal static class FaultRunner
         var run = Stopwatch.StartNew();
         var phases = new RunPhases();
         using var pauses = new RuntimePauses();
+        using var stalls = new HostStalls();
         await using var cluster = await FaultCluster.StartAsync(scenario.InitialSilos, logDirectory);
         phases.End("cluster");
         var clients = new List<ClientHost>();
@@ -82,7 +83,7 @@ internal static class FaultRunner
         }
 
         phases.End("client stops");
-        return result with { Details = [.. result.Details, phases.ToString(), pauses.Describe(), .. stopNotes], RunSeconds = run.Elapsed.TotalSeconds };
+        return result with { Details = [.. result.Details, phases.ToString(), pauses.Describe(), stalls.Describe(), .. stopNotes], RunSeconds = run.Elapsed.TotalSeconds };
     }
 
     /// <summary>Starts a client whose warnings go to <c>{name}.log</c> beside the silos' logs.</summary>
