@@ -22,6 +22,7 @@ internal static class FaultRunner
         var phases = new RunPhases();
         using var pauses = new RuntimePauses();
         using var stalls = new HostStalls();
+        using var syncWaits = new SyncTaskWaits();
         await using var cluster = await FaultCluster.StartAsync(scenario.InitialSilos, logDirectory);
         phases.End("cluster");
         var clients = new List<ClientHost>();
@@ -83,7 +84,7 @@ internal static class FaultRunner
         }
 
         phases.End("client stops");
-        return result with { Details = [.. result.Details, phases.ToString(), pauses.Describe(), stalls.Describe(), .. stopNotes], RunSeconds = run.Elapsed.TotalSeconds };
+        return result with { Details = [.. result.Details, phases.ToString(), pauses.Describe(), stalls.Describe(), syncWaits.Describe(), .. stopNotes], RunSeconds = run.Elapsed.TotalSeconds };
     }
 
     /// <summary>Starts a client whose warnings go to <c>{name}.log</c> beside the silos' logs.</summary>

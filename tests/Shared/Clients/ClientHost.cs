@@ -44,7 +44,15 @@ internal sealed class ClientHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync();
-        _host.Dispose();
+        // Asynchronously: the host's synchronous Dispose waits on its services' async disposal from a pool thread.
+        if (_host is IAsyncDisposable asyncHost)
+        {
+            await asyncHost.DisposeAsync();
+        }
+        else
+        {
+            _host.Dispose();
+        }
         _logFile?.Dispose();
     }
 }
