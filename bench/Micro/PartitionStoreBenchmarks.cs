@@ -34,10 +34,15 @@ public class PartitionStoreBenchmarks
     [Params(1_000)]
     public int Entries { get; set; }
 
+    /// <summary>Whether the store counts keys for the silo's hot-key view (on by default in a silo).</summary>
+    [Params(false, true)]
+    public bool HotKeys { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
-        _store = new PartitionStore(0, GridClock.System, new NullMemoryAccount());
+        var hotKeys = HotKeys ? new Grid.Grains.HotKeys.HotKeyTracker(new Grid.Grains.Hosting.GridHotKeyOptions(), TimeProvider.System) : null;
+        _store = new PartitionStore(0, GridClock.System, new NullMemoryAccount(), hotKeys: hotKeys);
         var value = KeySpace.Value(ValueSize);
         _gets = new byte[Entries][];
         _sets = new byte[Entries][];
