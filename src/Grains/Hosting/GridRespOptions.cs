@@ -63,6 +63,16 @@ public sealed class GridRespOptions : IValidatableObject
     public long MaxOutputBufferBytes { get; set; } = 64L << 20;
 
     /// <summary>
+    /// Most input bytes one connection may have waiting to be run (Redis's <c>client-query-buffer-limit</c>): past it the
+    /// silo stops reading from that client until its commands have run, so a client that sends faster than the grid
+    /// answers is held back by TCP instead of filling the silo's memory; one incomplete command that needs more than
+    /// this closes the connection. Must hold the largest bulk (<see cref="MaxBulkBytes"/>) plus two length lines
+    /// (<see cref="MaxInlineBytes"/> each). Default 64 MiB.
+    /// </summary>
+    [SettingRange(64L * 1024, 1L << 30, Rule = "must be between 64 KiB (65536) and 1 GiB (1073741824)")]
+    public long MaxQueryBufferBytes { get; set; } = 64L << 20;
+
+    /// <summary>
     /// The default user's password (Redis's <c>requirepass</c>): when set, a connection must send <c>AUTH password</c> (or
     /// <c>AUTH default password</c>, or <c>HELLO 3 AUTH default password</c>) before any other command, and is answered
     /// <c>NOAUTH Authentication required.</c> until it does. Default none (every connection is the default user). The
@@ -72,14 +82,21 @@ public sealed class GridRespOptions : IValidatableObject
 
     /// <summary>The settings, one line (the password redacted).</summary>
     public override string ToString() =>
-        $"Enabled={Enabled}, Address={Address}, Port={Port}, MaxBulkBytes={MaxBulkBytes}, MaxMultiBulkLength={MaxMultiBulkLength}, MaxInlineBytes={MaxInlineBytes}, MaxClients={MaxClients}, IdleTimeout={IdleTimeout}, CommandTimeout={CommandTimeout}, MaxOutputBufferBytes={MaxOutputBufferBytes}, Password={(Password is null ? "" : "***")}";
+        $"Enabled={Enabled}, Address={Address}, Port={Port}, MaxBulkBytes={MaxBulkBytes}, MaxMultiBulkLength={MaxMultiBulkLength}, MaxInlineBytes={MaxInlineBytes}, MaxClients={MaxClients}, IdleTimeout={IdleTimeout}, CommandTimeout={CommandTimeout}, MaxOutputBufferBytes={MaxOutputBufferBytes}, MaxQueryBufferBytes={MaxQueryBufferBytes}, Password={(Password is null ? "" : "***")}";
 
-    /// <summary>Cross-field rules: the address parses.</summary>
+    /// <summary>Cross-field rules: the address parses, and one command of the largest bulk fits the query buffer.</summary>
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
         if (string.IsNullOrWhiteSpace(Address) || !System.Net.IPAddress.TryParse(Address, out _))
         {
             yield return new ValidationResult($"{SettingPath.Of(validationContext)}:Address '{Address}' is not an IP address.");
+        }
+
+        long command = MaxBulkBytes + (2L * MaxInlineBytes);
+        // Checked once the bound's own range holds (otherwise that one line says what is wrong).
+        if (MaxQueryBufferBytes >= 64L * 1024 && MaxQueryBufferBytes < command)
+        {
+            yield return new ValidationResult($"{SettingPath.Of(validationContext)}:MaxQueryBufferBytes ({MaxQueryBufferBytes}) must be at least MaxBulkBytes + 2 × MaxInlineBytes ({command}), so that one command of the largest bulk fits.");
         }
 
         // An empty or blank password would look set but could be sent by anyone by mistake; control characters cannot be typed into redis-cli.

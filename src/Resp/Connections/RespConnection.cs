@@ -17,7 +17,8 @@ namespace Grid.Resp.Connections;
 /// is dropped once they pass <c>MaxOutputBufferBytes</c>, or once a flush finds that many bytes still unsent (the
 /// transport's write buffer is that size: a client that never reads fills it); a command must arrive whole within
 /// <c>CommandTimeout</c> of its first bytes (a client trickling a frame, or stopping inside one); an incomplete command
-/// may hold at most <see cref="RespLimits.MaxQueryBufferBytes"/> of input (Redis's query buffer limit); a silent
+/// may hold at most <c>MaxQueryBufferBytes</c> of input (Redis's query buffer limit, also where the transport stops
+/// reading until the connection has run what it holds); a silent
 /// client is closed after <c>IdleTimeout</c>; half-open connections are found by TCP keepalive (<see cref="RespServer"/>).
 /// </para>
 /// </summary>
@@ -91,7 +92,7 @@ internal sealed class RespConnection(IDuplexPipe transport, RespGrid grid, RespC
 
                 session.LastActiveAt = Environment.TickCount64;
                 var buffer = read.Buffer;
-                var consumed = Parse(buffer, limits, out byte[]? protocolError);
+                var consumed = Parse(buffer, limits, out byte[]? protocolError, out bool oversized);
                 bool progressed = _commands.Count > 0;
                 // A full round may have left whole commands behind: they are not an incomplete command, and the next
                 // read must return them at once rather than wait for more input.
@@ -119,9 +120,17 @@ internal sealed class RespConnection(IDuplexPipe transport, RespGrid grid, RespC
                     session.Closing = true;
                 }
 
+                if (oversized)
+                {
+                    // A whole command larger than the query buffer (it came in faster than the transport paused): the
+                    // same bound as for an incomplete one, closed without a reply and not run.
+                    abort();
+                    return;
+                }
+
                 if (unparsed > 0 && protocolError is null && !more)
                 {
-                    if (unparsed >= RespLimits.MaxQueryBufferBytes)
+                    if (unparsed >= grid.Options.MaxQueryBufferBytes)
                     {
                         // Redis's client-query-buffer-limit: closed without a reply.
                         abort();
@@ -174,15 +183,33 @@ internal sealed class RespConnection(IDuplexPipe transport, RespGrid grid, RespC
     }
 
     /// <summary>Parses the whole commands of <paramref name="buffer"/>, at most <see cref="MaxCommandsPerRound"/>; returns where the unparsed rest starts.</summary>
-    private SequencePosition Parse(in ReadOnlySequence<byte> buffer, in RespLimits limits, out byte[]? protocolError)
+    /// <remarks>
+    /// <paramref name="oversized"/>: a whole command spans more than <c>MaxQueryBufferBytes</c>; parsing stops before it.
+    /// (The transport stops reading at that bound, but the receive that crosses it can complete a command beyond it.)
+    /// </remarks>
+    private SequencePosition Parse(in ReadOnlySequence<byte> buffer, in RespLimits limits, out byte[]? protocolError, out bool oversized)
     {
         var reader = new SequenceReader<byte>(buffer);
         _commands.Clear();
         _arguments.Clear();
         protocolError = null;
-        while (_commands.Count < MaxCommandsPerRound
-            && RespParser.TryParse(ref reader, _arguments, limits, _progress, out var command, out protocolError) == RespParseStatus.Command)
+        oversized = false;
+        long maxCommandBytes = grid.Options.MaxQueryBufferBytes;
+        while (_commands.Count < MaxCommandsPerRound)
         {
+            var start = reader.Position;
+            long startOffset = reader.Consumed;
+            if (RespParser.TryParse(ref reader, _arguments, limits, _progress, out var command, out protocolError) != RespParseStatus.Command)
+            {
+                break;
+            }
+
+            if (reader.Consumed - startOffset > maxCommandBytes)
+            {
+                oversized = true;
+                return start;
+            }
+
             _commands.Add(command);
         }
 

@@ -54,15 +54,16 @@ internal sealed partial class RespServer(IServiceProvider services, IOptions<Gri
     /// <summary>
     /// The socket transport's bounds. Writes: the output pipe holds at most <c>MaxOutputBufferBytes</c> before a flush
     /// waits, which is how a connection finds its client has that much unread (<see cref="RespConnection"/>). Reads: the
-    /// input pipe holds up to Redis's query buffer limit (<see cref="RespLimits.MaxQueryBufferBytes"/>), where the
-    /// connection closes; its 1 MiB default stalled any command larger than that, which stays in the pipe until it is
-    /// whole. TCP keepalive (Redis's <c>tcp-keepalive 300</c>,
+    /// input pipe holds up to <c>MaxQueryBufferBytes</c> (Redis's query buffer limit): past it the transport stops
+    /// reading that socket until the connection has run what it holds, so a client that sends faster than the grid
+    /// answers is held back by TCP; an incomplete command that needs more closes the connection. (Kestrel's 1 MiB
+    /// default stalled any command larger than that, which stays in the pipe until it is whole.) TCP keepalive (Redis's <c>tcp-keepalive 300</c>,
     /// inherited by accepted sockets) finds half-open connections whose client vanished without closing.
     /// </summary>
     internal static SocketTransportOptions TransportOptions(GridRespOptions resp) => new()
     {
         MaxWriteBufferSize = resp.MaxOutputBufferBytes,
-        MaxReadBufferSize = RespLimits.MaxQueryBufferBytes,
+        MaxReadBufferSize = resp.MaxQueryBufferBytes,
         CreateBoundListenSocket = endpoint =>
         {
             var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);

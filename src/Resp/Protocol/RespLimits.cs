@@ -8,7 +8,4 @@ internal readonly record struct RespLimits(long MaxBulkBytes, int MaxMultiBulkLe
 {
     /// <summary>Redis's defaults, bounded for the grid: 16 MiB bulks, 1048576 arguments, 64 KiB inline.</summary>
     public static RespLimits Default => new(16L << 20, 1 << 20, 64 * 1024);
-
-    /// <summary>Most input bytes one incomplete command may hold (Redis's <c>client-query-buffer-limit</c>, 1 GiB): over it the connection is closed.</summary>
-    public const long MaxQueryBufferBytes = 1L << 30;
 }

@@ -5,7 +5,7 @@ namespace Grid.Resp.Tests.EndToEnd;
 
 /// <summary>
 /// A silo without its admin endpoint (a plain host, no web server) still serves RESP, and the connection limits hold:
-/// max clients, idle timeout, output buffer. One silo for the class: these settings are its own.
+/// max clients, idle timeout, output buffer, query buffer. One silo for the class: these settings are its own.
 /// </summary>
 public sealed class LimitsTests : IAsyncLifetime
 {
@@ -24,6 +24,8 @@ public sealed class LimitsTests : IAsyncLifetime
             ["Grid__Resp__MaxClients"] = "2",
             ["Grid__Resp__IdleTimeout"] = "00:00:02",
             ["Grid__Resp__MaxOutputBufferBytes"] = "65536",
+            ["Grid__Resp__MaxBulkBytes"] = "524288",
+            ["Grid__Resp__MaxQueryBufferBytes"] = "1048576",
         });
         await RespPort.WaitUntilAcceptingAsync(_port);
     }
@@ -70,6 +72,46 @@ public sealed class LimitsTests : IAsyncLifetime
 
         await using var other = await ConnectWhenFreeAsync();
         Assert.Equal("+PONG\r\n", await other.RunAsync(["ping"]));
+    }
+
+    /// <summary>
+    /// Three times the 1 MiB query buffer of pipelined SETs, sent before any reply is read: the silo stops reading while
+    /// it holds a query buffer's worth, so the client is held back by TCP, and every command is answered.
+    /// </summary>
+    [Fact]
+    public async Task A_pipeline_larger_than_the_query_buffer_is_held_back_not_refused()
+    {
+        await using var client = await ConnectWhenFreeAsync();
+        const int count = 24_000;
+        string value = new('q', 120);
+        var input = new System.Text.StringBuilder();
+        for (int i = 0; i < count; i++)
+        {
+            input.Append(CultureInfo.InvariantCulture, $"SET limits.pipe{i} {value}\r\n");
+        }
+
+        Assert.True(input.Length > 3 * 1_048_576);
+        var sending = client.SendAsync(input.ToString());
+        for (int i = 0; i < count; i++)
+        {
+            Assert.Equal("+OK\r\n", await client.ReadReplyAsync());
+        }
+
+        await sending;
+        Assert.Equal($"${value.Length}\r\n{value}\r\n", await client.RunAsync([$"get limits.pipe{count - 1}"]));
+    }
+
+    /// <summary>One command that needs more than the query buffer (three 400 KB bulks) closes its connection unanswered, nothing of it applied.</summary>
+    [Fact]
+    public async Task One_command_over_the_query_buffer_closes_only_its_connection()
+    {
+        await using var client = await ConnectWhenFreeAsync();
+        string big = new('z', 400_000);
+        await client.SendAsync($"*7\r\n$4\r\nMSET\r\n$7\r\nlimits1\r\n${big.Length}\r\n{big}\r\n$7\r\nlimits2\r\n${big.Length}\r\n{big}\r\n$7\r\nlimits3\r\n${big.Length}\r\n{big}\r\n");
+        Assert.Equal("", await client.ReadToCloseAsync());
+
+        await using var other = await ConnectWhenFreeAsync();
+        Assert.Equal("*3\r\n$-1\r\n$-1\r\n$-1\r\n", await other.RunAsync(["mget limits1 limits2 limits3"]));
     }
 
     /// <summary>Connects once a slot is free (closed connections give theirs back asynchronously).</summary>

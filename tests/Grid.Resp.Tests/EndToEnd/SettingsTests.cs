@@ -10,6 +10,8 @@ public sealed class SettingsTests
     [InlineData("Grid__Resp__Address", "nowhere", "Grid:Resp:Address")]
     [InlineData("Grid__Resp__Enabeld", "true", "Grid:Resp:Enabeld")]
     [InlineData("Grid__Resp__Password", " ", "Grid:Resp:Password")]
+    [InlineData("Grid__Resp__MaxQueryBufferBytes", "1000", "Grid:Resp:MaxQueryBufferBytes")]
+    [InlineData("Grid__Resp__MaxBulkBytes", "134217728", "Grid:Resp:MaxQueryBufferBytes")]
     public async Task Bad_setting_stops_the_silo_naming_it(string variable, string value, string setting)
     {
         await using var silo = await SiloProcess.StartAsync(redis: null, new Dictionary<string, string> { [variable] = value }, waitUntilReady: false);
