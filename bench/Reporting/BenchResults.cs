@@ -22,6 +22,8 @@ internal sealed class BenchResults
 
     public List<PreloadResult> Preloads { get; } = [];
 
+    public List<WarmUpResult> WarmUps { get; } = [];
+
     public MemoryResult? Memory { get; set; }
 
     public List<RedisBenchmarkRow> RedisBenchmark { get; } = [];

@@ -297,6 +297,21 @@ internal static class MarkdownReport
         }
 
         md.AppendLine();
+        if (results.WarmUps.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine("## Warm-ups (untimed, until two rounds in a row are within 5 % of each other's ops/s)");
+        md.AppendLine();
+        md.AppendLine("| phase | system | value | seconds | steady |");
+        md.AppendLine("|---|---|---:|---:|---|");
+        foreach (var w in results.WarmUps)
+        {
+            md.AppendLine($"| {(w.Silos == 1 ? "1 silo" : $"{w.Silos} silos")} | {w.System} | {w.ValueSize} B | {Fmt.Dec(w.Seconds)} | {(w.Steady ? "yes" : "no (round limit)")} |");
+        }
+
+        md.AppendLine();
     }
 
     private static void AppendNotes(StringBuilder md, BenchResults results)

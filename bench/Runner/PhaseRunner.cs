@@ -116,17 +116,22 @@ internal sealed class PhaseRunner(RunContext run, BenchPlan plan, PhasePlan phas
     }
 
     /// <summary>
-    /// An untimed round per system before a value size's first cell, so no cell pays for a cold process (JIT tiering,
+    /// Untimed rounds per system before a value size's first cell, so no cell pays for a cold process (JIT tiering,
     /// connection and thread-pool ramp-up, first activations): the per-cell warm-up is too short for that on its own.
+    /// Rounds go on until the system is steady, the same rule for every system: two rounds in a row within
+    /// <see cref="SteadyWithin"/> of each other's ops/s, at least two and at most <see cref="MaxWarmUpRounds"/>. A fresh
+    /// silo process compiles its data path for the first 10-20 s under load on 2 cores (hundreds of methods a second, a
+    /// third of its CPU); redis-server is steady after two rounds. The time each system took is in the progress log.
     /// </summary>
     private async Task WarmUpAsync(CellPlan cell, byte[] value, PhaseServers servers, CancellationToken cancellationToken)
     {
-        var duration = plan.Mode switch
+        var round = plan.Mode switch
         {
             Cli.BenchMode.Smoke => TimeSpan.FromSeconds(0.5),
             Cli.BenchMode.Quick => TimeSpan.FromSeconds(1),
             _ => TimeSpan.FromSeconds(2),
         };
+        int maxRounds = plan.Mode == Cli.BenchMode.Smoke ? 1 : MaxWarmUpRounds;
         var systems = new List<string>();
         foreach (var c in phase.Cells)
         {
@@ -152,11 +157,33 @@ internal sealed class PhaseRunner(RunContext run, BenchPlan plan, PhasePlan phas
                 Distribution = KeyDistribution.Uniform,
                 Concurrency = 64,
                 Warmup = TimeSpan.Zero,
-                Duration = duration,
+                Duration = round,
             };
-            await run.Generator.RunAsync(target.Target, request, target.ServerPids, cancellationToken);
+            double previous = 0;
+            int rounds = 0;
+            while (rounds < maxRounds)
+            {
+                var measurement = await run.Generator.RunAsync(target.Target, request, target.ServerPids, cancellationToken);
+                rounds++;
+                double ops = measurement.OpsPerSecond;
+                if (rounds >= 2 && previous > 0 && Math.Abs(ops - previous) <= SteadyWithin * previous)
+                {
+                    break;
+                }
+
+                previous = ops;
+            }
+
+            run.Progress.Status($"warmed up {system} ({cell.ValueSize} B): {rounds} round(s) of {round.TotalSeconds:0.#} s");
+            run.Results.WarmUps.Add(new WarmUpResult(phase.Silos, system, cell.ValueSize, rounds * round.TotalSeconds, rounds < maxRounds));
         }
     }
+
+    /// <summary>Two warm-up rounds whose ops/s differ by at most this fraction mean the system is steady.</summary>
+    private const double SteadyWithin = 0.05;
+
+    /// <summary>Most warm-up rounds per system and value size (quick: 1 s each, full: 2 s each).</summary>
+    private const int MaxWarmUpRounds = 15;
 
     private void Record(string system, int valueSize, TimeSpan elapsed)
     {
