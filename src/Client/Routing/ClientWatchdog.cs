@@ -10,7 +10,7 @@ namespace Grid.Client.Routing;
 /// Callers that block on grid tasks from thread-pool threads (sync-over-async, common in older ASP.NET code and in
 /// libraries) can take every pool thread; the Orleans client needs pool threads to read answers, so nothing completes
 /// until the pool injects more, which it does slowly (a few threads a second). When a probe work item waits longer
-/// than <see cref="StarvationThreshold"/>, the watchdog raises the pool's minimum worker threads (by
+/// than <see cref="StarvationThreshold"/> (or <see cref="BlockedThreshold"/> with the process using almost no CPU), the watchdog raises the pool's minimum worker threads (by
 /// <see cref="StarvationStep"/>, up to <see cref="MaxMinimumThreads"/>), so the pool creates threads at once and the
 /// blocked callers' operations complete; it logs a warning naming the cause. StackExchange.Redis users set
 /// <c>ThreadPool.SetMinThreads</c> by hand for the same reason.
@@ -35,6 +35,14 @@ internal static partial class ClientWatchdog
 
     /// <summary>A probe work item waiting this long (garbage-collection pauses not counted) means the thread pool is starved.</summary>
     public static readonly TimeSpan StarvationThreshold = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// A probe work item waiting this long while the process used almost no CPU (under a quarter of one core) means
+    /// the pool's threads are blocked, not busy: the guard acts at once instead of at <see cref="StarvationThreshold"/>.
+    /// A fault test's client process showed such stalls of about 300 ms (8 pool threads blocked, 7 ms of CPU), cause
+    /// not found; acting at 100 ms cuts them to 100-200 ms.
+    /// </summary>
+    public static readonly TimeSpan BlockedThreshold = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Worker threads added to the pool's minimum per starvation seen.</summary>
     public const int StarvationStep = 32;
@@ -148,7 +156,11 @@ internal static partial class ClientWatchdog
         // and more threads would not shorten it.
         long waited = now - Volatile.Read(ref _probeQueuedAt);
         long paused = GcPauseMs() - Volatile.Read(ref _probeGcPauseAt);
-        if (waited - paused < (long)StarvationThreshold.TotalMilliseconds)
+        long starved = waited - paused;
+        long cpu = CpuMs() - Volatile.Read(ref _probeCpuAt);
+        long heldUp = Volatile.Read(ref _probeHeldUpMs);
+        var verdict = PoolProbe.Judge(starved, cpu, heldUp, (long)BlockedThreshold.TotalMilliseconds, (long)StarvationThreshold.TotalMilliseconds);
+        if (verdict == PoolProbeVerdict.Wait)
         {
             return;
         }
@@ -168,12 +180,16 @@ internal static partial class ClientWatchdog
             return;
         }
 
-        long heldUp = Volatile.Read(ref _probeHeldUpMs);
-        if (heldUp * 2 >= waited - paused)
+        if (verdict == PoolProbeVerdict.ProcessStalled)
         {
             // This thread was held up for most of the wait too: the process (or the machine) did not run, which more pool
-            // threads would not change. Said once per such stall, with what the threads are doing now.
-            LogProcessStalled(guard.Logger, waited, heldUp, CpuMs() - Volatile.Read(ref _probeCpuAt), ThreadStates.Describe());
+            // threads would not change. Said once per such stall of StarvationThreshold or more (shorter ones are common
+            // on a busy virtual machine), with what the threads are doing now.
+            if (starved >= (long)StarvationThreshold.TotalMilliseconds)
+            {
+                LogProcessStalled(guard.Logger, waited, heldUp, cpu, ThreadStates.Describe());
+            }
+
             StartProbeClock(now);
             return;
         }
@@ -183,7 +199,7 @@ internal static partial class ClientWatchdog
         if (target > workers && ThreadPool.SetMinThreads(target, io))
         {
             // The process's CPU time meanwhile tells blocked threads (little CPU) from a busy process (about all of it).
-            LogStarvation(guard.Logger, waited, paused, CpuMs() - Volatile.Read(ref _probeCpuAt), ThreadPool.ThreadCount, ThreadPool.PendingWorkItemCount, target, ThreadStates.Describe());
+            LogStarvation(guard.Logger, waited, paused, cpu, ThreadPool.ThreadCount, ThreadPool.PendingWorkItemCount, target, ThreadStates.Describe());
         }
 
         // Measure afresh against the raised minimum.
