@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 
@@ -12,22 +11,18 @@ namespace Grid.Resp.Tests.EndToEnd;
 /// </summary>
 public sealed class AbuseTests : IAsyncLifetime
 {
-    private SiloProcess? _silo;
+    private RespSilo? _silo;
     private int _port;
 
     public async Task InitializeAsync()
     {
-        _port = FreePort.Next();
-        _silo = await SiloProcess.StartAsync(redis: null, new Dictionary<string, string>
+        _silo = await RespSilo.StartAsync(new Dictionary<string, string>
         {
-            ["Grid__Resp__Enabled"] = "true",
-            ["Grid__Resp__Address"] = "127.0.0.1",
-            ["Grid__Resp__Port"] = _port.ToString(CultureInfo.InvariantCulture),
             ["Grid__Resp__MaxClients"] = "500",
             ["Grid__Resp__CommandTimeout"] = "00:00:02",
             ["Grid__Resp__MaxOutputBufferBytes"] = "65536",
         });
-        await RespPort.WaitUntilAcceptingAsync(_port);
+        _port = _silo.Port;
     }
 
     public async Task DisposeAsync()
@@ -169,7 +164,7 @@ public sealed class AbuseTests : IAsyncLifetime
         var result = await fuzz.RunAsync(workers: 16, framesPerConnection: 8, totalFrames: 10_000, TimeSpan.FromSeconds(50));
 
         Assert.True(result.Frames >= 10_000, $"only {result.Frames} mutated frames were sent in time");
-        Assert.False(_silo!.Process.HasExited, "the silo died");
+        Assert.False(_silo!.Silo.Process.HasExited, "the silo died");
         await using var after = await RawRespClient.ConnectAsync(_port);
         Assert.Equal("+PONG\r\n", await after.RunAsync(["ping"]));
         Assert.Equal("$4\r\nhere\r\n", await bystander.RunAsync(["get fz.bystander"]));

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Sockets;
 using StackExchange.Redis;
 
@@ -13,22 +12,18 @@ public sealed class AuthTests : IAsyncLifetime
     private const string Password = "resp-sekret";
     private const string AdminToken = "admin-token-0123456789";
     private RedisServer? _redis;
-    private SiloProcess? _silo;
+    private RespSilo? _silo;
     private int _port;
 
     public async Task InitializeAsync()
     {
         _redis = await RedisServer.StartAsync(password: Password);
-        _port = FreePort.Next();
-        _silo = await SiloProcess.StartAsync(redis: null, new Dictionary<string, string>
+        _silo = await RespSilo.StartAsync(new Dictionary<string, string>
         {
-            ["Grid__Resp__Enabled"] = "true",
-            ["Grid__Resp__Address"] = "127.0.0.1",
-            ["Grid__Resp__Port"] = _port.ToString(CultureInfo.InvariantCulture),
             ["Grid__Resp__Password"] = Password,
             ["Grid__Admin__Token"] = AdminToken,
         });
-        await RespPort.WaitUntilAcceptingAsync(_port);
+        _port = _silo.Port;
     }
 
     public async Task DisposeAsync()

@@ -9,25 +9,21 @@ namespace Grid.Resp.Tests.EndToEnd;
 /// </summary>
 public sealed class LimitsTests : IAsyncLifetime
 {
-    private SiloProcess? _silo;
+    private RespSilo? _silo;
     private int _port;
 
     public async Task InitializeAsync()
     {
-        _port = FreePort.Next();
-        _silo = await SiloProcess.StartAsync(redis: null, new Dictionary<string, string>
+        _silo = await RespSilo.StartAsync(new Dictionary<string, string>
         {
             ["Grid__Admin__Enabled"] = "false",
-            ["Grid__Resp__Enabled"] = "true",
-            ["Grid__Resp__Address"] = "127.0.0.1",
-            ["Grid__Resp__Port"] = _port.ToString(CultureInfo.InvariantCulture),
             ["Grid__Resp__MaxClients"] = "2",
             ["Grid__Resp__IdleTimeout"] = "00:00:02",
             ["Grid__Resp__MaxOutputBufferBytes"] = "65536",
             ["Grid__Resp__MaxBulkBytes"] = "524288",
             ["Grid__Resp__MaxQueryBufferBytes"] = "1048576",
         });
-        await RespPort.WaitUntilAcceptingAsync(_port);
+        _port = _silo.Port;
     }
 
     public async Task DisposeAsync()

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Grid.Resp.Tests.EndToEnd;
 
 /// <summary>
@@ -11,19 +9,13 @@ namespace Grid.Resp.Tests.EndToEnd;
 /// </summary>
 public sealed class MassInsertTests : IAsyncLifetime
 {
-    private SiloProcess? _silo;
+    private RespSilo? _silo;
     private int _port;
 
     public async Task InitializeAsync()
     {
-        _port = FreePort.Next();
-        _silo = await SiloProcess.StartAsync(redis: null, new Dictionary<string, string>
-        {
-            ["Grid__Resp__Enabled"] = "true",
-            ["Grid__Resp__Address"] = "127.0.0.1",
-            ["Grid__Resp__Port"] = _port.ToString(CultureInfo.InvariantCulture),
-        });
-        await RespPort.WaitUntilAcceptingAsync(_port);
+        _silo = await RespSilo.StartAsync();
+        _port = _silo.Port;
     }
 
     public async Task DisposeAsync()

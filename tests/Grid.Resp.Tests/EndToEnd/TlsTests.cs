@@ -9,24 +9,20 @@ namespace Grid.Resp.Tests.EndToEnd;
 public sealed class TlsTests : IAsyncLifetime
 {
     private TestCertificates? _certificates;
-    private SiloProcess? _silo;
+    private RespSilo? _silo;
     private int _port;
 
     public async Task InitializeAsync()
     {
         _certificates = TestCertificates.Create();
-        _port = FreePort.Next();
-        _silo = await SiloProcess.StartAsync(redis: null, new Dictionary<string, string>
+        _silo = await RespSilo.StartAsync(new Dictionary<string, string>
         {
             ["Grid__Tls__Enabled"] = "true",
             ["Grid__Tls__CertificatePath"] = _certificates.SiloPfxPath,
             ["Grid__Tls__CertificatePassword"] = TestCertificates.PfxPassword,
             ["Grid__Tls__TrustedCaPath"] = _certificates.CaPath,
-            ["Grid__Resp__Enabled"] = "true",
-            ["Grid__Resp__Address"] = "127.0.0.1",
-            ["Grid__Resp__Port"] = _port.ToString(CultureInfo.InvariantCulture),
         });
-        await RespPort.WaitUntilAcceptingAsync(_port);
+        _port = _silo.Port;
     }
 
     public async Task DisposeAsync()
