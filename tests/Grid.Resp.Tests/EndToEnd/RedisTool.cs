@@ -76,6 +76,45 @@ internal static class RedisTool
         await AssertValueAsync(client, prefix, count - 1, valueSize);
     }
 
+    /// <summary>
+    /// <c>redis-cli --pipe</c> of <paramref name="commands"/> MSETs of <paramref name="keysPerCommand"/> keys each
+    /// (<paramref name="prefix"/>N to "vN"): no error, every reply, and a sample of the keys reads back.
+    /// </summary>
+    public static async Task PipeMultiSetsAndCheckAsync(int port, string prefix, int commands, int keysPerCommand)
+    {
+        if (RedisServer.FindExecutable("redis-cli") is not { } cli)
+        {
+            return;
+        }
+
+        var input = new StringBuilder();
+        for (int c = 0; c < commands; c++)
+        {
+            input.Append(CultureInfo.InvariantCulture, $"*{1 + (2 * keysPerCommand)}\r\n$4\r\nMSET\r\n");
+            for (int k = 0; k < keysPerCommand; k++)
+            {
+                int i = (c * keysPerCommand) + k;
+                string key = prefix + i.ToString(CultureInfo.InvariantCulture);
+                string value = Value(i, 0);
+                input.Append(CultureInfo.InvariantCulture, $"${key.Length}\r\n{key}\r\n${value.Length}\r\n{value}\r\n");
+            }
+        }
+
+        var (exitCode, output) = await RunAsync(cli, ["-p", port.ToString(CultureInfo.InvariantCulture), "--pipe"], input.ToString());
+        string shown = output.Length > 2000 ? output[..2000] : output;
+        Assert.True(exitCode == 0, shown);
+        Assert.True(output.Contains($"errors: 0, replies: {commands}", StringComparison.Ordinal), shown);
+
+        await using var client = await RawRespClient.ConnectAsync(port);
+        int count = commands * keysPerCommand;
+        for (int i = 0; i < count; i += Math.Max(1, count / 103))
+        {
+            await AssertValueAsync(client, prefix, i, 0);
+        }
+
+        await AssertValueAsync(client, prefix, count - 1, 0);
+    }
+
     private static async Task AssertValueAsync(RawRespClient client, string prefix, int i, int valueSize)
     {
         string value = Value(i, valueSize);
