@@ -15,7 +15,8 @@ namespace Grid.Resp.Connections;
 /// N commands costs a few grid calls, not N. Order: ops of different partitions in one segment may run in any order
 /// (as across Redis Cluster slots). Several ops of one partition, a write among them, stay in order: on this silo the
 /// local runner runs them in frame order; elsewhere they go as one frame to the partition's grain
-/// (<c>OperationDispatcher.ExecuteInOrderAsync</c>), which runs a frame's ops one after the other, since the batched
+/// (<c>OperationDispatcher.ExecuteInOrderAsync</c>, through <see cref="OrderedFrameCoalescer"/>, which merges the groups
+/// of several connections for one partition into one call), which runs a frame's ops one after the other, since the batched
 /// path does not promise order across its batches. So a pipeline of 16 SETs or INCRs of one key costs one call, not
 /// 16. With default-mode client tracking on, a write after a read or write of its partition (or a read after a write)
 /// first sends the segment before it instead, as tracked reads must go through the batched path. Replies are written
@@ -244,7 +245,7 @@ internal sealed class CommandPipeline(RespContext context, RespCommandTable tabl
 
     /// <summary>Sends the ops at <paramref name="indexes"/>, all of <paramref name="partition"/>, as one ordered frame to its grain, and stores their results.</summary>
     private async Task SendOrderedAsync(int partition, List<int> indexes) =>
-        StoreResults(indexes, await context.Grid.Dispatcher.ExecuteInOrderAsync(OpsAt(indexes), partition, CancellationToken.None).ConfigureAwait(false));
+        StoreResults(indexes, await context.Grid.Ordered.ExecuteAsync(OpsAt(indexes), partition).ConfigureAwait(false));
 
     private GridOp[] OpsAt(List<int> indexes)
     {

@@ -39,6 +39,7 @@ internal sealed class RespGrid : IAsyncDisposable
         RunId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20));
         Cache = new GridCache(client, options, new SystemTextJsonGridSerializer(), loggers.CreateLogger<RespGrid>(), timeProvider: time);
         Tracking = new Tracking.RespTracking(client, Cache, loggers.CreateLogger<Tracking.RespTracking>());
+        Ordered = new OrderedFrameCoalescer((ops, partition) => Cache.Dispatcher.ExecuteInOrderAsync(ops, partition, CancellationToken.None));
     }
 
     /// <summary>The endpoint's settings.</summary>
@@ -73,6 +74,9 @@ internal sealed class RespGrid : IAsyncDisposable
 
     /// <summary>Sends built ops to their silos, batched per silo.</summary>
     public OperationDispatcher Dispatcher => Cache.Dispatcher;
+
+    /// <summary>Ordered groups of one partition's ops, merged per partition while a call to it is out (<see cref="OrderedFrameCoalescer"/>).</summary>
+    public OrderedFrameCoalescer Ordered { get; }
 
     /// <summary>The silo's Orleans client (grain calls of SCAN and KEYS).</summary>
     public IClusterClient Client { get; }
