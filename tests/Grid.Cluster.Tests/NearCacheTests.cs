@@ -371,10 +371,18 @@ public sealed class NearCacheTests(ClusterFixture fixture) : IAsyncLifetime
         var keys = Enumerable.Range(0, 20).Select(i => $"nearmulti:{prefix}:{i}").ToArray();
         await _b.SetManyAsync(keys.Select(k => KeyValuePair.Create(k, (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(k))).ToList());
         await _a.GetManyAsync(keys);
-        long hits = _a.GetStatistics().NearCacheHits;
-        var values = await _a.GetManyAsync(keys);
-        Assert.Equal(keys, values.Select(v => Encoding.UTF8.GetString(v!)));
-        Assert.Equal(hits + keys.Length, _a.GetStatistics().NearCacheHits);
+        // A read is kept unless its silo answered it untracked (a partition moving, a silo of the shared cluster just
+        // joined: README, "what a reader may see"); CI run 2 of 2ab8427 kept 19 of 20. The next multi-get fills the gap.
+        await Poll.UntilAsync(
+            async () =>
+            {
+                long hits = _a.GetStatistics().NearCacheHits;
+                var values = await _a.GetManyAsync(keys);
+                Assert.Equal(keys, values.Select(v => Encoding.UTF8.GetString(v!)));
+                return _a.GetStatistics().NearCacheHits - hits == keys.Length;
+            },
+            TimeSpan.FromSeconds(5),
+            "a multi-get served wholly from the near cache");
         await _b.SetStringAsync(keys[3], "changed");
         await Poll.UntilAsync(async () => Encoding.UTF8.GetString((await _a.GetManyAsync(keys))[3]!) == "changed", TimeSpan.FromSeconds(5), "multi-get saw the change");
     }
