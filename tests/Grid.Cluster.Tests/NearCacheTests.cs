@@ -371,8 +371,9 @@ public sealed class NearCacheTests(ClusterFixture fixture) : IAsyncLifetime
         var keys = Enumerable.Range(0, 20).Select(i => $"nearmulti:{prefix}:{i}").ToArray();
         await _b.SetManyAsync(keys.Select(k => KeyValuePair.Create(k, (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(k))).ToList());
         await _a.GetManyAsync(keys);
-        // A read is kept unless its silo answered it untracked (a partition moving, a silo of the shared cluster just
-        // joined: README, "what a reader may see"); CI run 2 of 2ab8427 kept 19 of 20. The next multi-get fills the gap.
+        // A read is kept unless its silo answered it untracked (README, "what a reader may see": a partition moving, a
+        // silo not yet known everywhere, tracking limits); CI run 2 of 2ab8427 kept 19 of 20 after one multi-get (which
+        // of these it was is not known). The next multi-get fills the gap.
         await Poll.UntilAsync(
             async () =>
             {
