@@ -1,8 +1,8 @@
 namespace Grid.Resp.Connections;
 
 /// <summary>
-/// How many commands all of the endpoint's connections may have in the grid at once. A connection takes its round's
-/// count before running it and gives it back after, waiting (first come, first served) while the budget is spent, so
+/// How many command arguments (a bound on the grid ops they make: each op takes at least one) all of the endpoint's
+/// connections may have in the grid at once. A connection takes its round's count before running it and gives it back after, waiting (first come, first served) while the budget is spent, so
 /// clients that pipeline faster than the grid answers are slowed down instead of refused: the grid client behind the
 /// endpoint refuses writes beyond its 65,536 outstanding (<c>GridBusyException</c>), and a mass insert over many
 /// connections would otherwise lose writes to it.
@@ -14,7 +14,7 @@ internal sealed class CommandBudget(int capacity)
     private readonly Queue<(int Count, TaskCompletionSource Ready)> _waiting = new();
     private int _available = capacity;
 
-    /// <summary>Commands that may be in the grid at once.</summary>
+    /// <summary>Arguments that may be in the grid at once.</summary>
     public int Capacity => _capacity;
 
     /// <summary>Takes <paramref name="count"/> (at most the whole budget) once it is free, after every earlier waiter.</summary>

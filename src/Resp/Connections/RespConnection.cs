@@ -8,7 +8,7 @@ namespace Grid.Resp.Connections;
 
 /// <summary>
 /// One client connection: reads what the transport has, parses its whole commands (at most
-/// <see cref="MaxCommandsPerRound"/> at a time), runs them as one pipeline (<see cref="CommandPipeline"/>) within the
+/// <see cref="MaxCommandsPerRound"/> and <see cref="MaxArgumentsPerRound"/> arguments at a time), runs them as one pipeline (<see cref="CommandPipeline"/>) within the
 /// endpoint's <see cref="CommandBudget"/>, writes the replies in order (then any tracking invalidations) and flushes once
 /// per round. A protocol error is answered after the replies of the commands before it, then the connection closes, as in
 /// Redis.
@@ -32,6 +32,13 @@ internal sealed class RespConnection(IDuplexPipe transport, RespGrid grid, RespC
     /// 16 KiB holds; a round of up to this many keeps the grid's batches full.
     /// </summary>
     internal const int MaxCommandsPerRound = 1024;
+
+    /// <summary>
+    /// Most arguments one round takes (its first command whatever its size): a round of 1,024 MSETs of 100 keys held
+    /// 102,400 writes, which the grid client behind the endpoint refused whole (65,536 outstanding at most); arguments
+    /// bound the ops a round can make (each op takes at least one).
+    /// </summary>
+    internal const int MaxArgumentsPerRound = 16_384;
 
     private readonly RespArguments _arguments = new();
     private readonly RespParseProgress _progress = new();
@@ -92,22 +99,23 @@ internal sealed class RespConnection(IDuplexPipe transport, RespGrid grid, RespC
 
                 session.LastActiveAt = Environment.TickCount64;
                 var buffer = read.Buffer;
-                var consumed = Parse(buffer, limits, out byte[]? protocolError, out bool oversized);
+                // A full round may have left whole commands behind (more): they are not an incomplete command, and the
+                // next read must return them at once rather than wait for more input.
+                var consumed = Parse(buffer, limits, out byte[]? protocolError, out bool oversized, out bool more);
                 bool progressed = _commands.Count > 0;
-                // A full round may have left whole commands behind: they are not an incomplete command, and the next
-                // read must return them at once rather than wait for more input.
-                bool more = _commands.Count == MaxCommandsPerRound;
                 if (progressed)
                 {
+                    // Arguments bound the ops the round makes, so the budget counts them.
+                    int weight = _arguments.Count;
                     var budget = grid.Budget;
-                    await budget.AcquireAsync(_commands.Count).ConfigureAwait(false);
+                    await budget.AcquireAsync(weight).ConfigureAwait(false);
                     try
                     {
                         await pipeline.RunAsync(_commands, _arguments).ConfigureAwait(false);
                     }
                     finally
                     {
-                        budget.Release(_commands.Count);
+                        budget.Release(weight);
                     }
                 }
 
@@ -182,21 +190,28 @@ internal sealed class RespConnection(IDuplexPipe transport, RespGrid grid, RespC
         }
     }
 
-    /// <summary>Parses the whole commands of <paramref name="buffer"/>, at most <see cref="MaxCommandsPerRound"/>; returns where the unparsed rest starts.</summary>
+    /// <summary>Parses the whole commands of <paramref name="buffer"/>, at most <see cref="MaxCommandsPerRound"/> (and <see cref="MaxArgumentsPerRound"/> arguments); returns where the unparsed rest starts.</summary>
     /// <remarks>
     /// <paramref name="oversized"/>: a whole command spans more than <c>MaxQueryBufferBytes</c>; parsing stops before it.
     /// (The transport stops reading at that bound, but the receive that crosses it can complete a command beyond it.)
     /// </remarks>
-    private SequencePosition Parse(in ReadOnlySequence<byte> buffer, in RespLimits limits, out byte[]? protocolError, out bool oversized)
+    private SequencePosition Parse(in ReadOnlySequence<byte> buffer, in RespLimits limits, out byte[]? protocolError, out bool oversized, out bool more)
     {
         var reader = new SequenceReader<byte>(buffer);
         _commands.Clear();
         _arguments.Clear();
         protocolError = null;
         oversized = false;
+        more = false;
         long maxCommandBytes = grid.Options.MaxQueryBufferBytes;
-        while (_commands.Count < MaxCommandsPerRound)
+        while (true)
         {
+            if (_commands.Count == MaxCommandsPerRound || _arguments.Count >= MaxArgumentsPerRound)
+            {
+                more = true;
+                break;
+            }
+
             var start = reader.Position;
             long startOffset = reader.Consumed;
             if (RespParser.TryParse(ref reader, _arguments, limits, _progress, out var command, out protocolError) != RespParseStatus.Command)

@@ -46,8 +46,9 @@ internal sealed class RespGrid : IAsyncDisposable
     public GridRespOptions Options { get; }
 
     /// <summary>
-    /// Commands of all connections in the grid at once: half of what the grid client behind the endpoint lets out
-    /// (<c>RequestSequencer.MaxOutstanding</c> writes), so pipelining clients wait for room instead of being refused.
+    /// Command arguments (a bound on the ops they make) of all connections in the grid at once: half of what the grid
+    /// client behind the endpoint lets out (<c>RequestSequencer.MaxOutstanding</c> writes), so pipelining clients wait
+    /// for room instead of being refused.
     /// </summary>
     public CommandBudget Budget { get; } = new(1 << 15);
 

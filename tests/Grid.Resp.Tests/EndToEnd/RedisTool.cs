@@ -47,13 +47,8 @@ internal static class RedisTool
     /// <c>redis-cli --pipe</c> of <paramref name="count"/> SETs (<paramref name="prefix"/>N to "vN", padded to
     /// <paramref name="valueSize"/> bytes when that is longer): no error, every reply, and a sample of the keys reads back.
     /// </summary>
-    public static async Task PipeAndCheckAsync(int port, string prefix, int count, int valueSize)
+    public static Task PipeAndCheckAsync(int port, string prefix, int count, int valueSize)
     {
-        if (RedisServer.FindExecutable("redis-cli") is not { } cli)
-        {
-            return; // redis-tools is not installed here; .ci/run installs it.
-        }
-
         var input = new StringBuilder();
         for (int i = 0; i < count; i++)
         {
@@ -62,31 +57,15 @@ internal static class RedisTool
             input.Append(CultureInfo.InvariantCulture, $"*3\r\n$3\r\nSET\r\n${key.Length}\r\n{key}\r\n${value.Length}\r\n{value}\r\n");
         }
 
-        var (exitCode, output) = await RunAsync(cli, ["-p", port.ToString(CultureInfo.InvariantCulture), "--pipe"], input.ToString());
-        string shown = output.Length > 2000 ? output[..2000] : output;
-        Assert.True(exitCode == 0, shown);
-        Assert.True(output.Contains($"errors: 0, replies: {count}", StringComparison.Ordinal), shown);
-
-        await using var client = await RawRespClient.ConnectAsync(port);
-        for (int i = 0; i < count; i += Math.Max(1, count / 103))
-        {
-            await AssertValueAsync(client, prefix, i, valueSize);
-        }
-
-        await AssertValueAsync(client, prefix, count - 1, valueSize);
+        return PipeAndReadBackAsync(port, input.ToString(), replies: count, prefix, keys: count, valueSize);
     }
 
     /// <summary>
     /// <c>redis-cli --pipe</c> of <paramref name="commands"/> MSETs of <paramref name="keysPerCommand"/> keys each
     /// (<paramref name="prefix"/>N to "vN"): no error, every reply, and a sample of the keys reads back.
     /// </summary>
-    public static async Task PipeMultiSetsAndCheckAsync(int port, string prefix, int commands, int keysPerCommand)
+    public static Task PipeMultiSetsAndCheckAsync(int port, string prefix, int commands, int keysPerCommand)
     {
-        if (RedisServer.FindExecutable("redis-cli") is not { } cli)
-        {
-            return;
-        }
-
         var input = new StringBuilder();
         for (int c = 0; c < commands; c++)
         {
@@ -100,19 +79,29 @@ internal static class RedisTool
             }
         }
 
-        var (exitCode, output) = await RunAsync(cli, ["-p", port.ToString(CultureInfo.InvariantCulture), "--pipe"], input.ToString());
-        string shown = output.Length > 2000 ? output[..2000] : output;
-        Assert.True(exitCode == 0, shown);
-        Assert.True(output.Contains($"errors: 0, replies: {commands}", StringComparison.Ordinal), shown);
+        return PipeAndReadBackAsync(port, input.ToString(), replies: commands, prefix, keys: commands * keysPerCommand, valueSize: 0);
+    }
 
-        await using var client = await RawRespClient.ConnectAsync(port);
-        int count = commands * keysPerCommand;
-        for (int i = 0; i < count; i += Math.Max(1, count / 103))
+    /// <summary>Pipes <paramref name="input"/>: exit 0, no error, every reply; then about a hundred of the keys (and the last) read back.</summary>
+    private static async Task PipeAndReadBackAsync(int port, string input, int replies, string prefix, int keys, int valueSize)
+    {
+        if (RedisServer.FindExecutable("redis-cli") is not { } cli)
         {
-            await AssertValueAsync(client, prefix, i, 0);
+            return; // redis-tools is not installed here; .ci/run installs it.
         }
 
-        await AssertValueAsync(client, prefix, count - 1, 0);
+        var (exitCode, output) = await RunAsync(cli, ["-p", port.ToString(CultureInfo.InvariantCulture), "--pipe"], input);
+        string shown = output.Length > 2000 ? output[..2000] : output;
+        Assert.True(exitCode == 0, shown);
+        Assert.True(output.Contains($"errors: 0, replies: {replies}", StringComparison.Ordinal), shown);
+
+        await using var client = await RawRespClient.ConnectAsync(port);
+        for (int i = 0; i < keys; i += Math.Max(1, keys / 103))
+        {
+            await AssertValueAsync(client, prefix, i, valueSize);
+        }
+
+        await AssertValueAsync(client, prefix, keys - 1, valueSize);
     }
 
     private static async Task AssertValueAsync(RawRespClient client, string prefix, int i, int valueSize)
