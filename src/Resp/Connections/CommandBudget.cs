@@ -14,9 +14,6 @@ internal sealed class CommandBudget(int capacity)
     private readonly Queue<(int Count, TaskCompletionSource Ready)> _waiting = new();
     private int _available = capacity;
 
-    /// <summary>Arguments that may be in the grid at once.</summary>
-    public int Capacity => _capacity;
-
     /// <summary>Takes <paramref name="count"/> (at most the whole budget) once it is free, after every earlier waiter.</summary>
     public ValueTask AcquireAsync(int count)
     {
