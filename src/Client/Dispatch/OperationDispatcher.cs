@@ -40,7 +40,7 @@ internal sealed class OperationDispatcher
     public Task<GridResult> ExecuteAsync(GridOp op, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var task = _connection.IsConnected ? Submit(op, timeout) : ConnectThenSubmitAsync(op, timeout, cancellationToken);
+        var task = _connection.IsConnected ? Submit(op, timeout, cancellationToken) : ConnectThenSubmitAsync(op, timeout, cancellationToken);
         return cancellationToken.CanBeCanceled ? task.WaitAsync(cancellationToken) : task;
     }
 
@@ -54,7 +54,9 @@ internal sealed class OperationDispatcher
             // One wake-up for the whole call (not one per op), then the results in order; the first failed op's error
             // in order, as awaiting Task.WhenAll over the ops gave.
             var group = new OpGroup(ops.Length);
-            var pending = EnqueueMany(ops, timeout, group);
+            long deadline = DeadlineAfter(timeout);
+            long firstId = await ReserveManyAsync(ops, deadline, cancellationToken).ConfigureAwait(false);
+            var pending = EnqueueMany(ops, deadline, group, firstId);
             var done = group.Task;
             await (cancellationToken.CanBeCanceled ? done.WaitAsync(cancellationToken) : done).ConfigureAwait(false);
             var results = new GridResult[pending.Length];
@@ -102,7 +104,7 @@ internal sealed class OperationDispatcher
 
         await _connection.EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
         var group = new OpGroup(ops.Length);
-        var pending = EnqueueMany(ops, group: group);
+        var pending = EnqueueMany(ops, DeadlineAfter(null), group);
         var done = group.Task;
         await (cancellationToken.CanBeCanceled ? done.WaitAsync(cancellationToken) : done).ConfigureAwait(false);
         var results = new GridResult[pending.Length];
@@ -128,7 +130,11 @@ internal sealed class OperationDispatcher
         }
 
         op.Flags |= OpFlags.Track;
-        var pending = Enqueue(op, PartitionOf(op.Key), timeout);
+        int partition = PartitionOf(op.Key);
+        long deadline = DeadlineAfter(timeout);
+        var pending = TryReserve(op, out long requestId)
+            ? Enqueue(op, partition, deadline, requestId)
+            : await EnqueueWhenRoomCoreAsync(op, partition, deadline, cancellationToken).ConfigureAwait(false);
         if (cancellationToken.CanBeCanceled)
         {
             await pending.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -168,10 +174,10 @@ internal sealed class OperationDispatcher
     private async Task<GridResult> ConnectThenSubmitAsync(GridOp op, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         await _connection.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        return await Submit(op, timeout).ConfigureAwait(false);
+        return await Submit(op, timeout, cancellationToken).ConfigureAwait(false);
     }
 
-    private Task<GridResult> Submit(GridOp op, TimeSpan? timeout)
+    private Task<GridResult> Submit(GridOp op, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         int partition = PartitionOf(op.Key);
         if (!_options.Batching)
@@ -179,17 +185,42 @@ internal sealed class OperationDispatcher
             return _unbatched.SendAsync(op, partition, timeout ?? _options.OperationTimeout);
         }
 
-        return Enqueue(op, partition, timeout).Task;
+        long deadline = DeadlineAfter(timeout);
+        return TryReserve(op, out long requestId)
+            ? Enqueue(op, partition, deadline, requestId).Task
+            : EnqueueWhenRoomAsync(op, partition, deadline, cancellationToken);
+    }
+
+    /// <summary>A write that found the client's write window full: waits for room within its deadline, then leaves.</summary>
+    private async Task<GridResult> EnqueueWhenRoomAsync(GridOp op, int partition, long deadline, CancellationToken cancellationToken) =>
+        await (await EnqueueWhenRoomCoreAsync(op, partition, deadline, cancellationToken).ConfigureAwait(false)).Task.ConfigureAwait(false);
+
+    private async Task<PendingOp> EnqueueWhenRoomCoreAsync(GridOp op, int partition, long deadline, CancellationToken cancellationToken) =>
+        Enqueue(op, partition, deadline, await _requests.ReserveAsync(1, deadline, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>Takes a write's request id (true with 0 for a read, which has none); false when the write window is full.</summary>
+    private bool TryReserve(GridOp op, out long requestId)
+    {
+        if (CallFailures.IsReadOnly(op.Code))
+        {
+            requestId = 0;
+            return true;
+        }
+
+        return _requests.TryReserve(1, out requestId);
     }
 
     /// <summary>The deadline (<see cref="Environment.TickCount64"/> ms) of an operation starting now.</summary>
     private long DeadlineAfter(TimeSpan? timeout) =>
         Environment.TickCount64 + (long)(timeout ?? _options.OperationTimeout).TotalMilliseconds;
 
-    /// <summary>Queues one op on its silo's channel (batching on); with no silo known yet it waits for one within its deadline.</summary>
-    private PendingOp Enqueue(GridOp op, int partition, TimeSpan? timeout = null)
+    /// <summary>
+    /// Queues one op on its silo's channel (batching on); with no silo known yet it waits for one within its deadline. A
+    /// write takes its request id here unless it was reserved (<paramref name="requestId"/> ≠ 0).
+    /// </summary>
+    private PendingOp Enqueue(GridOp op, int partition, long deadline, long requestId = 0)
     {
-        var pending = new PendingOp(op, partition, DeadlineAfter(timeout), _metrics, _requests);
+        var pending = new PendingOp(op, partition, deadline, _metrics, _requests, requestId: requestId);
         Route(pending);
         return pending;
     }
@@ -211,32 +242,39 @@ internal sealed class OperationDispatcher
         }
     }
 
-    /// <summary>Queues ops on their silos' channels, all of one silo at once (so they leave in as few batches as possible).</summary>
-    private PendingOp[] EnqueueMany(GridOp[] ops, TimeSpan? timeout = null, OpGroup? group = null)
+    /// <summary>
+    /// Takes the request ids of the writes among <paramref name="ops"/>, consecutive, and returns the first (0 when there
+    /// are none); waits for room in the client's write window within <paramref name="deadline"/> when it is full.
+    /// </summary>
+    private ValueTask<long> ReserveManyAsync(GridOp[] ops, long deadline, CancellationToken cancellationToken)
+    {
+        int writes = 0;
+        foreach (var op in ops)
+        {
+            if (!CallFailures.IsReadOnly(op.Code))
+            {
+                writes++;
+            }
+        }
+
+        return writes == 0 ? new(0L) : _requests.ReserveAsync(writes, deadline, cancellationToken);
+    }
+
+    /// <summary>
+    /// Queues ops on their silos' channels, all of one silo at once (so they leave in as few batches as possible). The
+    /// writes among them take consecutive ids from <paramref name="firstId"/>, reserved by <see cref="ReserveManyAsync"/>.
+    /// </summary>
+    private PendingOp[] EnqueueMany(GridOp[] ops, long deadline, OpGroup? group = null, long firstId = 0)
     {
         var all = new PendingOp[ops.Length];
         var perSilo = new Dictionary<SiloChannel, List<PendingOp>>();
-        long deadline = DeadlineAfter(timeout);
         List<PendingOp>? unrouted = null;
+        long nextId = firstId;
         for (int i = 0; i < ops.Length; i++)
         {
             int partition = PartitionOf(ops[i].Key);
-            PendingOp pending;
-            try
-            {
-                pending = new PendingOp(ops[i], partition, deadline, _metrics, _requests, group);
-            }
-            catch (GridBusyException busy)
-            {
-                // Too many writes outstanding: none of this call's ops leave (those numbered already complete as failed).
-                for (int j = 0; j < i; j++)
-                {
-                    all[j].Fail(busy);
-                }
-
-                throw;
-            }
-
+            long requestId = nextId != 0 && !CallFailures.IsReadOnly(ops[i].Code) ? nextId++ : 0;
+            var pending = new PendingOp(ops[i], partition, deadline, _metrics, _requests, group, requestId);
             all[i] = pending;
             if (ChannelFor(partition) is not { } channel)
             {

@@ -24,11 +24,20 @@ internal sealed class UnbatchedSender(IClusterClient client, RequestSequencer re
     {
         long started = metrics.Start();
         long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        int writes = 0;
+        foreach (var op in ops)
+        {
+            writes += CallFailures.IsReadOnly(op.Code) ? 0 : 1;
+        }
+
+        // All ids at once, or none (a full window waits for room within the deadline): an id taken and never completed
+        // would stop the client's low mark for good.
+        long nextId = writes == 0 ? 0 : await requests.ReserveAsync(writes, deadline).ConfigureAwait(false);
         for (int i = 0; i < ops.Length; i++)
         {
             if (!CallFailures.IsReadOnly(ops[i].Code))
             {
-                ops[i].RequestId = requests.Next();
+                ops[i].RequestId = nextId++;
             }
         }
 
@@ -104,15 +113,17 @@ internal sealed class UnbatchedSender(IClusterClient client, RequestSequencer re
     public async Task<GridResult> SendAsync(GridOp op, int partition, TimeSpan timeout)
     {
         long started = metrics.Start();
+        long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
         bool identified = !CallFailures.IsReadOnly(op.Code);
         if (identified)
         {
-            op.RequestId = requests.Next();
+            op.RequestId = await requests.ReserveAsync(1, deadline).ConfigureAwait(false);
         }
 
         try
         {
-            var answer = await client.GetGrain<IPartitionGrain>(partition).Execute(OpFrame.Encode([op], origin: requests.Origin)).WaitAsync(timeout).ConfigureAwait(false);
+            var left = TimeSpan.FromMilliseconds(Math.Max(1, deadline - Environment.TickCount64));
+            var answer = await client.GetGrain<IPartitionGrain>(partition).Execute(OpFrame.Encode([op], origin: requests.Origin)).WaitAsync(left).ConfigureAwait(false);
             var result = ResultFrame.Decode(answer.ResultFrame)[0];
             metrics.Completed(op.Code, ClientOperationMetrics.IsOk(result.Status), started);
             return result;

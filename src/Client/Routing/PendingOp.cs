@@ -39,7 +39,8 @@ internal sealed class PendingOp : TaskCompletionSource<GridResult>, IThreadPoolW
     /// <param name="metrics">Counted here when given.</param>
     /// <param name="requests">Numbers writes when given.</param>
     /// <param name="group">The multi-key call it belongs to, told once it completes (null: a call of its own).</param>
-    public PendingOp(GridOp op, int partition, long deadline, ClientOperationMetrics? metrics = null, RequestSequencer? requests = null, OpGroup? group = null)
+    /// <param name="requestId">A write's id taken beforehand from <paramref name="requests"/> (<see cref="RequestSequencer.TryReserve"/>); 0 = take the next one here.</param>
+    public PendingOp(GridOp op, int partition, long deadline, ClientOperationMetrics? metrics = null, RequestSequencer? requests = null, OpGroup? group = null, long requestId = 0)
         : base(TaskCreationOptions.None)
     {
         Group = group;
@@ -54,7 +55,7 @@ internal sealed class PendingOp : TaskCompletionSource<GridResult>, IThreadPoolW
         _startTimestamp = metrics?.Start() ?? 0;
         if (requests is not null && !CallFailures.IsReadOnly(op.Code))
         {
-            op.RequestId = requests.Next();
+            op.RequestId = requestId != 0 ? requestId : requests.Next();
             _requests = requests;
         }
     }

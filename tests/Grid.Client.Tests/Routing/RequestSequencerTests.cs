@@ -87,6 +87,89 @@ public sealed class RequestSequencerTests
     }
 
     [Fact]
+    public void TryReserve_takes_consecutive_ids_or_none()
+    {
+        var requests = new RequestSequencer();
+        Assert.True(requests.TryReserve(3, out long first));
+        Assert.Equal(1, first);
+        Assert.Equal(4, requests.Next());
+
+        // Room for MaxOutstanding − 4 more: a reservation one larger takes nothing.
+        Assert.False(requests.TryReserve(RequestSequencer.MaxOutstanding - 3, out _));
+        Assert.True(requests.TryReserve(RequestSequencer.MaxOutstanding - 4, out first));
+        Assert.Equal(5, first);
+        Assert.False(requests.TryReserve(1, out _));
+    }
+
+    [Fact]
+    public async Task A_write_waiting_for_room_behind_one_held_up_write_goes_on_once_that_write_completes()
+    {
+        // One write held up (its silo froze) and every newer one answered: the window still counts from the held-up one.
+        var requests = FullWindowBehindOneHeldUpWrite();
+        Assert.False(requests.TryReserve(1, out _));
+
+        var waiting = requests.WaitForRoomAsync(1, Environment.TickCount64 + 60_000);
+        Assert.False(waiting.IsCompleted);
+
+        requests.Completed(1);
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(requests.TryReserve(1, out long id));
+        Assert.Equal(RequestSequencer.MaxOutstanding + 1, id);
+    }
+
+    [Fact]
+    public async Task A_write_waiting_for_room_fails_with_GridTimeoutException_at_its_deadline_and_takes_no_id()
+    {
+        var requests = FullWindowBehindOneHeldUpWrite();
+
+        var error = await Assert.ThrowsAsync<GridTimeoutException>(() => requests.WaitForRoomAsync(1, Environment.TickCount64 + 50));
+        Assert.Contains("outstanding", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Nothing was sent", error.Message, StringComparison.Ordinal);
+
+        // The held-up write completing makes room as before: the timed-out wait took nothing.
+        requests.Completed(1);
+        Assert.Equal(RequestSequencer.MaxOutstanding + 1, requests.CompletedBelow);
+        Assert.True(requests.TryReserve(RequestSequencer.MaxOutstanding, out _));
+    }
+
+    [Fact]
+    public async Task A_write_waiting_for_room_ends_when_its_caller_cancels()
+    {
+        var requests = FullWindowBehindOneHeldUpWrite();
+        using var cancel = new CancellationTokenSource();
+
+        var waiting = requests.WaitForRoomAsync(1, Environment.TickCount64 + 60_000, cancel.Token);
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task One_call_of_more_writes_than_the_window_holds_fails_at_once_with_GridBusyException()
+    {
+        var requests = new RequestSequencer();
+
+        var error = await Assert.ThrowsAsync<GridBusyException>(() => requests.WaitForRoomAsync(RequestSequencer.MaxOutstanding + 1, Environment.TickCount64 + 60_000));
+        Assert.Contains("split it", error.Message, StringComparison.Ordinal);
+
+        await requests.WaitForRoomAsync(RequestSequencer.MaxOutstanding, Environment.TickCount64 + 60_000).WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>Ids 1 to MaxOutstanding taken, all but id 1 completed: the window is full.</summary>
+    private static RequestSequencer FullWindowBehindOneHeldUpWrite()
+    {
+        var requests = new RequestSequencer();
+        Assert.True(requests.TryReserve(RequestSequencer.MaxOutstanding, out _));
+        for (long id = 2; id <= RequestSequencer.MaxOutstanding; id++)
+        {
+            requests.Completed(id);
+        }
+
+        Assert.Equal(1, requests.CompletedBelow);
+        return requests;
+    }
+
+    [Fact]
     public void Low_mark_keeps_advancing_after_writes_were_refused_for_being_too_many()
     {
         var requests = new RequestSequencer();
