@@ -108,18 +108,13 @@ public sealed class FrozenSiloWriteWindowTests(ITestOutputHelper output)
         }
         finally
         {
-            if (client is not null)
-            {
-                await client.DisposeAsync();
-            }
-
             // A stopped process takes no SIGTERM; SIGKILL ends it.
             if (frozen is not null)
             {
                 await frozen.Process.KillAsync();
             }
 
-            await ProcessCluster.StopAllAsync(silos);
+            await ProcessCluster.StopAllAsync(client, silos);
         }
     }
 

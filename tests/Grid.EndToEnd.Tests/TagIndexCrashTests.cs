@@ -76,12 +76,7 @@ public sealed class TagIndexCrashTests(ITestOutputHelper output)
         }
         finally
         {
-            if (client is not null)
-            {
-                await client.DisposeAsync();
-            }
-
-            await ProcessCluster.StopAllAsync(silos);
+            await ProcessCluster.StopAllAsync(client, silos);
         }
     }
 

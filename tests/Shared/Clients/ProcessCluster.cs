@@ -23,6 +23,17 @@ internal static class ProcessCluster
         }
     }
 
+    /// <summary>Disposes <paramref name="client"/> (when there is one), then stops every silo as <see cref="StopAllAsync(IEnumerable{SiloProcess})"/>.</summary>
+    public static async Task StopAllAsync(ClientHost? client, IEnumerable<SiloProcess> silos)
+    {
+        if (client is not null)
+        {
+            await client.DisposeAsync();
+        }
+
+        await StopAllAsync(silos);
+    }
+
     /// <summary>Stops every silo (SIGTERM, killed after 30 s) and disposes it.</summary>
     public static async Task StopAllAsync(IEnumerable<SiloProcess> silos)
     {
