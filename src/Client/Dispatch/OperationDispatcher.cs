@@ -51,21 +51,7 @@ internal sealed class OperationDispatcher
         await _connection.EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
         if (_options.Batching)
         {
-            // One wake-up for the whole call (not one per op), then the results in order; the first failed op's error
-            // in order, as awaiting Task.WhenAll over the ops gave.
-            var group = new OpGroup(ops.Length);
-            long deadline = DeadlineAfter(timeout);
-            long firstId = await ReserveManyAsync(ops, deadline, cancellationToken).ConfigureAwait(false);
-            var pending = EnqueueMany(ops, deadline, group, firstId);
-            var done = group.Task;
-            await (cancellationToken.CanBeCanceled ? done.WaitAsync(cancellationToken) : done).ConfigureAwait(false);
-            var results = new GridResult[pending.Length];
-            for (int i = 0; i < pending.Length; i++)
-            {
-                results[i] = await pending[i].Task.ConfigureAwait(false);
-            }
-
-            return results;
+            return (await ExecuteBatchedAsync(ops, timeout, cancellationToken).ConfigureAwait(false)).Results;
         }
 
         var tasks = new Task<GridResult>[ops.Length];
@@ -103,8 +89,21 @@ internal sealed class OperationDispatcher
         }
 
         await _connection.EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
+        return await ExecuteBatchedAsync(ops, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The batched path of a multi-key call: takes its writes' request ids (waiting for room in the write window), queues
+    /// every op on its silo's channel, and waits for all of them.
+    /// </summary>
+    private async ValueTask<(GridResult[] Results, PendingOp[] Pending)> ExecuteBatchedAsync(GridOp[] ops, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        // One wake-up for the whole call (not one per op), then the results in order; the first failed op's error in
+        // order, as awaiting Task.WhenAll over the ops gave.
         var group = new OpGroup(ops.Length);
-        var pending = EnqueueMany(ops, DeadlineAfter(null), group);
+        long deadline = DeadlineAfter(timeout);
+        long firstId = await ReserveManyAsync(ops, deadline, cancellationToken).ConfigureAwait(false);
+        var pending = EnqueueMany(ops, deadline, group, firstId);
         var done = group.Task;
         await (cancellationToken.CanBeCanceled ? done.WaitAsync(cancellationToken) : done).ConfigureAwait(false);
         var results = new GridResult[pending.Length];
@@ -264,7 +263,7 @@ internal sealed class OperationDispatcher
     /// Queues ops on their silos' channels, all of one silo at once (so they leave in as few batches as possible). The
     /// writes among them take consecutive ids from <paramref name="firstId"/>, reserved by <see cref="ReserveManyAsync"/>.
     /// </summary>
-    private PendingOp[] EnqueueMany(GridOp[] ops, long deadline, OpGroup? group = null, long firstId = 0)
+    private PendingOp[] EnqueueMany(GridOp[] ops, long deadline, OpGroup group, long firstId)
     {
         var all = new PendingOp[ops.Length];
         var perSilo = new Dictionary<SiloChannel, List<PendingOp>>();

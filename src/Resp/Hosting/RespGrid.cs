@@ -48,7 +48,7 @@ internal sealed class RespGrid : IAsyncDisposable
     /// <summary>
     /// Command arguments (a bound on the ops they make) of all connections in the grid at once: half of what the grid
     /// client behind the endpoint lets out (<c>RequestSequencer.MaxOutstanding</c> writes), so pipelining clients wait
-    /// for room instead of being refused.
+    /// here, first come first served, and the work they have in the grid stays bounded.
     /// </summary>
     public CommandBudget Budget { get; } = new(1 << 15);
 
