@@ -60,11 +60,13 @@ internal sealed class LoadGenerator
         long wall0 = Stopwatch.GetTimestamp();
         var client0 = ProcStat.CpuTime(Environment.ProcessId);
         var server0 = ProcStat.CpuTime(serverPids);
+        long allocated0 = GC.GetTotalAllocatedBytes(precise: false);
         request.Probe?.WindowStarted();
         await DelayUntilAsync(context.MeasureEnd, cancellationToken);
         long wall1 = Stopwatch.GetTimestamp();
         var client1 = ProcStat.CpuTime(Environment.ProcessId);
         var server1 = ProcStat.CpuTime(serverPids);
+        long allocated1 = GC.GetTotalAllocatedBytes(precise: false);
         request.Probe?.WindowEnded();
 
         var all = Task.WhenAll(tasks);
@@ -116,6 +118,7 @@ internal sealed class LoadGenerator
             MeanMicros = any ? total.GetMean() : 0,
             ClientCpuPercent = wallSeconds > 0 ? (client1 - client0).TotalSeconds / wallSeconds * 100 : 0,
             ServerCpuPercent = wallSeconds > 0 ? (server1 - server0).TotalSeconds / wallSeconds * 100 : 0,
+            ClientAllocatedBytes = allocated1 - allocated0,
         };
     }
 

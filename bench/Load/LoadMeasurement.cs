@@ -35,6 +35,12 @@ internal sealed record LoadMeasurement
     /// <summary>The server processes' CPU time over the window ÷ wall time, in % of one core.</summary>
     public double ServerCpuPercent { get; init; }
 
+    /// <summary>Bytes the harness process allocated over the measured window (the client library's garbage plus the load loops').</summary>
+    public long ClientAllocatedBytes { get; init; }
+
+    /// <summary>Harness bytes allocated per operation (see <see cref="ClientAllocatedBytes"/>); loops whose answers came after the window make it a little high.</summary>
+    public double ClientAllocatedBytesPerOp => Operations > 0 ? ClientAllocatedBytes / (double)Operations : 0;
+
     /// <summary>(Client + server CPU time) ÷ operations, in µs.</summary>
     public double CpuMicrosPerOp => ClientCpuMicrosPerOp + ServerCpuMicrosPerOp;
 

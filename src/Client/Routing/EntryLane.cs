@@ -388,7 +388,7 @@ internal sealed class EntryLane
         // Moves the estimate a quarter of the way to this batch's figure: quick to follow, not jumpy.
         int perOp = answer.ResultFrame.Length / batch.Ops.Length;
         Volatile.Write(ref _responseBytesPerOp, _responseBytesPerOp + ((perOp - _responseBytesPerOp) / 4));
-        if (ReadResults(batch.Ops, answer.ResultFrame, Silo) is not { } results)
+        if (ResultStarts(batch.Ops, answer.ResultFrame, Silo) is not { } starts)
         {
             Release(batch);
             return;
@@ -396,7 +396,7 @@ internal sealed class EntryLane
 
         // Orleans runs this continuation as a thread-pool work item of its own (its response source completes
         // asynchronously), not on its connection's receive loop, so callers' continuations may run here.
-        batch.Answered(results);
+        batch.Answered(answer.ResultFrame, starts);
         Deliver(batch);
     }
 
@@ -535,10 +535,11 @@ internal sealed class EntryLane
     }
 
     /// <summary>
-    /// Reads the answer's results, one per operation; null when the answer cannot be used, after failing every operation
-    /// with the reason (its callers learn it now instead of at their deadline).
+    /// Checks the answer's results, one per operation, and returns where each starts in the frame (decoded as handed
+    /// out); null when the answer cannot be used, after failing every operation with the reason (its callers learn it
+    /// now instead of at their deadline).
     /// </summary>
-    private static GridResult[]? ReadResults(PendingOp[] batch, byte[] resultFrame, SiloAddress silo)
+    private static int[]? ResultStarts(PendingOp[] batch, byte[] resultFrame, SiloAddress silo)
     {
         try
         {
@@ -550,13 +551,13 @@ internal sealed class EntryLane
                 return null;
             }
 
-            var results = new GridResult[count];
-            for (int i = 0; i < results.Length; i++)
+            var starts = new int[count];
+            for (int i = 0; i < starts.Length; i++)
             {
-                results[i] = ResultFrame.Read(ref reader);
+                starts[i] = ResultFrame.Skip(ref reader).Start;
             }
 
-            return results;
+            return starts;
         }
         catch (FormatException unreadable)
         {

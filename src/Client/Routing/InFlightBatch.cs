@@ -1,4 +1,5 @@
 using Grid.Protocol;
+using Grid.Protocol.Wire;
 
 namespace Grid.Client.Routing;
 
@@ -20,7 +21,10 @@ internal sealed class InFlightBatch(PendingOp[] ops, long sentAt)
     private const int Abandoned = 2;
     private int _state;
 
-    private GridResult[]? _results;
+    // The answer's frame and where each operation's result starts in it: a result is decoded only when it is taken,
+    // so an answer costs no array of decoded results (80 bytes per operation) beside the callers' own copies.
+    private byte[]? _frame;
+    private int[]? _starts;
     private int _next;
     private int _released;
     private int _takenAtLastCheck = -1;
@@ -36,18 +40,22 @@ internal sealed class InFlightBatch(PendingOp[] ops, long sentAt)
     /// <summary>The client gives up waiting first: the caller sends the operations again; a late answer is ignored.</summary>
     public bool TryAbandon() => Interlocked.CompareExchange(ref _state, Abandoned, Running) == Running;
 
-    /// <summary>The answer's results, one per operation in order, ready to be handed out.</summary>
-    public void Answered(GridResult[] results)
+    /// <summary>
+    /// The answer, ready to be handed out: its result frame and where each operation's result starts in it, one per
+    /// operation in order (checked readable by <see cref="ResultFrame.Skip"/>, so taking a result cannot fail).
+    /// </summary>
+    public void Answered(byte[] resultFrame, int[] starts)
     {
-        Volatile.Write(ref _results, results);
+        _frame = resultFrame;
+        Volatile.Write(ref _starts, starts);
     }
 
     /// <summary>Takes the next operation to complete and its result; false once every one was taken.</summary>
     public bool TryTakeNext(out PendingOp op, out GridResult result)
     {
-        var results = _results!;
+        var starts = _starts!;
         int index = Interlocked.Increment(ref _next) - 1;
-        if (index >= results.Length)
+        if (index >= starts.Length)
         {
             op = null!;
             result = default;
@@ -55,7 +63,8 @@ internal sealed class InFlightBatch(PendingOp[] ops, long sentAt)
         }
 
         op = Ops[index];
-        result = results[index];
+        var reader = new FrameReader(_frame.AsSpan(starts[index]));
+        result = ResultFrame.Read(ref reader);
         return true;
     }
 
@@ -67,7 +76,7 @@ internal sealed class InFlightBatch(PendingOp[] ops, long sentAt)
     /// </summary>
     public bool CheckedWithoutProgress(int needed)
     {
-        if (Volatile.Read(ref _results) is null || Volatile.Read(ref _released) != 0)
+        if (Volatile.Read(ref _starts) is null || Volatile.Read(ref _released) != 0)
         {
             return false;
         }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Grid.Client.Metrics;
 using Grid.Protocol;
 using Grid.Tracing;
@@ -24,10 +25,12 @@ internal sealed class PendingOp : TaskCompletionSource<GridResult>, IThreadPoolW
     private readonly RequestSequencer? _requests;
     private readonly long _startTimestamp;
 
-    // 0 until the op's end is decided (its result or error stored), then 1: whoever sets it delivers the end.
+    // 0 until the op's end is decided, then 1: whoever sets it delivers the end.
     private int _ended;
-    private GridResult _result;
-    private Exception? _error;
+
+    // The end a work item delivers (Complete, Fail): the Exception, or the result boxed. A batch's own delivery hands
+    // its result over at once and stores nothing, so the common path keeps no second copy of a GridResult (80 bytes).
+    private object? _deferred;
 
     /// <summary>
     /// Creates the op. A write gets a request id from <paramref name="requests"/> (when given), so it may be sent again
@@ -99,7 +102,7 @@ internal sealed class PendingOp : TaskCompletionSource<GridResult>, IThreadPoolW
     {
         if (TryEnd(ClientOperationMetrics.IsOk(result.Status)))
         {
-            _result = result;
+            _deferred = new StrongBox<GridResult>(result);
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }
     }
@@ -109,7 +112,7 @@ internal sealed class PendingOp : TaskCompletionSource<GridResult>, IThreadPoolW
     {
         if (TryEnd(ok: false))
         {
-            _error = error;
+            _deferred = error;
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }
     }
@@ -122,8 +125,8 @@ internal sealed class PendingOp : TaskCompletionSource<GridResult>, IThreadPoolW
     {
         if (TryEnd(ClientOperationMetrics.IsOk(result.Status)))
         {
-            _result = result;
-            Deliver();
+            SetResult(result);
+            Group?.OneCompleted();
         }
     }
 
@@ -145,16 +148,16 @@ internal sealed class PendingOp : TaskCompletionSource<GridResult>, IThreadPoolW
         return true;
     }
 
-    /// <summary>Completes the caller's task with the decided end, then tells the op's group (which then finds it completed).</summary>
+    /// <summary>Completes the caller's task with the deferred end, then tells the op's group (which then finds it completed).</summary>
     private void Deliver()
     {
-        if (_error is { } error)
+        if (_deferred is Exception error)
         {
             SetException(error);
         }
         else
         {
-            SetResult(_result);
+            SetResult(((StrongBox<GridResult>)_deferred!).Value);
         }
 
         Group?.OneCompleted();

@@ -529,6 +529,30 @@ public sealed class SiloChannelTests
     }
 
     [Fact]
+    public async Task Answer_cut_off_in_its_last_result_fails_every_op_and_hands_out_none()
+    {
+        // Results are decoded as they are handed out; the answer is checked whole before the first one is.
+        var channel = Channel(maxInFlight: 1);
+        var ops = new[] { TestOps.Pending(TestOps.Get("a")), TestOps.Pending(TestOps.Get("b")) };
+        channel.EnqueueRange([.. ops]);
+        channel.Enqueue(TestOps.Pending(TestOps.Get("c")));
+
+        using var frame = new FrameBuffer(64);
+        ResultFrame.WriteHeader(frame, 2);
+        ResultFrame.Write(frame, GridResult.OfValue(Encoding.UTF8.GetBytes("whole")));
+        ResultFrame.Write(frame, GridResult.OfValue(new byte[40]));
+        _silo[0].AnswerFrame(frame.Written[..^10].ToArray());
+
+        foreach (var op in ops)
+        {
+            var error = await Assert.ThrowsAsync<GridException>(() => op.Task.WaitAsync(Bound));
+            Assert.IsType<FormatException>(error.InnerException);
+        }
+
+        Assert.Equal(["c"], _silo[1].Keys);
+    }
+
+    [Fact]
     public async Task Answer_with_the_wrong_number_of_results_fails_the_batch_and_frees_its_slot()
     {
         var channel = Channel(maxInFlight: 1);
