@@ -27,6 +27,15 @@ public sealed class GridHotKeyOptions
     [SettingRange(0, 1_000_000_000)]
     public int HintReadsPerSecond { get; set; } = 50;
 
+    /// <summary>
+    /// Count one operation in this many, picked at random (rounded up to a power of two; rates are scaled back up), so the
+    /// data path pays for the sketch on a few operations only. A key hot enough to matter is read thousands of times a
+    /// second, so its estimate barely moves; a read of a key marked hot is still marked when it is not counted. 1:
+    /// count every operation. Default 8.
+    /// </summary>
+    [SettingRange(1, 1024)]
+    public int SampleEvery { get; set; } = 8;
+
     /// <summary>How often every count is halved, so the figures follow what is hot now. Default 10 s.</summary>
     [SettingRange("00:00:01", "01:00:00", Rule = "must be between 1 second and 1 hour")]
     public TimeSpan DecayInterval { get; set; } = TimeSpan.FromSeconds(10);
