@@ -60,13 +60,13 @@ internal sealed class LoadGenerator
         long wall0 = Stopwatch.GetTimestamp();
         var client0 = ProcStat.CpuTime(Environment.ProcessId);
         var server0 = ProcStat.CpuTime(serverPids);
-        long allocated0 = GC.GetTotalAllocatedBytes(precise: false);
+        long allocated0 = GC.GetTotalAllocatedBytes(precise: true);
         request.Probe?.WindowStarted();
         await DelayUntilAsync(context.MeasureEnd, cancellationToken);
         long wall1 = Stopwatch.GetTimestamp();
         var client1 = ProcStat.CpuTime(Environment.ProcessId);
         var server1 = ProcStat.CpuTime(serverPids);
-        long allocated1 = GC.GetTotalAllocatedBytes(precise: false);
+        long allocated1 = GC.GetTotalAllocatedBytes(precise: true);
         request.Probe?.WindowEnded();
 
         var all = Task.WhenAll(tasks);
