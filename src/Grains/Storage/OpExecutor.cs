@@ -56,6 +56,7 @@ internal sealed class OpExecutor
     /// </summary>
     public ResultStatus Execute(in OpView op, FrameBuffer output, long now, int trackingSlot)
     {
+        _table.ContinueResize();
         _counters.Operations++;
         _counters.ByKind[OperationKinds.IndexOf(op.Code)]++;
         ulong hash = RecordTable.HashKey(op.Key);

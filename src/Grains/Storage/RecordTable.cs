@@ -18,9 +18,9 @@ namespace Grid.Grains.Storage;
 /// No single operation pays for the table's growth (issue 16 item 3). The entries live in fixed-size chunks (the first
 /// one grows by doubling up to <see cref="ChunkSize"/>, so a small partition stays small), so growing adds a chunk and
 /// never copies the entries. The index is rebuilt incrementally, as Redis's dict rehashes: a resize (or a rebuild to
-/// drop tombstones) allocates the new index and leaves the old one in place; every later insert or removal moves the
-/// entries of <see cref="MigrateSlotsPerStep"/> old slots into the new index, using the stored hashes (no key is read or
-/// hashed again). While both exist, lookups probe the new index, then the old; inserts go to the new one only. A slot
+/// drop tombstones) allocates the new index and leaves the old one in place; every later insert or removal, and every
+/// operation the store runs (<see cref="ContinueResize"/>), moves the entries of <see cref="MigrateSlotsPerStep"/> old
+/// slots into the new index, using the stored hashes (no key is read or hashed again). While both exist, lookups probe the new index, then the old; inserts go to the new one only. A slot
 /// <see cref="Find"/> returns is the new index's position, or the complement (negative) of the old index's.
 /// <para>
 /// Records up to <see cref="RecordArena.MaxRecordSize"/> bytes are copied into the arena's pages (issue 16 item 6: no
@@ -751,6 +751,22 @@ internal sealed class RecordTable
         _freeObjectCount = 0;
         _objectCount = 0;
         UpdateStructureBytes();
+    }
+
+    /// <summary>
+    /// One step of a resize under way (nothing when none is): called before each operation, reads included, so a
+    /// partition whose last inserts left its index half-moved (its inserts stopped, its reads did not) finishes moving
+    /// within old length / <see cref="MigrateSlotsPerStep"/> operations instead of probing both indexes on every lookup
+    /// for good (a second index probe is a second cache miss per lookup). Redis's dict does the same step on lookups.
+    /// No slot a caller got from <see cref="Find(ReadOnlySpan{byte}, ulong, out int)"/> may be held across it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void ContinueResize()
+    {
+        if (_old is not null)
+        {
+            MigrateStep();
+        }
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Grid.Core.Tests.Support;
 using Grid.Grains.Storage;
+using Grid.Protocol;
 
 namespace Grid.Core.Tests.Storage;
 
@@ -54,6 +55,36 @@ public sealed class IncrementalResizeTests
 
         table.RemoveAt(index, slot);
         return true;
+    }
+
+    [Fact]
+    public void A_resize_its_last_inserts_left_half_done_finishes_under_reads_alone()
+    {
+        // Fill a store until an insert starts a resize, then only read and overwrite: before, the old index stayed
+        // for good (only inserts and removals moved it), and every lookup of a key not yet moved probed both indexes.
+        var f = new StoreFixture();
+        var table = StoreInspector.TableOf(f.Store);
+        int count = 0;
+        do
+        {
+            Assert.Equal(ResultStatus.Ok, f.Set(K(count), "v").Status);
+            count++;
+        }
+        while (count < 1_000 || table.MigratingTable is null);
+
+        var old = table.MigratingTable;
+        Assert.NotNull(old);
+        int bound = (old!.Length / RecordTable.MigrateSlotsPerStep) + 1;
+        for (int i = 0; i < bound && table.MigratingTable is not null; i++)
+        {
+            Assert.Equal("v", f.GetString(K(i % count)));
+        }
+
+        Assert.Null(table.MigratingTable);
+        for (int i = 0; i < count; i++)
+        {
+            Assert.Equal("v", f.GetString(K(i)));
+        }
     }
 
     [Fact]
