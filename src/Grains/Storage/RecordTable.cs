@@ -20,8 +20,9 @@ namespace Grid.Grains.Storage;
 /// never copies the entries. The index is rebuilt incrementally, as Redis's dict rehashes: a resize (or a rebuild to
 /// drop tombstones) allocates the new index and leaves the old one in place; every later insert or removal, and every
 /// operation the store runs (<see cref="ContinueResize"/>), moves the entries of <see cref="MigrateSlotsPerStep"/> old
-/// slots into the new index, using the stored hashes (no key is read or hashed again). While both exist, lookups probe the new index, then the old; inserts go to the new one only. A slot
-/// <see cref="Find"/> returns is the new index's position, or the complement (negative) of the old index's.
+/// slots into the new index, using the stored hashes (no key is read or hashed again). While both exist, lookups probe
+/// the new index, then the old; inserts go to the new one only. A slot <see cref="Find"/> returns is the new index's
+/// position, or the complement (negative) of the old index's.
 /// <para>
 /// Records up to <see cref="RecordArena.MaxRecordSize"/> bytes are copied into the arena's pages (issue 16 item 6: no
 /// array, hence no 24-byte header, padding or 8-byte reference per entry); a replaced or removed record's space is

@@ -4,8 +4,8 @@ namespace Grid.Resp.Connections;
 /// How many command arguments (a bound on the grid ops they make: each op takes at least one) all of the endpoint's
 /// connections may have in the grid at once. A connection takes its round's count before running it and gives it back
 /// after, waiting (first come, first served) while the budget is spent, so clients that pipeline faster than the grid
-/// answers are slowed down instead of refused or buffered without bound: the
-/// grid client behind the endpoint lets 65,536 writes be outstanding (past that, writes wait for room, and a single
+/// answers are slowed down instead of refused or buffered without bound: the grid client behind the endpoint lets
+/// 65,536 writes be outstanding (past that, writes wait for room, and a single
 /// command of more writes is refused with <c>GridBusyException</c>), and before 2026-12-05 it refused them all, so a mass
 /// insert over many connections lost writes to it.
 /// </summary>

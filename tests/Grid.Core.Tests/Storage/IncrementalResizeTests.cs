@@ -60,7 +60,7 @@ public sealed class IncrementalResizeTests
     [Fact]
     public void A_resize_its_last_inserts_left_half_done_finishes_under_reads_alone()
     {
-        // Fill a store until an insert starts a resize, then only read and overwrite: before, the old index stayed
+        // Fill a store until an insert starts a resize, then only read: before, the old index stayed
         // for good (only inserts and removals moved it), and every lookup of a key not yet moved probed both indexes.
         var f = new StoreFixture();
         var table = StoreInspector.TableOf(f.Store);
