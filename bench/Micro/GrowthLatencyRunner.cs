@@ -116,12 +116,4 @@ internal static class GrowthLatencyRunner
     private static double At(long[] sorted, double quantile) => Micros(sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * quantile))]);
 
     private static double Micros(long ticks) => ticks * 1_000_000.0 / Stopwatch.Frequency;
-
-    /// <summary>No budget: the fill measures the table, not the silo's memory limit.</summary>
-    private sealed class NullMemoryAccount : IMemoryAccount
-    {
-        public void Add(long deltaBytes)
-        {
-        }
-    }
 }

@@ -3,14 +3,9 @@ extern alias grains;
 
 using BenchmarkDotNet.Attributes;
 using Grid.Bench.Load;
-using Grid.Grains.Memory;
 using Grid.Grains.Storage;
-using Grid.Protocol;
 using Grid.Protocol.Wire;
-using GridOp = grains::Grid.Protocol.GridOp;
-using ResultStatus = grains::Grid.Protocol.ResultStatus;
 using FrameBuffer = grains::Grid.Protocol.Wire.FrameBuffer;
-using OpFrame = grains::Grid.Protocol.Wire.OpFrame;
 using OpFrameReader = grains::Grid.Protocol.Wire.OpFrameReader;
 
 namespace Grid.Bench.Micro;
@@ -48,15 +43,7 @@ public class PartitionStoreBenchmarks
         _sets = new byte[Entries][];
         for (int i = 0; i < Entries; i++)
         {
-            var key = System.Text.Encoding.UTF8.GetBytes(KeySpace.Key(i));
-            var fill = _store.Execute(new GridOp { Code = OpCode.Set, Key = key, Value = (byte[])value.Clone() });
-            if (fill.Status != ResultStatus.Ok)
-            {
-                throw new InvalidOperationException($"Filling the store failed: {fill.Status} {fill.Error}");
-            }
-
-            _gets[i] = OpFrame.Encode([new GridOp { Code = OpCode.Get, Key = key }]);
-            _sets[i] = OpFrame.Encode([new GridOp { Code = OpCode.Set, Key = key, Value = value }]);
+            (_gets[i], _sets[i]) = StoreFill.Put(_store, i, value);
         }
     }
 
@@ -84,12 +71,5 @@ public class PartitionStoreBenchmarks
 
         _next = i;
         return i;
-    }
-
-    private sealed class NullMemoryAccount : IMemoryAccount
-    {
-        public void Add(long deltaBytes)
-        {
-        }
     }
 }

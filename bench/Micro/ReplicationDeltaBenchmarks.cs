@@ -112,11 +112,4 @@ public class ReplicationDeltaBenchmarks
             LastFrameBytes = ReplicaFrame.Encode([item]).Length;
         }
     }
-
-    private sealed class NullMemoryAccount : IMemoryAccount
-    {
-        public void Add(long deltaBytes)
-        {
-        }
-    }
 }

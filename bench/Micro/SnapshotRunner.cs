@@ -105,12 +105,4 @@ internal static class SnapshotRunner
 
         return stores;
     }
-
-    /// <summary>No budget: the run measures the files, not the silo's memory limit.</summary>
-    private sealed class NullMemoryAccount : IMemoryAccount
-    {
-        public void Add(long deltaBytes)
-        {
-        }
-    }
 }

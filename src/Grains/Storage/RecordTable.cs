@@ -70,6 +70,9 @@ internal sealed class RecordTable
     // Entry i's handle is _handles[i >> ChunkShift][i & ChunkMask]; its stored hash is at the same place in _hashes.
     // Only chunk 0 is ever smaller than ChunkSize, and only while it is the sole chunk.
     private uint[][] _handles;
+
+    // _handles[0], held directly: below ChunkSize entries (most partitions) a handle is one load away, not two.
+    private uint[] _firstHandles;
     private uint[][] _hashes;
     private int _chunkCount;
     private int _capacity;
@@ -86,6 +89,10 @@ internal sealed class RecordTable
     private static byte[]? t_scratch;
 
     private uint[] _table;
+
+    // _table.Length - 1, kept beside the reference: a lookup finds its home slot without waiting for the array's length
+    // (a cache line of its own in any index over 64 bytes), so the slot's line is fetched at once.
+    private int _tableMask;
     private uint[]? _old;
     private int _oldCursor;
     private int _oldLive;
@@ -101,11 +108,13 @@ internal sealed class RecordTable
     public RecordTable(IMemoryAccount memory)
     {
         _memory = memory;
-        _handles = [new uint[MinRecordCapacity]];
+        _firstHandles = new uint[MinRecordCapacity];
+        _handles = [_firstHandles];
         _hashes = [new uint[MinRecordCapacity]];
         _chunkCount = 1;
         _capacity = MinRecordCapacity;
         _table = new uint[MinTableLength];
+        _tableMask = MinTableLength - 1;
         Account(StoreOverhead);
         UpdateStructureBytes();
     }
@@ -130,6 +139,9 @@ internal sealed class RecordTable
 
     /// <summary>The index inserts go to (tests).</summary>
     internal uint[] IndexTable => _table;
+
+    /// <summary>The mask lookups use for <see cref="IndexTable"/> (tests: must be its length - 1).</summary>
+    internal int IndexTableMask => _tableMask;
 
     /// <summary>The index being migrated from, or null when no resize is under way (tests).</summary>
     internal uint[]? MigratingTable => _old;
@@ -159,7 +171,12 @@ internal sealed class RecordTable
 
     /// <summary>The handle of entry <paramref name="index"/>: its arena address, or its object slot with the top bit set (tests).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal uint HandleAt(int index) => _handles[index >> ChunkShift][index & ChunkMask];
+    internal uint HandleAt(int index) => HandleRef(index);
+
+    /// <summary>Where entry <paramref name="index"/>'s handle is kept.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref uint HandleRef(int index) =>
+        ref index < ChunkSize ? ref _firstHandles[index] : ref _handles[index >> ChunkShift][index & ChunkMask];
 
     /// <summary>
     /// The record (header, key, tags, value) of entry <paramref name="index"/> (0 to <see cref="Count"/> - 1): in its
@@ -234,11 +251,11 @@ internal sealed class RecordTable
     public int Find(ReadOnlySpan<byte> key, ulong hash, out int slot, out Span<byte> record)
     {
         uint h = StoredHash(hash);
-        int index = Probe(_table, key, h, out slot, out record);
+        int index = Probe(_table, _tableMask, key, h, out slot, out record);
         if (index < 0 && _old is { } old)
         {
             // Not in the new index: it may not have been moved yet. A miss inserts into the new index (slot kept).
-            int oldIndex = Probe(old, key, h, out int oldSlot, out record);
+            int oldIndex = Probe(old, old.Length - 1, key, h, out int oldSlot, out record);
             if (oldIndex >= 0)
             {
                 slot = ~oldSlot;
@@ -324,7 +341,7 @@ internal sealed class RecordTable
         if (index != last)
         {
             int movedSlot = SlotOf(last);
-            _handles[index >> ChunkShift][index & ChunkMask] = HandleAt(last);
+            HandleRef(index) = HandleAt(last);
             _hashes[index >> ChunkShift][index & ChunkMask] = HashAt(last);
             ref uint moved = ref movedSlot >= 0 ? ref _table[movedSlot] : ref _old![~movedSlot];
             moved = (moved & TagMask) | (uint)(index + 1);
@@ -442,7 +459,7 @@ internal sealed class RecordTable
 
         int index = _count;
         uint h = StoredHash(hash);
-        _handles[index >> ChunkShift][index & ChunkMask] = handle;
+        HandleRef(index) = handle;
         _hashes[index >> ChunkShift][index & ChunkMask] = h;
         Volatile.Write(ref _count, index + 1);
         if (_table[slot] == Tombstone)
@@ -471,7 +488,7 @@ internal sealed class RecordTable
 
     private void Swap(int index, uint handle)
     {
-        ref uint place = ref _handles[index >> ChunkShift][index & ChunkMask];
+        ref uint place = ref HandleRef(index);
         uint previous = place;
         Account(SizeOf(handle) - SizeOf(previous));
         CountKinds(previous, -1);
@@ -499,7 +516,7 @@ internal sealed class RecordTable
                     throw new InvalidOperationException($"A live record in page {page} at {address & (RecordArena.PageSize - 1)} belongs to no entry.");
                 }
 
-                _handles[index >> ChunkShift][index & ChunkMask] = _arena.Move(address);
+                HandleRef(index) = _arena.Move(address);
             }
 
             _arena.ReleaseCompacted(page);
@@ -508,13 +525,13 @@ internal sealed class RecordTable
     }
 
     /// <summary>
-    /// Looks <paramref name="key"/> up in one index: its entry index and <paramref name="pos"/> its position, or -1
-    /// with <paramref name="pos"/> the first tombstone or empty slot met (where it would be inserted).
+    /// Looks <paramref name="key"/> up in one index (<paramref name="mask"/>: its length - 1): its entry index and
+    /// <paramref name="pos"/> its position, or -1 with <paramref name="pos"/> the first tombstone or empty slot met (where
+    /// it would be inserted).
     /// </summary>
-    private int Probe(uint[] table, ReadOnlySpan<byte> key, uint h, out int pos, out Span<byte> record)
+    private int Probe(uint[] table, int mask, ReadOnlySpan<byte> key, uint h, out int pos, out Span<byte> record)
     {
         uint tag = h & TagMask;
-        int mask = table.Length - 1;
         int at = (int)h & mask;
         int firstFree = -1;
         while (true)
@@ -684,7 +701,8 @@ internal sealed class RecordTable
         if (_chunkCount == 1 && _capacity < ChunkSize)
         {
             int capacity = Math.Min(ChunkSize, _capacity * 2);
-            Array.Resize(ref _handles[0], capacity);
+            Array.Resize(ref _firstHandles, capacity);
+            _handles[0] = _firstHandles;
             Array.Resize(ref _hashes[0], capacity);
             _capacity = capacity;
         }
@@ -727,7 +745,8 @@ internal sealed class RecordTable
         else if (_capacity > MinRecordCapacity && _count < _capacity / 4)
         {
             int capacity = Math.Max(MinRecordCapacity, _count * 2);
-            Array.Resize(ref _handles[0], capacity);
+            Array.Resize(ref _firstHandles, capacity);
+            _handles[0] = _firstHandles;
             Array.Resize(ref _hashes[0], capacity);
             _capacity = capacity;
             UpdateStructureBytes();
@@ -737,11 +756,13 @@ internal sealed class RecordTable
     /// <summary>The last entry went: back to the initial arrays at once (nothing is left to migrate, no page, no object).</summary>
     private void Reset()
     {
-        _handles = [new uint[MinRecordCapacity]];
+        _firstHandles = new uint[MinRecordCapacity];
+        _handles = [_firstHandles];
         _hashes = [new uint[MinRecordCapacity]];
         _chunkCount = 1;
         _capacity = MinRecordCapacity;
         _table = new uint[MinTableLength];
+        _tableMask = MinTableLength - 1;
         _old = null;
         _oldLive = 0;
         _tombstones = 0;
@@ -786,6 +807,7 @@ internal sealed class RecordTable
         _oldCursor = 0;
         _oldLive = _count;
         _table = new uint[tableLength];
+        _tableMask = tableLength - 1;
         _tombstones = 0;
         UpdateStructureBytes();
         MigrateStep();

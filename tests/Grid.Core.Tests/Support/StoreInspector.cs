@@ -96,6 +96,7 @@ internal static class StoreInspector
     {
         int count = table.Count;
         Assert.True(count <= table.Capacity, "count exceeds the capacity");
+        Assert.Equal(table.IndexTable.Length - 1, table.IndexTableMask);
         var handles = new HashSet<uint>();
         long live = 0;
         for (int i = 0; i < count; i++)
