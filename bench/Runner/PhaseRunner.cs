@@ -168,7 +168,8 @@ internal sealed class PhaseRunner(RunContext run, BenchPlan plan, PhasePlan phas
             // 16-caller cell after a 2-round warm-up ran at 9-13K ops/s and 150-180 µs of silo CPU per op, after 20 s
             // more at 43K and 33 µs, while two 1-s rounds at 64 callers already looked steady.
             bool silos = SystemNames.IsGrid(system);
-            var loaded = silos ? _siloWarmUp.GetValueOrDefault(SystemNames.UsesSyncSilos(system)) : TimeSpan.Zero;
+            bool syncSilos = SystemNames.UsesSyncSilos(system);
+            var loaded = silos ? _siloWarmUp.GetValueOrDefault(syncSilos) : TimeSpan.Zero;
             var minimum = silos ? MinSiloWarmUp(plan.Mode) : TimeSpan.Zero;
             double previous = 0;
             int rounds = 0;
@@ -190,7 +191,7 @@ internal sealed class PhaseRunner(RunContext run, BenchPlan plan, PhasePlan phas
 
             if (silos)
             {
-                _siloWarmUp[SystemNames.UsesSyncSilos(system)] = loaded;
+                _siloWarmUp[syncSilos] = loaded;
             }
 
             run.Progress.Status($"warmed up {system} ({cell.ValueSize} B): {rounds} round(s) of {round.TotalSeconds:0.#} s");

@@ -85,7 +85,7 @@ internal sealed class HotKeyTracker
     {
         if ((NextRandom() & _sampleMask) != 0)
         {
-            return !write && hash != 0 && _marked[(int)hash & (MarkedSlots - 1)] == hash;
+            return !write && hash != 0 && MarkedSlot(hash) == hash;
         }
 
         return CountSampled(hash, key, write);
@@ -102,7 +102,7 @@ internal sealed class HotKeyTracker
         {
             uint estimate = _reads.Add(hash);
             hot = _topReads.Offer(hash, key, estimate) && estimate >= _hintEstimate;
-            ref ulong marked = ref _marked[(int)hash & (MarkedSlots - 1)];
+            ref ulong marked = ref MarkedSlot(hash);
             if (hot)
             {
                 marked = hash;
@@ -120,6 +120,10 @@ internal sealed class HotKeyTracker
 
         return hot;
     }
+
+    /// <summary>Where a key with this hash is recorded as marked hot (<see cref="_marked"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref ulong MarkedSlot(ulong hash) => ref _marked[(int)hash & (MarkedSlots - 1)];
 
     /// <summary>The calling thread's next random number (xorshift32, seeded from the thread's id).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

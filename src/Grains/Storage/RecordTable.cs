@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.IO.Hashing;
 using System.Runtime.CompilerServices;
 using Grid.Grains.Memory;
@@ -108,13 +109,7 @@ internal sealed class RecordTable
     public RecordTable(IMemoryAccount memory)
     {
         _memory = memory;
-        _firstHandles = new uint[MinRecordCapacity];
-        _handles = [_firstHandles];
-        _hashes = [new uint[MinRecordCapacity]];
-        _chunkCount = 1;
-        _capacity = MinRecordCapacity;
-        _table = new uint[MinTableLength];
-        _tableMask = MinTableLength - 1;
+        StartEmpty();
         Account(StoreOverhead);
         UpdateStructureBytes();
     }
@@ -700,11 +695,7 @@ internal sealed class RecordTable
     {
         if (_chunkCount == 1 && _capacity < ChunkSize)
         {
-            int capacity = Math.Min(ChunkSize, _capacity * 2);
-            Array.Resize(ref _firstHandles, capacity);
-            _handles[0] = _firstHandles;
-            Array.Resize(ref _hashes[0], capacity);
-            _capacity = capacity;
+            ResizeFirstChunk(Math.Min(ChunkSize, _capacity * 2));
         }
         else
         {
@@ -744,25 +735,44 @@ internal sealed class RecordTable
         }
         else if (_capacity > MinRecordCapacity && _count < _capacity / 4)
         {
-            int capacity = Math.Max(MinRecordCapacity, _count * 2);
-            Array.Resize(ref _firstHandles, capacity);
-            _handles[0] = _firstHandles;
-            Array.Resize(ref _hashes[0], capacity);
-            _capacity = capacity;
+            ResizeFirstChunk(Math.Max(MinRecordCapacity, _count * 2));
             UpdateStructureBytes();
         }
     }
 
-    /// <summary>The last entry went: back to the initial arrays at once (nothing is left to migrate, no page, no object).</summary>
-    private void Reset()
+    /// <summary>The initial arrays: one small chunk and the smallest index.</summary>
+    [MemberNotNull(nameof(_firstHandles), nameof(_handles), nameof(_hashes), nameof(_table))]
+    private void StartEmpty()
     {
         _firstHandles = new uint[MinRecordCapacity];
         _handles = [_firstHandles];
         _hashes = [new uint[MinRecordCapacity]];
         _chunkCount = 1;
         _capacity = MinRecordCapacity;
-        _table = new uint[MinTableLength];
-        _tableMask = MinTableLength - 1;
+        UseIndex(new uint[MinTableLength]);
+    }
+
+    /// <summary>Makes <paramref name="table"/> (a power-of-two length) the index inserts go to, with its mask.</summary>
+    [MemberNotNull(nameof(_table))]
+    private void UseIndex(uint[] table)
+    {
+        _table = table;
+        _tableMask = table.Length - 1;
+    }
+
+    /// <summary>Chunk 0, the only chunk, to <paramref name="capacity"/> entries (held in <see cref="_firstHandles"/> and the directory both).</summary>
+    private void ResizeFirstChunk(int capacity)
+    {
+        Array.Resize(ref _firstHandles, capacity);
+        _handles[0] = _firstHandles;
+        Array.Resize(ref _hashes[0], capacity);
+        _capacity = capacity;
+    }
+
+    /// <summary>The last entry went: back to the initial arrays at once (nothing is left to migrate, no page, no object).</summary>
+    private void Reset()
+    {
+        StartEmpty();
         _old = null;
         _oldLive = 0;
         _tombstones = 0;
@@ -806,8 +816,7 @@ internal sealed class RecordTable
         _old = _table;
         _oldCursor = 0;
         _oldLive = _count;
-        _table = new uint[tableLength];
-        _tableMask = tableLength - 1;
+        UseIndex(new uint[tableLength]);
         _tombstones = 0;
         UpdateStructureBytes();
         MigrateStep();
