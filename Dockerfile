@@ -31,8 +31,7 @@ WORKDIR /app
 COPY --from=build /app ./
 # Listen on every interface inside the pod; the advertised address is the pod IP (Grid__Clustering__AdvertisedAddress).
 ENV Grid__Admin__Address=0.0.0.0 \
-    Grid__Admin__Port=8080 \
-    DOTNET_gcServer=1
+    Grid__Admin__Port=8080
 EXPOSE 11111 30000 8080 6379
 # The non-root user the .NET images provide.
 USER $APP_UID
