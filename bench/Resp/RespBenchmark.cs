@@ -13,15 +13,28 @@ namespace Grid.Bench.Resp;
 /// <c>dotnet run -c Release --project bench -- resp [--quick] [--requests N] [--silo-dll path]</c>. Writes
 /// <c>bench/results/resp-{time}/resp.md</c> with the ratios and the issue's goals.
 /// </summary>
+/// <remarks>
+/// Fresh silo processes first get <see cref="SiloWarmUp"/> of the same load, untimed: a silo compiles its data path for
+/// 10-20 s under load on 2 cores (see PhaseRunner), and without it the first tests measured the JIT (20,000 requests
+/// of one silo's first test, SET at <c>-P 1</c>, ran at 34K req/s; the same build warm at 63-67K). redis-server is
+/// steady at once. <c>-P 16</c> tests send <see cref="PipelinedRequestFactor"/> times the requests of <c>-P 1</c> ones,
+/// so they last long enough to measure (20,000 pipelined requests took redis-server 16 ms).
+/// </remarks>
 internal static class RespBenchmark
 {
     public const string Tests = "set,get,incr,lpush,rpop,mset";
     public const int Clients = 64;
     private static readonly int[] Pipelines = [1, 16];
 
+    /// <summary>How many times the <c>-P 1</c> request count a <c>-P 16</c> test sends.</summary>
+    public const int PipelinedRequestFactor = 8;
+
+    /// <summary>Untimed load every fresh set of silo processes gets before its first measured test.</summary>
+    public static TimeSpan SiloWarmUp(bool quick) => TimeSpan.FromSeconds(quick ? 10 : 20);
+
     public static async Task<int> RunAsync(bool quick, int? requests, string? siloDll)
     {
-        int perTest = requests ?? (quick ? 20_000 : 200_000);
+        int perTest = requests ?? (quick ? 50_000 : 200_000);
         var seDuration = TimeSpan.FromSeconds(quick ? 3 : 10);
         string stamp = DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         string output = Path.Combine(RepoPaths.DefaultResultsRoot, "resp-" + stamp);
@@ -39,12 +52,14 @@ internal static class RespBenchmark
 
             await using (var one = await SiloCluster.StartAsync(supervisor, dll, "silo", 1, null, enableDiagnostics: false, output, token, resp: true))
             {
+                await WarmUpAsync(supervisor, "grid 1 silo", one.RespPorts, SiloWarmUp(quick), output, token);
                 await MeasureAsync(rows, supervisor, "grid 1 silo", one.RespPorts, perTest, seDuration, output, token);
             }
 
             await using (var membership = await RedisServer.StartAsync(supervisor, "membership", output, token))
             await using (var three = await SiloCluster.StartAsync(supervisor, dll, "silo3", 3, $"127.0.0.1:{membership.Port}", enableDiagnostics: false, output, token, resp: true))
             {
+                await WarmUpAsync(supervisor, "grid 3 silos", three.RespPorts, SiloWarmUp(quick), output, token);
                 await MeasureAsync(rows, supervisor, "grid 3 silos", three.RespPorts, perTest, seDuration, output, token);
             }
 
@@ -62,18 +77,32 @@ internal static class RespBenchmark
         }
     }
 
+    /// <summary>
+    /// Runs the measured load (every test at each pipeline depth, spread over the ports) untimed until
+    /// <paramref name="duration"/> has passed, so the silos' data path is compiled before anything is measured.
+    /// </summary>
+    private static async Task WarmUpAsync(ProcessSupervisor supervisor, string target, IReadOnlyList<int> ports, TimeSpan duration, string output, CancellationToken token)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{target,-14} warming up for {duration.TotalSeconds:N0} s"));
+        var elapsed = System.Diagnostics.Stopwatch.StartNew();
+        while (elapsed.Elapsed < duration)
+        {
+            foreach (int pipeline in Pipelines)
+            {
+                await RunToolAsync(supervisor, "warm-up " + target, ports, WarmUpRequests * (pipeline == 1 ? 1 : PipelinedRequestFactor), pipeline, output, token);
+            }
+        }
+    }
+
+    /// <summary>Requests per test of one warm-up round at <c>-P 1</c> (a round of six tests at both depths takes a few seconds).</summary>
+    private const int WarmUpRequests = 20_000;
+
     /// <summary>redis-benchmark at each pipeline depth (spread over the ports), then StackExchange.Redis on the first port.</summary>
     private static async Task MeasureAsync(List<RespBenchRow> rows, ProcessSupervisor supervisor, string target, IReadOnlyList<int> ports, int requests, TimeSpan seDuration, string output, CancellationToken token)
     {
         foreach (int pipeline in Pipelines)
         {
-            var runs = new List<Task<List<RespBenchRow>>>();
-            for (int i = 0; i < ports.Count; i++)
-            {
-                runs.Add(RespToolRunner.RunAsync(supervisor, ports.Count == 1 ? target : $"{target}#{i}", ports[i], Tests, requests / ports.Count, Clients / ports.Count, pipeline, output, token));
-            }
-
-            var results = await Task.WhenAll(runs);
+            var results = await RunToolAsync(supervisor, target, ports, requests * (pipeline == 1 ? 1 : PipelinedRequestFactor), pipeline, output, token);
 
             // Several ports at once: their rates add up (each ran a share of the clients and requests at the same time).
             foreach (var row in results[0])
@@ -100,13 +129,25 @@ internal static class RespBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{target,-14} {se.Tool,-22} {se.Test,-16} {se.RequestsPerSecond,12:N0} ops/s"));
     }
 
+    /// <summary>redis-benchmark on every port at once, each with its share of the clients and requests; the rows of each port.</summary>
+    private static Task<List<RespBenchRow>[]> RunToolAsync(ProcessSupervisor supervisor, string target, IReadOnlyList<int> ports, int requests, int pipeline, string output, CancellationToken token)
+    {
+        var runs = new List<Task<List<RespBenchRow>>>();
+        for (int i = 0; i < ports.Count; i++)
+        {
+            runs.Add(RespToolRunner.RunAsync(supervisor, ports.Count == 1 ? target : $"{target}#{i}", ports[i], Tests, requests / ports.Count, Clients / ports.Count, pipeline, output, token));
+        }
+
+        return Task.WhenAll(runs);
+    }
+
     /// <summary>The table (each grid rate with its ratio to redis-server's) and the goals.</summary>
     internal static string Report(List<RespBenchRow> rows, int requests, TimeSpan seDuration, bool quick)
     {
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"# Redis protocol endpoint vs redis-server, {Environment.ProcessorCount} cores, {DateTime.Now:yyyy-MM-dd HH:mm}{(quick ? " (quick)" : "")}");
         md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"redis-benchmark -t {Tests} -c {Clients} -n {requests:N0} (3 silos: the clients and requests split over the three RESP ports at once); StackExchange.Redis: {StackExchangeLoop.Loops} loops for {seDuration.TotalSeconds:N0} s. One machine runs the servers and the tools: the ratios, not the rates, are the result.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"redis-benchmark -t {Tests} -c {Clients} -n {requests:N0} at -P 1 and {requests * PipelinedRequestFactor:N0} at -P 16 (3 silos: the clients and requests split over the three RESP ports at once), after {SiloWarmUp(quick).TotalSeconds:N0} s of untimed load on fresh silos; StackExchange.Redis: {StackExchangeLoop.Loops} loops for {seDuration.TotalSeconds:N0} s. One machine runs the servers and the tools: the ratios, not the rates, are the result.");
         md.AppendLine();
         md.AppendLine("| tool | test | redis-server | grid 1 silo | ratio | grid 3 silos | ratio |");
         md.AppendLine("|---|---|---:|---:|---:|---:|---:|");
