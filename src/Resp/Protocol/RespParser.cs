@@ -88,6 +88,11 @@ internal static class RespParser
         }
         else
         {
+            if (TryParseInSpan(ref r, arguments, limits))
+            {
+                return RespParseStatus.Command;
+            }
+
             status = ReadLine(ref r, limits.MaxInlineBytes, out line);
             if (status == LineStatus.Incomplete)
             {
@@ -177,6 +182,86 @@ internal static class RespParser
         }
 
         return RespParseStatus.Command;
+    }
+
+    /// <summary>
+    /// The fast path: a whole, well-formed multibulk command within the reader's current span (the common case: a
+    /// pipeline's commands in one buffer) is read from the span, without the sequence reader's per-line work. False,
+    /// with nothing consumed or added, for anything else (the command spans segments or is incomplete, a length is not
+    /// one Redis accepts, a bound is passed, an empty command): the general path then reads it, and words any error.
+    /// </summary>
+    private const int MaxArgumentsInSpan = 64;
+
+    private static bool TryParseInSpan(ref SequenceReader<byte> r, RespArguments arguments, in RespLimits limits)
+    {
+        var span = r.UnreadSpan;
+        int at = 1;
+        if (!TryReadLength(span, ref at, limits.MaxInlineBytes, out long count) || count <= 0 || count > limits.MaxMultiBulkLength)
+        {
+            return false;
+        }
+
+        // Each argument's offset in the span and length, on the stack; longer commands (MSET of many keys) take the
+        // general path, which needs no such list.
+        if (count > MaxArgumentsInSpan)
+        {
+            return false;
+        }
+
+        int arity = (int)count;
+        Span<(int Offset, int Length)> found = stackalloc (int, int)[arity];
+        for (int i = 0; i < arity; i++)
+        {
+            if (at >= span.Length || span[at] != (byte)'$')
+            {
+                return false;
+            }
+
+            at++;
+            if (!TryReadLength(span, ref at, limits.MaxInlineBytes, out long length) || length < 0 || length > limits.MaxBulkBytes
+                || length + 2 > span.Length - at)
+            {
+                return false;
+            }
+
+            found[i] = (at, (int)length);
+            at += (int)length + 2;
+        }
+
+        // Slices of the input, as the general path makes them: positions found from the command's start, in its segment.
+        var sequence = r.Sequence;
+        var start = r.Position;
+        foreach (var (offset, length) in found)
+        {
+            arguments.Add(sequence.Slice(sequence.GetPosition(offset, start), length));
+        }
+
+        r.Advance(at);
+        return true;
+    }
+
+    /// <summary>
+    /// A length line in <paramref name="span"/> from <paramref name="at"/> to its <c>\r</c>, which one more byte must
+    /// follow (the <c>\n</c>, not checked, as in Redis); <paramref name="at"/> ends past both. False when the line is
+    /// not whole within the span or within <paramref name="maxBytes"/>, or is not an integer.
+    /// </summary>
+    private static bool TryReadLength(ReadOnlySpan<byte> span, ref int at, int maxBytes, out long value)
+    {
+        value = 0;
+        if (at >= span.Length)
+        {
+            return false;
+        }
+
+        var rest = span[at..];
+        int end = rest.IndexOf((byte)'\r');
+        if (end < 0 || end > maxBytes || end + 1 >= rest.Length || !RespInteger.TryParse(rest[..end], out value))
+        {
+            return false;
+        }
+
+        at += end + 2;
+        return true;
     }
 
     /// <summary>
