@@ -27,8 +27,8 @@ public class RespParserBenchmarks
         for (int i = 0; i < 16; i++)
         {
             string key = $"key:{i:D12}";
-            gets.Append(CultureInfo($"*2\r\n$3\r\nGET\r\n${key.Length}\r\n{key}\r\n"));
-            sets.Append(CultureInfo($"*3\r\n$3\r\nSET\r\n${key.Length}\r\n{key}\r\n${value.Length}\r\n{value}\r\n"));
+            gets.Append(Invariant($"*2\r\n$3\r\nGET\r\n${key.Length}\r\n{key}\r\n"));
+            sets.Append(Invariant($"*3\r\n$3\r\nSET\r\n${key.Length}\r\n{key}\r\n${value.Length}\r\n{value}\r\n"));
         }
 
         _gets = new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(gets.ToString()));
@@ -59,7 +59,7 @@ public class RespParserBenchmarks
         return commands;
     }
 
-    private static string CultureInfo(FormattableString text) => FormattableString.Invariant(text);
+    private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
 
     /// <summary>Input cut into segments of a fixed size.</summary>
     private sealed class BenchSegments : ReadOnlySequenceSegment<byte>

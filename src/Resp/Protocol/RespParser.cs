@@ -185,29 +185,29 @@ internal static class RespParser
     }
 
     /// <summary>
-    /// The fast path: a whole, well-formed multibulk command within the reader's current span (the common case: a
-    /// pipeline's commands in one buffer) is read from the span, without the sequence reader's per-line work. False,
-    /// with nothing consumed or added, for anything else (the command spans segments or is incomplete, a length is not
-    /// one Redis accepts, a bound is passed, an empty command): the general path then reads it, and words any error.
+    /// Most arguments the fast path reads (their offsets sit on the stack); longer commands, such as an MSET of many
+    /// keys, take the general path, which needs no such list.
     /// </summary>
     private const int MaxArgumentsInSpan = 64;
 
+    /// <summary>
+    /// The fast path: a whole, well-formed multibulk command within the reader's current span (the common case: a
+    /// pipeline's commands in one buffer) is read from the span, without the sequence reader's per-line work. False,
+    /// with nothing consumed or added, for anything else (the command spans segments or is incomplete, a length is not
+    /// one Redis accepts, a bound is passed, an empty command, more than <see cref="MaxArgumentsInSpan"/> arguments):
+    /// the general path then reads it, and words any error.
+    /// </summary>
     private static bool TryParseInSpan(ref SequenceReader<byte> r, RespArguments arguments, in RespLimits limits)
     {
         var span = r.UnreadSpan;
         int at = 1;
-        if (!TryReadLength(span, ref at, limits.MaxInlineBytes, out long count) || count <= 0 || count > limits.MaxMultiBulkLength)
+        if (!TryReadLength(span, ref at, limits.MaxInlineBytes, out long count) || count <= 0 || count > limits.MaxMultiBulkLength
+            || count > MaxArgumentsInSpan)
         {
             return false;
         }
 
-        // Each argument's offset in the span and length, on the stack; longer commands (MSET of many keys) take the
-        // general path, which needs no such list.
-        if (count > MaxArgumentsInSpan)
-        {
-            return false;
-        }
-
+        // Each argument's offset in the span and its length, on the stack.
         int arity = (int)count;
         Span<(int Offset, int Length)> found = stackalloc (int, int)[arity];
         for (int i = 0; i < arity; i++)
