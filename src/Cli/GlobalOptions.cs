@@ -96,8 +96,15 @@ internal sealed class GlobalOptions
     /// <exception cref="GridUnavailableException">A gateway host name does not resolve.</exception>
     public GridClientOptions Resolve(ParseResult parse, Func<string, string?> environment)
     {
-        // One command per process: a near cache would only add subscription round trips.
-        var options = new GridClientOptions { ConnectTimeout = DefaultConnectTimeout, NearCache = { Enabled = false } };
+        // One command per process: a near cache would only add subscription round trips, and nothing blocks on grid
+        // tasks, so the thread-pool starvation guard has nothing to rescue; its warning only put noise on stderr beside
+        // the result when the pool was briefly busy.
+        var options = new GridClientOptions
+        {
+            ConnectTimeout = DefaultConnectTimeout,
+            NearCache = { Enabled = false },
+            ThreadPoolStarvationGuard = false,
+        };
         ResolveClustering(parse, environment, options.Clustering);
 
         if (parse.GetValue(Partitions) is int partitions)

@@ -19,6 +19,17 @@ public sealed class GlobalOptionTests
     }
 
     [Fact]
+    public async Task The_command_runs_its_client_without_the_thread_pool_starvation_guard()
+    {
+        // One command per process: nothing in it blocks on grid tasks, and the guard's warning went to stderr whenever the
+        // process's pool was briefly busy (seen in CI: `grid set` printed "OK" and "warn: ... Thread pool starved" while
+        // other tests loaded the shared test host's pool).
+        var options = await ResolveAsync(["exists", "k"]);
+
+        Assert.False(options.ThreadPoolStarvationGuard);
+    }
+
+    [Fact]
     public async Task Options_may_come_before_or_after_the_command_and_gateway_repeats()
     {
         var options = await ResolveAsync(
