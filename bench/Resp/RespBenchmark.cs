@@ -89,7 +89,7 @@ internal static class RespBenchmark
         {
             foreach (int pipeline in Pipelines)
             {
-                await RunToolAsync(supervisor, "warm-up " + target, ports, WarmUpRequests * (pipeline == 1 ? 1 : PipelinedRequestFactor), pipeline, output, token);
+                await RunToolAsync(supervisor, "warm-up " + target, ports, WarmUpRequests, pipeline, output, token);
             }
         }
     }
@@ -102,7 +102,7 @@ internal static class RespBenchmark
     {
         foreach (int pipeline in Pipelines)
         {
-            var results = await RunToolAsync(supervisor, target, ports, requests * (pipeline == 1 ? 1 : PipelinedRequestFactor), pipeline, output, token);
+            var results = await RunToolAsync(supervisor, target, ports, requests, pipeline, output, token);
 
             // Several ports at once: their rates add up (each ran a share of the clients and requests at the same time).
             foreach (var row in results[0])
@@ -129,9 +129,17 @@ internal static class RespBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{target,-14} {se.Tool,-22} {se.Test,-16} {se.RequestsPerSecond,12:N0} ops/s"));
     }
 
-    /// <summary>redis-benchmark on every port at once, each with its share of the clients and requests; the rows of each port.</summary>
+    /// <summary>
+    /// redis-benchmark on every port at once, each with its share of the clients and requests (<paramref name="requests"/>
+    /// at <c>-P 1</c>, <see cref="PipelinedRequestFactor"/> times that when pipelined); the rows of each port.
+    /// </summary>
     private static Task<List<RespBenchRow>[]> RunToolAsync(ProcessSupervisor supervisor, string target, IReadOnlyList<int> ports, int requests, int pipeline, string output, CancellationToken token)
     {
+        if (pipeline > 1)
+        {
+            requests *= PipelinedRequestFactor;
+        }
+
         var runs = new List<Task<List<RespBenchRow>>>();
         for (int i = 0; i < ports.Count; i++)
         {
