@@ -19,6 +19,7 @@ internal sealed class NearCacheProbe(GridCache cache) : IWindowProbe
         {
             Hits = b.NearCacheHits - a.NearCacheHits,
             Misses = b.NearCacheMisses - a.NearCacheMisses,
+            Bypassed = b.NearCacheBypassed - a.NearCacheBypassed,
             Promotions = b.Promotions - a.Promotions,
             InvalidationsReceived = b.InvalidationsReceived - a.InvalidationsReceived,
             PartitionsDropped = b.PartitionsDropped - a.PartitionsDropped,

@@ -9,6 +9,9 @@ internal sealed record NearCacheWindow
     /// <summary>Gets that looked in the near cache and went on to the grid.</summary>
     public long Misses { get; init; }
 
+    /// <summary>Gets that did not look in the near cache (its hit ratio was below <c>MinHitRatio</c>).</summary>
+    public long Bypassed { get; init; }
+
     /// <summary>Values read from the grid and kept.</summary>
     public long Promotions { get; init; }
 
@@ -23,6 +26,9 @@ internal sealed record NearCacheWindow
 
     /// <summary>Value bytes held when the window closed.</summary>
     public long BytesAtEnd { get; init; }
+
+    /// <summary>Bypassed ÷ all gets; null when there were none.</summary>
+    public double? BypassRatio => Hits + Misses + Bypassed > 0 ? (double)Bypassed / (Hits + Misses + Bypassed) : null;
 
     /// <summary>Hits ÷ (hits + misses); null when no get looked.</summary>
     public double? HitRatio => Hits + Misses > 0 ? (double)Hits / (Hits + Misses) : null;

@@ -280,6 +280,16 @@ internal sealed class PhaseRunner(RunContext run, BenchPlan plan, PhasePlan phas
         }
 
         string near = result.NearCache?.HitRatio is { } l1Hits ? $"  L1 hits {l1Hits * 100:0.0}%" : "";
+        if (result.NearCache?.BypassRatio is > 0 and var bypassed)
+        {
+            near += $" (bypassed {bypassed * 100:0}%)";
+        }
+
+        if (result.NearCache is { } window && measurement.Operations > 0)
+        {
+            near += $", kept {(double)window.Promotions / measurement.Operations:0.000}/op, invalidated {(double)window.InvalidationsReceived / measurement.Operations:0.000}/op";
+        }
+
         run.Progress.StepDone($"{name,-44} {measurement.OpsPerSecond,10:N0} ops/s  p50 {measurement.P50Micros,6:N0} µs  p99 {measurement.P99Micros,7:N0} µs  p99.9 {measurement.P999Micros,7:N0} µs  CPU c {measurement.ClientCpuPercent:0}% s {measurement.ServerCpuPercent:0}% {Fmt.CpuPerOp(measurement)} µs/op  alloc c {measurement.ClientAllocatedBytesPerOp:N0} B/op{near}{ratio}{(measurement.Errors > 0 ? $"  {measurement.Errors:N0} errors" : "")}");
 
         if (servers.Exited() is { Count: > 0 } gone)

@@ -16,12 +16,9 @@ public static class GridCacheTypedExtensions
     {
         ArgumentNullException.ThrowIfNull(cache);
         // A near-cache hit deserializes straight from the cached bytes: no copy is handed out.
-        if (cache is GridCache grid && grid.TryGetNearCached(key, out var cached))
-        {
-            return new GridLookup<T>(true, cache.Serializer.Deserialize<T>(cached));
-        }
-
-        var bytes = await cache.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        var bytes = cache is GridCache grid
+            ? await grid.GetBorrowedAsync(key, cancellationToken).ConfigureAwait(false)
+            : await cache.GetAsync(key, cancellationToken).ConfigureAwait(false);
         return bytes is null ? GridLookup<T>.Missing : new GridLookup<T>(true, cache.Serializer.Deserialize<T>(bytes));
     }
 

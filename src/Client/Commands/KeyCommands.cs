@@ -37,16 +37,21 @@ internal sealed class KeyCommands
         _invalidation = invalidation;
     }
 
+    /// <summary>
+    /// A read through the near cache (when on and consulted) and the grid. <paramref name="borrowNearHit"/>: a near-cache
+    /// hit returns the kept array itself, for callers that only read it (deserializers) and never hand it out.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<byte[]?> GetAsync(string key, GridReadOptions? options, CancellationToken cancellationToken)
+    public async ValueTask<byte[]?> GetAsync(string key, GridReadOptions? options, CancellationToken cancellationToken, bool borrowNearHit = false)
     {
-        bool near = _reads.Enabled && options?.BypassNearCache != true && key is not null;
+        bool nearCache = _reads.Enabled && key is not null;
 
-        // Hashed once: the lookup and, on a miss, the admission decision use the same hash.
-        int hash = near ? NearCacheTable.HashOf(key!) : 0;
+        // Hashed once: the lookup and, on a miss, the admission decision (and a hot-key hint) use the same hash.
+        int hash = nearCache ? NearCacheTable.HashOf(key!) : 0;
+        bool near = nearCache && options?.BypassNearCache != true && _reads.Consults(hash);
         if (near && _reads.TryGetFresh(key!, hash, out var cached))
         {
-            return cached.AsSpan().ToArray();
+            return borrowNearHit ? cached : cached.AsSpan().ToArray();
         }
 
         var keyBytes = _requests.EncodeKey(key!);
@@ -58,7 +63,7 @@ internal sealed class KeyCommands
         var op = new GridOp { Code = OpCode.Get, Key = keyBytes };
         if (_replicaReads is not null)
         {
-            hash = near ? hash : NearCacheTable.HashOf(key!);
+            hash = nearCache ? hash : NearCacheTable.HashOf(key!);
             if (_replicaReads.Contains(hash))
             {
                 op.Flags = OpFlags.ReplicaRead;
@@ -68,7 +73,7 @@ internal sealed class KeyCommands
         var result = ResultCheck.Check(await _dispatcher.ExecuteAsync(op, cancellationToken, RequestBuilder.CallTimeout(options?.Timeout)).ConfigureAwait(false), key!);
         if (result.HotKey)
         {
-            if (near)
+            if (nearCache)
             {
                 _reads.HintHot(hash);
             }
@@ -186,13 +191,14 @@ internal sealed class KeyCommands
         {
             var keyBytes = _requests.EncodeKey(keys[i], $"{nameof(keys)}[{i}]");
             int hash = near ? NearCacheTable.HashOf(keys[i]) : 0;
-            if (near && _reads.TryGet(keys[i], hash, out var cached))
+            bool consult = near && _reads.Consults(hash);
+            if (consult && _reads.TryGet(keys[i], hash, out var cached))
             {
                 values[i] = cached.AsSpan().ToArray();
                 continue;
             }
 
-            ops.Add(new GridOp { Code = OpCode.Get, Key = keyBytes, Flags = near && _reads.Admits(hash) ? OpFlags.Track : OpFlags.None });
+            ops.Add(new GridOp { Code = OpCode.Get, Key = keyBytes, Flags = consult && _reads.Admits(hash) ? OpFlags.Track : OpFlags.None });
             indexes.Add(i);
         }
 

@@ -34,6 +34,7 @@ internal sealed class ClientReadStatistics(NearCacheStore? near)
     {
         NearCacheHits = near?.Hits.Value ?? 0,
         NearCacheMisses = near?.Misses.Value ?? 0,
+        NearCacheBypassed = near?.Bypassed.Value ?? 0,
         GridHits = _gridHits.Value,
         GridMisses = _gridMisses.Value,
         Promotions = near?.Promotions ?? 0,

@@ -9,6 +9,9 @@ public sealed record GridClientStatistics
     /// <summary>Reads that looked in the near cache and went on to the grid.</summary>
     public long NearCacheMisses { get; init; }
 
+    /// <summary>Reads that did not look in the near cache because its hit ratio was below <see cref="NearCacheOptions.MinHitRatio"/>.</summary>
+    public long NearCacheBypassed { get; init; }
+
     /// <summary>Reads the grid answered with a value.</summary>
     public long GridHits { get; init; }
 

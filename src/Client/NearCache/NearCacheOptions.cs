@@ -49,4 +49,16 @@ public sealed class NearCacheOptions
     /// tracked and kept. Helps keys many clients read but each only now and then. Default true.
     /// </summary>
     public bool FollowHotKeyHints { get; set; } = true;
+
+    /// <summary>
+    /// The hit ratio below which a full near cache is bypassed (<c>GridClient:NearCache:MinHitRatio</c>): when the near
+    /// cache is nearly full and, over a window of 16,384 lookups, fewer than this fraction of them hit, reads go to the
+    /// grid untracked, as with the near cache off, except one in 16 and reads of keys a silo marked hot; those go on
+    /// measuring the hit ratio, and the near cache is consulted again once it reaches this. A working set many times
+    /// larger than the near cache otherwise costs every read a lookup that misses (and some a tracked read) for a few
+    /// hits. Default 0.15 (measured on 2 cores: with 1,000,000 keys read uniformly through a 100,000-entry near cache, about
+    /// 10 % of reads hit and the near cache cost more than it saved); 0 never bypasses.
+    /// </summary>
+    [SettingRange(0.0, 1.0)]
+    public double MinHitRatio { get; set; } = 0.15;
 }

@@ -21,6 +21,7 @@ internal sealed class NearCacheReads
     // a miss allocates no completion of its own.
     private readonly ConcurrentDictionary<string, PendingOp> _flights = new(StringComparer.Ordinal);
     private readonly NearCacheStore? _near;
+    private readonly NearCacheBypass? _bypass;
     private readonly OperationDispatcher _dispatcher;
     private readonly ClientReadStatistics _statistics;
     private readonly ClientOperationMetrics _metrics;
@@ -36,27 +37,31 @@ internal sealed class NearCacheReads
         if (near is not null)
         {
             near.Invalidated = ForgetSharedRead;
+            _bypass = new NearCacheBypass(near, options.NearCache.MinHitRatio);
         }
     }
 
     /// <summary>True when the cache has a near cache.</summary>
     public bool Enabled => _near is not null;
 
-    /// <summary>Whether a read of a key that missed is tracked and kept (<see cref="NearCacheStore.Admits(int)"/>), by the key's hash.</summary>
-    public bool Admits(int hash) => _near!.Admits(hash);
+    /// <summary>
+    /// Whether a read of the key with near-cache hash <paramref name="hash"/> looks in the near cache at all: false while a
+    /// near cache that has filled stays below <see cref="NearCacheOptions.MinHitRatio"/> hits (<see cref="NearCacheBypass"/>), and
+    /// the read then goes to the grid as with the near cache off. Asked once per read, before the lookup.
+    /// </summary>
+    public bool Consults(int hash) => _bypass is null || _bypass.Consults(hash);
+
+    /// <summary>Whether a read of a key that missed is tracked and kept (<see cref="NearCacheStore.Admits(int, bool)"/>), by the key's hash.</summary>
+    /// <remarks>While the near cache is bypassed (<see cref="NearCacheBypass"/>), only keys read lately before or marked hot, whatever the room.</remarks>
+    public bool Admits(int hash) => _near!.Admits(hash, selective: _bypass is { IsBypassing: true });
 
     /// <summary>An untracked read's answer said the key is hot on its silo: admit it from now on (<see cref="NearCacheStore.HintHot"/>).</summary>
     public void HintHot(int hash) => _near?.HintHot(hash);
 
     /// <summary>
     /// A fresh near-cache copy, not copied: only for callers that copy or only read it (deserializers), never hand it
-    /// out. A hit's duration is recorded (level l1).
-    /// </summary>
-    public bool TryGetFresh(string key, out byte[] value) => TryGetFresh(key, key is null ? 0 : NearCacheTable.HashOf(key), out value);
-
-    /// <summary>
-    /// <see cref="TryGetFresh(string, out byte[])"/> with the key's hash (<see cref="NearCacheTable.HashOf"/>) computed by
-    /// the caller, which on a miss passes it on to <see cref="Admits"/>: a miss hashes its key once.
+    /// out. A hit's duration is recorded (level l1). By the key and its hash (<see cref="NearCacheTable.HashOf"/>),
+    /// computed by the caller, which on a miss passes it on to <see cref="Admits"/>: a miss hashes its key once.
     /// </summary>
     public bool TryGetFresh(string key, int hash, out byte[] value)
     {
@@ -171,12 +176,17 @@ internal sealed class NearCacheReads
 
     /// <summary>
     /// Whether this write's value is kept in the near cache (<see cref="NearCacheOptions.KeepWrittenValues"/>), which
-    /// goes through the same admission as a read's (<see cref="NearCacheStore.Admits(int)"/>): once the near cache is
+    /// goes through the same admission as a read's (<see cref="NearCacheStore.Admits(int, bool)"/>): once the near cache is
     /// nearly full, only a key read or written lately before is kept, so writes of keys nobody reads again neither
     /// evict kept values nor cost a tracked write.
     /// </summary>
     public bool KeepsWrittenValue(GridOp op, string key) =>
-        _near is not null && _options.Batching && _options.NearCache.KeepWrittenValues && op.Arg1 == 0 && _near.Admits(NearCacheTable.HashOf(key));
+        _near is not null && _options.Batching && _options.NearCache.KeepWrittenValues && op.Arg1 == 0
+        && KeepsWritten(NearCacheTable.HashOf(key));
+
+    // While the near cache is bypassed, a written value is kept only for a key a silo marked hot: keeping others would
+    // cost tracked writes and invalidations for a near cache that reads do not consult.
+    private bool KeepsWritten(int hash) => _bypass is { IsBypassing: true } ? _near!.IsHinted(hash) : _near!.Admits(hash);
 
     /// <summary>Keeps the value this client just wrote, when the silo tracks the key for it.</summary>
     public void KeepWritten(string key, ReadOnlyMemory<byte> value, in GridResult result, PendingOp pending)

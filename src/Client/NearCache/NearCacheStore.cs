@@ -37,6 +37,7 @@ internal sealed class NearCacheStore
     private long _invalidations;
     private long _partitionsDropped;
     private long _clears;
+    private volatile bool _hasFilled;
 
     public NearCacheStore(int partitionCount, int maxEntries, long maxBytes, TimeProvider time, NearCacheAdmission admission = NearCacheAdmission.All, bool followHotKeyHints = true)
     {
@@ -64,6 +65,9 @@ internal sealed class NearCacheStore
     public StripedCounter Hits { get; } = new();
 
     public StripedCounter Misses { get; } = new();
+
+    /// <summary>Reads that went to the grid without looking in the near cache (<see cref="NearCacheBypass"/>).</summary>
+    public StripedCounter Bypassed { get; } = new();
 
     public long Promotions => Volatile.Read(ref _promotions);
 
@@ -108,9 +112,11 @@ internal sealed class NearCacheStore
     /// Whether a read of a key that missed (its <paramref name="hash"/> by <see cref="NearCacheTable.HashOf"/>) should be
     /// tracked and kept: always with <see cref="NearCacheAdmission.All"/>; with <see cref="NearCacheAdmission.ReRead"/>
     /// while there is room, then only for keys read lately before (so keys read once do not evict keys read often, nor
-    /// cost a tracked read), and for keys a silo marked hot (<see cref="HintHot"/>).
+    /// cost a tracked read), and for keys a silo marked hot (<see cref="HintHot"/>). <paramref name="selective"/>: as if
+    /// nearly full whatever the room (a bypassed near cache's sampled reads, <see cref="NearCacheBypass"/>: room left by
+    /// writes and invalidations would otherwise let every sampled miss in, each a tracked read and a later invalidation).
     /// </summary>
-    public bool Admits(int hash)
+    public bool Admits(int hash, bool selective = false)
     {
         if (_reReads is null)
         {
@@ -119,14 +125,24 @@ internal sealed class NearCacheStore
 
         // Every read is noted, even with room to spare, so the filter knows the keys when the near cache fills.
         bool seen = _reReads.SeenBefore(hash);
-        return seen || HasRoom() || (_hints is not null && _hints.Contains(hash));
+        return seen || (!selective && HasRoom()) || IsHinted(hash);
     }
 
-    /// <summary>A silo marked the key with <paramref name="hash"/> hot: <see cref="Admits(int)"/> lets it in from now on.</summary>
+    /// <summary>A silo marked the key with <paramref name="hash"/> hot: <see cref="Admits(int, bool)"/> lets it in from now on.</summary>
     public void HintHot(int hash) => _hints?.Add(hash);
 
-    /// <summary><see cref="Admits(int)"/> of a key.</summary>
+    /// <summary><see cref="Admits(int, bool)"/> of a key.</summary>
     public bool Admits(string key) => Admits(NearCacheTable.HashOf(key));
+
+    /// <summary>
+    /// Whether the near cache was at least 15/16 full (by entries or bytes) since it started or was last cleared: it has
+    /// been through a fill, so its hit ratio says what its size gets from the workload. Stays true when writes and
+    /// invalidations then take entries out (a write-heavy load keeps a full near cache just below the mark).
+    /// </summary>
+    public bool HasFilled => _hasFilled;
+
+    /// <summary>Whether a silo marked the key with <paramref name="hash"/> hot (<see cref="HintHot"/>; false when hints are not followed).</summary>
+    public bool IsHinted(int hash) => _hints is not null && _hints.Contains(hash);
 
     /// <summary>Less than 15/16 full by entries and by bytes.</summary>
     private bool HasRoom() =>
@@ -208,6 +224,10 @@ internal sealed class NearCacheStore
                 table.Add(key, hash, value, partition, state.Generation, globalGeneration, expiresAt, readSequence);
                 Volatile.Write(ref _live, _live + 1);
                 Volatile.Write(ref _bytes, _bytes + value.Length);
+                if (!_hasFilled && !HasRoom())
+                {
+                    _hasFilled = true;
+                }
             }
         }
 
@@ -350,6 +370,7 @@ internal sealed class NearCacheStore
             _hand = 0;
             Volatile.Write(ref _live, 0);
             Volatile.Write(ref _bytes, 0);
+            _hasFilled = false;
         }
 
         // Counted once done, so whoever sees the count sees an empty near cache.

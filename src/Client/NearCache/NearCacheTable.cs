@@ -4,8 +4,8 @@ namespace Grid.Client.NearCache;
 
 /// <summary>
 /// The near cache's entries without an object per entry (as the silo's store, DESIGN §3): parallel arrays indexed by
-/// slot (key, value, <see cref="NearSlot"/>, CLOCK reference bit) and a chained hash index of ints (a bucket holds its
-/// first slot, each slot the next one). Keeping or dropping an entry allocates nothing: the only objects per entry are
+/// slot (key, value, <see cref="NearSlot"/>, CLOCK reference bit) and a chained hash index (a bucket holds its first
+/// slot and a 32-bit filter of its chain's hashes, each slot the next one). Keeping or dropping an entry allocates nothing: the only objects per entry are
 /// the caller's key string and the value array, so the GC sees a handful of big arrays instead of four small objects
 /// per entry that live long enough to be promoted and then die (today's churn under a miss-heavy load).
 /// <para>
@@ -26,7 +26,11 @@ internal sealed class NearCacheTable
     private readonly byte[]?[] _values;
     private readonly NearSlot[] _slots;
     private readonly byte[] _referenced;
-    private readonly int[] _buckets;
+    // Each bucket: its chain's first slot + 1 in the low 32 bits (0: empty), and in the high 32 bits one bit per entry of
+    // the chain (FilterBit of its hash). A lookup of a key whose bit is not set is a miss without reading any slot: most
+    // lookups that miss (the common case of a near cache smaller than the working set, and of a write forgetting a key
+    // it does not hold) touch one cache line instead of two or three.
+    private readonly long[] _buckets;
     private readonly int[] _free;
     private readonly int _mask;
     private int _freeCount;
@@ -41,7 +45,7 @@ internal sealed class NearCacheTable
         _referenced = new byte[capacity];
         _free = new int[capacity];
         int buckets = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, capacity));
-        _buckets = new int[buckets];
+        _buckets = new long[buckets];
         _mask = buckets - 1;
     }
 
@@ -64,7 +68,9 @@ internal sealed class NearCacheTable
     /// </summary>
     public int TryRead(string key, int hash, out byte[] value, out NearSlot entry)
     {
-        int slot = Volatile.Read(ref _buckets[hash & _mask]) - 1;
+        // One atomic read of head and filter: the filter holds the bit of every entry on the chain from that head.
+        long bucketWord = Volatile.Read(ref _buckets[hash & _mask]);
+        int slot = (Filter(bucketWord) & FilterBit(hash)) != 0 ? Head(bucketWord) - 1 : -1;
         for (int steps = 0; slot >= 0 && steps < MaxChain; steps++)
         {
             ref var s = ref _slots[slot];
@@ -112,7 +118,8 @@ internal sealed class NearCacheTable
     /// <summary>The slot holding <paramref name="key"/>, or -1 (writers only: nothing changes meanwhile).</summary>
     public int FindLocked(string key, int hash)
     {
-        int slot = _buckets[hash & _mask] - 1;
+        long bucketWord = _buckets[hash & _mask];
+        int slot = (Filter(bucketWord) & FilterBit(hash)) != 0 ? Head(bucketWord) - 1 : -1;
         while (slot >= 0)
         {
             if (_slots[slot].Hash == hash && string.Equals(_keys[slot], key, StringComparison.Ordinal))
@@ -164,12 +171,13 @@ internal sealed class NearCacheTable
         s.GlobalGeneration = globalGeneration;
         s.ExpiresAtMs = expiresAtMs;
         s.ReadSequence = readSequence;
-        s.Next = _buckets[bucket];
+        long bucketWord = _buckets[bucket];
+        s.Next = Head(bucketWord);
         _referenced[slot] = 0;
 
-        // Even again (a release: every write above is seen before it), then reachable from its bucket.
+        // Even again (a release: every write above is seen before it), then reachable from its bucket, its bit with it.
         Volatile.Write(ref s.Version, s.Version + 1);
-        Volatile.Write(ref _buckets[bucket], slot + 1);
+        Volatile.Write(ref _buckets[bucket], Word(slot + 1, Filter(bucketWord) | FilterBit(hash)));
         return slot;
     }
 
@@ -178,13 +186,14 @@ internal sealed class NearCacheTable
     {
         ref var s = ref _slots[slot];
         int bucket = s.Hash & _mask;
-        if (_buckets[bucket] == slot + 1)
+        int head = Head(_buckets[bucket]);
+        if (head == slot + 1)
         {
-            Volatile.Write(ref _buckets[bucket], s.Next);
+            head = s.Next;
         }
         else
         {
-            int previous = _buckets[bucket] - 1;
+            int previous = head - 1;
             while (previous >= 0 && _slots[previous].Next != slot + 1)
             {
                 previous = _slots[previous].Next - 1;
@@ -196,6 +205,10 @@ internal sealed class NearCacheTable
                 Volatile.Write(ref _slots[previous].Next, s.Next);
             }
         }
+
+        // The filter of what is left on the chain (the entry is unlinked: a reader that sees the new filter may miss
+        // it, which is right; one that read the old word walks the chain as before).
+        Volatile.Write(ref _buckets[bucket], Word(head, ChainFilter(head)));
 
         int length = _values[slot]!.Length;
 
@@ -233,11 +246,37 @@ internal sealed class NearCacheTable
             }
 
             int bucket = s.Hash & bigger._mask;
-            s.Next = bigger._buckets[bucket];
-            bigger._buckets[bucket] = slot + 1;
+            long bucketWord = bigger._buckets[bucket];
+            s.Next = Head(bucketWord);
+            bigger._buckets[bucket] = Word(slot + 1, Filter(bucketWord) | FilterBit(s.Hash));
         }
 
         return bigger;
+    }
+
+    /// <summary>The bit of a hash in its bucket's filter: the top 5 bits pick it (buckets are indexed by the low bits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint FilterBit(int hash) => 1u << (int)((uint)hash >> 27);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Head(long bucketWord) => (int)bucketWord;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Filter(long bucketWord) => (uint)(bucketWord >> 32);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long Word(int head, uint filter) => ((long)filter << 32) | (uint)head;
+
+    /// <summary>The filter of the chain from <paramref name="head"/> (slot + 1), walked by a writer.</summary>
+    private uint ChainFilter(int head)
+    {
+        uint filter = 0;
+        for (int slot = head - 1; slot >= 0; slot = _slots[slot].Next - 1)
+        {
+            filter |= FilterBit(_slots[slot].Hash);
+        }
+
+        return filter;
     }
 
     /// <summary>
