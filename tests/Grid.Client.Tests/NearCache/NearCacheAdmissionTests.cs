@@ -1,6 +1,4 @@
-using System.Text;
 using Grid.Client.NearCache;
-using Grid.Client.Tests.Fakes;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Grid.Client.Tests.NearCache;
@@ -128,14 +126,7 @@ public sealed class NearCacheAdmissionTests
     /// <summary>A store filled to its entry bound, with a lease so its entries count.</summary>
     private NearCacheStore Full(NearCacheAdmission admission, bool followHotKeyHints = true)
     {
-        var store = new NearCacheStore(8, Capacity, 1 << 20, _time, admission, followHotKeyHints);
-        var silo = TestOps.Silo(1);
-        store.RenewLease(silo, store.NowMs, 60_000);
-        for (int i = 0; i < Capacity; i++)
-        {
-            store.TrySet($"held{i}", Encoding.UTF8.GetBytes("v"), partition: i % 8, silo, epoch: 1, readSequence: 0, TimeSpan.FromMinutes(1));
-        }
-
+        var store = FilledStore.Create(_time, Capacity, admission, followHotKeyHints);
         Assert.Equal(Capacity, store.Count);
         return store;
     }

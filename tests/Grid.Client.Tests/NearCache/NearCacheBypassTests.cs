@@ -1,6 +1,4 @@
-using System.Text;
 using Grid.Client.NearCache;
-using Grid.Client.Tests.Fakes;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Grid.Client.Tests.NearCache;
@@ -136,14 +134,7 @@ public sealed class NearCacheBypassTests
     /// <summary>A store that has been full (its entries are held0..heldN), and its bypass.</summary>
     private (NearCacheStore Store, NearCacheBypass Bypass) Filled()
     {
-        var store = new NearCacheStore(8, Capacity, 1 << 20, _time, NearCacheAdmission.ReRead);
-        var silo = TestOps.Silo(1);
-        store.RenewLease(silo, store.NowMs, 60_000);
-        for (int i = 0; i < Capacity; i++)
-        {
-            store.TrySet($"held{i}", Encoding.UTF8.GetBytes("v"), partition: i % 8, silo, epoch: 1, readSequence: 0, TimeSpan.FromMinutes(1));
-        }
-
+        var store = FilledStore.Create(_time, Capacity, NearCacheAdmission.ReRead);
         Assert.True(store.HasFilled);
         return (store, new NearCacheBypass(store, MinHitRatio));
     }
