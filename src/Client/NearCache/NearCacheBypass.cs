@@ -30,12 +30,12 @@ internal sealed class NearCacheBypass
     private readonly double _minHitRatio;
     private readonly Lock _evaluating = new();
     private int _decisions;
-    private long _windowHits;
-    private long _windowMisses;
+    private long _hitsAtWindowStart;
+    private long _missesAtWindowStart;
     private volatile bool _bypassing;
 
     /// <param name="store">The near cache measured.</param>
-    /// <param name="minHitRatio">The hit ratio below which a full near cache is bypassed (0: never).</param>
+    /// <param name="minHitRatio">The hit ratio below which a near cache that has filled is bypassed (0: never).</param>
     public NearCacheBypass(NearCacheStore store, double minHitRatio)
     {
         _store = store;
@@ -75,15 +75,15 @@ internal sealed class NearCacheBypass
         {
             long hits = _store.Hits.Value;
             long misses = _store.Misses.Value;
-            long windowHits = hits - _windowHits;
-            long lookups = windowHits + misses - _windowMisses;
+            long windowHits = hits - _hitsAtWindowStart;
+            long lookups = windowHits + (misses - _missesAtWindowStart);
             if (lookups < WindowLookups)
             {
                 return;
             }
 
-            _windowHits = hits;
-            _windowMisses = misses;
+            _hitsAtWindowStart = hits;
+            _missesAtWindowStart = misses;
             _bypassing = _store.HasFilled && windowHits < _minHitRatio * lookups;
         }
         finally
