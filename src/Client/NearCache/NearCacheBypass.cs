@@ -10,7 +10,8 @@ namespace Grid.Client.NearCache;
 /// </summary>
 /// <remarks>
 /// The hit ratio is the store's own counters' (lookups only, so bypassed reads do not dilute it), over windows of
-/// <see cref="WindowLookups"/> lookups, looked at every <see cref="CheckEvery"/> decisions. A near cache that has not yet
+/// <see cref="WindowLookups"/> lookups (or, once <see cref="MaxWindowMs"/> old, at least <see cref="MinWindowLookups"/>),
+/// looked at every <see cref="CheckEvery"/> decisions. A near cache that has not yet
 /// been full is never bypassed: while it fills, a low hit ratio says nothing about what it will hold. Bypassing is always
 /// safe: a bypassed read is an ordinary grid read. The decision counter is a plain field updated without atomics (a lost
 /// count only shifts the sample or the next look), so consulting costs a read and an increment.
@@ -23,6 +24,15 @@ internal sealed class NearCacheBypass
     /// <summary>Lookups a hit ratio is measured over.</summary>
     public const long WindowLookups = 16_384;
 
+    /// <summary>
+    /// A window also closes once it is this old and holds <see cref="MinWindowLookups"/> lookups: a client reading a few
+    /// thousand keys a second, bypassed (one read in 16 looks), would otherwise wait minutes for a window to fill.
+    /// </summary>
+    public const long MaxWindowMs = 5_000;
+
+    /// <summary>Fewest lookups a window closed by its age is judged on.</summary>
+    public const long MinWindowLookups = 1_024;
+
     /// <summary>Decisions between two looks at the window (a power of two).</summary>
     private const int CheckEvery = 1024;
 
@@ -32,6 +42,7 @@ internal sealed class NearCacheBypass
     private int _decisions;
     private long _hitsAtWindowStart;
     private long _missesAtWindowStart;
+    private long _windowStartedMs = -1;
     private volatile bool _bypassing;
 
     /// <param name="store">The near cache measured.</param>
@@ -77,13 +88,20 @@ internal sealed class NearCacheBypass
             long misses = _store.Misses.Value;
             long windowHits = hits - _hitsAtWindowStart;
             long lookups = windowHits + (misses - _missesAtWindowStart);
-            if (lookups < WindowLookups)
+            long now = _store.NowMs;
+            if (_windowStartedMs < 0)
+            {
+                _windowStartedMs = now;
+            }
+
+            if (lookups < WindowLookups && (lookups < MinWindowLookups || now - _windowStartedMs < MaxWindowMs))
             {
                 return;
             }
 
             _hitsAtWindowStart = hits;
             _missesAtWindowStart = misses;
+            _windowStartedMs = now;
             _bypassing = _store.HasFilled && windowHits < _minHitRatio * lookups;
         }
         finally

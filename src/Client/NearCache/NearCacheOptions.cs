@@ -52,7 +52,7 @@ public sealed class NearCacheOptions
 
     /// <summary>
     /// The hit ratio below which a full near cache is bypassed (<c>GridClient:NearCache:MinHitRatio</c>): when the near
-    /// cache is nearly full and, over a window of 16,384 lookups, fewer than this fraction of them hit, reads go to the
+    /// cache is nearly full and, over a window of 16,384 lookups (or 5 seconds, if it holds 1,024), fewer than this fraction of them hit, reads go to the
     /// grid untracked, as with the near cache off, except one in 16 and reads of keys a silo marked hot; those go on
     /// measuring the hit ratio, and the near cache is consulted again once it reaches this. A working set many times
     /// larger than the near cache otherwise costs every read a lookup that misses (and some a tracked read) for a few

@@ -76,6 +76,26 @@ public sealed class NearCacheBypassTests
     }
 
     [Fact]
+    public void A_slow_reader_s_window_closes_by_its_age_so_the_near_cache_comes_back_within_seconds()
+    {
+        var (store, bypass) = Filled();
+        Read(store, bypass, reads: 10 * (int)NearCacheBypass.WindowLookups, key: i => $"other{i}");
+        Assert.True(bypass.IsBypassing);
+
+        // A few thousand reads of held keys a second: far fewer than a window's lookups within MaxWindowMs.
+        int reads = 0;
+        for (int second = 0; second < 30 && bypass.IsBypassing; second++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            Read(store, bypass, reads: 3_000, key: i => $"held{i % Capacity}");
+            reads += 3_000;
+        }
+
+        Assert.False(bypass.IsBypassing, $"still bypassing after {reads:N0} reads of held keys over 30 s");
+        Assert.True(reads <= 12 * 3_000, $"{reads:N0} reads before the near cache was consulted again");
+    }
+
+    [Fact]
     public void Keys_a_silo_marked_hot_are_consulted_while_bypassing()
     {
         var (store, bypass) = Filled();
