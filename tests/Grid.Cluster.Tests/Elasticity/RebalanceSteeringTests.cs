@@ -81,7 +81,11 @@ public sealed class RebalanceSteeringTests(ITestOutputHelper output)
         var later = await cache.GetRebalanceStatusAsync();
         Assert.Equal(0, missingWhilePaused);
         Assert.Equal(atPause.Total.PartitionsMoved, later.Total.PartitionsMoved);
-        Assert.Equal(atPause.Total.PartitionsToMove, later.Total.PartitionsToMove);
+
+        // Nothing moves, but the total to move may be re-based: a pass waiting at the pause ends when the silo's cluster
+        // view changes (under load one silo's view can lag the others'), and the next pass counts what it finds then (CI run
+        // 4 of f561d63, beside full rebuilds: 704 at the pause, 705 later, nothing moved).
+        Assert.InRange(later.Total.PartitionsToMove, later.Total.PartitionsMoved, Partitions);
         Assert.Equal(0, later.Total.InFlight);
         Assert.Equal(livePerSilo, scenario.PartitionsPerSilo());
         Assert.True(later.Settings.Paused);
