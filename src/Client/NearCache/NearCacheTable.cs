@@ -69,8 +69,7 @@ internal sealed class NearCacheTable
     public int TryRead(string key, int hash, out byte[] value, out NearSlot entry)
     {
         // One atomic read of head and filter: the filter holds the bit of every entry on the chain from that head.
-        long bucketWord = Volatile.Read(ref _buckets[hash & _mask]);
-        int slot = (Filter(bucketWord) & FilterBit(hash)) != 0 ? Head(bucketWord) - 1 : -1;
+        int slot = FirstCandidate(Volatile.Read(ref _buckets[hash & _mask]), hash);
         for (int steps = 0; slot >= 0 && steps < MaxChain; steps++)
         {
             ref var s = ref _slots[slot];
@@ -118,8 +117,7 @@ internal sealed class NearCacheTable
     /// <summary>The slot holding <paramref name="key"/>, or -1 (writers only: nothing changes meanwhile).</summary>
     public int FindLocked(string key, int hash)
     {
-        long bucketWord = _buckets[hash & _mask];
-        int slot = (Filter(bucketWord) & FilterBit(hash)) != 0 ? Head(bucketWord) - 1 : -1;
+        int slot = FirstCandidate(_buckets[hash & _mask], hash);
         while (slot >= 0)
         {
             if (_slots[slot].Hash == hash && string.Equals(_keys[slot], key, StringComparison.Ordinal))
@@ -257,6 +255,10 @@ internal sealed class NearCacheTable
     /// <summary>The bit of a hash in its bucket's filter: the top 5 bits pick it (buckets are indexed by the low bits).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint FilterBit(int hash) => 1u << (int)((uint)hash >> 27);
+
+    /// <summary>The first slot of the bucket's chain a lookup of <paramref name="hash"/> walks, or -1 when the filter rules it out.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int FirstCandidate(long bucketWord, int hash) => (Filter(bucketWord) & FilterBit(hash)) != 0 ? Head(bucketWord) - 1 : -1;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Head(long bucketWord) => (int)bucketWord;

@@ -26,7 +26,7 @@ public sealed class NearCacheTableFilterTests
             int n = random.Next(40);
             string key = $"k{n}";
             int hash = (random.Next(8) << 27) ^ (n << 16);
-            if (held.TryGetValue(key, out int heldHash))
+            if (held.ContainsKey(key))
             {
                 if (random.Next(2) == 0)
                 {
