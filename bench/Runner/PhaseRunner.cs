@@ -288,6 +288,11 @@ internal sealed class PhaseRunner(RunContext run, BenchPlan plan, PhasePlan phas
         if (result.NearCache is { } window && measurement.Operations > 0)
         {
             near += $", kept {(double)window.Promotions / measurement.Operations:0.000}/op, invalidated {(double)window.InvalidationsReceived / measurement.Operations:0.000}/op";
+            if (window.PartitionsDropped > 0)
+            {
+                // Partitions whose copies all went at once (a gap in a silo's invalidation sequence, a reset or a move).
+                near += $", {window.PartitionsDropped:N0} partitions dropped";
+            }
         }
 
         run.Progress.StepDone($"{name,-44} {measurement.OpsPerSecond,10:N0} ops/s  p50 {measurement.P50Micros,6:N0} µs  p99 {measurement.P99Micros,7:N0} µs  p99.9 {measurement.P999Micros,7:N0} µs  CPU c {measurement.ClientCpuPercent:0}% s {measurement.ServerCpuPercent:0}% {Fmt.CpuPerOp(measurement)} µs/op  alloc c {measurement.ClientAllocatedBytesPerOp:N0} B/op{near}{ratio}{(measurement.Errors > 0 ? $"  {measurement.Errors:N0} errors" : "")}");
