@@ -68,6 +68,7 @@ public sealed class GridCache : IGridCache, IGridAnalytics, IGridRebalancing, ID
         }
 
         _connection = new ClusterConnection(client, options, router, coordinator, logger);
+        NearCache = near;
         _statistics = new ClientReadStatistics(near);
         Metrics = new GridClientMetrics(meterFactory, _statistics);
         var dispatcher = new OperationDispatcher(_connection, sequencer, Metrics.Operations, options);
@@ -98,6 +99,9 @@ public sealed class GridCache : IGridCache, IGridAnalytics, IGridRebalancing, ID
 
     /// <summary>The near cache's coherence machinery (null when the near cache is off); tests reach its hooks here.</summary>
     internal NearCacheCoordinator? NearCacheCoordinator => _connection.Coordinator;
+
+    /// <summary>The near cache itself (null when off), for tests' counters beyond <see cref="GetStatistics"/>.</summary>
+    internal NearCacheStore? NearCache { get; }
 
     /// <summary>The partition → silo routing (the RESP endpoint subscribes its tracking with the silos it lists).</summary>
     internal PartitionRouter Router => _connection.Router;

@@ -5,6 +5,7 @@ using Grid.Client.Metrics;
 using Grid.Client.NearCache;
 using Grid.Client.Requests;
 using Grid.Client.Results;
+using Grid.Client.Routing;
 using Grid.Protocol;
 
 namespace Grid.Client.Commands;
@@ -93,10 +94,22 @@ internal sealed class KeyCommands
         GridResult result;
         if (_reads.KeepsWrittenValue(op, key))
         {
-            var pending = await _dispatcher.SubmitTrackedAsync(op, cancellationToken, RequestBuilder.CallTimeout(options?.Timeout)).ConfigureAwait(false);
-            result = ResultCheck.Check(pending.Task.Result, key);
+            long sentAt = _reads.WriteClock;
+            PendingOp pending;
+            try
+            {
+                pending = await _dispatcher.SubmitTrackedAsync(op, cancellationToken, RequestBuilder.CallTimeout(options?.Timeout)).ConfigureAwait(false);
+                result = ResultCheck.Check(pending.Task.Result, key);
+            }
+            catch
+            {
+                // The write may still apply, and the silo does not push this client's own tracked writes back to it.
+                _reads.WriteFailed(key, _dispatcher.PartitionOf(op.Key));
+                throw;
+            }
+
             _reads.ForgetLocal(key);
-            _reads.KeepWritten(key, value, result, pending);
+            _reads.KeepWritten(key, value, result, pending, sentAt);
         }
         else
         {

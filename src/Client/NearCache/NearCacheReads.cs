@@ -188,16 +188,30 @@ internal sealed class NearCacheReads
     // cost tracked writes and invalidations for a near cache that reads do not consult.
     private bool KeepsWritten(int hash) => _bypass is { IsBypassing: true } ? _near!.IsHinted(hash) : _near!.Admits(hash);
 
-    /// <summary>Keeps the value this client just wrote, when the silo tracks the key for it.</summary>
-    public void KeepWritten(string key, ReadOnlyMemory<byte> value, in GridResult result, PendingOp pending)
+    /// <summary>Read when a tracked write is sent: the write's sentAt for <see cref="KeepWritten"/>.</summary>
+    public long WriteClock => _near?.WriteClock ?? 0;
+
+    /// <summary>
+    /// Keeps the value this client just wrote, when the silo tracks the key for it and no later tracked write of the
+    /// key by this client ended first (<see cref="NearCacheStore.TryKeepWritten"/>). <paramref name="sentAt"/>: <see cref="WriteClock"/> when it was sent.
+    /// </summary>
+    public void KeepWritten(string key, ReadOnlyMemory<byte> value, in GridResult result, PendingOp pending, long sentAt)
     {
         var ttl = KeepableFor(result, pending, null);
-        if (ttl > TimeSpan.Zero)
+        var channel = pending.Channel;
+        if (ttl > TimeSpan.Zero && channel is not null)
         {
-            var channel = pending.Channel!;
-            _near!.TrySet(key, value.ToArray(), pending.Partition, channel.Silo, channel.NearCacheEpoch, result.Sequence, ttl);
+            _near!.TryKeepWritten(key, value.ToArray(), pending.Partition, channel.Silo, channel.NearCacheEpoch, result.Sequence, ttl, sentAt);
+        }
+        else
+        {
+            // Not keepable, but its end still orders the answers of this client's other writes of the key.
+            _near!.WriteFailed(key, pending.Partition);
         }
     }
+
+    /// <summary>A tracked write of the key failed or got no answer: see <see cref="NearCacheStore.WriteFailed"/>.</summary>
+    public void WriteFailed(string key, int partition) => _near?.WriteFailed(key, partition);
 
     /// <summary>This client writes the key: its copy goes, and later readers do not join a read already under way.</summary>
     public void ForgetLocal(string key)

@@ -19,6 +19,9 @@ internal sealed class NearCacheStore
     /// <summary>The table's first size: a small near cache in use costs little; a big one grows by doubling.</summary>
     private const int InitialCapacity = 1024;
 
+    /// <summary>Buckets (by key hash) of <see cref="_writesEnded"/>: a collision only refuses to keep a written value.</summary>
+    internal const int WriteStampBuckets = 16_384;
+
     private readonly ConcurrentDictionary<SiloAddress, SiloLease> _leases = new();
     private readonly NearPartitionState[] _partitions;
     private readonly Lock _lock = new();
@@ -37,7 +40,13 @@ internal sealed class NearCacheStore
     private long _invalidations;
     private long _partitionsDropped;
     private long _clears;
+    private long _sequenceGaps;
     private volatile bool _hasFilled;
+
+    // When this client's last tracked write of a key (by hash bucket) ended, on _writeClock: a written value is kept only
+    // if no other tracked write of the key ended after it was sent (see TryKeepWritten).
+    private readonly long[] _writesEnded = new long[WriteStampBuckets];
+    private long _writeClock;
 
     public NearCacheStore(int partitionCount, int maxEntries, long maxBytes, TimeProvider time, NearCacheAdmission admission = NearCacheAdmission.All, bool followHotKeyHints = true)
     {
@@ -76,6 +85,9 @@ internal sealed class NearCacheStore
     public long PartitionsDropped => Volatile.Read(ref _partitionsDropped);
 
     public long Clears => Volatile.Read(ref _clears);
+
+    /// <summary>Invalidations that arrived after a gap in their partition's sequence (a push lost or overtaken): each dropped the partition.</summary>
+    public long SequenceGaps => Volatile.Read(ref _sequenceGaps);
 
     public int Count => Volatile.Read(ref _live);
 
@@ -235,6 +247,46 @@ internal sealed class NearCacheStore
         return true;
     }
 
+    /// <summary>The write clock now: a tracked write reads it when it is sent, for <see cref="TryKeepWritten"/>.</summary>
+    public long WriteClock => Volatile.Read(ref _writeClock);
+
+    /// <summary>
+    /// Keeps the value this client wrote (answered tracked at <paramref name="sequence"/>), unless another tracked write
+    /// of the key by this client ended after this one was sent (<paramref name="sentAt"/>, by <see cref="WriteClock"/>):
+    /// the silos do not push a client's own writes back to it when it holds the key only through them (see the silo's
+    /// <c>NearCacheTracking.BeginOwnWrite</c>), so an answer that arrives after a later write's answer, or after a later
+    /// write failed (it may still have applied), would otherwise be kept over the newer value for good. Either way this
+    /// write's end is noted, under the partition's lock, so two answers for one key are judged one after the other.
+    /// </summary>
+    public bool TryKeepWritten(string key, byte[] value, int partition, SiloAddress silo, long epoch, long sequence, TimeSpan timeToLive, long sentAt)
+    {
+        var state = _partitions[partition];
+        lock (state)
+        {
+            return !WriteEndedLocked(NearCacheTable.HashOf(key), sentAt) && TrySet(key, value, partition, silo, epoch, sequence, timeToLive);
+        }
+    }
+
+    /// <summary>A tracked write of the key got no answer (it may still apply on the grid): no earlier write's answer is kept after it.</summary>
+    public void WriteFailed(string key, int partition)
+    {
+        lock (_partitions[partition])
+        {
+            WriteEndedLocked(NearCacheTable.HashOf(key), long.MaxValue);
+        }
+
+        Remove(key);
+    }
+
+    /// <summary>Notes a tracked write's end; true when another write of the key (bucket) ended after <paramref name="sentAt"/>.</summary>
+    private bool WriteEndedLocked(int hash, long sentAt)
+    {
+        ref long ended = ref _writesEnded[(uint)hash % WriteStampBuckets];
+        bool overtaken = Volatile.Read(ref ended) > sentAt;
+        Volatile.Write(ref ended, Interlocked.Increment(ref _writeClock));
+        return overtaken;
+    }
+
     /// <summary>Forgets a key (a local write). A key not held (the common case) costs a lock-free lookup only.</summary>
     public void Remove(string key)
     {
@@ -289,6 +341,11 @@ internal sealed class NearCacheStore
             }
             else if (sequence != state.LastSequence + 1 || key is null)
             {
+                if (key is not null)
+                {
+                    Interlocked.Increment(ref _sequenceGaps);
+                }
+
                 // A gap (a lost message) or a partition reset: nothing of the partition can be trusted.
                 Drop(state);
                 state.Restart(sequence);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Grid.Protocol;
 using Grid.Protocol.Wire;
@@ -15,7 +16,22 @@ internal sealed class NearCacheTracking(int partition, IReadTracker? tracker, Re
     private readonly IReadTracker? _tracker = tracker;
     private readonly RecordTable _table = table;
     private readonly StoreChangeFeed _feed = feed;
-    private Dictionary<ulong, ulong>? _tracking;
+    private Dictionary<ulong, Trackers>? _tracking;
+    private int _ownWriteSlot = -1;
+    private ulong _ownWriteHash;
+
+    /// <summary>
+    /// While a near-cache client's own tracked string write runs: its slot and the key's hash (slot -1 otherwise). If
+    /// that client tracks the key only through its own earlier tracked write (it has not read the key back from the grid
+    /// since), the key's change is not pushed back to it (like Redis's NOLOOP): all it can hold is the value it wrote,
+    /// which this write's answer replaces, and a write answer overtaking an earlier one is refused by the client itself.
+    /// A client that read the key is told as usual (that read's answer may arrive after this write's), and so is the
+    /// writer about any other key the write changes (an eviction to make room).
+    /// </summary>
+    public void BeginOwnWrite(int slot, ulong hash) => (_ownWriteSlot, _ownWriteHash) = (slot, hash);
+
+    /// <summary>The write of <see cref="BeginOwnWrite"/> ended.</summary>
+    public void EndOwnWrite() => _ownWriteSlot = -1;
 
     /// <summary>The silo tracks near-cache reads (without a tracker, tracked reads are answered as plain reads).</summary>
     public bool IsEnabled => _tracker is not null;
@@ -34,17 +50,25 @@ internal sealed class NearCacheTracking(int partition, IReadTracker? tracker, Re
     /// wrote. Same rules as a tracked read.
     /// </summary>
     public GridResult TrackWriter(ReadOnlySpan<byte> record, ulong hash, int slot, long now, GridResult result) =>
-        result with { Tracked = true, Version = _feed.Version, TimeToLiveMs = TrackFor(record, hash, slot, now), Sequence = _tracker!.Sequence(slot, _partition) };
+        result with { Tracked = true, Version = _feed.Version, TimeToLiveMs = TrackFor(record, hash, slot, now, byWrite: true), Sequence = _tracker!.Sequence(slot, _partition) };
 
     /// <summary>The clients tracking a key that is changing; tracking ends with the change (clients re-read to re-track).</summary>
+    /// <remarks>Without the writer of <see cref="BeginOwnWrite"/> when it tracks the key only through its own write.</remarks>
     public ulong TakeTrackers(ReadOnlySpan<byte> key)
     {
-        if (_tracking is not { Count: > 0 } tracking || !tracking.Remove(RecordTable.HashKey(key), out ulong bits))
+        ulong hash = RecordTable.HashKey(key);
+        if (_tracking is not { Count: > 0 } tracking || !tracking.Remove(hash, out var trackers))
         {
             return 0;
         }
 
         _tracker!.Release(1);
+        ulong bits = trackers.All;
+        if (_ownWriteSlot >= 0 && hash == _ownWriteHash)
+        {
+            bits &= ~(trackers.ByOwnWrite & (1UL << _ownWriteSlot));
+        }
+
         return bits;
     }
 
@@ -65,9 +89,9 @@ internal sealed class NearCacheTracking(int partition, IReadTracker? tracker, Re
     /// Tracks the key for the client in <paramref name="slot"/> when its value may be kept, and returns how long it may
     /// (ms; -1 no expiry), or <see cref="GridResult.NotCacheable"/> (sliding expiration, or the silo tracks all it may).
     /// </summary>
-    private long TrackFor(ReadOnlySpan<byte> record, ulong hash, int slot, long now)
+    private long TrackFor(ReadOnlySpan<byte> record, ulong hash, int slot, long now, bool byWrite = false)
     {
-        if (EntryRecord.HasSliding(record) || !Track(hash, slot))
+        if (EntryRecord.HasSliding(record) || !Track(hash, slot, byWrite))
         {
             return GridResult.NotCacheable;
         }
@@ -76,13 +100,18 @@ internal sealed class NearCacheTracking(int partition, IReadTracker? tracker, Re
         return expiresAt == 0 ? -1 : Math.Max(0, expiresAt - now);
     }
 
-    private bool Track(ulong hash, int slot)
+    private bool Track(ulong hash, int slot, bool byWrite)
     {
         ulong bit = 1UL << slot;
-        if (_tracking is not null && _tracking.TryGetValue(hash, out ulong bits))
+        if (_tracking is not null)
         {
-            _tracking[hash] = bits | bit;
-            return true;
+            ref var known = ref CollectionsMarshal.GetValueRefOrNullRef(_tracking, hash);
+            if (!Unsafe.IsNullRef(ref known))
+            {
+                known.All |= bit;
+                known.ByOwnWrite = byWrite ? known.ByOwnWrite | bit : known.ByOwnWrite & ~bit;
+                return true;
+            }
         }
 
         if (!_tracker!.TryReserve() && !EvictTracked())
@@ -91,7 +120,7 @@ internal sealed class NearCacheTracking(int partition, IReadTracker? tracker, Re
         }
 
         _tracking ??= [];
-        CollectionsMarshal.GetValueRefOrAddDefault(_tracking, hash, out _) = bit;
+        CollectionsMarshal.GetValueRefOrAddDefault(_tracking, hash, out _) = new Trackers { All = bit, ByOwnWrite = byWrite ? bit : 0 };
         return true;
     }
 
@@ -110,7 +139,7 @@ internal sealed class NearCacheTracking(int partition, IReadTracker? tracker, Re
         ulong bits = 0;
         foreach (var (hash, trackers) in tracking)
         {
-            (victim, bits) = (hash, trackers);
+            (victim, bits) = (hash, trackers.All);
             break;
         }
 
@@ -121,5 +150,12 @@ internal sealed class NearCacheTracking(int partition, IReadTracker? tracker, Re
         }
 
         return true;
+    }
+
+    /// <summary>The clients tracking one key, and which of them only through their own tracked write.</summary>
+    private struct Trackers
+    {
+        public ulong All;
+        public ulong ByOwnWrite;
     }
 }

@@ -88,19 +88,32 @@ internal sealed class OpExecutor
         }
 
         _keys.Versions.Tick(now);
-        GridResult result;
-        if ((op.Flags & VersionFlags) == 0)
+        bool ownTrackedWrite = op.Code == OpCode.Set && (op.Flags & OpFlags.Track) != 0 && trackingSlot >= 0 && _tracking.IsEnabled;
+        if (ownTrackedWrite)
         {
-            result = Dispatch(op, hash, now);
+            _tracking.BeginOwnWrite(trackingSlot, hash);
         }
-        else
+
+        GridResult result;
+        try
         {
-            // Checked and run under the store's lock, so nothing can write the key in between.
-            long current = EntryVersion(op.Key, hash, now);
-            result = (op.Flags & OpFlags.IfVersion) != 0 && current != op.ExpectedVersion
-                ? StoreResults.ConditionNotMet
-                : Dispatch(op, hash, now);
-            result = result with { HasEntryVersion = true, EntryVersion = result.Status == ResultStatus.ConditionNotMet ? current : EntryVersion(op.Key, hash, now) };
+            if ((op.Flags & VersionFlags) == 0)
+            {
+                result = Dispatch(op, hash, now);
+            }
+            else
+            {
+                // Checked and run under the store's lock, so nothing can write the key in between.
+                long current = EntryVersion(op.Key, hash, now);
+                result = (op.Flags & OpFlags.IfVersion) != 0 && current != op.ExpectedVersion
+                    ? StoreResults.ConditionNotMet
+                    : Dispatch(op, hash, now);
+                result = result with { HasEntryVersion = true, EntryVersion = result.Status == ResultStatus.ConditionNotMet ? current : EntryVersion(op.Key, hash, now) };
+            }
+        }
+        finally
+        {
+            _tracking.EndOwnWrite();
         }
 
         if (identified)
@@ -108,7 +121,7 @@ internal sealed class OpExecutor
             Remember(context!.Origin, op.RequestId, result, now);
         }
 
-        if (op.Code == OpCode.Set && (op.Flags & OpFlags.Track) != 0 && trackingSlot >= 0 && _tracking.IsEnabled && result.Status == ResultStatus.Ok)
+        if (ownTrackedWrite && result.Status == ResultStatus.Ok)
         {
             result = TrackWriter(op.Key, hash, trackingSlot, now, result);
         }
