@@ -86,7 +86,7 @@ internal sealed class NearCacheStore
 
     public long Clears => Volatile.Read(ref _clears);
 
-    /// <summary>Invalidations that arrived after a gap in their partition's sequence (a push lost or overtaken): each dropped the partition.</summary>
+    /// <summary>Invalidations that arrived so far past a missing one that it was taken for lost: each dropped the partition.</summary>
     public long SequenceGaps => Volatile.Read(ref _sequenceGaps);
 
     public int Count => Volatile.Read(ref _live);
@@ -170,14 +170,19 @@ internal sealed class NearCacheStore
         int slot = table.TryRead(key, hash, out value, out var entry);
         if (slot >= 0)
         {
-            if (IsFresh(in entry, NowMs))
+            if (!IsFresh(in entry, NowMs))
+            {
+                RemoveStale(key, hash);
+            }
+            else if (Volatile.Read(ref _partitions[entry.Partition].Ahead) == 0)
             {
                 table.Touch(slot);
                 Hits.Increment();
                 return true;
             }
 
-            RemoveStale(key, hash);
+            // Else its partition waits for an overtaken invalidation (NearPartitionState.Ahead), which may be for this
+            // key: a miss, and the copy stays for when the invalidation arrives (or goes with the partition).
         }
 
         Misses.Increment();
@@ -215,7 +220,7 @@ internal sealed class NearCacheStore
                 // First value from this silo incarnation for the partition: what came from elsewhere is not tracked here.
                 Adopt(state, silo, epoch, readSequence);
             }
-            else if (state.LastSequence > readSequence && state.MayHaveInvalidatedSince(key, readSequence))
+            else if (state.HighestSequence > readSequence && state.MayHaveInvalidatedSince(key, readSequence))
             {
                 return false;
             }
@@ -335,25 +340,26 @@ internal sealed class NearCacheStore
                 // News about a partition we do not hold from that silo: whatever we hold of it may be stale.
                 Adopt(state, silo, epoch, sequence);
             }
-            else if (sequence <= state.LastSequence)
+            else if (key is null)
             {
-                // Already seen.
-            }
-            else if (sequence != state.LastSequence + 1 || key is null)
-            {
-                if (key is not null)
+                // A partition reset: nothing of the partition can be trusted. (One at or below the last contiguous
+                // sequence was applied already, or a later restart dropped everything since.)
+                if (sequence > state.LastSequence)
                 {
-                    Interlocked.Increment(ref _sequenceGaps);
+                    Drop(state);
+                    state.Restart(sequence);
                 }
 
-                // A gap (a lost message) or a partition reset: nothing of the partition can be trusted.
+                return;
+            }
+            else if (state.Arrive(sequence, key) == NearPartitionState.Arrival.TooFarAhead)
+            {
+                // So far past the ones still missing that one was lost: nothing of the partition can be trusted. (One
+                // that overtook a few others is applied, and the partition is not served until they arrive.)
+                Interlocked.Increment(ref _sequenceGaps);
                 Drop(state);
                 state.Restart(sequence);
                 return;
-            }
-            else
-            {
-                state.Record(sequence, key);
             }
         }
 
@@ -448,7 +454,7 @@ internal sealed class NearCacheStore
         if (state.Silo is not null)
         {
             Drop(state);
-            state.RememberPrevious(state.Silo, state.Epoch, state.LastSequence);
+            state.RememberPrevious(state.Silo, state.Epoch, state.HighestSequence);
         }
 
         state.ForgetPrevious(silo, epoch);

@@ -27,13 +27,14 @@ internal sealed class NearCacheSubscriber(Guid clientId, IInvalidationObserver o
     /// <summary>Until when (<see cref="Environment.TickCount64"/> ms) the client may serve what it read from this silo.</summary>
     public long LeaseUntil { get; set; }
 
-    private int _pushing;
+    private volatile bool _pushing;
 
-    /// <summary>Claims the client's one push in flight; false when a push is already under way.</summary>
-    public bool TryStartPush() => Interlocked.CompareExchange(ref _pushing, 1, 0) == 0;
-
-    /// <summary>The push under way ended (answered, or nothing to send): the next may start.</summary>
-    public void EndPush() => Volatile.Write(ref _pushing, 0);
+    /// <summary>A confirmed push is under way (strict coherence pushes one batch at a time).</summary>
+    public bool Pushing
+    {
+        get => _pushing;
+        set => _pushing = value;
+    }
 
     public long[] Sequences { get; } = new long[partitions];
 

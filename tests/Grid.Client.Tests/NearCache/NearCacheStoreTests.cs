@@ -157,22 +157,57 @@ public sealed class NearCacheStoreTests
     }
 
     [Fact]
-    public void Sequence_gap_drops_the_whole_partition_and_counting_goes_on_from_there()
+    public void An_invalidation_that_overtook_another_stops_the_partition_being_served_until_the_other_arrives()
     {
         Renew(_a);
         Keep("k1", partition: 3, _a, readSequence: 5);
         Keep("k2", partition: 3, _a, readSequence: 5);
         Keep("elsewhere", partition: 4, _a, readSequence: 5);
 
-        // Invalidation 6 was lost.
+        // 7 arrives before 6 (Orleans does not keep one-way pushes in order): 6 may be for any key of the partition.
         _store.Invalidate(_a, Epoch, partition: 3, sequence: 7, "k1");
-
         Assert.False(Served("k2"));
         Assert.True(Served("elsewhere"));
 
-        Keep("k3", partition: 3, _a, readSequence: 7);
-        _store.Invalidate(_a, Epoch, partition: 3, sequence: 8, "unrelated");
+        // 6 arrives: nothing was lost, so nothing is dropped, and what 6 and 7 did not touch is served again.
+        _store.Invalidate(_a, Epoch, partition: 3, sequence: 6, "unrelated");
+        Assert.True(Served("k2"));
+        Assert.False(Served("k1"));
+        Assert.Equal(0, _store.SequenceGaps);
+    }
+
+    [Fact]
+    public void An_invalidation_far_past_a_missing_one_drops_the_whole_partition_and_counting_goes_on_from_there()
+    {
+        Renew(_a);
+        Keep("k1", partition: 3, _a, readSequence: 5);
+        Keep("k2", partition: 3, _a, readSequence: 5);
+        Keep("elsewhere", partition: 4, _a, readSequence: 5);
+
+        // 6 was lost, and the next arrives more than NearPartitionState.MaxAhead past it.
+        _store.Invalidate(_a, Epoch, partition: 3, sequence: 6 + NearPartitionState.MaxAhead, "k1");
+
+        Assert.False(Served("k2"));
+        Assert.True(Served("elsewhere"));
+        Assert.Equal(1, _store.SequenceGaps);
+
+        Keep("k3", partition: 3, _a, readSequence: 6 + NearPartitionState.MaxAhead);
+        _store.Invalidate(_a, Epoch, partition: 3, sequence: 7 + NearPartitionState.MaxAhead, "unrelated");
         Assert.True(Served("k3"));
+    }
+
+    [Fact]
+    public void A_late_partition_reset_does_not_move_the_count_back()
+    {
+        Renew(_a);
+        _store.Invalidate(_a, Epoch, partition: 3, sequence: 6, "x");
+        _store.Invalidate(_a, Epoch, partition: 3, sequence: 7, key: null);
+        Keep("k", partition: 3, _a, readSequence: 7);
+
+        _store.Invalidate(_a, Epoch, partition: 3, sequence: 7, key: null);   // the same reset again
+        _store.Invalidate(_a, Epoch, partition: 3, sequence: 8, "unrelated");
+
+        Assert.True(Served("k"));
     }
 
     [Fact]
