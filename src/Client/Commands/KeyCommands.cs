@@ -104,7 +104,7 @@ internal sealed class KeyCommands
             catch
             {
                 // The write may still apply, and the silo does not push this client's own tracked writes back to it.
-                _reads.WriteFailed(key, _dispatcher.PartitionOf(op.Key));
+                _reads.WriteEnded(key, _dispatcher.PartitionOf(op.Key));
                 throw;
             }
 

@@ -206,12 +206,12 @@ internal sealed class NearCacheReads
         else
         {
             // Not keepable, but its end still orders the answers of this client's other writes of the key.
-            _near!.WriteFailed(key, pending.Partition);
+            _near!.WriteEnded(key, pending.Partition);
         }
     }
 
-    /// <summary>A tracked write of the key failed or got no answer: see <see cref="NearCacheStore.WriteFailed"/>.</summary>
-    public void WriteFailed(string key, int partition) => _near?.WriteFailed(key, partition);
+    /// <summary>A tracked write of the key ended without its value kept (failed, unanswered or not keepable): see <see cref="NearCacheStore.WriteEnded"/>.</summary>
+    public void WriteEnded(string key, int partition) => _near?.WriteEnded(key, partition);
 
     /// <summary>This client writes the key: its copy goes, and later readers do not join a read already under way.</summary>
     public void ForgetLocal(string key)

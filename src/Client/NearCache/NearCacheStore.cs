@@ -272,8 +272,11 @@ internal sealed class NearCacheStore
         }
     }
 
-    /// <summary>A tracked write of the key got no answer (it may still apply on the grid): no earlier write's answer is kept after it.</summary>
-    public void WriteFailed(string key, int partition)
+    /// <summary>
+    /// A tracked write of the key ended without its value being kept (it failed or got no answer, and may still apply on
+    /// the grid, or its answer was not keepable): the copy goes, and no earlier write's answer is kept after it.
+    /// </summary>
+    public void WriteEnded(string key, int partition)
     {
         lock (_partitions[partition])
         {
