@@ -90,10 +90,12 @@ internal sealed class KeyCommands
     {
         var op = _requests.BuildSet(_requests.EncodeKey(key), value, options, allowCondition: true);
         var invalidate = _invalidation.TagsToInvalidate(options);
-        _reads.ForgetLocal(key);
         GridResult result;
         if (_reads.KeepsWrittenValue(op, key))
         {
+            // The held copy stays while the write is under way (it is not acknowledged yet, so the old value is still a
+            // right answer) and is replaced by the written one, or dropped, when it ends: one near-cache update per write
+            // instead of a removal before it and a removal and an insert after it.
             long sentAt = _reads.WriteClock;
             PendingOp pending;
             try
@@ -108,11 +110,11 @@ internal sealed class KeyCommands
                 throw;
             }
 
-            _reads.ForgetLocal(key);
             _reads.KeepWritten(key, value, result, pending, sentAt);
         }
         else
         {
+            _reads.ForgetLocal(key);
             result = ResultCheck.Check(await _dispatcher.ExecuteAsync(op, cancellationToken, RequestBuilder.CallTimeout(options?.Timeout)).ConfigureAwait(false), key);
             _reads.ForgetLocal(key);
         }

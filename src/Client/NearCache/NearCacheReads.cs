@@ -195,13 +195,21 @@ internal sealed class NearCacheReads
     /// Keeps the value this client just wrote, when the silo tracks the key for it and no later tracked write of the
     /// key by this client ended first (<see cref="NearCacheStore.TryKeepWritten"/>). <paramref name="sentAt"/>: <see cref="WriteClock"/> when it was sent.
     /// </summary>
+    /// <remarks>
+    /// The copy held from before the write is replaced, or dropped when the written value is not kept; readers that come
+    /// after this write do not join a read sent before it.
+    /// </remarks>
     public void KeepWritten(string key, ReadOnlyMemory<byte> value, in GridResult result, PendingOp pending, long sentAt)
     {
+        _flights.TryRemove(key, out _);
         var ttl = KeepableFor(result, pending, null);
         var channel = pending.Channel;
         if (ttl > TimeSpan.Zero && channel is not null)
         {
-            _near!.TryKeepWritten(key, value.ToArray(), pending.Partition, channel.Silo, channel.NearCacheEpoch, result.Sequence, ttl, sentAt);
+            if (!_near!.TryKeepWritten(key, value.ToArray(), pending.Partition, channel.Silo, channel.NearCacheEpoch, result.Sequence, ttl, sentAt))
+            {
+                _near.Remove(key);
+            }
         }
         else
         {
@@ -210,8 +218,18 @@ internal sealed class NearCacheReads
         }
     }
 
-    /// <summary>A tracked write of the key ended without its value kept (failed, unanswered or not keepable): see <see cref="NearCacheStore.WriteEnded"/>.</summary>
-    public void WriteEnded(string key, int partition) => _near?.WriteEnded(key, partition);
+    /// <summary>
+    /// A tracked write of the key ended without its value kept (failed or unanswered; it may still apply): the held copy
+    /// goes (see <see cref="NearCacheStore.WriteEnded"/>), and later readers do not join a read sent before the write.
+    /// </summary>
+    public void WriteEnded(string key, int partition)
+    {
+        if (_near is not null)
+        {
+            _flights.TryRemove(key, out _);
+            _near.WriteEnded(key, partition);
+        }
+    }
 
     /// <summary>This client writes the key: its copy goes, and later readers do not join a read already under way.</summary>
     public void ForgetLocal(string key)

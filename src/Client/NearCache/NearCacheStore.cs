@@ -232,18 +232,27 @@ internal sealed class NearCacheStore
             {
                 var table = _table;
                 int old = table.FindLocked(key, hash);
-                if (old >= 0)
+                if (old >= 0 && _bytes - table.LengthAt(old) + value.Length <= _maxBytes)
                 {
-                    RemoveLocked(table, old);
+                    // The key is held (a client writing what it reads): the new value takes the old one's slot.
+                    int replaced = table.Replace(old, value, partition, state.Generation, globalGeneration, expiresAt, readSequence);
+                    Volatile.Write(ref _bytes, _bytes - replaced + value.Length);
                 }
-
-                table = MakeRoomLocked(value.Length);
-                table.Add(key, hash, value, partition, state.Generation, globalGeneration, expiresAt, readSequence);
-                Volatile.Write(ref _live, _live + 1);
-                Volatile.Write(ref _bytes, _bytes + value.Length);
-                if (!_hasFilled && !HasRoom())
+                else
                 {
-                    _hasFilled = true;
+                    if (old >= 0)
+                    {
+                        RemoveLocked(table, old);
+                    }
+
+                    table = MakeRoomLocked(value.Length);
+                    table.Add(key, hash, value, partition, state.Generation, globalGeneration, expiresAt, readSequence);
+                    Volatile.Write(ref _live, _live + 1);
+                    Volatile.Write(ref _bytes, _bytes + value.Length);
+                    if (!_hasFilled && !HasRoom())
+                    {
+                        _hasFilled = true;
+                    }
                 }
             }
         }

@@ -179,6 +179,28 @@ internal sealed class NearCacheTable
         return slot;
     }
 
+    /// <summary>
+    /// Puts a new value of the same key, with its details, in the live <paramref name="slot"/> (writers only): the slot
+    /// stays on its chain, so a client writing a key it holds pays neither an unlink nor a relink. Readers see the old
+    /// entry or the new one, never a mix (the version is odd meanwhile, as for <see cref="Add"/>). Returns the old
+    /// value's length.
+    /// </summary>
+    public int Replace(int slot, byte[] value, int partition, int generation, int globalGeneration, long expiresAtMs, long readSequence)
+    {
+        ref var s = ref _slots[slot];
+        int length = _values[slot]!.Length;
+        Interlocked.Increment(ref s.Version);
+        _values[slot] = value;
+        s.Partition = partition;
+        s.Generation = generation;
+        s.GlobalGeneration = globalGeneration;
+        s.ExpiresAtMs = expiresAtMs;
+        s.ReadSequence = readSequence;
+        _referenced[slot] = 0;
+        Volatile.Write(ref s.Version, s.Version + 1);
+        return length;
+    }
+
     /// <summary>Takes a live slot's entry out (writers only); returns the value's length.</summary>
     public int RemoveAt(int slot)
     {

@@ -28,6 +28,16 @@ internal sealed class OpExecutor
     private readonly StringReadWriteOps _readWrites;
     private readonly ConditionalExpiryOps _conditionalExpiry;
 
+    /// <summary>
+    /// Two-byte answers (status and section bits: a plain "done", "not found", a condition not met...) are the same bytes
+    /// every time, so one shared array per kind is kept instead of one per write. Indexed by status * 256 + sections;
+    /// filled on first use (a race only makes two equal arrays, and answers are never modified).
+    /// </summary>
+    private static readonly byte[]?[] SharedAnswers = new byte[]?[256 * 256];
+
+    /// <summary>Where an answer to remember is encoded (this executor runs under its store's lock, one op at a time).</summary>
+    private readonly FrameBuffer _answer = new(32);
+
     /// <summary>Flags that make an operation check or report its entry's version (the slower, general path).</summary>
     private const OpFlags VersionFlags = OpFlags.IfVersion | OpFlags.WithVersion;
 
@@ -173,9 +183,12 @@ internal sealed class OpExecutor
     /// <summary>Keeps the answer to a write with a request id (without tracking details, which belong to one silo) and reports it.</summary>
     private void Remember(RequestOrigin origin, long requestId, GridResult result, long now)
     {
-        using var buffer = new FrameBuffer(32);
-        ResultFrame.Write(buffer, result with { Tracked = false });
-        var answer = buffer.ToArray();
+        _answer.Reset();
+        ResultFrame.Write(_answer, result with { Tracked = false });
+        var written = _answer.Written;
+        byte[] answer = written.Length == 2
+            ? SharedAnswers[(written[0] << 8) | written[1]] ??= written.ToArray()
+            : written.ToArray();
         _requests.Record(origin.Client, requestId, origin.CompletedBelow, answer, now);
         _feed.RequestRecorded(origin.Client, requestId, origin.CompletedBelow, answer);
     }

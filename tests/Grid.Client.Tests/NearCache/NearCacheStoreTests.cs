@@ -342,6 +342,44 @@ public sealed class NearCacheStoreTests
         Assert.True(store.TryGet("k2", out _));
     }
 
+    [Fact]
+    public void A_new_value_of_a_held_key_takes_its_place_with_its_details_and_bytes()
+    {
+        Renew(_a);
+        Assert.True(_store.TrySet("k", new byte[10], 0, _a, Epoch, readSequence: 1, TimeSpan.FromMinutes(10)));
+        Assert.True(_store.TrySet("other", new byte[5], 1, _a, Epoch, readSequence: 1, TimeSpan.FromMinutes(10)));
+
+        Assert.True(_store.TrySet("k", [1, 2, 3], 0, _a, Epoch, readSequence: 2, TimeSpan.FromSeconds(1)));
+
+        Assert.Equal(2, _store.Count);
+        Assert.Equal(8, _store.Bytes);
+        Assert.True(_store.TryGet("k", out var value));
+        Assert.Equal([1, 2, 3], value);
+
+        // Its new time to live and read sequence hold: an invalidation between the two reads leaves it, expiry ends it.
+        _store.Invalidate(_a, Epoch, 0, 1, "k");
+        Assert.True(_store.TryGet("k", out _));
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Renew(_a);
+        Assert.False(_store.TryGet("k", out _));
+        Assert.True(_store.TryGet("other", out _));
+    }
+
+    [Fact]
+    public void A_new_value_that_would_pass_the_byte_bound_evicts_instead_of_taking_the_old_place()
+    {
+        var store = new NearCacheStore(partitionCount: 8, maxEntries: 10, maxBytes: 16, _time);
+        store.RenewLease(_a, store.NowMs, LeaseMs);
+        Assert.True(store.TrySet("a", new byte[6], 0, _a, Epoch, 0, TimeSpan.FromMinutes(1)));
+        Assert.True(store.TrySet("b", new byte[6], 0, _a, Epoch, 0, TimeSpan.FromMinutes(1)));
+
+        Assert.True(store.TrySet("a", new byte[12], 0, _a, Epoch, 0, TimeSpan.FromMinutes(1)));
+
+        Assert.True(store.Bytes <= 16);
+        Assert.True(store.TryGet("a", out var value));
+        Assert.Equal(12, value.Length);
+    }
+
     private bool Keep(string key, int partition, SiloAddress silo, long readSequence = 0, TimeSpan? timeToLive = null) =>
         _store.TrySet(key, Encoding.UTF8.GetBytes(key), partition, silo, Epoch, readSequence, timeToLive ?? TimeSpan.FromMinutes(10));
 

@@ -18,9 +18,10 @@ public sealed class OwnWriteTrackingTests
     private const int Other = 5;
 
     private readonly Recorder _changes = new();
+    private readonly CountingTracker _tracker = new();
     private readonly PartitionStore _store;
 
-    public OwnWriteTrackingTests() => _store = new PartitionStore(0, GridClock.System, new CountingAccount(), _changes, new CountingTracker());
+    public OwnWriteTrackingTests() => _store = new PartitionStore(0, GridClock.System, new CountingAccount(), _changes, _tracker);
 
     [Fact]
     public void A_write_after_the_writers_own_tracked_write_is_not_pushed_back_to_it()
@@ -72,6 +73,43 @@ public sealed class OwnWriteTrackingTests
         Assert.Equal(1UL << Writer, _changes.TrackersOf("k"));
     }
 
+    [Fact]
+    public void A_writer_that_tracks_the_key_stays_its_only_tracker_through_its_writes()
+    {
+        Run(TrackedSet("k", "1"), Writer);
+        Run(TrackedGet("k"), Other);
+        Assert.Equal(1, _tracker.Reserved);
+
+        // The writer's writes keep one tracked key (not released and reserved again), and drop the other reader.
+        for (int i = 2; i <= 5; i++)
+        {
+            Run(TrackedSet("k", i.ToString(System.Globalization.CultureInfo.InvariantCulture)), Writer);
+            Assert.Equal(1, _tracker.Reserved);
+        }
+
+        Assert.Equal(0UL, _changes.TrackersOf("k"));
+        Run(TrackedSet("k", "6"), Other);
+        Assert.Equal(1UL << Writer, _changes.TrackersOf("k"));
+        Assert.Equal(1, _tracker.Reserved);
+    }
+
+    [Fact]
+    public void A_writer_that_did_not_track_the_key_is_tracked_after_its_write_and_the_readers_are_told()
+    {
+        Run(new GridOp { Code = OpCode.Set, Key = Bytes("k"), Value = Bytes("0") }, Other);
+        Run(TrackedGet("k"), Other);
+        Run(TrackedSet("k", "1"), Writer);
+        Assert.Equal(1UL << Other, _changes.TrackersOf("k"));
+
+        Run(TrackedSet("k", "2"), Writer);
+        Assert.Equal(0UL, _changes.TrackersOf("k"));
+        Assert.Equal(1, _tracker.Reserved);
+
+        Run(new GridOp { Code = OpCode.Remove, Key = Bytes("k") }, Other);
+        Assert.Equal(1UL << Writer, _changes.TrackersOf("k"));
+        Assert.Equal(0, _tracker.Reserved);
+    }
+
     private static GridOp TrackedSet(string key, string value) => new() { Code = OpCode.Set, Key = Bytes(key), Value = Bytes(value), Flags = OpFlags.Track };
 
     private static GridOp TrackedGet(string key) => new() { Code = OpCode.Get, Key = Bytes(key), Flags = OpFlags.Track };
@@ -96,13 +134,18 @@ public sealed class OwnWriteTrackingTests
         public void OnChanged(in StoreChange change) => _last[Encoding.UTF8.GetString(change.Key)] = change.Trackers;
     }
 
+    /// <summary>Counts the keys tracked (reserved and not released).</summary>
     private sealed class CountingTracker : IReadTracker
     {
-        public bool TryReserve() => true;
+        public int Reserved { get; private set; }
 
-        public void Release(int keys)
+        public bool TryReserve()
         {
+            Reserved++;
+            return true;
         }
+
+        public void Release(int keys) => Reserved -= keys;
 
         public long Sequence(int slot, int partition) => 0;
 
