@@ -162,16 +162,10 @@ internal sealed class NearCacheTable
         // Odd: readers that reach the slot skip it. A full fence, so none of the writes below is seen before it.
         Interlocked.Increment(ref s.Version);
         _keys[slot] = key;
-        _values[slot] = value;
         s.Hash = hash;
-        s.Partition = partition;
-        s.Generation = generation;
-        s.GlobalGeneration = globalGeneration;
-        s.ExpiresAtMs = expiresAtMs;
-        s.ReadSequence = readSequence;
+        SetValueLocked(slot, value, partition, generation, globalGeneration, expiresAtMs, readSequence);
         long bucketWord = _buckets[bucket];
         s.Next = Head(bucketWord);
-        _referenced[slot] = 0;
 
         // Even again (a release: every write above is seen before it), then reachable from its bucket, its bit with it.
         Volatile.Write(ref s.Version, s.Version + 1);
@@ -190,6 +184,15 @@ internal sealed class NearCacheTable
         ref var s = ref _slots[slot];
         int length = _values[slot]!.Length;
         Interlocked.Increment(ref s.Version);
+        SetValueLocked(slot, value, partition, generation, globalGeneration, expiresAtMs, readSequence);
+        Volatile.Write(ref s.Version, s.Version + 1);
+        return length;
+    }
+
+    /// <summary>A slot's value and its details, written while its version is odd (<see cref="Add"/>, <see cref="Replace"/>); a new value starts unreferenced.</summary>
+    private void SetValueLocked(int slot, byte[] value, int partition, int generation, int globalGeneration, long expiresAtMs, long readSequence)
+    {
+        ref var s = ref _slots[slot];
         _values[slot] = value;
         s.Partition = partition;
         s.Generation = generation;
@@ -197,8 +200,6 @@ internal sealed class NearCacheTable
         s.ExpiresAtMs = expiresAtMs;
         s.ReadSequence = readSequence;
         _referenced[slot] = 0;
-        Volatile.Write(ref s.Version, s.Version + 1);
-        return length;
     }
 
     /// <summary>Takes a live slot's entry out (writers only); returns the value's length.</summary>

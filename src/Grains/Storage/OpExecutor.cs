@@ -30,10 +30,13 @@ internal sealed class OpExecutor
 
     /// <summary>
     /// Two-byte answers (status and section bits: a plain "done", "not found", a condition not met...) are the same bytes
-    /// every time, so one shared array per kind is kept instead of one per write. Indexed by status * 256 + sections;
-    /// filled on first use (a race only makes two equal arrays, and answers are never modified).
+    /// every time, so one shared array per kind is kept instead of one per write. Indexed by status * 256 + sections
+    /// (statuses below <see cref="SharedStatuses"/>); filled on first use (a race only makes two equal arrays, and
+    /// answers are never modified).
     /// </summary>
-    private static readonly byte[]?[] SharedAnswers = new byte[]?[256 * 256];
+    private static readonly byte[]?[] SharedAnswers = new byte[]?[SharedStatuses * 256];
+
+    private const int SharedStatuses = 64;
 
     /// <summary>Where an answer to remember is encoded (this executor runs under its store's lock, one op at a time).</summary>
     private readonly FrameBuffer _answer = new(32);
@@ -186,7 +189,7 @@ internal sealed class OpExecutor
         _answer.Reset();
         ResultFrame.Write(_answer, result with { Tracked = false });
         var written = _answer.Written;
-        byte[] answer = written.Length == 2
+        byte[] answer = written.Length == 2 && written[0] < SharedStatuses
             ? SharedAnswers[(written[0] << 8) | written[1]] ??= written.ToArray()
             : written.ToArray();
         _requests.Record(origin.Client, requestId, origin.CompletedBelow, answer, now);
