@@ -249,10 +249,12 @@ internal sealed class NearCacheStore
                     table.Add(key, hash, value, partition, state.Generation, globalGeneration, expiresAt, readSequence);
                     Volatile.Write(ref _live, _live + 1);
                     Volatile.Write(ref _bytes, _bytes + value.Length);
-                    if (!_hasFilled && !HasRoom())
-                    {
-                        _hasFilled = true;
-                    }
+                }
+
+                // A larger value in place may fill the byte bound as much as a new entry does.
+                if (!_hasFilled && !HasRoom())
+                {
+                    _hasFilled = true;
                 }
             }
         }

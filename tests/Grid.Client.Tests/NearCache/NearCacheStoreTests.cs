@@ -159,10 +159,7 @@ public sealed class NearCacheStoreTests
     [Fact]
     public void An_invalidation_that_overtook_another_stops_the_partition_being_served_until_the_other_arrives()
     {
-        Renew(_a);
-        Keep("k1", partition: 3, _a, readSequence: 5);
-        Keep("k2", partition: 3, _a, readSequence: 5);
-        Keep("elsewhere", partition: 4, _a, readSequence: 5);
+        HoldTwoKeysOfPartition3AndOneOfPartition4();
 
         // 7 arrives before 6 (Orleans does not keep one-way pushes in order): 6 may be for any key of the partition.
         _store.Invalidate(_a, Epoch, partition: 3, sequence: 7, "k1");
@@ -179,10 +176,7 @@ public sealed class NearCacheStoreTests
     [Fact]
     public void An_invalidation_far_past_a_missing_one_drops_the_whole_partition_and_counting_goes_on_from_there()
     {
-        Renew(_a);
-        Keep("k1", partition: 3, _a, readSequence: 5);
-        Keep("k2", partition: 3, _a, readSequence: 5);
-        Keep("elsewhere", partition: 4, _a, readSequence: 5);
+        HoldTwoKeysOfPartition3AndOneOfPartition4();
 
         // 6 was lost, and the next arrives more than NearPartitionState.MaxAhead past it.
         _store.Invalidate(_a, Epoch, partition: 3, sequence: 6 + NearPartitionState.MaxAhead, "k1");
@@ -329,13 +323,12 @@ public sealed class NearCacheStoreTests
     [Fact]
     public void Value_larger_than_the_byte_bound_is_not_kept_and_the_entry_bound_evicts()
     {
-        var store = new NearCacheStore(partitionCount: 8, maxEntries: 2, maxBytes: 16, _time);
-        store.RenewLease(_a, store.NowMs, LeaseMs);
+        var store = LeasedStore(maxEntries: 2, maxBytes: 16);
 
-        Assert.False(store.TrySet("big", new byte[17], 0, _a, Epoch, 0, TimeSpan.FromMinutes(1)));
+        Assert.False(Put(store, "big", 17));
         for (int i = 0; i < 3; i++)
         {
-            Assert.True(store.TrySet($"k{i}", new byte[4], 0, _a, Epoch, 0, TimeSpan.FromMinutes(1)));
+            Assert.True(Put(store, $"k{i}", 4));
         }
 
         Assert.Equal(2, store.Count);
@@ -368,16 +361,49 @@ public sealed class NearCacheStoreTests
     [Fact]
     public void A_new_value_that_would_pass_the_byte_bound_evicts_instead_of_taking_the_old_place()
     {
-        var store = new NearCacheStore(partitionCount: 8, maxEntries: 10, maxBytes: 16, _time);
-        store.RenewLease(_a, store.NowMs, LeaseMs);
-        Assert.True(store.TrySet("a", new byte[6], 0, _a, Epoch, 0, TimeSpan.FromMinutes(1)));
-        Assert.True(store.TrySet("b", new byte[6], 0, _a, Epoch, 0, TimeSpan.FromMinutes(1)));
+        var store = LeasedStore(maxEntries: 10, maxBytes: 16);
+        Assert.True(Put(store, "a", 6));
+        Assert.True(Put(store, "b", 6));
 
-        Assert.True(store.TrySet("a", new byte[12], 0, _a, Epoch, 0, TimeSpan.FromMinutes(1)));
+        Assert.True(Put(store, "a", 12));
 
         Assert.True(store.Bytes <= 16);
         Assert.True(store.TryGet("a", out var value));
         Assert.Equal(12, value.Length);
+    }
+
+    [Fact]
+    public void A_larger_value_in_place_that_fills_the_byte_bound_marks_the_near_cache_filled()
+    {
+        var store = LeasedStore(maxEntries: 100, maxBytes: 16);
+        Assert.True(Put(store, "a", 4));
+        Assert.False(store.HasFilled);
+
+        Assert.True(Put(store, "a", 15));
+
+        Assert.Equal(1, store.Count);
+        Assert.True(store.HasFilled);
+    }
+
+    /// <summary>A store of <paramref name="maxEntries"/> and <paramref name="maxBytes"/> with silo a's lease granted.</summary>
+    private NearCacheStore LeasedStore(int maxEntries, long maxBytes)
+    {
+        var store = new NearCacheStore(partitionCount: 8, maxEntries, maxBytes, _time);
+        store.RenewLease(_a, store.NowMs, LeaseMs);
+        return store;
+    }
+
+    /// <summary>Keeps <paramref name="length"/> zero bytes at <paramref name="key"/> (partition 0, silo a, for a minute).</summary>
+    private bool Put(NearCacheStore store, string key, int length) =>
+        store.TrySet(key, new byte[length], 0, _a, Epoch, 0, TimeSpan.FromMinutes(1));
+
+    /// <summary>k1 and k2 in partition 3 and "elsewhere" in partition 4, all read at sequence 5 from silo a.</summary>
+    private void HoldTwoKeysOfPartition3AndOneOfPartition4()
+    {
+        Renew(_a);
+        Keep("k1", partition: 3, _a, readSequence: 5);
+        Keep("k2", partition: 3, _a, readSequence: 5);
+        Keep("elsewhere", partition: 4, _a, readSequence: 5);
     }
 
     private bool Keep(string key, int partition, SiloAddress silo, long readSequence = 0, TimeSpan? timeToLive = null) =>
