@@ -61,12 +61,14 @@ internal sealed class LoadGenerator
         var client0 = ProcStat.CpuTime(Environment.ProcessId);
         var server0 = ProcStat.CpuTime(serverPids);
         long allocated0 = GC.GetTotalAllocatedBytes(precise: true);
+        var paused0 = GC.GetTotalPauseDuration();
         request.Probe?.WindowStarted();
         await DelayUntilAsync(context.MeasureEnd, cancellationToken);
         long wall1 = Stopwatch.GetTimestamp();
         var client1 = ProcStat.CpuTime(Environment.ProcessId);
         var server1 = ProcStat.CpuTime(serverPids);
         long allocated1 = GC.GetTotalAllocatedBytes(precise: true);
+        var paused1 = GC.GetTotalPauseDuration();
         request.Probe?.WindowEnded();
 
         var all = Task.WhenAll(tasks);
@@ -119,6 +121,7 @@ internal sealed class LoadGenerator
             ClientCpuPercent = wallSeconds > 0 ? (client1 - client0).TotalSeconds / wallSeconds * 100 : 0,
             ServerCpuPercent = wallSeconds > 0 ? (server1 - server0).TotalSeconds / wallSeconds * 100 : 0,
             ClientAllocatedBytes = allocated1 - allocated0,
+            ClientGcPausePercent = wallSeconds > 0 ? (paused1 - paused0).TotalSeconds / wallSeconds * 100 : 0,
         };
     }
 

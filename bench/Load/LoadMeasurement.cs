@@ -38,6 +38,12 @@ internal sealed record LoadMeasurement
     /// <summary>Bytes the harness process allocated over the measured window (the client library's garbage plus the load loops').</summary>
     public long ClientAllocatedBytes { get; init; }
 
+    /// <summary>
+    /// The share of the measured window the harness process spent paused by its garbage collector, in %: a near cache
+    /// that keeps written values makes objects that outlive gen 0, and the pauses stop every caller in the process.
+    /// </summary>
+    public double ClientGcPausePercent { get; init; }
+
     /// <summary>Harness bytes allocated per operation (see <see cref="ClientAllocatedBytes"/>); loops whose answers came after the window make it a little high.</summary>
     public double ClientAllocatedBytesPerOp => Operations > 0 ? ClientAllocatedBytes / (double)Operations : 0;
 

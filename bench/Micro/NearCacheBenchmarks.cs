@@ -23,6 +23,9 @@ namespace Grid.Bench.Micro;
 /// forgetting a key that is not held (every write does it twice); and 1,000,000 inserts of distinct keys into a
 /// 100,000-entry store, whose Gen0/Gen1/Gen2 columns (per 1,000 operations) times 1,000 are the collections over the
 /// million. Inserts share one value array, so the bytes allocated are the store's own, not the values'.
+/// Two more run over a 100,000-entry store in random key order, as a near cache larger than the CPU's caches is used:
+/// a hit (which copies the value for the caller), and a held key rewritten with a value of its length (a kept write,
+/// copied into the held array).
 /// </summary>
 [MemoryDiagnoser]
 public class NearCacheBenchmarks
@@ -47,7 +50,10 @@ public class NearCacheBenchmarks
     private NearCacheStore _churn = null!;
     private NearCacheStore _invalidated = null!;
     private GridCache _gridCache = null!;
+    private NearCacheStore _large = null!;
+    private int[] _largeOrder = null!;
     private int _next;
+    private int _nextLarge;
     private int _nextChurn;
     private long _sequence;
 
@@ -93,6 +99,21 @@ public class NearCacheBenchmarks
         {
             _largeKeys[i] = KeySpace.Key(i);
             _largePartitions[i] = PartitionOf(_largeKeys[i]);
+        }
+
+        // Held keys, each with a value array of its own, visited in a random order that is the same every run.
+        _large = NewStore(LargeEntries);
+        _largeOrder = new int[LargeEntries];
+        for (int i = 0; i < LargeEntries; i++)
+        {
+            _largeOrder[i] = i;
+            _large.TrySet(_largeKeys[i], (byte[])_value.Clone(), _largePartitions[i], Silo, epoch: 1, readSequence: 0, TimeSpan.FromHours(1));
+        }
+
+        new Random(42).Shuffle(_largeOrder);
+        if (_large.Count != LargeEntries)
+        {
+            throw new InvalidOperationException("The 100k-entry store refused entries.");
         }
 
         // Every hit benchmark below must be a hit.
@@ -151,6 +172,20 @@ public class NearCacheBenchmarks
 
     [Benchmark(Description = "NearCacheStore.Remove of a key not held")]
     public void StoreForgetAbsent() => _store.Remove(_absent[Advance(ref _next, Entries)]);
+
+    [Benchmark(Description = "100k entries, random order: TryGet hit (the caller's copy)")]
+    public int LargeStoreHit()
+    {
+        int i = _largeOrder[Advance(ref _nextLarge, LargeEntries)];
+        return _large.TryGet(_largeKeys[i], out var value) ? value.Length : 0;
+    }
+
+    [Benchmark(Description = "100k entries, random order: a held key rewritten (same length)")]
+    public bool LargeStoreReplace()
+    {
+        int i = _largeOrder[Advance(ref _nextLarge, LargeEntries)];
+        return _large.TrySet(_largeKeys[i], _value, _largePartitions[i], Silo, epoch: 1, readSequence: 0, TimeSpan.FromHours(1));
+    }
 
     [Benchmark(OperationsPerInvoke = LargeInserts, Description = "1M inserts into a 100k-entry store")]
     public int MillionInserts()

@@ -295,7 +295,7 @@ internal sealed class PhaseRunner(RunContext run, BenchPlan plan, PhasePlan phas
             }
         }
 
-        run.Progress.StepDone($"{name,-44} {measurement.OpsPerSecond,10:N0} ops/s  p50 {measurement.P50Micros,6:N0} µs  p99 {measurement.P99Micros,7:N0} µs  p99.9 {measurement.P999Micros,7:N0} µs  CPU c {measurement.ClientCpuPercent:0}% s {measurement.ServerCpuPercent:0}% {Fmt.CpuPerOp(measurement)} µs/op  alloc c {measurement.ClientAllocatedBytesPerOp:N0} B/op{near}{ratio}{(measurement.Errors > 0 ? $"  {measurement.Errors:N0} errors" : "")}");
+        run.Progress.StepDone($"{name,-44} {measurement.OpsPerSecond,10:N0} ops/s  p50 {measurement.P50Micros,6:N0} µs  p99 {measurement.P99Micros,7:N0} µs  p99.9 {measurement.P999Micros,7:N0} µs  CPU c {measurement.ClientCpuPercent:0}% s {measurement.ServerCpuPercent:0}% {Fmt.CpuPerOp(measurement)} µs/op  alloc c {measurement.ClientAllocatedBytesPerOp:N0} B/op  GC pause c {measurement.ClientGcPausePercent:0.0}%{near}{ratio}{(measurement.Errors > 0 ? $"  {measurement.Errors:N0} errors" : "")}");
 
         if (servers.Exited() is { Count: > 0 } gone)
         {

@@ -296,13 +296,6 @@ public sealed class GridCache : IGridCache, IGridAnalytics, IGridRebalancing, ID
     public ValueTask<GridRebalanceSettings> ChangeRebalanceAsync(GridRebalanceChange change, CancellationToken cancellationToken = default) =>
         _reports.ChangeRebalanceAsync(change, cancellationToken);
 
-    /// <summary>
-    /// <see cref="GetAsync(string, CancellationToken)"/> whose near-cache hit is the kept array itself, not a copy: only for
-    /// callers that read it (deserializers), never hand it out.
-    /// </summary>
-    internal ValueTask<byte[]?> GetBorrowedAsync(string key, CancellationToken cancellationToken) =>
-        _keys.GetAsync(key, null, cancellationToken, borrowNearHit: true);
-
     /// <summary>The connection to the cluster was lost: the near cache can no longer hear about changes, so it empties.</summary>
     internal void OnConnectionLost(bool expected = false) => _connection.Coordinator?.OnConnectionLost(expected);
 }

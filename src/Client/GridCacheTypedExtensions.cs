@@ -15,10 +15,7 @@ public static class GridCacheTypedExtensions
     public static async ValueTask<GridLookup<T>> TryGetAsync<T>(this IGridCache cache, string key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(cache);
-        // A near-cache hit deserializes straight from the cached bytes: no copy is handed out.
-        var bytes = cache is GridCache grid
-            ? await grid.GetBorrowedAsync(key, cancellationToken).ConfigureAwait(false)
-            : await cache.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        var bytes = await cache.GetAsync(key, cancellationToken).ConfigureAwait(false);
         return bytes is null ? GridLookup<T>.Missing : new GridLookup<T>(true, cache.Serializer.Deserialize<T>(bytes));
     }
 

@@ -39,11 +39,10 @@ internal sealed class KeyCommands
     }
 
     /// <summary>
-    /// A read through the near cache (when on and consulted) and the grid. <paramref name="borrowNearHit"/>: a near-cache
-    /// hit returns the kept array itself, for callers that only read it (deserializers) and never hand it out.
+    /// A read through the near cache (when on and consulted) and the grid. A near-cache hit is the caller's own copy.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<byte[]?> GetAsync(string key, GridReadOptions? options, CancellationToken cancellationToken, bool borrowNearHit = false)
+    public async ValueTask<byte[]?> GetAsync(string key, GridReadOptions? options, CancellationToken cancellationToken)
     {
         bool nearCache = _reads.Enabled && key is not null;
 
@@ -52,13 +51,13 @@ internal sealed class KeyCommands
         bool near = nearCache && options?.BypassNearCache != true && _reads.Consults(hash);
         if (near && _reads.TryGetFresh(key!, hash, out var cached))
         {
-            return borrowNearHit ? cached : cached.AsSpan().ToArray();
+            return cached;
         }
 
         var keyBytes = _requests.EncodeKey(key!);
         if (near && _reads.Admits(hash))
         {
-            return await _reads.ReadAsync(key!, keyBytes, options, cancellationToken).ConfigureAwait(false);
+            return await _reads.ReadAsync(key!, hash, keyBytes, options, cancellationToken).ConfigureAwait(false);
         }
 
         var op = new GridOp { Code = OpCode.Get, Key = keyBytes };
@@ -91,7 +90,7 @@ internal sealed class KeyCommands
         var op = _requests.BuildSet(_requests.EncodeKey(key), value, options, allowCondition: true);
         var invalidate = _invalidation.TagsToInvalidate(options);
         GridResult result;
-        if (_reads.KeepsWrittenValue(op, key))
+        if (_reads.KeepsWrittenValue(op, key, out int hash))
         {
             // The held copy stays while the write is under way (it is not acknowledged yet, so the old value is still a
             // right answer) and is replaced by the written one, or dropped, when it ends: one near-cache update per write
@@ -110,7 +109,7 @@ internal sealed class KeyCommands
                 throw;
             }
 
-            _reads.KeepWritten(key, value, result, pending, sentAt);
+            _reads.KeepWritten(key, hash, value, result, pending, sentAt);
         }
         else
         {
@@ -209,7 +208,7 @@ internal sealed class KeyCommands
             bool consult = near && _reads.Consults(hash);
             if (consult && _reads.TryGet(keys[i], hash, out var cached))
             {
-                values[i] = cached.AsSpan().ToArray();
+                values[i] = cached;
                 continue;
             }
 

@@ -20,6 +20,16 @@ internal sealed class NearCacheReads
     // Grid reads of near-cache misses under way, by key (shared by concurrent callers): the op itself is the flight, so
     // a miss allocates no completion of its own.
     private readonly ConcurrentDictionary<string, PendingOp> _flights = new(StringComparer.Ordinal);
+
+    // Buckets of _flightsOpen, by the key's near-cache hash: with a handful of misses under way at any time, most keys'
+    // buckets are empty (a single count would almost never be 0 under load).
+    private const int FlightBuckets = 1024;
+
+    // Per bucket, leaders between counting their flight here and its end: never fewer than the bucket's flights in
+    // _flights (counted up before one is added, down after the leader's own removal). A write of a key whose bucket reads
+    // 0 after the write's answer came skips the dictionary: no flight of the key was shareable then, and one added later
+    // is sent later, after the write was applied, so readers may join it.
+    private readonly int[] _flightsOpen = new int[FlightBuckets];
     private readonly NearCacheStore? _near;
     private readonly NearCacheBypass? _bypass;
     private readonly OperationDispatcher _dispatcher;
@@ -59,8 +69,7 @@ internal sealed class NearCacheReads
     public void HintHot(int hash) => _near?.HintHot(hash);
 
     /// <summary>
-    /// A fresh near-cache copy, not copied: only for callers that copy or only read it (deserializers), never hand it
-    /// out. A hit's duration is recorded (level l1). By the key and its hash (<see cref="NearCacheTable.HashOf"/>),
+    /// A copy of a fresh near-cache value, the caller's own. A hit's duration is recorded (level l1). By the key and its hash (<see cref="NearCacheTable.HashOf"/>),
     /// computed by the caller, which on a miss passes it on to <see cref="Admits"/>: a miss hashes its key once.
     /// </summary>
     public bool TryGetFresh(string key, int hash, out byte[] value)
@@ -85,7 +94,7 @@ internal sealed class NearCacheReads
         return false;
     }
 
-    /// <summary>A near-cache copy without recording a duration (multi-key reads), by the key and its hash.</summary>
+    /// <summary>A copy of a fresh near-cache value without recording a duration (multi-key reads), by the key and its hash.</summary>
     public bool TryGet(string key, int hash, out byte[] value)
     {
         if (_near is not null)
@@ -104,10 +113,17 @@ internal sealed class NearCacheReads
     /// Concurrent misses of one key in this client share one grid read (a hot key just invalidated would otherwise send
     /// every waiting caller to the grid at once); a write by this client starts a fresh one for later readers.
     /// </summary>
+    /// <param name="key">The key.</param>
+    /// <param name="hash">Its near-cache hash (<see cref="NearCacheTable.HashOf"/>).</param>
+    /// <param name="keyBytes">The key encoded.</param>
+    /// <param name="options">The read's options.</param>
+    /// <param name="cancellationToken">Ends the caller's wait (not a read others joined).</param>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<byte[]?> ReadAsync(string key, byte[] keyBytes, GridReadOptions? options, CancellationToken cancellationToken)
+    public async ValueTask<byte[]?> ReadAsync(string key, int hash, byte[] keyBytes, GridReadOptions? options, CancellationToken cancellationToken)
     {
-        if (_flights.TryGetValue(key, out var shared))
+        // No flight of the key's bucket open: none to join, and the dictionary is not looked at.
+        int bucket = FlightBucket(hash);
+        if (Volatile.Read(ref _flightsOpen[bucket]) != 0 && _flights.TryGetValue(key, out var shared))
         {
             // Joined: the same grid answer (the leader counts it and keeps it); a copy, as the leader's may be kept.
             var joined = ResultCheck.Check(await AnswerOf(shared, cancellationToken).ConfigureAwait(false), key);
@@ -121,7 +137,13 @@ internal sealed class NearCacheReads
         // Shared before it leaves, so an invalidation received from then on stops later readers from joining a read
         // that may carry the value from before the change. Two callers missing at the same instant may both lead: two
         // reads, nothing wrong. The leader's cancellation ends only its own wait: the op runs on for those who joined.
+        Interlocked.Increment(ref _flightsOpen[bucket]);
         bool shareable = _flights.TryAdd(key, pending);
+        if (!shareable)
+        {
+            Interlocked.Decrement(ref _flightsOpen[bucket]);
+        }
+
         try
         {
             try
@@ -150,6 +172,7 @@ internal sealed class NearCacheReads
             if (shareable)
             {
                 _flights.TryRemove(new KeyValuePair<string, PendingOp>(key, pending));
+                Interlocked.Decrement(ref _flightsOpen[bucket]);
             }
         }
     }
@@ -180,9 +203,20 @@ internal sealed class NearCacheReads
     /// nearly full, only a key read or written lately before is kept, so writes of keys nobody reads again neither
     /// evict kept values nor cost a tracked write.
     /// </summary>
-    public bool KeepsWrittenValue(GridOp op, string key) =>
-        _near is not null && _options.Batching && _options.NearCache.KeepWrittenValues && op.Arg1 == 0
-        && KeepsWritten(NearCacheTable.HashOf(key));
+    /// <param name="op">The write.</param>
+    /// <param name="key">Its key.</param>
+    /// <param name="hash">The key's hash (<see cref="NearCacheTable.HashOf"/>) when the value is kept, for <see cref="KeepWritten"/>.</param>
+    public bool KeepsWrittenValue(GridOp op, string key, out int hash)
+    {
+        if (_near is not null && _options.Batching && _options.NearCache.KeepWrittenValues && op.Arg1 == 0)
+        {
+            hash = NearCacheTable.HashOf(key);
+            return KeepsWritten(hash);
+        }
+
+        hash = 0;
+        return false;
+    }
 
     // While the near cache is bypassed, a written value is kept only for a key a silo marked hot: keeping others would
     // cost tracked writes and invalidations for a near cache that reads do not consult.
@@ -193,20 +227,21 @@ internal sealed class NearCacheReads
 
     /// <summary>
     /// Keeps the value this client just wrote, when the silo tracks the key for it and no later tracked write of the
-    /// key by this client ended first (<see cref="NearCacheStore.TryKeepWritten"/>). <paramref name="sentAt"/>: <see cref="WriteClock"/> when it was sent.
+    /// key by this client ended first (<see cref="NearCacheStore.TryKeepWritten"/>). <paramref name="hash"/>: the key's, from
+    /// <see cref="KeepsWrittenValue"/>; <paramref name="sentAt"/>: <see cref="WriteClock"/> when it was sent.
     /// </summary>
     /// <remarks>
     /// The copy held from before the write is replaced, or dropped when the written value is not kept; readers that come
     /// after this write do not join a read sent before it.
     /// </remarks>
-    public void KeepWritten(string key, ReadOnlyMemory<byte> value, in GridResult result, PendingOp pending, long sentAt)
+    public void KeepWritten(string key, int hash, ReadOnlyMemory<byte> value, in GridResult result, PendingOp pending, long sentAt)
     {
-        _flights.TryRemove(key, out _);
+        ForgetFlight(key, hash);
         var ttl = KeepableFor(result, pending, null);
         var channel = pending.Channel;
         if (ttl > TimeSpan.Zero && channel is not null)
         {
-            if (!_near!.TryKeepWritten(key, value.ToArray(), pending.Partition, channel.Silo, channel.NearCacheEpoch, result.Sequence, ttl, sentAt))
+            if (!_near!.TryKeepWritten(key, hash, value.Span, pending.Partition, channel.Silo, channel.NearCacheEpoch, result.Sequence, ttl, sentAt))
             {
                 _near.Remove(key);
             }
@@ -226,7 +261,7 @@ internal sealed class NearCacheReads
     {
         if (_near is not null)
         {
-            _flights.TryRemove(key, out _);
+            ForgetFlight(key, NearCacheTable.HashOf(key));
             _near.WriteEnded(key, partition);
         }
     }
@@ -237,9 +272,23 @@ internal sealed class NearCacheReads
         if (_near is not null)
         {
             _near.Remove(key);
+            ForgetFlight(key, NearCacheTable.HashOf(key));
+        }
+    }
+
+    /// <summary>
+    /// Later readers of the key (near-cache hash <paramref name="hash"/>) do not join a grid read under way now (one sent
+    /// before this client's write ended, or before an invalidation arrived).
+    /// </summary>
+    private void ForgetFlight(string key, int hash)
+    {
+        if (Volatile.Read(ref _flightsOpen[FlightBucket(hash)]) != 0)
+        {
             _flights.TryRemove(key, out _);
         }
     }
+
+    private static int FlightBucket(int hash) => (int)((uint)hash % FlightBuckets);
 
     /// <summary>An op's answer, waited for within the caller's cancellation only.</summary>
     private static Task<GridResult> AnswerOf(PendingOp pending, CancellationToken cancellationToken) =>
@@ -283,7 +332,7 @@ internal sealed class NearCacheReads
         }
         else
         {
-            _flights.TryRemove(key, out _);
+            ForgetFlight(key, NearCacheTable.HashOf(key));
         }
     }
 }

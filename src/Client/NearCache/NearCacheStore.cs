@@ -160,7 +160,7 @@ internal sealed class NearCacheStore
     private bool HasRoom() =>
         Volatile.Read(ref _live) < _maxEntries - (_maxEntries >> 4) && Volatile.Read(ref _bytes) < _maxBytes - (_maxBytes >> 4);
 
-    /// <summary>The value when a fresh copy is held (the stored array: callers hand out copies or only read it).</summary>
+    /// <summary>A copy of the value when a fresh one is held: the caller's own (the held bytes may be overwritten in place).</summary>
     public bool TryGet(string key, out byte[] value) => TryGet(key, NearCacheTable.HashOf(key), out value);
 
     /// <summary><see cref="TryGet(string, out byte[])"/> with the key's hash already computed (a miss then reuses it for admission).</summary>
@@ -195,15 +195,27 @@ internal sealed class NearCacheStore
     /// (or may have been: the partition's recent invalidations do not reach back to the read). <paramref name="readSequence"/>
     /// is the partition's invalidation sequence for this client when the silo served the read.
     /// </summary>
-    public bool TrySet(string key, byte[] value, int partition, SiloAddress silo, long epoch, long readSequence, TimeSpan timeToLive)
+    /// <remarks>
+    /// The store takes <paramref name="value"/> over when it keeps a new array; when the key is held with a value of the
+    /// same length, the bytes are copied into the held array instead (see <see cref="NearCacheTable.Overwrite"/>).
+    /// </remarks>
+    public bool TrySet(string key, byte[] value, int partition, SiloAddress silo, long epoch, long readSequence, TimeSpan timeToLive) =>
+        TrySet(key, NearCacheTable.HashOf(key), value, value, partition, silo, epoch, readSequence, timeToLive);
+
+    /// <summary>
+    /// <see cref="TrySet(string, byte[], int, SiloAddress, long, long, TimeSpan)"/> with the key's hash
+    /// (<see cref="NearCacheTable.HashOf"/>) already computed. <paramref name="bytes"/> is the value; <paramref name="array"/>
+    /// is the same bytes as an array the store may keep, or null when it must make its own copy if it needs a new array.
+    /// </summary>
+    private bool TrySet(string key, int hash, byte[]? array, ReadOnlySpan<byte> bytes, int partition, SiloAddress silo, long epoch, long readSequence, TimeSpan timeToLive)
     {
-        if (value.Length > _maxBytes)
+        int length = bytes.Length;
+        if (length > _maxBytes)
         {
             return false;
         }
 
         long expiresAt = NowMs + Math.Max(1, (long)timeToLive.TotalMilliseconds);
-        int hash = NearCacheTable.HashOf(key);
         var state = _partitions[partition];
         lock (state)
         {
@@ -232,11 +244,18 @@ internal sealed class NearCacheStore
             {
                 var table = _table;
                 int old = table.FindLocked(key, hash);
-                if (old >= 0 && _bytes - table.LengthAt(old) + value.Length <= _maxBytes)
+                if (old >= 0 && table.LengthAt(old) == length)
                 {
-                    // The key is held (a client writing what it reads): the new value takes the old one's slot.
-                    int replaced = table.Replace(old, value, partition, state.Generation, globalGeneration, expiresAt, readSequence);
-                    Volatile.Write(ref _bytes, _bytes - replaced + value.Length);
+                    // The key is held with a value of this length (a client rewriting what it reads, the common case):
+                    // the bytes go into the held array, so keeping them allocates nothing that outlives gen 0 and leaves
+                    // no old array to die in gen 2, where a write-heavy near cache otherwise keeps background GCs busy.
+                    table.Overwrite(old, bytes, partition, state.Generation, globalGeneration, expiresAt, readSequence);
+                }
+                else if (old >= 0 && _bytes - table.LengthAt(old) + length <= _maxBytes)
+                {
+                    // Held with another length: the new value takes the old one's slot.
+                    int replaced = table.Replace(old, array ?? bytes.ToArray(), partition, state.Generation, globalGeneration, expiresAt, readSequence);
+                    Volatile.Write(ref _bytes, _bytes - replaced + length);
                 }
                 else
                 {
@@ -245,10 +264,10 @@ internal sealed class NearCacheStore
                         RemoveLocked(table, old);
                     }
 
-                    table = MakeRoomLocked(value.Length);
-                    table.Add(key, hash, value, partition, state.Generation, globalGeneration, expiresAt, readSequence);
+                    table = MakeRoomLocked(length);
+                    table.Add(key, hash, array ?? bytes.ToArray(), partition, state.Generation, globalGeneration, expiresAt, readSequence);
                     Volatile.Write(ref _live, _live + 1);
-                    Volatile.Write(ref _bytes, _bytes + value.Length);
+                    Volatile.Write(ref _bytes, _bytes + length);
                 }
 
                 // A larger value in place may fill the byte bound as much as a new entry does.
@@ -273,13 +292,15 @@ internal sealed class NearCacheStore
     /// <c>NearCacheTracking.BeginOwnWrite</c>), so an answer that arrives after a later write's answer, or after a later
     /// write failed (it may still have applied), would otherwise be kept over the newer value for good. Either way this
     /// write's end is noted, under the partition's lock, so two answers for one key are judged one after the other.
+    /// <paramref name="hash"/> is the key's (<see cref="NearCacheTable.HashOf"/>), computed once by the caller.
     /// </summary>
-    public bool TryKeepWritten(string key, byte[] value, int partition, SiloAddress silo, long epoch, long sequence, TimeSpan timeToLive, long sentAt)
+    /// <remarks><paramref name="value"/> is copied (into the held array when its length matches): the caller keeps its buffer.</remarks>
+    public bool TryKeepWritten(string key, int hash, ReadOnlySpan<byte> value, int partition, SiloAddress silo, long epoch, long sequence, TimeSpan timeToLive, long sentAt)
     {
         var state = _partitions[partition];
         lock (state)
         {
-            return !WriteEndedLocked(NearCacheTable.HashOf(key), sentAt) && TrySet(key, value, partition, silo, epoch, sequence, timeToLive);
+            return !WriteEndedLocked(hash, sentAt) && TrySet(key, hash, null, value, partition, silo, epoch, sequence, timeToLive);
         }
     }
 
@@ -310,7 +331,7 @@ internal sealed class NearCacheStore
     public void Remove(string key)
     {
         int hash = NearCacheTable.HashOf(key);
-        if (_table.TryRead(key, hash, out _, out _) < 0)
+        if (!_table.Holds(key, hash))
         {
             return;
         }
@@ -503,7 +524,7 @@ internal sealed class NearCacheStore
     private void RemoveIfReadBefore(string key, int partition, long sequence)
     {
         int hash = NearCacheTable.HashOf(key);
-        if (_table.TryRead(key, hash, out _, out _) < 0)
+        if (!_table.Holds(key, hash))
         {
             return;
         }

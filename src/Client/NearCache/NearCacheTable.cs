@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace Grid.Client.NearCache;
 
@@ -10,8 +11,9 @@ namespace Grid.Client.NearCache;
 /// per entry that live long enough to be promoted and then die (today's churn under a miss-heavy load).
 /// <para>
 /// Readers take no lock: <see cref="TryRead"/> walks a chain and validates the slot it matches by its seqlock version
-/// (<see cref="NearSlot.Version"/>), so it returns a key, value and metadata that were one entry at one instant, or
-/// nothing. Writers hold the store's lock (one writer at a time). A removed slot keeps its chain link until reused, so a
+/// (<see cref="NearSlot.Version"/>), so it returns a key, a copy of the value and metadata that were one entry at one
+/// instant, or nothing. The copy is made inside that window because a writer may overwrite a held value's bytes in place
+/// (<see cref="Overwrite"/>): no reader ever holds a stored array beyond it. Writers hold the store's lock (one writer at a time). A removed slot keeps its chain link until reused, so a
 /// reader standing on it goes on along its chain; a reused slot may lead a reader into another chain, where it finds
 /// nothing (a miss, never a wrong entry: the key is compared, and chain walks are bounded). A table that was replaced
 /// by a bigger one is retired: reads still under way on it fail their validation.
@@ -63,10 +65,10 @@ internal sealed class NearCacheTable
     public static int HashOf(string key) => key.GetHashCode();
 
     /// <summary>
-    /// Finds <paramref name="key"/> without a lock: the slot, its value and metadata as they were together at one
-    /// instant, or -1 (not held, or changing under the read: a miss).
+    /// Finds <paramref name="key"/> without a lock: the slot, a copy of its value (the caller's own) and its metadata as
+    /// they were together at one instant, or -1 (not held, or changing under the read: a miss).
     /// </summary>
-    public int TryRead(string key, int hash, out byte[] value, out NearSlot entry)
+    public int TryRead(string key, int hash, out byte[] copy, out NearSlot entry)
     {
         // One atomic read of head and filter: the filter holds the bit of every entry on the chain from that head.
         int slot = FirstCandidate(Volatile.Read(ref _buckets[hash & _mask]), hash);
@@ -79,6 +81,14 @@ internal sealed class NearCacheTable
             {
                 // Acquire reads in order: the second version read cannot happen before the fields' reads.
                 var read = Volatile.Read(ref _values[slot]);
+                if (read is null)
+                {
+                    break;
+                }
+
+                // Copied before the version is checked again: a writer overwriting the bytes meanwhile changes it, and
+                // the (possibly torn) copy is dropped.
+                var bytes = read.AsSpan().ToArray();
                 entry.Version = version;
                 entry.Hash = hash;
                 entry.Next = 0;
@@ -87,9 +97,17 @@ internal sealed class NearCacheTable
                 entry.GlobalGeneration = Volatile.Read(ref s.GlobalGeneration);
                 entry.ExpiresAtMs = Volatile.Read(ref s.ExpiresAtMs);
                 entry.ReadSequence = Volatile.Read(ref s.ReadSequence);
-                if (Volatile.Read(ref s.Version) == version && read is not null && !_retired)
+
+                // The copy's plain loads must not pass the version's second read: x86 keeps loads in order; weaker
+                // memory models need the fence.
+                if (!X86Base.IsSupported)
                 {
-                    value = read;
+                    Interlocked.MemoryBarrier();
+                }
+
+                if (Volatile.Read(ref s.Version) == version && !_retired)
+                {
+                    copy = bytes;
                     return slot;
                 }
 
@@ -99,9 +117,32 @@ internal sealed class NearCacheTable
             slot = Volatile.Read(ref s.Next) - 1;
         }
 
-        value = null!;
+        copy = null!;
         entry = default;
         return -1;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="key"/> is held, without a lock and without copying its value: a writer's quick check
+    /// before it takes the lock and looks again (false as well while the slot is changing, as for <see cref="TryRead"/>).
+    /// </summary>
+    public bool Holds(string key, int hash)
+    {
+        int slot = FirstCandidate(Volatile.Read(ref _buckets[hash & _mask]), hash);
+        for (int steps = 0; slot >= 0 && steps < MaxChain; steps++)
+        {
+            ref var s = ref _slots[slot];
+            int version = Volatile.Read(ref s.Version);
+            if ((version & 1) == 0 && Volatile.Read(ref s.Hash) == hash
+                && Volatile.Read(ref _keys[slot]) is { } held && string.Equals(held, key, StringComparison.Ordinal))
+            {
+                return Volatile.Read(ref s.Version) == version && !_retired;
+            }
+
+            slot = Volatile.Read(ref s.Next) - 1;
+        }
+
+        return false;
     }
 
     /// <summary>Notes a hit for CLOCK (written only when not set yet, so hot keys do not keep writing a shared line).</summary>
@@ -189,11 +230,31 @@ internal sealed class NearCacheTable
         return length;
     }
 
-    /// <summary>A slot's value and its details, written while its version is odd (<see cref="Add"/>, <see cref="Replace"/>); a new value starts unreferenced.</summary>
-    private void SetValueLocked(int slot, byte[] value, int partition, int generation, int globalGeneration, long expiresAtMs, long readSequence)
+    /// <summary>
+    /// Copies a new value of the held value's length over it, in place, with its details (writers only): no new array,
+    /// so a client that keeps rewriting the keys it holds makes no garbage that outlives gen 0. Readers copy a value
+    /// within the slot's seqlock (<see cref="TryRead"/>), so they get the old bytes or the new ones, never a mix.
+    /// </summary>
+    public void Overwrite(int slot, ReadOnlySpan<byte> value, int partition, int generation, int globalGeneration, long expiresAtMs, long readSequence)
     {
         ref var s = ref _slots[slot];
+        Interlocked.Increment(ref s.Version);
+        value.CopyTo(_values[slot]);
+        SetDetailsLocked(slot, partition, generation, globalGeneration, expiresAtMs, readSequence);
+        Volatile.Write(ref s.Version, s.Version + 1);
+    }
+
+    /// <summary>A slot's value and its details, written while its version is odd (<see cref="Add"/>, <see cref="Replace"/>).</summary>
+    private void SetValueLocked(int slot, byte[] value, int partition, int generation, int globalGeneration, long expiresAtMs, long readSequence)
+    {
         _values[slot] = value;
+        SetDetailsLocked(slot, partition, generation, globalGeneration, expiresAtMs, readSequence);
+    }
+
+    /// <summary>A slot's details, written while its version is odd; a new value starts unreferenced.</summary>
+    private void SetDetailsLocked(int slot, int partition, int generation, int globalGeneration, long expiresAtMs, long readSequence)
+    {
+        ref var s = ref _slots[slot];
         s.Partition = partition;
         s.Generation = generation;
         s.GlobalGeneration = globalGeneration;

@@ -96,9 +96,53 @@ public sealed class NearCacheMissFlightTests : IDisposable
         Assert.Single(_cluster[_silo].Calls);
     }
 
+    [Fact]
+    public async Task A_write_that_ends_while_a_read_is_under_way_sends_later_readers_to_the_grid_again()
+    {
+        var before = Read("k");
+        var first = await _cluster[_silo].WaitForCallAsync(1, Bound);
+
+        // This client's write of the key ended meanwhile: the read sent before it may carry the old value.
+        _reads.WriteEnded("k", partition: 0);
+        var after = Read("k");
+        first.Answer(_ => GridResult.OfValue(Encoding.UTF8.GetBytes("old")));
+        var second = await _cluster[_silo].WaitForCallAsync(2, Bound);
+        second.Answer(_ => GridResult.OfValue(Encoding.UTF8.GetBytes("new")));
+
+        Assert.Equal("old", Encoding.UTF8.GetString((await before.WaitAsync(Bound))!));
+        Assert.Equal("new", Encoding.UTF8.GetString((await after.WaitAsync(Bound))!));
+    }
+
+    [Fact]
+    public async Task Once_every_read_has_ended_no_flight_is_counted_open()
+    {
+        // The counts let writes skip the flights dictionary; one left too high only costs that, one too low would let a
+        // reader join a read sent before a write, so they must come back to exactly 0 whichever way the reads end.
+        using var leaderGivesUp = new CancellationTokenSource();
+        var leader = Read("a", leaderGivesUp.Token);
+        var joiner = Read("a");
+        var other = Read("b");
+        var call = await _cluster[_silo].WaitForCallAsync(1, Bound);
+        Assert.Equal(2, FlightsOpen(_reads).Sum());
+
+        await leaderGivesUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => leader.WaitAsync(Bound));
+        call.Answer(op => GridResult.OfValue(Encoding.UTF8.GetBytes(op.Key)));
+        Assert.Equal("a", Encoding.UTF8.GetString((await joiner.WaitAsync(Bound))!));
+
+        // One batch in flight at a time: the other key's read left once the first call was answered.
+        (await _cluster[_silo].WaitForCallAsync(2, Bound)).Answer(op => GridResult.OfValue(Encoding.UTF8.GetBytes(op.Key)));
+        Assert.Equal("b", Encoding.UTF8.GetString((await other.WaitAsync(Bound))!));
+
+        Assert.All(FlightsOpen(_reads), open => Assert.Equal(0, open));
+    }
+
+    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_flightsOpen")]
+    private static extern ref int[] FlightsOpen(NearCacheReads reads);
+
     [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_connected")]
     private static extern ref bool Connected(ClusterConnection connection);
 
     private Task<byte[]?> Read(string key, CancellationToken cancellationToken = default) =>
-        _reads.ReadAsync(key, Encoding.UTF8.GetBytes(key), null, cancellationToken).AsTask();
+        _reads.ReadAsync(key, NearCacheTable.HashOf(key), Encoding.UTF8.GetBytes(key), null, cancellationToken).AsTask();
 }

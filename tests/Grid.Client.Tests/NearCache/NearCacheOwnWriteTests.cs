@@ -89,7 +89,7 @@ public sealed class NearCacheOwnWriteTests
     private const int Partition = 2;
 
     private bool KeepWritten(string key, string value, long sentAt) =>
-        _store.TryKeepWritten(key, Encoding.UTF8.GetBytes(value), Partition, _silo, Epoch, 0, TimeSpan.FromMinutes(1), sentAt);
+        _store.TryKeepWritten(key, NearCacheTable.HashOf(key), Encoding.UTF8.GetBytes(value), Partition, _silo, Epoch, 0, TimeSpan.FromMinutes(1), sentAt);
 
     private string? Served(string key) => _store.TryGet(key, out var value) ? Encoding.UTF8.GetString(value) : null;
 }

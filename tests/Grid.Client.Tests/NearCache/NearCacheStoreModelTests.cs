@@ -57,7 +57,7 @@ public sealed class NearCacheStoreModelTests
                 if (store.TryGet(key, out var served))
                 {
                     Assert.True(model.TryGetValue(key, out var expected), $"step {step}: {key} served but never kept or forgotten");
-                    Assert.Same(expected, served);
+                    Assert.Equal(expected, served);
                 }
                 else
                 {
@@ -155,7 +155,7 @@ public sealed class NearCacheStoreModelTests
     private static void AssertServes(NearCacheStore store, string key, byte[] value)
     {
         Assert.True(store.TryGet(key, out var served), $"{key} not served right after it was kept");
-        Assert.Same(value, served);
+        Assert.Equal(value, served);
     }
 
     /// <summary>Everything served is what the model holds; the store's counts are what it serves (nothing stale here).</summary>
@@ -168,7 +168,7 @@ public sealed class NearCacheStoreModelTests
             if (store.TryGet(key, out var value))
             {
                 Assert.True(model.TryGetValue(key, out var expected), $"{key} served but not in the model");
-                Assert.Same(expected, value);
+                Assert.Equal(expected, value);
                 served++;
                 bytes += value.Length;
             }
