@@ -70,51 +70,36 @@ internal sealed class NearCacheTable
     /// </summary>
     public int TryRead(string key, int hash, out byte[] copy, out NearSlot entry)
     {
-        // One atomic read of head and filter: the filter holds the bit of every entry on the chain from that head.
-        int slot = FirstCandidate(Volatile.Read(ref _buckets[hash & _mask]), hash);
-        for (int steps = 0; slot >= 0 && steps < MaxChain; steps++)
+        int slot = Candidate(key, hash, out int version);
+
+        // Acquire reads in order: the second version read cannot happen before the fields' reads.
+        if (slot >= 0 && Volatile.Read(ref _values[slot]) is { } read)
         {
+            // Copied before the version is checked again: a writer overwriting the bytes meanwhile changes it, and the
+            // (possibly torn) copy is dropped.
             ref var s = ref _slots[slot];
-            int version = Volatile.Read(ref s.Version);
-            if ((version & 1) == 0 && Volatile.Read(ref s.Hash) == hash
-                && Volatile.Read(ref _keys[slot]) is { } held && string.Equals(held, key, StringComparison.Ordinal))
+            var bytes = read.AsSpan().ToArray();
+            entry.Version = version;
+            entry.Hash = hash;
+            entry.Next = 0;
+            entry.Partition = Volatile.Read(ref s.Partition);
+            entry.Generation = Volatile.Read(ref s.Generation);
+            entry.GlobalGeneration = Volatile.Read(ref s.GlobalGeneration);
+            entry.ExpiresAtMs = Volatile.Read(ref s.ExpiresAtMs);
+            entry.ReadSequence = Volatile.Read(ref s.ReadSequence);
+
+            // The copy's plain loads must not pass the version's second read: x86 keeps loads in order; weaker memory
+            // models need the fence.
+            if (!X86Base.IsSupported)
             {
-                // Acquire reads in order: the second version read cannot happen before the fields' reads.
-                var read = Volatile.Read(ref _values[slot]);
-                if (read is null)
-                {
-                    break;
-                }
-
-                // Copied before the version is checked again: a writer overwriting the bytes meanwhile changes it, and
-                // the (possibly torn) copy is dropped.
-                var bytes = read.AsSpan().ToArray();
-                entry.Version = version;
-                entry.Hash = hash;
-                entry.Next = 0;
-                entry.Partition = Volatile.Read(ref s.Partition);
-                entry.Generation = Volatile.Read(ref s.Generation);
-                entry.GlobalGeneration = Volatile.Read(ref s.GlobalGeneration);
-                entry.ExpiresAtMs = Volatile.Read(ref s.ExpiresAtMs);
-                entry.ReadSequence = Volatile.Read(ref s.ReadSequence);
-
-                // The copy's plain loads must not pass the version's second read: x86 keeps loads in order; weaker
-                // memory models need the fence.
-                if (!X86Base.IsSupported)
-                {
-                    Interlocked.MemoryBarrier();
-                }
-
-                if (Volatile.Read(ref s.Version) == version && !_retired)
-                {
-                    copy = bytes;
-                    return slot;
-                }
-
-                break;
+                Interlocked.MemoryBarrier();
             }
 
-            slot = Volatile.Read(ref s.Next) - 1;
+            if (Volatile.Read(ref s.Version) == version && !_retired)
+            {
+                copy = bytes;
+                return slot;
+            }
         }
 
         copy = null!;
@@ -128,21 +113,33 @@ internal sealed class NearCacheTable
     /// </summary>
     public bool Holds(string key, int hash)
     {
+        int slot = Candidate(key, hash, out int version);
+        return slot >= 0 && Volatile.Read(ref _slots[slot].Version) == version && !_retired;
+    }
+
+    /// <summary>
+    /// The first slot on <paramref name="key"/>'s chain that was stable (even <paramref name="version"/>) with this hash
+    /// and key when looked at, or -1: the candidate a lock-free reader then validates by reading the version again.
+    /// </summary>
+    private int Candidate(string key, int hash, out int version)
+    {
+        // One atomic read of head and filter: the filter holds the bit of every entry on the chain from that head.
         int slot = FirstCandidate(Volatile.Read(ref _buckets[hash & _mask]), hash);
         for (int steps = 0; slot >= 0 && steps < MaxChain; steps++)
         {
             ref var s = ref _slots[slot];
-            int version = Volatile.Read(ref s.Version);
+            version = Volatile.Read(ref s.Version);
             if ((version & 1) == 0 && Volatile.Read(ref s.Hash) == hash
                 && Volatile.Read(ref _keys[slot]) is { } held && string.Equals(held, key, StringComparison.Ordinal))
             {
-                return Volatile.Read(ref s.Version) == version && !_retired;
+                return slot;
             }
 
             slot = Volatile.Read(ref s.Next) - 1;
         }
 
-        return false;
+        version = 0;
+        return -1;
     }
 
     /// <summary>Notes a hit for CLOCK (written only when not set yet, so hot keys do not keep writing a shared line).</summary>
