@@ -69,8 +69,9 @@ internal sealed class NearCacheReads
     public void HintHot(int hash) => _near?.HintHot(hash);
 
     /// <summary>
-    /// A copy of a fresh near-cache value, the caller's own. A hit's duration is recorded (level l1). By the key and its hash (<see cref="NearCacheTable.HashOf"/>),
-    /// computed by the caller, which on a miss passes it on to <see cref="Admits"/>: a miss hashes its key once.
+    /// A copy of a fresh near-cache value, the caller's own. A hit's duration is recorded (level l1). By the key and its
+    /// hash (<see cref="NearCacheTable.HashOf"/>), computed by the caller, which on a miss passes it on to
+    /// <see cref="Admits"/>: a miss hashes its key once.
     /// </summary>
     public bool TryGetFresh(string key, int hash, out byte[] value)
     {
@@ -243,13 +244,13 @@ internal sealed class NearCacheReads
         {
             if (!_near!.TryKeepWritten(key, hash, value.Span, pending.Partition, channel.Silo, channel.NearCacheEpoch, result.Sequence, ttl, sentAt))
             {
-                _near.Remove(key);
+                _near.Remove(key, hash);
             }
         }
         else
         {
             // Not keepable, but its end still orders the answers of this client's other writes of the key.
-            _near!.WriteEnded(key, pending.Partition);
+            _near!.WriteEnded(key, hash, pending.Partition);
         }
     }
 
@@ -261,8 +262,9 @@ internal sealed class NearCacheReads
     {
         if (_near is not null)
         {
-            ForgetFlight(key, NearCacheTable.HashOf(key));
-            _near.WriteEnded(key, partition);
+            int hash = NearCacheTable.HashOf(key);
+            ForgetFlight(key, hash);
+            _near.WriteEnded(key, hash, partition);
         }
     }
 
@@ -271,8 +273,9 @@ internal sealed class NearCacheReads
     {
         if (_near is not null)
         {
-            _near.Remove(key);
-            ForgetFlight(key, NearCacheTable.HashOf(key));
+            int hash = NearCacheTable.HashOf(key);
+            _near.Remove(key, hash);
+            ForgetFlight(key, hash);
         }
     }
 

@@ -308,14 +308,17 @@ internal sealed class NearCacheStore
     /// A tracked write of the key ended without its value being kept (it failed or got no answer, and may still apply on
     /// the grid, or its answer was not keepable): the copy goes, and no earlier write's answer is kept after it.
     /// </summary>
-    public void WriteEnded(string key, int partition)
+    /// <param name="key">The key.</param>
+    /// <param name="hash">Its hash (<see cref="NearCacheTable.HashOf"/>).</param>
+    /// <param name="partition">Its partition.</param>
+    public void WriteEnded(string key, int hash, int partition)
     {
         lock (_partitions[partition])
         {
-            WriteEndedLocked(NearCacheTable.HashOf(key), long.MaxValue);
+            WriteEndedLocked(hash, long.MaxValue);
         }
 
-        Remove(key);
+        Remove(key, hash);
     }
 
     /// <summary>Notes a tracked write's end; true when another write of the key (bucket) ended after <paramref name="sentAt"/>.</summary>
@@ -328,9 +331,11 @@ internal sealed class NearCacheStore
     }
 
     /// <summary>Forgets a key (a local write). A key not held (the common case) costs a lock-free lookup only.</summary>
-    public void Remove(string key)
+    public void Remove(string key) => Remove(key, NearCacheTable.HashOf(key));
+
+    /// <summary><see cref="Remove(string)"/> with the key's hash (<see cref="NearCacheTable.HashOf"/>) already computed.</summary>
+    public void Remove(string key, int hash)
     {
-        int hash = NearCacheTable.HashOf(key);
         if (!_table.Holds(key, hash))
         {
             return;

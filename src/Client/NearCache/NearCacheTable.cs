@@ -13,10 +13,11 @@ namespace Grid.Client.NearCache;
 /// Readers take no lock: <see cref="TryRead"/> walks a chain and validates the slot it matches by its seqlock version
 /// (<see cref="NearSlot.Version"/>), so it returns a key, a copy of the value and metadata that were one entry at one
 /// instant, or nothing. The copy is made inside that window because a writer may overwrite a held value's bytes in place
-/// (<see cref="Overwrite"/>): no reader ever holds a stored array beyond it. Writers hold the store's lock (one writer at a time). A removed slot keeps its chain link until reused, so a
-/// reader standing on it goes on along its chain; a reused slot may lead a reader into another chain, where it finds
-/// nothing (a miss, never a wrong entry: the key is compared, and chain walks are bounded). A table that was replaced
-/// by a bigger one is retired: reads still under way on it fail their validation.
+/// (<see cref="Overwrite"/>): no reader ever holds a stored array beyond it. Writers hold the store's lock (one writer at
+/// a time). A removed slot keeps its chain link until reused, so a reader standing on it goes on along its chain; a
+/// reused slot may lead a reader into another chain, where it finds nothing (a miss, never a wrong entry: the key is
+/// compared, and chain walks are bounded). A table that was replaced by a bigger one is retired: reads still under way
+/// on it fail their validation.
 /// </para>
 /// </summary>
 internal sealed class NearCacheTable

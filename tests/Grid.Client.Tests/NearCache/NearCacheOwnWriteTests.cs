@@ -59,7 +59,7 @@ public sealed class NearCacheOwnWriteTests
         long first = _store.WriteClock;
         Assert.True(KeepWritten("k", "0", _store.WriteClock));
 
-        _store.WriteEnded("k", Partition);   // a later write got no answer: it may still apply on the grid
+        _store.WriteEnded("k", NearCacheTable.HashOf("k"), Partition);   // a later write got no answer: it may still apply on the grid
         Assert.Null(Served("k"));
         Assert.False(KeepWritten("k", "1", first));
         Assert.Null(Served("k"));
