@@ -36,6 +36,9 @@ static IHost Build(string[] args)
 
     // Validated now, as the host's start would (ValidateOnStart), so a bad setting stops the silo before anything is built.
     GridOptionsRegistration.ThrowIfInvalid(new GridSiloOptionsValidator(), options);
+
+    // Before anything opens a socket: the runtime reads the switch once, at its first socket operation.
+    InlineSocketCompletions.Apply(options.InlineSocketCompletions);
     if (!options.Admin.Enabled)
     {
         // No admin endpoint: a plain host, so no web server listens at all.

@@ -45,7 +45,7 @@ internal sealed partial class RespServer(IServiceProvider services, IOptions<Gri
 
             listen.UseConnectionHandler<RespConnectionHandler>();
         });
-        var transport = new SocketTransportFactory(Options.Create(TransportOptions(resp)), loggers);
+        var transport = new SocketTransportFactory(Options.Create(TransportOptions(resp, options.Value.InlineSocketCompletions)), loggers);
         _server = new KestrelServer(Options.Create(kestrel), transport, loggers);
         await _server.StartAsync(new NoHttpApplication(), cancellationToken).ConfigureAwait(false);
         LogListening(logger, resp.Address, resp.Port, tls is null ? "" : " (TLS)");
@@ -58,11 +58,16 @@ internal sealed partial class RespServer(IServiceProvider services, IOptions<Gri
     /// reading that socket until the connection has run what it holds, so a client that sends faster than the grid
     /// answers is held back by TCP; an incomplete command that needs more closes the connection. (Kestrel's 1 MiB
     /// default stalled any command larger than that, which stays in the pipe until it is whole.) TCP keepalive (Redis's <c>tcp-keepalive 300</c>,
-    /// inherited by accepted sockets) finds half-open connections whose client vanished without closing.
+    /// inherited by accepted sockets) finds half-open connections whose client vanished without closing. With
+    /// <paramref name="inline"/> (<c>Grid:InlineSocketCompletions</c>) a connection's reads run on the thread that
+    /// completed the receive (with the silo program's inline socket completions, the socket engine's own thread), not
+    /// after a hand-off to the transport's queue and the thread pool: at one command per round trip (<c>-P 1</c>) that
+    /// hand-off was about a context switch per request.
     /// </summary>
-    internal static SocketTransportOptions TransportOptions(GridRespOptions resp) => new()
+    internal static SocketTransportOptions TransportOptions(GridRespOptions resp, bool inline) => new()
     {
         MaxWriteBufferSize = resp.MaxOutputBufferBytes,
+        UnsafePreferInlineScheduling = inline,
         MaxReadBufferSize = resp.MaxQueryBufferBytes,
         CreateBoundListenSocket = endpoint =>
         {

@@ -12,6 +12,7 @@ public sealed class SettingsTests
     [InlineData("Grid__Resp__Password", " ", "Grid:Resp:Password")]
     [InlineData("Grid__Resp__MaxQueryBufferBytes", "1000", "Grid:Resp:MaxQueryBufferBytes")]
     [InlineData("Grid__Resp__MaxBulkBytes", "134217728", "Grid:Resp:MaxQueryBufferBytes")]
+    [InlineData("Grid__InlineSocketCompletions", "sometimes", "Grid:InlineSocketCompletions")]
     public async Task Bad_setting_stops_the_silo_naming_it(string variable, string value, string setting)
     {
         await using var silo = await SiloProcess.StartAsync(redis: null, new Dictionary<string, string> { [variable] = value }, waitUntilReady: false);
@@ -21,6 +22,17 @@ public sealed class SettingsTests
             .Where(l => l.StartsWith("Grid silo cannot start", StringComparison.Ordinal)).ToList();
         Assert.Single(lines);
         Assert.Contains(setting, lines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Silo_without_inline_socket_completions_serves_pipelined_commands_in_order()
+    {
+        // The default runs connections on the socket engine's thread; the setting off goes back to the thread pool's
+        // hand-offs, which must serve the same.
+        await using var silo = await RespSilo.StartAsync(new Dictionary<string, string> { ["Grid__InlineSocketCompletions"] = "false" });
+        await using var client = await RawRespClient.ConnectAsync(silo.Port);
+        string replies = await client.RunAsync(["ping", "set inline.off v1", "append inline.off 2", "get inline.off", "incr inline.count", "incr inline.count"]);
+        Assert.Equal("+PONG\r\n+OK\r\n:3\r\n$3\r\nv12\r\n:1\r\n:2\r\n", replies);
     }
 
     [Fact]
