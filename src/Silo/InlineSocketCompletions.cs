@@ -12,16 +12,13 @@ internal static class InlineSocketCompletions
     /// <summary>The runtime's switch (System.Net.Sockets, Unix).</summary>
     internal const string Variable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 
-    /// <summary>Sets the variable when <paramref name="enabled"/> and it is not set yet; true when this call set it.</summary>
-    public static bool Apply(bool enabled)
+    /// <summary>Sets the variable when <paramref name="enabled"/> and it is not set yet.</summary>
+    public static void Apply(bool enabled)
     {
-        if (ValueToSet(enabled, Environment.GetEnvironmentVariable(Variable)) is not { } value)
+        if (ValueToSet(enabled, Environment.GetEnvironmentVariable(Variable)) is { } value)
         {
-            return false;
+            Environment.SetEnvironmentVariable(Variable, value);
         }
-
-        Environment.SetEnvironmentVariable(Variable, value);
-        return true;
     }
 
     /// <summary>The value to give the variable (null: leave it), from the setting and the variable's current value.</summary>
