@@ -54,6 +54,10 @@ internal sealed class SiloEntryGrain(
     // pushes would reach another client, and this one would keep serving a copy nobody invalidates).
     private bool _onNamedSilo = true;
 
+    // Recent result bytes per operation (values read), to size result frames; read and written in this activation's
+    // turns only (the batch's synchronous part runs in one turn).
+    private int _resultBytesPerOp = 8;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Placed away from the silo its key names (that silo was not yet known to the placing silo, or is gone): serve
@@ -102,7 +106,7 @@ internal sealed class SiloEntryGrain(
             return Task.FromResult(new SiloBatchResult(NotHereFrame(count), null));
         }
 
-        var output = new FrameBuffer(32 + requestFrame.Length + count * 8);
+        var output = new FrameBuffer(ResultCapacity(requestFrame.Length, count));
         ResultFrame.WriteHeader(output, count);
 
         // Where each op's result lies in the output ([start, end), start -1 for ops that went remote), to reorder.
@@ -138,6 +142,7 @@ internal sealed class SiloEntryGrain(
         }
 
         spans?.Close();
+        NoteResultSize(output.Position, count);
         budget.EnforceBudget(context);
         replication.RequireReplayedReplicated(context);
         long fence = context.ReplicationFence;
@@ -157,6 +162,23 @@ internal sealed class SiloEntryGrain(
         }
 
         return ExecuteRemoteAsync(requestFrame, context, count, output, resultRanges, remote, started, trace);
+    }
+
+    /// <summary>
+    /// The result frame's first buffer: the request's size (writes answer little) or this activation's recent result
+    /// bytes per operation, whichever is more, so that reads of large values do not grow the buffer (each growth copies
+    /// what was written so far) while the batch is answered. At most 1 MiB; a larger answer still grows.
+    /// </summary>
+    private int ResultCapacity(int requestBytes, int count) =>
+        (int)Math.Min(1 << 20, Math.Max(32L + requestBytes + (count * 8L), 32L + ((long)count * _resultBytesPerOp)));
+
+    /// <summary>Moves the estimate of result bytes per operation a quarter of the way to this batch's.</summary>
+    private void NoteResultSize(int resultBytes, int count)
+    {
+        if (count > 0)
+        {
+            _resultBytesPerOp += ((resultBytes / count) - _resultBytesPerOp) / 4;
+        }
     }
 
     /// <summary>

@@ -91,7 +91,24 @@ internal sealed class FrameBuffer : IDisposable
         return span;
     }
 
-    public byte[] ToArray() => _buffer.AsSpan(0, _position).ToArray();
+    /// <summary>The written bytes in an array of their own (not zeroed first: every byte of it is copied over).</summary>
+    public byte[] ToArray() => CopyOf(Written);
+
+    /// <summary>
+    /// A copy of <paramref name="bytes"/> in a new array that is not zeroed before the copy fills it (the runtime skips
+    /// that only for arrays of 2 KiB or more): a 4 KiB value read or answered costs one pass over its bytes, not two.
+    /// </summary>
+    public static byte[] CopyOf(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.IsEmpty)
+        {
+            return [];
+        }
+
+        var copy = GC.AllocateUninitializedArray<byte>(bytes.Length);
+        bytes.CopyTo(copy);
+        return copy;
+    }
 
     public void Reset() => _position = 0;
 

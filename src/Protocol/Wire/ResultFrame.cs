@@ -139,14 +139,14 @@ internal static class ResultFrame
         var status = (ResultStatus)reader.ReadByte();
         byte sections = reader.ReadByte();
         long number = (sections & HasNumber) != 0 ? reader.ReadSigned() : 0;
-        byte[]? value = (sections & HasValue) != 0 ? reader.ReadBytes().ToArray() : null;
+        byte[]? value = (sections & HasValue) != 0 ? FrameBuffer.CopyOf(reader.ReadBytes()) : null;
         byte[][]? values = null;
         if ((sections & HasValues) != 0)
         {
             values = new byte[reader.ReadCount()][];
             for (int i = 0; i < values.Length; i++)
             {
-                values[i] = reader.ReadBytes().ToArray();
+                values[i] = FrameBuffer.CopyOf(reader.ReadBytes());
             }
         }
 
