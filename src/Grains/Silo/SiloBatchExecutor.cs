@@ -39,6 +39,28 @@ internal sealed class SiloBatchExecutor(
     private readonly GridLimits _limits = options.Value.Limits;
     private readonly int _partitionCount = options.Value.PartitionCount;
 
+    // Recent result bytes per operation (values read), to size result frames. Batches of every entry run here at once;
+    // an update lost between two of them only leaves the estimate where the other put it.
+    private int _resultBytesPerOp = 8;
+
+    /// <summary>
+    /// The result frame's first buffer: the request's size (writes answer little) or the recent result bytes per
+    /// operation, whichever is more, so that reads of large values do not grow the buffer (each growth copies what was
+    /// written so far) while the batch is answered. At most 1 MiB; a larger answer still grows.
+    /// </summary>
+    private int ResultCapacity(int requestBytes, int count) =>
+        (int)Math.Min(1 << 20, Math.Max(32L + requestBytes + (count * 8L), 32L + ((long)count * Volatile.Read(ref _resultBytesPerOp))));
+
+    /// <summary>Moves the estimate of result bytes per operation a quarter of the way to this batch's.</summary>
+    private void NoteResultSize(int resultBytes, int count)
+    {
+        if (count > 0)
+        {
+            int estimate = Volatile.Read(ref _resultBytesPerOp);
+            Volatile.Write(ref _resultBytesPerOp, estimate + (((resultBytes / count) - estimate) / 4));
+        }
+    }
+
     /// <summary>
     /// Runs a batch (see <see cref="ISiloEntryGrain.Execute"/>). <paramref name="tracked"/> is false for an entry
     /// activation placed away from the silo its key names: it serves what reaches it untracked.
@@ -75,7 +97,7 @@ internal sealed class SiloBatchExecutor(
             return Task.FromResult(new SiloBatchResult(NotHereFrame(count), null));
         }
 
-        var output = new FrameBuffer(32 + requestFrame.Length + count * 8);
+        var output = new FrameBuffer(ResultCapacity(requestFrame.Length, count));
         ResultFrame.WriteHeader(output, count);
 
         // Where each op's result lies in the output ([start, end), start -1 for ops that went remote), to reorder.
@@ -111,6 +133,7 @@ internal sealed class SiloBatchExecutor(
         }
 
         spans?.Close();
+        NoteResultSize(output.Position, count);
         budget.EnforceBudget(context);
         replication.RequireReplayedReplicated(context);
         long fence = context.ReplicationFence;
