@@ -39,9 +39,6 @@ public class ClusterFixture : IAsyncLifetime
             ConfigureSilo(silo);
             silo.AddGrid(ConfigureGrid);
         });
-        // As AddGridCache configures a client: the gateway list re-read every second (Orleans' default is a minute), so
-        // a joined silo's gateway is called directly two seconds after it is listed.
-        builder.ConfigureClient(client => client.Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1)));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
         // The shared cache tests the grid itself; near-cache tests connect their own clients.

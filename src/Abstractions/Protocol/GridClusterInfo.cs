@@ -17,12 +17,5 @@ public sealed record GridClusterInfo(
     /// </summary>
     [Id(4)]
     public int DataPlaneShards { get; init; } = 1;
-
-    /// <summary>
-    /// The grain type of the silos' <see cref="ISiloDirectEntry"/> service, which a client addresses at each silo's
-    /// gateway; null from silos without it (clients then use the entry grains).
-    /// </summary>
-    [Id(5)]
-    public string? DirectEntryType { get; init; }
 }
 

@@ -89,7 +89,6 @@ internal sealed partial class ClusterConnection : IDisposable, IAsyncDisposable
             Volatile.Write(ref _limits, info.Limits);
             Router.MaxOpsPerCall = info.Limits.MaxKeysPerCall;
             Router.DataPlaneShards = info.DataPlaneShards;
-            Router.UseDirectEntry(info.DirectEntryType);
             Router.Start();
             if (Coordinator is not null)
             {

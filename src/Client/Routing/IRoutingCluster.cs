@@ -15,12 +15,4 @@ internal interface IRoutingCluster
 
     /// <summary>The entry activation <paramref name="shard"/> of <paramref name="silo"/> (0: control; 1..N: data-plane lanes).</summary>
     ISiloEntryGrain GetEntry(SiloAddress silo, int shard);
-
-    /// <summary>
-    /// The grain type of the silos' direct entry service (<see cref="GridClusterInfo.DirectEntryType"/>), null when they
-    /// have none: data-plane lanes made after this reach each silo through its own gateway when they can.
-    /// </summary>
-    void UseDirectEntry(string? grainType)
-    {
-    }
 }

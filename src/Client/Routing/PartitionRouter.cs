@@ -73,9 +73,6 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
     /// <inheritdoc />
     public int DataPlaneShards { get; set; } = 1;
 
-    /// <inheritdoc cref="IRoutingCluster.UseDirectEntry"/>
-    public void UseDirectEntry(string? grainType) => _cluster.UseDirectEntry(grainType);
-
     /// <summary>How long one batch call may be out before it is abandoned and its operations sent again.</summary>
     public TimeSpan BatchTimeout { get; set; }
 

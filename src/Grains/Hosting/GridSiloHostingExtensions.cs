@@ -168,12 +168,6 @@ public static class GridSiloHostingExtensions
         silo.AddPlacementDirector<PartitionPlacementStrategy, PartitionPlacementDirector>();
         silo.AddPlacementDirector<SiloTargetedPlacementStrategy, SiloTargetedPlacementDirector>();
 
-        // The data plane: batches run by one executor, reached through the entry grains and, for clients at this
-        // silo's own gateway, through the direct entry service (never forwarded by another silo's gateway).
-        services.AddSingleton<Grid.Grains.Silo.SiloBatchExecutor>();
-        services.AddSingleton<Grid.Grains.Silo.DirectEntryIdentity>();
-        silo.AddGrainService<Grid.Grains.Silo.SiloDirectEntry>();
-
         // Cluster: membership view, memory loads, the partition balancer, replication.
         services.AddSingleton<ClusterView>();
         services.AddSingleton<SiloPauseGuard>();

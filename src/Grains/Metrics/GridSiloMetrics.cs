@@ -26,7 +26,6 @@ internal sealed class GridSiloMetrics : IHostedService
     private readonly Histogram<double> _batchDuration;
     private readonly LatencyRecorder _latency;
     private long _replicaReads;
-    private long _directBatches;
 
     public GridSiloMetrics(
         IMeterFactory meterFactory,
@@ -78,8 +77,6 @@ internal sealed class GridSiloMetrics : IHostedService
         // Hot keys (no key as a tag: keys are unbounded; `grid hotkeys` names them).
         m.CreateObservableGauge("grid.silo.hot_key.operations_per_second", () => HottestRate(hotKeys), "{operation}/s", "Estimated reads plus writes per second of the silo's hottest key (README: Hot keys).");
 
-        m.CreateObservableCounter("grid.silo.batch.direct", () => DirectBatches, "{batch}", "Data-plane batches clients sent to this silo through its own gateway (its direct entry service), not through another silo's.");
-
         // Replicas.
         m.CreateObservableGauge("grid.silo.replica.partitions", () => replicas.Count, "{partition}", "Partitions whose replica the silo keeps.");
         m.CreateObservableGauge("grid.silo.replica.entries", () => replicas.Entries, "{entry}", "Entries held in replicas.");
@@ -112,12 +109,6 @@ internal sealed class GridSiloMetrics : IHostedService
 
     /// <summary>Counts a hot key's read answered from this silo's replica of its partition.</summary>
     public void ReplicaReadServed() => Interlocked.Increment(ref _replicaReads);
-
-    /// <summary>Data-plane batches that reached this silo through its direct entry service since it started.</summary>
-    public long DirectBatches => Volatile.Read(ref _directBatches);
-
-    /// <summary>Counts a batch that reached this silo through its direct entry service.</summary>
-    public void DirectBatchReceived() => Interlocked.Increment(ref _directBatches);
 
     /// <summary>A batch of <paramref name="operations"/> operations began at <paramref name="startTimestamp"/> (<see cref="Stopwatch.GetTimestamp()"/>) and was answered now.</summary>
     public void RecordBatch(long startTimestamp, int operations)

@@ -342,7 +342,7 @@ internal sealed partial class PartitionGrain(
         if (!pauseGuard.IsServing)
         {
             // Woken from a freeze: this partition may live elsewhere now; nothing runs, the caller sends it again.
-            return Task.FromResult(new PartitionBatchResult(Silo.SiloBatchExecutor.NotHereFrame(reader.Count), silo.SiloAddress));
+            return Task.FromResult(new PartitionBatchResult(Silo.SiloEntryGrain.NotHereFrame(reader.Count), silo.SiloAddress));
         }
 
         var context = new BatchContext { Origin = reader.Origin };

@@ -4,7 +4,7 @@ using Orleans.Runtime;
 namespace Grid.Grains.Security;
 
 /// <summary>
-/// Applies <see cref="ClientRequestLimiter"/> to the data requests clients send: batches to the silo entry grain or service,
+/// Applies <see cref="ClientRequestLimiter"/> to the data requests clients send: batches to the silo entry grain,
 /// invalidations, and direct partition grain calls (clients with <c>Batching = false</c>). All may wait for a slot; the
 /// entry and invalidation grains are reentrant, so a waiting request holds nothing up, while a waiting direct partition
 /// call holds its partition's turn (as that client's queued calls would anyway). Calls between silos are never limited.
@@ -37,11 +37,6 @@ internal sealed class ClientRequestLimitFilter(ClientRequestLimiter limiter) : I
         if (type == typeof(ISiloEntryGrain))
         {
             return context.MethodName == nameof(ISiloEntryGrain.Execute) ? true : null;
-        }
-
-        if (type == typeof(ISiloDirectEntry))
-        {
-            return context.MethodName == nameof(ISiloDirectEntry.Execute) ? true : null;
         }
 
         if (type == typeof(IInvalidationGrain))

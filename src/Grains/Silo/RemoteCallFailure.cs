@@ -12,7 +12,7 @@ internal static class RemoteCallFailure
     /// carries a request id (the partition, or its replica, remembers it and does not apply it twice);
     /// <see cref="ResultStatus.Unavailable"/> for other writes that may have run.
     /// </summary>
-    public static PartitionBatchResult Results(List<SiloBatchExecutor.RemoteOp> ops, Exception error, SiloAddress here)
+    public static PartitionBatchResult Results(List<SiloEntryGrain.RemoteOp> ops, Exception error, SiloAddress here)
     {
         bool notRun = CallFailures.ProvesNotRun(error);
         using var output = new FrameBuffer(16 + ops.Count * 64);

@@ -30,9 +30,6 @@ internal sealed class ScenarioCluster : IAsyncDisposable
             o.Balancing.LoadRefreshInterval = TimeSpan.FromMilliseconds(500);
             configure?.Invoke(o);
         }));
-        // As AddGridCache configures a client: the gateway list re-read every second (Orleans' default is a minute), so
-        // a joined silo's gateway is called directly two seconds after it is listed.
-        builder.ConfigureClient(client => client.Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1)));
         var cluster = builder.Build();
         await cluster.DeployAsync();
         var scenario = new ScenarioCluster(cluster);

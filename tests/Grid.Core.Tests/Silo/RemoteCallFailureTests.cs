@@ -21,7 +21,7 @@ public sealed class RemoteCallFailureTests
     [InlineData(OpCode.Set, false, false)]
     public void A_failed_call_answers_each_op_by_whether_it_can_go_again(OpCode code, bool requestId, bool goesAgain)
     {
-        var ops = new List<SiloBatchExecutor.RemoteOp> { new(0, 7, 0, 0, code, requestId) };
+        var ops = new List<SiloEntryGrain.RemoteOp> { new(0, 7, 0, 0, code, requestId) };
 
         var answer = RemoteCallFailure.Results(ops, new TimeoutException("the target silo stopped"), Here);
 
