@@ -385,9 +385,7 @@ internal sealed class EntryLane
             _listener.OnPartitionsMoved(moved);
         }
 
-        // Moves the estimate a quarter of the way to this batch's figure: quick to follow, not jumpy.
-        int perOp = answer.ResultFrame.Length / batch.Ops.Length;
-        Volatile.Write(ref _responseBytesPerOp, _responseBytesPerOp + ((perOp - _responseBytesPerOp) / 4));
+        Volatile.Write(ref _responseBytesPerOp, AnswerSizeEstimate.Next(_responseBytesPerOp, answer.ResultFrame.Length, batch.Ops.Length));
         if (ResultStarts(batch.Ops, answer.ResultFrame, Silo) is not { } starts)
         {
             Release(batch);

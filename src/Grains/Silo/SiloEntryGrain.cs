@@ -142,7 +142,7 @@ internal sealed class SiloEntryGrain(
         }
 
         spans?.Close();
-        NoteResultSize(output.Position, count);
+        _resultBytesPerOp = AnswerSizeEstimate.Next(_resultBytesPerOp, output.Position, count);
         budget.EnforceBudget(context);
         replication.RequireReplayedReplicated(context);
         long fence = context.ReplicationFence;
@@ -171,15 +171,6 @@ internal sealed class SiloEntryGrain(
     /// </summary>
     private int ResultCapacity(int requestBytes, int count) =>
         (int)Math.Min(1 << 20, Math.Max(32L + requestBytes + (count * 8L), 32L + ((long)count * _resultBytesPerOp)));
-
-    /// <summary>Moves the estimate of result bytes per operation a quarter of the way to this batch's.</summary>
-    private void NoteResultSize(int resultBytes, int count)
-    {
-        if (count > 0)
-        {
-            _resultBytesPerOp += ((resultBytes / count) - _resultBytesPerOp) / 4;
-        }
-    }
 
     /// <summary>
     /// A hot key's read sent to this silo for its partition's replica (<see cref="OpFlags.ReplicaRead"/>), answered
