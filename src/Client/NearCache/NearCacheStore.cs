@@ -330,13 +330,13 @@ internal sealed class NearCacheStore
         return overtaken;
     }
 
-    /// <summary>Forgets a key (a local write). A key not held (the common case) costs a lock-free lookup only.</summary>
+    /// <summary>Forgets a key (a local write). A key not held (the common case) mostly costs one lock-free read of its bucket.</summary>
     public void Remove(string key) => Remove(key, NearCacheTable.HashOf(key));
 
     /// <summary><see cref="Remove(string)"/> with the key's hash (<see cref="NearCacheTable.HashOf"/>) already computed.</summary>
     public void Remove(string key, int hash)
     {
-        if (!_table.Holds(key, hash))
+        if (!_table.MayHold(hash))
         {
             return;
         }
@@ -529,7 +529,7 @@ internal sealed class NearCacheStore
     private void RemoveIfReadBefore(string key, int partition, long sequence)
     {
         int hash = NearCacheTable.HashOf(key);
-        if (!_table.Holds(key, hash))
+        if (!_table.MayHold(hash))
         {
             return;
         }

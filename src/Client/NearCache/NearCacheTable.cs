@@ -109,14 +109,13 @@ internal sealed class NearCacheTable
     }
 
     /// <summary>
-    /// Whether <paramref name="key"/> is held, without a lock and without copying its value: a writer's quick check
-    /// before it takes the lock and looks again (false as well while the slot is changing, as for <see cref="TryRead"/>).
+    /// Whether a key with <paramref name="hash"/> may be held, without a lock: false only when it surely is not (a writer's
+    /// quick check before it takes the lock and looks). One read of the key's bucket word, whose filter has the bit of every
+    /// entry on the chain at every instant, then whether this table was replaced meanwhile (then: maybe). A lock-free walk
+    /// of the chain would not do: a slot reused on another chain while the walk stands on it leads it astray, and a miss
+    /// there is fine for a reader but made a removal skip a key it had to remove.
     /// </summary>
-    public bool Holds(string key, int hash)
-    {
-        int slot = Candidate(key, hash, out int version);
-        return slot >= 0 && Volatile.Read(ref _slots[slot].Version) == version && !_retired;
-    }
+    public bool MayHold(int hash) => (Filter(Volatile.Read(ref _buckets[hash & _mask])) & FilterBit(hash)) != 0 || _retired;
 
     /// <summary>
     /// The first slot on <paramref name="key"/>'s chain that was stable (even <paramref name="version"/>) with this hash

@@ -112,6 +112,130 @@ public sealed class NearCacheStoreConcurrencyTests
         Assert.True(hits > 0 && reads > hits, $"{hits} hits of {reads} reads: the test did not exercise both");
     }
 
+    /// <summary>
+    /// A removal (a local write, an invalidation) is never lost to another thread's change of the table. The owner keeps a
+    /// key and removes it, then must miss it; meanwhile churners put keys of the same bucket in front of it on its chain,
+    /// take them out and reuse their slots for keys of other buckets (so a lock-free walk of the chain standing on such a
+    /// slot is led to another chain), and the table grows once per round. (Reproduces a lost removal: the removal's
+    /// lock-free "is it held?" walk was led astray or read a table being replaced, took "no" for an answer and removed
+    /// nothing, so the old value stayed served.)
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_removal_is_never_lost_while_other_threads_change_its_chain(bool byInvalidation)
+    {
+        const int Churners = 3;
+        const int MaxEntries = 2048;
+        var time = new FakeTimeProvider();
+        var silo = TestOps.Silo(1);
+        string ownerKey = "owner";
+        int bucketMask = MaxEntries - 1;
+        int ownerBucket = NearCacheTable.HashOf(ownerKey) & bucketMask;
+
+        // Keys on the owner key's chain (same bucket at both table sizes) and keys elsewhere.
+        var sameBucket = new List<string>();
+        var elsewhere = new List<string>();
+        for (int n = 0; sameBucket.Count < 16; n++)
+        {
+            string key = $"s{n}";
+            if ((NearCacheTable.HashOf(key) & bucketMask) == ownerBucket)
+            {
+                sameBucket.Add(key);
+            }
+            else if (elsewhere.Count < 16)
+            {
+                elsewhere.Add(key);
+            }
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(1);
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        long checks = 0;
+        int rounds = 0;
+        while (DateTime.UtcNow < deadline || rounds == 0)
+        {
+            rounds++;
+            var store = new NearCacheStore(Churners + 1, MaxEntries, 1L << 24, time);
+            store.RenewLease(silo, store.NowMs, (long)TimeSpan.FromDays(1).TotalMilliseconds);
+
+            // Past the first table's 1,024 slots: the next add grows it (once per round), while the owner removes.
+            var value = new byte[8];
+            for (int n = 0; n < 1000; n++)
+            {
+                store.TrySet($"fill{n}", value, 0, silo, Epoch, 0, TimeSpan.FromHours(1));
+            }
+
+            var roundEnd = DateTime.UtcNow.AddMilliseconds(50);
+            var threads = new List<Thread>();
+            for (int c = 0; c < Churners; c++)
+            {
+                int churner = c;
+                threads.Add(new Thread(() =>
+                {
+                    var held = new byte[8];
+                    for (int n = churner; DateTime.UtcNow < roundEnd; n++)
+                    {
+                        // In front of the owner key on its chain, out again, and its slot reused on another chain.
+                        string near = sameBucket[n % sameBucket.Count];
+                        string far = elsewhere[n % elsewhere.Count];
+                        store.TrySet(near, held, churner, silo, Epoch, 0, TimeSpan.FromHours(1));
+                        store.Remove(near);
+                        store.TrySet(far, held, churner, silo, Epoch, 0, TimeSpan.FromHours(1));
+                        store.Remove(far);
+                        if (n % 64 == 0)
+                        {
+                            store.TrySet($"grow{churner}:{n}", held, churner, silo, Epoch, 0, TimeSpan.FromHours(1));
+                        }
+                    }
+                }));
+            }
+
+            int owner = Churners;
+            threads.Add(new Thread(() =>
+            {
+                long sequence = 0;
+                for (int n = 0; DateTime.UtcNow < roundEnd; n++)
+                {
+                    if (!store.TrySet(ownerKey, new byte[8], owner, silo, Epoch, sequence, TimeSpan.FromHours(1)))
+                    {
+                        failures.Enqueue("the owner key was not kept");
+                        continue;
+                    }
+
+                    Thread.SpinWait(n % 200);
+                    if (byInvalidation)
+                    {
+                        store.Invalidate(silo, Epoch, owner, ++sequence, ownerKey);
+                    }
+                    else
+                    {
+                        store.Remove(ownerKey);
+                    }
+
+                    Interlocked.Increment(ref checks);
+                    if (store.TryGet(ownerKey, out _))
+                    {
+                        failures.Enqueue($"still served after its removal (round {rounds}, try {n})");
+                    }
+                }
+            }));
+
+            foreach (var thread in threads)
+            {
+                thread.Start();
+            }
+
+            foreach (var thread in threads)
+            {
+                thread.Join();
+            }
+        }
+
+        Assert.True(failures.IsEmpty, $"{failures.Count} of {checks} removals lost; first: {(failures.TryPeek(out var first) ? first : "")}");
+        Assert.True(checks > 0);
+    }
+
     private static void Write(NearCacheStore store, SiloAddress silo, int writer, string[] keys, long[] stale, DateTime end)
     {
         var random = new Random(100 + writer);

@@ -56,7 +56,36 @@ public sealed class NearCacheTableFilterTests
                 int read = table.TryRead(probe, isHeld ? probeHash : (k << 16) ^ (7 << 27), out _, out _);
                 Assert.Equal(isHeld, found >= 0);
                 Assert.Equal(isHeld, read >= 0);
+                if (isHeld)
+                {
+                    Assert.True(table.MayHold(probeHash), $"{probe} is held, yet a writer's quick check would skip it");
+                }
             }
         }
+    }
+
+    /// <summary>
+    /// A writer's lock-free quick check (<see cref="NearCacheTable.MayHold"/>) never answers "not held" from a table that
+    /// was replaced: the key may be in the table that replaced it (a removal that believed the old table's answer left the
+    /// key served). Not-held keys of a live table are answered "no" without a lock.
+    /// </summary>
+    [Fact]
+    public void A_replaced_table_answers_maybe_for_every_key()
+    {
+        var table = new NearCacheTable(16);
+        int held = 5 << 27;
+        int absent = 9 << 27;
+        table.Add("held", held, [1], partition: 0, generation: 0, globalGeneration: 0, expiresAtMs: long.MaxValue, readSequence: 0);
+        Assert.True(table.MayHold(held));
+        Assert.False(table.MayHold(absent));
+
+        var bigger = table.Grow(32);
+        table.Retire();
+        bigger.Add("added", absent, [1], partition: 0, generation: 0, globalGeneration: 0, expiresAtMs: long.MaxValue, readSequence: 0);
+
+        // The key added to the new table: the old one must not say it is surely absent.
+        Assert.True(table.MayHold(absent));
+        Assert.True(bigger.MayHold(absent));
+        Assert.True(bigger.MayHold(held));
     }
 }
