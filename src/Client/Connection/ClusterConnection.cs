@@ -1,4 +1,5 @@
 using Grid.Client.NearCache;
+using Grid.Client.Resilience;
 using Grid.Client.Routing;
 using Grid.Protocol;
 using Microsoft.Extensions.DependencyInjection;
@@ -77,7 +78,7 @@ internal sealed partial class ClusterConnection : IDisposable, IAsyncDisposable
                 throw new GridUnavailableException("The cluster has no active silo.");
             }
 
-            var info = await silos[0].Entry.GetClusterInfo().WaitAsync(cancellationToken).ConfigureAwait(false);
+            var info = await ReadClusterInfoAsync(cancellationToken).ConfigureAwait(false);
             CheckIdentity(info);
             if (info.PartitionCount != _options.PartitionCount)
             {
@@ -124,6 +125,47 @@ internal sealed partial class ClusterConnection : IDisposable, IAsyncDisposable
         _connectGate.Dispose();
     }
 
+    /// <summary>
+    /// The cluster's settings from a silo's entry, tried again on the next active silo after a failure that is not the
+    /// grid's own verdict (<see cref="ClientRetryPipelines.UntilConnected"/>) until <see cref="GridClientOptions.ConnectTimeout"/>;
+    /// then a <see cref="GridUnavailableException"/> naming the setting, with the last failure inside.
+    /// </summary>
+    private async Task<GridClusterInfo> ReadClusterInfoAsync(CancellationToken cancellationToken)
+    {
+        var time = TimeProvider.System;
+        var timeout = _options.ConnectTimeout;
+        var retry = ClientRetryPipelines.UntilConnected(timeout, time.GetTimestamp(), args =>
+        {
+            LogSettingsReadFailed(_logger, args.Outcome.Exception!, args.AttemptNumber + 1);
+            return ValueTask.CompletedTask;
+        }, time);
+        int attempt = 0;
+        try
+        {
+            return await retry.ExecuteAsync(async token =>
+            {
+                if (attempt++ > 0)
+                {
+                    // The membership may have moved on (the silo asked may be the one leaving): read it again.
+                    await Router.RefreshAsync().WaitAsync(token).ConfigureAwait(false);
+                }
+
+                var silos = Router.Table.Silos;
+                if (silos.Length == 0)
+                {
+                    throw new InvalidOperationException("The cluster has no active silo at the moment.");
+                }
+
+                return await silos[(attempt - 1) % silos.Length].Entry.GetClusterInfo().WaitAsync(token).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not (GridException or ArgumentException or OperationCanceledException))
+        {
+            throw new GridUnavailableException(
+                $"No silo answered with the cluster's settings within {timeout.TotalSeconds:0.###} s (GridClient:ConnectTimeout), {attempt} attempt(s); last error: {ex.Message}", ex);
+        }
+    }
+
     /// <summary>Refuses a cluster whose service or cluster id is not the one configured.</summary>
     private void CheckIdentity(GridClusterInfo info)
     {
@@ -138,6 +180,9 @@ internal sealed partial class ClusterConnection : IDisposable, IAsyncDisposable
                 "set GridClient:Clustering:ServiceId and ClusterId to the silos' Grid:Clustering values, or point the client at the right cluster.");
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the cluster's settings failed (attempt {Attempt}); trying again until GridClient:ConnectTimeout")]
+    private static partial void LogSettingsReadFailed(ILogger logger, Exception error, int attempt);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Grid client connected to {ServiceId}/{ClusterId}: {SiloCount} silo(s), {PartitionCount} partitions")]
     private static partial void LogConnected(ILogger logger, string serviceId, string clusterId, int siloCount, int partitionCount);

@@ -77,5 +77,37 @@ internal static class ClientRetryPipelines
             })
             .Build();
 
+    /// <summary>First back-off of a connect's settings read that failed.</summary>
+    public static readonly TimeSpan FirstConnectRetryDelay = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Longest back-off of a connect's settings read that failed.</summary>
+    public static readonly TimeSpan MaxConnectRetryDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// A connect's read of the cluster's settings: a failure that is not the grid's own verdict (a
+    /// <see cref="GridException"/>, a bad argument, a cancellation) is tried again, backing off from 50 ms doubling to 1 s,
+    /// until <paramref name="timeout"/> has passed since <paramref name="startedAt"/> (a <see cref="TimeProvider"/>
+    /// timestamp); <paramref name="onRetry"/> hears of each failure before its wait. A forming cluster rejects some calls
+    /// for a moment (an activation placed before the silo it names was known leaves at once), and the read is idempotent.
+    /// </summary>
+    public static ResiliencePipeline UntilConnected(TimeSpan timeout, long startedAt, Func<OnRetryArguments<object>, ValueTask> onRetry, TimeProvider time) =>
+        new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = int.MaxValue,
+                ShouldHandle = args => ValueTask.FromResult(
+                    args.Outcome.Exception is { } error
+                    && error is not (GridException or ArgumentException or OperationCanceledException)
+                    && time.GetElapsedTime(startedAt) < timeout),
+                DelayGenerator = args =>
+                {
+                    var left = timeout - time.GetElapsedTime(startedAt);
+                    var delay = Min(Backoff(args.AttemptNumber, FirstConnectRetryDelay, MaxConnectRetryDelay), left > TimeSpan.Zero ? left : TimeSpan.Zero);
+                    return ValueTask.FromResult<TimeSpan?>(delay);
+                },
+                OnRetry = onRetry,
+            })
+            .Build();
+
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

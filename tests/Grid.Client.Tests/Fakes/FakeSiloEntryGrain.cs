@@ -89,7 +89,10 @@ internal sealed class FakeSiloEntryGrain : ISiloEntryGrain
         return Calls[count - 1];
     }
 
-    public Task<GridClusterInfo> GetClusterInfo() => throw new NotSupportedException("The fake silo entry only runs batches.");
+    /// <summary>Answers <see cref="GetClusterInfo"/> when set (the fake otherwise only runs batches).</summary>
+    public Func<Task<GridClusterInfo>>? ClusterInfo { get; set; }
+
+    public Task<GridClusterInfo> GetClusterInfo() => ClusterInfo is { } answer ? answer() : throw new NotSupportedException("The fake silo entry only runs batches.");
 
     public Task<GridSiloStatistics> GetStatistics() => throw new NotSupportedException("The fake silo entry only runs batches.");
 
