@@ -62,28 +62,22 @@ internal static class ClusterWait
     }
 
     /// <summary>The cluster's total rebalance progress (none for a cache that cannot tell), or null while a silo does not answer.</summary>
-    private static async Task<GridRebalanceProgress?> TryGetRebalanceAsync(IGridCache cache)
-    {
-        if (cache is not IGridRebalancing rebalancing)
-        {
-            return new GridRebalanceProgress();
-        }
-
-        var call = rebalancing.GetRebalanceStatusAsync().AsTask();
-        try
-        {
-            return await call.CompletedWithinAsync(CallBound) ? call.Result.Total : null;
-        }
-        catch (Exception ex) when (ex is GridException or Orleans.Runtime.OrleansException or TimeoutException)
-        {
-            return null;
-        }
-    }
+    private static async Task<GridRebalanceProgress?> TryGetRebalanceAsync(IGridCache cache) =>
+        cache is IGridRebalancing rebalancing
+            ? (await AnswerWithinBoundAsync(rebalancing.GetRebalanceStatusAsync().AsTask()))?.Total
+            : new GridRebalanceProgress();
 
     /// <summary>Every silo's statistics, or null while a silo that just left (or does not answer) makes the call fail.</summary>
-    public static async Task<IReadOnlyList<GridSiloStatistics>?> TryGetStatisticsAsync(IGridCache cache)
+    public static Task<IReadOnlyList<GridSiloStatistics>?> TryGetStatisticsAsync(IGridCache cache) =>
+        AnswerWithinBoundAsync(cache.GetSiloStatisticsAsync().AsTask());
+
+    /// <summary>
+    /// The answer of a call to every silo, or null when it takes longer than <see cref="CallBound"/> or fails as a
+    /// silo that just left (or does not answer) makes it fail.
+    /// </summary>
+    private static async Task<T?> AnswerWithinBoundAsync<T>(Task<T> call)
+        where T : class
     {
-        var call = cache.GetSiloStatisticsAsync().AsTask();
         try
         {
             return await call.CompletedWithinAsync(CallBound) ? call.Result : null;
