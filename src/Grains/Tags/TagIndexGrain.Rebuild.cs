@@ -12,12 +12,15 @@ internal sealed partial class TagIndexGrain
     // Set by OnRehydrate: this activation took over its sets from the previous one (a migration or a silo's hand-off).
     private bool _arrivedWithSets;
 
-    // The active silos when the sets were last known complete (activation, or the last catch-up), and the catch-up under way.
-    private SiloAddress[] _silosAtCatchUp = [];
+    // The cluster's membership as it stood before the sets were last made complete (activation, or the last catch-up),
+    // and the catch-up under way.
+    private ClusterMembershipSnapshot? _membershipAtCatchUp;
     private Task? _catchingUp;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // Read before the rebuild: a silo that dies while it runs may take undelivered updates with it after its answer.
+        var membershipBefore = membership.CurrentSnapshot;
         if (!_arrivedWithSets)
         {
             // The previous activation (if any) is gone with its sets: a crash, or Orleans deactivated it in place. Every
@@ -26,17 +29,20 @@ internal sealed partial class TagIndexGrain
             await RebuildAsync(cancellationToken);
         }
 
-        _silosAtCatchUp = ClusterSilos.Active(membership);
+        // Sets that arrived from another activation were complete as of a membership this one never saw: a silo that
+        // died before the move may have taken undelivered updates with it, so the first invalidation catches up.
+        _membershipAtCatchUp = _arrivedWithSets ? null : membershipBefore;
         StartStatistics();
     }
 
     /// <summary>
-    /// Before an invalidation: if a silo this shard counted on has left since (crash or stop), collects the shard's
-    /// pairs from the entries again, adding them to the sets. A silo that dies takes with it the index updates its pump
-    /// had not yet delivered, for writes it had already acknowledged; their entries survive (replicas), but until their
-    /// partition is recovered and announces them this shard does not know them, and an invalidation would miss them.
-    /// The walk only adds pairs: one that is stale by the time it lands costs a tag-checked remove that finds nothing.
-    /// Concurrent invalidations share one catch-up.
+    /// Before an invalidation: if any silo has left since the sets were last complete (crash or stop; also one that
+    /// joined after this shard looked, see <see cref="SiloDepartures"/>), collects the shard's pairs from the entries
+    /// again, adding them to the sets. A silo that dies takes with it the index updates its pump had not yet delivered,
+    /// for writes it had already acknowledged; their entries survive (replicas), but until their partition is recovered
+    /// and announces them this shard does not know them, and an invalidation would miss them. The walk only adds pairs:
+    /// one that is stale by the time it lands costs a tag-checked remove that finds nothing. Concurrent invalidations
+    /// share one catch-up.
     /// </summary>
     private Task CatchUpAfterDepartureAsync()
     {
@@ -45,20 +51,10 @@ internal sealed partial class TagIndexGrain
             return running;
         }
 
-        var current = ClusterSilos.Active(membership);
-        bool departed = false;
-        foreach (var silo in _silosAtCatchUp)
+        var current = membership.CurrentSnapshot;
+        if (_membershipAtCatchUp is { } before && !SiloDepartures.AnyLeftSince(before, current))
         {
-            if (Array.IndexOf(current, silo) < 0)
-            {
-                departed = true;
-                break;
-            }
-        }
-
-        if (!departed)
-        {
-            _silosAtCatchUp = current;
+            _membershipAtCatchUp = current;
             return Task.CompletedTask;
         }
 
@@ -66,7 +62,7 @@ internal sealed partial class TagIndexGrain
         return _catchingUp;
     }
 
-    private async Task CatchUpAsync(SiloAddress[] baseline)
+    private async Task CatchUpAsync(ClusterMembershipSnapshot baseline)
     {
         try
         {
@@ -85,7 +81,7 @@ internal sealed partial class TagIndexGrain
                 throw new GridException($"Tag index shard {key} could not collect its pairs again after a silo left within {_options.RebuildTimeout} (Grid:Tags:RebuildTimeout); the invalidation can be retried.");
             }
 
-            _silosAtCatchUp = baseline;
+            _membershipAtCatchUp = baseline;
             LogCaughtUp(logger, key, result.Pairs, result.Silos, result.Rounds, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         finally

@@ -155,6 +155,51 @@ public sealed class TagIndexCrashTests(ITestOutputHelper output)
         Assert.All(await GetWithRetriesAsync(cache, untagged), Assert.NotNull);
     }
 
+    [Fact]
+    public async Task A_silo_that_joined_after_the_shards_activated_and_died_with_undelivered_index_updates_does_not_hide_its_entries()
+    {
+        // The shards activate while two silos run, so two silos are all they ever saw active; a third joins, takes
+        // partitions, records index updates for writes it acknowledged, and dies before delivering them (its pump is
+        // stopped here, which is what a crash does to what it had not sent). Its partitions come back from replicas;
+        // invalidating the tag must still remove every entry, including those only the dead silo's pump knew of.
+        await using var scenario = await ScenarioCluster.StartAsync(silos: 2, clients: 1);
+        var cache = scenario.Caches[0];
+        string hot = $"hot:{Guid.NewGuid():N}";
+        var early = await WriteTaggedAsync(cache, "early", 2_000, hot);
+        await WaitForIndexAsync(scenario, hot, 2_000);
+
+        var joined = await scenario.Cluster.StartAdditionalSiloAsync();
+        await scenario.WaitForActiveSilosAsync(3, StepTimeout);
+        await scenario.WaitForSiloViewsAsync(3, StepTimeout);
+        await scenario.WaitUntilBalancedAsync(StepTimeout);
+        var shardSilos = ShardsOf(scenario, hot).Select(shard => LocationOf(scenario, shard)).ToArray();
+        Assert.DoesNotContain(joined.SiloAddress, shardSilos);
+
+        await joined.ServiceProvider.GetRequiredService<TagIndexPump>().StopAsync(new CancellationToken(canceled: true));
+        var late = await WriteTaggedAsync(cache, "late", 2_000, hot);
+        var joinedStores = joined.ServiceProvider.GetRequiredService<PartitionStoreRegistry>();
+        int onJoined = late.Count(key => joinedStores.TryGet(PartitionHasher.GetPartition(Encoding.UTF8.GetBytes(key), PartitionHasher.DefaultPartitionCount)) is not null);
+        output.WriteLine($"{onJoined} of the late keys were written on {joined.SiloAddress}, whose index updates are never delivered");
+        Assert.True(onJoined > 0, "no late key was written on the joined silo");
+
+        await scenario.Cluster.KillSiloAsync(joined).WaitAsync(StepTimeout);
+        await scenario.WaitForActiveSilosAsync(2, StepTimeout);
+        await scenario.WaitForSiloViewsAsync(2, StepTimeout);
+
+        long removed = await cache.InvalidateTagAsync(hot).AsTask().WaitAsync(StepTimeout);
+        string[] tagged = [.. early, .. late];
+        var values = await GetWithRetriesAsync(cache, tagged);
+        var readable = tagged.Where((_, i) => values[i] is not null).ToArray();
+        output.WriteLine($"the invalidation removed {removed}; {readable.Length} tagged entries still readable");
+        if (readable.Length > 0)
+        {
+            await DescribeReadableAsync(scenario, readable);
+        }
+
+        Assert.Empty(readable);
+        Assert.Equal(tagged.Length, removed);
+    }
+
     /// <summary>On failure: where the partitions of keys still readable live, and every silo's copy of them.</summary>
     private async Task DescribeReadableAsync(ScenarioCluster scenario, string[] readable)
     {
