@@ -14,6 +14,10 @@ public sealed class TagIndexCrashTests(ITestOutputHelper output)
     private const int Keys = 20_000;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
+    // The tag index's rebuild rounds, catch-ups and walks are logged at Debug: kept in the silo logs written on failure,
+    // since this test failed once in about a hundred runs and its cause is not known yet.
+    private static readonly Dictionary<string, string> TagIndexDiagnostics = new() { ["Logging__LogLevel__Grid.Grains.Tags"] = "Debug" };
+
     [Fact]
     public async Task After_kill_9_of_the_silo_holding_a_hot_tags_index_invalidating_the_tag_removes_every_tagged_entry()
     {
@@ -24,7 +28,7 @@ public sealed class TagIndexCrashTests(ITestOutputHelper output)
         {
             for (int i = 0; i < 3; i++)
             {
-                silos.Add(await SiloProcess.StartAsync(redis.ConnectionString));
+                silos.Add(await SiloProcess.StartAsync(redis.ConnectionString, TagIndexDiagnostics));
             }
 
             client = await ClientHost.StartAsync(o =>
