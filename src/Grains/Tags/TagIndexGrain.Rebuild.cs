@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Grid.Protocol;
-using Grid.Grains.Invalidation;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 

@@ -58,19 +58,14 @@ public sealed class ReplicaCopiesAfterScaleOutTests(ITestOutputHelper output)
 
         // Drops travel after each new replica's seed is acknowledged: wait for the copies to settle, then look.
         string problems = "";
-        var deadline = DateTime.UtcNow + Timeout;
-        while (true)
+        try
         {
-            problems = Describe(scenario);
-            if (problems.Length == 0 || DateTime.UtcNow > deadline)
-            {
-                break;
-            }
-
-            await Task.Delay(250);
+            await Poll.UntilAsync(() => Task.FromResult((problems = Describe(scenario)).Length == 0), Timeout, "every partition has one copy besides its primary");
         }
-
-        Assert.True(problems.Length == 0, problems);
+        catch (TimeoutException)
+        {
+            Assert.Fail(problems);
+        }
     }
 
     /// <summary>Partitions whose copies are not exactly one, on a silo other than the primary's; empty when all are.</summary>

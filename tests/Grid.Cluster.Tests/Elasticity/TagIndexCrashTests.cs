@@ -178,7 +178,7 @@ public sealed class TagIndexCrashTests(ITestOutputHelper output)
         await joined.ServiceProvider.GetRequiredService<TagIndexPump>().StopAsync(new CancellationToken(canceled: true));
         var late = await WriteTaggedAsync(cache, "late", 2_000, hot);
         var joinedStores = joined.ServiceProvider.GetRequiredService<PartitionStoreRegistry>();
-        int onJoined = late.Count(key => joinedStores.TryGet(PartitionHasher.GetPartition(Encoding.UTF8.GetBytes(key), PartitionHasher.DefaultPartitionCount)) is not null);
+        int onJoined = late.Count(key => joinedStores.TryGet(PartitionOf(key)) is not null);
         output.WriteLine($"{onJoined} of the late keys were written on {joined.SiloAddress}, whose index updates are never delivered");
         Assert.True(onJoined > 0, "no late key was written on the joined silo");
 
@@ -203,7 +203,7 @@ public sealed class TagIndexCrashTests(ITestOutputHelper output)
     /// <summary>On failure: where the partitions of keys still readable live, and every silo's copy of them.</summary>
     private async Task DescribeReadableAsync(ScenarioCluster scenario, string[] readable)
     {
-        var byPartition = readable.GroupBy(k => PartitionHasher.GetPartition(Encoding.UTF8.GetBytes(k), PartitionHasher.DefaultPartitionCount)).ToArray();
+        var byPartition = readable.GroupBy(PartitionOf).ToArray();
         output.WriteLine($"{readable.Length} keys still readable, in {byPartition.Length} partitions");
         foreach (var group in byPartition.Take(5))
         {
@@ -218,6 +218,8 @@ public sealed class TagIndexCrashTests(ITestOutputHelper output)
             output.WriteLine($"partition {partition} ({group.Count()} readable) served by {location}; {string.Join("; ", copies)}");
         }
     }
+
+    private static int PartitionOf(string key) => PartitionHasher.GetPartition(Encoding.UTF8.GetBytes(key), PartitionHasher.DefaultPartitionCount);
 
     private static async Task<string[]> WriteTaggedAsync(GridCache cache, string prefix, int count, string tag)
     {
