@@ -15,19 +15,47 @@ namespace Grid.Grains.Replication;
 /// thousand activations cost a few calls per silo, not one per partition per silo. Takes nothing away: the replica on
 /// this silo stays until the activation registers its store (<see cref="PartitionStoreRegistry.TakeOverFromReplica"/>),
 /// so an activation Orleans abandons half-way leaves the entries where the next one finds them.
+/// <para>
+/// A silo that does not answer is never taken to hold nothing while it is still active: it may hold the newest replica,
+/// the only copy of writes acknowledged since the others'. It is asked again (<see cref="AskRounds"/> in all) and, still
+/// active and silent, fails the activation (<see cref="ReplicaRecoveryException"/>; the ops are sent again, and the next
+/// activation asks again). A silo that left meanwhile took its replica with it and is not waited for.
+/// </para>
 /// </summary>
-internal sealed partial class ReplicaRecovery(
-    IOptions<GridSiloOptions> options,
-    ReplicaRegistry replicas,
-    ClusterView view,
-    ReplicaVersionAsks versionAsks,
-    IGrainFactory grains,
-    ILogger<ReplicaRecovery> logger) : IReplicaRecovery
+internal sealed partial class ReplicaRecovery : IReplicaRecovery
 {
     /// <summary>Added to a promoted replica's version, so anything the dead primary might still have sent is older.</summary>
     public const long PromotionVersionGap = 1L << 32;
 
-    private readonly GridReplicationOptions _options = options.Value.Replication;
+    /// <summary>
+    /// How many times an active silo that does not answer is asked (each ask bounded by
+    /// <see cref="GridReplicationOptions.RecoveryTimeout"/>) before the activation fails. A frozen or dying silo is declared
+    /// dead within the failure detection time (a few seconds), which three asks outlast; then it is not waited for.
+    /// </summary>
+    public const int AskRounds = 3;
+
+    private readonly GridReplicationOptions _options;
+    private readonly ReplicaRegistry replicas;
+    private readonly ClusterView view;
+    private readonly ReplicaVersionAsks versionAsks;
+    private readonly Func<SiloAddress, ISiloAgentGrain> _agentOf;
+    private readonly ILogger logger;
+
+    public ReplicaRecovery(IOptions<GridSiloOptions> options, ReplicaRegistry replicas, ClusterView view, ReplicaVersionAsks versionAsks, IGrainFactory grains, ILogger<ReplicaRecovery> logger)
+        : this(options, replicas, view, versionAsks, silo => grains.GetGrain<ISiloAgentGrain>(silo.ToParsableString()), logger)
+    {
+    }
+
+    /// <summary>Fetches replicas through <paramref name="agentOf"/> (tests).</summary>
+    internal ReplicaRecovery(IOptions<GridSiloOptions> options, ReplicaRegistry replicas, ClusterView view, ReplicaVersionAsks versionAsks, Func<SiloAddress, ISiloAgentGrain> agentOf, ILogger<ReplicaRecovery> logger)
+    {
+        _options = options.Value.Replication;
+        this.replicas = replicas;
+        this.view = view;
+        this.versionAsks = versionAsks;
+        _agentOf = agentOf;
+        this.logger = logger;
+    }
 
     /// <inheritdoc />
     public async Task<RecoveredPartition?> RecoverAsync(int partition)
@@ -38,43 +66,63 @@ internal sealed partial class ReplicaRecovery(
             return replicas.VersionOf(partition) < 0 ? null : Promote(partition, replicas.Snapshot(partition), null, []);
         }
 
-        var local = view.Local;
-        var silos = view.Current.Silos;
-        var asks = new List<(SiloAddress Silo, Task<long> Version)>(silos.Length);
-        foreach (var silo in silos)
-        {
-            if (!silo.Equals(local))
-            {
-                asks.Add((silo, versionAsks.AskAsync(silo, partition).WaitAsync(_options.RecoveryTimeout)));
-            }
-        }
-
         SiloAddress? best = null;
         long bestVersion = replicas.VersionOf(partition);
         var holders = new List<SiloAddress>();
-        foreach (var (silo, ask) in asks)
+        var unanswered = OtherActiveSilos();
+        for (int round = 1; unanswered.Count > 0; round++)
         {
-            long version;
-            try
+            var asks = new List<(SiloAddress Silo, Task<long> Version)>(unanswered.Count);
+            foreach (var silo in unanswered)
             {
-                version = await ask.ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is TimeoutException or OrleansException or InvalidOperationException)
-            {
-                LogAskFailed(logger, ex, partition, silo);
-                continue;
+                asks.Add((silo, versionAsks.AskAsync(silo, partition).WaitAsync(_options.RecoveryTimeout)));
             }
 
-            if (version < 0)
+            unanswered = [];
+            Exception? lastError = null;
+            foreach (var (silo, ask) in asks)
             {
-                continue;
+                long version;
+                try
+                {
+                    version = await ask.ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is TimeoutException or OrleansException or InvalidOperationException)
+                {
+                    // A silo that left took its replica with it; one still active may hold the only copy of every
+                    // acknowledged write (the newest replica), so "no answer" is never read as "no replica".
+                    if (view.Current.Contains(silo))
+                    {
+                        LogAskFailed(logger, ex, partition, silo, round);
+                        unanswered.Add(silo);
+                        lastError = ex;
+                    }
+                    else
+                    {
+                        LogLeftUnanswered(logger, partition, silo);
+                    }
+
+                    continue;
+                }
+
+                if (version < 0)
+                {
+                    continue;
+                }
+
+                holders.Add(silo);
+                if (version > bestVersion)
+                {
+                    best = silo;
+                    bestVersion = version;
+                }
             }
 
-            holders.Add(silo);
-            if (version > bestVersion)
+            if (unanswered.Count > 0 && round >= AskRounds)
             {
-                best = silo;
-                bestVersion = version;
+                throw new ReplicaRecoveryException(
+                    $"Partition {partition} did not activate: {string.Join(", ", unanswered)} did not say within {AskRounds} × {_options.RecoveryTimeout.TotalSeconds:0.###} s (Grid:Replication:RecoveryTimeout) whether it holds a newer replica, and is still active.",
+                    lastError);
             }
         }
 
@@ -85,9 +133,26 @@ internal sealed partial class ReplicaRecovery(
 
         var snapshot = best is null
             ? replicas.Snapshot(partition)
-            : await Agent(best).GetReplica(partition).WaitAsync(_options.RecoveryTimeout).ConfigureAwait(false);
+            : await _agentOf(best).GetReplica(partition).WaitAsync(_options.RecoveryTimeout).ConfigureAwait(false);
 
         return Promote(partition, snapshot, best, holders);
+    }
+
+    /// <summary>The silos other than this one that are active now (those a replica of the partition can be on).</summary>
+    private List<SiloAddress> OtherActiveSilos()
+    {
+        var local = view.Local;
+        var silos = view.Current.Silos;
+        var others = new List<SiloAddress>(silos.Length);
+        foreach (var silo in silos)
+        {
+            if (!silo.Equals(local))
+            {
+                others.Add(silo);
+            }
+        }
+
+        return others;
     }
 
     private RecoveredPartition? Promote(int partition, StoreSnapshot? snapshot, SiloAddress? from, List<SiloAddress> holders)
@@ -102,13 +167,14 @@ internal sealed partial class ReplicaRecovery(
         return new RecoveredPartition(snapshot, holders);
     }
 
-    private ISiloAgentGrain Agent(SiloAddress silo) => grains.GetGrain<ISiloAgentGrain>(silo.ToParsableString());
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Partition {Partition} recovered {Entries} entries from the replica on {Holder}")]
     private static partial void LogRecovered(ILogger logger, int partition, int entries, string holder);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: silo {Silo} did not say whether it holds a replica")]
-    private static partial void LogAskFailed(ILogger logger, Exception error, int partition, SiloAddress silo);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: silo {Silo} did not say whether it holds a replica (ask {Round}); it is still active, so it is asked again")]
+    private static partial void LogAskFailed(ILogger logger, Exception error, int partition, SiloAddress silo, int round);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Partition {Partition}: silo {Silo} left the cluster before saying whether it holds a replica; recovering without it")]
+    private static partial void LogLeftUnanswered(ILogger logger, int partition, SiloAddress silo);
 }
 
 /// <summary>A partition's entries taken from the newest replica, and every silo that held a replica of it.</summary>
