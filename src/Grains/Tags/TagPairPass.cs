@@ -9,7 +9,7 @@ namespace Grid.Grains.Tags;
 /// One walk over this silo's stores that answers every index shard that asked for its tag/key pairs before the walk
 /// began (see <see cref="TagPairCollector"/>). A request without partitions wants every live primary; one with
 /// partitions wants those, from the primary if it is live here, else from this silo's replica (the partition has no live
-/// primary, or is between silos). Each store is walked in bounded steps under its lock; every tagged entry's key is
+/// primary, or is between silos), or from the primary that replica became during the walk. Each store is walked in bounded steps under its lock; every tagged entry's key is
 /// hashed once to its shard and each of its tags to its bucket, and the pair goes to the requests of that shard.
 /// </summary>
 internal sealed class TagPairPass(int buckets, int shards, int partitionCount) : ITaggedEntryVisitor
@@ -60,9 +60,16 @@ internal sealed class TagPairPass(int buckets, int shards, int partitionCount) :
 
             foreach (int partition in wanted.Partitions())
             {
-                if (!walked.Contains(partition) && replicas.StoreOf(partition) is { } replica)
+                if (walked.Contains(partition))
                 {
-                    await VisitAsync(replica, null, step);
+                    continue;
+                }
+
+                // Its replica here, or, when that replica was promoted while the primaries were walked (it is dropped
+                // as its primary registers), the primary it became: otherwise this round would walk it nowhere.
+                if ((replicas.StoreOf(partition) ?? primaries.TryGet(partition)) is { } store)
+                {
+                    await VisitAsync(store, null, step);
                 }
             }
 
