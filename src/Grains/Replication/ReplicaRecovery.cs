@@ -35,11 +35,11 @@ internal sealed partial class ReplicaRecovery : IReplicaRecovery
     public const int AskRounds = 3;
 
     private readonly GridReplicationOptions _options;
-    private readonly ReplicaRegistry replicas;
-    private readonly ClusterView view;
-    private readonly ReplicaVersionAsks versionAsks;
+    private readonly ReplicaRegistry _replicas;
+    private readonly ClusterView _view;
+    private readonly ReplicaVersionAsks _versionAsks;
     private readonly Func<SiloAddress, ISiloAgentGrain> _agentOf;
-    private readonly ILogger logger;
+    private readonly ILogger _logger;
 
     public ReplicaRecovery(IOptions<GridSiloOptions> options, ReplicaRegistry replicas, ClusterView view, ReplicaVersionAsks versionAsks, IGrainFactory grains, ILogger<ReplicaRecovery> logger)
         : this(options, replicas, view, versionAsks, silo => grains.GetGrain<ISiloAgentGrain>(silo.ToParsableString()), logger)
@@ -50,11 +50,11 @@ internal sealed partial class ReplicaRecovery : IReplicaRecovery
     internal ReplicaRecovery(IOptions<GridSiloOptions> options, ReplicaRegistry replicas, ClusterView view, ReplicaVersionAsks versionAsks, Func<SiloAddress, ISiloAgentGrain> agentOf, ILogger<ReplicaRecovery> logger)
     {
         _options = options.Value.Replication;
-        this.replicas = replicas;
-        this.view = view;
-        this.versionAsks = versionAsks;
+        _replicas = replicas;
+        _view = view;
+        _versionAsks = versionAsks;
         _agentOf = agentOf;
-        this.logger = logger;
+        _logger = logger;
     }
 
     /// <inheritdoc />
@@ -63,11 +63,11 @@ internal sealed partial class ReplicaRecovery : IReplicaRecovery
         if (_options.Replicas == 0)
         {
             // No replicas elsewhere, but the partition may have parked its entries here when it was deactivated in place.
-            return replicas.VersionOf(partition) < 0 ? null : Promote(partition, replicas.Snapshot(partition), null, []);
+            return _replicas.VersionOf(partition) < 0 ? null : Promote(partition, _replicas.Snapshot(partition), null, []);
         }
 
         SiloAddress? best = null;
-        long bestVersion = replicas.VersionOf(partition);
+        long bestVersion = _replicas.VersionOf(partition);
         var holders = new List<SiloAddress>();
         var unanswered = OtherActiveSilos();
         for (int round = 1; unanswered.Count > 0; round++)
@@ -75,7 +75,7 @@ internal sealed partial class ReplicaRecovery : IReplicaRecovery
             var asks = new List<(SiloAddress Silo, Task<long> Version)>(unanswered.Count);
             foreach (var silo in unanswered)
             {
-                asks.Add((silo, versionAsks.AskAsync(silo, partition).WaitAsync(_options.RecoveryTimeout)));
+                asks.Add((silo, _versionAsks.AskAsync(silo, partition).WaitAsync(_options.RecoveryTimeout)));
             }
 
             unanswered = [];
@@ -91,15 +91,15 @@ internal sealed partial class ReplicaRecovery : IReplicaRecovery
                 {
                     // A silo that left took its replica with it; one still active may hold the only copy of every
                     // acknowledged write (the newest replica), so "no answer" is never read as "no replica".
-                    if (view.Current.Contains(silo))
+                    if (_view.Current.Contains(silo))
                     {
-                        LogAskFailed(logger, ex, partition, silo, round);
+                        LogAskFailed(_logger, ex, partition, silo, round);
                         unanswered.Add(silo);
                         lastError = ex;
                     }
                     else
                     {
-                        LogLeftUnanswered(logger, partition, silo);
+                        LogLeftUnanswered(_logger, partition, silo);
                     }
 
                     continue;
@@ -132,7 +132,7 @@ internal sealed partial class ReplicaRecovery : IReplicaRecovery
         }
 
         var snapshot = best is null
-            ? replicas.Snapshot(partition)
+            ? _replicas.Snapshot(partition)
             : await _agentOf(best).GetReplica(partition).WaitAsync(_options.RecoveryTimeout).ConfigureAwait(false);
 
         return Promote(partition, snapshot, best, holders);
@@ -141,8 +141,8 @@ internal sealed partial class ReplicaRecovery : IReplicaRecovery
     /// <summary>The silos other than this one that are active now (those a replica of the partition can be on).</summary>
     private List<SiloAddress> OtherActiveSilos()
     {
-        var local = view.Local;
-        var silos = view.Current.Silos;
+        var local = _view.Local;
+        var silos = _view.Current.Silos;
         var others = new List<SiloAddress>(silos.Length);
         foreach (var silo in silos)
         {
@@ -163,7 +163,7 @@ internal sealed partial class ReplicaRecovery : IReplicaRecovery
         }
 
         snapshot.Version += PromotionVersionGap;
-        LogRecovered(logger, partition, snapshot.Records.Length + snapshot.Structures.Length, from?.ToString() ?? "this silo");
+        LogRecovered(_logger, partition, snapshot.Records.Length + snapshot.Structures.Length, from?.ToString() ?? "this silo");
         return new RecoveredPartition(snapshot, holders);
     }
 

@@ -9,8 +9,9 @@ namespace Grid.Grains.Tags;
 /// One walk over this silo's stores that answers every index shard that asked for its tag/key pairs before the walk
 /// began (see <see cref="TagPairCollector"/>). A request without partitions wants every live primary; one with
 /// partitions wants those, from the primary if it is live here, else from this silo's replica (the partition has no live
-/// primary, or is between silos), or from the primary that replica became during the walk. Each store is walked in bounded steps under its lock; every tagged entry's key is
-/// hashed once to its shard and each of its tags to its bucket, and the pair goes to the requests of that shard.
+/// primary, or is between silos), or from the primary that replica became during the walk. Each store is walked in
+/// bounded steps under its lock; every tagged entry's key is hashed once to its shard and each of its tags to its
+/// bucket, and the pair goes to the requests of that shard.
 /// </summary>
 internal sealed class TagPairPass(int buckets, int shards, int partitionCount) : ITaggedEntryVisitor
 {
