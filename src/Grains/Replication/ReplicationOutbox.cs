@@ -228,7 +228,8 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
         }
         catch (TimeoutException)
         {
-            LogDetachUnconfirmed(_logger, partition, timeout);
+            // Which queue holds the watermark back (a hand-off that waits its whole bound is worth explaining).
+            LogDetachUnconfirmed(_logger, partition, timeout, Describe());
         }
 
         return holder;
@@ -443,6 +444,6 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
     [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: the replica on {Silo} could not follow a change and dropped its copy; seeding it again")]
     private static partial void LogReseed(ILogger logger, int partition, SiloAddress silo);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition} left this silo before its replica confirmed everything within {Timeout}")]
-    private static partial void LogDetachUnconfirmed(ILogger logger, int partition, TimeSpan timeout);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition} left this silo before its replica confirmed everything within {Timeout} (replication: {Queues})")]
+    private static partial void LogDetachUnconfirmed(ILogger logger, int partition, TimeSpan timeout, string queues);
 }
