@@ -17,22 +17,15 @@ namespace Grid.Grains.Replication;
 /// so an activation Orleans abandons half-way leaves the entries where the next one finds them.
 /// <para>
 /// A silo that does not answer is never taken to hold nothing while it is still active: it may hold the newest replica,
-/// the only copy of writes acknowledged since the others'. It is asked again (<see cref="AskRounds"/> in all) and, still
-/// active and silent, fails the activation (<see cref="ReplicaRecoveryException"/>; the ops are sent again, and the next
-/// activation asks again). A silo that left meanwhile took its replica with it and is not waited for.
+/// the only copy of writes acknowledged since the others'. It is asked again and, still active and silent, fails the
+/// activation (<see cref="ActiveSiloAsks"/>; the ops are sent again, and the next activation asks again). A silo that
+/// left meanwhile took its replica with it and is not waited for.
 /// </para>
 /// </summary>
 internal sealed partial class ReplicaRecovery : IReplicaRecovery
 {
     /// <summary>Added to a promoted replica's version, so anything the dead primary might still have sent is older.</summary>
     public const long PromotionVersionGap = 1L << 32;
-
-    /// <summary>
-    /// How many times an active silo that does not answer is asked (each ask bounded by
-    /// <see cref="GridReplicationOptions.RecoveryTimeout"/>) before the activation fails. A frozen or dying silo is declared
-    /// dead within the failure detection time (a few seconds), which three asks outlast; then it is not waited for.
-    /// </summary>
-    public const int AskRounds = 3;
 
     private readonly GridReplicationOptions _options;
     private readonly ReplicaRegistry _replicas;
@@ -69,60 +62,19 @@ internal sealed partial class ReplicaRecovery : IReplicaRecovery
         SiloAddress? best = null;
         long bestVersion = _replicas.VersionOf(partition);
         var holders = new List<SiloAddress>();
-        var unanswered = OtherActiveSilos();
-        for (int round = 1; unanswered.Count > 0; round++)
+        var answers = await ActiveSiloAsks.AskAsync(_view, partition, "a newer replica", silo => _versionAsks.AskAsync(silo, partition), _options.RecoveryTimeout, _logger).ConfigureAwait(false);
+        foreach (var (silo, version) in answers)
         {
-            var asks = new List<(SiloAddress Silo, Task<long> Version)>(unanswered.Count);
-            foreach (var silo in unanswered)
+            if (version < 0)
             {
-                asks.Add((silo, _versionAsks.AskAsync(silo, partition).WaitAsync(_options.RecoveryTimeout)));
+                continue;
             }
 
-            unanswered = [];
-            Exception? lastError = null;
-            foreach (var (silo, ask) in asks)
+            holders.Add(silo);
+            if (version > bestVersion)
             {
-                long version;
-                try
-                {
-                    version = await ask.ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is TimeoutException or OrleansException or InvalidOperationException)
-                {
-                    // A silo that left took its replica with it; one still active may hold the only copy of every
-                    // acknowledged write (the newest replica), so "no answer" is never read as "no replica".
-                    if (_view.Current.Contains(silo))
-                    {
-                        LogAskFailed(_logger, ex, partition, silo, round);
-                        unanswered.Add(silo);
-                        lastError = ex;
-                    }
-                    else
-                    {
-                        LogLeftUnanswered(_logger, partition, silo);
-                    }
-
-                    continue;
-                }
-
-                if (version < 0)
-                {
-                    continue;
-                }
-
-                holders.Add(silo);
-                if (version > bestVersion)
-                {
-                    best = silo;
-                    bestVersion = version;
-                }
-            }
-
-            if (unanswered.Count > 0 && round >= AskRounds)
-            {
-                throw new ReplicaRecoveryException(
-                    $"Partition {partition} did not activate: {string.Join(", ", unanswered)} did not say within {AskRounds} × {_options.RecoveryTimeout.TotalSeconds:0.###} s (Grid:Replication:RecoveryTimeout) whether it holds a newer replica, and is still active.",
-                    lastError);
+                best = silo;
+                bestVersion = version;
             }
         }
 
@@ -136,23 +88,6 @@ internal sealed partial class ReplicaRecovery : IReplicaRecovery
             : await _agentOf(best).GetReplica(partition).WaitAsync(_options.RecoveryTimeout).ConfigureAwait(false);
 
         return Promote(partition, snapshot, best, holders);
-    }
-
-    /// <summary>The silos other than this one that are active now (those a replica of the partition can be on).</summary>
-    private List<SiloAddress> OtherActiveSilos()
-    {
-        var local = _view.Local;
-        var silos = _view.Current.Silos;
-        var others = new List<SiloAddress>(silos.Length);
-        foreach (var silo in silos)
-        {
-            if (!silo.Equals(local))
-            {
-                others.Add(silo);
-            }
-        }
-
-        return others;
     }
 
     private RecoveredPartition? Promote(int partition, StoreSnapshot? snapshot, SiloAddress? from, List<SiloAddress> holders)
@@ -169,12 +104,6 @@ internal sealed partial class ReplicaRecovery : IReplicaRecovery
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Partition {Partition} recovered {Entries} entries from the replica on {Holder}")]
     private static partial void LogRecovered(ILogger logger, int partition, int entries, string holder);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: silo {Silo} did not say whether it holds a replica (ask {Round}); it is still active, so it is asked again")]
-    private static partial void LogAskFailed(ILogger logger, Exception error, int partition, SiloAddress silo, int round);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Partition {Partition}: silo {Silo} left the cluster before saying whether it holds a replica; recovering without it")]
-    private static partial void LogLeftUnanswered(ILogger logger, int partition, SiloAddress silo);
 }
 
 /// <summary>A partition's entries taken from the newest replica, and every silo that held a replica of it.</summary>

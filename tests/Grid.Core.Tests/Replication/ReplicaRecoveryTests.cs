@@ -1,5 +1,5 @@
-using System.Collections.Immutable;
 using System.Net;
+using Grid.Core.Tests.Support;
 using Grid.Grains.Cluster;
 using Grid.Grains.Hosting;
 using Grid.Grains.Partitions;
@@ -47,7 +47,7 @@ public sealed class ReplicaRecoveryTests
         var membership = new FakeMembership(Local, Holder, Other);
         var recovery = Recovery(membership, silo => silo.Equals(Holder) ? new FakeAgent(version: 42) { UnansweredAsks = int.MaxValue } : new FakeAgent(version: -1));
 
-        var error = await Assert.ThrowsAsync<ReplicaRecoveryException>(() => recovery.RecoverAsync(Partition));
+        var error = await Assert.ThrowsAsync<SilentSiloException>(() => recovery.RecoverAsync(Partition));
 
         Assert.Contains(Holder.ToString(), error.Message, StringComparison.Ordinal);
         Assert.Contains($"Partition {Partition}", error.Message, StringComparison.Ordinal);
@@ -91,45 +91,6 @@ public sealed class ReplicaRecoveryTests
     }
 
     private static SiloAddress Silo(int n) => SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 11120 + n), n);
-
-    /// <summary>Membership with every listed silo active; a removed silo is dead.</summary>
-    private sealed class FakeMembership : IClusterMembershipService, ILocalSiloDetails
-    {
-        private ClusterMembershipSnapshot _snapshot;
-        private long _version = 1;
-
-        public FakeMembership(SiloAddress local, params SiloAddress[] silos)
-        {
-            SiloAddress = local;
-            _snapshot = new ClusterMembershipSnapshot(
-                silos.ToImmutableDictionary(s => s, s => new ClusterMember(s, SiloStatus.Active, s.ToString())),
-                new MembershipVersion(_version));
-        }
-
-        public ClusterMembershipSnapshot CurrentSnapshot => Volatile.Read(ref _snapshot);
-
-        public IAsyncEnumerable<ClusterMembershipSnapshot> MembershipUpdates => throw new NotSupportedException();
-
-        public string Name => "local";
-
-        public string ClusterId => "test";
-
-        public string DnsHostName => "localhost";
-
-        public SiloAddress SiloAddress { get; }
-
-        public SiloAddress GatewayAddress => SiloAddress;
-
-        public void Remove(SiloAddress silo)
-        {
-            var members = CurrentSnapshot.Members.SetItem(silo, new ClusterMember(silo, SiloStatus.Dead, silo.ToString()));
-            Volatile.Write(ref _snapshot, new ClusterMembershipSnapshot(members, new MembershipVersion(Interlocked.Increment(ref _version))));
-        }
-
-        public ValueTask Refresh(MembershipVersion minimumVersion = default, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
-
-        public Task<bool> TryKill(SiloAddress siloAddress) => throw new NotSupportedException();
-    }
 
     /// <summary>An agent holding a replica of <see cref="Partition"/> at <c>version</c> (-1: none); its first asks may go unanswered.</summary>
     private sealed class FakeAgent(long version) : ISiloAgentGrain
