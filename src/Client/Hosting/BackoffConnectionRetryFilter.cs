@@ -87,14 +87,8 @@ internal sealed partial class BackoffConnectionRetryFilter(TimeSpan timeout, str
         var innermost = exception;
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is SocketException socket)
-            {
-                return Words(socket.SocketErrorCode);
-            }
-
             // Orleans' socket errors end with "Error: ConnectionRefused" and carry no SocketException.
-            int error = e.Message.LastIndexOf("Error: ", StringComparison.Ordinal);
-            if (error >= 0 && Enum.TryParse<SocketError>(e.Message.AsSpan(error + "Error: ".Length).TrimEnd('.'), out var code))
+            if (SocketErrorOf(e) is { } code)
             {
                 return Words(code);
             }
@@ -130,9 +124,29 @@ internal sealed partial class BackoffConnectionRetryFilter(TimeSpan timeout, str
             {
                 return true;
             }
+
+            // A gateway that refuses the client during the handshake (TLS without the certificate it requires, say) may
+            // also reach it as a socket that was reset or shut down, by timing: the connection was made, then dropped.
+            // Only a port where nothing listens answers "connection refused".
+            if (SocketErrorOf(e) is SocketError.Shutdown or SocketError.ConnectionReset or SocketError.ConnectionAborted)
+            {
+                return true;
+            }
         }
 
         return false;
+    }
+
+    /// <summary>The socket error <paramref name="e"/> carries, as a <see cref="SocketException"/> or as Orleans words it ("… Error: ConnectionRefused").</summary>
+    private static SocketError? SocketErrorOf(Exception e)
+    {
+        if (e is SocketException socket)
+        {
+            return socket.SocketErrorCode;
+        }
+
+        int error = e.Message.LastIndexOf("Error: ", StringComparison.Ordinal);
+        return error >= 0 && Enum.TryParse<SocketError>(e.Message.AsSpan(error + "Error: ".Length).TrimEnd('.'), out var code) ? code : null;
     }
 
     /// <summary>"ConnectionRefused" as "connection refused".</summary>

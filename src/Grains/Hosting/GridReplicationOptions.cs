@@ -30,6 +30,15 @@ public sealed class GridReplicationOptions : IValidatableObject
     [SettingRange("00:00:00.100", "00:05:00", Rule = "must be between 100 ms and 5 minutes")]
     public TimeSpan RecoveryTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long one replication call may go unanswered before it is sent again (the same frame; a replica ignores what it
+    /// already holds), plus one second per MiB of the frame (a seed of a large partition takes longer to apply). Without
+    /// it a lost call held the silo's replication watermark, and with it every sync write and every leaving partition's
+    /// hand-off, until Orleans' 30 s response timeout. Default 5 s.
+    /// </summary>
+    [SettingRange("00:00:00.100", "00:05:00", Rule = "must be between 100 ms and 5 minutes")]
+    public TimeSpan ShipTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Most bytes of changes sent to one silo in one replication call (a partition seed may exceed it alone). Default 1 MiB.</summary>
     [SettingRange(4096, 64 << 20, Rule = "must be between 4096 and 64 MiB")]
     public int MaxBatchBytes { get; set; } = 1 << 20;

@@ -21,10 +21,12 @@ internal sealed partial class ReplicaPump
     private readonly ISiloAgentGrain _agent;
     private readonly ResiliencePipeline _shipping;
     private readonly CancellationToken _stopping;
+    private readonly TimeSpan _shipTimeout;
 
-    public ReplicaPump(ReplicationOutbox outbox, ReplicaQueue queue, IGrainFactory grains, ILogger logger, CancellationToken stopping)
+    public ReplicaPump(ReplicationOutbox outbox, ReplicaQueue queue, IGrainFactory grains, ILogger logger, TimeSpan shipTimeout, CancellationToken stopping)
     {
         _outbox = outbox;
+        _shipTimeout = shipTimeout;
         _queue = queue;
         _agent = grains.GetGrain<ISiloAgentGrain>(queue.Target.ToParsableString());
         _stopping = stopping;
@@ -89,6 +91,24 @@ internal sealed partial class ReplicaPump
             return null;
         }
 
+        var shipment = SendAsync(frame, items);
+        try
+        {
+            // Bounded: a call lost on its way (seen while a silo stopped) would otherwise hold the watermark, every sync
+            // write of this silo and every leaving partition's hand-off until Orleans' response timeout. Sent again
+            // after the bound: the replica ignores items not newer than what it holds, seeds included.
+            return await shipment.WaitAsync(_shipTimeout + TimeSpan.FromSeconds(frame.Length >> 20)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The abandoned call may still fail later; observed here, so that is not an unobserved task exception.
+            _ = shipment.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw;
+        }
+    }
+
+    private async Task<int[]> SendAsync(byte[] frame, int items)
+    {
         if (_outbox.BeforeShip is { } hold)
         {
             await hold().ConfigureAwait(false);

@@ -85,6 +85,13 @@ internal sealed class ReplicaRegistry(GridClock clock) : IMemoryAccount
         {
             case ReplicaItemKind.Seed:
                 var seed = item.Seed ?? throw new ArgumentException("A seed item carries no snapshot.", nameof(item));
+                if (replica is not null && seed.Version < replica.Version)
+                {
+                    // An older seed arriving late (a shipment sent again after its bound, the first call delivered after
+                    // all): the replica already holds newer state; taking the seed would lose what came after it.
+                    break;
+                }
+
                 replica?.Store.Close();
                 var store = new PartitionStore(item.Partition, clock, this);
                 store.Restore(seed);

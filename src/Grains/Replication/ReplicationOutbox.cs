@@ -42,6 +42,7 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
     private readonly ILogger _logger;
     private readonly int _maxBatchBytes;
     private readonly int _maxAsyncBacklog;
+    private readonly TimeSpan _shipTimeout;
     private readonly ReplicatedPartition?[] _attached;
     private readonly ReplicaQueueBook _book;
     private readonly ReplicaRetargeting _retargeting;
@@ -54,6 +55,7 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
         Sync = replication.Mode == GridReplicationMode.Sync;
         _maxBatchBytes = replication.MaxBatchBytes;
         _maxAsyncBacklog = replication.MaxAsyncBacklog;
+        _shipTimeout = replication.ShipTimeout;
         _view = view;
         _grains = grains;
         _logger = logger;
@@ -437,7 +439,7 @@ internal sealed partial class ReplicationOutbox : IStoreChangeListener, ILifecyc
     /// <summary>Starts the pump of a new target's queue (under the lock, as the book creates the queue).</summary>
     private void StartPump(ReplicaQueue queue)
     {
-        var pump = new ReplicaPump(this, queue, _grains, _logger, _stopping.Token);
+        var pump = new ReplicaPump(this, queue, _grains, _logger, _shipTimeout, _stopping.Token);
         _ = Task.Run(pump.RunAsync);
     }
 
