@@ -26,8 +26,8 @@ internal sealed partial class ReplicaPump
     public ReplicaPump(ReplicationOutbox outbox, ReplicaQueue queue, IGrainFactory grains, ILogger logger, TimeSpan shipTimeout, CancellationToken stopping)
     {
         _outbox = outbox;
-        _shipTimeout = shipTimeout;
         _queue = queue;
+        _shipTimeout = shipTimeout;
         _agent = grains.GetGrain<ISiloAgentGrain>(queue.Target.ToParsableString());
         _stopping = stopping;
         _shipping = SiloRetryPipelines.UntilDelivered(FirstRetryDelay, MaxRetryDelay, args =>
@@ -101,8 +101,7 @@ internal sealed partial class ReplicaPump
         }
         catch (TimeoutException)
         {
-            // The abandoned call may still fail later; observed here, so that is not an unobserved task exception.
-            _ = shipment.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            AbandonedCall.Observe(shipment);
             throw;
         }
     }

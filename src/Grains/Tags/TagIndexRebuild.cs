@@ -1,4 +1,5 @@
 using Grid.Grains.Partitions;
+using Grid.Grains.Resilience;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 
@@ -132,14 +133,14 @@ internal sealed partial class TagIndexRebuild(ITagPairSource source, int partiti
 
                 if (cancellationToken.IsCancellationRequested)
                 {
-                    Abandon(call);
+                    AbandonedCall.Observe(call);
                     cancellationToken.ThrowIfCancellationRequested();
                 }
 
                 if (!source.IsActive(silo))
                 {
                     // A dead silo must not hold the rebuild: whatever it held lives on as replicas or moved elsewhere.
-                    Abandon(call);
+                    AbandonedCall.Observe(call);
                     LogSiloGone(logger, silo);
                     return null;
                 }
@@ -183,10 +184,6 @@ internal sealed partial class TagIndexRebuild(ITagPairSource source, int partiti
 
         return text.ToString();
     }
-
-    /// <summary>Observes a call left behind, so its eventual failure is not an unobserved task exception.</summary>
-    private static void Abandon(Task call) =>
-        _ = call.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
     private async Task<int> ActivateAllAsync(PartitionSet partitions, CancellationToken cancellationToken)
     {
