@@ -206,7 +206,7 @@ internal static class ConnectionCommands
         }
         else
         {
-            context.Writer.WriteError(RespErrors.UnknownSubcommand(call.Text(1), "CLIENT"));
+            context.Writer.WriteError(RespErrors.UnknownSubcommand(call, "CLIENT"));
         }
     }
 

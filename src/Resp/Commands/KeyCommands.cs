@@ -66,7 +66,7 @@ internal static class KeyCommands
                 : ExpireCondition.None;
             if (option == ExpireCondition.None)
             {
-                return context.Fail($"ERR Unsupported option {call.Text(i)}");
+                return context.Fail($"ERR Unsupported option {call.Quote(i)}");
             }
 
             condition |= option;

@@ -19,6 +19,12 @@ internal readonly struct RespCall(RespArguments arguments, RespCommandRange rang
     /// <summary>The argument as text (UTF-8; invalid bytes become U+FFFD).</summary>
     public string Text(int index) => Encoding.UTF8.GetString(this[index]);
 
+    /// <summary>
+    /// The argument quoted in an error, as Redis quotes it (<c>%s</c>, <c>%.128s</c>): its bytes as they are, up to a NUL,
+    /// at most <paramref name="maxBytes"/> (see <see cref="ClientText"/>).
+    /// </summary>
+    public string Quote(int index, int maxBytes = int.MaxValue) => ClientText.Quote(this[index], maxBytes);
+
     /// <summary>Whether the argument is <paramref name="lowercase"/>, ignoring ASCII case (options such as <c>EX</c>, <c>NX</c>).</summary>
     public bool Is(int index, ReadOnlySpan<byte> lowercase)
     {

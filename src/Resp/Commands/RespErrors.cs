@@ -1,4 +1,5 @@
 using System.Text;
+using Grid.Resp.Protocol;
 
 namespace Grid.Resp.Commands;
 
@@ -32,23 +33,25 @@ internal static class RespErrors
     /// <summary>An expiry of zero, negative, or too large.</summary>
     public static string InvalidExpire(string command) => $"ERR invalid expire time in '{command}' command";
 
-    /// <summary>An unknown subcommand of a container command (CLIENT, COMMAND).</summary>
-    public static string UnknownSubcommand(string subcommand, string container) => $"ERR unknown subcommand '{Truncate(subcommand, 128)}'. Try {container} HELP.";
+    /// <summary>An unknown subcommand of a container command (CLIENT, COMMAND, CLUSTER): its first 128 bytes, as sent.</summary>
+    public static string UnknownSubcommand(in RespCall call, string container) => $"ERR unknown subcommand '{call.Quote(1, 128)}'. Try {container} HELP.";
 
     /// <summary>
-    /// Redis's unknown-command error: the name as sent (at most 128 characters), then each argument quoted, stopping
-    /// once 128 characters of them were written (server.c <c>processCommand</c>).
+    /// Redis's unknown-command error: the name as sent (at most 128 bytes), then each argument quoted, the arguments
+    /// taking 128 bytes at most with their quotes (server.c <c>processCommand</c>: <c>'%.*s' </c>, the precision being
+    /// what is left of the 128 before the quote is written).
     /// </summary>
     public static string UnknownCommand(in RespCall call)
     {
         var args = new StringBuilder();
-        for (int i = 1; i < call.Count && args.Length < 128; i++)
+        int written = 0;
+        for (int i = 1; i < call.Count && written < 128; i++)
         {
-            args.Append('\'').Append(Truncate(call.Text(i), 128 - args.Length)).Append("' ");
+            string quoted = call.Quote(i, 128 - written);
+            args.Append('\'').Append(quoted).Append("' ");
+            written += ClientText.GetByteCount(quoted) + 3;
         }
 
-        return $"ERR unknown command '{Truncate(call.Text(0), 128)}', with args beginning with: {args}";
+        return $"ERR unknown command '{call.Quote(0, 128)}', with args beginning with: {args}";
     }
-
-    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
 }

@@ -14,6 +14,8 @@ internal static class StringCommands
     private const long Conditional = 1;
     private const long Removes = 2;
     private const long ReturnsOld = 4;
+    private const long AnswersIfAbsent = 8;
+    private const long AnswersIfRemoved = 16;
 
     public static void Register(RespCommandTable table)
     {
@@ -173,9 +175,7 @@ internal static class StringCommands
         var flags = OpFlags.None;
         bool get = false;
         bool keepTtl = false;
-        int expiryAt = 0;
-        long unitMs = 0;
-        bool absolute = false;
+        var expiry = default(ExpiryArgument);
         string[]? tags = null;
         for (int j = 3; j < call.Count; j++)
         {
@@ -191,6 +191,7 @@ internal static class StringCommands
                 break;
             }
 
+            var unit = ExpiryArgument.UnitAt(call, j);
             if (call.Is(j, "nx"u8) && (flags & OpFlags.IfExists) == 0)
             {
                 flags |= OpFlags.IfNotExists;
@@ -203,13 +204,14 @@ internal static class StringCommands
             {
                 get = true;
             }
-            else if (call.Is(j, "keepttl"u8) && expiryAt == 0)
+            else if (call.Is(j, "keepttl"u8) && !expiry.IsGiven)
             {
                 keepTtl = true;
             }
-            else if (hasNext && expiryAt == 0 && !keepTtl && ExpiryUnit(call, j, out unitMs, out absolute))
+            else if (unit != ExpiryUnit.None && hasNext && !keepTtl && expiry.Accepts(unit))
             {
-                expiryAt = ++j;
+                // The same option again replaces the number (the last one counts); another one is a syntax error.
+                expiry = new ExpiryArgument(unit, ++j);
             }
             else
             {
@@ -218,26 +220,14 @@ internal static class StringCommands
         }
 
         long ttlMs = 0;
-        if (expiryAt != 0)
+        if (expiry.IsGiven && expiry.TryTimeToLive(call, context.NowMs, "set", out ttlMs) is { } error)
         {
-            if (!call.TryInt64(expiryAt, out long amount))
-            {
-                return context.Fail(RespErrors.NotInteger);
-            }
-
-            if (amount <= 0 || amount > long.MaxValue / unitMs)
-            {
-                return context.Fail(RespErrors.InvalidExpire("set"));
-            }
-
-            ttlMs = absolute ? amount * unitMs - context.NowMs : amount * unitMs;
+            return context.Fail(error);
         }
 
-        if (get && expiryAt != 0 && ttlMs <= 0)
+        if (expiry.IsGiven && ttlMs <= 0)
         {
-            // GET with an absolute expiry already past: the old value, and the key gone (two steps).
-            long ttl = ttlMs;
-            return context.Defer((c, call) => SetStepsAsync(c, call, flags, ttl, get, keepTtl, tags));
+            return PlanSetAlreadyExpired(context, call, flags, get);
         }
 
         if (get || keepTtl)
@@ -254,22 +244,32 @@ internal static class StringCommands
             return get ? ReturnsOld : flags == OpFlags.None ? 0 : Conditional;
         }
 
-        if (expiryAt != 0 && ttlMs <= 0)
-        {
-            // An absolute expiry already past: Redis sets the key and it is gone at once.
-            context.AddOp(new GridOp { Code = OpCode.Remove, Key = call.Bytes(1) });
-            return Removes;
-        }
-
         context.AddOp(new GridOp { Code = OpCode.Set, Key = call.Bytes(1), Value = call.Bytes(2), Arg0 = ttlMs, Flags = flags, Tags = tags });
         return flags == OpFlags.None ? 0 : Conditional;
     }
 
-    private static bool ExpiryUnit(in RespCall call, int j, out long unitMs, out bool absolute)
+    /// <summary>
+    /// SET with an absolute expiry already past. Redis checks NX/XX first: when they stop the write nothing changes and
+    /// the answer is nil (or the old value with GET); otherwise the key is set and gone at once, so the write is a
+    /// removal. NX lets it happen only where there is no key, so it never changes anything: an existence check answers it.
+    /// </summary>
+    private static long PlanSetAlreadyExpired(RespContext context, in RespCall call, OpFlags flags, bool get)
     {
-        absolute = call.Is(j, "exat"u8) || call.Is(j, "pxat"u8);
-        unitMs = call.Is(j, "ex"u8) || call.Is(j, "exat"u8) ? 1000 : 1;
-        return absolute || call.Is(j, "ex"u8) || call.Is(j, "px"u8);
+        if (get)
+        {
+            // The old value first (WRONGTYPE stops everything, as in Redis), then the removal if the condition lets it.
+            var conditions = flags;
+            return context.Defer((c, call) => SetGetAlreadyExpiredAsync(c, call, conditions));
+        }
+
+        if ((flags & OpFlags.IfNotExists) != 0)
+        {
+            context.AddOp(new GridOp { Code = OpCode.Exists, Key = call.Bytes(1) });
+            return AnswersIfAbsent;
+        }
+
+        context.AddOp(new GridOp { Code = OpCode.Remove, Key = call.Bytes(1) });
+        return (flags & OpFlags.IfExists) != 0 ? AnswersIfRemoved : Removes;
     }
 
     private static void ReplySet(RespContext context, in RespCall call, ReadOnlySpan<GridResult> results, long state)
@@ -291,7 +291,9 @@ internal static class StringCommands
                 context.Writer.WriteNull();
             }
         }
-        else if (results[0].Status == ResultStatus.ConditionNotMet && state == Conditional)
+        else if ((results[0].Status == ResultStatus.ConditionNotMet && state == Conditional)
+            || (state == AnswersIfAbsent && results[0].Number > 0)
+            || (state == AnswersIfRemoved && results[0].Number == 0))
         {
             context.Writer.WriteNull();
         }
@@ -301,60 +303,37 @@ internal static class StringCommands
         }
     }
 
-    /// <summary>SET with GET or KEEPTTL, and GETSET: read the old value (and time to live), then write.</summary>
-    private static async ValueTask SetStepsAsync(RespContext context, RespCall call, OpFlags flags, long ttlMs, bool get, bool keepTtl, string[]? tags = null)
+    /// <summary>
+    /// SET ... GET with an absolute expiry already past: the old value (WRONGTYPE stops it, as in Redis), then the key
+    /// removed where NX/XX let the write happen (two steps: the write would leave no key, so only a key there is removed).
+    /// </summary>
+    private static async ValueTask SetGetAlreadyExpiredAsync(RespContext context, RespCall call, OpFlags conditions)
     {
         byte[] key = call.Bytes(1);
-        byte[] value = call.Bytes(2);
-        byte[]? old = null;
-        if (get)
-        {
-            var read = await context.ExecuteAsync(new GridOp { Code = OpCode.Get, Key = key }).ConfigureAwait(false);
-            if (RespReplies.TryWriteFailure(context, read))
-            {
-                return;
-            }
-
-            old = read.Value;
-        }
-
-        if (keepTtl)
-        {
-            var ttl = await context.ExecuteAsync(new GridOp { Code = OpCode.TimeToLive, Key = key }).ConfigureAwait(false);
-            if (RespReplies.TryWriteFailure(context, ttl))
-            {
-                return;
-            }
-
-            ttlMs = ttl.Status == ResultStatus.Ok && ttl.Number > 0 ? ttl.Number : 0;
-        }
-
-        var written = ttlMs < 0
-            ? await context.ExecuteAsync(new GridOp { Code = OpCode.Remove, Key = key }).ConfigureAwait(false)
-            : await context.ExecuteAsync(new GridOp { Code = OpCode.Set, Key = key, Value = value, Arg0 = ttlMs, Flags = flags, Tags = tags }).ConfigureAwait(false);
-        if (RespReplies.TryWriteFailure(context, written))
+        var read = await context.ExecuteAsync(new GridOp { Code = OpCode.Get, Key = key }).ConfigureAwait(false);
+        if (RespReplies.TryWriteFailure(context, read))
         {
             return;
         }
 
-        if (get)
+        bool found = read.Value is not null;
+        bool writes = (conditions & OpFlags.IfNotExists) != 0 ? !found : (conditions & OpFlags.IfExists) == 0 || found;
+        if (writes && found)
         {
-            if (old is null)
+            var removed = await context.ExecuteAsync(new GridOp { Code = OpCode.Remove, Key = key }).ConfigureAwait(false);
+            if (RespReplies.TryWriteFailure(context, removed))
             {
-                context.Writer.WriteNull();
-            }
-            else
-            {
-                context.Writer.WriteBulk(old);
+                return;
             }
         }
-        else if (written.Status == ResultStatus.ConditionNotMet)
+
+        if (read.Value is { } old)
         {
-            context.Writer.WriteNull();
+            context.Writer.WriteBulk(old);
         }
         else
         {
-            context.Writer.WriteOk();
+            context.Writer.WriteNull();
         }
     }
 }

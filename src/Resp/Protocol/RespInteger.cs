@@ -1,4 +1,5 @@
 using System.Buffers;
+using Grid.Text;
 
 namespace Grid.Resp.Protocol;
 
@@ -9,57 +10,7 @@ namespace Grid.Resp.Protocol;
 internal static class RespInteger
 {
     /// <summary>Parses <paramref name="text"/>; false when it is not an integer as Redis means it.</summary>
-    public static bool TryParse(ReadOnlySpan<byte> text, out long value)
-    {
-        value = 0;
-        if (text.IsEmpty || text.Length > 20)
-        {
-            return false;
-        }
-
-        if (text.Length == 1 && text[0] == (byte)'0')
-        {
-            return true;
-        }
-
-        bool negative = text[0] == (byte)'-';
-        int i = negative ? 1 : 0;
-        if (i == text.Length || text[i] is < (byte)'1' or > (byte)'9')
-        {
-            return false;
-        }
-
-        ulong magnitude = 0;
-        for (; i < text.Length; i++)
-        {
-            uint digit = (uint)(text[i] - '0');
-            if (digit > 9 || magnitude > (ulong.MaxValue - digit) / 10)
-            {
-                return false;
-            }
-
-            magnitude = magnitude * 10 + digit;
-        }
-
-        if (negative)
-        {
-            if (magnitude > (ulong)long.MaxValue + 1)
-            {
-                return false;
-            }
-
-            value = (long)(0 - magnitude);
-            return true;
-        }
-
-        if (magnitude > long.MaxValue)
-        {
-            return false;
-        }
-
-        value = (long)magnitude;
-        return true;
-    }
+    public static bool TryParse(ReadOnlySpan<byte> text, out long value) => RedisInteger.TryParse(text, out value);
 
     /// <summary>Parses an argument (copied to the stack when it spans segments).</summary>
     public static bool TryParse(in ReadOnlySequence<byte> text, out long value)

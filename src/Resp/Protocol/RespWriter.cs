@@ -42,10 +42,20 @@ internal sealed class RespWriter(IBufferWriter<byte> output)
     /// <summary>An error (<c>-text</c>; the text starts with its code, e.g. <c>ERR</c>); line breaks become spaces, as Redis does.</summary>
     public void WriteError(string text)
     {
-        int length = System.Text.Encoding.UTF8.GetByteCount(text);
+        // Text that quotes a client's bytes (ClientText) goes back byte for byte, as Redis's does.
+        bool quotesBytes = ClientText.HasEscapes(text);
+        int length = quotesBytes ? ClientText.GetByteCount(text) : System.Text.Encoding.UTF8.GetByteCount(text);
         var span = output.GetSpan(length + 3);
         span[0] = (byte)'-';
-        System.Text.Encoding.UTF8.GetBytes(text, span[1..]);
+        if (quotesBytes)
+        {
+            ClientText.Encode(text, span[1..]);
+        }
+        else
+        {
+            System.Text.Encoding.UTF8.GetBytes(text, span[1..]);
+        }
+
         for (int i = 1; i <= length; i++)
         {
             if (span[i] is (byte)'\r' or (byte)'\n')

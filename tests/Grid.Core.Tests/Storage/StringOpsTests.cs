@@ -213,6 +213,10 @@ public sealed class StringOpsTests
     [InlineData(" 12")]
     [InlineData("9223372036854775808")]
     [InlineData("0x10")]
+    [InlineData("01")]
+    [InlineData("+1")]
+    [InlineData("-0")]
+    [InlineData("007")]
     public void Increment_of_a_non_integer_string_is_not_integer_and_changes_nothing(string value)
     {
         _f.Set("s", value);

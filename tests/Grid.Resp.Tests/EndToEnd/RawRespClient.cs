@@ -108,7 +108,8 @@ internal sealed class RawRespClient : IAsyncDisposable
         }
     }
 
-    private async Task<string> ReadLineAsync()
+    /// <summary>The next line's exact bytes, without its CRLF (a simple or error reply as sent, undecoded).</summary>
+    public async Task<byte[]> ReadLineBytesAsync()
     {
         while (true)
         {
@@ -116,7 +117,7 @@ internal sealed class RawRespClient : IAsyncDisposable
             {
                 if (_buffer[i] == '\r' && _buffer[i + 1] == '\n')
                 {
-                    string line = Encoding.UTF8.GetString([.. _buffer.GetRange(0, i)]);
+                    byte[] line = [.. _buffer.GetRange(0, i)];
                     _buffer.RemoveRange(0, i + 2);
                     return line;
                 }
@@ -125,6 +126,8 @@ internal sealed class RawRespClient : IAsyncDisposable
             await FillAsync();
         }
     }
+
+    private async Task<string> ReadLineAsync() => Encoding.UTF8.GetString(await ReadLineBytesAsync());
 
     private async Task<byte[]> ReadExactAsync(int count)
     {

@@ -102,6 +102,52 @@ public sealed class RedisConformanceTests(RespServersFixture servers)
             ]
         },
         {
+            // An absolute expiry already past sets the key gone at once, but only when NX/XX let the write happen.
+            "set-past-expiry-conditions", [
+                "set @k old", "set @k new exat 1 nx", "get @k", "set @m new pxat 1 xx", "exists @m", "set @k new exat 1 nx get",
+                "get @k", "set @k new exat 1 xx", "exists @k", "set @k2 v", "set @k2 w pxat 1 xx get", "exists @k2",
+                "set @n v exat 1 nx", "exists @n", "set @p v exat 1", "exists @p", "set @q v exat 1 get", "exists @q",
+                "set @r v", "set @r w exat 1 get", "exists @r", "set @x v pxat 1 xx get", "exists @x", "hset @h f v",
+                "set @h v exat 1 nx", "set @h v exat 1 xx get", "hlen @h", "set @h v exat 1 nx get", "hlen @h",
+                "set @h v pxat 1 xx", "exists @h",
+            ]
+        },
+        {
+            // The same expiry option again: the last one counts; another one is a syntax error (t_string.c).
+            "repeated-expiry-options", [
+                "set @k v ex 100 ex 200", "ttl @k", "set @k v ex x ex 100", "ttl @k", "set @k v px 100000 px 200000", "ttl @k",
+                $"set @k v exat {DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1000} exat x", "set @k v ex 100 ex get", "ttl @k",
+                "set @k v ex 10 px 10", "set @k v ex 10 keepttl", "set @k v keepttl ex 10", "set @k v nx nx", "set @k v get get",
+                "getex @k ex 100 ex 300", "ttl @k", "getex @k px 100000 px 200000", "ttl @k", "getex @k ex 10 px 10",
+                "getex @k persist persist", "ttl @k", "getex @k ex 10 persist", "getex @k ex -5 ex 100", "ttl @k",
+            ]
+        },
+        {
+            // Stored values are integers only in their canonical form (util.c string2ll), as arguments are.
+            "stored-integers", [
+                "set @a 01", "incr @a", "set @b -0", "decr @b", "set @c +1", "incrby @c 1", "set @d 007", "decrby @d 1",
+                "set @e 00", "incr @e", "set @f -01", "incr @f", "append @g 01", "decr @g", "set @z 0", "append @z 7", "incr @z",
+                "set @o 0", "append @o 9223372036854775807", "incr @o", "set @i -5", "incr @i", "set @j 0", "incr @j",
+                "hset @h f 01 g -0 i +1 j 5", "hincrby @h f 1", "hincrby @h g 1", "hincrby @h i 1", "hincrby @h j 1",
+            ]
+        },
+        {
+            // GETEX looks the key up (nil, WRONGTYPE) before it reads the expiry (t_string.c getexCommand).
+            "getex-check-order", [
+                "getex @none ex x", "getex @none exat x", "getex @none px 1.5", "getex @none ex 0", "getex @none px -1",
+                "hset @h f v", "getex @h exat x", "getex @h ex 0", "set @k v", "getex @k ex x", "getex @k ex 0", "ttl @k",
+            ]
+        },
+        {
+            // The unknown-command error quotes at most 128 bytes of arguments in all (server.c processCommand).
+            "unknown-command-quoting", [
+                $"foo {new string('y', 128)}", $"foo {new string('y', 130)}", $"foo {new string('y', 120)} abcdef",
+                $"foo {new string('y', 114)} abcdef zz", $"foo {new string('y', 115)} abcdef zz", $"foo {new string('y', 119)} abcdef zz",
+                $"foo {new string('y', 124)} abcdef zz", $"foo {new string('y', 127)} abcdef zz", $"foo {new string('y', 139)} abcdef zz",
+                "foo a b c d e f", "foo é ü",
+            ]
+        },
+        {
             "msetnx", [
                 "msetnx @a 1", "get @a", "msetnx @a 2", "get @a", "msetnx @a", "msetnx @a 1 @b", "msetnx @b 1 @b 2", "get @b",
                 "hset @h f v", "msetnx @h x", "msetnx {@}x 1 {@}y 2", "mget {@}x {@}y", "msetnx {@}y 3 {@}z 4", "exists {@}z",
@@ -229,6 +275,54 @@ public sealed class RedisConformanceTests(RespServersFixture servers)
         await redis.SendAsync(input);
         await grid.SendAsync(input);
         Assert.Equal(await redis.ReadReplyAsync() + await redis.ReadReplyAsync(), await grid.ReadReplyAsync() + await grid.ReadReplyAsync());
+    }
+
+    /// <summary>
+    /// Errors that quote what the client sent quote its bytes as they are (not re-encoded as UTF-8) and stop at a NUL,
+    /// as Redis's C strings do; each case is one command as a RESP array of raw arguments.
+    /// </summary>
+    [Fact]
+    public async Task Errors_quote_the_clients_bytes_as_redis_does()
+    {
+        byte[][][] commands =
+        [
+            [B("pexpire"), B("raw.k"), B("1.5"), [0xE9, (byte)'t', 0xE9]],
+            [B("expire"), B("raw.k"), B("10"), [(byte)'a', 0, (byte)'b']],
+            [[(byte)'F', (byte)'O', (byte)'O', 0xFF], [(byte)'a', 0xFF, (byte)'b'], [0, (byte)'x']],
+            [B("client"), [0xE9, (byte)'t', 0xE9]],
+            [B("command"), [0xE9]],
+            [B("foo"), [.. Enumerable.Repeat((byte)'y', 127), 0xC3, 0xA9, (byte)'z']],
+            [B("foo"), B("\u00e9\u00e9"), [0xC3]],
+        ];
+        foreach (var command in commands)
+        {
+            byte[] frame = Frame(command);
+            byte[] expected = await ErrorLineAsync(servers.RedisPort, frame);
+            byte[] actual = await ErrorLineAsync(servers.GridPort, frame);
+            Assert.True(expected.AsSpan().SequenceEqual(actual), $"redis-server: {Convert.ToHexString(expected)}\ngrid:         {Convert.ToHexString(actual)}");
+        }
+
+        static byte[] B(string text) => System.Text.Encoding.UTF8.GetBytes(text);
+
+        static byte[] Frame(byte[][] arguments)
+        {
+            var frame = new List<byte>(B($"*{arguments.Length}\r\n"));
+            foreach (var argument in arguments)
+            {
+                frame.AddRange(B($"${argument.Length}\r\n"));
+                frame.AddRange(argument);
+                frame.AddRange(B("\r\n"));
+            }
+
+            return [.. frame];
+        }
+
+        static async Task<byte[]> ErrorLineAsync(int port, byte[] frame)
+        {
+            await using var client = await RawRespClient.ConnectAsync(port);
+            await client.SendRawAsync(frame);
+            return await client.ReadLineBytesAsync();
+        }
     }
 
     private static async Task<string> RunAsync(int port, string[] script, bool hello3 = false)

@@ -27,7 +27,7 @@ internal static class ClusterCommand
         string subcommand = call.Text(1);
         if (!Subcommands.TryGetValue(subcommand, out int arity))
         {
-            context.Writer.WriteError(RespErrors.UnknownSubcommand(subcommand, "CLUSTER"));
+            context.Writer.WriteError(RespErrors.UnknownSubcommand(call, "CLUSTER"));
         }
         else if (arity >= 0 ? call.Count != arity : call.Count < -arity)
         {

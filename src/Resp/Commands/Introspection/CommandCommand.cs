@@ -99,7 +99,7 @@ internal static class CommandCommand
         }
         else
         {
-            writer.WriteError(RespErrors.UnknownSubcommand(call.Text(1), "COMMAND"));
+            writer.WriteError(RespErrors.UnknownSubcommand(call, "COMMAND"));
         }
     }
 

@@ -8,26 +8,32 @@ namespace Grid.Resp.Commands;
 /// </summary>
 internal static class GetExCommand
 {
-    public static void Register(RespCommandTable table) =>
-        table.Add(RespCommand.Batched("getex", -2, Plan, static (context, in _, results, _) => RespReplies.WriteValue(context, results[0])));
+    // A GETEX whose number is wrong reads the key instead, and its answer decides the reply (Redis looks the key up first).
+    private const long NotInteger = 1;
+    private const long InvalidExpire = 2;
 
-    /// <summary>Options checked as Redis 7 checks GETEX's (one expiry or PERSIST; the number after the options).</summary>
+    public static void Register(RespCommandTable table) =>
+        table.Add(RespCommand.Batched("getex", -2, Plan, Reply));
+
+    /// <summary>
+    /// Options checked as Redis 7 checks GETEX's (EX/PX/EXAT/PXAT again: the last one counts; one of them or PERSIST).
+    /// The number is checked after the key's lookup and type, as Redis does: a missing key answers nil and a hash
+    /// WRONGTYPE whatever the number says.
+    /// </summary>
     private static long Plan(RespContext context, in RespCall call)
     {
         bool persist = false;
-        int expiryAt = 0;
-        long unitMs = 0;
-        bool absolute = false;
+        var expiry = default(ExpiryArgument);
         for (int j = 2; j < call.Count; j++)
         {
-            bool hasNext = j + 1 < call.Count;
-            if (call.Is(j, "persist"u8) && expiryAt == 0)
+            var unit = ExpiryArgument.UnitAt(call, j);
+            if (call.Is(j, "persist"u8) && !expiry.IsGiven)
             {
                 persist = true;
             }
-            else if (hasNext && expiryAt == 0 && !persist && ExpiryUnit(call, j, out unitMs, out absolute))
+            else if (unit != ExpiryUnit.None && j + 1 < call.Count && !persist && expiry.Accepts(unit))
             {
-                expiryAt = ++j;
+                expiry = new ExpiryArgument(unit, ++j);
             }
             else
             {
@@ -35,26 +41,17 @@ internal static class GetExCommand
             }
         }
 
-        if (expiryAt == 0 && !persist)
+        if (!expiry.IsGiven && !persist)
         {
             context.AddOp(new GridOp { Code = OpCode.Get, Key = call.Bytes(1) });
             return 0;
         }
 
         long ms = 0;
-        if (expiryAt != 0)
+        if (expiry.IsGiven && expiry.TryTimeToLive(call, context.NowMs, "getex", out ms) is { } error)
         {
-            if (!call.TryInt64(expiryAt, out long amount))
-            {
-                return context.Fail(RespErrors.NotInteger);
-            }
-
-            if (amount <= 0 || amount > long.MaxValue / unitMs)
-            {
-                return context.Fail(RespErrors.InvalidExpire("getex"));
-            }
-
-            ms = absolute ? amount * unitMs - context.NowMs : amount * unitMs;
+            context.AddOp(new GridOp { Code = OpCode.Get, Key = call.Bytes(1) });
+            return error == RespErrors.NotInteger ? NotInteger : InvalidExpire;
         }
 
         // One op: the read and the expiry change run under the partition's lock (persist: 0; a time already past: delete).
@@ -62,10 +59,26 @@ internal static class GetExCommand
         return 0;
     }
 
-    private static bool ExpiryUnit(in RespCall call, int j, out long unitMs, out bool absolute)
+    private static void Reply(RespContext context, in RespCall call, ReadOnlySpan<GridResult> results, long state)
     {
-        absolute = call.Is(j, "exat"u8) || call.Is(j, "pxat"u8);
-        unitMs = call.Is(j, "ex"u8) || call.Is(j, "exat"u8) ? 1000 : 1;
-        return absolute || call.Is(j, "ex"u8) || call.Is(j, "px"u8);
+        if (state == 0)
+        {
+            RespReplies.WriteValue(context, results[0]);
+            return;
+        }
+
+        // The number was wrong: a missing key's nil and another type's WRONGTYPE come first, as in Redis.
+        if (RespReplies.TryWriteFailure(context, results[0]))
+        {
+            return;
+        }
+
+        if (results[0].Value is null)
+        {
+            context.Writer.WriteNull();
+            return;
+        }
+
+        context.Writer.WriteError(state == NotInteger ? RespErrors.NotInteger : RespErrors.InvalidExpire("getex"));
     }
 }
