@@ -191,7 +191,6 @@ internal static class StringCommands
                 break;
             }
 
-            var unit = ExpiryArgument.UnitAt(call, j);
             if (call.Is(j, "nx"u8) && (flags & OpFlags.IfExists) == 0)
             {
                 flags |= OpFlags.IfNotExists;
@@ -208,7 +207,7 @@ internal static class StringCommands
             {
                 keepTtl = true;
             }
-            else if (unit != ExpiryUnit.None && hasNext && !keepTtl && expiry.Accepts(unit))
+            else if (hasNext && !keepTtl && ExpiryArgument.UnitAt(call, j) is var unit and not ExpiryUnit.None && expiry.Accepts(unit))
             {
                 // The same option again replaces the number (the last one counts); another one is a syntax error.
                 expiry = new ExpiryArgument(unit, ++j);

@@ -26,12 +26,11 @@ internal static class GetExCommand
         var expiry = default(ExpiryArgument);
         for (int j = 2; j < call.Count; j++)
         {
-            var unit = ExpiryArgument.UnitAt(call, j);
             if (call.Is(j, "persist"u8) && !expiry.IsGiven)
             {
                 persist = true;
             }
-            else if (unit != ExpiryUnit.None && j + 1 < call.Count && !persist && expiry.Accepts(unit))
+            else if (j + 1 < call.Count && !persist && ExpiryArgument.UnitAt(call, j) is var unit and not ExpiryUnit.None && expiry.Accepts(unit))
             {
                 expiry = new ExpiryArgument(unit, ++j);
             }
