@@ -52,6 +52,35 @@ internal static class RedisConnectionSettings
         return options;
     }
 
+    /// <summary>
+    /// Why a connection to the Redis membership store failed, in words, naming the settings of <paramref name="section"/>
+    /// (<c>Grid:Clustering</c>, <c>GridClient:Clustering</c>) that fix it (StackExchange.Redis messages never carry the
+    /// password, but they are long and their advice is about its own API).
+    /// </summary>
+    public static string DescribeFailure(Exception error, string section)
+    {
+        string text = error.ToString();
+        bool wrongPassword = text.Contains("WRONGPASS", StringComparison.Ordinal) || text.Contains("NOAUTH", StringComparison.Ordinal)
+            || text.Contains("invalid password", StringComparison.OrdinalIgnoreCase) || text.Contains("invalid username-password", StringComparison.OrdinalIgnoreCase);
+
+        // StackExchange.Redis reports a failed TLS handshake as an authentication failure too: tell the two apart by the cause.
+        bool tls = text.Contains("System.Security.Authentication.AuthenticationException", StringComparison.Ordinal)
+            || text.Contains("RemoteCertificate", StringComparison.Ordinal) || text.Contains("SSL", StringComparison.Ordinal);
+        if (!wrongPassword && tls)
+        {
+            return $"the TLS handshake failed (check ssl=true in {section}:Redis and {section}:RedisTrustedCaPath)";
+        }
+
+        if (wrongPassword || error is RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure })
+        {
+            return $"authentication failed (check the password and user in {section}:Redis or {section}:RedisPasswordFile)";
+        }
+
+        return error is RedisConnectionException connection
+            ? $"unreachable ({connection.FailureType}; check the address in {section}:Redis and that Redis runs)"
+            : $"unreachable ({error.GetType().Name}: {error.Message})";
+    }
+
     /// <summary>The endpoints, as <c>host:port</c>, for messages.</summary>
     public static string Describe(ConfigurationOptions options) => string.Join(", ", options.EndPoints.Select(Describe));
 

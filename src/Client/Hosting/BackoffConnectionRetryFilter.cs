@@ -62,6 +62,12 @@ internal sealed partial class BackoffConnectionRetryFilter(TimeSpan timeout, str
             return $"set GridClient:Clustering:ClusterId to the silos' Grid:Clustering:ClusterId ('{ids.Theirs}')";
         }
 
+        if (RedisFailure(exception) is not null)
+        {
+            // Not "is a silo running there?": the client could not read the gateway list, whatever the silos do.
+            return "the client reads the silos' gateways from that Redis: start it, or point GridClient:Clustering:Redis at the one the silos use";
+        }
+
         if (ClosedByGateway(exception))
         {
             return "check that GridClient:Clustering:ClusterId equals the silos' Grid:Clustering:ClusterId, " +
@@ -77,6 +83,11 @@ internal sealed partial class BackoffConnectionRetryFilter(TimeSpan timeout, str
         if (OtherClusterId(exception) is { } ids)
         {
             return $"the gateway belongs to cluster id '{ids.Theirs}', not '{ids.Ours}'";
+        }
+
+        if (RedisFailure(exception) is { } redis)
+        {
+            return "the Redis membership store is " + Grid.Security.RedisConnectionSettings.DescribeFailure(redis, "GridClient:Clustering");
         }
 
         if (ClosedByGateway(exception))
@@ -110,6 +121,20 @@ internal sealed partial class BackoffConnectionRetryFilter(TimeSpan timeout, str
             if (match.Success)
             {
                 return (match.Groups[1].Value, match.Groups[2].Value);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The failure of StackExchange.Redis to reach the membership store (the gateway list is read from it), or null.</summary>
+    private static StackExchange.Redis.RedisConnectionException? RedisFailure(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is StackExchange.Redis.RedisConnectionException redis)
+            {
+                return redis;
             }
         }
 

@@ -127,7 +127,15 @@ public static class GridCacheServiceCollectionExtensions
             else
             {
                 string redisSection = GridClientOptions.SectionName + ":Clustering";
-                client.UseRedisClustering(o => o.ConfigurationOptions = Grid.Security.RedisConnectionSettings.Parse(clustering.Redis, clustering.RedisPasswordFile, clustering.RedisTrustedCaPath, redisSection));
+                client.UseRedisClustering(o =>
+                {
+                    var redis = Grid.Security.RedisConnectionSettings.Parse(clustering.Redis, clustering.RedisPasswordFile, clustering.RedisTrustedCaPath, redisSection);
+
+                    // One attempt to reach Redis takes at most the client's connect timeout (StackExchange.Redis's own is
+                    // 5 s), so an unreachable Redis is reported within GridClient:ConnectTimeout, as a gateway would be.
+                    redis.ConnectTimeout = (int)Math.Clamp(shape.ConnectTimeout.TotalMilliseconds, 1, redis.ConnectTimeout);
+                    o.ConfigurationOptions = redis;
+                });
             }
 
             if (shape.Tls.Enabled)

@@ -39,30 +39,8 @@ internal sealed partial class RedisMembershipCheck(ConfigurationOptions configur
         _passed = true;
     }
 
-    /// <summary>What went wrong, in words (StackExchange.Redis messages never carry the password, but they are long).</summary>
-    internal static string Reason(Exception error)
-    {
-        string text = error.ToString();
-        bool wrongPassword = text.Contains("WRONGPASS", StringComparison.Ordinal) || text.Contains("NOAUTH", StringComparison.Ordinal)
-            || text.Contains("invalid password", StringComparison.OrdinalIgnoreCase) || text.Contains("invalid username-password", StringComparison.OrdinalIgnoreCase);
-
-        // StackExchange.Redis reports a failed TLS handshake as an authentication failure too: tell the two apart by the cause.
-        bool tls = text.Contains("System.Security.Authentication.AuthenticationException", StringComparison.Ordinal)
-            || text.Contains("RemoteCertificate", StringComparison.Ordinal) || text.Contains("SSL", StringComparison.Ordinal);
-        if (!wrongPassword && tls)
-        {
-            return "the TLS handshake failed (check ssl=true in Grid:Clustering:Redis and Grid:Clustering:RedisTrustedCaPath)";
-        }
-
-        if (wrongPassword || error is RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure })
-        {
-            return "authentication failed (check the password and user in Grid:Clustering:Redis or Grid:Clustering:RedisPasswordFile)";
-        }
-
-        return error is RedisConnectionException connection
-            ? $"unreachable ({connection.FailureType}; check the address and that Redis runs)"
-            : $"unreachable ({error.GetType().Name}: {error.Message})";
-    }
+    /// <summary>What went wrong, in words, naming the silo's settings.</summary>
+    internal static string Reason(Exception error) => Grid.Security.RedisConnectionSettings.DescribeFailure(error, "Grid:Clustering");
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Redis membership store reachable at {Endpoints}")]
     private static partial void LogConnected(ILogger logger, string endpoints);
