@@ -406,6 +406,7 @@ internal sealed class EntryLane
     /// </summary>
     private void Deliver(InFlightBatch batch)
     {
+        batch.DeliveringThread = Thread.CurrentThread;
         bool inline = Environment.TickCount64 >= Volatile.Read(ref _inlineFrom);
         while (batch.TryTakeNext(out var pending, out var result))
         {
@@ -458,7 +459,7 @@ internal sealed class EntryLane
         }
 
         Volatile.Write(ref _inlineFrom, now + InlinePauseMs);
-        _listener.OnDeliveryStalled(Silo, stalled[0].QuietChecks * (long)ClientWatchdog.RescuePeriod.TotalMilliseconds, InlinePauseMs);
+        _listener.OnDeliveryStalled(Silo, stalled[0].QuietChecks * (long)ClientWatchdog.RescuePeriod.TotalMilliseconds, InlinePauseMs, stalled[0].DeliveryIsWaiting);
         foreach (var batch in stalled)
         {
             if (batch.TryRelease())

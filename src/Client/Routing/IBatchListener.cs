@@ -20,10 +20,11 @@ internal interface IBatchListener
 
     /// <summary>
     /// A caller's continuation held the delivery of a batch answered by <paramref name="silo"/> for
-    /// <paramref name="stalledMs"/> ms (logged: sync-over-async after an await of the grid); the lane completes its callers
-    /// from work items of their own for <paramref name="pauseMs"/> ms.
+    /// <paramref name="stalledMs"/> ms; the lane completes its callers from work items of their own for
+    /// <paramref name="pauseMs"/> ms. <paramref name="blocked"/>: the delivering thread was waiting (sync-over-async after
+    /// an await of the grid, a warning); otherwise it was running (a slow continuation or a busy machine).
     /// </summary>
-    void OnDeliveryStalled(SiloAddress silo, long stalledMs, long pauseMs);
+    void OnDeliveryStalled(SiloAddress silo, long stalledMs, long pauseMs, bool blocked);
 
     /// <summary>The silo told where partitions it does not hold live.</summary>
     void OnPartitionsMoved(PartitionLocation[] moved);

@@ -95,6 +95,16 @@ internal sealed class InFlightBatch(PendingOp[] ops, long sentAt)
     /// <summary>Checks in a row that found the delivery where the previous one left it.</summary>
     public int QuietChecks { get; private set; }
 
+    /// <summary>The thread handing the results out (the callers' continuations run on it), once the delivery started.</summary>
+    public Thread? DeliveringThread { get; set; }
+
+    /// <summary>
+    /// Whether the delivering thread waits (a caller blocking on a task, a lock, a sleep), as opposed to running: a
+    /// delivery that made no progress while its thread runs is a slow continuation or a thread the machine did not
+    /// schedule, not sync-over-async. Diagnostic only (<see cref="Thread.ThreadState"/>), it picks the log message.
+    /// </summary>
+    public bool DeliveryIsWaiting => DeliveringThread is { } thread && (thread.ThreadState & ThreadState.WaitSleepJoin) != 0;
+
     /// <summary>True for the first caller only: that one frees the batch's slot.</summary>
     public bool TryRelease() => Interlocked.Exchange(ref _released, 1) == 0;
 }

@@ -204,7 +204,19 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
         }
     }
 
-    public void OnDeliveryStalled(SiloAddress silo, long stalledMs, long pauseMs) => LogDeliveryStalled(_logger, silo, stalledMs, pauseMs);
+    public void OnDeliveryStalled(SiloAddress silo, long stalledMs, long pauseMs, bool blocked)
+    {
+        // Only a waiting thread is a caller blocking: a running one is a slow continuation, or a loaded machine that did
+        // not schedule it (no reason to warn the application about its code).
+        if (blocked)
+        {
+            LogDeliveryStalled(_logger, silo, stalledMs, pauseMs);
+        }
+        else
+        {
+            LogDeliverySlow(_logger, silo, stalledMs, pauseMs);
+        }
+    }
 
     public void OnBatchFailed(SiloChannel channel, Exception error)
     {
@@ -504,6 +516,9 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A caller blocked the delivery of a batch answered by silo {Silo} for {StalledMs} ms (sync-over-async after an await of the grid?): its slot was freed and the rest of its callers completed elsewhere; callers of that silo's lane complete off the delivery thread for the next {PauseMs} ms. Awaiting instead of blocking keeps the faster inline delivery.")]
     private static partial void LogDeliveryStalled(ILogger logger, SiloAddress silo, long stalledMs, long pauseMs);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The delivery of a batch answered by silo {Silo} made no progress for {StalledMs} ms while its thread ran (a slow continuation, or a busy machine): its slot was freed and the rest of its callers completed elsewhere; callers of that silo's lane complete off the delivery thread for the next {PauseMs} ms")]
+    private static partial void LogDeliverySlow(ILogger logger, SiloAddress silo, long stalledMs, long pauseMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refreshing the Grid routing table failed; retrying on the next tick")]
     private static partial void LogRefreshFailed(ILogger logger, Exception error);

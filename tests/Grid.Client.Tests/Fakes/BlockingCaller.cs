@@ -12,7 +12,10 @@ internal sealed class BlockingCaller : IDisposable
     private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public BlockingCaller(PendingOp op) =>
-        Finished = op.Task.ContinueWith(_ => { _entered.SetResult(); _release.Wait(); }, TaskContinuationOptions.ExecuteSynchronously);
+        Finished = op.Task.ContinueWith(_ => { Thread = System.Threading.Thread.CurrentThread; _entered.SetResult(); _release.Wait(); }, TaskContinuationOptions.ExecuteSynchronously);
+
+    /// <summary>The thread the continuation blocks (the batch's delivering thread), once it runs.</summary>
+    public Thread? Thread { get; private set; }
 
     /// <summary>Completes once the continuation runs (and blocks).</summary>
     public Task Entered => _entered.Task;

@@ -27,7 +27,14 @@ internal sealed class FakeBatchListener : IBatchListener
 
     public ConcurrentQueue<SiloAddress> Stalls { get; } = new();
 
-    public void OnDeliveryStalled(SiloAddress silo, long stalledMs, long pauseMs) => Stalls.Enqueue(silo);
+    /// <summary>For each stall, whether the delivering thread was found waiting (a blocking caller) rather than running.</summary>
+    public ConcurrentQueue<bool> StallsBlocked { get; } = new();
+
+    public void OnDeliveryStalled(SiloAddress silo, long stalledMs, long pauseMs, bool blocked)
+    {
+        Stalls.Enqueue(silo);
+        StallsBlocked.Enqueue(blocked);
+    }
 
     public void Resend(PendingOp op, bool notRun, Exception reason) => Resent.Enqueue(new ResendRequest(op, notRun, reason));
 }

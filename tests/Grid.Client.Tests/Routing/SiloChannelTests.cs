@@ -136,6 +136,14 @@ public sealed class SiloChannelTests
         channel.Enqueue(second);
         Assert.Single(_silo.Calls);
 
+        // The blocked thread is seen waiting once its wait got past spinning (how the listener tells blocking from slow).
+        var deadline = DateTime.UtcNow + Bound;
+        while (caller.Thread is not { } thread || (thread.ThreadState & ThreadState.WaitSleepJoin) == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the caller's thread never waited");
+            await Task.Delay(5);
+        }
+
         // The first check only notes where the delivery stands; not stalled over enough checks yet: nothing happens.
         channel.RescueStalled(Environment.TickCount64, checks: 2);
         channel.RescueStalled(Environment.TickCount64, checks: 2);
@@ -144,6 +152,7 @@ public sealed class SiloChannelTests
         channel.RescueStalled(Environment.TickCount64, checks: 2);
         Assert.Equal(2, _silo.Calls.Length);
         Assert.Equal(TestOps.Silo(1), Assert.Single(_listener.Stalls));
+        Assert.True(Assert.Single(_listener.StallsBlocked));
         _silo[1].AnswerOk();
         Assert.Equal(1, (await second.Task.WaitAsync(Bound)).Number);
         Assert.False(answering.IsCompleted);
@@ -151,6 +160,36 @@ public sealed class SiloChannelTests
         caller.Release();
         await caller.Finished.WaitAsync(Bound);
         Assert.Equal(0, channel.InFlightCount);
+    }
+
+    [Fact]
+    public async Task A_delivery_held_by_a_busy_continuation_is_rescued_but_not_reported_as_a_blocking_caller()
+    {
+        // A continuation that runs long (or a thread the machine does not schedule) holds the delivery as a blocking one
+        // does, and is rescued the same way; but its thread is running, not waiting: no sync-over-async warning.
+        var channel = Channel(maxInFlight: 1);
+        var first = TestOps.Pending(TestOps.Get("a"));
+        var second = TestOps.Pending(TestOps.Get("b"));
+        using var caller = new BusyCaller(first);
+        channel.Enqueue(first);
+        var answering = Task.Run(() => _silo[0].AnswerOk());
+        await caller.Entered.WaitAsync(Bound);
+        channel.Enqueue(second);
+
+        for (int check = 0; check < 3; check++)
+        {
+            channel.RescueStalled(Environment.TickCount64, checks: 2);
+        }
+
+        Assert.Equal(2, _silo.Calls.Length);
+        Assert.Equal(TestOps.Silo(1), Assert.Single(_listener.Stalls));
+        Assert.False(Assert.Single(_listener.StallsBlocked));
+
+        caller.Release();
+        await caller.Finished.WaitAsync(Bound);
+        await answering.WaitAsync(Bound);
+        _silo[1].AnswerOk();
+        Assert.Equal(1, (await second.Task.WaitAsync(Bound)).Number);
     }
 
     [Fact]
