@@ -98,6 +98,12 @@ internal sealed partial class ClusterConnection : IDisposable, IAsyncDisposable
 
             _connected = true;
             LogConnected(_logger, info.ServiceId, info.ClusterId, silos.Length, info.PartitionCount);
+            if (!string.IsNullOrWhiteSpace(_options.Clustering.Redis) && _options.Clustering.Gateways is { Count: > 0 } unused)
+            {
+                // Not an error: layered configuration (a default gateway in appsettings, Redis from the environment) is
+                // common; but the gateways given are not what the client uses, and a reader of the settings should know.
+                LogGatewaysUnused(_logger, string.Join(", ", unused));
+            }
         }
         finally
         {
@@ -183,6 +189,9 @@ internal sealed partial class ClusterConnection : IDisposable, IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the cluster's settings failed (attempt {Attempt}); trying again until GridClient:ConnectTimeout")]
     private static partial void LogSettingsReadFailed(ILogger logger, Exception error, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "GridClient:Clustering:Gateways ({Gateways}) is not used: GridClient:Clustering:Redis is set too, and the client finds every silo's gateway through that Redis membership")]
+    private static partial void LogGatewaysUnused(ILogger logger, string gateways);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Grid client connected to {ServiceId}/{ClusterId}: {SiloCount} silo(s), {PartitionCount} partitions")]
     private static partial void LogConnected(ILogger logger, string serviceId, string clusterId, int siloCount, int partitionCount);
