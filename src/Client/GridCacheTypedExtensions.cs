@@ -16,7 +16,7 @@ public static class GridCacheTypedExtensions
     {
         ArgumentNullException.ThrowIfNull(cache);
         var bytes = await cache.GetAsync(key, cancellationToken).ConfigureAwait(false);
-        return bytes is null ? GridLookup<T>.Missing : new GridLookup<T>(true, cache.Serializer.Deserialize<T>(bytes));
+        return bytes is null ? GridLookup<T>.Missing : new GridLookup<T>(true, DeserializeValue<T>(cache, key, bytes));
     }
 
     /// <summary>Serializes and writes a value. Returns false when the options' condition prevented the write.</summary>
@@ -36,7 +36,7 @@ public static class GridCacheTypedExtensions
         var values = new T?[raw.Length];
         for (int i = 0; i < raw.Length; i++)
         {
-            values[i] = raw[i] is { } bytes ? cache.Serializer.Deserialize<T>(bytes) : default;
+            values[i] = raw[i] is { } bytes ? DeserializeValue<T>(cache, keys[i], bytes) : default;
         }
 
         return values;
@@ -145,5 +145,24 @@ public static class GridCacheTypedExtensions
         }
 
         return raw;
+    }
+
+    /// <summary>
+    /// A string value read at <paramref name="key"/>, deserialized; one that GetOrSetAsync wrote with a header before it
+    /// (FailSafe, RefreshAhead) and the serializer cannot read fails with a Grid error that says how to read it, not the
+    /// serializer's own (a JSON reader's "'0xF5' is an invalid start of a value").
+    /// </summary>
+    private static T? DeserializeValue<T>(IGridCache cache, string key, byte[] bytes)
+    {
+        try
+        {
+            return cache.Serializer.Deserialize<T>(bytes);
+        }
+        catch (Exception ex) when (GetOrSet.GetOrSetEnvelope.IsWrapped(bytes))
+        {
+            throw new GridException(
+                $"Key '{Results.ResultCheck.Shorten(key)}' holds a value GetOrSetAsync wrote with FailSafe or RefreshAhead (a header before the serialized value): read it through GetOrSetAsync with the same options.",
+                ex);
+        }
     }
 }

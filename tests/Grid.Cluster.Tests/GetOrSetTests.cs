@@ -61,6 +61,20 @@ public sealed class GetOrSetTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_fail_safe_entry_read_the_plain_way_fails_with_a_grid_error_that_says_how_to_read_it()
+    {
+        var key = Key("failsafe-plain");
+        var options = new GridGetOrSetOptions { FailSafe = true, Entry = GridEntryOptions.WithTimeToLive(TimeSpan.FromMinutes(5)) };
+        Assert.Equal("value", await fixture.Cache.GetOrSetAsync(key, _ => ValueTask.FromResult("value"), options));
+
+        // The stored value has a header before the JSON: the serializer's own error would be "'0xF5' is an invalid start".
+        var error = await Assert.ThrowsAsync<GridException>(async () => await fixture.Cache.GetAsync<string>(key));
+        Assert.Contains("read it through GetOrSetAsync with the same options", error.Message, StringComparison.Ordinal);
+        Assert.NotNull(error.InnerException);
+        Assert.Equal("value", await fixture.Cache.GetOrSetAsync(key, _ => ValueTask.FromResult("other"), options));
+    }
+
+    [Fact]
     public async Task Without_a_stale_value_a_failing_factory_fails_the_call_and_caches_nothing()
     {
         var key = Key("nostale");

@@ -16,7 +16,7 @@ public sealed record GridHotKey
     /// <summary>Estimated writes per second of the key, over the last decay periods.</summary>
     [Id(2)] public double WritesPerSecond { get; init; }
 
-    /// <summary>The silo that counted it (the one holding the key's partition).</summary>
+    /// <summary>The silo that counted it (the one holding the key's partition), as <c>host:port@generation</c> (as statistics name silos).</summary>
     [Id(3)] public string Silo { get; init; } = "";
 
     /// <summary>Reads and writes per second together, the order of <c>GetHotKeysAsync</c>.</summary>

@@ -37,6 +37,11 @@ internal static class GetOrSetEnvelope
     }
 
     /// <summary>Splits stored bytes into payload, logical expiry and refresh time; bytes without a header are a payload that never goes stale.</summary>
+    /// <summary>Whether <paramref name="stored"/> starts with one of the envelope's headers.</summary>
+    public static bool IsWrapped(ReadOnlySpan<byte> stored) =>
+        (stored.Length >= RefreshHeaderSize && stored[..3].SequenceEqual(RefreshMarker))
+        || (stored.Length >= ExpiryHeaderSize && stored[..3].SequenceEqual(ExpiryMarker));
+
     public static ReadOnlyMemory<byte> Unwrap(byte[] stored, out long logicalExpiresAtMs, out long refreshAtMs)
     {
         if (stored.Length >= RefreshHeaderSize && stored.AsSpan(0, 3).SequenceEqual(RefreshMarker))

@@ -367,7 +367,7 @@ internal sealed class SiloEntryGrain(
             throw new ArgumentOutOfRangeException(nameof(top), top, "top must be between 1 and 1024.");
         }
 
-        return Task.FromResult(hotKeys.Enabled ? hotKeys.Snapshot(top, silo.SiloAddress.ToString()) : []);
+        return Task.FromResult(hotKeys.Enabled ? hotKeys.Snapshot(top, silo.SiloAddress.ToParsableString()) : []);
     }
 
     public Task<GridRebalanceStatus> GetRebalanceStatus() => rebalance.GetStatusAsync();
