@@ -49,6 +49,7 @@ internal sealed partial class GridEdgeCachingMiddleware
         {
             Decorate(context.Response, EdgeRule.NoStore, privateOnly: false);
             await _next(context).ConfigureAwait(false);
+            await EvictAfterUnsafeAsync(context).ConfigureAwait(false);
             return;
         }
 
@@ -112,12 +113,18 @@ internal sealed partial class GridEdgeCachingMiddleware
     private async Task RunAndStoreAsync(HttpContext context, EdgeRule rule, string key)
     {
         var response = context.Response;
+        var late = new EdgeLateHeaders(response, rule);
+        late.Register();
         var original = context.Features.Get<IHttpResponseBodyFeature>()!;
         var buffer = new EdgeResponseBuffer(
             original.Stream,
             _maxBodyBytes,
             mayBuffer: () => MayStore(response, rule),
-            beforePassThrough: () => ApplyHeaders(response, rule, privateOnly: false));
+            beforePassThrough: () =>
+            {
+                ApplyHeaders(response, rule, privateOnly: false);
+                late.Arm();
+            });
         context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(buffer, original));
         try
         {
@@ -147,31 +154,35 @@ internal sealed partial class GridEdgeCachingMiddleware
         }
 
         ApplyHeaders(response, rule, privateOnly: false);
-        if (storable)
-        {
-            await StoreAsync(context, rule, key, body).ConfigureAwait(false);
-        }
 
-        if (response.StatusCode == StatusCodes.Status200OK && EdgeHeaders.IfNoneMatch(context.Request, response.Headers.ETag))
+        // The entry as it would be stored, taken before a 304 strips the response of its content headers.
+        var entry = storable ? new EdgeCacheEntry(_time.GetUtcNow(), StatusCodes.Status200OK, EdgeCacheEntry.StorableHeaders(response.Headers), body) : null;
+        bool notModified = response.StatusCode == StatusCodes.Status200OK && EdgeHeaders.IfNoneMatch(context.Request, response.Headers.ETag);
+        bool hasBody = !notModified && response.StatusCode is not (StatusCodes.Status204NoContent or StatusCodes.Status304NotModified);
+        if (notModified)
         {
             NotModified(response);
-            return;
         }
-
-        if (response.StatusCode is StatusCodes.Status204NoContent or StatusCodes.Status304NotModified)
+        else if (hasBody)
         {
-            return;   // no body, and no Content-Length of one
+            response.ContentLength = body.Length;
         }
 
-        response.ContentLength = body.Length;
-        await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+        // Started here, so the application's OnStarting callbacks have run (and the late check after them) before the
+        // response is stored: a cookie or no-store added then keeps it out of the cache.
+        late.Arm();
+        await response.StartAsync(context.RequestAborted).ConfigureAwait(false);
+        if (entry is not null && !late.Changed)
+        {
+            await StoreAsync(context, rule, key, entry).ConfigureAwait(false);
+        }
+
+        if (hasBody)
+        {
+            await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+        }
     }
 
-    /// <summary>
-    /// Whether the response may be stored: 200, no <c>Cache-Control</c> of the application's own (it decides then), no
-    /// <c>Set-Cookie</c> unless the rule allows it, no <c>Vary</c> on headers outside the rule's key, not an event
-    /// stream, not declared larger than the limit.
-    /// </summary>
     private bool MayStore(HttpResponse response, EdgeRule rule)
     {
         var headers = response.Headers;
@@ -183,9 +194,8 @@ internal sealed partial class GridEdgeCachingMiddleware
             && (response.ContentLength is null || response.ContentLength <= _maxBodyBytes);
     }
 
-    private async Task StoreAsync(HttpContext context, EdgeRule rule, string key, ReadOnlyMemory<byte> body)
+    private async Task StoreAsync(HttpContext context, EdgeRule rule, string key, EdgeCacheEntry entry)
     {
-        var entry = new EdgeCacheEntry(_time.GetUtcNow(), StatusCodes.Status200OK, EdgeCacheEntry.StorableHeaders(context.Response.Headers), body);
         string[] tags = [.. rule.Tags, GridEdgeCacheTags.All, GridEdgeCacheTags.ForPath(context.Request.Path.Value ?? "/")];
         try
         {
@@ -194,6 +204,30 @@ internal sealed partial class GridEdgeCachingMiddleware
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogStoreFailed(_logger, context.Request.Path.Value, e);
+        }
+    }
+
+    /// <summary>
+    /// RFC 9111 section 4.4: once an unsafe method (POST, PUT, DELETE, PATCH ...) on a path succeeds, what the cache holds
+    /// for that path is stale. Its entries (every variant, every instance's: they share the grid) are evicted before the
+    /// answer goes out, so the client that changed it reads the change next; only paths a rule may cache cost the call.
+    /// A failed eviction is logged: the entries then live out their duration, as they would have without this.
+    /// </summary>
+    private async Task EvictAfterUnsafeAsync(HttpContext context)
+    {
+        string path = context.Request.Path.Value ?? "/";
+        if (context.Response.StatusCode is < 200 or >= 400 || !_rules.Match(path).Storable)
+        {
+            return;
+        }
+
+        try
+        {
+            await _store.EvictByTagAsync(GridEdgeCacheTags.ForPath(path), context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogEvictFailed(_logger, path, e);
         }
     }
 
@@ -289,6 +323,9 @@ internal sealed partial class GridEdgeCachingMiddleware
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Edge cache could not store the response of {Path}")]
     private static partial void LogStoreFailed(ILogger logger, string? path, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Edge cache could not evict the entries of {Path} after a request that changed it; they live out their duration")]
+    private static partial void LogEvictFailed(ILogger logger, string? path, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Edge cache entry of {Path} is not in a format this version reads; the application answers it")]
     private static partial void LogUnreadableEntry(ILogger logger, string? path);

@@ -24,6 +24,11 @@ internal sealed class EntryLane
     private readonly Lock _gate = new();
     private readonly Queue<PendingOp> _queue = new();
     private readonly List<InFlightBatch> _inFlight;
+
+    // Under _gate: which partitions have operations in batches still out, and the scratch lists of a drain around them.
+    private readonly PartitionOrderGuard _order = new();
+    private readonly List<PendingOp> _drained = [];
+    private readonly List<PendingOp> _kept = [];
     private readonly SiloChannel _owner;
     private readonly ISiloEntryGrain _entry;
     private readonly IBatchListener _listener;
@@ -267,11 +272,17 @@ internal sealed class EntryLane
     {
         while (_inFlight.Count < _maxInFlight && _queue.Count > 0)
         {
-            if (DrainLocked(now) is { } ops)
+            if (DrainLocked(now, out bool held) is { } ops)
             {
                 var batch = new InFlightBatch(ops, now);
                 _inFlight.Add(batch);
                 return batch;
+            }
+
+            if (held)
+            {
+                // What is queued waits for a batch still out (PartitionOrderGuard); its answer starts the next batch.
+                return null;
             }
         }
 
@@ -312,9 +323,105 @@ internal sealed class EntryLane
     /// Takes the next batch: up to <c>maxBatch</c> ops, and no more than about <see cref="MaxBatchBytes"/> of request
     /// plus expected response, so frames stay off the large object heap (a 64-op batch of 4 KiB values would
     /// otherwise make 256 KiB arrays and gen-2 collections). Ops whose deadline passed fail instead of leaving; null when
-    /// every op taken had expired.
+    /// every op taken had expired, or (<paramref name="held"/>) when every op left must wait for a batch still out.
     /// </summary>
-    private PendingOp[]? DrainLocked(long now)
+    private PendingOp[]? DrainLocked(long now, out bool held)
+    {
+        held = false;
+        return MarkOpsUnderWayLocked() ? DrainAroundLocked(now, out held) : DrainInOrderLocked(now);
+    }
+
+    /// <summary>Marks the partitions of the operations in batches still out; false when there are none (nothing to wait for).</summary>
+    private bool MarkOpsUnderWayLocked()
+    {
+        bool any = false;
+        foreach (var batch in _inFlight)
+        {
+            if (!batch.IsAwaitingAnswer)
+            {
+                continue;
+            }
+
+            if (!any)
+            {
+                _order.Reset();
+                any = true;
+            }
+
+            foreach (var op in batch.Ops)
+            {
+                _order.Mark(op);
+            }
+        }
+
+        return any;
+    }
+
+    /// <summary>
+    /// Takes the next batch while others are out: as <see cref="DrainInOrderLocked"/>, but an op that must wait for a
+    /// batch still out (<see cref="PartitionOrderGuard"/>) stays queued, and so does every later op of its partition;
+    /// what stays keeps its order.
+    /// </summary>
+    private PendingOp[]? DrainAroundLocked(long now, out bool held)
+    {
+        held = false;
+        int limit = Math.Min(_maxBatch, _listener.MaxOpsPerCall);
+        long bytes = 0;
+        _drained.Clear();
+        _kept.Clear();
+        while (_queue.Count > 0)
+        {
+            var pending = _queue.Peek();
+            if (pending.IsExpired(now))
+            {
+                _queue.Dequeue();
+                pending.Fail(Timeouts.Expired(pending, $"it waited in the client's queue for silo {Silo}"));
+                continue;
+            }
+
+            if (_order.MustWait(pending))
+            {
+                _queue.Dequeue();
+                _order.Block(pending);
+                _kept.Add(pending);
+                held = true;
+                continue;
+            }
+
+            long next = bytes + pending.EstimatedBytes + _responseBytesPerOp;
+            if (_drained.Count == limit || (_drained.Count > 0 && next > MaxBatchBytes))
+            {
+                break;
+            }
+
+            bytes = next;
+            _drained.Add(_queue.Dequeue());
+        }
+
+        if (_kept.Count > 0)
+        {
+            // The held ops go back in front of the rest, in their order: to the back, then the rest rotated behind them.
+            int rest = _queue.Count;
+            foreach (var pending in _kept)
+            {
+                _queue.Enqueue(pending);
+            }
+
+            for (int i = 0; i < rest; i++)
+            {
+                _queue.Enqueue(_queue.Dequeue());
+            }
+
+            _kept.Clear();
+        }
+
+        var batch = _drained.Count == 0 ? null : _drained.ToArray();
+        _drained.Clear();
+        return batch;
+    }
+
+    /// <summary>Takes the next batch when no batch is out: the queue's first ops, in order, within the limits.</summary>
+    private PendingOp[]? DrainInOrderLocked(long now)
     {
         int count = 0;
         long bytes = 0;

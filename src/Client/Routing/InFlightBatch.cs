@@ -37,6 +37,9 @@ internal sealed class InFlightBatch(PendingOp[] ops, long sentAt)
     /// <summary>The answer (or the call's failure) arrived first: the caller completes the operations.</summary>
     public bool TryFinish() => Interlocked.CompareExchange(ref _state, Finished, Running) == Running;
 
+    /// <summary>Sent, and neither answered nor given up yet: the silo may still be running its operations.</summary>
+    public bool IsAwaitingAnswer => Volatile.Read(ref _state) == Running;
+
     /// <summary>The client gives up waiting first: the caller sends the operations again; a late answer is ignored.</summary>
     public bool TryAbandon() => Interlocked.CompareExchange(ref _state, Abandoned, Running) == Running;
 

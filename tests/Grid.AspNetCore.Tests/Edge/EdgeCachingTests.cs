@@ -146,6 +146,51 @@ public sealed class EdgeCachingTests(GridSilosFixture grid)
         Assert.Equal((1, 1), (apps.A.Runs(path), apps.B.Runs(path)));
     }
 
+    [Theory]
+    [InlineData("/api/late-cookie/{0}")]
+    [InlineData("/api/late-no-store/{0}")]
+    [InlineData("/api/late-session/{0}")]
+    public async Task Headers_added_as_the_response_starts_are_seen_and_such_responses_are_not_stored(string pathFormat)
+    {
+        // A session's cookie and no-store come from an OnStarting callback, after the application returned: a response
+        // decided storable before it started would have served one user's page to every other one.
+        var apps = await EdgeTestApps.GetAsync(grid);
+        string path = Unique(pathFormat);
+
+        var first = await Reply.GetAsync(apps.A.Client, path);
+        var second = await Reply.GetAsync(apps.B.Client, path);
+
+        Assert.Equal("MISS,MISS", Seq(first.XCache, second.XCache));
+        Assert.Equal((1, 1), (apps.A.Runs(path), apps.B.Runs(path)));
+        Assert.DoesNotContain("public", first["Cache-Control"] ?? "", StringComparison.Ordinal);
+        if (pathFormat.Contains("late-cookie", StringComparison.Ordinal))
+        {
+            // A cookie the rule does not allow makes the response private, for downstream caches too.
+            Assert.Contains("late=", first["Set-Cookie"], StringComparison.Ordinal);
+            Assert.Equal("private, max-age=30", first["Cache-Control"]);
+        }
+    }
+
+    [Theory]
+    [InlineData("POST")]
+    [InlineData("PUT")]
+    [InlineData("DELETE")]
+    public async Task A_successful_unsafe_request_evicts_what_the_edge_cache_holds_for_its_path(string method)
+    {
+        // RFC 9111 section 4.4: a cache invalidates the target URI once an unsafe method on it succeeds.
+        var apps = await EdgeTestApps.GetAsync(grid);
+        string path = Unique("/api/item/{0}");
+        var miss = await Reply.GetAsync(apps.A.Client, path);
+        var hit = await Reply.GetAsync(apps.B.Client, path);
+
+        using var change = await apps.A.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+        Assert.True(change.IsSuccessStatusCode);
+        var after = await Reply.GetAsync(apps.B.Client, path);
+
+        Assert.Equal("MISS,HIT,MISS", Seq(miss.XCache, hit.XCache, after.XCache));
+        Assert.Equal((2, 1), (apps.A.Runs(path), apps.B.Runs(path)));
+    }
+
     [Fact]
     public async Task A_rule_that_allows_cookies_stores_the_response_without_its_cookie()
     {

@@ -93,6 +93,8 @@ public sealed class EdgeTestApps : IAsyncDisposable
                         .CacheOutput(policy => policy.Expire(TimeSpan.FromMinutes(1)).SetVaryByRouteValue("id").Tag("output").AddPolicy<OutputTagFromRoute>());
                     app.MapGet("/{**path}", instance.Answer);
                     app.MapPost("/{**path}", instance.Answer);
+                    app.MapPut("/{**path}", instance.Answer);
+                    app.MapDelete("/{**path}", instance.Answer);
                 },
                 Settings(name));
             return instance;
@@ -123,6 +125,36 @@ public sealed class EdgeTestApps : IAsyncDisposable
             if (path.StartsWith("/api/cookie", StringComparison.Ordinal) || path.StartsWith("/cookie-ok", StringComparison.Ordinal))
             {
                 response.Cookies.Append("session", "s-" + run);
+            }
+
+            // Headers added when the response starts (OnStarting), as session middleware adds its cookie and no-store.
+            if (path.StartsWith("/api/late-cookie", StringComparison.Ordinal))
+            {
+                response.OnStarting(() =>
+                {
+                    response.Cookies.Append("late", "s-" + run);
+                    return Task.CompletedTask;
+                });
+            }
+
+            if (path.StartsWith("/api/late-no-store", StringComparison.Ordinal))
+            {
+                response.OnStarting(() =>
+                {
+                    response.Headers.CacheControl = "private, no-store";
+                    return Task.CompletedTask;
+                });
+            }
+
+            if (path.StartsWith("/api/late-session", StringComparison.Ordinal))
+            {
+                response.OnStarting(() =>
+                {
+                    response.Headers.CacheControl = "no-cache,no-store";
+                    response.Headers.Pragma = "no-cache";
+                    response.Cookies.Append(".AspNetCore.Session", "s-" + run);
+                    return Task.CompletedTask;
+                });
             }
 
             if (path.StartsWith("/api/own-cache-control", StringComparison.Ordinal))

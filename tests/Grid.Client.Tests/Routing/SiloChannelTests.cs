@@ -120,6 +120,38 @@ public sealed class SiloChannelTests
     }
 
     [Fact]
+    public void An_op_of_a_partition_with_a_write_still_out_waits_for_its_answer_while_other_partitions_leave()
+    {
+        // Two batch calls under way are not ordered on their way: a later op of the same partition must not overtake.
+        var channel = Channel(maxInFlight: 2);
+        channel.Enqueue(TestOps.Pending(TestOps.Set("a", "1"), partition: 7));
+        channel.Enqueue(TestOps.Pending(TestOps.Set("a", "2"), partition: 7));
+        channel.Enqueue(TestOps.Pending(TestOps.Get("b"), partition: 8));
+        channel.Enqueue(TestOps.Pending(TestOps.Get("a"), partition: 7));
+
+        Assert.Equal([["a"], ["b"]], _silo.Calls.Select(call => call.Keys));
+        _silo[0].AnswerOk();
+
+        // Once the first batch is answered, the held ops leave in their order.
+        Assert.Equal([["a"], ["b"], ["a", "a"]], _silo.Calls.Select(call => call.Keys));
+    }
+
+    [Fact]
+    public void Reads_of_one_partition_pass_each_other_but_a_write_waits_for_reads_still_out()
+    {
+        var channel = Channel(maxInFlight: 3);
+        channel.Enqueue(TestOps.Pending(TestOps.Get("a"), partition: 7));
+        channel.Enqueue(TestOps.Pending(TestOps.Get("a"), partition: 7));
+        channel.Enqueue(TestOps.Pending(TestOps.Set("a", "1"), partition: 7));
+
+        Assert.Equal([["a"], ["a"]], _silo.Calls.Select(call => call.Keys));
+        _silo[0].AnswerOk();
+        Assert.Equal(2, _silo.Calls.Length);
+        _silo[1].AnswerOk();
+        Assert.Equal(3, _silo.Calls.Length);
+    }
+
+    [Fact]
     public async Task Caller_that_blocks_in_its_continuation_holds_its_slot_only_until_the_rescue()
     {
         var channel = Channel(maxInFlight: 1);
