@@ -27,8 +27,31 @@ public sealed class SnapshotRecoveryTests : IDisposable
 
     public void Dispose()
     {
-        Directory.Delete(_localDirectory, recursive: true);
-        Directory.Delete(_peerDirectory, recursive: true);
+        DeleteOnceWritten(_localDirectory);
+        DeleteOnceWritten(_peerDirectory);
+    }
+
+    /// <summary>
+    /// Deletes a test directory. A partition restored from another silo's file writes its own copy soon, in the
+    /// background (<see cref="PartitionSnapshots.WriteSoon"/>), which may still be creating its file as the test ends:
+    /// deleting then fails with "Directory not empty" (seen once in CI), so the deletion is tried again until that write
+    /// is done, within a bound.
+    /// </summary>
+    private static void DeleteOnceWritten(string directory)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+                return;
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(20);
+            }
+        }
     }
 
     [Fact]
