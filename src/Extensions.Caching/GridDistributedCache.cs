@@ -144,7 +144,8 @@ public sealed partial class GridDistributedCache : IBufferDistributedCache
     private GridEntryOptions ToEntryOptions(DistributedCacheEntryOptions options)
     {
         var now = _time.GetUtcNow();
-        if (options.AbsoluteExpiration is { } at && options.AbsoluteExpirationRelativeToNow is null && at <= now)
+        // Checked whether or not a relative expiration is given too (RedisCache throws either way: GetAbsoluteExpiration).
+        if (options.AbsoluteExpiration is { } at && at <= now)
         {
             throw new ArgumentOutOfRangeException(nameof(DistributedCacheEntryOptions.AbsoluteExpiration), at, "The absolute expiration value must be in the future.");
         }

@@ -78,6 +78,14 @@ public abstract class DistributedCacheBehaviourTests
             Cache.Set(key, B("v"), new DistributedCacheEntryOptions { AbsoluteExpiration = DateTimeOffset.UtcNow.AddMinutes(-1) }));
         Assert.Contains("absolute expiration", error.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Null(Cache.Get(key));
+
+        // With a relative expiration too (RedisCache refuses it the same way; the grid used to store it for the relative time).
+        Assert.Throws<ArgumentOutOfRangeException>(() => Cache.Set(key, B("v"), new DistributedCacheEntryOptions
+        {
+            AbsoluteExpiration = DateTimeOffset.UtcNow.AddMinutes(-1),
+            AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(5),
+        }));
+        Assert.Null(Cache.Get(key));
     }
 
     [Fact]

@@ -184,10 +184,14 @@ internal sealed partial class GetOrSetRunner(KeyCommands keys, ClusterLease leas
                 }
             }
 
-            return await produce.ConfigureAwait(false);
+            // At most until the hard timeout, even when the factory ignores its token (it may finish later: its value
+            // is then not cached, ProduceAsync checks the token once the factory returns).
+            return await produce.WaitAsync(hard.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (hard.IsCancellationRequested)
         {
+            // The factory may still be running; whatever it ends with is observed, not left to the finalizer.
+            _ = produce.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             if (options.FailSafe && stale.Exists)
             {
                 LogFailSafe(logger, null, key);
@@ -214,6 +218,10 @@ internal sealed partial class GetOrSetRunner(KeyCommands keys, ClusterLease leas
     private async Task<ReadOnlyMemory<byte>> ProduceAsync<T>(string key, Func<CancellationToken, ValueTask<T>> factory, GridGetOrSetOptions options, CancellationToken cancellationToken)
     {
         var value = await factory(cancellationToken).ConfigureAwait(false);
+
+        // A factory that ignored its token and returned after the hard timeout: its caller has had the TimeoutException
+        // (or the stale value), and a value that late is not cached.
+        cancellationToken.ThrowIfCancellationRequested();
         var payload = serializer.Serialize(value);
         var entry = options.Entry ?? GridEntryOptions.Default;
         if (options.FailSafe || options.RefreshAhead is not null)
