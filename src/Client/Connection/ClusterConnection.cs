@@ -22,6 +22,7 @@ internal sealed partial class ClusterConnection : IDisposable, IAsyncDisposable
     private readonly SemaphoreSlim _connectGate = new(1, 1);
     private GridLimits _limits;
     private volatile bool _connected;
+    private volatile bool _disposed;
 
     public ClusterConnection(IClusterClient client, GridClientOptions options, PartitionRouter router, NearCacheCoordinator? coordinator, ILogger logger)
     {
@@ -58,6 +59,7 @@ internal sealed partial class ClusterConnection : IDisposable, IAsyncDisposable
     /// </summary>
     public async Task ConnectAsync(CancellationToken cancellationToken)
     {
+        ThrowIfDisposed();
         if (_connected)
         {
             return;
@@ -114,6 +116,7 @@ internal sealed partial class ClusterConnection : IDisposable, IAsyncDisposable
     /// <summary>Ends near-cache subscriptions (waiting briefly for the silos) and the routing refresh.</summary>
     public async ValueTask DisposeAsync()
     {
+        MarkDisposed();
         if (Coordinator is not null)
         {
             await Coordinator.DisposeAsync().ConfigureAwait(false);
@@ -126,6 +129,7 @@ internal sealed partial class ClusterConnection : IDisposable, IAsyncDisposable
     /// <summary>Ends near-cache subscriptions (without waiting for the silos) and the routing refresh.</summary>
     public void Dispose()
     {
+        MarkDisposed();
         Coordinator?.Dispose();
         Router.Dispose();
         _connectGate.Dispose();
@@ -136,6 +140,21 @@ internal sealed partial class ClusterConnection : IDisposable, IAsyncDisposable
     /// grid's own verdict (<see cref="ClientRetryPipelines.UntilConnected"/>) until <see cref="GridClientOptions.ConnectTimeout"/>;
     /// then a <see cref="GridUnavailableException"/> naming the setting, with the last failure inside.
     /// </summary>
+    /// <summary>Every later call fails with <see cref="ObjectDisposedException"/> (it goes through <see cref="ConnectAsync"/> once no longer connected).</summary>
+    private void MarkDisposed()
+    {
+        _disposed = true;
+        _connected = false;
+    }
+
+    private void ThrowIfDisposed()
+    {
+        if (_disposed)
+        {
+            throw new ObjectDisposedException(nameof(GridCache), "The Grid client was disposed (DisposeAsync was called, or its host stopped); it takes no more calls.");
+        }
+    }
+
     private async Task<GridClusterInfo> ReadClusterInfoAsync(CancellationToken cancellationToken)
     {
         var time = TimeProvider.System;

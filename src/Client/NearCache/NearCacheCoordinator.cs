@@ -173,6 +173,10 @@ internal sealed partial class NearCacheCoordinator : IInvalidationObserver, IDis
     {
         _renewal?.Dispose();
         _renewal = null;
+
+        // No invalidation reaches this client from now on, so nothing it holds can be vouched for (a disposed client
+        // served a value 500 ms after another client had replaced it); with no partition vouched for, nothing is kept again.
+        _store.Clear();
         var reference = Interlocked.Exchange(ref _reference, null);
         if (reference is null)
         {
