@@ -98,7 +98,11 @@ public interface IGridCache
     /// <param name="cancellationToken">Stops waiting.</param>
     ValueTask<GridValueType> GetTypeAsync(string key, CancellationToken cancellationToken = default);
 
-    /// <summary>Reads many keys at once (one call per silo, in parallel); missing keys give null, in the order of <paramref name="keys"/>.</summary>
+    /// <summary>
+    /// Reads many keys at once (one call per silo, in parallel), in the order of <paramref name="keys"/>: null for a missing
+    /// key and for one holding a hash or a list (as Redis MGET answers; <see cref="GetAsync(string, CancellationToken)"/> of such a key throws
+    /// <see cref="GridWrongTypeException"/>).
+    /// </summary>
     /// <param name="keys">The keys (at most the cluster's MaxKeysPerCall).</param>
     /// <param name="cancellationToken">Stops waiting.</param>
     ValueTask<byte[]?[]> GetManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default);

@@ -250,7 +250,9 @@ internal sealed partial class GetOrSetRunner(KeyCommands keys, ClusterLease leas
             return default;
         }
 
-        if (!options.FailSafe && options.RefreshAhead is null)
+        // An entry written with FailSafe or RefreshAhead carries a header even when this call asks for neither: it is
+        // read as such (its logical expiry holds), not handed to the serializer header and all.
+        if (!options.FailSafe && options.RefreshAhead is null && !GetOrSetEnvelope.IsWrapped(stored))
         {
             return new CachedLookup(true, true, stored);
         }

@@ -46,6 +46,9 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
     private int _refreshing;
     private volatile bool _disposed;
 
+    // A silo that dies fails every batch sent to it until membership says so: one line every 5 s, not one per batch.
+    private readonly LogThrottle _batchFailureLog = new(5_000);
+
     public PartitionRouter(IClusterClient client, GridClientOptions options, ILogger logger, RequestSequencer? requests = null)
         : this(new ClusterClientRouting(client), options, logger, requests)
     {
@@ -220,7 +223,11 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
 
     public void OnBatchFailed(SiloChannel channel, Exception error)
     {
-        LogBatchFailed(_logger, error, channel.Silo);
+        if (_batchFailureLog.TryLog(Environment.TickCount64, out int held))
+        {
+            LogBatchFailed(_logger, error, channel.Silo, held);
+        }
+
         TriggerRefresh();
     }
 
@@ -511,8 +518,8 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Grid routing now spans {SiloCount} silo(s)")]
     private static partial void LogRoutingChanged(ILogger logger, int siloCount);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Grid batch call to silo {Silo} failed; its operations are sent again where that is safe")]
-    private static partial void LogBatchFailed(ILogger logger, Exception error, SiloAddress silo);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Grid batch call to silo {Silo} failed; its operations are sent again where that is safe ({Held} more batch failures since the last such line, not logged)")]
+    private static partial void LogBatchFailed(ILogger logger, Exception error, SiloAddress silo, int held);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A caller blocked the delivery of a batch answered by silo {Silo} for {StalledMs} ms (sync-over-async after an await of the grid?): its slot was freed and the rest of its callers completed elsewhere; callers of that silo's lane complete off the delivery thread for the next {PauseMs} ms. Awaiting instead of blocking keeps the faster inline delivery.")]
     private static partial void LogDeliveryStalled(ILogger logger, SiloAddress silo, long stalledMs, long pauseMs);
