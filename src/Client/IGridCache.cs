@@ -4,9 +4,11 @@ namespace Grid.Client;
 /// The Grid cache. Every operation is atomic for its key. Keys are non-empty strings (at most the cluster's
 /// MaxKeyBytes in UTF-8); values are bytes (typed overloads in <see cref="GridCacheTypedExtensions"/> go through
 /// <see cref="Serializer"/>). Bad input throws an <see cref="ArgumentException"/> and stores nothing; an operation on a
-/// key of another type throws <see cref="GridWrongTypeException"/> and changes nothing; an unreachable grid throws
-/// <see cref="GridUnavailableException"/>. A cancelled token stops the caller's wait; an operation already sent may
-/// still complete on the grid.
+/// key of another type throws <see cref="GridWrongTypeException"/> and changes nothing; a grid that cannot be reached
+/// throws <see cref="GridUnavailableException"/> (no silo to send to) or, when silos stop answering, a
+/// <see cref="GridTimeoutException"/> at the operation's deadline. A cancelled token stops the caller's wait; an operation
+/// already sent may still complete on the grid, but never after a later operation of this client on the same key. A
+/// disposed cache throws <see cref="ObjectDisposedException"/>.
 /// </summary>
 public interface IGridCache
 {

@@ -22,6 +22,9 @@ public sealed partial class GridOutputCacheStore : IOutputCacheBufferStore
     private readonly ILogger _logger;
     private readonly GridHitCounter? _lookups;
 
+    /// <summary>Longest output-cache key (UTF-8 bytes) kept as it is; longer ones are hashed (<see cref="StoredKey"/>).</summary>
+    private const int MaxPlainKeyBytes = 1024;
+
     /// <summary>Creates the store (its hits and misses are not counted for the silos' dashboard).</summary>
     /// <param name="cache">The grid cache.</param>
     /// <param name="options">Key and tag prefixes.</param>
@@ -69,8 +72,18 @@ public sealed partial class GridOutputCacheStore : IOutputCacheBufferStore
     internal ValueTask<byte[]?> ReadAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return _cache.GetAsync(_keyPrefix + key, cancellationToken);
+        return _cache.GetAsync(StoredKey(key), cancellationToken);
     }
+
+    /// <summary>
+    /// The grid key of an output-cache key: the key itself, or beyond 1 KiB its SHA-256 (an output-cache key holds the
+    /// values of the headers and query it varies by, so it has no bound of its own; the grid's keys do, and a longer key
+    /// made every request of such a policy miss and log an error).
+    /// </summary>
+    private string StoredKey(string key) =>
+        System.Text.Encoding.UTF8.GetByteCount(key) <= MaxPlainKeyBytes
+            ? _keyPrefix + key
+            : _keyPrefix + "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
 
     private byte[]? Count(byte[]? value)
     {
@@ -144,12 +157,20 @@ public sealed partial class GridOutputCacheStore : IOutputCacheBufferStore
             return;
         }
 
+        if (value.Length > limits.MaxValueBytes)
+        {
+            // A response the grid cannot hold is served uncached, as the in-memory store would serve it cached: a warning,
+            // not the error every such request logged.
+            LogNotStored(_logger, key, $"the response is {value.Length:N0} bytes, over the grid's MaxValueBytes ({limits.MaxValueBytes:N0})");
+            return;
+        }
+
         var entry = new GridEntryOptions
         {
             TimeToLive = validFor > limits.MaxTimeToLive ? limits.MaxTimeToLive : validFor,
             Tags = gridTags,
         };
-        await _cache.SetAsync(_keyPrefix + key, value, entry, cancellationToken).ConfigureAwait(false);
+        await _cache.SetAsync(StoredKey(key), value, entry, cancellationToken).ConfigureAwait(false);
     }
 
     private List<string>? PrefixTags(string[]? tags)

@@ -34,6 +34,24 @@ public sealed class GridOutputCacheStoreTests(GridSilosFixture grid)
     }
 
     [Fact]
+    public async Task A_key_longer_than_the_grids_is_stored_under_its_hash_and_a_value_too_large_is_skipped()
+    {
+        // A policy that varies by a long header made every request miss and log an error (the key was over MaxKeyBytes).
+        await using var a = await StartAsync();
+        var store = Store(a);
+        string key = Key() + new string('k', 9_000);
+        byte[] value = Encoding.UTF8.GetBytes("response");
+        await store.SetAsync(key, value, null, TimeSpan.FromMinutes(1), default);
+        Assert.Equal(value, await store.GetAsync(key, default));
+        Assert.Null(await store.GetAsync(key + "x", default));
+
+        // A response over MaxValueBytes is not stored, and nothing is thrown at the output-cache middleware.
+        string large = Key();
+        await store.SetAsync(large, new byte[(8 * 1024 * 1024) + 1], null, TimeSpan.FromMinutes(1), default);
+        Assert.Null(await store.GetAsync(large, default));
+    }
+
+    [Fact]
     public async Task An_entry_is_gone_once_its_validity_ends()
     {
         await using var a = await StartAsync();
