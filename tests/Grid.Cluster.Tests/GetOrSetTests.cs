@@ -78,6 +78,23 @@ public sealed class GetOrSetTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task GetOrSet_of_a_key_from_inside_its_own_factory_is_refused_instead_of_waiting_for_itself()
+    {
+        var key = Key("reentrant");
+        var other = Key("reentrant-other");
+        var call = fixture.Cache.GetOrSetAsync(key, async _ =>
+        {
+            // Another key from inside a factory is fine; the same key would join this very factory's flight.
+            Assert.Equal("o", await fixture.Cache.GetOrSetAsync(other, _ => ValueTask.FromResult("o")));
+            return await fixture.Cache.GetOrSetAsync(key, _ => ValueTask.FromResult("inner"));
+        }).AsTask();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => call.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains("from inside that key's own factory", error.Message, StringComparison.Ordinal);
+        Assert.False(await fixture.Cache.ExistsAsync(key));
+    }
+
+    [Fact]
     public async Task A_fail_safe_entry_read_the_plain_way_fails_with_a_grid_error_that_says_how_to_read_it()
     {
         var key = Key("failsafe-plain");

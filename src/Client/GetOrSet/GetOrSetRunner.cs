@@ -23,6 +23,11 @@ internal sealed partial class GetOrSetRunner(KeyCommands keys, ClusterLease leas
         ArgumentNullException.ThrowIfNull(factory);
         options ??= GridGetOrSetOptions.Default;
         options.Validate();
+        if (RunningFactories.Contains(key))
+        {
+            throw new InvalidOperationException($"GetOrSetAsync for key '{ResultCheck.Shorten(key)}' was called from inside that key's own factory: it would wait for itself. Read or write the key directly there, or produce its value without it.");
+        }
+
         var found = await ReadAsync(key, options, bypassNearCache: false, cancellationToken).ConfigureAwait(false);
         if (found.Fresh)
         {
@@ -217,7 +222,11 @@ internal sealed partial class GetOrSetRunner(KeyCommands keys, ClusterLease leas
     /// <summary>Runs the factory and writes its value; the result is the payload callers deserialize.</summary>
     private async Task<ReadOnlyMemory<byte>> ProduceAsync<T>(string key, Func<CancellationToken, ValueTask<T>> factory, GridGetOrSetOptions options, CancellationToken cancellationToken)
     {
-        var value = await factory(cancellationToken).ConfigureAwait(false);
+        T value;
+        using (RunningFactories.Enter(key))
+        {
+            value = await factory(cancellationToken).ConfigureAwait(false);
+        }
 
         // A factory that ignored its token and returned after the hard timeout: its caller has had the TimeoutException
         // (or the stale value), and a value that late is not cached.
