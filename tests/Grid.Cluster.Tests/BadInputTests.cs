@@ -154,6 +154,11 @@ public sealed class BadInputTests(ClusterFixture fixture)
         cts.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await Cache.SetStringAsync(key, "v", cancellationToken: cts.Token));
         Assert.False(await Cache.ExistsAsync(key));
+
+        // Multi-key calls alike, empty ones too (an empty GetManyAsync returned an empty array).
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await Cache.GetManyAsync([], cts.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await Cache.GetManyAsync([key], cts.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await Cache.SetManyAsync([], cancellationToken: cts.Token));
     }
 
     [Fact]

@@ -197,6 +197,9 @@ internal sealed class KeyCommands
     {
         ArgumentNullException.ThrowIfNull(keys);
         _requests.CheckCount(keys.Count, nameof(keys));
+
+        // Checked first, as SetManyAsync does: an empty or fully near-cached read would otherwise ignore it.
+        cancellationToken.ThrowIfCancellationRequested();
         var values = new byte[]?[keys.Count];
         var ops = new List<GridOp>(keys.Count);
         var indexes = new List<int>(keys.Count);
