@@ -95,6 +95,20 @@ public sealed class GetOrSetTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Fail_safe_with_a_time_to_live_at_the_clusters_limit_keeps_the_entry_within_the_limit()
+    {
+        // It was refused, quoting a time to live of the limit plus FailSafeMaxDuration that the caller never gave.
+        var key = Key("failsafe-max");
+        var max = fixture.Cache.Limits.MaxTimeToLive;
+        var options = new GridGetOrSetOptions { FailSafe = true, Entry = GridEntryOptions.WithTimeToLive(max) };
+
+        Assert.Equal("value", await fixture.Cache.GetOrSetAsync(key, _ => ValueTask.FromResult("value"), options));
+
+        var ttl = await fixture.Cache.GetTimeToLiveAsync(key);
+        Assert.True(ttl.Remaining is { } left && left <= max && left > max - TimeSpan.FromMinutes(1), $"time to live {ttl}");
+    }
+
+    [Fact]
     public async Task A_fail_safe_entry_read_the_plain_way_fails_with_a_grid_error_that_says_how_to_read_it()
     {
         var key = Key("failsafe-plain");

@@ -193,6 +193,9 @@ internal sealed class KeyCommands
     public async ValueTask<GridValueType> GetTypeAsync(string key, CancellationToken cancellationToken) =>
         (GridValueType)await _runner.NumberAsync(OpCode.Type, key, cancellationToken).ConfigureAwait(false);
 
+    /// <summary>The cluster's limits as this client knows them.</summary>
+    public GridLimits Limits => _requests.Limits;
+
     public async ValueTask<byte[]?[]> GetManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keys);

@@ -240,7 +240,7 @@ internal sealed partial class GetOrSetRunner(KeyCommands keys, ClusterLease leas
             long logicalExpiry = ttl is { } t ? now.Add(t).ToUnixTimeMilliseconds() : 0;
             long refreshAt = options.RefreshAhead is { } fraction && ttl is { } lifetime ? now.Add(lifetime * fraction).ToUnixTimeMilliseconds() : 0;
             var stored = GetOrSetEnvelope.Wrap(payload, logicalExpiry, refreshAt);
-            var physical = options.FailSafe && ttl is { } logical ? entry with { TimeToLive = logical + options.FailSafeMaxDuration, AbsoluteExpiration = null } : entry;
+            var physical = options.FailSafe && ttl is { } logical ? entry with { TimeToLive = KeptFor(logical, options.FailSafeMaxDuration), AbsoluteExpiration = null } : entry;
             await keys.SetAsync(key, stored, physical, CancellationToken.None).ConfigureAwait(false);
         }
         else
@@ -249,6 +249,17 @@ internal sealed partial class GetOrSetRunner(KeyCommands keys, ClusterLease leas
         }
 
         return payload;
+    }
+
+    /// <summary>
+    /// How long a fail-safe entry is kept: <paramref name="failSafe"/> past its logical expiry, within the cluster's
+    /// MaxTimeToLive (a time to live at the limit keeps no stale copy past it, instead of failing with a time to live the
+    /// caller never gave). A logical time to live over the limit is left as it is, for the write to refuse.
+    /// </summary>
+    private TimeSpan KeptFor(TimeSpan logical, TimeSpan failSafe)
+    {
+        var max = keys.Limits.MaxTimeToLive;
+        return logical > max ? logical : max - logical <= failSafe ? max : logical + failSafe;
     }
 
     private async ValueTask<CachedLookup> ReadAsync(string key, GridGetOrSetOptions options, bool bypassNearCache, CancellationToken cancellationToken)

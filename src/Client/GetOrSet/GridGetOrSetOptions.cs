@@ -92,7 +92,7 @@ public sealed record GridGetOrSetOptions
     {
         if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(3650))
         {
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must be positive.");
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be positive and at most 3650 days.");
         }
     }
 }
