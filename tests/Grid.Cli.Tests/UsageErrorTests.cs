@@ -20,6 +20,11 @@ public sealed class UsageErrorTests
     [InlineData("get", "Required argument missing")]
     [InlineData("lpush k", "Required argument missing")]
     [InlineData("", "Required command was not provided")]
+    [InlineData("set k v --if-version abc", "--if-version: 'abc' is not a 64-bit integer")]
+    [InlineData("set k v --if-version 99999999999999999999999", "--if-version: '99999999999999999999999' is not a 64-bit integer")]
+    [InlineData("del k --if-version abc", "--if-version: 'abc' is not a 64-bit integer")]
+    [InlineData("set k v --if-version 0 --if-version 0", "--if-version")]
+    [InlineData("set k --file a --file b", "--file")]
     public async Task Bad_command_lines_exit_2_with_one_line_on_stderr(string commandLine, string expected)
     {
         var result = await Cli.RunWithoutGridAsync(commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries));

@@ -29,12 +29,12 @@ internal static class StringCommands
 
         command.Validators.Add(result =>
         {
-            if (result.GetValue(nx) && result.GetValue(xx))
+            if (result.ValueOrDefault(nx) && result.ValueOrDefault(xx))
             {
                 result.AddError("--nx and --xx cannot be used together");
             }
 
-            if (result.GetValue(ifVersion) is not null && (result.GetValue(nx) || result.GetValue(xx)))
+            if (result.ValueOrDefault(ifVersion) is not null && (result.ValueOrDefault(nx) || result.ValueOrDefault(xx)))
             {
                 result.AddError("--if-version cannot be used with --nx or --xx");
             }

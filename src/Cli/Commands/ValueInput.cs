@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Text;
+using Grid.Cli.Parsing;
 
 namespace Grid.Cli.Commands;
 
@@ -71,7 +72,13 @@ internal sealed class ValueInput
     private void Validate(CommandResult result)
     {
         string? value = result.GetValue(_value);
-        string? path = result.GetValue(_file);
+        string? path = result.ValueOrDefault(_file);
+        if (result.GetResult(_file) is { Tokens.Count: > 1 })
+        {
+            result.AddError("--file: give it once");
+            return;
+        }
+
         if (value is not null && path is not null)
         {
             result.AddError("give the value as VALUE or with --file, not both");
