@@ -44,6 +44,10 @@ internal sealed class HostConnector(TextWriter log) : IAsyncDisposable
 
         // Both the client and the host log every failed attempt to connect; the CLI reports the outcome itself, in one line.
         builder.Logging.AddFilter("Grid.Client.Hosting.BackoffConnectionRetryFilter", LogLevel.None);
+
+        // The client's own warnings while it retries (routing refreshes failing while a silo is frozen, resends) are a
+        // long-lived application's to log; a one-command tool says how its command ended, in one line (docs/cli.md).
+        builder.Logging.AddFilter("Grid.Client", LogLevel.Error);
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.Services.AddSingleton<IHostLifetime, CommandLifetime>();
         builder.AddGridCache(client => CopyTo(options, client));
