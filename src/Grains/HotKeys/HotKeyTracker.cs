@@ -190,6 +190,12 @@ internal sealed class HotKeyTracker
         double perSecond = SampleEvery / (2 * _decaySeconds);
         foreach (var (key, reads, writes) in merged.Values)
         {
+            // A key whose counts decayed to nothing (read long ago, or removed) is not hot: listed, it read as "0.0/s".
+            if (reads == 0 && writes == 0)
+            {
+                continue;
+            }
+
             keys.Add(new GridHotKey
             {
                 Key = Encoding.UTF8.GetString(key),

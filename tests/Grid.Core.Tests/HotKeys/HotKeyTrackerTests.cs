@@ -159,6 +159,20 @@ public sealed class HotKeyTrackerTests
     }
 
     [Fact]
+    public void A_key_whose_counts_decayed_to_nothing_is_not_listed()
+    {
+        // Listed, such keys read as "0.0 reads/s" (and removed keys stayed on the list); the CLI showed only those.
+        var time = new FakeTimeProvider();
+        var tracker = new HotKeyTracker(new GridHotKeyOptions { TopKeys = 4, DecayInterval = TimeSpan.FromSeconds(10), SampleEvery = 1 }, time);
+        var key = Encoding.UTF8.GetBytes("once");
+        tracker.Count(RecordTable.HashKey(key), key, write: true);
+        Assert.Equal("once", Assert.Single(tracker.Snapshot(4, "s")).Key);
+
+        time.Advance(TimeSpan.FromSeconds(10)); // one halving: a count of 1 becomes 0
+        Assert.Empty(tracker.Snapshot(4, "s"));
+    }
+
+    [Fact]
     public void Counting_allocates_nothing_once_the_top_list_is_settled()
     {
         // Every operation counted, so the list settles within the warm-up (sampled, uniform counts stay close for
