@@ -25,6 +25,9 @@ public sealed class UsageErrorTests
     [InlineData("del k --if-version abc", "--if-version: 'abc' is not a 64-bit integer")]
     [InlineData("set k v --if-version 0 --if-version 0", "--if-version")]
     [InlineData("set k --file a --file b", "--file")]
+    [InlineData("set", "Required argument missing")]
+    [InlineData("hset h", "Required argument missing")]
+    [InlineData("set k --file /", "--file: '/' is a directory, not a file")]
     public async Task Bad_command_lines_exit_2_with_one_line_on_stderr(string commandLine, string expected)
     {
         var result = await Cli.RunWithoutGridAsync(commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries));

@@ -85,11 +85,33 @@ internal sealed class ValueInput
         }
         else if (value is null && path is null)
         {
-            result.AddError($"VALUE is missing: give it, '{StandardInput}' to read standard input, or --file PATH");
+            // With an argument before VALUE missing (`grid set`, `grid hset H`), that one's own error names it.
+            if (!EarlierArgumentMissing(result))
+            {
+                result.AddError($"VALUE is missing: give it, '{StandardInput}' to read standard input, or --file PATH");
+            }
         }
         else if (path is not null && !File.Exists(path))
         {
-            result.AddError($"--file: '{path}' does not exist");
+            result.AddError(Directory.Exists(path) ? $"--file: '{path}' is a directory, not a file" : $"--file: '{path}' does not exist");
         }
+    }
+
+    private bool EarlierArgumentMissing(CommandResult result)
+    {
+        foreach (var argument in result.Command.Arguments)
+        {
+            if (ReferenceEquals(argument, _value))
+            {
+                return false;
+            }
+
+            if (result.GetResult(argument) is not { Tokens.Count: > 0 })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
