@@ -183,6 +183,11 @@ internal sealed partial class GridEdgeCachingMiddleware
         }
     }
 
+    /// <summary>
+    /// Whether the response may be stored: 200, no <c>Cache-Control</c> of the application's own (it decides then), no
+    /// <c>Set-Cookie</c> unless the rule allows it, no <c>Vary</c> on headers outside the rule's key, not an event
+    /// stream, not declared larger than the limit.
+    /// </summary>
     private bool MayStore(HttpResponse response, EdgeRule rule)
     {
         var headers = response.Headers;

@@ -135,11 +135,6 @@ internal sealed partial class ClusterConnection : IDisposable, IAsyncDisposable
         _connectGate.Dispose();
     }
 
-    /// <summary>
-    /// The cluster's settings from a silo's entry, tried again on the next active silo after a failure that is not the
-    /// grid's own verdict (<see cref="ClientRetryPipelines.UntilConnected"/>) until <see cref="GridClientOptions.ConnectTimeout"/>;
-    /// then a <see cref="GridUnavailableException"/> naming the setting, with the last failure inside.
-    /// </summary>
     /// <summary>Every later call fails with <see cref="ObjectDisposedException"/> (it goes through <see cref="ConnectAsync"/> once no longer connected).</summary>
     private void MarkDisposed()
     {
@@ -155,6 +150,11 @@ internal sealed partial class ClusterConnection : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The cluster's settings from a silo's entry, tried again on the next active silo after a failure that is not the
+    /// grid's own verdict (<see cref="ClientRetryPipelines.UntilConnected"/>) until <see cref="GridClientOptions.ConnectTimeout"/>;
+    /// then a <see cref="GridUnavailableException"/> naming the setting, with the last failure inside.
+    /// </summary>
     private async Task<GridClusterInfo> ReadClusterInfoAsync(CancellationToken cancellationToken)
     {
         var time = TimeProvider.System;

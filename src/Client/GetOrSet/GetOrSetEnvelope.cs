@@ -36,15 +36,14 @@ internal static class GetOrSetEnvelope
         return bytes;
     }
 
-    /// <summary>Splits stored bytes into payload, logical expiry and refresh time; bytes without a header are a payload that never goes stale.</summary>
     /// <summary>Whether <paramref name="stored"/> starts with one of the envelope's headers.</summary>
-    public static bool IsWrapped(ReadOnlySpan<byte> stored) =>
-        (stored.Length >= RefreshHeaderSize && stored[..3].SequenceEqual(RefreshMarker))
-        || (stored.Length >= ExpiryHeaderSize && stored[..3].SequenceEqual(ExpiryMarker));
+    public static bool IsWrapped(ReadOnlySpan<byte> stored) => HeaderSizeOf(stored) != 0;
 
+    /// <summary>Splits stored bytes into payload, logical expiry and refresh time; bytes without a header are a payload that never goes stale.</summary>
     public static ReadOnlyMemory<byte> Unwrap(byte[] stored, out long logicalExpiresAtMs, out long refreshAtMs)
     {
-        if (stored.Length >= RefreshHeaderSize && stored.AsSpan(0, 3).SequenceEqual(RefreshMarker))
+        int headerSize = HeaderSizeOf(stored);
+        if (headerSize == RefreshHeaderSize)
         {
             logicalExpiresAtMs = BinaryPrimitives.ReadInt64LittleEndian(stored.AsSpan(3));
             refreshAtMs = BinaryPrimitives.ReadInt64LittleEndian(stored.AsSpan(ExpiryHeaderSize));
@@ -52,7 +51,7 @@ internal static class GetOrSetEnvelope
         }
 
         refreshAtMs = 0;
-        if (stored.Length >= ExpiryHeaderSize && stored.AsSpan(0, 3).SequenceEqual(ExpiryMarker))
+        if (headerSize == ExpiryHeaderSize)
         {
             logicalExpiresAtMs = BinaryPrimitives.ReadInt64LittleEndian(stored.AsSpan(3));
             return stored.AsMemory(ExpiryHeaderSize);
@@ -61,4 +60,10 @@ internal static class GetOrSetEnvelope
         logicalExpiresAtMs = 0;
         return stored;
     }
+
+    /// <summary>The size of the header <paramref name="stored"/> starts with, or 0 when it has none.</summary>
+    private static int HeaderSizeOf(ReadOnlySpan<byte> stored) =>
+        stored.Length >= RefreshHeaderSize && stored[..3].SequenceEqual(RefreshMarker) ? RefreshHeaderSize
+        : stored.Length >= ExpiryHeaderSize && stored[..3].SequenceEqual(ExpiryMarker) ? ExpiryHeaderSize
+        : 0;
 }
