@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Grid.Client.Commands;
 using Grid.Client.Results;
+using Grid.Resilience;
 using Microsoft.Extensions.Logging;
 
 namespace Grid.Client.GetOrSet;
@@ -196,7 +197,7 @@ internal sealed partial class GetOrSetRunner(KeyCommands keys, ClusterLease leas
         catch (OperationCanceledException) when (hard.IsCancellationRequested)
         {
             // The factory may still be running; whatever it ends with is observed, not left to the finalizer.
-            _ = produce.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            AbandonedCall.Observe(produce);
             if (options.FailSafe && stale.Exists)
             {
                 LogFailSafe(logger, null, key);

@@ -1,5 +1,6 @@
 using Grid.Grains.Cluster;
 using Grid.Grains.Resilience;
+using Grid.Resilience;
 using Microsoft.Extensions.Logging;
 using Polly;
 

@@ -1,5 +1,5 @@
 using Grid.Grains.Partitions;
-using Grid.Grains.Resilience;
+using Grid.Resilience;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 
