@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 
@@ -26,16 +25,14 @@ internal static class EdgeCacheKey
         {
             string value = request.Headers[name].ToString();
             key.Append(Separator).Append(name.ToLowerInvariant()).Append('=')
-                .Append(IsCredential(name) && value.Length > 0 ? "sha256:" + Hash(value) : value);
+                .Append(IsCredential(name) && value.Length > 0 ? "sha256:" + KeyHash.Sha256Hex(value) : value);
         }
 
-        return key.Length <= MaxPlainKeyChars ? key.ToString() : "edge:sha256:" + Hash(key.ToString());
+        return key.Length <= MaxPlainKeyChars ? key.ToString() : "edge:sha256:" + KeyHash.Sha256Hex(key.ToString());
     }
 
     private static bool IsCredential(string header) =>
         header.Equals("Authorization", StringComparison.OrdinalIgnoreCase)
         || header.Equals("Cookie", StringComparison.OrdinalIgnoreCase)
         || header.Equals("Proxy-Authorization", StringComparison.OrdinalIgnoreCase);
-
-    private static string Hash(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
 }

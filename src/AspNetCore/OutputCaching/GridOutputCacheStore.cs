@@ -83,7 +83,7 @@ public sealed partial class GridOutputCacheStore : IOutputCacheBufferStore
     private string StoredKey(string key) =>
         System.Text.Encoding.UTF8.GetByteCount(key) <= MaxPlainKeyBytes
             ? _keyPrefix + key
-            : _keyPrefix + "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
+            : _keyPrefix + "sha256:" + KeyHash.Sha256Hex(key);
 
     private byte[]? Count(byte[]? value)
     {
