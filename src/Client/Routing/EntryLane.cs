@@ -322,48 +322,14 @@ internal sealed class EntryLane
     /// <summary>
     /// Takes the next batch: up to <c>maxBatch</c> ops, and no more than about <see cref="MaxBatchBytes"/> of request
     /// plus expected response, so frames stay off the large object heap (a 64-op batch of 4 KiB values would
-    /// otherwise make 256 KiB arrays and gen-2 collections). Ops whose deadline passed fail instead of leaving; null when
-    /// every op taken had expired, or (<paramref name="held"/>) when every op left must wait for a batch still out.
+    /// otherwise make 256 KiB arrays and gen-2 collections). Ops whose deadline passed fail instead of leaving. An op that
+    /// must wait for a batch still out (<see cref="PartitionOrderGuard"/>) stays queued, and so does every later op of its
+    /// partition; what stays keeps its order. Null when every op taken had expired, or (<paramref name="held"/>) when
+    /// every op left must wait for a batch still out.
     /// </summary>
     private PendingOp[]? DrainLocked(long now, out bool held)
     {
-        held = false;
-        return MarkOpsUnderWayLocked() ? DrainAroundLocked(now, out held) : DrainInOrderLocked(now);
-    }
-
-    /// <summary>Marks the partitions of the operations in batches still out; false when there are none (nothing to wait for).</summary>
-    private bool MarkOpsUnderWayLocked()
-    {
-        bool any = false;
-        foreach (var batch in _inFlight)
-        {
-            if (!batch.IsAwaitingAnswer)
-            {
-                continue;
-            }
-
-            if (!any)
-            {
-                _order.Reset();
-                any = true;
-            }
-
-            foreach (var op in batch.Ops)
-            {
-                _order.Mark(op);
-            }
-        }
-
-        return any;
-    }
-
-    /// <summary>
-    /// Takes the next batch while others are out: as <see cref="DrainInOrderLocked"/>, but an op that must wait for a
-    /// batch still out (<see cref="PartitionOrderGuard"/>) stays queued, and so does every later op of its partition;
-    /// what stays keeps its order.
-    /// </summary>
-    private PendingOp[]? DrainAroundLocked(long now, out bool held)
-    {
+        MarkOpsUnderWayLocked();
         held = false;
         int limit = Math.Min(_maxBatch, _listener.MaxOpsPerCall);
         long bytes = 0;
@@ -420,43 +386,20 @@ internal sealed class EntryLane
         return batch;
     }
 
-    /// <summary>Takes the next batch when no batch is out: the queue's first ops, in order, within the limits.</summary>
-    private PendingOp[]? DrainInOrderLocked(long now)
+    /// <summary>Marks the partitions of the operations in batches still out (none when no batch is out: nothing waits).</summary>
+    private void MarkOpsUnderWayLocked()
     {
-        int count = 0;
-        long bytes = 0;
-        int limit = Math.Min(_maxBatch, _listener.MaxOpsPerCall);
-        foreach (var pending in _queue)
+        _order.Reset();
+        foreach (var batch in _inFlight)
         {
-            if (pending.IsExpired(now))
+            if (batch.IsAwaitingAnswer)
             {
-                continue;
+                foreach (var op in batch.Ops)
+                {
+                    _order.Mark(op);
+                }
             }
-
-            bytes += pending.EstimatedBytes + _responseBytesPerOp;
-            if (count == limit || (count > 0 && bytes > MaxBatchBytes))
-            {
-                break;
-            }
-
-            count++;
         }
-
-        var batch = count == 0 ? null : new PendingOp[count];
-        int taken = 0;
-        while (taken < count || (_queue.Count > 0 && _queue.Peek().IsExpired(now)))
-        {
-            var pending = _queue.Dequeue();
-            if (pending.IsExpired(now))
-            {
-                pending.Fail(Timeouts.Expired(pending, $"it waited in the client's queue for silo {Silo}"));
-                continue;
-            }
-
-            batch![taken++] = pending;
-        }
-
-        return batch;
     }
 
     private async Task RunAsync(InFlightBatch batch)
