@@ -41,6 +41,15 @@ internal interface ISiloAgentGrain : IGrainWithStringKey
     Task<StoreSnapshot?> GetReplica(int partition);
 
     /// <summary>
+    /// Parks <paramref name="snapshot"/> here as this silo's copy of <paramref name="partition"/> (a hand-off copy of a
+    /// partition without replicas, <see cref="HandOffCopies"/>), where the partition's next activation looks for it.
+    /// False, and nothing kept, when the partition is live on this silo: a copy beside a live primary could only come
+    /// back stale after a crash.
+    /// </summary>
+    [Alias("Park")]
+    Task<bool> Park(int partition, StoreSnapshot snapshot);
+
+    /// <summary>
     /// The tag/key pairs of index shard <c>{bucket}#{shard}</c> in this silo's live partitions (<paramref name="partitions"/>
     /// null), or in the given partitions (from the primary if it is live here, else from a replica here). Concurrent
     /// requests share one walk of the stores (<see cref="TagPairCollector"/>).

@@ -98,6 +98,25 @@ internal sealed class SiloAgentGrain(
         return Task.FromResult(replicas.Snapshot(partition));
     }
 
+    public async Task<bool> Park(int partition, StoreSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        EnsureHome();
+
+        // In the partition's turn: an activation here is either past registering its store (refused) or has not yet
+        // looked for copies (it finds this one), never in between.
+        using (await partitions.EnterAsync(partition, CancellationToken.None))
+        {
+            if (partitions.TryGet(partition) is not null)
+            {
+                return false;
+            }
+
+            replicas.Adopt(partition, snapshot);
+            return true;
+        }
+    }
+
     public Task<TagPairsAnswer> CollectTagPairs(int bucket, int shard, PartitionSet? partitions)
     {
         EnsureHome();

@@ -188,6 +188,7 @@ public static class GridSiloHostingExtensions
         // Tried: fault-injection tests put their own in front of it.
         services.TryAddSingleton<IReplicaRecovery>(sp => sp.GetRequiredService<ReplicaRecovery>());
         services.AddSingleton<ReplicaVersionAsks>();
+        services.AddSingleton<HandOffCopies>();
         services.AddSingleton<ReplicationOutbox>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ReplicationOutbox>());
         if (shape.Replication.Replicas > 0)

@@ -31,7 +31,6 @@ namespace Grid.Grains.Partitions;
 [KeepAlive]
 [PartitionPlacement]
 internal sealed partial class PartitionGrain(
-    ClusterView cluster,
     PartitionStoreRegistry registry,
     SiloMemoryBudget budget,
     GridClock clock,
@@ -48,6 +47,7 @@ internal sealed partial class PartitionGrain(
     HotKeys.HotKeyTracker hotKeys,
     PartitionSnapshots snapshots,
     SnapshotRecovery warmRestart,
+    HandOffCopies handOffs,
     ILogger<PartitionGrain> logger) : Grain, IPartitionGrain, IPartitionControlGrain, IGrainMigrationParticipant, ILifecycleParticipant<IGrainLifecycle>
 {
     private const string SnapshotKey = "grid.store";
@@ -137,6 +137,12 @@ internal sealed partial class PartitionGrain(
         replication.Attach(store, staleReplicas);
         registry.TakeOverFromReplica(partition, replicas);
         registry.Register(store);
+        if (!replication.Enabled)
+        {
+            // Without replicas nothing else tells the silos that kept a copy for this hand-off to drop it.
+            handOffs.Release(partition, store.Version, staleReplicas);
+        }
+
         budget.EnforceBudget();
         if (arrived)
         {
@@ -149,17 +155,28 @@ internal sealed partial class PartitionGrain(
         LogDeactivating(logger, (int)this.GetPrimaryKeyLong(), reason.ReasonCode, reason.Description);
 
         // A stopping silo hands its partitions, entries included, to the remaining silos; the last silo of a cluster
-        // (the lone development silo) has none to hand them to, and its entries go with it.
+        // (the lone development silo) has none to hand them to, and its entries go with it. The target is named, not
+        // left to placement: the hand-off copy below must go where the partition goes.
+        SiloAddress? handOffTarget = null;
         if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown)
         {
             _shuttingDown = true;
-            if (cluster.HasPeer)
+            handOffTarget = handOffs.NextOwner((int)this.GetPrimaryKeyLong());
+            if (handOffTarget is not null)
             {
+                RequestContext.Set(IPlacementDirector.PlacementHintKey, handOffTarget);
                 this.MigrateOnIdle();
+                RequestContext.Remove(IPlacementDirector.PlacementHintKey);
             }
         }
 
         await RetireStoreAsync(reason.ReasonCode, cancellationToken);
+
+        // No replica holds these entries: leave a copy where they are going, in case Orleans drops the migration.
+        if (handOffTarget is not null && _replicaHolder is null && _store is { } store)
+        {
+            await handOffs.LeaveAtAsync(handOffTarget, store.Partition, store.Snapshot());
+        }
     }
 
     void ILifecycleParticipant<IGrainLifecycle>.Participate(IGrainLifecycle lifecycle) =>
@@ -242,10 +259,11 @@ internal sealed partial class PartitionGrain(
                 dehydrationContext.TryAddValue(ReplicaHolderKey, holder.ToParsableString());
             }
 
-            if (replication.Enabled && !_shuttingDown)
+            if (!_shuttingDown)
             {
-                // Until the new primary's replica is in place, this silo keeps a copy: a crash of the new primary
-                // right after the move then loses nothing.
+                // Until the new primary's replica is in place (or, without replicas, until it is live), this silo
+                // keeps a copy: a crash of the new primary right after the move, or a migration Orleans drops, then
+                // loses nothing.
                 replicas.Adopt(store.Partition, snapshot);
                 dehydrationContext.TryAddValue(FormerPrimaryKey, silo.SiloAddress.ToParsableString());
             }

@@ -53,12 +53,8 @@ internal sealed partial class ReplicaRecovery : IReplicaRecovery
     /// <inheritdoc />
     public async Task<RecoveredPartition?> RecoverAsync(int partition)
     {
-        if (_options.Replicas == 0)
-        {
-            // No replicas elsewhere, but the partition may have parked its entries here when it was deactivated in place.
-            return _replicas.VersionOf(partition) < 0 ? null : Promote(partition, _replicas.Snapshot(partition), null, []);
-        }
-
+        // Asked also without replicas: the partition may have parked its entries on a silo when it was deactivated in
+        // place there, or left a hand-off copy where it migrated to (HandOffCopies), and this activation may be elsewhere.
         SiloAddress? best = null;
         long bestVersion = _replicas.VersionOf(partition);
         var holders = new List<SiloAddress>();

@@ -77,9 +77,25 @@ public sealed class ReplicaRecoveryTests
         Assert.Null(await recovery.RecoverAsync(Partition));
     }
 
-    private static ReplicaRecovery Recovery(FakeMembership membership, Func<SiloAddress, ISiloAgentGrain> agentOf)
+    [Fact]
+    public async Task Without_replicas_a_copy_parked_on_another_silo_is_found()
     {
-        var options = Options.Create(new GridSiloOptions { Replication = { RecoveryTimeout = TimeSpan.FromMilliseconds(200) } });
+        // A hand-off copy (a stopping silo's, or a former primary's) or entries parked by a deactivation in place can sit
+        // on any silo; the activation that needs them may be on another. Before, with Replicas = 0 only this silo was
+        // looked at, and a partition whose migration Orleans dropped came back empty.
+        var membership = new FakeMembership(Local, Holder, Other);
+        var recovery = Recovery(membership, silo => silo.Equals(Holder) ? new FakeAgent(version: 42) : new FakeAgent(version: -1), replicas: 0);
+
+        var recovered = await recovery.RecoverAsync(Partition);
+
+        Assert.NotNull(recovered);
+        Assert.Equal(42 + ReplicaRecovery.PromotionVersionGap, recovered.Snapshot.Version);
+        Assert.Equal([Holder], recovered.Holders);
+    }
+
+    private static ReplicaRecovery Recovery(FakeMembership membership, Func<SiloAddress, ISiloAgentGrain> agentOf, int replicas = 1)
+    {
+        var options = Options.Create(new GridSiloOptions { Replication = { RecoveryTimeout = TimeSpan.FromMilliseconds(200), Replicas = replicas } });
         var view = new ClusterView(membership, membership);
         return new ReplicaRecovery(
             options,
@@ -124,6 +140,8 @@ public sealed class ReplicaRecoveryTests
         public Task<SiloLoad> GetLoad() => throw new NotSupportedException();
 
         public Task<int[]> Replicate(byte[] frame) => throw new NotSupportedException();
+
+        public Task<bool> Park(int partition, StoreSnapshot snapshot) => throw new NotSupportedException();
 
         public Task<TagPairsAnswer> CollectTagPairs(int bucket, int shard, PartitionSet? partitions) => throw new NotSupportedException();
 

@@ -158,6 +158,8 @@ public sealed class ReplicaVersionAsksTests
 
         public Task<StoreSnapshot?> GetReplica(int partition) => throw new NotSupportedException();
 
+        public Task<bool> Park(int partition, StoreSnapshot snapshot) => throw new NotSupportedException();
+
         public Task<TagPairsAnswer> CollectTagPairs(int bucket, int shard, PartitionSet? partitions) => throw new NotSupportedException();
     }
 }
