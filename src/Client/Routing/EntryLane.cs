@@ -27,6 +27,7 @@ internal sealed class EntryLane
 
     // Under _gate: which partitions have operations in batches still out, and the scratch lists of a drain around them.
     private readonly PartitionOrderGuard _order = new();
+    private readonly ResendFence _fence;
     private readonly List<PendingOp> _drained = [];
     private readonly List<PendingOp> _kept = [];
     private readonly SiloChannel _owner;
@@ -56,6 +57,7 @@ internal sealed class EntryLane
         _owner = owner;
         _entry = entry;
         _listener = listener;
+        _fence = listener.Fence;
         _maxBatch = maxBatch;
         _maxInFlight = maxInFlight;
         _inFlight = new List<InFlightBatch>(maxInFlight);
@@ -147,6 +149,9 @@ internal sealed class EntryLane
             _retired = true;
             queued = _queue.ToArray();
             _queue.Clear();
+
+            // Whatever of them goes again keeps its order: the calls still out (older) first, then the queue.
+            FenceLocked(byPartition: null);
         }
 
         foreach (var op in queued)
@@ -177,6 +182,15 @@ internal sealed class EntryLane
 
             if (abandoned is not null)
             {
+                // Fenced before anything queued behind them may leave, oldest call first (the list is newest first).
+                for (int i = abandoned.Count - 1; i >= 0; i--)
+                {
+                    foreach (var op in abandoned[i].Ops)
+                    {
+                        _fence.Enter(op);
+                    }
+                }
+
                 next = StartBatchesLocked(Environment.TickCount64);
             }
         }
@@ -345,7 +359,7 @@ internal sealed class EntryLane
                 continue;
             }
 
-            if (_order.MustWait(pending))
+            if (MustWaitLocked(pending))
             {
                 _queue.Dequeue();
                 _order.Block(pending);
@@ -385,6 +399,73 @@ internal sealed class EntryLane
         _drained.Clear();
         return batch;
     }
+
+    /// <summary>
+    /// Whether <paramref name="pending"/> waits: behind an older operation of its partition that goes again
+    /// (<see cref="ResendFence"/>); or, for one that goes again itself, behind a conflicting batch still out only (it is
+    /// older than anything of its partition held here); otherwise as <see cref="PartitionOrderGuard"/> says.
+    /// </summary>
+    private bool MustWaitLocked(PendingOp pending)
+    {
+        if (_fence.IsActive && _fence.MustWait(pending))
+        {
+            return true;
+        }
+
+        return pending.Fence is not null ? _order.ConflictsWithBatchesOut(pending) : _order.MustWait(pending);
+    }
+
+    /// <summary>
+    /// Fences (<see cref="ResendFence"/>) the operations here whose partition the new routing
+    /// (<paramref name="byPartition"/>) sends to another silo: those of calls still out (oldest call first), then those
+    /// queued, so that whatever of them goes again keeps its order and nothing newer of their partitions, sent to the new
+    /// silo, overtakes them.
+    /// </summary>
+    public void FenceMoved(SiloChannel[] byPartition)
+    {
+        lock (_gate)
+        {
+            FenceLocked(byPartition);
+        }
+    }
+
+    /// <summary>Drains the queue again (operations that waited for a fenced operation that ended).</summary>
+    public void Kick()
+    {
+        List<InFlightBatch>? next;
+        lock (_gate)
+        {
+            next = _queue.Count > 0 ? StartBatchesLocked(Environment.TickCount64) : null;
+        }
+
+        SendAll(next);
+    }
+
+    /// <summary>Fences the operations here (calls still out first, then the queue) whose partition moved, or all (<paramref name="byPartition"/> null).</summary>
+    private void FenceLocked(SiloChannel[]? byPartition)
+    {
+        foreach (var batch in _inFlight)
+        {
+            foreach (var op in batch.Ops)
+            {
+                if (!op.IsEnded && Moved(op, byPartition))
+                {
+                    _fence.Enter(op);
+                }
+            }
+        }
+
+        foreach (var op in _queue)
+        {
+            if (Moved(op, byPartition))
+            {
+                _fence.Enter(op);
+            }
+        }
+    }
+
+    private bool Moved(PendingOp op, SiloChannel[]? byPartition) =>
+        byPartition is null || (uint)op.Partition >= (uint)byPartition.Length || !ReferenceEquals(byPartition[op.Partition], _owner);
 
     /// <summary>Marks the partitions of the operations in batches still out (none when no batch is out: nothing waits).</summary>
     private void MarkOpsUnderWayLocked()

@@ -12,6 +12,9 @@ internal interface IBatchListener
     /// </summary>
     int DataPlaneShards { get; }
 
+    /// <summary>Holds the partitions of operations that go again, so later operations of them keep their order.</summary>
+    ResendFence Fence { get; }
+
     /// <summary>The cluster's bound on operations per request (its MaxKeysPerCall); batches never exceed it.</summary>
     int MaxOpsPerCall { get; }
 

@@ -17,6 +17,7 @@ internal sealed class PartitionOrderGuard
 {
     private int[] _readStamps = [];
     private int[] _writeStamps = [];
+    private int[] _blockStamps = [];
     private int _stamp;
 
     /// <summary>Forgets every mark (a new batch is being drawn from the queue).</summary>
@@ -26,6 +27,7 @@ internal sealed class PartitionOrderGuard
         {
             Array.Clear(_readStamps);
             Array.Clear(_writeStamps);
+            Array.Clear(_blockStamps);
             _stamp = 1;
         }
     }
@@ -49,11 +51,15 @@ internal sealed class PartitionOrderGuard
     public void Block(PendingOp op)
     {
         EnsureRoom(op.Partition);
-        _writeStamps[op.Partition] = _stamp;
+        _blockStamps[op.Partition] = _stamp;
     }
 
-    /// <summary>Whether <paramref name="op"/> must wait: its partition has a marked write, or it writes where a read is marked.</summary>
-    public bool MustWait(PendingOp op)
+    /// <summary>Whether <paramref name="op"/> must wait: an operation of its partition was held back, or <see cref="ConflictsWithBatchesOut"/>.</summary>
+    public bool MustWait(PendingOp op) =>
+        ConflictsWithBatchesOut(op) || ((uint)op.Partition < (uint)_blockStamps.Length && _blockStamps[op.Partition] == _stamp);
+
+    /// <summary>Whether a batch still out holds a write of <paramref name="op"/>'s partition, or a read when it writes.</summary>
+    public bool ConflictsWithBatchesOut(PendingOp op)
     {
         int partition = op.Partition;
         if ((uint)partition >= (uint)_writeStamps.Length)
@@ -71,6 +77,7 @@ internal sealed class PartitionOrderGuard
             int length = Math.Max(partition + 1, Math.Max(64, _writeStamps.Length * 2));
             Array.Resize(ref _readStamps, length);
             Array.Resize(ref _writeStamps, length);
+            Array.Resize(ref _blockStamps, length);
         }
     }
 }

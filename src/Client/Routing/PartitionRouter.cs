@@ -40,6 +40,7 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
     private readonly Lock _gate = new();
     private readonly List<SiloChannel> _leaving = [];
     private readonly HashSet<SiloAddress> _known = [];
+    private readonly ResendFence _fence;
     private RoutingTable _table = RoutingTable.Empty;
     private ITimer? _refreshTimer;
     private object? _watch;
@@ -58,6 +59,7 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
     internal PartitionRouter(IRoutingCluster cluster, GridClientOptions options, ILogger logger, RequestSequencer? requests = null)
     {
         Requests = requests;
+        _fence = new ResendFence(() => ForEveryChannel(0, static (channel, _) => channel.Kick()));
         _cluster = cluster;
         _options = options;
         _logger = logger;
@@ -72,6 +74,9 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
 
     /// <summary>The cluster's MaxKeysPerCall once connected (batches are cut to it).</summary>
     public int MaxOpsPerCall { get; set; } = int.MaxValue;
+
+    /// <inheritdoc />
+    public ResendFence Fence => _fence;
 
     /// <inheritdoc />
     public int DataPlaneShards { get; set; } = 1;
@@ -157,6 +162,13 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
                 }
             }
 
+            // Before the new routing is seen: what is out or queued for a partition that moves keeps its place ahead of
+            // what is sent to the partition's new silo.
+            foreach (var channel in old.Silos)
+            {
+                channel.FenceMoved(byPartition);
+            }
+
             changed = new RoutingTable(channels, byPartition, seeds);
             Volatile.Write(ref _table, changed);
             LogRoutingChanged(_logger, channels.Length);
@@ -186,15 +198,30 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
             }
 
             var byPartition = (SiloChannel[])table.ByPartition.Clone();
+            List<SiloChannel>? losing = null;
             foreach (var location in moved)
             {
                 if (Find(table.Silos, location.Silo) is { } channel && (uint)location.Partition < (uint)byPartition.Length)
                 {
+                    var previous = byPartition[location.Partition];
+                    if (!ReferenceEquals(previous, channel) && !(losing ??= []).Contains(previous))
+                    {
+                        losing.Add(previous);
+                    }
+
                     byPartition[location.Partition] = channel;
                 }
                 else
                 {
                     unknownSilo = true;
+                }
+            }
+
+            if (losing is not null)
+            {
+                foreach (var channel in losing)
+                {
+                    channel.FenceMoved(byPartition);
                 }
             }
 
@@ -239,6 +266,8 @@ internal sealed partial class PartitionRouter : IBatchListener, IDisposable
     /// </summary>
     internal void Resend(PendingOp op, bool notRun, Exception reason, long now)
     {
+        // Until it ends, nothing issued after it on its partition overtakes it (it may fail below: that ends it).
+        _fence.Enter(op);
         if (_disposed)
         {
             op.Fail(new GridUnavailableException("The Grid client was disposed before the operation completed.", reason));

@@ -85,6 +85,9 @@ internal sealed class PendingOp : TaskCompletionSource<GridResult>, IThreadPoolW
     /// <summary>When the operation must have ended (<see cref="Environment.TickCount64"/> ms): answered, or failed with a timeout.</summary>
     public long Deadline { get; }
 
+    /// <summary>The fence holding the op's partition while it goes again (<see cref="ResendFence"/>), or null.</summary>
+    public ResendFence? Fence { get; set; }
+
     /// <summary>How many times the op was sent again.</summary>
     public int Retries { get; set; }
 
@@ -145,6 +148,7 @@ internal sealed class PendingOp : TaskCompletionSource<GridResult>, IThreadPoolW
 
         _metrics?.Completed(Op.Code, ok, _startTimestamp);
         _requests?.Completed(Op.RequestId);
+        Fence?.Exit(this);
         return true;
     }
 

@@ -66,6 +66,24 @@ internal sealed class SiloChannel
     /// </summary>
     private EntryLane[] ExistingLanes => Volatile.Read(ref _lanes) ?? [];
 
+    /// <summary>Fences the operations of partitions the new routing (<paramref name="byPartition"/>) sends elsewhere (<see cref="EntryLane.FenceMoved"/>).</summary>
+    public void FenceMoved(SiloChannel[] byPartition)
+    {
+        foreach (var lane in ExistingLanes)
+        {
+            lane.FenceMoved(byPartition);
+        }
+    }
+
+    /// <summary>Drains every lane's queue again (<see cref="EntryLane.Kick"/>).</summary>
+    public void Kick()
+    {
+        foreach (var lane in ExistingLanes)
+        {
+            lane.Kick();
+        }
+    }
+
     /// <summary>Batch calls under way, on all lanes.</summary>
     public int InFlightCount
     {

@@ -12,6 +12,13 @@ internal sealed class FakeBatchListener : IBatchListener
 
     public int DataPlaneShards { get; set; } = 1;
 
+    /// <summary>A real fence; what it releases runs <see cref="OnFenceReleased"/> (a test points it at its channel's <c>Kick</c>).</summary>
+    public FakeBatchListener() => Fence = new ResendFence(() => OnFenceReleased?.Invoke());
+
+    public ResendFence Fence { get; }
+
+    public Action? OnFenceReleased { get; set; }
+
     /// <summary>Every <see cref="Resend"/>, in order.</summary>
     public ConcurrentQueue<ResendRequest> Resent { get; } = new();
 
@@ -36,7 +43,12 @@ internal sealed class FakeBatchListener : IBatchListener
         StallsBlocked.Enqueue(blocked);
     }
 
-    public void Resend(PendingOp op, bool notRun, Exception reason) => Resent.Enqueue(new ResendRequest(op, notRun, reason));
+    /// <summary>Records the op and fences it, as the router does.</summary>
+    public void Resend(PendingOp op, bool notRun, Exception reason)
+    {
+        Fence.Enter(op);
+        Resent.Enqueue(new ResendRequest(op, notRun, reason));
+    }
 }
 
 /// <summary>One operation a channel handed back to its router.</summary>

@@ -170,26 +170,65 @@ public sealed class PartitionRouterTests : IDisposable
     }
 
     [Fact]
-    public async Task Queued_ops_of_a_silo_that_left_go_to_their_partitions_new_owner()
+    public async Task Queued_ops_of_a_silo_that_left_go_to_their_partitions_new_owner_behind_their_partitions_calls_still_out()
     {
         _cluster.SetHosts((_a, SiloStatus.Active), (_b, SiloStatus.Active));
         _router.Apply([_a, _b]);
         int partition = PartitionOwnedBy(_a);
+        int otherPartition = Enumerable.Range(partition + 1, 15).First(p => _router.Table.ByPartition[p].Silo.Equals(_a));
         var stuck = TestOps.Pending(TestOps.Set("stuck"), partition: partition, requests: _requests);
         var queued = TestOps.Pending(TestOps.Set("queued"), partition: partition, requests: _requests);
+        var other = TestOps.Pending(TestOps.Set("other"), partition: otherPartition, requests: _requests);
         var channelA = _router.Table.ByPartition[partition];
         channelA.Enqueue(stuck);
         channelA.Enqueue(queued);
-        _cluster[_b].AutoAnswer = _ => GridResult.OfNumber(8);
+        channelA.Enqueue(other);
+        bool stuckEndedFirst = false;
+        _cluster[_b].AutoAnswer = op =>
+        {
+            if (op.Key == "queued")
+            {
+                stuckEndedFirst = stuck.IsEnded;
+            }
+
+            return GridResult.OfNumber(8);
+        };
 
         // A is stopping: it leaves the active set (its call under way is left to its answer or to abandonment).
         _cluster.SetHosts((_a, SiloStatus.ShuttingDown), (_b, SiloStatus.Active));
         _router.Apply([_b]);
 
+        // Another partition's op goes to B at once; the stuck write's partition waits for it (B must not apply the
+        // later write first), and follows once A answers it.
+        Assert.Equal(8, (await other.Task.WaitAsync(Bound)).Number);
+        Assert.False(queued.Task.IsCompleted);
+        Assert.Single(_cluster[_a].Calls).AnswerOk();
         Assert.Equal(8, (await queued.Task.WaitAsync(Bound)).Number);
-        Assert.Equal(["queued"], Assert.Single(_cluster[_b].Calls).Keys);
-        Assert.Single(_cluster[_a].Calls);
-        Assert.False(stuck.Task.IsCompleted);
+        Assert.True(stuckEndedFirst);
+        Assert.Equal(["other", "queued"], _cluster[_b].Calls.SelectMany(call => call.Keys));
+    }
+
+    [Fact]
+    public async Task A_write_issued_after_its_partition_moved_waits_for_the_partitions_write_still_out_on_the_old_silo()
+    {
+        _cluster.SetHosts((_a, SiloStatus.Active), (_b, SiloStatus.Active));
+        _router.Apply([_a, _b]);
+        int partition = PartitionOwnedBy(_a);
+        _cluster[_b].AutoAnswer = _ => GridResult.OfNumber(5);
+        var first = TestOps.Pending(TestOps.Set("first"), partition: partition, requests: _requests);
+        _router.Table.ByPartition[partition].Enqueue(first);
+
+        // The client learns the partition moved (from another op's answer) while the first write is still out on A.
+        _router.OnPartitionsMoved([new PartitionLocation(partition, _b)]);
+        var second = TestOps.Pending(TestOps.Set("second"), partition: partition, requests: _requests);
+        _router.Table.ByPartition[partition].Enqueue(second);
+        Assert.Empty(_cluster[_b].Calls);
+
+        // A did not run it (the partition had left): it goes again to B, and the second write follows it there.
+        _cluster[_a].Calls.Single().Answer(_ => GridResult.OfStatus(ResultStatus.NotHere), moved: [new PartitionLocation(partition, _b)]);
+        Assert.Equal(5, (await first.Task.WaitAsync(Bound)).Number);
+        Assert.Equal(5, (await second.Task.WaitAsync(Bound)).Number);
+        Assert.Equal(["first", "second"], _cluster[_b].Calls.SelectMany(call => call.Keys));
     }
 
     [Fact]

@@ -137,6 +137,78 @@ public sealed class SiloChannelTests
     }
 
     [Fact]
+    public async Task A_write_held_behind_an_abandoned_call_waits_until_that_calls_write_went_again_and_ended()
+    {
+        // Before (2026-12-07): the held write left as soon as the call was given up, and the given-up write, sent again
+        // after its back-off, overwrote it.
+        var channel = Channel(maxInFlight: 2);
+        _listener.OnFenceReleased = channel.Kick;
+        var first = TestOps.Pending(TestOps.Set("a", "1"), partition: 7);
+        var second = TestOps.Pending(TestOps.Set("a", "2"), partition: 7);
+        var other = TestOps.Pending(TestOps.Set("b", "1"), partition: 8);
+        channel.Enqueue(first);
+        channel.Enqueue(second);
+        Assert.Single(_silo.Calls);
+
+        channel.AbandonSentBefore(long.MaxValue, new GridUnavailableException("test: the call may have gone through a dead gateway"));
+        channel.Enqueue(other);
+
+        Assert.Equal([first], _listener.Resent.Select(request => request.Op));
+        Assert.Equal([["a"], ["b"]], _silo.Calls.Select(call => call.Keys));
+
+        // The router sends the first write again (here: into the same queue, behind the held one); it leaves first.
+        channel.Enqueue(first);
+        Assert.Equal([["a"], ["b"], ["a"]], _silo.Calls.Select(call => call.Keys));
+        _silo[2].AnswerOk();
+
+        // Its end releases the fence; the held write leaves after it.
+        await Poll.UntilAsync(() => Task.FromResult(_silo.Calls.Length == 4), Bound, "the held write left");
+        Assert.Equal(second.Op.RequestId, _silo[3].Ops.Single().RequestId);
+        Assert.Equal(0, _listener.Fence.Count);
+    }
+
+    [Fact]
+    public async Task A_write_held_behind_a_failed_call_waits_for_it_but_other_partitions_do_not()
+    {
+        var channel = Channel(maxInFlight: 1);
+        _listener.OnFenceReleased = channel.Kick;
+        var first = TestOps.Pending(TestOps.Set("a", "1"), partition: 7);
+        var second = TestOps.Pending(TestOps.Set("a", "2"), partition: 7);
+        var other = TestOps.Pending(TestOps.Get("b"), partition: 8);
+        channel.Enqueue(first);
+        channel.Enqueue(second);
+        channel.Enqueue(other);
+
+        _silo[0].Fail(new GridUnavailableException("test: the silo could not be reached"));
+
+        Assert.Equal([first], _listener.Resent.Select(request => request.Op));
+        Assert.Equal([["a"], ["b"]], _silo.Calls.Select(call => call.Keys));
+        first.Fail(new GridTimeoutException("test: the resend ran out of time"));
+        _silo[1].AnswerOk();
+        await Poll.UntilAsync(() => Task.FromResult(_silo.Calls.Length == 3), Bound, "the held write left once the first ended");
+        Assert.Equal(["a"], _silo[2].Keys);
+    }
+
+    [Fact]
+    public void When_its_silo_leaves_the_queue_goes_again_behind_the_calls_still_out()
+    {
+        var channel = Channel(maxInFlight: 1);
+        var sent = TestOps.Pending(TestOps.Set("a", "1"), partition: 7);
+        var queued = TestOps.Pending(TestOps.Set("a", "2"), partition: 7);
+        channel.Enqueue(sent);
+        channel.Enqueue(queued);
+
+        channel.Retire();
+
+        // The queued write is fenced behind the write still out: wherever it goes, it waits until that one ends.
+        Assert.Equal(2, _listener.Fence.Count);
+        Assert.True(_listener.Fence.MustWait(queued));
+        Assert.False(_listener.Fence.MustWait(sent));
+        _silo[0].AnswerOk();
+        Assert.False(_listener.Fence.MustWait(queued));
+    }
+
+    [Fact]
     public void Reads_of_one_partition_pass_each_other_but_a_write_waits_for_reads_still_out()
     {
         var channel = Channel(maxInFlight: 3);
