@@ -3,6 +3,7 @@ using Grid.Client;
 using Grid.Grains.Cluster;
 using Grid.Grains.Partitions;
 using Grid.Grains.Replication;
+using Grid.Grains.Storage;
 using Grid.Partitioning;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
@@ -29,12 +30,7 @@ public sealed class HandOffCopyTests
         await using var scenario = await ScenarioCluster.StartAsync(silos: 3, clients: 1, configure: o => o.Replication.Replicas = 0);
         var cache = scenario.Caches[0];
         const string key = "handoff:dropped";
-        await cache.SetStringAsync(key, "kept");
-        int partition = PartitionHasher.GetPartition(Encoding.UTF8.GetBytes(key), 1024);
-
-        // The partition's primary, and the copy its migration would carry.
-        var primary = scenario.Cluster.Silos.Single(s => s.ServiceProvider.GetRequiredService<PartitionStoreRegistry>().TryGet(partition) is not null);
-        var snapshot = primary.ServiceProvider.GetRequiredService<PartitionStoreRegistry>().TryGet(partition)!.Snapshot();
+        var (partition, primary, snapshot) = await WriteAsync(scenario, key, "kept");
 
         // Once the primary is gone the partition activates on the rendezvous owner among the two others: park the copy on
         // the other one, as a stopping silo whose migration target changed would have, so only asking every silo finds it.
@@ -73,13 +69,7 @@ public sealed class HandOffCopyTests
     public async Task A_silo_refuses_a_copy_of_a_partition_that_is_live_on_it()
     {
         await using var scenario = await ScenarioCluster.StartAsync(silos: 2, clients: 1, configure: o => o.Replication.Replicas = 0);
-        var cache = scenario.Caches[0];
-        const string key = "handoff:live";
-        await cache.SetStringAsync(key, "live");
-        int partition = PartitionHasher.GetPartition(Encoding.UTF8.GetBytes(key), 1024);
-        var primary = scenario.Cluster.Silos.Single(s => s.ServiceProvider.GetRequiredService<PartitionStoreRegistry>().TryGet(partition) is not null);
-        var snapshot = primary.ServiceProvider.GetRequiredService<PartitionStoreRegistry>().TryGet(partition)!.Snapshot();
-
+        var (partition, primary, snapshot) = await WriteAsync(scenario, "handoff:live", "live");
         var agent = scenario.Cluster.Client.GetGrain<ISiloAgentGrain>(primary.SiloAddress.ToParsableString());
 
         Assert.False(await agent.Park(partition, snapshot));
@@ -114,6 +104,15 @@ public sealed class HandOffCopyTests
         }
 
         await Poll.UntilAsync(() => Task.FromResult(Copies(scenario.Cluster) == 0), Timeout, "no silo keeps a copy of any partition");
+    }
+
+    /// <summary>Writes <paramref name="key"/>; returns its partition, the silo where that partition is live, and the copy its migration would carry.</summary>
+    private static async Task<(int Partition, InProcessSiloHandle Primary, StoreSnapshot Snapshot)> WriteAsync(ScenarioCluster scenario, string key, string value)
+    {
+        await scenario.Caches[0].SetStringAsync(key, value);
+        int partition = PartitionHasher.GetPartition(Encoding.UTF8.GetBytes(key), 1024);
+        var primary = scenario.Cluster.Silos.Single(s => s.ServiceProvider.GetRequiredService<PartitionStoreRegistry>().TryGet(partition) is not null);
+        return (partition, primary, primary.ServiceProvider.GetRequiredService<PartitionStoreRegistry>().TryGet(partition)!.Snapshot());
     }
 
     private static int Copies(InProcessTestCluster cluster) =>
