@@ -1,6 +1,7 @@
 using Grid.Grains.Cluster;
 using Grid.Grains.Hosting;
 using Grid.Grains.Memory;
+using Grid.Partitioning;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
@@ -37,6 +38,42 @@ internal sealed partial class SiloLoadTable(
 
     /// <summary>True when <paramref name="silo"/> is above the high watermark and should receive no more partitions.</summary>
     public bool IsFull(SiloAddress silo) => FractionOf(silo) >= _options.MemoryHighWatermark;
+
+    /// <summary>
+    /// The index in <paramref name="silos"/> (with their rendezvous <paramref name="seeds"/>) of the silo placement puts
+    /// <paramref name="partition"/> on: the best-ranked one that is not full, else the best-ranked one, never
+    /// <paramref name="excluded"/>; -1 when there is none. Placement and a stopping silo's hand-off target
+    /// (<see cref="Replication.HandOffCopies.NextOwner"/>) use it, so the two agree.
+    /// </summary>
+    public int BestWithRoom(ReadOnlySpan<ulong> seeds, SiloAddress[] silos, int partition, SiloAddress? excluded = null)
+    {
+        int best = -1;
+        int bestWithRoom = -1;
+        ulong bestWeight = 0;
+        ulong bestWithRoomWeight = 0;
+        for (int i = 0; i < silos.Length; i++)
+        {
+            if (silos[i].Equals(excluded))
+            {
+                continue;
+            }
+
+            ulong weight = PartitionOwnership.Weight(seeds[i], partition);
+            if (best < 0 || weight > bestWeight)
+            {
+                best = i;
+                bestWeight = weight;
+            }
+
+            if ((bestWithRoom < 0 || weight > bestWithRoomWeight) && !IsFull(silos[i]))
+            {
+                bestWithRoom = i;
+                bestWithRoomWeight = weight;
+            }
+        }
+
+        return bestWithRoom >= 0 ? bestWithRoom : best;
+    }
 
     /// <summary>Sets a silo's load by hand (tests).</summary>
     internal void Set(SiloAddress silo, double fraction)

@@ -38,25 +38,7 @@ internal sealed class PartitionPlacementDirector(SiloLoadTable loads) : IPlaceme
             seeds[i] = PartitionOwnership.SiloSeed(silos[i].ToParsableString());
         }
 
-        int owner = PartitionOwnership.Owner(seeds, partition);
-        if (owner < 0)
-        {
-            return Task.FromResult(context.LocalSilo);
-        }
-
-        // The best-ranked silo with room; the owner when none has.
-        int chosen = -1;
-        ulong chosenWeight = 0;
-        for (int i = 0; i < silos.Length; i++)
-        {
-            ulong weight = PartitionOwnership.Weight(seeds[i], partition);
-            if ((chosen < 0 || weight > chosenWeight) && !loads.IsFull(silos[i]))
-            {
-                chosen = i;
-                chosenWeight = weight;
-            }
-        }
-
-        return Task.FromResult(silos[chosen >= 0 ? chosen : owner]);
+        int chosen = loads.BestWithRoom(seeds, silos, partition);
+        return Task.FromResult(chosen < 0 ? context.LocalSilo : silos[chosen]);
     }
 }

@@ -2,7 +2,6 @@ using Grid.Grains.Balancing;
 using Grid.Grains.Cluster;
 using Grid.Grains.Hosting;
 using Grid.Grains.Storage;
-using Grid.Partitioning;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
@@ -69,20 +68,8 @@ internal sealed partial class HandOffCopies
     public SiloAddress? NextOwner(int partition)
     {
         var view = _view.Current;
-        SiloAddress? best = null;
-        ulong bestWeight = 0;
-        for (int i = 0; i < view.Silos.Length; i++)
-        {
-            var silo = view.Silos[i];
-            ulong weight = PartitionOwnership.Weight(view.Seeds[i], partition);
-            if (!silo.Equals(_view.Local) && !_loads.IsFull(silo) && (best is null || weight > bestWeight))
-            {
-                best = silo;
-                bestWeight = weight;
-            }
-        }
-
-        return best ?? view.BestExcept(partition, _view.Local);
+        int chosen = _loads.BestWithRoom(view.Seeds, view.Silos, partition, excluded: _view.Local);
+        return chosen < 0 ? null : view.Silos[chosen];
     }
 
     /// <summary>
