@@ -43,6 +43,7 @@ internal static class GridCli
         var globals = new GlobalOptions();
         var runner = new CommandRunner(globals, stdin ?? Console.OpenStandardInput(), stdout, stderr, environment ?? Environment.GetEnvironmentVariable, connect);
         var root = CreateRootCommand(globals, runner);
+        root.Subcommands.Add(HelpCommand.Create(root, stdout, stderr));
 
         var parse = root.Parse(args);
         if (parse.Action is ParseErrorAction)

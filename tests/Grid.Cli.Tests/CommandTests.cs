@@ -192,6 +192,33 @@ public sealed class CommandTests(CliClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Hgetall_and_lrange_json_keep_values_with_tabs_newlines_and_non_ascii_whole()
+    {
+        await Run("hset", "cmd:json-hash", "b", "two\tcolumns");
+        await Run("hset", "cmd:json-hash", "a", "line one\nline \"two\" wörld");
+        var hash = await Run("hgetall", "cmd:json-hash", "--json");
+        Assert.True(hash.ExitCode == 0, hash.ToString());
+        Assert.Contains("wörld", hash.Out, StringComparison.Ordinal);
+        using (var document = System.Text.Json.JsonDocument.Parse(hash.Out))
+        {
+            var fields = document.RootElement.EnumerateObject().Select(p => (p.Name, p.Value.GetString())).ToArray();
+            Assert.Equal(new (string, string?)[] { ("a", "line one\nline \"two\" wörld"), ("b", "two\tcolumns") }, fields);
+        }
+
+        await Run("rpush", "cmd:json-list", "x\ty", "z\n", "ü");
+        var list = await Run("lrange", "cmd:json-list", "--json");
+        Assert.True(list.ExitCode == 0, list.ToString());
+        using (var document = System.Text.Json.JsonDocument.Parse(list.Out))
+        {
+            Assert.Equal(new string?[] { "x\ty", "z\n", "ü" }, document.RootElement.EnumerateArray().Select(e => e.GetString()).ToArray());
+        }
+
+        AssertOk(await Run("lrange", "cmd:json-list", "5", "9", "--json"), "[]");
+        AssertNotFound(await Run("hgetall", "cmd:json-missing", "--json"), "key 'cmd:json-missing' does not exist");
+        AssertNotFound(await Run("lrange", "cmd:json-missing", "--json"), "list 'cmd:json-missing' does not exist");
+    }
+
+    [Fact]
     public async Task Hget_of_missing_field_or_hash_exits_1()
     {
         await Run("hset", "cmd:hash2", "a", "1");
@@ -285,7 +312,10 @@ public sealed class CommandTests(CliClusterFixture fixture)
     public async Task Bad_input_the_client_refuses_exits_2()
     {
         AssertError(await Run("decr", "cmd:bad", "-9223372036854775808"), "A decrement of long.MinValue cannot be negated; increment by long.MinValue instead.");
-        AssertError(await Run("set", "cmd:bad", "v", "--ttl", "3651d"), "A time to live must be at most MaxTimeToLive (3650.00:00:00).");
+        AssertError(await Run("set", "cmd:bad", "v", "--ttl", "3651d"), "--ttl 3651d is longer than the grid allows (at most 3650d: the silos' Grid:Limits:MaxTimeToLive)");
+        AssertError(await Run("set", "cmd:bad", "v", "--sliding", "3651d"), "--sliding 3651d is longer than the grid allows (at most 3650d: the silos' Grid:Limits:MaxTimeToLive)");
+        AssertError(await Run("expire", "cmd:bad", "3651d"), "TTL 3651d is longer than the grid allows (at most 3650d: the silos' Grid:Limits:MaxTimeToLive)");
+        AssertNotFound(await Run("get", "cmd:bad"), "key 'cmd:bad' does not exist");
     }
 
     [Fact]

@@ -33,11 +33,22 @@ public sealed class DurationTests
     [InlineData("1e3s")]
     [InlineData("1,5s")]
     [InlineData("25:99:99")]
-    [InlineData("99999999999999999999999999999d")]
+    [InlineData("1.2.3s")]
     public void Malformed_durations_are_refused_with_a_hint(string text)
     {
         Assert.False(Durations.TryParse(text, out _, out string? error));
         Assert.Contains("500ms", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("99999999999999d")]
+    [InlineData("10675200d")]
+    [InlineData("99999999999999999999999999999d")]
+    [InlineData("999999999999999999999999999999999")]
+    public void Durations_past_the_longest_are_called_too_long_not_malformed(string text)
+    {
+        Assert.False(Durations.TryParse(text, out _, out string? error));
+        Assert.Equal($"'{text}' is too long for a duration (at most 10675199d)", error);
     }
 
     [Theory]

@@ -21,7 +21,14 @@ public sealed class UsageErrorTests
     [InlineData("lpush k", "Required argument missing")]
     [InlineData("", "Required command was not provided")]
     [InlineData("set k v --if-version abc", "--if-version: 'abc' is not a 64-bit integer")]
-    [InlineData("set k v --if-version 99999999999999999999999", "--if-version: '99999999999999999999999' is not a 64-bit integer")]
+    [InlineData("set k v --if-version 99999999999999999999999", "--if-version: '99999999999999999999999' is out of range (-9223372036854775808 to 9223372036854775807)")]
+    [InlineData("set k v --ttl 99999999999999d", "--ttl: '99999999999999d' is too long for a duration (at most 10675199d)")]
+    [InlineData("get k --partitions 99999999999", "--partitions: '99999999999' is out of range (-2147483648 to 2147483647)")]
+    [InlineData("hotkeys --top 99999999999", "--top must be between 1 and 1024 (it is 99999999999).")]
+    [InlineData("hotkeys --top 0", "--top must be between 1 and 1024 (it is 0).")]
+    [InlineData("hotkeys --top ten", "--top: 'ten' is not an integer")]
+    [InlineData("help bogus", "'bogus' is not a command of 'grid' (see 'grid --help')")]
+    [InlineData("help rebalance bogus", "'bogus' is not a command of 'grid rebalance' (see 'grid rebalance --help')")]
     [InlineData("del k --if-version abc", "--if-version: 'abc' is not a 64-bit integer")]
     [InlineData("set k v --if-version 0 --if-version 0", "--if-version")]
     [InlineData("set k --file a --file b", "--file")]
@@ -72,6 +79,33 @@ public sealed class UsageErrorTests
 
         Assert.Equal(2, result.ExitCode);
         Assert.StartsWith("error: unexpected failure: System.InvalidOperationException: boom", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("set")]
+    [InlineData("hgetall")]
+    [InlineData("rebalance throttle")]
+    public async Task Help_command_prints_what_dash_dash_help_prints(string command)
+    {
+        string[] words = command.Split(' ');
+        var viaHelp = await Cli.RunWithoutGridAsync(["help", .. words]);
+        var viaOption = await Cli.RunWithoutGridAsync([.. words, "--help"]);
+
+        Assert.Equal(0, viaHelp.ExitCode);
+        Assert.Equal("", viaHelp.Error);
+        Assert.Contains($"grid {command}", viaHelp.Out, StringComparison.Ordinal);
+        Assert.Equal(viaOption.Out, viaHelp.Out);
+    }
+
+    [Fact]
+    public async Task Help_command_alone_lists_the_commands_help_among_them()
+    {
+        var result = await Cli.RunWithoutGridAsync("help");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("hgetall", result.Out, StringComparison.Ordinal);
+        Assert.Contains("help", result.Out, StringComparison.Ordinal);
+        Assert.Equal((await Cli.RunWithoutGridAsync("--help")).Out, result.Out);
     }
 
     [Fact]

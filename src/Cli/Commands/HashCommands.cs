@@ -43,7 +43,8 @@ internal static class HashCommands
     private static Command GetAll(CommandRunner runner)
     {
         var key = Arguments.Key();
-        var command = new Command("hgetall", "Print every field of a hash, one \"FIELD<tab>VALUE\" per line, sorted by field") { key };
+        var json = new Option<bool>("--json") { Description = "Print a JSON object of field to value (UTF-8 text) instead of lines" };
+        var command = new Command("hgetall", "Print every field of a hash, one \"FIELD<tab>VALUE\" per line, sorted by field") { key, json };
         runner.Bind(command, ValueTypes.Hashes, async call =>
         {
             string name = call.Value(key);
@@ -54,7 +55,22 @@ internal static class HashCommands
                 return call.NotFound($"key {ErrorText.Quote(name)} does not exist");
             }
 
-            foreach (var (fieldName, value) in fields.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+            var sorted = fields.OrderBy(pair => pair.Key, StringComparer.Ordinal);
+            if (call.Value(json))
+            {
+                return call.PrintJson(writer =>
+                {
+                    writer.WriteStartObject();
+                    foreach (var (fieldName, value) in sorted)
+                    {
+                        writer.WriteString(fieldName, CommandCall.Text(value));
+                    }
+
+                    writer.WriteEndObject();
+                });
+            }
+
+            foreach (var (fieldName, value) in sorted)
             {
                 call.Out.WriteLine($"{fieldName}\t{CommandCall.Text(value)}");
             }

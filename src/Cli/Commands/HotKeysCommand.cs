@@ -39,10 +39,16 @@ internal static class HotKeysCommand
 
     private static int? TopCount(System.CommandLine.Parsing.ArgumentResult result)
     {
-        int? n = ValueParsers.OptionalInt32(result);
-        if (n is < 1 or > 1024)
+        string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (!ValueParsers.IsWholeNumber(text))
         {
-            result.AddError($"--top must be between 1 and 1024 (it is {n}).");
+            return ValueParsers.OptionalInt32(result);
+        }
+
+        // Any whole number out of bounds, also one past int's range, is told the bounds (not "not an integer").
+        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int n) || n is < 1 or > 1024)
+        {
+            result.AddError($"--top must be between 1 and 1024 (it is {text}).");
             return null;
         }
 

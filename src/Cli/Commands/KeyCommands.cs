@@ -73,6 +73,7 @@ internal static class KeyCommands
         runner.Bind(command, ValueTypes.Any, async call =>
         {
             string name = call.Value(key);
+            call.CheckTimeToLive(call.Value(ttl), "TTL");
             return await call.Cache.ExpireAsync(name, call.Value(ttl), call.Cancellation).ConfigureAwait(false)
                 ? call.Print("OK")
                 : call.NotFound($"key {ErrorText.Quote(name)} does not exist");

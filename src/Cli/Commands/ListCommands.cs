@@ -48,7 +48,8 @@ internal static class ListCommands
         var key = Arguments.Key();
         var start = Arguments.Int64("START", 0, "First index (negative counts from the end) [default: 0]");
         var stop = Arguments.Int64("STOP", -1, "Last index, inclusive (-1 is the last) [default: -1]");
-        var command = new Command("lrange", "Print list elements START through STOP, one per line (exit code 1 when the list does not exist)") { key, start, stop };
+        var json = new Option<bool>("--json") { Description = "Print a JSON array of the elements (UTF-8 text) instead of lines" };
+        var command = new Command("lrange", "Print list elements START through STOP, one per line (exit code 1 when the list does not exist)") { key, start, stop, json };
         runner.Bind(command, ValueTypes.Lists, async call =>
         {
             string listKey = call.Value(key);
@@ -59,6 +60,20 @@ internal static class ListCommands
             if (values.Length == 0 && !await call.Cache.ExistsAsync(listKey, call.Cancellation).ConfigureAwait(false))
             {
                 return call.NotFound($"list {ErrorText.Quote(listKey)} does not exist");
+            }
+
+            if (call.Value(json))
+            {
+                return call.PrintJson(writer =>
+                {
+                    writer.WriteStartArray();
+                    foreach (var value in values)
+                    {
+                        writer.WriteStringValue(CommandCall.Text(value));
+                    }
+
+                    writer.WriteEndArray();
+                });
             }
 
             foreach (var value in values)

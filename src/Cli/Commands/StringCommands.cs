@@ -52,6 +52,8 @@ internal static class StringCommands
                 InvalidateTags = call.Value(invalidate) is { Length: > 0 } dependents ? dependents : null,
                 IfVersion = call.Value(ifVersion),
             };
+            call.CheckTimeToLive(options.TimeToLive, "--ttl");
+            call.CheckTimeToLive(options.SlidingExpiration, "--sliding");
             string name = call.Value(key);
             byte[] bytes = await value.ReadAsync(call).ConfigureAwait(false);
             if (options.IfVersion is { } expected)

@@ -21,6 +21,9 @@ internal static class Durations
         ("d", TimeSpan.TicksPerDay),
     ];
 
+    /// <summary>The longest duration in whole days (<see cref="TimeSpan.MaxValue"/> is a little more), as error messages name it.</summary>
+    private static readonly TimeSpan MaxWhole = TimeSpan.FromDays(Math.Floor(TimeSpan.MaxValue.TotalDays));
+
     /// <summary>Parses <paramref name="text"/>; on failure <paramref name="error"/> says why.</summary>
     public static bool TryParse(string? text, out TimeSpan value, [NotNullWhen(false)] out string? error)
     {
@@ -47,9 +50,11 @@ internal static class Durations
                 return false;
             }
         }
-        else if (!TryParseWithUnit(trimmed, out value))
+        else if (!TryParseWithUnit(trimmed, out value, out bool tooLong))
         {
-            error = $"'{text}' is not a duration; {Hint}";
+            error = tooLong
+                ? $"'{text}' is too long for a duration (at most {Format(MaxWhole)})"
+                : $"'{text}' is not a duration; {Hint}";
             return false;
         }
 
@@ -77,9 +82,10 @@ internal static class Durations
         return value.ToString("c", CultureInfo.InvariantCulture);
     }
 
-    private static bool TryParseWithUnit(string text, out TimeSpan value)
+    private static bool TryParseWithUnit(string text, out TimeSpan value, out bool tooLong)
     {
         value = default;
+        tooLong = false;
         long ticksPerUnit = TimeSpan.TicksPerSecond;
         string number = text;
         foreach (var (suffix, ticks) in Units)
@@ -93,14 +99,21 @@ internal static class Durations
             }
         }
 
-        if (number.Length == 0 || !char.IsAsciiDigit(number[0]) && number[0] != '.' ||
-            !decimal.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal amount))
+        if (number.Length == 0 || !char.IsAsciiDigit(number[0]) && number[0] != '.')
         {
+            return false;
+        }
+
+        if (!decimal.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal amount))
+        {
+            // Digits beyond decimal's range (about 7.9e28) are a number, only far too long.
+            tooLong = !number.AsSpan().ContainsAnyExcept("0123456789.") && number.Count(c => c == '.') <= 1;
             return false;
         }
 
         if (amount > (decimal)TimeSpan.MaxValue.Ticks / ticksPerUnit)
         {
+            tooLong = true;
             return false;
         }
 

@@ -31,7 +31,7 @@ internal static class ValueParsers
             return value;
         }
 
-        result.AddError($"{NameOf(result)}: '{text}' is not a 64-bit integer");
+        result.AddError($"{NameOf(result)}: {NotAnInteger(text, long.MinValue, long.MaxValue, "a 64-bit integer")}");
         return default;
     }
 
@@ -49,12 +49,33 @@ internal static class ValueParsers
             return value;
         }
 
-        result.AddError($"{NameOf(result)}: '{text}' is not an integer");
+        result.AddError($"{NameOf(result)}: {NotAnInteger(text, int.MinValue, int.MaxValue, "an integer")}");
         return null;
     }
 
     /// <summary>Parses an optional 64-bit signed integer.</summary>
     public static long? OptionalInt64(ArgumentResult result) => result.Tokens.Count == 0 ? null : Int64(result);
+
+    /// <summary>Whether <paramref name="text"/> is a whole number (an optional sign, then only digits), however large.</summary>
+    public static bool IsWholeNumber(string text)
+    {
+        ReadOnlySpan<char> digits = text.AsSpan();
+        if (digits.Length > 0 && (digits[0] == '-' || digits[0] == '+'))
+        {
+            digits = digits[1..];
+        }
+
+        return digits.Length > 0 && !digits.ContainsAnyExceptInRange('0', '9');
+    }
+
+    /// <summary>
+    /// Why <paramref name="text"/> was refused: a whole number outside [<paramref name="min"/>, <paramref name="max"/>] is
+    /// said to be out of range (it is a number, only too large or too small), anything else not to be <paramref name="kind"/>.
+    /// </summary>
+    private static string NotAnInteger(string text, long min, long max, string kind) =>
+        IsWholeNumber(text)
+            ? string.Create(CultureInfo.InvariantCulture, $"'{text}' is out of range ({min} to {max})")
+            : $"'{text}' is not {kind}";
 
     private static string NameOf(ArgumentResult result) =>
         result.Parent is OptionResult option ? option.Option.Name : result.Argument.Name;
