@@ -8,7 +8,7 @@ namespace Grid.Cli.Commands;
 /// </summary>
 internal static class HelpCommand
 {
-    /// <summary>Creates the command; <paramref name="root"/> is the command line it explains (it adds the command there).</summary>
+    /// <summary>Creates the command; <paramref name="root"/> is the command line it explains (the caller adds the command to it).</summary>
     public static Command Create(Command root, TextWriter stdout, TextWriter stderr)
     {
         var words = new Argument<string[]>("COMMAND") { Description = "The command to explain, e.g. set or rebalance throttle", Arity = ArgumentArity.ZeroOrMore };
