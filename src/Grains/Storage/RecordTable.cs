@@ -8,12 +8,12 @@ namespace Grid.Grains.Storage;
 /// <summary>
 /// The table engine of one partition: a dense sequence of entries (each a 4-byte handle: the address of its record in
 /// the partition's <see cref="RecordArena"/>, or for a large record or a <see cref="ComplexEntry"/> (hashes and lists)
-/// the slot of that object) with each entry's stored hash beside it, indexed by an open-addressing table of ints (8-bit
-/// hash tag + 24-bit record index, linear probing, tombstones), and the bytes they take, reported to the silo's memory
-/// account. Records are reached as spans (<see cref="RecordAt"/>), valid until the table next changes. Removal moves the
-/// last entry into the hole so the sequence stays dense, which makes random sampling (eviction) and sweeping (expiry)
-/// cheap. It knows nothing of operations, expiry or
-/// listeners (see <see cref="Keyspace"/>); the caller holds the store's lock.
+/// the slot of that object) with each entry's stored hash (16 bits) beside it, indexed by an open-addressing
+/// <see cref="SlotIndex"/> (hash tag + entry index per slot, 2 bytes a slot up to 65,536 slots, linear probing,
+/// tombstones), and the bytes they take, reported to the silo's memory account. Records are reached as spans
+/// (<see cref="RecordAt"/>), valid until the table next changes. Removal moves the last entry into the hole so the
+/// sequence stays dense, which makes random sampling (eviction) and sweeping (expiry) cheap. It knows nothing of
+/// operations, expiry or listeners (see <see cref="Keyspace"/>); the caller holds the store's lock.
 /// </summary>
 /// <remarks>
 /// No single operation pays for the table's growth (issue 16 item 3). The entries live in fixed-size chunks (the first
@@ -21,7 +21,8 @@ namespace Grid.Grains.Storage;
 /// never copies the entries. The index is rebuilt incrementally, as Redis's dict rehashes: a resize (or a rebuild to
 /// drop tombstones) allocates the new index and leaves the old one in place; every later insert or removal, and every
 /// operation the store runs (<see cref="ContinueResize"/>), moves the entries of <see cref="MigrateSlotsPerStep"/> old
-/// slots into the new index, using the stored hashes (no key is read or hashed again). While both exist, lookups probe
+/// slots into the new index, using the stored hashes (no key is read or hashed again, except into a wide index, which
+/// needs more hash bits than are kept: only partitions of over 49,152 entries have one). While both exist, lookups probe
 /// the new index, then the old; inserts go to the new one only. A slot <see cref="Find"/> returns is the new index's
 /// position, or the complement (negative) of the old index's.
 /// <para>
@@ -45,21 +46,19 @@ internal sealed class RecordTable
 
     /// <summary>Old index slots whose entries one insert or removal moves to the new index during a resize.</summary>
     /// <remarks>
-    /// A resize that doubles the index starts at 3/4 load (so half the new index's slots are still free once all moved)
-    /// and ends after old length / 16 operations, long before the new index needs to grow again (3/4 of the old length
-    /// more inserts): two migrations never overlap under growth. 16 slots hold at most 12 entries (3/4 load), a
-    /// bounded few hundred nanoseconds per operation.
+    /// A resize under growth starts at 3/4 load into an index at most 2/3 full (<see cref="TableLengthFor"/>: 1.5 times
+    /// the entries) and ends after old length / 16 operations, before the new index needs to grow again (at least an
+    /// eighth of the entries, 3/32 of the old length, more inserts): two migrations never overlap under growth. 16 slots
+    /// hold at most 12 entries (3/4 load), a bounded few hundred nanoseconds per operation (more, by a hash of each moved
+    /// key, in the one rebuild into a wide index, see <see cref="HashAt"/>).
     /// </remarks>
     internal const int MigrateSlotsPerStep = 16;
 
     private const int ChunkShift = 12;
     private const int ChunkMask = ChunkSize - 1;
-    private const uint EmptySlot = 0;
-    private const uint Tombstone = 0xFFFF_FFFF;
-    private const uint IndexMask = 0xFF_FFFF;
-    private const uint TagMask = 0xFF00_0000;
+    private const uint EmptySlot = SlotIndex.Empty;
     private const int MinRecordCapacity = 4;
-    private const int MinTableLength = 8;
+    private const int MinTableLength = SlotIndex.MinLength;
     private const long HashSeed = 0x5bd1_e995;
 
     /// <summary>A handle with this bit is the slot of an object (a large record or a structure); without it, an arena address.</summary>
@@ -68,13 +67,14 @@ internal sealed class RecordTable
     private readonly IMemoryAccount _memory;
     private readonly RecordArena _arena = new();
 
-    // Entry i's handle is _handles[i >> ChunkShift][i & ChunkMask]; its stored hash is at the same place in _hashes.
+    // Entry i's handle is _handles[i >> ChunkShift][i & ChunkMask]; its stored hash (the low 16 bits of StoredHash, all
+    // a narrow index needs) is at the same place in _hashes.
     // Only chunk 0 is ever smaller than ChunkSize, and only while it is the sole chunk.
     private uint[][] _handles;
 
     // _handles[0], held directly: below ChunkSize entries (most partitions) a handle is one load away, not two.
     private uint[] _firstHandles;
-    private uint[][] _hashes;
+    private ushort[][] _hashes;
     private int _chunkCount;
     private int _capacity;
 
@@ -89,12 +89,8 @@ internal sealed class RecordTable
     [ThreadStatic]
     private static byte[]? t_scratch;
 
-    private uint[] _table;
-
-    // _table.Length - 1, kept beside the reference: a lookup finds its home slot without waiting for the array's length
-    // (a cache line of its own in any index over 64 bytes), so the slot's line is fetched at once.
-    private int _tableMask;
-    private uint[]? _old;
+    private SlotIndex _table;
+    private SlotIndex? _old;
     private int _oldCursor;
     private int _oldLive;
     private int _count;
@@ -133,13 +129,10 @@ internal sealed class RecordTable
     internal int Capacity => _capacity;
 
     /// <summary>The index inserts go to (tests).</summary>
-    internal uint[] IndexTable => _table;
-
-    /// <summary>The mask lookups use for <see cref="IndexTable"/> (tests: must be its length - 1).</summary>
-    internal int IndexTableMask => _tableMask;
+    internal SlotIndex IndexTable => _table;
 
     /// <summary>The index being migrated from, or null when no resize is under way (tests).</summary>
-    internal uint[]? MigratingTable => _old;
+    internal SlotIndex? MigratingTable => _old;
 
     /// <summary>Tombstones in <see cref="IndexTable"/> (tests).</summary>
     internal int Tombstones => _tombstones;
@@ -154,15 +147,26 @@ internal sealed class RecordTable
     internal static ulong HashKey(ReadOnlySpan<byte> key) => XxHash3.HashToUInt64(key, HashSeed);
 
     /// <summary>
-    /// The 32 bits of a key hash an entry keeps: bits 24..55, whose low bits give the home position (as before) and whose
-    /// top 8 the slot's tag, so the index can be rebuilt from them alone.
+    /// The 32 bits of a key hash the index works with: bits 24..55 of it. A narrow index needs only their low 16 (kept
+    /// per entry, <see cref="HashAt"/>), a wide one all 32 (see <see cref="SlotIndex"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static uint StoredHash(ulong hash) => (uint)(hash >> 24);
 
-    /// <summary>The stored hash of entry <paramref name="index"/> (see <see cref="StoredHash"/>).</summary>
+    /// <summary>
+    /// The stored hash of entry <paramref name="index"/>: the low 16 bits of its <see cref="StoredHash"/>, which hold
+    /// both the home position and the tag in any narrow index (<see cref="SlotIndex"/>), so such an index is rebuilt
+    /// from them alone.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal uint HashAt(int index) => _hashes[index >> ChunkShift][index & ChunkMask];
+    internal ushort HashAt(int index) => _hashes[index >> ChunkShift][index & ChunkMask];
+
+    /// <summary>
+    /// What <paramref name="table"/> places entry <paramref name="index"/> by: its stored hash for a narrow index; for a
+    /// wide one (partitions of over 49,152 entries) the full <see cref="StoredHash"/>, from its key hashed again.
+    /// </summary>
+    private uint PlacingHash(SlotIndex table, int index) =>
+        table.IsNarrow ? HashAt(index) : StoredHash(HashKey(EntryRecord.Key(RecordAt(index))));
 
     /// <summary>The handle of entry <paramref name="index"/>: its arena address, or its object slot with the top bit set (tests).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -212,11 +216,11 @@ internal sealed class RecordTable
         long total = EntryRecord.HeapSize(_handles.Length * 8) + EntryRecord.HeapSize(_hashes.Length * 8);
         for (int c = 0; c < _chunkCount; c++)
         {
-            total += EntryRecord.HeapSize(_handles[c].Length * 4) + EntryRecord.HeapSize(_hashes[c].Length * 4);
+            total += EntryRecord.HeapSize(_handles[c].Length * 4) + EntryRecord.HeapSize(_hashes[c].Length * 2);
         }
 
-        total += EntryRecord.HeapSize(_table.Length * 4) + _arena.OverheadBytes + ObjectSlotBytes();
-        return _old is null ? total : total + EntryRecord.HeapSize(_old.Length * 4);
+        total += _table.HeapBytes + _arena.OverheadBytes + ObjectSlotBytes();
+        return _old is null ? total : total + _old.HeapBytes;
     }
 
     /// <summary>
@@ -246,11 +250,11 @@ internal sealed class RecordTable
     public int Find(ReadOnlySpan<byte> key, ulong hash, out int slot, out Span<byte> record)
     {
         uint h = StoredHash(hash);
-        int index = Probe(_table, _tableMask, key, h, out slot, out record);
+        int index = Probe(_table, key, h, out slot, out record);
         if (index < 0 && _old is { } old)
         {
             // Not in the new index: it may not have been moved yet. A miss inserts into the new index (slot kept).
-            int oldIndex = Probe(old, old.Length - 1, key, h, out int oldSlot, out record);
+            int oldIndex = Probe(old, key, h, out int oldSlot, out record);
             if (oldIndex >= 0)
             {
                 slot = ~oldSlot;
@@ -272,9 +276,8 @@ internal sealed class RecordTable
     /// <summary>The slot that points at entry <paramref name="index"/> (negative when in the index being migrated from).</summary>
     public int SlotOf(int index)
     {
-        uint h = HashAt(index);
-        int pos = SlotIn(_table, h, index);
-        return pos >= 0 || _old is null ? pos : ~SlotIn(_old, h, index);
+        int pos = SlotIn(_table, PlacingHash(_table, index), index);
+        return pos >= 0 || _old is null ? pos : ~SlotIn(_old, PlacingHash(_old, index), index);
     }
 
     /// <summary>
@@ -322,13 +325,13 @@ internal sealed class RecordTable
         CountKinds(removed, -1);
         if (slot >= 0)
         {
-            _table[slot] = Tombstone;
+            _table[slot] = _table.Tombstone;
             _tombstones++;
         }
         else
         {
             // Old-index tombstones are not counted: nothing is ever inserted there, and it goes once emptied.
-            _old![~slot] = Tombstone;
+            _old![~slot] = _old.Tombstone;
             _oldLive--;
         }
 
@@ -338,8 +341,14 @@ internal sealed class RecordTable
             int movedSlot = SlotOf(last);
             HandleRef(index) = HandleAt(last);
             _hashes[index >> ChunkShift][index & ChunkMask] = HashAt(last);
-            ref uint moved = ref movedSlot >= 0 ? ref _table[movedSlot] : ref _old![~movedSlot];
-            moved = (moved & TagMask) | (uint)(index + 1);
+            if (movedSlot >= 0)
+            {
+                _table[movedSlot] = _table.Repointed(_table[movedSlot], index);
+            }
+            else
+            {
+                _old![~movedSlot] = _old.Repointed(_old[~movedSlot], index);
+            }
         }
 
         Volatile.Write(ref _count, last);
@@ -369,11 +378,11 @@ internal sealed class RecordTable
 
     private static long HeapSize(int elements, int elementSize) => EntryRecord.HeapSize(elements * elementSize);
 
-    private static int TableLengthFor(int count)
-    {
-        long wanted = Math.Max(MinTableLength, count * 2L);
-        return (int)Math.Min(1 << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)wanted));
-    }
+    /// <summary>
+    /// The index length for <paramref name="count"/> entries: the smallest at most 2/3 full, so the rebuild into it ends
+    /// before it is 3/4 full (see <see cref="MigrateSlotsPerStep"/>).
+    /// </summary>
+    private static int TableLengthFor(int count) => SlotIndex.LengthAtLeast(count + (count / 2L) + 1);
 
     private Span<byte> ObjectRecord(uint handle)
     {
@@ -455,14 +464,14 @@ internal sealed class RecordTable
         int index = _count;
         uint h = StoredHash(hash);
         HandleRef(index) = handle;
-        _hashes[index >> ChunkShift][index & ChunkMask] = h;
+        _hashes[index >> ChunkShift][index & ChunkMask] = (ushort)h;
         Volatile.Write(ref _count, index + 1);
-        if (_table[slot] == Tombstone)
+        if (_table[slot] == _table.Tombstone)
         {
             _tombstones--;
         }
 
-        _table[slot] = (h & TagMask) | (uint)(index + 1);
+        _table[slot] = _table.SlotFor(h, index);
         Account(SizeOf(handle));
         CountKinds(handle, +1);
 
@@ -520,14 +529,15 @@ internal sealed class RecordTable
     }
 
     /// <summary>
-    /// Looks <paramref name="key"/> up in one index (<paramref name="mask"/>: its length - 1): its entry index and
+    /// Looks <paramref name="key"/> up in one index: its entry index and
     /// <paramref name="pos"/> its position, or -1 with <paramref name="pos"/> the first tombstone or empty slot met (where
     /// it would be inserted).
     /// </summary>
-    private int Probe(uint[] table, int mask, ReadOnlySpan<byte> key, uint h, out int pos, out Span<byte> record)
+    private int Probe(SlotIndex table, ReadOnlySpan<byte> key, uint h, out int pos, out Span<byte> record)
     {
-        uint tag = h & TagMask;
-        int at = (int)h & mask;
+        uint tag = table.TagOf(h);
+        uint tombstone = table.Tombstone;
+        int at = table.Home(h);
         int firstFree = -1;
         while (true)
         {
@@ -539,18 +549,18 @@ internal sealed class RecordTable
                 return -1;
             }
 
-            if (s == Tombstone)
+            if (s == tombstone)
             {
                 if (firstFree < 0)
                 {
                     firstFree = at;
                 }
             }
-            else if ((s & TagMask) == tag)
+            else if (table.HasTag(s, tag))
             {
-                // The tag leaves 1 in 256 false candidates: the key decides (the stored hash is not read, which would
-                // touch one more cache line on every hit).
-                int index = (int)(s & IndexMask) - 1;
+                // The tag leaves a few false candidates (1 in 256 wide, 1 in 32 in a narrow index of 2,048 slots): the
+                // key decides (the stored hash is not read, which would touch one more cache line on every hit).
+                int index = table.EntryOf(s);
                 var candidate = RecordAt(index);
                 if (EntryRecord.Key(candidate).SequenceEqual(key))
                 {
@@ -560,21 +570,20 @@ internal sealed class RecordTable
                 }
             }
 
-            at = (at + 1) & mask;
+            at = table.Next(at);
         }
     }
 
-    private int ProbeByHash(uint[] table, ulong hash, uint h)
+    private int ProbeByHash(SlotIndex table, ulong hash, uint h)
     {
-        uint tag = h & TagMask;
-        int mask = table.Length - 1;
-        for (int pos = (int)h & mask; table[pos] != EmptySlot; pos = (pos + 1) & mask)
+        uint tag = table.TagOf(h);
+        for (int pos = table.Home(h); table[pos] != EmptySlot; pos = table.Next(pos))
         {
             uint s = table[pos];
-            if (s != Tombstone && (s & TagMask) == tag)
+            if (s != table.Tombstone && table.HasTag(s, tag))
             {
-                int index = (int)(s & IndexMask) - 1;
-                if (HashAt(index) == h && HashKey(EntryRecord.Key(RecordAt(index))) == hash)
+                int index = table.EntryOf(s);
+                if (HashAt(index) == (ushort)h && HashKey(EntryRecord.Key(RecordAt(index))) == hash)
                 {
                     return index;
                 }
@@ -585,11 +594,10 @@ internal sealed class RecordTable
     }
 
     /// <summary>The position in <paramref name="table"/> pointing at entry <paramref name="index"/>, or -1.</summary>
-    private static int SlotIn(uint[] table, uint h, int index)
+    private static int SlotIn(SlotIndex table, uint h, int index)
     {
-        uint wanted = (h & TagMask) | (uint)(index + 1);
-        int mask = table.Length - 1;
-        for (int pos = (int)h & mask; ; pos = (pos + 1) & mask)
+        uint wanted = table.SlotFor(h, index);
+        for (int pos = table.Home(h); ; pos = table.Next(pos))
         {
             uint s = table[pos];
             if (s == wanted)
@@ -660,13 +668,13 @@ internal sealed class RecordTable
     /// <summary>Accounts the arrays' size from the fields (O(1)): chunk 0 alone may be short; every further chunk is full.</summary>
     private void UpdateStructureBytes()
     {
-        long size = HeapSize(_handles.Length, 8) + HeapSize(_hashes.Length, 8) + HeapSize(_table.Length, 4);
+        long size = HeapSize(_handles.Length, 8) + HeapSize(_hashes.Length, 8) + _table.HeapBytes;
         size += _chunkCount == 1
-            ? HeapSize(_capacity, 4) + HeapSize(_capacity, 4)
-            : _chunkCount * (HeapSize(ChunkSize, 4) + HeapSize(ChunkSize, 4));
+            ? HeapSize(_capacity, 4) + HeapSize(_capacity, 2)
+            : _chunkCount * (HeapSize(ChunkSize, 4) + HeapSize(ChunkSize, 2));
         if (_old is not null)
         {
-            size += HeapSize(_old.Length, 4);
+            size += _old.HeapBytes;
         }
 
         _accountedArena = _arena.OverheadBytes;
@@ -706,7 +714,7 @@ internal sealed class RecordTable
             }
 
             _handles[_chunkCount] = new uint[ChunkSize];
-            _hashes[_chunkCount] = new uint[ChunkSize];
+            _hashes[_chunkCount] = new ushort[ChunkSize];
             _chunkCount++;
             _capacity += ChunkSize;
         }
@@ -746,18 +754,10 @@ internal sealed class RecordTable
     {
         _firstHandles = new uint[MinRecordCapacity];
         _handles = [_firstHandles];
-        _hashes = [new uint[MinRecordCapacity]];
+        _hashes = [new ushort[MinRecordCapacity]];
         _chunkCount = 1;
         _capacity = MinRecordCapacity;
-        UseIndex(new uint[MinTableLength]);
-    }
-
-    /// <summary>Makes <paramref name="table"/> (a power-of-two length) the index inserts go to, with its mask.</summary>
-    [MemberNotNull(nameof(_table))]
-    private void UseIndex(uint[] table)
-    {
-        _table = table;
-        _tableMask = table.Length - 1;
+        _table = new SlotIndex(MinTableLength);
     }
 
     /// <summary>Chunk 0, the only chunk, to <paramref name="capacity"/> entries (held in <see cref="_firstHandles"/> and the directory both).</summary>
@@ -816,7 +816,7 @@ internal sealed class RecordTable
         _old = _table;
         _oldCursor = 0;
         _oldLive = _count;
-        UseIndex(new uint[tableLength]);
+        _table = new SlotIndex(tableLength);
         _tombstones = 0;
         UpdateStructureBytes();
         MigrateStep();
@@ -829,16 +829,16 @@ internal sealed class RecordTable
     /// </summary>
     private void MigrateStep()
     {
-        uint[] old = _old!;
+        SlotIndex old = _old!;
         int end = Math.Min(old.Length, _oldCursor + MigrateSlotsPerStep);
         for (int pos = _oldCursor; pos < end && _oldLive > 0; pos++)
         {
             uint s = old[pos];
-            if (s != EmptySlot && s != Tombstone)
+            if (s != EmptySlot && s != old.Tombstone)
             {
-                int index = (int)(s & IndexMask) - 1;
-                PlaceNew(HashAt(index), s);
-                old[pos] = Tombstone;
+                int index = old.EntryOf(s);
+                PlaceNew(PlacingHash(_table, index), index);
+                old[pos] = old.Tombstone;
                 _oldLive--;
             }
         }
@@ -851,22 +851,22 @@ internal sealed class RecordTable
         }
     }
 
-    /// <summary>Puts a slot value whose entry is in no slot of the new index at the first free slot of its probe chain.</summary>
-    private void PlaceNew(uint h, uint value)
+    /// <summary>Points a slot of the new index at entry <paramref name="index"/> (in none of its slots yet): the first free slot of its probe chain.</summary>
+    private void PlaceNew(uint h, int index)
     {
-        uint[] table = _table;
-        int mask = table.Length - 1;
-        int pos = (int)h & mask;
-        while (table[pos] != EmptySlot && table[pos] != Tombstone)
+        SlotIndex table = _table;
+        uint tombstone = table.Tombstone;
+        int pos = table.Home(h);
+        while (table[pos] != EmptySlot && table[pos] != tombstone)
         {
-            pos = (pos + 1) & mask;
+            pos = table.Next(pos);
         }
 
-        if (table[pos] == Tombstone)
+        if (table[pos] == tombstone)
         {
             _tombstones--;
         }
 
-        table[pos] = value;
+        table[pos] = table.SlotFor(h, index);
     }
 }

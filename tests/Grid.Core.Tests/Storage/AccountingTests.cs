@@ -12,9 +12,9 @@ public sealed class AccountingTests
     public void Empty_store_accounts_its_overhead_and_minimal_arrays()
     {
         var f = new StoreFixture();
-        // Overhead, the two one-chunk directories (handles, stored hashes), chunk 0 of 4 handles and 4 hashes, the 8-slot
-        // index; no record page yet (the arena starts with the first record).
-        Assert.Equal(256 + (2 * EntryRecord.HeapSize(8)) + EntryRecord.HeapSize(4 * 4) + EntryRecord.HeapSize(4 * 4) + EntryRecord.HeapSize(8 * 4), f.Store.Bytes);
+        // Overhead, the two one-chunk directories (handles, stored hashes), chunk 0 of 4 handles (4 bytes) and 4 hashes
+        // (2 bytes), the 8-slot index (wide: 4 bytes a slot); no record page yet (the arena starts with the first record).
+        Assert.Equal(256 + (2 * EntryRecord.HeapSize(8)) + EntryRecord.HeapSize(4 * 4) + EntryRecord.HeapSize(4 * 2) + EntryRecord.HeapSize(8 * 4), f.Store.Bytes);
         Assert.Equal(f.Store.Bytes, f.Account.Total);
         StoreInspector.AssertConsistent(f.Store);
     }

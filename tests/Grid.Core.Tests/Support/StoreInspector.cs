@@ -24,7 +24,7 @@ internal static class StoreInspector
     }
 
     /// <summary>The index inserts go to (the new one while a resize is under way).</summary>
-    public static uint[] Table(PartitionStore store) => TableOf(store).IndexTable;
+    public static SlotIndex Table(PartitionStore store) => TableOf(store).IndexTable;
 
     public static int Tombstones(PartitionStore store) => TableOf(store).Tombstones;
 
@@ -96,7 +96,6 @@ internal static class StoreInspector
     {
         int count = table.Count;
         Assert.True(count <= table.Capacity, "count exceeds the capacity");
-        Assert.Equal(table.IndexTable.Length - 1, table.IndexTableMask);
         var handles = new HashSet<uint>();
         long live = 0;
         for (int i = 0; i < count; i++)
@@ -120,9 +119,9 @@ internal static class StoreInspector
         if (table.MigratingTable is { } old)
         {
             CheckIndex(table, old, seen);
-            foreach (uint s in old)
+            for (int pos = 0; pos < old.Length; pos++)
             {
-                migrating += s is not 0 and not 0xFFFF_FFFF ? 1 : 0;
+                migrating += old[pos] != SlotIndex.Empty && old[pos] != old.Tombstone ? 1 : 0;
             }
 
             Assert.True(migrating > 0, "an empty old index is kept");
@@ -134,30 +133,32 @@ internal static class StoreInspector
         Assert.Equal(ExpectedBytes(table), table.Bytes);
     }
 
-    private static int CheckIndex(RecordTable table, uint[] index, bool[] seen)
+    private static int CheckIndex(RecordTable table, SlotIndex index, bool[] seen)
     {
-        Assert.True(System.Numerics.BitOperations.IsPow2(index.Length), "table length is not a power of two");
+        Assert.True(SlotIndex.IsLength(index.Length), $"{index.Length} is not an index length");
+        Assert.Equal(index.Length is > SlotIndex.MinLength and <= SlotIndex.NarrowMaxLength, index.IsNarrow);
         int tombstones = 0;
-        foreach (uint s in index)
+        for (int pos = 0; pos < index.Length; pos++)
         {
-            if (s == 0)
+            uint s = index[pos];
+            if (s == SlotIndex.Empty)
             {
                 continue;
             }
 
-            if (s == 0xFFFF_FFFF)
+            if (s == index.Tombstone)
             {
                 tombstones++;
                 continue;
             }
 
-            int i = (int)(s & 0xFF_FFFF) - 1;
+            int i = index.EntryOf(s);
             Assert.InRange(i, 0, table.Count - 1);
             Assert.False(seen[i], $"record {i} has two slots");
             seen[i] = true;
             uint stored = RecordTable.StoredHash(RecordTable.HashKey(EntryRecord.Key(table.RecordAt(i))));
-            Assert.Equal(stored, table.HashAt(i));
-            Assert.Equal(stored >> 24, s >> 24);
+            Assert.Equal((ushort)stored, table.HashAt(i));
+            Assert.True(index.HasTag(s, index.TagOf(stored)), $"the slot of record {i} has another tag");
         }
 
         return tombstones;

@@ -1,0 +1,160 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Grid.Grains.Storage;
+
+/// <summary>
+/// One open-addressing index of a <see cref="RecordTable"/> (linear probing, tombstones): each used slot holds an
+/// entry's dense index + 1 and a tag of the entry's stored hash, so most slots of other keys met while probing are
+/// passed over without reading their records. Issue 16 item 6 made it smaller in two ways: an index of up to
+/// <see cref="NarrowMaxLength"/> slots takes 2 bytes per slot (4 above), and lengths go 8, 12, 16, 24, 32, 48 …
+/// (powers of two and 1.5 times them) instead of doubling, so an index is on average fuller. At 1,000 entries a
+/// partition's index is 3 KiB; it was 8.
+/// </summary>
+/// <remarks>
+/// <para>The home position of a stored hash h is h's top bits scaled to the length (multiply and shift, Lemire's
+/// fast range): of its low 16 bits in a narrow index, of all 32 in a wide one.</para>
+/// <para>Wide slot (4 bytes): the stored hash's low 8 bits, then 24 bits of entry index + 1 (partitions of up to
+/// <see cref="RecordTable.MaxEntries"/> entries); tombstone all ones.</para>
+/// <para>Narrow slot (2 bytes), for 12 to 65,536 slots: b = ceil(log2(length)) bits of entry index + 1, and above them
+/// the low 16 - b bits of the stored hash (a 5-bit tag at 1,536 or 2,048 slots: 1 false candidate in 32; none left
+/// above 32,768, where the key alone decides); tombstone all ones. So a narrow index needs only the low 16 bits of a
+/// stored hash, all the table keeps per entry. An entry index + 1 never reaches 2^b - 1 in an index that length (a
+/// table is under 3/4 full, one insert past it at most, before it is rebuilt larger), so no entry reads as a
+/// tombstone; the smallest index (8 slots) is wide for the same reason.</para>
+/// </remarks>
+internal sealed class SlotIndex
+{
+    /// <summary>The value of a slot never used.</summary>
+    public const uint Empty = 0;
+
+    /// <summary>The smallest index (wide).</summary>
+    public const int MinLength = 8;
+
+    /// <summary>The largest index with 2-byte slots.</summary>
+    public const int NarrowMaxLength = 1 << 16;
+
+    private const int WideEntryBits = 24;
+    private const int WideTagBits = 8;
+
+    private readonly ushort[]? _narrow;
+    private readonly uint[]? _wide;
+
+    // Slot = tag (above _entryBits) | entry index + 1 (the low _entryBits).
+    private readonly int _entryBits;
+    private readonly uint _entryMask;
+
+    // The bits of a stored hash that are its tag, before they are shifted above the entry bits.
+    private readonly uint _tagBits;
+
+    // Home = ((h & _homeBits) * Length) >> _homeShift.
+    private readonly uint _homeBits;
+    private readonly int _homeShift;
+
+    /// <summary>An index of <paramref name="length"/> empty slots (a length <see cref="LengthAtLeast"/> gives).</summary>
+    public SlotIndex(int length)
+    {
+        if (!IsLength(length))
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), length, "An index length is 2^k or 3 * 2^(k-1), at least 8.");
+        }
+
+        Length = length;
+        if (length > MinLength && length <= NarrowMaxLength)
+        {
+            _narrow = new ushort[length];
+            _entryBits = BitOperations.Log2((uint)length - 1) + 1;
+            _tagBits = (1u << (16 - _entryBits)) - 1;
+            _homeBits = ushort.MaxValue;
+            _homeShift = 16;
+            Tombstone = ushort.MaxValue;
+        }
+        else
+        {
+            _wide = new uint[length];
+            _entryBits = WideEntryBits;
+            _tagBits = (1u << WideTagBits) - 1;
+            _homeBits = uint.MaxValue;
+            _homeShift = 32;
+            Tombstone = uint.MaxValue;
+        }
+
+        _entryMask = (1u << _entryBits) - 1;
+    }
+
+    /// <summary>Slots.</summary>
+    public int Length { get; }
+
+    /// <summary>The value of a slot whose entry was removed (probe chains go on through it).</summary>
+    public uint Tombstone { get; }
+
+    /// <summary>Whether slots take 2 bytes (tests).</summary>
+    internal bool IsNarrow => _narrow is not null;
+
+    /// <summary>The managed heap bytes of the slot array.</summary>
+    public long HeapBytes => EntryRecord.HeapSize(Length * (_narrow is null ? 4 : 2));
+
+    /// <summary>The slot at <paramref name="position"/> (0 to <see cref="Length"/> - 1).</summary>
+    public uint this[int position]
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _narrow is { } narrow ? narrow[position] : _wide![position];
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        set
+        {
+            if (_narrow is { } narrow)
+            {
+                narrow[position] = (ushort)value;
+            }
+            else
+            {
+                _wide![position] = value;
+            }
+        }
+    }
+
+    /// <summary>The smallest index length (8, 12, 16, 24, 32, 48 …) of at least <paramref name="wanted"/> slots.</summary>
+    public static int LengthAtLeast(long wanted)
+    {
+        if (wanted <= MinLength)
+        {
+            return MinLength;
+        }
+
+        long power = (long)BitOperations.RoundUpToPowerOf2((ulong)wanted);
+        long threeQuarters = power / 4 * 3;
+        return (int)Math.Min(1 << 30, threeQuarters >= wanted ? threeQuarters : power);
+    }
+
+    /// <summary>Whether <paramref name="length"/> is one <see cref="LengthAtLeast"/> gives.</summary>
+    public static bool IsLength(int length) =>
+        length >= MinLength && (BitOperations.IsPow2(length) || (length % 3 == 0 && BitOperations.IsPow2(length / 3)));
+
+    /// <summary>Where the probe chain of stored hash <paramref name="h"/> starts.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Home(uint h) => (int)(((ulong)(h & _homeBits) * (uint)Length) >> _homeShift);
+
+    /// <summary>The position after <paramref name="position"/> in a probe chain (wrapping at the end).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Next(int position) => ++position == Length ? 0 : position;
+
+    /// <summary>The tag bits of stored hash <paramref name="h"/>, in their place in a slot.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public uint TagOf(uint h) => (h & _tagBits) << _entryBits;
+
+    /// <summary>Whether used slot <paramref name="slot"/> carries <paramref name="tag"/> (from <see cref="TagOf"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool HasTag(uint slot, uint tag) => (slot & ~_entryMask) == tag;
+
+    /// <summary>The entry index a used slot points at.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int EntryOf(uint slot) => (int)(slot & _entryMask) - 1;
+
+    /// <summary>The slot value for entry <paramref name="index"/> whose stored hash is <paramref name="h"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public uint SlotFor(uint h, int index) => TagOf(h) | (uint)(index + 1);
+
+    /// <summary>Used slot <paramref name="slot"/> pointed at entry <paramref name="index"/> instead (same key, hence tag).</summary>
+    public uint Repointed(uint slot, int index) => (slot & ~_entryMask) | (uint)(index + 1);
+}
