@@ -186,4 +186,70 @@ public sealed class SlotIndexTests
             Assert.Equal(K(i), f.GetString(K(i)));
         }
     }
+    [Fact]
+    public void Inserts_and_removals_across_the_narrow_wide_boundary_agree_with_a_model()
+    {
+        // Grow to just under the narrow index's last length (49,152 entries fill 65,536 slots to 3/4), then drift up past
+        // it, down until the index shrinks back to narrow (under 12,288 entries in 98,304 slots), and up again, at random:
+        // rebuilds run both ways with inserts and removals (which re-point the moved last entry's slot, in whichever
+        // index holds it) interleaved.
+        var f = new StoreFixture();
+        var table = StoreInspector.TableOf(f.Store);
+        var random = new Random(17);
+        var live = new List<int>();
+        var present = new HashSet<int>();
+        int next = 0;
+        for (; next < 49_000; next++)
+        {
+            Assert.Equal(ResultStatus.Ok, f.Set(K(next), K(next)).Status);
+            live.Add(next);
+            present.Add(next);
+        }
+
+        int widths = 0;
+        bool? narrowBefore = table.IndexTable.IsNarrow;
+        int leg = 0;
+        for (int step = 0; leg < 3; step++)
+        {
+            leg += (leg, live.Count) switch { (0, >= 56_000) or (1, < 11_000) or (2, >= 20_000) => 1, _ => 0 };
+            bool grow = random.Next(10) < (leg == 1 ? 3 : 7);
+            if (grow || live.Count == 0)
+            {
+                Assert.Equal(ResultStatus.Ok, f.Set(K(next), K(next)).Status);
+                live.Add(next);
+                present.Add(next);
+                next++;
+            }
+            else
+            {
+                int at = random.Next(live.Count);
+                int victim = live[at];
+                live[at] = live[^1];
+                live.RemoveAt(live.Count - 1);
+                present.Remove(victim);
+                Assert.Equal(1, f.Remove(K(victim)).Number);
+            }
+
+            if (table.IndexTable.IsNarrow != narrowBefore)
+            {
+                widths++;
+                narrowBefore = table.IndexTable.IsNarrow;
+                StoreInspector.AssertConsistent(f.Store);
+            }
+
+            if (step % 5_000 == 0)
+            {
+                int probe = random.Next(next);
+                Assert.Equal(present.Contains(probe) ? K(probe) : null, f.GetString(K(probe)));
+            }
+        }
+
+        Assert.True(widths >= 2, $"the index changed width {widths} times");
+        StoreInspector.AssertConsistent(f.Store);
+        Assert.Equal(live.Count, f.Store.Count);
+        foreach (int i in live)
+        {
+            Assert.Equal(K(i), f.GetString(K(i)));
+        }
+    }
 }
