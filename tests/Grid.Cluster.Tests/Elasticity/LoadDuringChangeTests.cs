@@ -101,8 +101,12 @@ public sealed class LoadDuringChangeTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Without_replicas_a_killed_silo_loses_its_entries_which_is_what_replicas_are_for()
+    public async Task Without_replicas_an_abrupt_in_process_stop_under_load_gives_callers_no_error()
     {
+        // TestingHost's "kill" stops the in-process silo with a cancelled token: its partitions' shutdown path still runs,
+        // and hands off what it can, so how much is lost varies from none to some (0 in 3 of 4 local runs once the
+        // cluster was balanced; 34-99 acknowledged writes in others). That a real crash loses the entries without
+        // replicas is NoReplicaCrashTests' (kill -9 of a silo process). What must hold either way: callers see no error.
         await using var scenario = await ScenarioCluster.StartAsync(silos: 3, configure: o => o.Replication.Replicas = 0);
         var load = new ClusterLoad(scenario.Caches);
         load.Start();
@@ -115,8 +119,7 @@ public sealed class LoadDuringChangeTests(ITestOutputHelper output)
         await load.StopAsync();
 
         var report = await load.VerifyAsync(scenario.Caches[0]);
-        ScenarioReport.Write(output, "(c') kill, no replicas", report);
-        // Lost entries show at the end, or as stale reads when the loops wrote those keys again afterwards.
-        Assert.True(report.AcknowledgedWritesLost + report.StaleReads > 0, "a killed silo without replicas should lose the entries it held");
+        ScenarioReport.Write(output, "(c') abrupt in-process stop, no replicas", report);
+        Assert.Equal(0, report.ClientErrors);
     }
 }
