@@ -28,11 +28,7 @@ public sealed class ElasticClusterTests(ITestOutputHelper output)
             silos.Add(await SiloProcess.StartAsync(redis.ConnectionString));
             for (int i = 0; i < 3; i++)
             {
-                clients.Add(await ClientHost.StartAsync(o =>
-                {
-                    o.Clustering.Redis = redis.ConnectionString;
-                    o.RoutingRefreshInterval = TimeSpan.FromSeconds(1);
-                }));
+                clients.Add(await ClientHost.StartOnRedisAsync(redis));
             }
 
             var caches = clients.Select(c => c.Cache).ToList();

@@ -36,11 +36,7 @@ public sealed class FrozenSiloWriteWindowTests(ITestOutputHelper output)
                 silos.Add(await SiloProcess.StartAsync(redis.ConnectionString, asyncReplication));
             }
 
-            client = await ClientHost.StartAsync(o =>
-            {
-                o.Clustering.Redis = redis.ConnectionString;
-                o.RoutingRefreshInterval = TimeSpan.FromSeconds(1);
-            });
+            client = await ClientHost.StartOnRedisAsync(redis);
             var cache = client.Cache;
             await ClusterWait.WaitForSilosAsync(cache, 3, Timeout);
             string prefix = Guid.NewGuid().ToString("N");

@@ -26,11 +26,7 @@ public sealed class NoReplicaCrashTests(ITestOutputHelper output)
         {
             silos.Add(await SiloProcess.StartAsync(redis.ConnectionString, NoReplicas));
             silos.Add(await SiloProcess.StartAsync(redis.ConnectionString, NoReplicas));
-            client = await ClientHost.StartAsync(o =>
-            {
-                o.Clustering.Redis = redis.ConnectionString;
-                o.RoutingRefreshInterval = TimeSpan.FromSeconds(1);
-            });
+            client = await ClientHost.StartOnRedisAsync(redis);
             var cache = client.Cache;
             await ClusterWait.WaitForSilosAsync(cache, 2, Timeout);
 

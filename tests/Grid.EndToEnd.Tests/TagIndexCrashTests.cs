@@ -31,11 +31,7 @@ public sealed class TagIndexCrashTests(ITestOutputHelper output)
                 silos.Add(await SiloProcess.StartAsync(redis.ConnectionString, TagIndexDiagnostics));
             }
 
-            client = await ClientHost.StartAsync(o =>
-            {
-                o.Clustering.Redis = redis.ConnectionString;
-                o.RoutingRefreshInterval = TimeSpan.FromSeconds(1);
-            });
+            client = await ClientHost.StartOnRedisAsync(redis);
             var cache = client.Cache;
             await ClusterWait.WaitForSilosAsync(cache, 3, Timeout);
 

@@ -22,6 +22,16 @@ internal sealed class ClientHost : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
+    /// <summary>
+    /// The process-cluster tests' client: it finds the silos through <paramref name="redis"/>'s membership table and
+    /// refreshes its routing every second, so silos that join, stop or die show within a second.
+    /// </summary>
+    public static Task<ClientHost> StartOnRedisAsync(RedisServer redis) => StartAsync(o =>
+    {
+        o.Clustering.Redis = redis.ConnectionString;
+        o.RoutingRefreshInterval = TimeSpan.FromSeconds(1);
+    });
+
     /// <param name="configure">The client's options.</param>
     /// <param name="logFile">When given, the client's warnings and errors also go to this file (UTC times, as the silos' logs).</param>
     public static async Task<ClientHost> StartAsync(Action<GridClientOptions> configure, string? logFile = null)
