@@ -83,6 +83,10 @@ internal static class ConsoleSummary
             {
                 text.AppendLine().Append("  ").Append(goal.Goal).Append(": ").Append(Fmt.Ratio(goal.Ratio)).Append(" (").Append(goal.BoundText).Append(") ")
                     .Append(goal.Met == true ? "met" : "NOT MET");
+                if (goal.Met == false && goal.Why is not null)
+                {
+                    text.Append(" (why: docs/bench/").Append(GoalCheck.MissesFile).Append('#').Append(goal.Why).Append(')');
+                }
             }
         }
 

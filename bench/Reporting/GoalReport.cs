@@ -17,15 +17,15 @@ internal static class GoalReport
 
         var goals = new List<GoalCheck>
         {
-            Worst(results, "1 silo, 100 B, N = 64, 90/10 and 50/50: ops/s vs redis-server", 2.0, true, SmallN64, c => Ops(c, results.RedisFor(c))),
-            Worst(results, "1 silo, 100 B, N = 64, 90/10 and 50/50: p99 vs redis-server", 0.5, false, SmallN64, c => ComparisonRow.P99Ratio(c, results.RedisFor(c))),
-            Worst(results, "1 silo, 4 KiB values: ops/s vs redis-server", 1.2, true, c => c.Silos == 1 && c.System == SystemNames.Grid && c.ValueSize == 4096, c => Ops(c, results.RedisFor(c))),
-            Worst(results, "1 silo, N = 1: ops/s vs redis-server", 1.2, true, c => OneSilo100(c) && c.Concurrency == 1, c => Ops(c, results.RedisFor(c))),
-            Worst(results, "3 silos, 1 sync replica, N = 64 and 256: ops/s vs Redis Cluster 3 + 3", 1.0, true, ThreeSync, c => Ops(c, results.RedisClusterFor(c))),
-            Worst(results, "3 silos, 1 sync replica, N = 64 and 256: server CPU µs/op vs Redis Cluster's", 1.5, false, ThreeSync, c => ServerCpu(c, results.RedisClusterFor(c))),
-            Worst(results, "near cache on vs off, every cell (same phase and workload)", 1.0, true, c => c.System == SystemNames.GridL1, c => Ops(c, GridFor(results, c))),
+            Worst(results, "1 silo, 100 B, N = 64, 90/10 and 50/50: ops/s vs redis-server", 2.0, true, SmallN64, c => Ops(c, results.RedisFor(c)), "one-silo-n64"),
+            Worst(results, "1 silo, 100 B, N = 64, 90/10 and 50/50: p99 vs redis-server", 0.5, false, SmallN64, c => ComparisonRow.P99Ratio(c, results.RedisFor(c)), "one-silo-n64"),
+            Worst(results, "1 silo, 4 KiB values: ops/s vs redis-server", 1.2, true, c => c.Silos == 1 && c.System == SystemNames.Grid && c.ValueSize == 4096, c => Ops(c, results.RedisFor(c)), "four-kib"),
+            Worst(results, "1 silo, N = 1: ops/s vs redis-server", 1.2, true, c => OneSilo100(c) && c.Concurrency == 1, c => Ops(c, results.RedisFor(c)), "one-caller"),
+            Worst(results, "3 silos, 1 sync replica, N = 64 and 256: ops/s vs Redis Cluster 3 + 3", 1.0, true, ThreeSync, c => Ops(c, results.RedisClusterFor(c)), "three-silos"),
+            Worst(results, "3 silos, 1 sync replica, N = 64 and 256: server CPU µs/op vs Redis Cluster's", 1.5, false, ThreeSync, c => ServerCpu(c, results.RedisClusterFor(c)), "three-silos"),
+            Worst(results, "near cache on vs off, every cell (same phase and workload)", 1.0, true, c => c.System == SystemNames.GridL1, c => Ops(c, GridFor(results, c)), "near-cache-on-vs-off"),
             Worst(results, "near cache on, Zipf 0.99, 90/10, N = 64: ops/s vs redis-server", 4.0, true,
-                c => c.System == SystemNames.GridL1 && c.Distribution == KeyDistribution.Zipf && c.GetPercent == 90 && c.Concurrency == 64, c => Ops(c, results.RedisFor(c))),
+                c => c.System == SystemNames.GridL1 && c.Distribution == KeyDistribution.Zipf && c.GetPercent == 90 && c.Concurrency == 64, c => Ops(c, results.RedisFor(c)), "near-cache-zipf"),
         };
 
         AddMemory(goals, results.Memory);
@@ -33,7 +33,7 @@ internal static class GoalReport
         return goals;
     }
 
-    private static GoalCheck Worst(BenchResults results, string goal, double bound, bool atLeast, Func<CellResult, bool> covers, Func<CellResult, double?> ratio)
+    private static GoalCheck Worst(BenchResults results, string goal, double bound, bool atLeast, Func<CellResult, bool> covers, Func<CellResult, double?> ratio, string why)
     {
         double? worst = null;
         int cells = 0;
@@ -48,7 +48,7 @@ internal static class GoalReport
             worst = worst is not { } w ? value : atLeast ? Math.Min(w, value) : Math.Max(w, value);
         }
 
-        return new GoalCheck(goal, bound, atLeast, worst, cells);
+        return new GoalCheck(goal, bound, atLeast, worst, cells, why);
     }
 
     private static void AddMemory(List<GoalCheck> goals, MemoryResult? memory)
@@ -62,8 +62,8 @@ internal static class GoalReport
         }
 
         int measured = heap is null ? 0 : 1;
-        goals.Add(new GoalCheck("memory, 100-B entries: silo GC heap per entry vs redis used_memory", 0.8, false, heap, measured));
-        goals.Add(new GoalCheck("memory, 100-B entries: silo RSS per entry vs redis-server RSS", 1.0, false, rss, measured));
+        goals.Add(new GoalCheck("memory, 100-B entries: silo GC heap per entry vs redis used_memory", 0.8, false, heap, measured, "memory"));
+        goals.Add(new GoalCheck("memory, 100-B entries: silo RSS per entry vs redis-server RSS", 1.0, false, rss, measured, "memory"));
     }
 
     /// <summary>Bulk load: keys/s of the 3-silo grid's preload (100 B) against redis-server's MSET preload of the same values.</summary>
@@ -89,7 +89,7 @@ internal static class GoalReport
         }
 
         var ratio = grid > 0 ? Fmt.Divide(grid, redis) : null;
-        return new GoalCheck("bulk load, 100 B, 3 silos: keys/s vs one redis-server's MSET", 1.0, true, ratio, ratio is null ? 0 : 1);
+        return new GoalCheck("bulk load, 100 B, 3 silos: keys/s vs one redis-server's MSET", 1.0, true, ratio, ratio is null ? 0 : 1, "bulk-load");
     }
 
     private static double? Ops(CellResult challenger, CellResult? anchor) => ComparisonRow.OpsRatio(challenger, anchor);

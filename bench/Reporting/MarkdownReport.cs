@@ -119,11 +119,11 @@ internal static class MarkdownReport
         md.AppendLine();
         md.AppendLine("The scale goals (100 B values and uniform keys unless said), each with its worst ratio over the cells of this run it covers (lowest for ops/s, highest for p99, CPU and memory). A quick run measures fewer cells and preloads fewer keys than a full one.");
         md.AppendLine();
-        md.AppendLine("| goal | bound | worst ratio | cells | verdict |");
-        md.AppendLine("|---|---:|---:|---:|---|");
+        md.AppendLine("| goal | bound | worst ratio | cells | verdict | why a miss |");
+        md.AppendLine("|---|---:|---:|---:|---|---|");
         foreach (var goal in GoalReport.Build(results))
         {
-            md.AppendLine($"| {goal.Goal} | {goal.BoundText} | {Fmt.Ratio(goal.Ratio)} | {goal.Cells} | {goal.Verdict} |");
+            md.AppendLine($"| {goal.Goal} | {goal.BoundText} | {Fmt.Ratio(goal.Ratio)} | {goal.Cells} | {goal.Verdict} | {goal.WhyLink} |");
         }
 
         md.AppendLine();

@@ -24,6 +24,11 @@ internal static class ReportWriter
             results.Notes.Add($"Plots were not drawn: {ex.GetType().Name}: {ex.Message}");
         }
 
+        if (MissesDocument.CopyTo(output.Directory))
+        {
+            files.Add(GoalCheck.MissesFile + " (why this machine misses the goals it misses: profiles)");
+        }
+
         files.Add("logs/ (silo, redis-server, client and redis-benchmark output)");
         files.Insert(0, "results.md");
         await File.WriteAllTextAsync(output.File("results.md"), MarkdownReport.Render(results, files));

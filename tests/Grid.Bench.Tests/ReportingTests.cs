@@ -1,6 +1,7 @@
 using Grid.Bench.Cli;
 using Grid.Bench.Load;
 using Grid.Bench.Reporting;
+using Grid.Bench.Resp;
 using Grid.Bench.Runner;
 
 namespace Grid.Bench.Tests;
@@ -137,7 +138,22 @@ public sealed class ReportingTests
 
         string markdown = MarkdownReport.Render(results, []);
         Assert.Contains("## Goals", markdown, StringComparison.Ordinal);
-        Assert.Contains("| 1 silo, 100 B, N = 64, 90/10 and 50/50: ops/s vs redis-server | ≥ 2.00× | 1.50× | 2 | **not met** |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| 1 silo, 100 B, N = 64, 90/10 and 50/50: ops/s vs redis-server | ≥ 2.00× | 1.50× | 2 | **not met** | [profile](misses.md#one-silo-n64) |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| met | – |", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_goal_links_a_section_of_the_misses_document_that_exists()
+    {
+        string misses = File.ReadAllText(MissesDocument.SourcePath);
+        var results = Results();
+        var goals = GoalReport.Build(results);
+        goals.AddRange(RespBenchmark.Goals([]));
+        foreach (var goal in goals)
+        {
+            Assert.False(goal.Why is null, $"{goal.Goal} names no section of {GoalCheck.MissesFile}");
+            Assert.Contains($"<a id=\"{goal.Why}\"></a>", misses, StringComparison.Ordinal);
+        }
     }
 
     private static CellResult Cell(int silos, string system, int concurrency, double ops, double p99 = 1_000, double clientCpu = 50, double serverCpu = 50)
