@@ -165,7 +165,7 @@ internal sealed class RecordTable
     /// What <paramref name="table"/> places entry <paramref name="index"/> by: its stored hash for a narrow index; for a
     /// wide one (partitions of over 49,152 entries) the full <see cref="StoredHash"/>, from its key hashed again.
     /// </summary>
-    private uint PlacingHash(SlotIndex table, int index) =>
+    private uint PlacingHash(in SlotIndex table, int index) =>
         table.IsNarrow ? HashAt(index) : StoredHash(HashKey(EntryRecord.Key(RecordAt(index))));
 
     /// <summary>The handle of entry <paramref name="index"/>: its arena address, or its object slot with the top bit set (tests).</summary>
@@ -220,7 +220,7 @@ internal sealed class RecordTable
         }
 
         total += _table.HeapBytes + _arena.OverheadBytes + ObjectSlotBytes();
-        return _old is null ? total : total + _old.HeapBytes;
+        return _old is { } old ? total + old.HeapBytes : total;
     }
 
     /// <summary>
@@ -270,14 +270,14 @@ internal sealed class RecordTable
     {
         uint h = StoredHash(hash);
         int index = ProbeByHash(_table, hash, h);
-        return index >= 0 || _old is null ? index : ProbeByHash(_old, hash, h);
+        return index >= 0 || _old is not { } old ? index : ProbeByHash(old, hash, h);
     }
 
     /// <summary>The slot that points at entry <paramref name="index"/> (negative when in the index being migrated from).</summary>
     public int SlotOf(int index)
     {
         int pos = SlotIn(_table, PlacingHash(_table, index), index);
-        return pos >= 0 || _old is null ? pos : ~SlotIn(_old, PlacingHash(_old, index), index);
+        return pos >= 0 || _old is not { } old ? pos : ~SlotIn(old, PlacingHash(old, index), index);
     }
 
     /// <summary>
@@ -331,7 +331,8 @@ internal sealed class RecordTable
         else
         {
             // Old-index tombstones are not counted: nothing is ever inserted there, and it goes once emptied.
-            _old![~slot] = _old.Tombstone;
+            var old = _old!.Value;
+            old[~slot] = old.Tombstone;
             _oldLive--;
         }
 
@@ -347,7 +348,8 @@ internal sealed class RecordTable
             }
             else
             {
-                _old![~movedSlot] = _old.Repointed(_old[~movedSlot], index);
+                var old = _old!.Value;
+                old[~movedSlot] = old.Repointed(old[~movedSlot], index);
             }
         }
 
@@ -533,7 +535,7 @@ internal sealed class RecordTable
     /// <paramref name="pos"/> its position, or -1 with <paramref name="pos"/> the first tombstone or empty slot met (where
     /// it would be inserted).
     /// </summary>
-    private int Probe(SlotIndex table, ReadOnlySpan<byte> key, uint h, out int pos, out Span<byte> record)
+    private int Probe(scoped in SlotIndex table, ReadOnlySpan<byte> key, uint h, out int pos, out Span<byte> record)
     {
         uint tag = table.TagOf(h);
         uint tombstone = table.Tombstone;
@@ -574,7 +576,7 @@ internal sealed class RecordTable
         }
     }
 
-    private int ProbeByHash(SlotIndex table, ulong hash, uint h)
+    private int ProbeByHash(in SlotIndex table, ulong hash, uint h)
     {
         uint tag = table.TagOf(h);
         for (int pos = table.Home(h); table[pos] != EmptySlot; pos = table.Next(pos))
@@ -594,7 +596,7 @@ internal sealed class RecordTable
     }
 
     /// <summary>The position in <paramref name="table"/> pointing at entry <paramref name="index"/>, or -1.</summary>
-    private static int SlotIn(SlotIndex table, uint h, int index)
+    private static int SlotIn(in SlotIndex table, uint h, int index)
     {
         uint wanted = table.SlotFor(h, index);
         for (int pos = table.Home(h); ; pos = table.Next(pos))
@@ -674,7 +676,7 @@ internal sealed class RecordTable
             : _chunkCount * (HeapSize(ChunkSize, 4) + HeapSize(ChunkSize, 2));
         if (_old is not null)
         {
-            size += _old.HeapBytes;
+            size += _old.Value.HeapBytes;
         }
 
         _accountedArena = _arena.OverheadBytes;
@@ -829,7 +831,7 @@ internal sealed class RecordTable
     /// </summary>
     private void MigrateStep()
     {
-        SlotIndex old = _old!;
+        SlotIndex old = _old!.Value;
         int end = Math.Min(old.Length, _oldCursor + MigrateSlotsPerStep);
         for (int pos = _oldCursor; pos < end && _oldLive > 0; pos++)
         {

@@ -1,5 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Grid.Grains.Storage;
 
@@ -22,8 +24,12 @@ namespace Grid.Grains.Storage;
 /// stored hash, all the table keeps per entry. An entry index + 1 never reaches 2^b - 1 in an index that length (a
 /// table is under 3/4 full, one insert past it at most, before it is rebuilt larger), so no entry reads as a
 /// tombstone; the smallest index (8 slots) is wide for the same reason.</para>
+/// <para>A struct, kept inline in its <see cref="RecordTable"/>: a lookup reads the index's mask and shift from the
+/// table object it already has in cache instead of from an object of its own, one dependent cache miss fewer per
+/// operation when a silo's partitions are spread over more memory than the caches hold (the silo's profile of the
+/// one-silo N = 64 cell had 17 % of the store's own time on that load).</para>
 /// </remarks>
-internal sealed class SlotIndex
+internal readonly struct SlotIndex
 {
     /// <summary>The value of a slot never used.</summary>
     public const uint Empty = 0;
@@ -91,28 +97,63 @@ internal sealed class SlotIndex
     /// <summary>Whether slots take 2 bytes (tests).</summary>
     internal bool IsNarrow => _narrow is not null;
 
+    /// <summary>Whether <paramref name="other"/> is this same index (the same slot array), not just an equal-looking one (tests).</summary>
+    internal bool IsSameIndex(in SlotIndex other) => ReferenceEquals(_narrow ?? (object?)_wide, other._narrow ?? (object?)other._wide);
+
     /// <summary>The managed heap bytes of the slot array.</summary>
     public long HeapBytes => EntryRecord.HeapSize(Length * (_narrow is null ? 4 : 2));
 
-    /// <summary>The slot at <paramref name="position"/> (0 to <see cref="Length"/> - 1).</summary>
+    /// <summary>The slot at <paramref name="position"/> (0 to <see cref="Length"/> - 1); setting it writes the shared slot array.</summary>
+    /// <remarks>
+    /// Bounds are checked against <see cref="Length"/>, which is the slot array's length (both are set once, together, by
+    /// the constructor), so a lookup does not read the array's header: in an index of more than a few dozen slots that is
+    /// another cache line than the slot's, one more line fetched per operation.
+    /// </remarks>
     public uint this[int position]
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => _narrow is { } narrow ? narrow[position] : _wide![position];
+        get => _narrow is { } narrow ? NarrowSlot(narrow, position) : WideSlot(_wide!, position);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         set
         {
             if (_narrow is { } narrow)
             {
-                narrow[position] = (ushort)value;
+                NarrowSlot(narrow, position) = (ushort)value;
             }
             else
             {
-                _wide![position] = value;
+                WideSlot(_wide!, position) = value;
             }
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref ushort NarrowSlot(ushort[] narrow, int position)
+    {
+        CheckPosition(position);
+        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(narrow), position);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref uint WideSlot(uint[] wide, int position)
+    {
+        CheckPosition(position);
+        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(wide), position);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void CheckPosition(int position)
+    {
+        if ((uint)position >= (uint)Length)
+        {
+            ThrowPositionOutOfRange(position);
+        }
+    }
+
+    [DoesNotReturn]
+    private void ThrowPositionOutOfRange(int position) =>
+        throw new IndexOutOfRangeException($"Slot position {position} is outside the index's {Length} slots.");
 
     /// <summary>The smallest index length (8, 12, 16, 24, 32, 48 …) of at least <paramref name="wanted"/> slots.</summary>
     public static int LengthAtLeast(long wanted)

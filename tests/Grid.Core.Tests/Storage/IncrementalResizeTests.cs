@@ -74,7 +74,7 @@ public sealed class IncrementalResizeTests
 
         var old = table.MigratingTable;
         Assert.NotNull(old);
-        int bound = (old!.Length / RecordTable.MigrateSlotsPerStep) + 1;
+        int bound = (old!.Value.Length / RecordTable.MigrateSlotsPerStep) + 1;
         for (int i = 0; i < bound && table.MigratingTable is not null; i++)
         {
             Assert.Equal("v", f.GetString(K(i % count)));
@@ -207,7 +207,7 @@ public sealed class IncrementalResizeTests
             }
 
             // Growing never overlaps two resizes: a new one starts only from a finished one.
-            Assert.True(before is null || table.MigratingTable is null || ReferenceEquals(before, table.MigratingTable), $"a second resize started during one at {i}");
+            Assert.True(before is null || table.MigratingTable is null || before.Value.IsSameIndex(table.MigratingTable.Value), $"a second resize started during one at {i}");
         }
 
         Assert.True(started >= 12, $"only {started} resizes");

@@ -50,6 +50,31 @@ public sealed class SlotIndexTests
     }
 
     [Theory]
+    [InlineData(8)]
+    [InlineData(2_048)]
+    [InlineData(98_304)]
+    public void A_position_outside_the_index_throws_and_writes_nothing(int length)
+    {
+        // The slots are read without the array's own bounds check (against the index's length instead): that check
+        // must still stop every position outside, in both widths, for reads and writes alike.
+        var index = new SlotIndex(length);
+        foreach (int position in new[] { -1, length, length + 1, int.MaxValue, int.MinValue })
+        {
+            Assert.Throws<IndexOutOfRangeException>(() => index[position]);
+            Assert.Throws<IndexOutOfRangeException>(() => index[position] = 7);
+        }
+
+        for (int position = 0; position < length; position++)
+        {
+            Assert.Equal(SlotIndex.Empty, index[position]);
+        }
+
+        index[length - 1] = 7;
+        Assert.Equal(7u, index[length - 1]);
+        Assert.Throws<IndexOutOfRangeException>(() => default(SlotIndex)[0]);
+    }
+
+    [Theory]
     [InlineData(1_536)]
     [InlineData(98_304)]
     public void Home_positions_spread_over_the_whole_index(int length)
