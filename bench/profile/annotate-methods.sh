@@ -28,27 +28,9 @@ shift 5
 for tool in perf objdump python3; do
     command -v "$tool" >/dev/null || { echo "$tool is not on PATH (apt-get install linux-perf binutils python3)" >&2; exit 2; }
 done
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
-log=$out/bench.log
-
-dll=$repo/bench/bin/Release/net10.0/Grid.Bench.dll
-[[ -f $dll ]] || { echo "$dll is missing: build first (dotnet build -c Release Grid.sln)" >&2; exit 2; }
-
-# Perf map only (no jitdump files); W^X off so that code runs at the address the map names.
-(cd "$repo" && DOTNET_PerfMapEnabled=3 DOTNET_EnableWriteXorExecute=0 exec dotnet "$dll" "$@") >"$log" 2>&1 &
-bench=$!
-trap 'kill "$bench" 2>/dev/null || true' EXIT
-
-deadline=$((SECONDS + 1800))
-until grep -Eq "$trigger" "$log"; do
-    kill -0 "$bench" 2>/dev/null || { echo "the benchmark ended before a line matched '$trigger' (see $log)" >&2; exit 1; }
-    ((SECONDS <= deadline)) || { echo "no line matched '$trigger' within 30 minutes (see $log)" >&2; exit 1; }
-    sleep 0.2
-done
-sleep "$delay"
+# Perf map only (no jitdump files).
+source "$(dirname "$0")/cell-start.sh"
+start_cell "$out" "$trigger" "$delay" 3 "$@"
 
 # The harness is the benchmark's own process; the silos are its children running Grid.Silo.
 roles=("$bench:harness")

@@ -26,32 +26,8 @@ fi
 out=$1 trigger=$2 delay=$3 seconds=$4
 shift 5
 command -v perf >/dev/null || { echo "perf is not on PATH (apt-get install linux-perf)" >&2; exit 2; }
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
-log=$out/bench.log
-
-dll=$repo/bench/bin/Release/net10.0/Grid.Bench.dll
-[[ -f $dll ]] || { echo "$dll is missing: build first (dotnet build -c Release Grid.sln)" >&2; exit 2; }
-(cd "$repo" && DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 \
-    exec dotnet "$dll" "$@") >"$log" 2>&1 &
-bench=$!
-trap 'kill "$bench" 2>/dev/null || true' EXIT
-
-deadline=$((SECONDS + 1800))
-until grep -Eq "$trigger" "$log"; do
-    if ! kill -0 "$bench" 2>/dev/null; then
-        echo "the benchmark ended before a line matched '$trigger' (see $log)" >&2
-        exit 1
-    fi
-    if ((SECONDS > deadline)); then
-        echo "no line matched '$trigger' within 30 minutes (see $log)" >&2
-        exit 1
-    fi
-    sleep 0.2
-done
-sleep "$delay"
+source "$(dirname "$0")/cell-start.sh"
+start_cell "$out" "$trigger" "$delay" 1 "$@"
 ps -eo pid=,args= >"$out/processes.txt"
 perf record -a -g -F 499 -o "$out/perf.data" -- sleep "$seconds" 2>"$out/perf-record.log"
 wait "$bench"
