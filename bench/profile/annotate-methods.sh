@@ -52,8 +52,9 @@ done
 wait "$bench"
 trap - EXIT
 
+prefixes=()
 for text in "$out"/*.txt; do
-    [[ $text == *.annotated.txt ]] && continue
-    python3 "$here/annotate.py" count "$out/perf.data" "${text%.txt}" >"${text%.txt}.annotated.txt"
-    head -2 "${text%.txt}.annotated.txt"
+    [[ $text == *.annotated.txt ]] || prefixes+=("${text%.txt}")
 done
+((${#prefixes[@]} > 0)) || { echo "no method matched '$METHODS' (see the perf maps in $out)" >&2; exit 1; }
+python3 "$here/annotate.py" count "$out/perf.data" "${prefixes[@]}"

@@ -2,13 +2,14 @@
 """The two halves of annotate-methods.sh.
 
 usage: annotate.py dump PID PERF.MAP PREFIX REGEX
-       annotate.py count PERF.DATA PREFIX
+       annotate.py count PERF.DATA PREFIX...
 
 dump   copies the machine code of every optimized (tier-1) method in PERF.MAP whose name matches REGEX out of the live
        process PID (/proc/PID/mem) to PREFIX.<n>.bin, with "address size name" in PREFIX.<n>.txt.
-count  counts the samples of PERF.DATA whose instruction pointer falls in PREFIX's method (perf script gives the
-       addresses; the JIT's code has no symbols perf could disassemble), disassembles PREFIX.bin with objdump, and
-       prints the instructions around each hot one with their sample counts and shares of the method.
+count  counts the samples of PERF.DATA whose instruction pointer falls in each PREFIX's method (perf script gives the
+       addresses, read once for all of them; the JIT's code has no symbols perf could disassemble), disassembles
+       PREFIX.bin with objdump, and writes PREFIX.annotated.txt: the instructions around each hot one with their
+       sample counts and shares of the method; prints each one's first two lines.
 """
 import collections
 import re
@@ -36,20 +37,26 @@ def dump(pid, perf_map, prefix, pattern):
                 f.write(f"{address:x} {size:x} {parts[2]}\n")
 
 
-def count(perf_data, prefix):
-    start, size, name = open(f"{prefix}.txt", encoding="utf-8").read().strip().split(" ", 2)
-    start, size = int(start, 16), int(size, 16)
+def count(perf_data, prefixes):
     script = subprocess.run(["perf", "script", "-i", perf_data, "-F", "ip"], capture_output=True, text=True, check=True).stdout
-    hits = collections.Counter()
-    total = 0
+    ips = []
     for word in script.split():
         try:
-            ip = int(word, 16)
+            ips.append(int(word, 16))
         except ValueError:
             continue
-        total += 1
-        if start <= ip < start + size:
-            hits[ip - start] += 1
+    for prefix in prefixes:
+        lines = annotate(prefix, ips)
+        with open(f"{prefix}.annotated.txt", "w", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+        print("\n".join(lines[:2]))
+
+
+def annotate(prefix, ips):
+    start, size, name = open(f"{prefix}.txt", encoding="utf-8").read().strip().split(" ", 2)
+    start, size = int(start, 16), int(size, 16)
+    hits = collections.Counter(ip - start for ip in ips if start <= ip < start + size)
+    total = len(ips)
 
     listing = subprocess.run(["objdump", "-D", "-b", "binary", "-m", "i386:x86-64", "-M", "intel", f"{prefix}.bin"],
                              capture_output=True, text=True, check=True).stdout
@@ -60,8 +67,7 @@ def count(perf_data, prefix):
             instructions.append((int(m.group(1), 16), m.group(2)))
 
     inside = sum(hits.values())
-    print(name)
-    print(f"{inside} of {total} samples in this method ({100 * inside / max(total, 1):.1f} % of the processes recorded)")
+    out = [name, f"{inside} of {total} samples in this method ({100 * inside / max(total, 1):.1f} % of the processes recorded)"]
     threshold = max(2, inside * 0.005)
     shown = set()
     for i, (offset, _) in enumerate(instructions):
@@ -73,16 +79,18 @@ def count(perf_data, prefix):
         if i not in shown:
             continue
         if i != previous + 1:
-            print("   ...")
+            out.append("   ...")
         c = hits.get(offset, 0)
-        print(f"{c:7d} {100 * c / max(inside, 1):5.1f} %  {offset:5x}: {text}")
+        out.append(f"{c:7d} {100 * c / max(inside, 1):5.1f} %  {offset:5x}: {text}")
         previous = i
+
+    return out
 
 
 if __name__ == "__main__":
     if len(sys.argv) == 6 and sys.argv[1] == "dump":
         dump(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5])
-    elif len(sys.argv) == 4 and sys.argv[1] == "count":
-        count(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) >= 4 and sys.argv[1] == "count":
+        count(sys.argv[2], sys.argv[3:])
     else:
         sys.exit(__doc__)

@@ -112,43 +112,33 @@ internal readonly struct SlotIndex
     public uint this[int position]
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => _narrow is { } narrow ? NarrowSlot(narrow, position) : WideSlot(_wide!, position);
+        get => _narrow is { } narrow ? SlotRef(narrow, position) : SlotRef(_wide!, position);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         set
         {
             if (_narrow is { } narrow)
             {
-                NarrowSlot(narrow, position) = (ushort)value;
+                SlotRef(narrow, position) = (ushort)value;
             }
             else
             {
-                WideSlot(_wide!, position) = value;
+                SlotRef(_wide!, position) = value;
             }
         }
     }
 
+    /// <summary>The slot at <paramref name="position"/> of this index's array (either width), checked against <see cref="Length"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ref ushort NarrowSlot(ushort[] narrow, int position)
-    {
-        CheckPosition(position);
-        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(narrow), position);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ref uint WideSlot(uint[] wide, int position)
-    {
-        CheckPosition(position);
-        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(wide), position);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void CheckPosition(int position)
+    private ref T SlotRef<T>(T[] slots, int position)
+        where T : unmanaged
     {
         if ((uint)position >= (uint)Length)
         {
             ThrowPositionOutOfRange(position);
         }
+
+        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(slots), position);
     }
 
     [DoesNotReturn]
