@@ -106,6 +106,9 @@ internal sealed class SiloEntryGrain(
             return Task.FromResult(new SiloBatchResult(NotHereFrame(count), null));
         }
 
+        // Reads the whole frame (a malformed one is refused before anything ran) and starts the loads of every op's way
+        // to its record before the first op runs; the ops' partitions are kept for the pass below.
+        BatchLookahead.Run(requestFrame, registry, _partitionCount, out int[] partitions);
         var output = new FrameBuffer(ResultCapacity(requestFrame.Length, count));
         ResultFrame.WriteHeader(output, count);
 
@@ -125,7 +128,7 @@ internal sealed class SiloEntryGrain(
             }
             else
             {
-                int partition = PartitionHasher.GetPartition(op.Key, _partitionCount);
+                int partition = partitions[i];
                 // Once an op of a partition went remote, later ops of that partition follow it, so their order holds.
                 bool done = (remote is null || !ContainsPartition(remote, partition))
                     && ((registry.TryGet(partition) is { } store && Run(store, op, output, now, trackingSlot, context, spans) != ResultStatus.NotHere)
@@ -142,6 +145,7 @@ internal sealed class SiloEntryGrain(
         }
 
         spans?.Close();
+        ArrayPool<int>.Shared.Return(partitions);
         _resultBytesPerOp = AnswerSizeEstimate.Next(_resultBytesPerOp, output.Position, count);
         budget.EnforceBudget(context);
         replication.RequireReplayedReplicated(context);

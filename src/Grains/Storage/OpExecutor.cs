@@ -63,6 +63,14 @@ internal sealed class OpExecutor
         _lists = new ListOps(structures);
     }
 
+    /// <summary>Lookahead (see <see cref="PartitionStore.Prefetch"/>): starts loading the parts every operation reads.</summary>
+    public void PrefetchParts()
+    {
+        CachePrefetch.Object(_strings);
+        CachePrefetch.Object(_keys);
+        CachePrefetch.Object(_counters.ByKind);
+    }
+
     /// <summary>
     /// Runs <paramref name="op"/> and writes its result to <paramref name="output"/>; <paramref name="trackingSlot"/> is
     /// the sending client's near-cache slot on this silo (-1 none). The caller's context is <see cref="StoreChangeFeed.Context"/>.

@@ -133,6 +133,42 @@ internal sealed class PartitionStore
         }
     }
 
+    /// <summary>Stages of <see cref="Prefetch"/>.</summary>
+    public const int PrefetchStages = 4;
+
+    /// <summary>
+    /// One stage of a lookahead for an operation on the key whose store hash (<see cref="RecordTable.HashKey"/>) is
+    /// <paramref name="keyHash"/>: hints the CPU to load what the operation will read, one level of the chain per stage
+    /// (0: this store's parts; 1: the executor's parts and the key's index slot; 2: the entry's handle; 3: its record),
+    /// each stage dereferencing only what the one before asked for. A batch runs every stage over all of its operations
+    /// before the next (after prefetching the stores themselves), so the cache misses of its operations, which all
+    /// depend on one another within an operation, overlap across operations instead of following one another. Without the
+    /// lock: it reads fields and slots with checks, may see them mid-change, and changes nothing (see <see cref="CachePrefetch"/>).
+    /// </summary>
+    public void Prefetch(int stage, ulong keyHash)
+    {
+        switch (stage)
+        {
+            case 0:
+                CachePrefetch.Object(_lock);
+                CachePrefetch.Object(_feed);
+                CachePrefetch.Object(_executor);
+                CachePrefetch.Object(_table);
+                CachePrefetch.Object(Counters);
+                break;
+            case 1:
+                _executor.PrefetchParts();
+                _table.PrefetchSlot(keyHash);
+                break;
+            case 2:
+                _table.PrefetchHandle(keyHash);
+                break;
+            case 3:
+                _table.PrefetchRecord(keyHash);
+                break;
+        }
+    }
+
     /// <summary>
     /// A replica's answer to a read of a hot key (<see cref="OpFlags.ReplicaRead"/>): writes the value of a live,
     /// non-sliding string at <paramref name="key"/> to <paramref name="output"/> and returns true; false, with nothing

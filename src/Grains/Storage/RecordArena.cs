@@ -102,6 +102,27 @@ internal sealed class RecordArena
         return page.AsSpan(offset, BinaryPrimitives.ReadUInt16LittleEndian(page.AsSpan(offset + 8)));
     }
 
+    /// <summary>Starts loading the page table (a hint, see <see cref="CachePrefetch"/>).</summary>
+    public void PrefetchPages() => CachePrefetch.Object(_pages);
+
+    /// <summary>
+    /// Starts loading the record at <paramref name="address"/>: its page's header (which <see cref="At"/> checks) and the
+    /// record's first two cache lines (header, key and the start of the value). A hint: without the store's lock the
+    /// address may be stale, so the page is looked up with checks and nothing is read from the record.
+    /// </summary>
+    public void PrefetchRecord(uint address)
+    {
+        var pages = _pages;
+        int p = (int)(address >> PageShift);
+        if ((uint)p < (uint)pages.Length && pages[p] is { } page)
+        {
+            int offset = (int)(address & OffsetMask);
+            CachePrefetch.Object(page);
+            CachePrefetch.Element(page, offset);
+            CachePrefetch.Element(page, offset + 64);
+        }
+    }
+
     /// <summary>Copies <paramref name="record"/> (at most <see cref="MaxRecordSize"/> bytes) into a page; returns its address.</summary>
     public uint Add(ReadOnlySpan<byte> record)
     {

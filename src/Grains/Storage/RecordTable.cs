@@ -198,6 +198,51 @@ internal sealed class RecordTable
     }
 
     /// <summary>
+    /// Lookahead stage 1 for a lookup of <paramref name="hash"/> (see <see cref="PartitionStore.Prefetch"/>): starts
+    /// loading its home slot in the index, the first handle chunk's header and the arena. Reads this table's own fields
+    /// only (loaded by the stage before); safe without the store's lock (a torn or stale view only wastes the hint).
+    /// </summary>
+    public void PrefetchSlot(ulong hash)
+    {
+        _table.PrefetchHome(StoredHash(hash));
+        CachePrefetch.Object(_firstHandles);
+        CachePrefetch.Object(_arena);
+    }
+
+    /// <summary>Lookahead stage 2: reads the home slot and starts loading the handle of the entry it points at, and the arena's page table.</summary>
+    public void PrefetchHandle(ulong hash)
+    {
+        if (PeekHomeEntry(hash) is >= 0 and < ChunkSize and var index)
+        {
+            CachePrefetch.Element(_firstHandles, index);
+        }
+
+        _arena.PrefetchPages();
+    }
+
+    /// <summary>Lookahead stage 3: reads that handle and starts loading the record (its page's header and first lines).</summary>
+    public void PrefetchRecord(ulong hash)
+    {
+        var handles = _firstHandles;
+        if (PeekHomeEntry(hash) is >= 0 and var index && index < handles.Length && (handles[index] & ObjectBit) == 0)
+        {
+            _arena.PrefetchRecord(handles[index]);
+        }
+    }
+
+    /// <summary>
+    /// The entry the home slot of <paramref name="hash"/> points at when its tag matches (the usual hit), else -1; read
+    /// without the lock, so the answer is a guess for a hint only (checked reads, never trusted for a result).
+    /// </summary>
+    private int PeekHomeEntry(ulong hash)
+    {
+        uint h = StoredHash(hash);
+        ref readonly var table = ref _table;
+        uint s = table.PeekUnlocked(table.Home(h));
+        return s == EmptySlot || s == table.Tombstone || !table.HasTag(s, table.TagOf(h)) ? -1 : table.EntryOf(s);
+    }
+
+    /// <summary>
     /// A buffer of at least <paramref name="size"/> bytes to build a record in before <see cref="Insert(ulong, int, ReadOnlySpan{byte}, byte[])"/>
     /// or <see cref="Replace(int, ReadOnlySpan{byte}, byte[])"/>: the thread's reused scratch for a record the arena keeps,
     /// a new array of exactly <paramref name="size"/> bytes (kept as is) for a larger one.

@@ -145,6 +145,36 @@ internal readonly struct SlotIndex
     private void ThrowPositionOutOfRange(int position) =>
         throw new IndexOutOfRangeException($"Slot position {position} is outside the index's {Length} slots.");
 
+    /// <summary>Starts loading the slot where the probe chain of stored hash <paramref name="h"/> starts (a hint, see <see cref="CachePrefetch"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void PrefetchHome(uint h)
+    {
+        if (_narrow is { } narrow)
+        {
+            CachePrefetch.Element(narrow, Home(h));
+        }
+        else
+        {
+            CachePrefetch.Element(_wide, Home(h));
+        }
+    }
+
+    /// <summary>
+    /// The slot at <paramref name="position"/>, or <see cref="Empty"/> when the position is outside the slot array: for
+    /// reads that may race a writer (a prefetch without the store's lock), where a torn copy of this struct could pair a
+    /// length with another index's array, so the array's own length decides.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public uint PeekUnlocked(int position)
+    {
+        if (_narrow is { } narrow)
+        {
+            return (uint)position < (uint)narrow.Length ? narrow[position] : Empty;
+        }
+
+        return _wide is { } wide && (uint)position < (uint)wide.Length ? wide[position] : Empty;
+    }
+
     /// <summary>The smallest index length (8, 12, 16, 24, 32, 48 …) of at least <paramref name="wanted"/> slots.</summary>
     public static int LengthAtLeast(long wanted)
     {

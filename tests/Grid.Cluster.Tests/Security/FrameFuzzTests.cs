@@ -53,6 +53,36 @@ public sealed class FrameFuzzTests(LimitsClusterFixture fixture, ITestOutputHelp
         output.WriteLine($"{Cases} frames: {answered} answered, {refused} refused whole");
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(8)]
+    public async Task A_frame_damaged_after_its_first_writes_is_refused_whole_and_none_of_them_applies(int count)
+    {
+        // The silo reads the whole frame before running any of it (BatchLookahead): before, the writes ahead of the
+        // damage ran (their partitions live on the silo) and then the frame failed, leaving the caller not knowing what
+        // had been written. The keys are written first, so their partitions are live and an op would run at once.
+        string prefix = $"whole:{count}:{Guid.NewGuid():N}:";
+        for (int i = 0; i < count; i++)
+        {
+            await fixture.Cache.SetStringAsync(prefix + i, "before");
+        }
+
+        var ops = Enumerable.Range(0, count)
+            .Select(i => new GridOp { Code = OpCode.Set, Key = Encoding.UTF8.GetBytes(prefix + i), Value = [1, 2, 3] })
+            .ToArray();
+        var frame = OpFrame.Encode(ops);
+        foreach (var silo in fixture.Cluster.Silos)
+        {
+            var entry = fixture.Cluster.Client.GetGrain<ISiloEntryGrain>(silo.SiloAddress.ToParsableString() + "#0");
+            await Assert.ThrowsAsync<FormatException>(() => entry.Execute(frame.AsSpan(0, frame.Length - 2).ToArray()));
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            Assert.Equal("before", await fixture.Cache.GetStringAsync(prefix + i));
+        }
+    }
+
     private static byte[] ValidFrame(Random random, int index)
     {
         var ops = new GridOp[random.Next(1, 6)];
