@@ -12,7 +12,7 @@ namespace Grid.Core.Tests.Storage;
 /// </summary>
 public sealed class IncrementalResizeTests
 {
-    private static string K(int i) => "k" + i.ToString(CultureInfo.InvariantCulture);
+    private static string K(int i) => StoreFixture.Key(i);
 
     private static byte[] Entry(string key, int valueLength = 8)
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Grid.Core.Tests.Support;
 using Grid.Grains.Storage;
@@ -13,7 +12,7 @@ namespace Grid.Core.Tests.Storage;
 /// </summary>
 public sealed class LookaheadTests
 {
-    private static string K(int i) => "k" + i.ToString(CultureInfo.InvariantCulture);
+    private static string K(int i) => StoreFixture.Key(i);
 
     [Fact]
     public void Every_stage_on_an_empty_store_does_nothing()

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Grid.Core.Tests.Support;
 using Grid.Grains.Storage;
 using Grid.Protocol;
@@ -13,7 +12,7 @@ namespace Grid.Core.Tests.Storage;
 /// </summary>
 public sealed class SlotIndexTests
 {
-    private static string K(int i) => "k" + i.ToString(CultureInfo.InvariantCulture);
+    private static string K(int i) => StoreFixture.Key(i);
 
     [Theory]
     [InlineData(8, false, 4)]

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Grid.Core.Tests.Support;
 using Grid.Grains.Storage;
 using Grid.Protocol;
@@ -8,7 +7,7 @@ namespace Grid.Core.Tests.Storage;
 /// <summary>The record array and open-addressing table: growth, shrink, tombstones, swap-remove.</summary>
 public sealed class TableTests
 {
-    private static string K(int i) => "k" + i.ToString(CultureInfo.InvariantCulture);
+    private static string K(int i) => StoreFixture.Key(i);
 
     [Fact]
     public void Growth_keeps_every_key_findable()

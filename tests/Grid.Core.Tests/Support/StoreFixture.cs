@@ -101,6 +101,9 @@ internal sealed class StoreFixture
 
     public static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
 
+    /// <summary>The storage tests' key number <paramref name="i"/>: "k0", "k1" and so on.</summary>
+    public static string Key(int i) => "k" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     public static string[] Strings(byte[][] values) => values.Select(v => Encoding.UTF8.GetString(v)).ToArray();
 
     /// <summary>Bytes of a store that holds nothing (its own object and minimal arrays).</summary>
