@@ -224,9 +224,9 @@ internal sealed class RecordTable
     public void PrefetchRecord(ulong hash)
     {
         var handles = _firstHandles;
-        if (PeekHomeEntry(hash) is >= 0 and var index && index < handles.Length && (handles[index] & ObjectBit) == 0)
+        if (PeekHomeEntry(hash) is >= 0 and var index && index < handles.Length && handles[index] is var handle && (handle & ObjectBit) == 0)
         {
-            _arena.PrefetchRecord(handles[index]);
+            _arena.PrefetchRecord(handle);
         }
     }
 
