@@ -31,50 +31,51 @@ internal static class BatchLookahead
     {
         var reader = new OpFrameReader(requestFrame);
         int count = reader.Count;
-        var taken = ArrayPool<int>.Shared.Rent(count);
-        if (count < MinOps)
-        {
-            for (int i = 0; reader.TryRead(out var op, out _, out _); i++)
-            {
-                taken[i] = PartitionHasher.GetPartition(op.Key, partitionCount);
-            }
+        partitions = ArrayPool<int>.Shared.Rent(count);
 
-            partitions = taken;
-            return;
-        }
-
-        var stores = ArrayPool<PartitionStore?>.Shared.Rent(count);
-        var hashes = ArrayPool<ulong>.Shared.Rent(count);
+        // A batch too small to prefetch is only read (its partitions, and the frame checked whole).
+        var stores = count >= MinOps ? ArrayPool<PartitionStore?>.Shared.Rent(count) : null;
+        var hashes = stores is null ? null : ArrayPool<ulong>.Shared.Rent(count);
         int read = 0;
         try
         {
             while (reader.TryRead(out var op, out _, out _))
             {
                 int partition = PartitionHasher.GetPartition(op.Key, partitionCount);
-                var store = registry.TryGet(partition);
-                CachePrefetch.Object(store);
-                taken[read] = partition;
-                stores[read] = store;
-                hashes[read] = RecordTable.HashKey(op.Key);
+                partitions[read] = partition;
+                if (stores is not null)
+                {
+                    var store = registry.TryGet(partition);
+                    CachePrefetch.Object(store);
+                    stores[read] = store;
+                    hashes![read] = RecordTable.HashKey(op.Key);
+                }
+
                 read++;
+            }
+
+            if (stores is null)
+            {
+                return;
             }
 
             for (int stage = 0; stage < PartitionStore.PrefetchStages; stage++)
             {
                 for (int i = 0; i < read; i++)
                 {
-                    stores[i]?.Prefetch(stage, hashes[i]);
+                    stores[i]?.Prefetch(stage, hashes![i]);
                 }
             }
         }
         finally
         {
-            // The pool must not keep the stores alive.
-            Array.Clear(stores, 0, read);
-            ArrayPool<PartitionStore?>.Shared.Return(stores);
-            ArrayPool<ulong>.Shared.Return(hashes);
+            if (stores is not null)
+            {
+                // The pool must not keep the stores alive.
+                Array.Clear(stores, 0, read);
+                ArrayPool<PartitionStore?>.Shared.Return(stores);
+                ArrayPool<ulong>.Shared.Return(hashes!);
+            }
         }
-
-        partitions = taken;
     }
 }
