@@ -2,7 +2,9 @@
 """Reads rotate.sh's runs: per throughput cell, each build's grid / redis ratio (geometric mean over its rounds) and its
 ratio to the first build's, both by that ratio (each run against the redis-server it measured) and per system (the grid's
 own ops/s against the baseline's); then the geometric means over the cells, and redis-server per system (how much the
-machine, not the build, moved between the builds' runs).
+machine, not the build, moved between the builds' runs). Last, per cell, the round-by-round spread: each round's ratio
+against the baseline's run of the same round, with a 95 % interval for their geometric mean (Student's t), so a cell's
+shortfall can be told from the machine's noise (on a shared 2-core box one run moves 13-24 % against the next).
 
 usage: rotate-cells.py OUT NAME [NAME...]   (the first NAME is the baseline; runs are OUT/NAME-*/latest/results.csv)
 """
@@ -19,6 +21,28 @@ out, names = sys.argv[1], sys.argv[2:]
 
 def geomean(values):
     return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
+
+
+# Two-sided 95 % points of Student's t by degrees of freedom (beyond the table: 1.96).
+T95 = {1: 12.71, 2: 4.30, 3: 3.18, 4: 2.78, 5: 2.57, 6: 2.45, 7: 2.36, 8: 2.31, 9: 2.26, 10: 2.23, 12: 2.18, 15: 2.13, 20: 2.09, 30: 2.04}
+
+
+def t95(df):
+    return next((T95[d] for d in sorted(T95) if d >= df), 1.96)
+
+
+def rounds(name):
+    """round -> cell -> grid/redis of that round's run"""
+    by_round = {}
+    for path in sorted(glob.glob(f"{out}/{name}-*/latest/results.csv")):
+        tag = path[len(f"{out}/{name}-"):].split("/")[0]
+        systems = collections.defaultdict(dict)
+        for row in csv.DictReader(open(path, encoding="utf-8")):
+            if row["section"] == "throughput":
+                cell = f"{row['silos']}s {row['value_bytes']}B {row['get_percent']} {row['distribution']} N={row['concurrency']}"
+                systems[cell][row["system"]] = float(row["ops_per_s"])
+        by_round[tag] = {c: v["grid"] / v["redis"] for c, v in systems.items() if v.get("grid") and v.get("redis")}
+    return by_round
 
 
 def load(name):
@@ -61,3 +85,28 @@ for cell in cells:
 print(f"{'geomean':34}" + "".join(f"{geomean(ratios[n]):>14.3f}" for n in names) + "".join(f"{geomean(by_ratio[n]):>14.3f}{geomean(own[n]):>12.3f}" for n in names[1:]))
 for n in names[1:]:
     print(f"{n} against {names[0]}: by ratio {geomean(by_ratio[n]):.3f}, grid per system {geomean(own[n]):.3f}, redis-server per system {geomean(redis[n]):.3f}")
+
+base_rounds = rounds(names[0])
+for n in names[1:]:
+    mine = rounds(n)
+    paired = [t for t in mine if t in base_rounds]
+    print(f"\n{n} against {names[0]}, round by round ({len(paired)} paired rounds): ratio and 95 % interval")
+    for cell in cells:
+        logs = [math.log(mine[t][cell] / base_rounds[t][cell]) for t in paired if cell in mine[t] and cell in base_rounds[t]]
+        if len(logs) < 2:
+            continue
+        mean = sum(logs) / len(logs)
+        sd = math.sqrt(sum((x - mean) ** 2 for x in logs) / (len(logs) - 1))
+        half = t95(len(logs) - 1) * sd / math.sqrt(len(logs))
+        print(f"  {cell:34}{math.exp(mean):>8.3f}  [{math.exp(mean - half):.3f}, {math.exp(mean + half):.3f}]  one round moves {sd * 100:.0f} %")
+    # All cells at once: each round's geometric mean over the cells both runs have.
+    logs = []
+    for t in paired:
+        common = [c for c in cells if c in mine[t] and c in base_rounds[t]]
+        if common:
+            logs.append(sum(math.log(mine[t][c] / base_rounds[t][c]) for c in common) / len(common))
+    if len(logs) >= 2:
+        mean = sum(logs) / len(logs)
+        sd = math.sqrt(sum((x - mean) ** 2 for x in logs) / (len(logs) - 1))
+        half = t95(len(logs) - 1) * sd / math.sqrt(len(logs))
+        print(f"  {'all cells (geomean per round)':34}{math.exp(mean):>8.3f}  [{math.exp(mean - half):.3f}, {math.exp(mean + half):.3f}]  one round moves {sd * 100:.0f} %")
