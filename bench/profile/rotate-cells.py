@@ -28,7 +28,20 @@ T95 = {1: 12.71, 2: 4.30, 3: 3.18, 4: 2.78, 5: 2.57, 6: 2.45, 7: 2.36, 8: 2.31, 
 
 
 def t95(df):
-    return next((T95[d] for d in sorted(T95) if d >= df), 1.96)
+    """The t point for df degrees of freedom; between the table's rows, the row below (the wider interval)."""
+    return 1.96 if df > 30 else T95[max(d for d in T95 if d <= df)]
+
+
+def interval(logs):
+    """Geometric mean of the ratios whose logs are given, its 95 % interval, and one round's spread (log sd)."""
+    mean = sum(logs) / len(logs)
+    sd = math.sqrt(sum((x - mean) ** 2 for x in logs) / (len(logs) - 1))
+    half = t95(len(logs) - 1) * sd / math.sqrt(len(logs))
+    return f"{math.exp(mean):>8.3f}  [{math.exp(mean - half):.3f}, {math.exp(mean + half):.3f}]  one round moves {sd * 100:.0f} %"
+
+
+def cell_of(row):
+    return f"{row['silos']}s {row['value_bytes']}B {row['get_percent']} {row['distribution']} N={row['concurrency']}"
 
 
 def rounds(name):
@@ -39,8 +52,7 @@ def rounds(name):
         systems = collections.defaultdict(dict)
         for row in csv.DictReader(open(path, encoding="utf-8")):
             if row["section"] == "throughput":
-                cell = f"{row['silos']}s {row['value_bytes']}B {row['get_percent']} {row['distribution']} N={row['concurrency']}"
-                systems[cell][row["system"]] = float(row["ops_per_s"])
+                systems[cell_of(row)][row["system"]] = float(row["ops_per_s"])
         by_round[tag] = {c: v["grid"] / v["redis"] for c, v in systems.items() if v.get("grid") and v.get("redis")}
     return by_round
 
@@ -51,8 +63,7 @@ def load(name):
     for path in sorted(glob.glob(f"{out}/{name}-*/latest/results.csv")):
         for row in csv.DictReader(open(path, encoding="utf-8")):
             if row["section"] == "throughput":
-                cell = f"{row['silos']}s {row['value_bytes']}B {row['get_percent']} {row['distribution']} N={row['concurrency']}"
-                cells[cell][row["system"]].append(float(row["ops_per_s"]))
+                cells[cell_of(row)][row["system"]].append(float(row["ops_per_s"]))
     return cells
 
 
@@ -93,12 +104,8 @@ for n in names[1:]:
     print(f"\n{n} against {names[0]}, round by round ({len(paired)} paired rounds): ratio and 95 % interval")
     for cell in cells:
         logs = [math.log(mine[t][cell] / base_rounds[t][cell]) for t in paired if cell in mine[t] and cell in base_rounds[t]]
-        if len(logs) < 2:
-            continue
-        mean = sum(logs) / len(logs)
-        sd = math.sqrt(sum((x - mean) ** 2 for x in logs) / (len(logs) - 1))
-        half = t95(len(logs) - 1) * sd / math.sqrt(len(logs))
-        print(f"  {cell:34}{math.exp(mean):>8.3f}  [{math.exp(mean - half):.3f}, {math.exp(mean + half):.3f}]  one round moves {sd * 100:.0f} %")
+        if len(logs) >= 2:
+            print(f"  {cell:34}{interval(logs)}")
     # All cells at once: each round's geometric mean over the cells both runs have.
     logs = []
     for t in paired:
@@ -106,7 +113,4 @@ for n in names[1:]:
         if common:
             logs.append(sum(math.log(mine[t][c] / base_rounds[t][c]) for c in common) / len(common))
     if len(logs) >= 2:
-        mean = sum(logs) / len(logs)
-        sd = math.sqrt(sum((x - mean) ** 2 for x in logs) / (len(logs) - 1))
-        half = t95(len(logs) - 1) * sd / math.sqrt(len(logs))
-        print(f"  {'all cells (geomean per round)':34}{math.exp(mean):>8.3f}  [{math.exp(mean - half):.3f}, {math.exp(mean + half):.3f}]  one round moves {sd * 100:.0f} %")
+        print(f"  {'all cells (geomean per round)':34}{interval(logs)}")
