@@ -44,30 +44,35 @@ def cell_of(row):
     return f"{row['silos']}s {row['value_bytes']}B {row['get_percent']} {row['distribution']} N={row['concurrency']}"
 
 
-def rounds(name):
-    """round -> cell -> grid/redis of that round's run"""
+def runs(name):
+    """round -> cell -> system -> ops/s of that round's run (rounds in the order of their folders)"""
     by_round = {}
     for path in sorted(glob.glob(f"{out}/{name}-*/latest/results.csv")):
-        tag = path[len(f"{out}/{name}-"):].split("/")[0]
         systems = collections.defaultdict(dict)
         for row in csv.DictReader(open(path, encoding="utf-8")):
             if row["section"] == "throughput":
                 systems[cell_of(row)][row["system"]] = float(row["ops_per_s"])
-        by_round[tag] = {c: v["grid"] / v["redis"] for c, v in systems.items() if v.get("grid") and v.get("redis")}
+        by_round[path[len(f"{out}/{name}-"):].split("/")[0]] = systems
     return by_round
 
 
-def load(name):
+def by_cell(by_round):
     """cell -> system -> [ops/s per run]"""
     cells = collections.defaultdict(lambda: collections.defaultdict(list))
-    for path in sorted(glob.glob(f"{out}/{name}-*/latest/results.csv")):
-        for row in csv.DictReader(open(path, encoding="utf-8")):
-            if row["section"] == "throughput":
-                cells[cell_of(row)][row["system"]].append(float(row["ops_per_s"]))
+    for systems in by_round.values():
+        for cell, rates in systems.items():
+            for system, rate in rates.items():
+                cells[cell][system].append(rate)
     return cells
 
 
-data = {n: load(n) for n in names}
+def ratios_by_round(by_round):
+    """round -> cell -> grid/redis of that round's run"""
+    return {t: {c: v["grid"] / v["redis"] for c, v in systems.items() if v.get("grid") and v.get("redis")} for t, systems in by_round.items()}
+
+
+read = {n: runs(n) for n in names}
+data = {n: by_cell(read[n]) for n in names}
 base = data[names[0]]
 cells = [c for c in base if "grid" in base[c]]
 print(f"{'cell':34}" + "".join(f"{n + ' g/r':>14}" for n in names) + "".join(f"{n + ' ratio':>14}{n + ' own':>12}" for n in names[1:]))
@@ -97,9 +102,9 @@ print(f"{'geomean':34}" + "".join(f"{geomean(ratios[n]):>14.3f}" for n in names)
 for n in names[1:]:
     print(f"{n} against {names[0]}: by ratio {geomean(by_ratio[n]):.3f}, grid per system {geomean(own[n]):.3f}, redis-server per system {geomean(redis[n]):.3f}")
 
-base_rounds = rounds(names[0])
+base_rounds = ratios_by_round(read[names[0]])
 for n in names[1:]:
-    mine = rounds(n)
+    mine = ratios_by_round(read[n])
     paired = [t for t in mine if t in base_rounds]
     print(f"\n{n} against {names[0]}, round by round ({len(paired)} paired rounds): ratio and 95 % interval")
     for cell in cells:
