@@ -23,10 +23,4 @@ internal enum ResultStatus : byte
     Error = 8,
     /// <summary>The partition could not be reached and the operation (a write) may or may not have been applied; the error says why.</summary>
     Unavailable = 9,
-    /// <summary>
-    /// The batch reached the silo before a batch of the same client it must follow had run there (see
-    /// <see cref="Wire.BatchOrder"/>): nothing of it ran, and the client sends its operations again after that batch.
-    /// Never handed to a caller.
-    /// </summary>
-    OutOfOrder = 10,
 }

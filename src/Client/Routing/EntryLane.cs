@@ -18,13 +18,6 @@ namespace Grid.Client.Routing;
 /// again; the silos deduplicate writes). Queued operations whose deadline passed fail with
 /// <see cref="GridTimeoutException"/> and are never sent.
 /// </para>
-/// <para>
-/// One client's operations on a partition keep their order across its batch calls: an operation that conflicts with
-/// the one batch still out (<see cref="PartitionOrderGuard"/>) leaves at once in a batch numbered to follow it
-/// (<see cref="BatchOrder"/>), which the silo runs only after that batch ran there; a batch it refuses as having overtaken
-/// (<see cref="ResultStatus.OutOfOrder"/>) goes again behind it. Where no such number can be given (two batches out, or
-/// the one out follows another itself), the operation waits in the queue until the conflicting batch answered.
-/// </para>
 /// </summary>
 internal sealed class EntryLane
 {
@@ -293,9 +286,9 @@ internal sealed class EntryLane
     {
         while (_inFlight.Count < _maxInFlight && _queue.Count > 0)
         {
-            if (DrainLocked(now, out bool held, out long after) is { } ops)
+            if (DrainLocked(now, out bool held) is { } ops)
             {
-                var batch = new InFlightBatch(ops, now, new BatchOrder(_requests?.NextBatch() ?? 0, after));
+                var batch = new InFlightBatch(ops, now);
                 _inFlight.Add(batch);
                 return batch;
             }
@@ -344,16 +337,14 @@ internal sealed class EntryLane
     /// Takes the next batch: up to <c>maxBatch</c> ops, and no more than about <see cref="MaxBatchBytes"/> of request
     /// plus expected response, so frames stay off the large object heap (a 64-op batch of 4 KiB values would
     /// otherwise make 256 KiB arrays and gen-2 collections). Ops whose deadline passed fail instead of leaving. An op that
-    /// must wait for a batch still out (<see cref="MustWaitLocked"/>) stays queued, and so does every later op of its
-    /// partition; what stays keeps its order. <paramref name="after"/> is the batch the silo must run first when an op
-    /// taken conflicts with it, else 0. Null when every op taken had expired, or (<paramref name="held"/>) when every op
-    /// left must wait for a batch still out.
+    /// must wait for a batch still out (<see cref="PartitionOrderGuard"/>) stays queued, and so does every later op of its
+    /// partition; what stays keeps its order. Null when every op taken had expired, or (<paramref name="held"/>) when
+    /// every op left must wait for a batch still out.
     /// </summary>
-    private PendingOp[]? DrainLocked(long now, out bool held, out long after)
+    private PendingOp[]? DrainLocked(long now, out bool held)
     {
-        long followable = MarkOpsUnderWayLocked();
+        MarkOpsUnderWayLocked();
         held = false;
-        after = 0;
         int limit = Math.Min(_maxBatch, _listener.MaxOpsPerCall);
         long bytes = 0;
         _drained.Clear();
@@ -368,7 +359,7 @@ internal sealed class EntryLane
                 continue;
             }
 
-            if (MustWaitLocked(pending, followable, ref after))
+            if (MustWaitLocked(pending))
             {
                 _queue.Dequeue();
                 _order.Block(pending);
@@ -411,41 +402,17 @@ internal sealed class EntryLane
 
     /// <summary>
     /// Whether <paramref name="pending"/> waits: behind an older operation of its partition that goes again
-    /// (<see cref="ResendFence"/>); for one that goes again itself, behind a conflicting batch still out (it is older than
-    /// anything of its partition held here); otherwise behind an op of its partition held in this drain, or behind a
-    /// conflicting batch still out unless the silo can be told to run this batch after it (<paramref name="followable"/>,
-    /// then <paramref name="after"/>). An op that went again never follows by number: if its batch were refused too, it
-    /// could not be put back in front of what it already waited for.
+    /// (<see cref="ResendFence"/>); or, for one that goes again itself, behind a conflicting batch still out only (it is
+    /// older than anything of its partition held here); otherwise as <see cref="PartitionOrderGuard"/> says.
     /// </summary>
-    private bool MustWaitLocked(PendingOp pending, long followable, ref long after)
+    private bool MustWaitLocked(PendingOp pending)
     {
         if (_fence.IsActive && _fence.MustWait(pending))
         {
             return true;
         }
 
-        if (pending.Fence is not null)
-        {
-            return _order.ConflictsWithBatchesOut(pending);
-        }
-
-        if (_order.IsBlocked(pending))
-        {
-            return true;
-        }
-
-        if (!_order.ConflictsWithBatchesOut(pending))
-        {
-            return false;
-        }
-
-        if (followable == 0)
-        {
-            return true;
-        }
-
-        after = followable;
-        return false;
+        return pending.Fence is not null ? _order.ConflictsWithBatchesOut(pending) : _order.MustWait(pending);
     }
 
     /// <summary>
@@ -500,30 +467,20 @@ internal sealed class EntryLane
     private bool Moved(PendingOp op, SiloChannel[]? byPartition) =>
         byPartition is null || (uint)op.Partition >= (uint)byPartition.Length || !ReferenceEquals(byPartition[op.Partition], _owner);
 
-    /// <summary>
-    /// Marks the partitions of the operations in batches still out (none when no batch is out: nothing waits), and
-    /// returns the number of the batch a new one may be numbered to follow: the only batch out, when it is numbered and
-    /// follows none itself (so a refusal never chains); else 0.
-    /// </summary>
-    private long MarkOpsUnderWayLocked()
+    /// <summary>Marks the partitions of the operations in batches still out (none when no batch is out: nothing waits).</summary>
+    private void MarkOpsUnderWayLocked()
     {
         _order.Reset();
-        int awaiting = 0;
-        BatchOrder last = default;
         foreach (var batch in _inFlight)
         {
             if (batch.IsAwaitingAnswer)
             {
-                awaiting++;
-                last = batch.Order;
                 foreach (var op in batch.Ops)
                 {
                     _order.Mark(op);
                 }
             }
         }
-
-        return awaiting == 1 && last.After == 0 ? last.Batch : 0;
     }
 
     private async Task RunAsync(InFlightBatch batch)
@@ -532,7 +489,7 @@ internal sealed class EntryLane
         var span = GridActivities.IsTracing ? BatchSpan.Start(batch.Ops, Silo) : null;
         try
         {
-            answer = await Call(batch, span).ConfigureAwait(false);
+            answer = await Call(batch.Ops, span).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -563,12 +520,6 @@ internal sealed class EntryLane
         if (ResultStarts(batch.Ops, answer.ResultFrame, Silo) is not { } starts)
         {
             Release(batch);
-            return;
-        }
-
-        if (batch.Order.After != 0 && WasRefused(answer.ResultFrame, starts))
-        {
-            Refused(batch);
             return;
         }
 
@@ -642,24 +593,27 @@ internal sealed class EntryLane
         _listener.OnDeliveryStalled(Silo, stalled[0].QuietChecks * (long)ClientWatchdog.RescuePeriod.TotalMilliseconds, InlinePauseMs, stalled[0].DeliveryIsWaiting);
         foreach (var batch in stalled)
         {
-            // Inline is off now: the rest of the batch completes from work items. The slot is released after that (by
-            // Deliver), so a batch refused for overtaking this one finds it still here and its ops go again behind
-            // this one's NotHere ops, which are fenced as they are handed out (Refused).
+            if (batch.TryRelease())
+            {
+                Release(batch);
+            }
+
+            // Inline is off now: the rest of the batch completes from work items.
             Deliver(batch);
         }
     }
 
     /// <summary>Sends the batch; a traced one carries its span's context to the silo in the request context.</summary>
-    private Task<SiloBatchResult> Call(InFlightBatch batch, Activity? span)
+    private Task<SiloBatchResult> Call(PendingOp[] ops, Activity? span)
     {
         if (span is null)
         {
-            return _entry.Execute(EncodeBatch(batch));
+            return _entry.Execute(EncodeBatch(ops));
         }
 
         using (GridActivities.Inject(span))
         {
-            return _entry.Execute(EncodeBatch(batch));
+            return _entry.Execute(EncodeBatch(ops));
         }
     }
 
@@ -674,99 +628,6 @@ internal sealed class EntryLane
         }
 
         SendAll(next);
-    }
-
-    /// <summary>Whether the silo refused the batch for overtaking the one it follows (every result <see cref="ResultStatus.OutOfOrder"/>).</summary>
-    private static bool WasRefused(byte[] resultFrame, int[] starts)
-    {
-        if (starts.Length == 0)
-        {
-            return false;
-        }
-
-        var reader = new FrameReader(resultFrame.AsSpan(starts[0]));
-        return ResultFrame.Read(ref reader).Status == ResultStatus.OutOfOrder;
-    }
-
-    /// <summary>
-    /// The silo refused <paramref name="batch"/>: it reached the silo before the batch it follows had run there, and
-    /// nothing of it ran. Its ops go again behind that batch's: the batch's ops still out are fenced first
-    /// (<see cref="ResendFence"/>: should they go again, after an abandoned call or a NotHere, they keep their place), then
-    /// the refused ops, which wait in the queue, fenced too, until every older op of their partitions they conflict with
-    /// ended; nothing of their partitions issued later passes them.
-    /// </summary>
-    private void Refused(InFlightBatch batch)
-    {
-        List<InFlightBatch>? next;
-        List<PendingOp>? resend = null;
-        lock (_gate)
-        {
-            _inFlight.Remove(batch);
-            if (InFlightLocked(batch.Order.After) is { } before)
-            {
-                foreach (var op in before.Ops)
-                {
-                    _fence.Enter(op);
-                }
-            }
-
-            RequeueLocked(batch.Ops, ref resend);
-            next = _queue.Count > 0 ? StartBatchesLocked(Environment.TickCount64) : null;
-        }
-
-        ResendRetired(resend);
-        SendAll(next);
-    }
-
-    /// <summary>The batch numbered <paramref name="number"/> when it is still here (out, or being handed out), else null.</summary>
-    private InFlightBatch? InFlightLocked(long number)
-    {
-        foreach (var batch in _inFlight)
-        {
-            if (batch.Order.Batch == number)
-            {
-                return batch;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>
-    /// Puts refused ops back (those not ended meanwhile), in their order, each fenced (<see cref="ResendFence"/>) so that
-    /// nothing of its partition issued after it leaves first; on a retired lane they go to the router instead.
-    /// </summary>
-    private void RequeueLocked(PendingOp[] ops, ref List<PendingOp>? resend)
-    {
-        foreach (var op in ops)
-        {
-            if (op.IsEnded)
-            {
-                continue;
-            }
-
-            _fence.Enter(op);
-            if (_retired)
-            {
-                (resend ??= []).Add(op);
-            }
-            else
-            {
-                _queue.Enqueue(op);
-            }
-        }
-    }
-
-    /// <summary>Sends refused ops of a retired lane to wherever their partitions live now.</summary>
-    private void ResendRetired(List<PendingOp>? ops)
-    {
-        if (ops is not null)
-        {
-            foreach (var op in ops)
-            {
-                _listener.Resend(op, notRun: true, RetiredError);
-            }
-        }
     }
 
     private void Failed(PendingOp[] batch, Exception error)
@@ -790,13 +651,12 @@ internal sealed class EntryLane
         }
     }
 
-    private byte[] EncodeBatch(InFlightBatch batch)
+    private byte[] EncodeBatch(PendingOp[] batch)
     {
         int trackingSlot = _owner.TrackingSlot;
-        var ops = batch.Ops;
-        using var frame = new FrameBuffer(32 + ops.Length * 64);
-        OpFrame.WriteHeader(frame, ops.Length, trackingSlot, _requests?.Origin ?? default, batch.Order);
-        foreach (var pending in ops)
+        using var frame = new FrameBuffer(32 + batch.Length * 64);
+        OpFrame.WriteHeader(frame, batch.Length, trackingSlot, _requests?.Origin ?? default);
+        foreach (var pending in batch)
         {
             OpFrame.Write(frame, pending.Op);
         }

@@ -14,7 +14,7 @@ namespace Grid.Client.Routing;
 /// (<see cref="TryRelease"/>), by whoever gets there first: the delivery when it is done, or the rescue.
 /// </para>
 /// </summary>
-internal sealed class InFlightBatch(PendingOp[] ops, long sentAt, BatchOrder order = default)
+internal sealed class InFlightBatch(PendingOp[] ops, long sentAt)
 {
     private const int Running = 0;
     private const int Finished = 1;
@@ -30,9 +30,6 @@ internal sealed class InFlightBatch(PendingOp[] ops, long sentAt, BatchOrder ord
     private int _takenAtLastCheck = -1;
 
     public PendingOp[] Ops { get; } = ops;
-
-    /// <summary>Its number, and the batch the silo must have run before it (<see cref="BatchOrder"/>; 0s when none).</summary>
-    public BatchOrder Order { get; } = order;
 
     /// <summary>When it was sent (<see cref="Environment.TickCount64"/> ms).</summary>
     public long SentAt { get; } = sentAt;

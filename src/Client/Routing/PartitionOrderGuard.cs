@@ -5,11 +5,9 @@ namespace Grid.Client.Routing;
 /// <summary>
 /// Keeps one client's operations on a partition in the order it issued them across a lane's batch calls. Two batch calls
 /// under way to a silo are not ordered on their way (measured: a write issued after another, the first not awaited
-/// yet, was overwritten by it in about 45 % of tries with two batches in flight), so this tells the lane which
-/// operations conflict with a batch still out (it holds an operation of their partition and either of the two is a
-/// write; reads of a partition pass each other): such an operation leaves in a batch the silo runs only after that one
-/// (<see cref="Grid.Protocol.Wire.BatchOrder"/>), or, where that cannot be asked, waits in the queue. Used under the lane's
-/// lock.
+/// yet, was overwritten by it in about 45 % of tries with two batches in flight), so an operation waits in the queue
+/// while a batch still out holds an operation of its partition and either of the two is a write; reads of a partition
+/// pass each other, and other partitions' operations leave at once. Used under the lane's lock.
 /// </summary>
 /// <remarks>
 /// Partitions are marked in arrays indexed by partition and stamped with a generation, so a check allocates nothing
@@ -56,9 +54,9 @@ internal sealed class PartitionOrderGuard
         _blockStamps[op.Partition] = _stamp;
     }
 
-    /// <summary>Whether an operation of <paramref name="op"/>'s partition was held back in this drain (it must wait too).</summary>
-    public bool IsBlocked(PendingOp op) =>
-        (uint)op.Partition < (uint)_blockStamps.Length && _blockStamps[op.Partition] == _stamp;
+    /// <summary>Whether <paramref name="op"/> must wait: an operation of its partition was held back, or <see cref="ConflictsWithBatchesOut"/>.</summary>
+    public bool MustWait(PendingOp op) =>
+        ConflictsWithBatchesOut(op) || ((uint)op.Partition < (uint)_blockStamps.Length && _blockStamps[op.Partition] == _stamp);
 
     /// <summary>Whether a batch still out holds a write of <paramref name="op"/>'s partition, or a read when it writes.</summary>
     public bool ConflictsWithBatchesOut(PendingOp op)

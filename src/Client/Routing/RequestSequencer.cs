@@ -4,7 +4,7 @@ using Grid.Protocol.Wire;
 namespace Grid.Client.Routing;
 
 /// <summary>
-/// Numbers this client's writes (request ids) and batch calls (<see cref="NextBatch"/>), and tracks the number below which all of them have completed, which
+/// Numbers this client's writes (request ids) and tracks the number below which all of them have completed, which
 /// frames carry so partitions forget the answers they kept for retries. A ring of the last
 /// <see cref="MaxOutstanding"/> numbers records completions without locks: slot <c>id % size</c> holds the id once it
 /// completed, so the low mark advances over consecutive completed ids and never mistakes an older lap for a newer one.
@@ -28,12 +28,6 @@ internal sealed class RequestSequencer
 
     /// <summary>This client instance's random id (never 0).</summary>
     public ulong ClientId { get; } = NewClientId();
-
-    // The last batch number handed out (BatchOrder): one counter for the client, so no two of its batches share one.
-    private long _lastBatch;
-
-    /// <summary>A number for a batch call no other batch of this client has (<see cref="Grid.Protocol.Wire.BatchOrder"/>).</summary>
-    public long NextBatch() => Interlocked.Increment(ref _lastBatch);
 
     /// <summary>Every id below this one has completed.</summary>
     public long CompletedBelow => Volatile.Read(ref _low);

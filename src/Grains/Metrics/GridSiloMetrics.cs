@@ -26,8 +26,6 @@ internal sealed class GridSiloMetrics : IHostedService
     private readonly Histogram<double> _batchDuration;
     private readonly LatencyRecorder _latency;
     private long _replicaReads;
-    private long _outOfOrderBatches;
-    private long _overtakenBatches;
 
     public GridSiloMetrics(
         IMeterFactory meterFactory,
@@ -57,8 +55,6 @@ internal sealed class GridSiloMetrics : IHostedService
         m.CreateObservableCounter("grid.silo.operations", () => ByKind(analytics), "{operation}", "Operations executed by the silo's stores, by kind (tag operation).");
         m.CreateObservableCounter("grid.silo.hits", () => analytics.ReadCounters().Hits, "{read}", "Reads that found their key.");
         m.CreateObservableCounter("grid.silo.misses", () => analytics.ReadCounters().Misses, "{read}", "Reads that did not find their key.");
-        m.CreateObservableCounter("grid.silo.batches.overtaken", () => OvertakenBatches, "{batch}", "Batches that arrived before the batch of the same client they must follow had run, and waited for it (README: Operation order).");
-        m.CreateObservableCounter("grid.silo.batches.out_of_order", () => OutOfOrderBatches, "{batch}", "Overtaken batches whose predecessor did not run here in time: refused whole and sent again by their client (README: Operation order).");
         _batchDuration = m.CreateHistogram<double>("grid.silo.batch.duration", "ms", "Time the silo took to answer a batch of operations, replication wait included.");
 
         // Removals.
@@ -113,18 +109,6 @@ internal sealed class GridSiloMetrics : IHostedService
 
     /// <summary>Counts a hot key's read answered from this silo's replica of its partition.</summary>
     public void ReplicaReadServed() => Interlocked.Increment(ref _replicaReads);
-
-    /// <summary>Batches refused since the silo started because they arrived before a batch they must follow had run.</summary>
-    public long OutOfOrderBatches => Volatile.Read(ref _outOfOrderBatches);
-
-    /// <summary>Counts a batch refused because it arrived before a batch it must follow had run here.</summary>
-    public void OutOfOrderBatch() => Interlocked.Increment(ref _outOfOrderBatches);
-
-    /// <summary>Batches since the silo started that arrived before the batch they follow had run here, and waited for it.</summary>
-    public long OvertakenBatches => Volatile.Read(ref _overtakenBatches);
-
-    /// <summary>Counts a batch that arrived before the batch it follows had run here.</summary>
-    public void OvertakenBatch() => Interlocked.Increment(ref _overtakenBatches);
 
     /// <summary>A batch of <paramref name="operations"/> operations began at <paramref name="startTimestamp"/> (<see cref="Stopwatch.GetTimestamp()"/>) and was answered now.</summary>
     public void RecordBatch(long startTimestamp, int operations)

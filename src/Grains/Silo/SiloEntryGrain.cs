@@ -58,9 +58,6 @@ internal sealed class SiloEntryGrain(
     // turns only (the batch's synchronous part runs in one turn).
     private int _resultBytesPerOp = 8;
 
-    // Which numbered batches of each client ran here, for batches that must follow one of them (BatchOrder).
-    private readonly BatchOrderLog _ran = new();
-
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Placed away from the silo its key names (that silo was not yet known to the placing silo, or is gone): serve
@@ -78,7 +75,7 @@ internal sealed class SiloEntryGrain(
     }
 
     public Task<SiloBatchResult> Execute(byte[] requestFrame) =>
-        GridActivities.IsTracing ? ExecuteTracedAsync(requestFrame) : Execute(requestFrame, trace: null, mayWait: true);
+        GridActivities.IsTracing ? ExecuteTracedAsync(requestFrame) : Execute(requestFrame, trace: null);
 
     /// <summary>The batch under a <see cref="GridTracing.BatchExecute"/> span, child of the client's span when it sent one.</summary>
     private async Task<SiloBatchResult> ExecuteTracedAsync(byte[] requestFrame)
@@ -87,7 +84,7 @@ internal sealed class SiloEntryGrain(
         span?.SetTag("grid.silo", silo.SiloAddress.ToString());
         try
         {
-            return await Execute(requestFrame, span, mayWait: true);
+            return await Execute(requestFrame, span);
         }
         catch (Exception ex)
         {
@@ -96,7 +93,7 @@ internal sealed class SiloEntryGrain(
         }
     }
 
-    private Task<SiloBatchResult> Execute(byte[] requestFrame, Activity? trace, bool mayWait)
+    private Task<SiloBatchResult> Execute(byte[] requestFrame, Activity? trace)
     {
         RequestFrameLimits.Check(requestFrame, _limits);
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -107,14 +104,6 @@ internal sealed class SiloEntryGrain(
         {
             // Woken from a freeze: this silo's stores may be stale; nothing runs, every op goes again elsewhere.
             return Task.FromResult(new SiloBatchResult(NotHereFrame(count), null));
-        }
-
-        var order = reader.Order;
-        if (order.After != 0 && !_ran.HasRun(reader.Origin.Client, order.After))
-        {
-            // Overtook the batch it must follow on the way, or this activation does not know that one ran: it waits a
-            // little for it (usually right behind), else nothing runs and the client sends these ops again after it.
-            return mayWait ? AfterOvertakenAsync(requestFrame, trace, reader.Origin.Client, order.After, count) : Task.FromResult(OutOfOrder(count));
         }
 
         // Reads the whole frame (a malformed one is refused before anything ran) and starts the loads of every op's way
@@ -157,13 +146,6 @@ internal sealed class SiloEntryGrain(
 
         spans?.Close();
         ArrayPool<int>.Shared.Return(partitions);
-        if (order.Batch != 0 && remote is null)
-        {
-            // All of it ran on this silo's stores, in this turn: a batch that must follow it may run from now on. (One
-            // with ops sent to partition grains is noted once those came back: ExecuteRemoteAsync.)
-            _ran.Ran(reader.Origin.Client, order.Batch);
-        }
-
         _resultBytesPerOp = AnswerSizeEstimate.Next(_resultBytesPerOp, output.Position, count);
         budget.EnforceBudget(context);
         replication.RequireReplayedReplicated(context);
@@ -183,34 +165,8 @@ internal sealed class SiloEntryGrain(
             return AfterFencesAsync(context, result, started, count);
         }
 
-        return ExecuteRemoteAsync(requestFrame, context, count, output, resultRanges, remote, started, trace, order.Batch);
+        return ExecuteRemoteAsync(requestFrame, context, count, output, resultRanges, remote, started, trace);
     }
-
-    /// <summary>
-    /// A batch that arrived before the batch it follows: runs once that one ran here, if within <see cref="OvertakeWait"/>
-    /// (the activation serves other calls meanwhile), else is refused whole (<see cref="ResultStatus.OutOfOrder"/>).
-    /// </summary>
-    private async Task<SiloBatchResult> AfterOvertakenAsync(byte[] requestFrame, Activity? trace, ulong client, long after, int count)
-    {
-        metrics.OvertakenBatch();
-        return await _ran.WaitForAsync(client, after, OvertakeWait)
-            ? await Execute(requestFrame, trace, mayWait: false)
-            : OutOfOrder(count);
-    }
-
-    /// <summary>Refuses a batch that overtook the one it follows: nothing of it ran; its client sends it again after that one.</summary>
-    private SiloBatchResult OutOfOrder(int count)
-    {
-        metrics.OutOfOrderBatch();
-        return new SiloBatchResult(StatusFrame(count, ResultStatus.OutOfOrder), null);
-    }
-
-    /// <summary>
-    /// How long a batch that overtook the one it follows waits for it: that one is normally a message behind (measured:
-    /// two calls sent back to back reach the activation in the other order about half the time); one that does not come
-    /// within this was lost, or ran partly elsewhere, and the client sends the later batch again after it.
-    /// </summary>
-    internal static readonly TimeSpan OvertakeWait = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
     /// The result frame's first buffer: the request's size (writes answer little) or this activation's recent result
@@ -254,7 +210,7 @@ internal sealed class SiloEntryGrain(
     }
 
     /// <summary>Sends the ops whose partition is not live here to their partition grains, then merges all results in order.</summary>
-    private async Task<SiloBatchResult> ExecuteRemoteAsync(byte[] requestFrame, BatchContext context, int count, FrameBuffer local, int[] resultRanges, List<RemoteOp> remote, long started, Activity? trace, long batchNumber)
+    private async Task<SiloBatchResult> ExecuteRemoteAsync(byte[] requestFrame, BatchContext context, int count, FrameBuffer local, int[] resultRanges, List<RemoteOp> remote, long started, Activity? trace)
     {
         var origin = context.Origin;
         try
@@ -289,7 +245,6 @@ internal sealed class SiloEntryGrain(
 
             var remoteResults = new (byte[] Frame, int Start, int End)[count];
             List<PartitionLocation>? moved = null;
-            bool allRan = true;
             foreach (var (ops, call) in calls)
             {
                 PartitionBatchResult answer;
@@ -301,7 +256,6 @@ internal sealed class SiloEntryGrain(
                 {
                     // Per op: sent again by the client when it surely did not run (or only reads), reported otherwise.
                     answer = RemoteCallFailure.Results(ops, ex, silo.SiloAddress);
-                    allRan = false;
                 }
 
                 var reader = new FrameReader(answer.ResultFrame);
@@ -310,20 +264,12 @@ internal sealed class SiloEntryGrain(
                 {
                     var (start, end) = ResultFrame.Skip(ref reader);
                     remoteResults[op.Index] = (answer.ResultFrame, start, end);
-                    allRan &= (ResultStatus)answer.ResultFrame[start] is not (ResultStatus.NotHere or ResultStatus.Unavailable or ResultStatus.Error);
                 }
 
                 if (!answer.Silo.Equals(silo.SiloAddress))
                 {
                     (moved ??= []).Add(new PartitionLocation(ops[0].Partition, answer.Silo));
                 }
-            }
-
-            if (batchNumber != 0 && allRan)
-            {
-                // Every op ran, here or on its partition grain: a batch that must follow this one may run now. (One
-                // whose ops go again is not noted: the follower is refused and sent again behind them.)
-                _ran.Ran(origin.Client, batchNumber);
             }
 
             using var merged = new FrameBuffer(local.Position + 64 * remote.Count);
@@ -354,17 +300,14 @@ internal sealed class SiloEntryGrain(
     }
 
     /// <summary>A result frame answering <see cref="ResultStatus.NotHere"/> to each of <paramref name="count"/> ops.</summary>
-    internal static byte[] NotHereFrame(int count) => StatusFrame(count, ResultStatus.NotHere);
-
-    /// <summary>A result frame answering <paramref name="status"/> to each of <paramref name="count"/> ops.</summary>
-    private static byte[] StatusFrame(int count, ResultStatus status)
+    internal static byte[] NotHereFrame(int count)
     {
         using var frame = new FrameBuffer(8 + count * 2);
         ResultFrame.WriteHeader(frame, count);
-        var result = GridResult.OfStatus(status);
+        var notHere = GridResult.OfStatus(ResultStatus.NotHere);
         for (int i = 0; i < count; i++)
         {
-            ResultFrame.Write(frame, result);
+            ResultFrame.Write(frame, notHere);
         }
 
         return frame.ToArray();

@@ -4,8 +4,8 @@ namespace Grid.Protocol.Wire;
 /// The request frame: every operation of a batch in one byte array, so a batch costs Orleans one array to copy
 /// instead of an object graph per operation.
 /// <code>
-/// frame := version(5) count(varint) trackingSlot+1(varint; 0 = the client keeps no near cache on this silo)
-///          client(u64 LE; 0 = none) completedBelow(varint) batch(varint; 0 = none) after(varint; 0 = none) op*
+/// frame := version(3) count(varint) trackingSlot+1(varint; 0 = the client keeps no near cache on this silo)
+///          client(u64 LE; 0 = none) completedBelow(varint) op*
 /// op    := code(u8) flags(u8) sections(u8) key(bytes)
 ///          [arg0(zigzag)] [arg1(zigzag)] [value(bytes)] [field(bytes)] [values: count(varint) bytes*] [tags(bytes)]
 ///          [requestId(varint)] [expectedVersion(varint), with flag IfVersion]
@@ -14,12 +14,12 @@ namespace Grid.Protocol.Wire;
 /// </summary>
 internal static class OpFrame
 {
-    public const byte Version = 5;
+    public const byte Version = 4;
 
-    public static byte[] Encode(ReadOnlySpan<GridOp> ops, int trackingSlot = -1, RequestOrigin origin = default, BatchOrder order = default)
+    public static byte[] Encode(ReadOnlySpan<GridOp> ops, int trackingSlot = -1, RequestOrigin origin = default)
     {
         using var buffer = new FrameBuffer(64 + ops.Length * 48);
-        WriteHeader(buffer, ops.Length, trackingSlot, origin, order);
+        WriteHeader(buffer, ops.Length, trackingSlot, origin);
         foreach (var op in ops)
         {
             Write(buffer, op);
@@ -29,19 +29,16 @@ internal static class OpFrame
     }
 
     /// <summary>
-    /// The frame header: version, op count, the near-cache tracking slot the silo gave this client (-1 none), who
-    /// sends the ops' request ids (<paramref name="origin"/>; none for frames without request ids), and the batch's place
-    /// among the client's batches (<paramref name="order"/>; none for frames that need no order across calls).
+    /// The frame header: version, op count, the near-cache tracking slot the silo gave this client (-1 none), and who
+    /// sends the ops' request ids (<paramref name="origin"/>; none for frames without request ids).
     /// </summary>
-    public static void WriteHeader(FrameBuffer buffer, int count, int trackingSlot, RequestOrigin origin = default, BatchOrder order = default)
+    public static void WriteHeader(FrameBuffer buffer, int count, int trackingSlot, RequestOrigin origin = default)
     {
         buffer.WriteByte(Version);
         buffer.WriteVarint((ulong)count);
         buffer.WriteVarint((ulong)(trackingSlot + 1));
         System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(buffer.Reserve(8), origin.Client);
         buffer.WriteVarint((ulong)origin.CompletedBelow);
-        buffer.WriteVarint((ulong)order.Batch);
-        buffer.WriteVarint((ulong)order.After);
     }
 
     public static void Write(FrameBuffer buffer, GridOp op)
@@ -164,22 +161,11 @@ internal ref struct OpFrameReader
         }
 
         Origin = new RequestOrigin(client, (long)completedBelow);
-        ulong batch = _reader.ReadVarint();
-        ulong after = _reader.ReadVarint();
-        if (batch > long.MaxValue || after > long.MaxValue || (after != 0 && (client == 0 || batch == 0)))
-        {
-            throw new FormatException("The request frame's batch numbers are out of range, or name a batch to follow without a client and batch of its own.");
-        }
-
-        Order = new BatchOrder((long)batch, (long)after);
         _remaining = Count;
     }
 
     /// <summary>The client whose request ids the ops carry, and how far its requests are all completed.</summary>
     public RequestOrigin Origin { get; }
-
-    /// <summary>The batch's number and the batch it must run after (<see cref="BatchOrder"/>; both 0 when none).</summary>
-    public BatchOrder Order { get; }
 
     /// <summary>Operations in the frame.</summary>
     public int Count { get; }

@@ -14,19 +14,15 @@ internal sealed class EntryCall
 {
     private readonly TaskCompletionSource<SiloBatchResult> _answer = new();
 
-    private EntryCall(RequestOrigin origin, BatchOrder order, int trackingSlot, SentOp[] ops)
+    private EntryCall(RequestOrigin origin, int trackingSlot, SentOp[] ops)
     {
         Origin = origin;
-        Order = order;
         TrackingSlot = trackingSlot;
         Ops = ops;
     }
 
     /// <summary>The frame's request origin (client id and completed-below mark).</summary>
     public RequestOrigin Origin { get; }
-
-    /// <summary>The batch's number and the batch it must run after (0s: none).</summary>
-    public BatchOrder Order { get; }
 
     /// <summary>The frame's near-cache tracking slot (-1: none).</summary>
     public int TrackingSlot { get; }
@@ -57,7 +53,7 @@ internal sealed class EntryCall
             ops[i] = new SentOp(op.Code, Encoding.UTF8.GetString(op.Key), op.RequestId);
         }
 
-        return new EntryCall(reader.Origin, reader.Order, reader.TrackingSlot, ops) { TraceParent = Orleans.Runtime.RequestContext.Get("traceparent") as string };
+        return new EntryCall(reader.Origin, reader.TrackingSlot, ops) { TraceParent = Orleans.Runtime.RequestContext.Get("traceparent") as string };
     }
 
     /// <summary>Answers every operation with <paramref name="result"/>'s result for it.</summary>
@@ -72,9 +68,6 @@ internal sealed class EntryCall
 
         Complete(new SiloBatchResult(frame.ToArray(), moved), null);
     }
-
-    /// <summary>Refuses the batch as the silo does when it overtook the batch it follows: every op <see cref="ResultStatus.OutOfOrder"/>.</summary>
-    public void AnswerOutOfOrder() => Answer(static _ => GridResult.OfStatus(ResultStatus.OutOfOrder));
 
     /// <summary>Answers every operation with a success whose number is the op's position in the batch plus one.</summary>
     public void AnswerOk()

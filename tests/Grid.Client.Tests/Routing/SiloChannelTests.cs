@@ -120,10 +120,9 @@ public sealed class SiloChannelTests
     }
 
     [Fact]
-    public void Without_batch_numbers_an_op_of_a_partition_with_a_write_still_out_waits_for_its_answer_while_other_partitions_leave()
+    public void An_op_of_a_partition_with_a_write_still_out_waits_for_its_answer_while_other_partitions_leave()
     {
         // Two batch calls under way are not ordered on their way: a later op of the same partition must not overtake.
-        // A channel without a request sequencer cannot number its batches, so the op waits on the client.
         var channel = Channel(maxInFlight: 2);
         channel.Enqueue(TestOps.Pending(TestOps.Set("a", "1"), partition: 7));
         channel.Enqueue(TestOps.Pending(TestOps.Set("a", "2"), partition: 7));
@@ -135,125 +134,6 @@ public sealed class SiloChannelTests
 
         // Once the first batch is answered, the held ops leave in their order.
         Assert.Equal([["a"], ["b"], ["a", "a"]], _silo.Calls.Select(call => call.Keys));
-    }
-
-    [Fact]
-    public void A_write_conflicting_with_the_batch_out_leaves_at_once_numbered_to_follow_it()
-    {
-        // Before (2026-12-08): it waited on the client for the first batch's answer, a round trip; a hot key's writes
-        // nearly always did (the Zipf cells of the benchmark lost 12 % to it).
-        var requests = new RequestSequencer();
-        var channel = Channel(maxInFlight: 2, requests: requests);
-        channel.Enqueue(TestOps.Pending(TestOps.Set("a", "1"), partition: 7, requests: requests));
-        channel.Enqueue(TestOps.Pending(TestOps.Set("a", "2"), partition: 7, requests: requests));
-
-        Assert.Equal([["a"], ["a"]], _silo.Calls.Select(call => call.Keys));
-        Assert.NotEqual(0, _silo[0].Order.Batch);
-        Assert.Equal(0, _silo[0].Order.After);
-        Assert.NotEqual(_silo[0].Order.Batch, _silo[1].Order.Batch);
-        Assert.Equal(_silo[0].Order.Batch, _silo[1].Order.After);
-    }
-
-    [Fact]
-    public void A_batch_without_a_conflict_follows_nothing()
-    {
-        var requests = new RequestSequencer();
-        var channel = Channel(maxInFlight: 2, requests: requests);
-        channel.Enqueue(TestOps.Pending(TestOps.Get("a"), partition: 7, requests: requests));
-        channel.Enqueue(TestOps.Pending(TestOps.Set("b", "1"), partition: 8, requests: requests));
-        channel.Enqueue(TestOps.Pending(TestOps.Get("a"), partition: 7, requests: requests));
-        _silo[1].AnswerOk();
-
-        // Another partition's write, and a read of a partition whose batch out only reads: nothing to follow.
-        Assert.Equal([["a"], ["b"], ["a"]], _silo.Calls.Select(call => call.Keys));
-        Assert.Equal([0L, 0L, 0L], _silo.Calls.Select(call => call.Order.After));
-    }
-
-    [Fact]
-    public async Task A_refused_batch_goes_again_after_the_batch_it_follows_and_its_callers_see_only_their_results()
-    {
-        var requests = new RequestSequencer();
-        var channel = Channel(maxInFlight: 2, requests: requests);
-        _listener.OnFenceReleased = channel.Kick;
-        var first = TestOps.Pending(TestOps.Set("a", "1"), partition: 7, requests: requests);
-        var second = TestOps.Pending(TestOps.Set("a", "2"), partition: 7, requests: requests);
-        var later = TestOps.Pending(TestOps.Get("a"), partition: 7, requests: requests);
-        channel.Enqueue(first);
-        channel.Enqueue(second);
-
-        // The second batch reached the silo first: refused, nothing ran. It waits for the first, and so does a read
-        // issued after it.
-        _silo[1].AnswerOutOfOrder();
-        channel.Enqueue(later);
-        Assert.Equal(2, _silo.Calls.Length);
-        Assert.False(second.Task.IsCompleted);
-
-        _silo[0].AnswerOk();
-        Assert.Equal(3, _silo.Calls.Length);
-        Assert.Equal(["a"], _silo[2].Keys);
-        Assert.Equal(second.Op.RequestId, _silo[2].Ops.Single().RequestId);
-        Assert.Equal(0, _silo[2].Order.After);
-
-        _silo[2].AnswerOk();
-        Assert.Equal(1, (await second.Task.WaitAsync(Bound)).Number);
-        await Poll.UntilAsync(() => Task.FromResult(_silo.Calls.Length == 4), Bound, "the read issued after the refused write left");
-        Assert.Equal(["a"], _silo[3].Keys);
-        Assert.Equal(OpCode.Get, _silo[3].Ops.Single().Code);
-        Assert.Empty(_listener.Resent);
-        Assert.Equal(0, _listener.Fence.Count);
-    }
-
-    [Fact]
-    public async Task A_batch_refused_for_overtaking_an_abandoned_one_goes_again_only_after_that_ones_ops_went_again()
-    {
-        var requests = new RequestSequencer();
-        var channel = Channel(maxInFlight: 2, requests: requests);
-        _listener.OnFenceReleased = channel.Kick;
-        var first = TestOps.Pending(TestOps.Set("a", "1"), partition: 7, requests: requests);
-        var second = TestOps.Pending(TestOps.Set("a", "2"), partition: 7, requests: requests);
-        channel.Enqueue(first);
-        channel.Enqueue(second);
-        _silo[1].AnswerOutOfOrder();
-
-        // The first call is given up: its write goes again through the router, the refused one behind it.
-        channel.AbandonSentBefore(long.MaxValue, new GridUnavailableException("test: the call may have gone through a dead gateway"));
-        Assert.Equal([first], _listener.Resent.Select(request => request.Op));
-        Assert.Equal(2, _silo.Calls.Length);
-
-        channel.Enqueue(first);
-        Assert.Equal(3, _silo.Calls.Length);
-        Assert.Equal(first.Op.RequestId, _silo[2].Ops.Single().RequestId);
-        _silo[2].AnswerOk();
-
-        await Poll.UntilAsync(() => Task.FromResult(_silo.Calls.Length == 4), Bound, "the refused write left once the first ended");
-        Assert.Equal(second.Op.RequestId, _silo[3].Ops.Single().RequestId);
-        _silo[3].AnswerOk();
-        await second.Task.WaitAsync(Bound);
-    }
-
-    [Fact]
-    public void A_conflicting_op_waits_when_the_batch_out_follows_another_or_two_are_out()
-    {
-        var requests = new RequestSequencer();
-        var channel = Channel(maxInFlight: 3, requests: requests);
-        channel.Enqueue(TestOps.Pending(TestOps.Set("a", "1"), partition: 7, requests: requests));
-        channel.Enqueue(TestOps.Pending(TestOps.Set("b", "1"), partition: 8, requests: requests));
-
-        // Two batches out: which one to follow is not one number, so the op waits.
-        channel.Enqueue(TestOps.Pending(TestOps.Set("a", "2"), partition: 7, requests: requests));
-        Assert.Equal(2, _silo.Calls.Length);
-
-        _silo[1].AnswerOk();
-        Assert.Equal(3, _silo.Calls.Length);
-        Assert.Equal(_silo[0].Order.Batch, _silo[2].Order.After);
-
-        // The one out now follows another: a refusal of it must not chain, so the next conflicting op waits again.
-        _silo[0].AnswerOk();
-        channel.Enqueue(TestOps.Pending(TestOps.Set("a", "3"), partition: 7, requests: requests));
-        Assert.Equal(3, _silo.Calls.Length);
-        _silo[2].AnswerOk();
-        Assert.Equal(4, _silo.Calls.Length);
-        Assert.Equal(0, _silo[3].Order.After);
     }
 
     [Fact]
